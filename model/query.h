@@ -1,0 +1,115 @@
+/*
+ * Read side of the store: request lists (filtered, keyset-paged), one
+ * request, its merged timeline, and the list of imported sources.  Rows
+ * are plain structs owned by the caller (free with the *_fini functions).
+ */
+#ifndef QUERY_H
+#define QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter.h"
+#include "rn_err.h"
+#include "store.h"
+
+struct rq_row {
+    int64_t id;
+    char *key;
+    int64_t start_ns, end_ns;    /* STORE_NONE when unknown */
+    char *verb, *url, *host;     /* NULL when unknown */
+    int64_t http_status, substatus, win32_status; /* STORE_NONE unknown */
+    int severity;                /* 2 5xx, 1 4xx, 0 other */
+    unsigned sources;            /* bit (kind - 1) */
+    int64_t roles[STORE_ROLE_COUNT]; /* event uid or STORE_NONE */
+    char *diagnosis;
+    int marked;
+};
+
+void rq_row_fini(struct rq_row *r);
+
+struct ev_row {
+    int64_t uid;
+    int64_t ts_ns;      /* STORE_NONE when unknown */
+    int kind;
+    char *file;         /* source path as imported */
+    int64_t seq, line;  /* line STORE_NONE when not text */
+    char *provider, *name;
+    int64_t level;      /* STORE_NONE when unknown */
+    char *fields_json;  /* JSON object */
+    char *raw;          /* NULL when none */
+    int role;           /* enum store_role, or -1 */
+};
+
+void ev_row_fini(struct ev_row *e);
+
+enum rq_order {
+    RQ_ORDER_TIME = 0,    /* start time, then id */
+    RQ_ORDER_FAILURES = 1 /* 5xx first, then 4xx, then the rest; by time */
+};
+
+/* Position in an ordered request list, for keyset paging. */
+struct rq_pos {
+    int severity;
+    int64_t start_ns; /* STORE_NONE sorts first */
+    int64_t id;
+};
+
+void rq_pos_of(const struct rq_row *r, struct rq_pos *pos);
+
+/*
+ * Fetch up to limit requests matching f (may be NULL) in order, strictly
+ * after (forward != 0) or strictly before (forward == 0) *from; from NULL
+ * means from the start (forward) or from the end (backward).  Backward
+ * pages are returned in list order too.  rows must hold limit entries;
+ * *n receives how many were filled.
+ */
+enum rn_rc query_requests_page(struct store *st, const struct filter *f,
+                               enum rq_order order, const struct rq_pos *from,
+                               int forward, struct rq_row *rows, size_t limit,
+                               size_t *n, struct rn_err *err);
+
+/* Count requests matching f. */
+enum rn_rc query_requests_count(struct store *st, const struct filter *f,
+                                int64_t *count, struct rn_err *err);
+
+/* One request by id, or by key (GUID, any case); RN_ENOTFOUND if absent. */
+enum rn_rc query_request_get(struct store *st, int64_t id, struct rq_row *row,
+                             struct rn_err *err);
+enum rn_rc query_request_by_key(struct store *st, const char *key,
+                                struct rq_row *row, struct rn_err *err);
+
+/*
+ * The merged timeline of a request: every event of every source linked to
+ * it, by time, ties by kind then seq.  *rows is malloc'd (free with
+ * ev_rows_free); roles are filled from the request.
+ */
+enum rn_rc query_timeline(struct store *st, const struct rq_row *req,
+                          struct ev_row **rows, size_t *n,
+                          struct rn_err *err);
+void ev_rows_free(struct ev_row *rows, size_t n);
+
+/* Mark or unmark a request (persists). */
+enum rn_rc query_set_marked(struct store *st, int64_t id, int marked,
+                            struct rn_err *err);
+
+struct src_row {
+    int64_t id;
+    char *path, *format, *sha256, *imported_at, *message;
+    int kind;
+    int64_t size, events, requests, warnings;
+    int truncated;
+};
+
+void src_row_fini(struct src_row *s);
+
+/* Every imported source, in import order. *rows malloc'd. */
+enum rn_rc query_sources(struct store *st, struct src_row **rows, size_t *n,
+                         struct rn_err *err);
+void src_rows_free(struct src_row *rows, size_t n);
+
+/* Totals for headers: requests, failed requests (>= 500), events. */
+enum rn_rc query_totals(struct store *st, int64_t *requests, int64_t *failed,
+                        int64_t *events, struct rn_err *err);
+
+#endif

@@ -1,0 +1,110 @@
+/* Capped growable buffer. */
+#include "rn_buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+void
+rn_buf_init(struct rn_buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max;
+}
+
+void
+rn_buf_fini(struct rn_buf *b)
+{
+    free(b->data);
+    rn_buf_init(b, b->max);
+}
+
+void
+rn_buf_reset(struct rn_buf *b)
+{
+    b->len = 0;
+    if (b->data != NULL)
+        b->data[0] = '\0';
+}
+
+static enum rn_rc
+rn_buf_reserve(struct rn_buf *b, size_t extra)
+{
+    size_t need, cap;
+
+    if (extra > b->max || b->len > b->max - extra)
+        return RN_ENOMEM;
+    need = b->len + extra + 1;
+    if (need <= b->cap)
+        return RN_OK;
+    cap = b->cap == 0 ? 64 : b->cap;
+    while (cap < need)
+        cap *= 2;
+    b->data = xrealloc(b->data, cap, 1);
+    b->cap = cap;
+    return RN_OK;
+}
+
+enum rn_rc
+rn_buf_append(struct rn_buf *b, const void *data, size_t len)
+{
+    if (rn_buf_reserve(b, len) != RN_OK)
+        return RN_ENOMEM;
+    if (len > 0)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return RN_OK;
+}
+
+enum rn_rc
+rn_buf_puts(struct rn_buf *b, const char *s)
+{
+    return rn_buf_append(b, s, strlen(s));
+}
+
+enum rn_rc
+rn_buf_putc(struct rn_buf *b, char c)
+{
+    return rn_buf_append(b, &c, 1);
+}
+
+enum rn_rc
+rn_buf_printf(struct rn_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return RN_EINVAL;
+    if (rn_buf_reserve(b, (size_t)n) != RN_OK)
+        return RN_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return RN_OK;
+}
+
+const char *
+rn_buf_str(const struct rn_buf *b)
+{
+    return b->data != NULL ? b->data : "";
+}
+
+char *
+rn_buf_take(struct rn_buf *b)
+{
+    char *p = b->data != NULL ? b->data : xstrdup("");
+
+    rn_buf_init(b, b->max);
+    return p;
+}

@@ -1,0 +1,37 @@
+/*
+ * Growable byte buffer with a hard cap (in the spirit of curl's dynbuf).
+ * The content is always NUL-terminated.  Past the cap an append fails
+ * with RN_ENOMEM and the buffer keeps what it had.
+ */
+#ifndef RN_BUF_H
+#define RN_BUF_H
+
+#include <stddef.h>
+
+#include "rn_err.h"
+
+#define RN_BUF_MAX_FIELD (16u * 1024 * 1024)
+
+struct rn_buf {
+    char *data; /* owned; NULL until the first append */
+    size_t len;
+    size_t cap;
+    size_t max; /* hard cap on len */
+};
+
+void rn_buf_init(struct rn_buf *b, size_t max);
+void rn_buf_fini(struct rn_buf *b);
+void rn_buf_reset(struct rn_buf *b);
+enum rn_rc rn_buf_append(struct rn_buf *b, const void *data, size_t len);
+enum rn_rc rn_buf_puts(struct rn_buf *b, const char *s);
+enum rn_rc rn_buf_putc(struct rn_buf *b, char c);
+enum rn_rc rn_buf_printf(struct rn_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Borrowed NUL-terminated view; valid until the next change. */
+const char *rn_buf_str(const struct rn_buf *b);
+
+/* Hand the content to the caller (free() it); the buffer is reset. */
+char *rn_buf_take(struct rn_buf *b);
+
+#endif

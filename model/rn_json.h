@@ -1,0 +1,40 @@
+/*
+ * Minimal JSON writer into an rn_buf.  Strings are escaped so the output
+ * is valid UTF-8 JSON whatever the input bytes were: control characters
+ * become \uXXXX, invalid UTF-8 becomes U+FFFD.
+ */
+#ifndef RN_JSON_H
+#define RN_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rn_buf.h"
+
+/* Append s (len bytes) as a quoted JSON string. */
+enum rn_rc rn_json_str(struct rn_buf *b, const char *s, size_t len);
+
+/* Append a quoted JSON string, or null when s is NULL. */
+enum rn_rc rn_json_cstr(struct rn_buf *b, const char *s);
+
+/*
+ * Object builder for flat string-valued objects such as event fields:
+ * rn_json_obj_begin, any number of rn_json_obj_add, rn_json_obj_end.
+ */
+struct rn_json_obj {
+    struct rn_buf *b;
+    int count;
+};
+
+void rn_json_obj_begin(struct rn_json_obj *o, struct rn_buf *b);
+enum rn_rc rn_json_obj_add(struct rn_json_obj *o, const char *key,
+                           const char *val, size_t val_len);
+enum rn_rc rn_json_obj_end(struct rn_json_obj *o);
+
+/*
+ * Decode one UTF-8 sequence at s (n bytes available).  Returns its length
+ * (1..4) and stores the code point, or returns 0 for an invalid sequence.
+ */
+size_t rn_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+#endif

@@ -1,0 +1,844 @@
+/*
+ * The case store: opening (schema, migrations, pragmas), transactions,
+ * and the write API importers use.  Hot statements are prepared once and
+ * kept in struct store; every write happens inside a transaction, and
+ * each source inside its own SAVEPOINT so it lands whole or not at all.
+ */
+#include "store.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "rn_buf.h"
+#include "store_impl.h"
+#include "xmalloc.h"
+
+extern const char rn_schema_sql[];
+
+/* Schema version this build writes; migrations[i] upgrades i to i+1. */
+#define STORE_SCHEMA_VERSION 1
+
+enum store_stmt_id {
+    SS_SRCREQ_FIND,
+    SS_SRCREQ_INSERT,
+    SS_SRCREQ_UPDATE,
+    SS_EVENT_INSERT,
+    SS_COUNT
+};
+
+static const char *const store_stmt_sql[SS_COUNT] = {
+    [SS_SRCREQ_FIND] = "SELECT id FROM srcreq WHERE source_id = ?1 AND key = ?2",
+    [SS_SRCREQ_INSERT] =
+        "INSERT INTO srcreq (source_id, kind, key, start_ns, end_ns, verb,"
+        " url, host, http_status, substatus, win32_status, client_addr,"
+        " client_port, server_addr, server_port, attrs, truncated)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+        " ?14, ?15, coalesce(?16, '{}'), ?17)",
+    [SS_SRCREQ_UPDATE] =
+        "UPDATE srcreq SET start_ns = coalesce(?4, start_ns),"
+        " end_ns = coalesce(?5, end_ns), verb = coalesce(?6, verb),"
+        " url = coalesce(?7, url), host = coalesce(?8, host),"
+        " http_status = coalesce(?9, http_status),"
+        " substatus = coalesce(?10, substatus),"
+        " win32_status = coalesce(?11, win32_status),"
+        " client_addr = coalesce(?12, client_addr),"
+        " client_port = coalesce(?13, client_port),"
+        " server_addr = coalesce(?14, server_addr),"
+        " server_port = coalesce(?15, server_port),"
+        " attrs = CASE WHEN ?16 IS NULL THEN attrs"
+        "   ELSE json_patch(attrs, ?16) END,"
+        " truncated = max(truncated, ?17) WHERE id = ?1",
+    [SS_EVENT_INSERT] =
+        "INSERT INTO event (uid, source_id, srcreq_id, kind, seq, line,"
+        " ts_ns, provider, name, level, fields, raw)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+        " coalesce(?11, '{}'), ?12)",
+};
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *stmt[SS_COUNT]; /* prepared lazily, finalized at close */
+    int in_tx;                    /* outer transaction open */
+    /* The source being imported (between source_begin and end/abort). */
+    int64_t cur_source;
+    int cur_kind;
+    char cur_sha[65];
+    /* Last srcreq looked up: importers put the same key many times. */
+    char *last_key;
+    int64_t last_srcreq;
+};
+
+static const char *const kind_names[STORE_KIND_MAX + 1] = {
+    NULL, "etw", "freb", "w3c", "httperr", "pcap"};
+
+const char *
+store_kind_name(int kind)
+{
+    if (kind < 1 || kind > STORE_KIND_MAX)
+        return NULL;
+    return kind_names[kind];
+}
+
+int
+store_kind_parse(const char *name)
+{
+    int k;
+
+    for (k = 1; k <= STORE_KIND_MAX; k++) {
+        if (strcmp(name, kind_names[k]) == 0)
+            return k;
+    }
+    return 0;
+}
+
+const char *
+store_role_name(int role)
+{
+    static const char *const names[STORE_ROLE_COUNT] = {
+        "cgi_start", "header_error", "status_send"};
+
+    if (role < 0 || role >= STORE_ROLE_COUNT)
+        return NULL;
+    return names[role];
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+    return st->db;
+}
+
+const char *
+store_path(const struct store *st)
+{
+    return st->path;
+}
+
+enum rn_rc
+store_dberr(struct store *st, const char *what, struct rn_err *err)
+{
+    return rn_err_set(err, RN_EDB, "database error: %s: %s", what,
+                      sqlite3_errmsg(st->db));
+}
+
+enum rn_rc
+store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
+              struct rn_err *err)
+{
+    if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+        *stmt = NULL;
+        return store_dberr(st, "prepare", err);
+    }
+    return RN_OK;
+}
+
+enum rn_rc
+store_exec(struct store *st, const char *sql, struct rn_err *err)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        rn_err_set(err, RN_EDB, "database error: %s",
+                   msg != NULL ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        return RN_EDB;
+    }
+    return RN_OK;
+}
+
+int
+store_bind_opt(sqlite3_stmt *s, int i, int64_t v)
+{
+    if (v == STORE_NONE)
+        return sqlite3_bind_null(s, i);
+    return sqlite3_bind_int64(s, i, v);
+}
+
+int
+store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v == NULL)
+        return sqlite3_bind_null(s, i);
+    return sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+int64_t
+store_col_opt(sqlite3_stmt *s, int i)
+{
+    if (sqlite3_column_type(s, i) == SQLITE_NULL)
+        return STORE_NONE;
+    return sqlite3_column_int64(s, i);
+}
+
+char *
+store_col_dup(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+
+    if (t == NULL)
+        return NULL;
+    return xstrndup((const char *)t, (size_t)sqlite3_column_bytes(s, i));
+}
+
+int64_t
+store_hash53(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    /* Final avalanche so nearby inputs spread over all 53 bits. */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h &= (1ULL << 53) - 1;
+    return h == 0 ? 1 : (int64_t)h;
+}
+
+void
+store_key_normalise(const char *key, char *out, size_t n)
+{
+    size_t i;
+    int guid = key[0] == '{';
+
+    /* GUIDs compare case-insensitively: Log Parser writes lower case, FREB
+     * upper case.  Synthetic keys are kept as they are. */
+    for (i = 0; i + 1 < n && key[i] != '\0'; i++) {
+        char c = key[i];
+
+        out[i] = (guid && c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    if (n > 0)
+        out[i] = '\0';
+}
+
+int64_t
+store_request_id_for_key(const char *key)
+{
+    char norm[256];
+
+    store_key_normalise(key, norm, sizeof norm);
+    return store_hash53(norm, strlen(norm));
+}
+
+/* Apply schema and migrations; refuse stores from a newer reqnav. */
+static enum rn_rc
+store_migrate(struct store *st, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int version;
+    enum rn_rc rc;
+
+    rc = store_prepare(st, "PRAGMA user_version", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (version < 0)
+        return store_dberr(st, "read schema version", err);
+    if (version > STORE_SCHEMA_VERSION)
+        return rn_err_set(err, RN_EINVAL,
+                          "%s: store schema version %d is newer than this "
+                          "reqnav understands (%d)",
+                          st->path, version, STORE_SCHEMA_VERSION);
+    if (version == STORE_SCHEMA_VERSION)
+        return RN_OK;
+    rc = store_exec(st, "BEGIN IMMEDIATE", err);
+    if (rc != RN_OK)
+        return rc;
+    if (version == 0)
+        rc = store_exec(st, rn_schema_sql, err);
+    /* Future migrations: if (version < 2) rc = store_exec(st, mig2, err); */
+    if (rc == RN_OK)
+        rc = store_exec(st, "PRAGMA user_version = 1", err);
+    if (rc == RN_OK)
+        return store_exec(st, "COMMIT", err);
+    store_exec(st, "ROLLBACK", NULL);
+    return rc;
+}
+
+/* Create the file with mode 0600 before SQLite opens it. */
+static enum rn_rc
+store_create_private(const char *path, struct rn_err *err)
+{
+    int fd;
+
+    if (strcmp(path, ":memory:") == 0 || path[0] == '\0')
+        return RN_OK;
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return rn_err_set(err, RN_EIO, "%s: cannot open store: %s", path,
+                          strerror(errno));
+    close(fd);
+    return RN_OK;
+}
+
+enum rn_rc
+store_open(const char *path, int flags, struct store **out,
+           struct rn_err *err)
+{
+    struct store *st;
+    int oflags;
+    enum rn_rc rc;
+
+    *out = NULL;
+    if (!(flags & STORE_OPEN_READONLY)) {
+        rc = store_create_private(path, err);
+        if (rc != RN_OK)
+            return rc;
+    }
+    st = xcalloc(1, sizeof *st);
+    st->path = xstrdup(path);
+    oflags = (flags & STORE_OPEN_READONLY)
+                 ? SQLITE_OPEN_READONLY
+                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOFOLLOW, NULL) !=
+        SQLITE_OK) {
+        rc = rn_err_set(err, RN_EIO, "%s: cannot open store: %s", path,
+                        st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        store_close(st);
+        return rc;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_extended_result_codes(st->db, 1);
+    rc = store_exec(st,
+                    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
+                    "PRAGMA temp_store = MEMORY",
+                    err);
+    if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
+        rc = store_exec(st,
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+                        err);
+    if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
+        rc = store_migrate(st, err);
+    if (rc != RN_OK) {
+        /* Name the file: "file is not a database" alone helps nobody. */
+        if (err != NULL && strstr(err->msg, path) == NULL) {
+            char msg[RN_ERR_MSG_MAX];
+
+            snprintf(msg, sizeof msg, "%s: %s", path, err->msg);
+            memcpy(err->msg, msg, sizeof msg);
+        }
+        store_close(st);
+        return rc;
+    }
+    *out = st;
+    return RN_OK;
+}
+
+void
+store_close(struct store *st)
+{
+    int i;
+
+    if (st == NULL)
+        return;
+    for (i = 0; i < SS_COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    if (st->in_tx)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(st->db);
+    free(st->last_key);
+    free(st->path);
+    free(st);
+}
+
+/* A hot statement, prepared on first use and reset for this use. */
+static sqlite3_stmt *
+store_stmt(struct store *st, enum store_stmt_id id, struct rn_err *err)
+{
+    if (st->stmt[id] == NULL) {
+        if (sqlite3_prepare_v3(st->db, store_stmt_sql[id], -1,
+                               SQLITE_PREPARE_PERSISTENT, &st->stmt[id],
+                               NULL) != SQLITE_OK) {
+            store_dberr(st, "prepare", err);
+            return NULL;
+        }
+    }
+    sqlite3_reset(st->stmt[id]);
+    sqlite3_clear_bindings(st->stmt[id]);
+    return st->stmt[id];
+}
+
+enum rn_rc
+store_begin(struct store *st, struct rn_err *err)
+{
+    enum rn_rc rc;
+
+    if (st->in_tx)
+        return rn_err_set(err, RN_EINVAL, "transaction already open");
+    rc = store_exec(st, "BEGIN IMMEDIATE", err);
+    if (rc == RN_OK)
+        st->in_tx = 1;
+    return rc;
+}
+
+enum rn_rc
+store_commit(struct store *st, struct rn_err *err)
+{
+    enum rn_rc rc;
+
+    if (!st->in_tx)
+        return RN_OK;
+    rc = store_exec(st, "COMMIT", err);
+    if (rc != RN_OK) {
+        store_rollback(st);
+        return rc;
+    }
+    st->in_tx = 0;
+    return RN_OK;
+}
+
+void
+store_rollback(struct store *st)
+{
+    if (!st->in_tx)
+        return;
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_tx = 0;
+    st->cur_source = 0;
+}
+
+static void
+store_now_iso(char *out, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+
+    if (gmtime_r(&t, &tm) == NULL ||
+        strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(out, n, "1970-01-01T00:00:00Z");
+}
+
+enum rn_rc
+store_source_begin(struct store *st, const struct store_source_info *info,
+                   int64_t *source_id, int *existing, struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    enum rn_rc rc;
+    int step;
+
+    *existing = 0;
+    *source_id = 0;
+    if (st->cur_source != 0)
+        return rn_err_set(err, RN_EINVAL, "a source import is already open");
+    if (store_kind_name(info->kind) == NULL || strlen(info->sha256) != 64)
+        return rn_err_set(err, RN_EINVAL, "%s: bad source description",
+                          info->path);
+    rc = store_prepare(st, "SELECT id FROM source WHERE sha256 = ?1", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_text(s, 1, info->sha256, -1, SQLITE_STATIC);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *existing = 1;
+        *source_id = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store_dberr(st, "find source", err);
+    if (*existing)
+        return RN_OK;
+    rc = store_exec(st, "SAVEPOINT rn_source", err);
+    if (rc != RN_OK)
+        return rc;
+    store_now_iso(now, sizeof now);
+    rc = store_prepare(st,
+                       "INSERT INTO source (path, kind, format, size, sha256,"
+                       " imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       &s, err);
+    if (rc == RN_OK) {
+        sqlite3_bind_text(s, 1, info->path, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 2, info->kind);
+        sqlite3_bind_text(s, 3, info->format, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, info->size);
+        sqlite3_bind_text(s, 5, info->sha256, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_dberr(st, "insert source", err);
+        sqlite3_finalize(s);
+    }
+    if (rc != RN_OK) {
+        store_exec(st, "ROLLBACK TO rn_source; RELEASE rn_source", NULL);
+        return rc;
+    }
+    st->cur_source = sqlite3_last_insert_rowid(st->db);
+    st->cur_kind = info->kind;
+    memcpy(st->cur_sha, info->sha256, 65);
+    free(st->last_key);
+    st->last_key = NULL;
+    *source_id = st->cur_source;
+    return RN_OK;
+}
+
+enum rn_rc
+store_source_warn(struct store *st, int64_t source_id, int64_t line,
+                  const char *msg, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_prepare(st,
+                       "INSERT INTO source_warning (source_id, line, message)"
+                       " VALUES (?1, ?2, ?3)",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, source_id);
+    store_bind_opt(s, 2, line);
+    sqlite3_bind_text(s, 3, msg, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "insert warning", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Fill in counts and request spans once all events of a source are in. */
+static enum rn_rc
+store_source_totals(struct store *st, int64_t source_id,
+                    const struct store_source_result *res, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_prepare(
+        st,
+        "UPDATE srcreq SET"
+        " start_ns = coalesce(start_ns, (SELECT min(ts_ns) FROM event"
+        "   WHERE srcreq_id = srcreq.id)),"
+        " end_ns = coalesce(end_ns, (SELECT max(ts_ns) FROM event"
+        "   WHERE srcreq_id = srcreq.id))"
+        " WHERE source_id = ?1 AND (start_ns IS NULL OR end_ns IS NULL)",
+        &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "request spans", err);
+    sqlite3_finalize(s);
+    if (rc != RN_OK)
+        return rc;
+    rc = store_prepare(
+        st,
+        "UPDATE source SET"
+        " events = (SELECT count(*) FROM event WHERE source_id = ?1),"
+        " requests = (SELECT count(*) FROM srcreq WHERE source_id = ?1),"
+        " warnings = (SELECT count(*) FROM source_warning"
+        "   WHERE source_id = ?1),"
+        " truncated = ?2, message = ?3, clock_offset_ns = ?4 WHERE id = ?1",
+        &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_int(s, 2, res != NULL && res->truncated);
+    store_bind_text(s, 3, res != NULL ? res->message : NULL);
+    store_bind_opt(s, 4, res != NULL ? res->clock_offset_ns : STORE_NONE);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "source totals", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+store_source_end(struct store *st, int64_t source_id,
+                 const struct store_source_result *res, struct rn_err *err)
+{
+    enum rn_rc rc;
+
+    if (source_id != st->cur_source)
+        return rn_err_set(err, RN_EINVAL, "no such source import open");
+    rc = store_source_totals(st, source_id, res, err);
+    if (rc == RN_OK)
+        rc = correlate_source(st, source_id, err);
+    if (rc == RN_OK)
+        rc = store_exec(st, "RELEASE rn_source", err);
+    if (rc != RN_OK) {
+        store_source_abort(st);
+        return rc;
+    }
+    st->cur_source = 0;
+    return RN_OK;
+}
+
+void
+store_source_abort(struct store *st)
+{
+    if (st->cur_source == 0)
+        return;
+    sqlite3_exec(st->db, "ROLLBACK TO rn_source; RELEASE rn_source", NULL,
+                 NULL, NULL);
+    st->cur_source = 0;
+    free(st->last_key);
+    st->last_key = NULL;
+}
+
+void
+store_srcreq_init(struct store_srcreq *r)
+{
+    memset(r, 0, sizeof *r);
+    r->start_ns = r->end_ns = STORE_NONE;
+    r->http_status = r->substatus = r->win32_status = STORE_NONE;
+    r->client_port = r->server_port = STORE_NONE;
+}
+
+/* Bind the attribute columns shared by srcreq insert and update. */
+static void
+store_bind_srcreq(sqlite3_stmt *s, const struct store_srcreq *r)
+{
+    store_bind_opt(s, 4, r->start_ns);
+    store_bind_opt(s, 5, r->end_ns);
+    store_bind_text(s, 6, r->verb);
+    store_bind_text(s, 7, r->url);
+    store_bind_text(s, 8, r->host);
+    store_bind_opt(s, 9, r->http_status);
+    store_bind_opt(s, 10, r->substatus);
+    store_bind_opt(s, 11, r->win32_status);
+    store_bind_text(s, 12, r->client_addr);
+    store_bind_opt(s, 13, r->client_port);
+    store_bind_text(s, 14, r->server_addr);
+    store_bind_opt(s, 15, r->server_port);
+    store_bind_text(s, 16, r->attrs_json);
+    sqlite3_bind_int(s, 17, r->truncated != 0);
+}
+
+/* Find the srcreq of (source, key); 0 if there is none yet. */
+static enum rn_rc
+store_srcreq_find(struct store *st, int64_t source_id, const char *key,
+                  int64_t *id, struct rn_err *err)
+{
+    sqlite3_stmt *s = store_stmt(st, SS_SRCREQ_FIND, err);
+    int step;
+
+    *id = 0;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    else if (step != SQLITE_DONE)
+        return store_dberr(st, "find request", err);
+    sqlite3_reset(s);
+    return RN_OK;
+}
+
+enum rn_rc
+store_srcreq_put(struct store *st, int64_t source_id,
+                 const struct store_srcreq *r, int64_t *srcreq_id,
+                 struct rn_err *err)
+{
+    char key[256];
+    sqlite3_stmt *s;
+    int64_t id = 0;
+    enum rn_rc rc;
+
+    if (source_id != st->cur_source || r->key == NULL || r->key[0] == '\0')
+        return rn_err_set(err, RN_EINVAL, "bad request for source %" PRId64,
+                          source_id);
+    store_key_normalise(r->key, key, sizeof key);
+    if (st->last_key != NULL && strcmp(st->last_key, key) == 0) {
+        id = st->last_srcreq;
+    } else {
+        rc = store_srcreq_find(st, source_id, key, &id, err);
+        if (rc != RN_OK)
+            return rc;
+    }
+    s = store_stmt(st, id != 0 ? SS_SRCREQ_UPDATE : SS_SRCREQ_INSERT, err);
+    if (s == NULL)
+        return RN_EDB;
+    if (id != 0) {
+        sqlite3_bind_int64(s, 1, id);
+    } else {
+        sqlite3_bind_int64(s, 1, source_id);
+        sqlite3_bind_int(s, 2, st->cur_kind);
+        sqlite3_bind_text(s, 3, key, -1, SQLITE_STATIC);
+    }
+    store_bind_srcreq(s, r);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_dberr(st, id != 0 ? "update request" : "insert request",
+                           err);
+    if (id == 0)
+        id = sqlite3_last_insert_rowid(st->db);
+    sqlite3_reset(s);
+    free(st->last_key);
+    st->last_key = xstrdup(key);
+    st->last_srcreq = id;
+    if (srcreq_id != NULL)
+        *srcreq_id = id;
+    return RN_OK;
+}
+
+void
+store_event_init(struct store_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->line = ev->ts_ns = ev->level = STORE_NONE;
+}
+
+enum rn_rc
+store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
+                const struct store_event *ev, int64_t *uid,
+                struct rn_err *err)
+{
+    char ident[96];
+    int n;
+    int64_t id;
+    sqlite3_stmt *s;
+
+    if (source_id != st->cur_source || ev->name == NULL)
+        return rn_err_set(err, RN_EINVAL, "bad event for source %" PRId64,
+                          source_id);
+    /* The public id depends only on the content and the event's place in
+     * it, so it is the same whatever else is in the store. */
+    n = snprintf(ident, sizeof ident, "%s:%" PRId64, st->cur_sha, ev->ord);
+    id = store_hash53(ident, (size_t)n);
+    s = store_stmt(st, SS_EVENT_INSERT, err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, source_id);
+    store_bind_opt(s, 3, srcreq_id == 0 ? STORE_NONE : srcreq_id);
+    sqlite3_bind_int(s, 4, st->cur_kind);
+    sqlite3_bind_int64(s, 5, ev->seq);
+    store_bind_opt(s, 6, ev->line);
+    store_bind_opt(s, 7, ev->ts_ns);
+    sqlite3_bind_text(s, 8, ev->provider, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 9, ev->name, -1, SQLITE_STATIC);
+    store_bind_opt(s, 10, ev->level);
+    sqlite3_bind_text(s, 11, ev->fields_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 12, ev->raw, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_dberr(st, "insert event", err);
+    sqlite3_reset(s);
+    if (uid != NULL)
+        *uid = id;
+    return RN_OK;
+}
+
+/* Deny what could reach outside the store from `reqnav sql`. */
+static int
+store_sql_authorizer(void *ctx, int action, const char *a, const char *b,
+                     const char *c, const char *d)
+{
+    (void)ctx;
+    (void)a;
+    (void)c;
+    (void)d;
+    if (action == SQLITE_ATTACH || action == SQLITE_DETACH)
+        return SQLITE_DENY;
+    if (action == SQLITE_PRAGMA && b != NULL)
+        return SQLITE_DENY; /* pragma with an argument may write */
+    if (action == SQLITE_FUNCTION && b != NULL &&
+        (strcmp(b, "load_extension") == 0 || strcmp(b, "readfile") == 0 ||
+         strcmp(b, "writefile") == 0))
+        return SQLITE_DENY;
+    return SQLITE_OK;
+}
+
+enum rn_rc
+store_sql_readonly(struct store *st, const char *sql, store_row_fn *row,
+                   void *ctx, struct rn_err *err)
+{
+    const char *tail = sql;
+    sqlite3_stmt *s = NULL;
+    enum rn_rc rc = store_exec(st, "PRAGMA query_only = 1", err);
+
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_set_authorizer(st->db, store_sql_authorizer, NULL);
+    while (rc == RN_OK && tail != NULL && *tail != '\0') {
+        int step, ncol, i;
+
+        if (sqlite3_prepare_v2(st->db, tail, -1, &s, &tail) != SQLITE_OK) {
+            rc = rn_err_set(err, RN_EINVAL, "sql: %s", sqlite3_errmsg(st->db));
+            break;
+        }
+        if (s == NULL)
+            break; /* only whitespace or comments left */
+        if (!sqlite3_stmt_readonly(s)) {
+            rc = rn_err_set(err, RN_EINVAL,
+                            "sql: only read-only statements are allowed");
+            break;
+        }
+        ncol = sqlite3_column_count(s);
+        while ((step = sqlite3_step(s)) == SQLITE_ROW && rc == RN_OK) {
+            const char *names[64], *values[64];
+            int nc = ncol < 64 ? ncol : 64;
+
+            for (i = 0; i < nc; i++) {
+                names[i] = sqlite3_column_name(s, i);
+                values[i] = (const char *)sqlite3_column_text(s, i);
+            }
+            rc = row(ctx, nc, names, values);
+        }
+        if (rc == RN_OK && step != SQLITE_DONE)
+            rc = rn_err_set(err, RN_EINVAL, "sql: %s", sqlite3_errmsg(st->db));
+        sqlite3_finalize(s);
+        s = NULL;
+    }
+    sqlite3_finalize(s);
+    sqlite3_set_authorizer(st->db, NULL, NULL);
+    store_exec(st, "PRAGMA query_only = 0", NULL);
+    return rc;
+}
+
+enum rn_rc
+store_state_get(struct store *st, const char *key, char **value,
+                struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int step;
+
+    *value = NULL;
+    rc = store_prepare(st, "SELECT value FROM ui_state WHERE key = ?1", &s,
+                       err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *value = store_col_dup(s, 0);
+    else if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read state", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+store_state_set(struct store *st, const char *key, const char *value,
+                struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_prepare(st,
+                       "INSERT INTO ui_state (key, value) VALUES (?1, ?2)"
+                       " ON CONFLICT (key) DO UPDATE SET value = ?2",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    store_bind_text(s, 2, value);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "save state", err);
+    sqlite3_finalize(s);
+    return rc;
+}

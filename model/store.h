@@ -1,0 +1,169 @@
+/*
+ * The case store: one SQLite file per case (model/schema.sql).  This is
+ * the only way importers write and the front end reads; nothing outside
+ * model/ sees SQLite.
+ *
+ * Import protocol (one source = one input file):
+ *
+ *     store_begin(st)                         -- a batch of sources
+ *       store_source_begin(st, &info, &sid)   -- SAVEPOINT; RN_EXISTS-like
+ *         store_srcreq_put(...) / store_event_add(...) ...
+ *       store_source_end(st, sid, &result)    -- correlate, triage, RELEASE
+ *       (or store_source_abort(st) on failure: nothing of it stays)
+ *     store_commit(st)
+ *
+ * Each source is atomic: a crash or an abort leaves no part of it.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stdint.h>
+
+#include "rn_err.h"
+
+struct store;
+
+/* Source kinds; the numeric order is the tie order in timelines. */
+enum store_kind {
+    STORE_KIND_ETW = 1,
+    STORE_KIND_FREB = 2,
+    STORE_KIND_W3C = 3,
+    STORE_KIND_HTTPERR = 4,
+    STORE_KIND_PCAP = 5
+};
+#define STORE_KIND_MAX 5
+
+/* Unknown value for int64 attributes (times, win32 codes, ports...). */
+#define STORE_NONE INT64_MIN
+
+/* Role slots of a request. */
+enum store_role {
+    STORE_ROLE_CGI_START = 0,
+    STORE_ROLE_HEADER_ERROR = 1,
+    STORE_ROLE_STATUS_SEND = 2
+};
+#define STORE_ROLE_COUNT 3
+
+/* "etw", "freb", ... for a kind; NULL for an unknown kind. */
+const char *store_kind_name(int kind);
+/* Kind of a name, or 0. */
+int store_kind_parse(const char *name);
+/* "cgi_start", "header_error", "status_send". */
+const char *store_role_name(int role);
+
+#define STORE_OPEN_READONLY 0x1
+
+/*
+ * Open or create the store at path (created mode 0600), bringing its schema
+ * up to date.  ":memory:" works for tests.
+ */
+enum rn_rc store_open(const char *path, int flags, struct store **out,
+                      struct rn_err *err);
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+
+/* Outer transaction (BEGIN IMMEDIATE / COMMIT / ROLLBACK). */
+enum rn_rc store_begin(struct store *st, struct rn_err *err);
+enum rn_rc store_commit(struct store *st, struct rn_err *err);
+void store_rollback(struct store *st);
+
+struct store_source_info {
+    const char *path;   /* as given by the user */
+    int kind;           /* enum store_kind */
+    const char *format; /* e.g. "etw-logparser", "freb", "pcapng" */
+    int64_t size;       /* bytes */
+    const char *sha256; /* hex digest of the content */
+};
+
+/*
+ * Start importing a source.  If a source with the same content hash is
+ * already in the store, *existing is set to 1 and nothing is started.
+ */
+enum rn_rc store_source_begin(struct store *st,
+                              const struct store_source_info *info,
+                              int64_t *source_id, int *existing,
+                              struct rn_err *err);
+
+/* Record a warning (at line/frame `line`, or STORE_NONE) for a source. */
+enum rn_rc store_source_warn(struct store *st, int64_t source_id, int64_t line,
+                             const char *msg, struct rn_err *err);
+
+struct store_source_result {
+    int truncated;       /* input ended early; what was read is kept */
+    const char *message; /* first problem with its position, or NULL */
+    int64_t clock_offset_ns; /* captures, or STORE_NONE */
+};
+
+/* Finish a source: counts, correlation and triage; releases it. */
+enum rn_rc store_source_end(struct store *st, int64_t source_id,
+                            const struct store_source_result *res,
+                            struct rn_err *err);
+
+/* Drop everything written since store_source_begin. */
+void store_source_abort(struct store *st);
+
+/*
+ * What one source saw of one request.  Unknown strings are NULL, unknown
+ * integers STORE_NONE.  Putting the same key twice in one source merges:
+ * known values of the later call win.
+ */
+struct store_srcreq {
+    const char *key; /* GUID (any case) or a synthetic key; required */
+    int64_t start_ns, end_ns;
+    const char *verb, *url, *host;
+    int64_t http_status, substatus, win32_status;
+    const char *client_addr, *server_addr;
+    int64_t client_port, server_port;
+    const char *attrs_json; /* JSON object of other attributes, or NULL */
+    int truncated;
+};
+
+/* Fill r with "unknown" everywhere. */
+void store_srcreq_init(struct store_srcreq *r);
+
+enum rn_rc store_srcreq_put(struct store *st, int64_t source_id,
+                            const struct store_srcreq *r, int64_t *srcreq_id,
+                            struct rn_err *err);
+
+struct store_event {
+    int64_t ord;      /* 0-based position among this source's events */
+    int64_t seq;      /* what the user looks up: EventNumber, frame... */
+    int64_t line;     /* line in the file, or STORE_NONE */
+    int64_t ts_ns;    /* UTC ns, or STORE_NONE */
+    const char *provider;
+    const char *name; /* required */
+    int64_t level;    /* 1..5, or STORE_NONE */
+    const char *fields_json; /* JSON object, or NULL for {} */
+    const char *raw;  /* raw source text, or NULL */
+};
+
+void store_event_init(struct store_event *ev);
+
+/*
+ * Add an event to a source; srcreq_id 0 means it belongs to no request.
+ * *uid (may be NULL) receives its public id.
+ */
+enum rn_rc store_event_add(struct store *st, int64_t source_id,
+                           int64_t srcreq_id, const struct store_event *ev,
+                           int64_t *uid, struct rn_err *err);
+
+/* Normalise a request key (GUIDs to lower case) into out (size n). */
+void store_key_normalise(const char *key, char *out, size_t n);
+
+/* The 53-bit id of a request key / of an event (JSON-safe integers). */
+int64_t store_request_id_for_key(const char *key);
+
+/* Read-only SQL for power users: run sql, call row() for each row. */
+typedef enum rn_rc store_row_fn(void *ctx, int ncol, const char *const *names,
+                                const char *const *values);
+enum rn_rc store_sql_readonly(struct store *st, const char *sql,
+                              store_row_fn *row, void *ctx,
+                              struct rn_err *err);
+
+/* Persistent UI state (key/value). *value is malloc'd or NULL. */
+enum rn_rc store_state_get(struct store *st, const char *key, char **value,
+                           struct rn_err *err);
+enum rn_rc store_state_set(struct store *st, const char *key,
+                           const char *value, struct rn_err *err);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * Internal interface between model/ files (store, query, triage,
+ * correlate): the SQLite handle and statement helpers.  Never included
+ * outside model/.
+ */
+#ifndef STORE_IMPL_H
+#define STORE_IMPL_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "rn_err.h"
+#include "store.h"
+
+sqlite3 *store_db(struct store *st);
+
+/* Prepare sql; on failure fill err with the step name. */
+enum rn_rc store_prepare(struct store *st, const char *sql,
+                         sqlite3_stmt **stmt, struct rn_err *err);
+
+/* Fill err from the connection's last error, naming the step. */
+enum rn_rc store_dberr(struct store *st, const char *what, struct rn_err *err);
+
+/* Run SQL with no result rows. */
+enum rn_rc store_exec(struct store *st, const char *sql, struct rn_err *err);
+
+/* Bind an int64 that may be STORE_NONE (bound as NULL). */
+int store_bind_opt(sqlite3_stmt *s, int i, int64_t v);
+/* Bind a string that may be NULL. */
+int store_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Column as int64, STORE_NONE for NULL. */
+int64_t store_col_opt(sqlite3_stmt *s, int i);
+/* Column as malloc'd string, NULL for NULL. */
+char *store_col_dup(sqlite3_stmt *s, int i);
+
+/* Re-link, re-triage: model/correlate.c and model/triage.c. */
+enum rn_rc correlate_source(struct store *st, int64_t source_id,
+                            struct rn_err *err);
+enum rn_rc triage_request(struct store *st, int64_t request_id,
+                          struct rn_err *err);
+
+/* 53-bit FNV-1a based id of a byte string (never 0). */
+int64_t store_hash53(const void *data, size_t len);
+
+#endif
