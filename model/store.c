@@ -37,7 +37,8 @@ enum store_stmt_id {
 };
 
 static const char *const store_stmt_sql[SS_COUNT] = {
-    [SS_SRCREQ_FIND] = "SELECT id FROM srcreq WHERE source_id = ?1 AND key = ?2",
+    [SS_SRCREQ_FIND] =
+        "SELECT id FROM srcreq WHERE source_id = ?1 AND key = ?2",
     [SS_SRCREQ_INSERT] =
         "INSERT INTO srcreq (source_id, kind, key, start_ns, end_ns, verb,"
         " url, host, http_status, substatus, win32_status, client_addr,"
@@ -289,8 +290,7 @@ store_create_private(const char *path, struct rn_err *err)
 }
 
 enum rn_rc
-store_open(const char *path, int flags, struct store **out,
-           struct rn_err *err)
+store_open(const char *path, int flags, struct store **out, struct rn_err *err)
 {
     struct store *st;
     int oflags;
@@ -321,9 +321,8 @@ store_open(const char *path, int flags, struct store **out,
                     "PRAGMA temp_store = MEMORY",
                     err);
     if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
-        rc = store_exec(st,
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
-                        err);
+        rc = store_exec(
+            st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
     if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
         rc = store_migrate(st, err);
     if (rc != RN_OK) {
@@ -609,8 +608,8 @@ store_source_abort(struct store *st)
 {
     if (st->cur_source == 0)
         return;
-    sqlite3_exec(st->db, "ROLLBACK TO rn_source; RELEASE rn_source", NULL,
-                 NULL, NULL);
+    sqlite3_exec(st->db, "ROLLBACK TO rn_source; RELEASE rn_source", NULL, NULL,
+                 NULL);
     st->cur_source = 0;
     free(st->last_key);
     st->last_key = NULL;
@@ -722,8 +721,7 @@ store_event_init(struct store_event *ev)
 
 enum rn_rc
 store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
-                const struct store_event *ev, int64_t *uid,
-                struct rn_err *err)
+                const struct store_event *ev, int64_t *uid, struct rn_err *err)
 {
     char ident[96];
     int n;
@@ -836,8 +834,8 @@ store_state_get(struct store *st, const char *key, char **value,
     int step;
 
     *value = NULL;
-    rc = store_prepare(st, "SELECT value FROM ui_state WHERE key = ?1", &s,
-                       err);
+    rc =
+        store_prepare(st, "SELECT value FROM ui_state WHERE key = ?1", &s, err);
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);

@@ -51,10 +51,12 @@ struct status_text {
 
 static const struct status_text status_texts[] = {
     {502, 1, "CGI application timeout: IIS killed the CGI process"},
-    {502, 2, "the CGI application misbehaved by not returning a complete "
-             "set of HTTP headers"},
-    {502, 3, "forwarder connection error (ARR or ANCM could not complete "
-             "the proxied request)"},
+    {502, 2,
+     "the CGI application misbehaved by not returning a complete "
+     "set of HTTP headers"},
+    {502, 3,
+     "forwarder connection error (ARR or ANCM could not complete "
+     "the proxied request)"},
     {502, 4, "no healthy server to route to (ARR)"},
     {502, 5, "WebSocket failure (ARR)"},
     {502, 6, "forwarded request failure (ARR)"},
@@ -89,7 +91,8 @@ struct code_text {
 
 /* Exit statuses, HRESULTs and Win32 codes (FORMATS.md C.3). */
 static const struct code_text code_texts[] = {
-    {0xC00000FDu, "STATUS_STACK_OVERFLOW: the process died of a stack overflow"},
+    {0xC00000FDu,
+     "STATUS_STACK_OVERFLOW: the process died of a stack overflow"},
     {0xC0000005u, "STATUS_ACCESS_VIOLATION: the process crashed"},
     {0xC0000135u, "STATUS_DLL_NOT_FOUND: the process could not start"},
     {0xC0000142u, "STATUS_DLL_INIT_FAILED: the process could not start "
@@ -194,8 +197,8 @@ triage_parse_code(const char *s)
 struct tri_event {
     int64_t uid, ts;
     int kind;
-    char *name, *status, *substatus, *code, *pid, *cmdline, *headers,
-        *module, *reason;
+    char *name, *status, *substatus, *code, *pid, *cmdline, *headers, *module,
+        *reason;
     int headers_null;
 };
 
@@ -293,22 +296,22 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
         t->role_ix[r] = -1;
         best[r] = 1 << 30;
     }
-    rc = store_prepare(
-        st,
-        "SELECT e.uid, e.ts_ns, e.kind, e.name,"
-        " coalesce(json_extract(e.fields, '$.HttpStatus'),"
-        "   json_extract(e.fields, '$.status')),"
-        " json_extract(e.fields, '$.HttpSubStatus'),"
-        " json_extract(e.fields, '$.ErrorCode'),"
-        " json_extract(e.fields, '$.ProcessId'),"
-        " json_extract(e.fields, '$.CommandLine'),"
-        " json_extract(e.fields, '$.Headers'),"
-        " json_extract(e.fields, '$.ModuleName'),"
-        " json_extract(e.fields, '$.HttpReason')"
-        " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
-        " WHERE q.request_id = ?1"
-        " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
-        &s, err);
+    rc =
+        store_prepare(st,
+                      "SELECT e.uid, e.ts_ns, e.kind, e.name,"
+                      " coalesce(json_extract(e.fields, '$.HttpStatus'),"
+                      "   json_extract(e.fields, '$.status')),"
+                      " json_extract(e.fields, '$.HttpSubStatus'),"
+                      " json_extract(e.fields, '$.ErrorCode'),"
+                      " json_extract(e.fields, '$.ProcessId'),"
+                      " json_extract(e.fields, '$.CommandLine'),"
+                      " json_extract(e.fields, '$.Headers'),"
+                      " json_extract(e.fields, '$.ModuleName'),"
+                      " json_extract(e.fields, '$.HttpReason')"
+                      " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
+                      " WHERE q.request_id = ?1"
+                      " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
+                      &s, err);
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_int64(s, 1, request_id);
@@ -364,10 +367,10 @@ tri_status(struct tri_req *t)
 
         if (st != STORE_NONE) {
             t->status = st;
-            t->substatus = e->substatus != NULL
-                               ? triage_parse_code(e->substatus)
-                               : (t->substatus != STORE_NONE ? t->substatus
-                                                             : 0);
+            t->substatus =
+                e->substatus != NULL
+                    ? triage_parse_code(e->substatus)
+                    : (t->substatus != STORE_NONE ? t->substatus : 0);
         }
     }
     if (t->status != STORE_NONE && t->substatus == STORE_NONE)
@@ -434,8 +437,8 @@ tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
     }
     if (t->win32 != STORE_NONE && t->win32 != 0) {
         triage_code_text(t->win32, code, sizeof code);
-        rn_buf_printf(b, "; exit code 0x%08" PRIX32 "%s%s",
-                      (uint32_t)t->win32, code[0] ? ": " : "", code);
+        rn_buf_printf(b, "; exit code 0x%08" PRIX32 "%s%s", (uint32_t)t->win32,
+                      code[0] ? ": " : "", code);
     }
 }
 
