@@ -212,6 +212,7 @@ struct etw_state {
     struct etw_event ev;
     struct rn_buf text;
     struct evt evt;
+    int64_t rows; /* Log Parser rows seen (else tracerpt events) */
 };
 
 static void
@@ -457,9 +458,10 @@ etw_walk(struct etw_state *s, struct rn_err *err)
         if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
             continue;
         name = xml_input_name(s->in);
-        if (strcmp(name, "ROW") == 0)
+        if (strcmp(name, "ROW") == 0) {
+            s->rows++;
             rc = etw_row(s, err);
-        else if (strcmp(name, "Event") == 0)
+        } else if (strcmp(name, "Event") == 0)
             rc = etw_event(s, err);
     }
     if (rc == RN_OK && ret != 0)
@@ -501,8 +503,7 @@ etw_run(struct import_ctx *ctx, struct rn_err *err)
     } else if (rc == RN_OK && s.ord == 0) {
         rc = rn_err_set(err, RN_EFORMAT, "%s: no ETW events found", ctx->path);
     }
-    ctx->format_detail =
-        xml_input_wrapped(s.in) ? "etw-xml-fragments" : "etw-xml";
+    ctx->format_detail = s.rows > 0 ? "etw-logparser" : "etw-tracerpt";
     etw_event_clear(&s.ev);
     rn_buf_fini(&s.ev.json);
     rn_buf_fini(&s.text);

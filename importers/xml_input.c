@@ -401,12 +401,6 @@ xml_input_offset(const struct xml_input *in)
     return in->offset;
 }
 
-int
-xml_input_wrapped(const struct xml_input *in)
-{
-    return in->wrap;
-}
-
 const char *
 xml_input_error(const struct xml_input *in, int64_t *line)
 {

@@ -75,6 +75,12 @@ struct store {
     int64_t cur_source;
     int cur_kind;
     char cur_sha[65];
+    /* Statements of store_cached(): static SQL text -> statement. */
+    struct store_cache_entry {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } * cache;
+    int ncache, capcache;
     /* Last srcreq looked up: importers put the same key many times. */
     char *last_key;
     int64_t last_srcreq;
@@ -350,6 +356,9 @@ store_close(struct store *st)
         return;
     for (i = 0; i < SS_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
+    for (i = 0; i < st->ncache; i++)
+        sqlite3_finalize(st->cache[i].stmt);
+    free(st->cache);
     if (st->in_tx)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
@@ -373,6 +382,36 @@ store_stmt(struct store *st, enum store_stmt_id id, struct rn_err *err)
     sqlite3_reset(st->stmt[id]);
     sqlite3_clear_bindings(st->stmt[id]);
     return st->stmt[id];
+}
+
+sqlite3_stmt *
+store_cached(struct store *st, const char *sql, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int i;
+
+    for (i = 0; i < st->ncache; i++) {
+        if (st->cache[i].sql == sql) {
+            s = st->cache[i].stmt;
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            return s;
+        }
+    }
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+                           NULL) != SQLITE_OK) {
+        store_dberr(st, "prepare", err);
+        return NULL;
+    }
+    if (st->ncache == st->capcache) {
+        st->capcache = st->capcache == 0 ? 32 : st->capcache * 2;
+        st->cache =
+            xrealloc(st->cache, (size_t)st->capcache, sizeof *st->cache);
+    }
+    st->cache[st->ncache].sql = sql;
+    st->cache[st->ncache].stmt = s;
+    st->ncache++;
+    return s;
 }
 
 enum rn_rc
@@ -644,6 +683,19 @@ store_bind_srcreq(sqlite3_stmt *s, const struct store_srcreq *r)
     sqlite3_bind_int(s, 17, r->truncated != 0);
 }
 
+/* Does r carry nothing beyond its key? */
+static int
+store_srcreq_empty(const struct store_srcreq *r)
+{
+    return r->start_ns == STORE_NONE && r->end_ns == STORE_NONE &&
+           r->verb == NULL && r->url == NULL && r->host == NULL &&
+           r->http_status == STORE_NONE && r->substatus == STORE_NONE &&
+           r->win32_status == STORE_NONE && r->client_addr == NULL &&
+           r->server_addr == NULL && r->client_port == STORE_NONE &&
+           r->server_port == STORE_NONE && r->attrs_json == NULL &&
+           !r->truncated;
+}
+
 /* Find the srcreq of (source, key); 0 if there is none yet. */
 static enum rn_rc
 store_srcreq_find(struct store *st, int64_t source_id, const char *key,
@@ -687,6 +739,8 @@ store_srcreq_put(struct store *st, int64_t source_id,
         if (rc != RN_OK)
             return rc;
     }
+    if (id != 0 && store_srcreq_empty(r))
+        goto done; /* nothing new to say about a known request */
     s = store_stmt(st, id != 0 ? SS_SRCREQ_UPDATE : SS_SRCREQ_INSERT, err);
     if (s == NULL)
         return RN_EDB;
@@ -704,9 +758,12 @@ store_srcreq_put(struct store *st, int64_t source_id,
     if (id == 0)
         id = sqlite3_last_insert_rowid(st->db);
     sqlite3_reset(s);
-    free(st->last_key);
-    st->last_key = xstrdup(key);
-    st->last_srcreq = id;
+done:
+    if (st->last_key == NULL || st->last_srcreq != id) {
+        free(st->last_key);
+        st->last_key = xstrdup(key);
+        st->last_srcreq = id;
+    }
     if (srcreq_id != NULL)
         *srcreq_id = id;
     return RN_OK;

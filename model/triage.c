@@ -291,16 +291,16 @@ tri_load_srcreqs(struct store *st, int64_t request_id, struct tri_req *t,
                  struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     int step;
 
-    rc = store_prepare(st,
-                       "SELECT kind, verb, url, host, http_status, substatus,"
-                       " win32_status, start_ns, end_ns FROM srcreq"
-                       " WHERE request_id = ?1 ORDER BY kind, id",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "SELECT kind, verb, url, host, http_status, substatus,"
+                     " win32_status, start_ns, end_ns FROM srcreq"
+                     " WHERE request_id = ?1 ORDER BY kind, id",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         int kind = sqlite3_column_int(s, 0);
@@ -325,7 +325,7 @@ tri_load_srcreqs(struct store *st, int64_t request_id, struct tri_req *t,
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "triage requests", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -337,31 +337,30 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
     sqlite3_stmt *s;
     int best[STORE_ROLE_COUNT];
     size_t cap = 0;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     int step, r;
 
     for (r = 0; r < STORE_ROLE_COUNT; r++) {
         t->role_ix[r] = -1;
         best[r] = 1 << 30;
     }
-    rc =
-        store_prepare(st,
-                      "SELECT e.uid, e.ts_ns, e.kind, e.name,"
-                      " coalesce(json_extract(e.fields, '$.HttpStatus'),"
-                      "   json_extract(e.fields, '$.status')),"
-                      " json_extract(e.fields, '$.HttpSubStatus'),"
-                      " json_extract(e.fields, '$.ErrorCode'),"
-                      " json_extract(e.fields, '$.ProcessId'),"
-                      " json_extract(e.fields, '$.CommandLine'),"
-                      " json_extract(e.fields, '$.Headers'),"
-                      " json_extract(e.fields, '$.ModuleName'),"
-                      " json_extract(e.fields, '$.HttpReason')"
-                      " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
-                      " WHERE q.request_id = ?1"
-                      " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
-                      &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "SELECT e.uid, e.ts_ns, e.kind, e.name,"
+                     " coalesce(json_extract(e.fields, '$.HttpStatus'),"
+                     "   json_extract(e.fields, '$.status')),"
+                     " json_extract(e.fields, '$.HttpSubStatus'),"
+                     " json_extract(e.fields, '$.ErrorCode'),"
+                     " json_extract(e.fields, '$.ProcessId'),"
+                     " json_extract(e.fields, '$.CommandLine'),"
+                     " json_extract(e.fields, '$.Headers'),"
+                     " json_extract(e.fields, '$.ModuleName'),"
+                     " json_extract(e.fields, '$.HttpReason')"
+                     " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
+                     " WHERE q.request_id = ?1"
+                     " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct tri_event *e;
@@ -398,7 +397,7 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "triage events", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -579,7 +578,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
 {
     sqlite3_stmt *s;
     int64_t start = t->start, end = t->end;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     size_t i;
     int r;
 
@@ -591,15 +590,15 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
         if (end == STORE_NONE || t->ev[i].ts > end)
             end = t->ev[i].ts;
     }
-    rc = store_prepare(st,
-                       "UPDATE request SET start_ns = ?2, end_ns = ?3,"
-                       " verb = ?4, url = ?5, host = ?6, http_status = ?7,"
-                       " substatus = ?8, win32_status = ?9, severity = ?10,"
-                       " sources = ?11, cgi_start = ?12, header_error = ?13,"
-                       " status_send = ?14, diagnosis = ?15 WHERE id = ?1",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "UPDATE request SET start_ns = ?2, end_ns = ?3,"
+                     " verb = ?4, url = ?5, host = ?6, http_status = ?7,"
+                     " substatus = ?8, win32_status = ?9, severity = ?10,"
+                     " sources = ?11, cgi_start = ?12, header_error = ?13,"
+                     " status_send = ?14, diagnosis = ?15 WHERE id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
     /* Keyset paging needs a start time on every row; 0 stands for none. */
     sqlite3_bind_int64(s, 2, start == STORE_NONE ? 0 : start);
@@ -623,7 +622,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
     store_bind_text(s, 15, diagnosis[0] != '\0' ? diagnosis : NULL);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "triage update", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
