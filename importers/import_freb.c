@@ -24,23 +24,23 @@
 #include "rn_url.h"
 #include "sha256.h"
 #include "triage.h"
-#include "xml_input.h"
 #include "xmalloc.h"
+#include "xml_input.h"
 
 #define FREB_PROGRESS_EVERY 4096
-#define FREB_MAX_JSON (64u * 1024 * 1024)
-#define FREB_MAX_ATTRS (1024u * 1024)
-#define FREB_MAX_NAME 128
+#define FREB_MAX_JSON       (64u * 1024 * 1024)
+#define FREB_MAX_ATTRS      (1024u * 1024)
+#define FREB_MAX_NAME       128
 
 /* Per-file state. */
 struct freb_state {
     struct import_ctx *ctx;
     struct xml_input *in;
-    int64_t srcreq;        /* the file's source request */
-    int64_t ord;           /* events stored so far */
-    struct evt evt;        /* the event being read (reused) */
-    struct rn_buf json;    /* fields JSON of the event being stored */
-    struct rn_buf attrs;   /* root attributes as JSON */
+    int64_t srcreq;      /* the file's source request */
+    int64_t ord;         /* events stored so far */
+    struct evt evt;      /* the event being read (reused) */
+    struct rn_buf json;  /* fields JSON of the event being stored */
+    struct rn_buf attrs; /* root attributes as JSON */
     char key[FREB_MAX_NAME];
 };
 
@@ -230,8 +230,7 @@ freb_fields_json(struct freb_state *s)
     for (i = 0; i < ev->sys.n; i++) {
         /* Elements that only carry attributes (TimeCreated, Execution...)
          * also come back as empty text: keep the attributes only. */
-        if (ev->sys.v[i].value[0] == '\0' &&
-            freb_attr_only(ev->sys.v[i].name))
+        if (ev->sys.v[i].value[0] == '\0' && freb_attr_only(ev->sys.v[i].name))
             continue;
         snprintf(key, sizeof key, "sys.%s", ev->sys.v[i].name);
         rn_json_obj_add(&o, key, ev->sys.v[i].value,
@@ -258,8 +257,7 @@ freb_event(struct freb_state *s, struct rn_err *err)
     se.seq = s->ord + 1;
     se.line = s->evt.line;
     t = evt_get(&s->evt.sys, "TimeCreated");
-    if (t != NULL && t[0] != '\0' &&
-        rn_time_parse(t, 0, &se.ts_ns) != RN_OK) {
+    if (t != NULL && t[0] != '\0' && rn_time_parse(t, 0, &se.ts_ns) != RN_OK) {
         se.ts_ns = STORE_NONE;
         import_warn(s->ctx, se.line, "%s: line %lld: bad timestamp",
                     s->ctx->path, (long long)se.line);
@@ -311,8 +309,7 @@ freb_walk(struct freb_state *s, struct rn_err *err)
             rc = freb_root(s, err);
             if (rc == RN_OK && xmlTextReaderIsEmptyElement(r))
                 break;
-        } else if (strcmp(name, "Event") == 0 &&
-                   xmlTextReaderDepth(r) == 1) {
+        } else if (strcmp(name, "Event") == 0 && xmlTextReaderDepth(r) == 1) {
             rc = freb_event(s, err);
         }
     }
@@ -324,23 +321,105 @@ freb_walk(struct freb_state *s, struct rn_err *err)
     return rc;
 }
 
+/* Where a file cut short should be parsed to. */
+struct freb_cut {
+    int64_t limit;     /* end of the last complete </Event>, or -1 */
+    int64_t line, col; /* where the file ends */
+};
+
+/*
+ * A complete FREB file ends with </failedRequest>.  When this one does not
+ * (copied while IIS was writing it), find the end of its last complete
+ * event, so the parser can be fed up to there and the root closed: the
+ * streaming parser reads ahead, and an error at the cut would otherwise
+ * cost the complete events just before it.  Only for 8-bit encodings.
+ */
+static void
+freb_find_cut(const char *path, struct freb_cut *cut)
+{
+    static const char close_tag[] = "</failedRequest>", ev_end[] = "</Event>";
+    unsigned char buf[65536 + 8];
+    size_t n, keep = 0, i;
+    int64_t base = 0, size, newlines = 0, last_nl = -1;
+    FILE *f = fopen(path, "rb");
+
+    cut->limit = -1;
+    if (f == NULL)
+        return;
+    n = fread(buf, 1, 2, f);
+    if (n < 2 || buf[0] == 0 || buf[1] == 0 || (buf[0] == 0xFF) ||
+        (buf[0] == 0xFE) || fseek(f, 0, SEEK_END) != 0 ||
+        (size = ftell(f)) < 0) {
+        fclose(f);
+        return;
+    }
+    n = size < 256 ? (size_t)size : 256;
+    if (fseek(f, -(long)n, SEEK_END) == 0 && fread(buf, 1, n, f) == n) {
+        while (n > 0 && strchr(" \t\r\n", buf[n - 1]) != NULL && buf[n - 1])
+            n--;
+        if (n >= sizeof close_tag - 1 &&
+            memcmp(buf + n - (sizeof close_tag - 1), close_tag,
+                   sizeof close_tag - 1) == 0) {
+            fclose(f);
+            return;
+        }
+    }
+    rewind(f);
+    while ((n = fread(buf + keep, 1, sizeof buf - 8, f)) > 0) {
+        n += keep;
+        for (i = 0; i < n; i++) {
+            if (i >= keep && buf[i] == '\n') {
+                newlines++;
+                last_nl = base + (int64_t)i;
+            }
+            if (buf[i] == '<' && i + sizeof ev_end - 1 <= n &&
+                memcmp(buf + i, ev_end, sizeof ev_end - 1) == 0)
+                cut->limit = base + (int64_t)(i + sizeof ev_end - 1);
+        }
+        /* Keep the last bytes: a tag may straddle two blocks. */
+        keep = n < sizeof ev_end - 1 ? n : sizeof ev_end - 1;
+        memmove(buf, buf + n - keep, keep);
+        base += (int64_t)(n - keep);
+    }
+    fclose(f);
+    cut->line = newlines + 1;
+    cut->col = size - last_nl;
+}
+
 /* Import one FREB file. */
 static enum rn_rc
 freb_run(struct import_ctx *ctx, struct rn_err *err)
 {
     struct freb_state s;
+    struct freb_cut cut;
     enum rn_rc rc;
 
     memset(&s, 0, sizeof s);
     s.ctx = ctx;
-    rc = xml_input_open(ctx->path, &s.in, err);
+    freb_find_cut(ctx->path, &cut);
+    rc = xml_input_open_cut(ctx->path, cut.limit,
+                            cut.limit >= 0 ? "\r\n</failedRequest>\r\n" : NULL,
+                            &s.in, err);
     if (rc != RN_OK)
         return rc;
     rn_buf_init(&s.json, FREB_MAX_JSON);
     rn_buf_init(&s.attrs, FREB_MAX_ATTRS);
     evt_init(&s.evt);
     rc = freb_walk(&s, err);
-    if (rc == RN_EFORMAT && s.srcreq != 0) {
+    if (rc == RN_OK && cut.limit >= 0) {
+        struct store_srcreq q;
+
+        ctx->truncated = 1;
+        import_warn(ctx, cut.line,
+                    "%s: truncated at line %lld, column %lld (the file ends "
+                    "inside the trace); kept %lld complete events",
+                    ctx->path, (long long)cut.line, (long long)cut.col,
+                    (long long)s.ord);
+        store_srcreq_init(&q);
+        q.key = s.key;
+        q.truncated = 1;
+        rc = store_srcreq_put(ctx->st, ctx->source_id, &q, NULL, err);
+    } else if (rc == RN_EFORMAT && s.srcreq != 0) {
         /* Keep the root and the complete events; say where it broke. */
         int64_t line;
         const char *why = xml_input_error(s.in, &line);

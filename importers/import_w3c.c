@@ -31,11 +31,11 @@
 #include "triage.h"
 #include "xmalloc.h"
 
-#define W3C_MAX_LINE (1024u * 1024)
-#define W3C_MAX_FIELDS 256
-#define W3C_MAX_WARN 20
+#define W3C_MAX_LINE       (1024u * 1024)
+#define W3C_MAX_FIELDS     256
+#define W3C_MAX_WARN       20
 #define W3C_PROGRESS_EVERY 8192
-#define W3C_BLOCK (64u * 1024)
+#define W3C_BLOCK          (64u * 1024)
 
 /* Documented field orders, used when a file has no #Fields directive. */
 static const char w3c_default_fields[] =
@@ -93,18 +93,18 @@ static const char *const w3c_col_names[COL_COUNT][3] = {
 
 struct w3c_state {
     struct import_ctx *ctx;
-    int kind;           /* STORE_KIND_W3C or STORE_KIND_HTTPERR */
+    int kind; /* STORE_KIND_W3C or STORE_KIND_HTTPERR */
     FILE *f;
-    int64_t offset;     /* bytes consumed */
-    int64_t lineno;     /* current line */
+    int64_t offset;              /* bytes consumed */
+    int64_t lineno;              /* current line */
     char *names[W3C_MAX_FIELDS]; /* current #Fields, owned */
     size_t nnames;
     int col[COL_COUNT];
-    int have_fields;    /* a #Fields directive (or the default) is set */
-    char date[16];      /* #Date directive's date, for logs without date */
-    char *software;     /* #Software directive, owned */
+    int have_fields; /* a #Fields directive (or the default) is set */
+    char date[16];   /* #Date directive's date, for logs without date */
+    char *software;  /* #Software directive, owned */
     int64_t records;
-    int warned;         /* count of per-line warnings */
+    int warned; /* count of per-line warnings */
     struct rn_buf json;
     struct rn_buf url;   /* cs-uri-stem?cs-uri-query of the line */
     struct rn_buf block; /* read-ahead */
@@ -116,9 +116,9 @@ struct w3c_state {
 static int
 w3c_sniff(const unsigned char *head, size_t n, const char *path, int *httperr)
 {
-    static const char *const starts[] = {"#Software:", "#Version:",
-                                         "#Fields:",   "#Date:",
-                                         "#Remark:",   "#Start-Date:"};
+    static const char *const starts[] = {
+        "#Software:", "#Version:", "#Fields:",
+        "#Date:",     "#Remark:",  "#Start-Date:"};
     char buf[4097];
     const char *base;
     size_t i, off = 0;
@@ -415,9 +415,8 @@ w3c_record(struct w3c_state *s, char *line, int complete, struct rn_err *err)
     if (!s->have_fields) {
         w3c_line_warn(s, "no #Fields directive before this line; using the "
                          "documented field order");
-        w3c_set_fields(s, s->kind == STORE_KIND_HTTPERR
-                              ? httperr_default_fields
-                              : w3c_default_fields);
+        w3c_set_fields(s, s->kind == STORE_KIND_HTTPERR ? httperr_default_fields
+                                                        : w3c_default_fields);
     }
     n = import_w3c_split(line, vals, W3C_MAX_FIELDS);
     if (n > W3C_MAX_FIELDS) {
@@ -512,8 +511,7 @@ w3c_record(struct w3c_state *s, char *line, int complete, struct rn_err *err)
                : q.http_status >= 400 ? 3
                                       : 4;
     se.fields_json = rn_buf_str(&s->json);
-    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL,
-                         err);
+    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL, err);
     s->records++;
     if (rc == RN_OK && s->records % W3C_PROGRESS_EVERY == 0)
         rc = import_progress(s->ctx, s->offset, err);
@@ -620,11 +618,12 @@ w3c_import(struct import_ctx *ctx, int kind, struct rn_err *err)
             rc = w3c_record(&s, p, complete, err);
     }
     if (rc == RN_OK && ret < 0)
-        rc = rn_err_set(err, RN_EIO, "%s: line %lld: read error: %s",
-                        ctx->path, (long long)s.lineno, strerror(errno));
+        rc = rn_err_set(err, RN_EIO, "%s: line %lld: read error: %s", ctx->path,
+                        (long long)s.lineno, strerror(errno));
     if (rc == RN_OK && s.records == 0 && !s.have_fields)
-        rc = rn_err_set(err, RN_EFORMAT, "%s: no #Fields directive and no "
-                                         "records",
+        rc = rn_err_set(err, RN_EFORMAT,
+                        "%s: no #Fields directive and no "
+                        "records",
                         ctx->path);
     ctx->format_detail = kind == STORE_KIND_HTTPERR ? "httperr" : "w3c";
     w3c_names_free(&s);

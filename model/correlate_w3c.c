@@ -22,12 +22,11 @@
  * source can change is re-evaluated (correlate_w3c_rescan), so the links
  * depend on the set of imported sources, not on their order.
  */
-#include "correlate.h"
-
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "correlate.h"
 #include "rn_time.h"
 #include "rn_url.h"
 #include "store_impl.h"
@@ -36,14 +35,14 @@
 #define W3C_SLACK_NS (2 * RN_NS_PER_SEC)
 /* Longest request considered when a line has no time-taken. */
 #define W3C_MAX_SPAN_NS (3600 * RN_NS_PER_SEC)
-#define W3C_MAX_CAND 64
+#define W3C_MAX_CAND    64
 
 /* Columns read for both sides of a match. */
 #define W3C_COLS                                                               \
     "id, request_id, kind, key, start_ns, end_ns, verb, url, http_status,"     \
-    " substatus, client_addr, client_port, truncated,"                        \
-    " json_extract(attrs, '$.time_taken_ms'), link_rule,"                     \
-    " EXISTS (SELECT 1 FROM event e WHERE e.srcreq_id = srcreq.id"            \
+    " substatus, client_addr, client_port, truncated,"                         \
+    " json_extract(attrs, '$.time_taken_ms'), link_rule,"                      \
+    " EXISTS (SELECT 1 FROM event e WHERE e.srcreq_id = srcreq.id"             \
     "   AND e.name = 'GENERAL_REQUEST_END')"
 
 /* One side of a match: a log line or an IIS source request. */
@@ -154,8 +153,7 @@ w3c_absdiff(int64_t a, int64_t b)
 static int
 w3c_pred(const struct w3c_row *l, const struct w3c_row *i, int *client)
 {
-    if (l->end == STORE_NONE || i->start == STORE_NONE ||
-        i->end == STORE_NONE)
+    if (l->end == STORE_NONE || i->start == STORE_NONE || i->end == STORE_NONE)
         return 0;
     if (l->taken_known) {
         if (w3c_absdiff(i->start, l->start) > W3C_SLACK_NS)
@@ -222,8 +220,8 @@ struct w3c_cands {
 
 /* Every IIS request that line l matches. */
 static enum rn_rc
-w3c_candidates(struct store *st, const struct w3c_row *l,
-               struct w3c_cands *c, struct rn_err *err)
+w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
+               struct rn_err *err)
 {
     sqlite3_stmt *s;
     int64_t lo, hi;
@@ -477,8 +475,9 @@ w3c_collect_lines(struct store *st, int64_t source_id, struct rn_err *err)
     enum rn_rc rc;
     int step = SQLITE_DONE, k;
 
-    rc = store_prepare(st, "SELECT " W3C_COLS " FROM srcreq"
-                           " WHERE source_id = ?1",
+    rc = store_prepare(st,
+                       "SELECT " W3C_COLS " FROM srcreq"
+                       " WHERE source_id = ?1",
                        &s, err);
     if (rc == RN_OK)
         rc = store_prepare(st,
@@ -540,8 +539,8 @@ correlate_w3c_rescan(struct store *st, int64_t source_id, struct rn_err *err)
                  : w3c_collect_lines(st, source_id, err);
     if (rc != RN_OK)
         return rc;
-    rc = store_prepare(st, "SELECT id FROM rn_w3c_recheck ORDER BY id", &s,
-                       err);
+    rc =
+        store_prepare(st, "SELECT id FROM rn_w3c_recheck ORDER BY id", &s, err);
     if (rc != RN_OK)
         return rc;
     while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)

@@ -14,20 +14,21 @@
  *
  * Everything is deterministic.  Times are UTC.
  */
+#include <sys/stat.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define AREA_GENERAL "{D42CF7EF-DE92-473E-8B6C-621EA663113A}"
-#define AREA_NOTIFY "{002E91E3-E7AE-44AB-8E07-99230FFA6ADE}"
-#define AREA_CGI "{E2E55403-0D2E-4609-A470-BE0DA04013C0}"
+#define AREA_NOTIFY  "{002E91E3-E7AE-44AB-8E07-99230FFA6ADE}"
+#define AREA_CGI     "{E2E55403-0D2E-4609-A470-BE0DA04013C0}"
 
 /* The incident every correlation fixture describes. */
-#define INC_GUID "00000000-0000-0000-1A00-0080000000F3"
-#define INC_URL "http://www.example.com:80/cgi-bin/report.exe/run?id=42"
-#define INC_CMD "\"C:\\inetpub\\cgi-bin\\report.exe\" "
+#define INC_GUID    "00000000-0000-0000-1A00-0080000000F3"
+#define INC_URL     "http://www.example.com:80/cgi-bin/report.exe/run?id=42"
+#define INC_CMD     "\"C:\\inetpub\\cgi-bin\\report.exe\" "
 #define INC_HEADERS "Content-Type: text/html&#13;&#10;X-Debug: 1&#13;&#10;"
 
 /* One <Data Name=..> or freb:Description pair. */
@@ -40,7 +41,7 @@ struct gen_ev {
     const char *name;
     int opcode, level;
     const char *keywords, *area;
-    int ms;                 /* milliseconds after the request start */
+    int ms; /* milliseconds after the request start */
     struct kv data[8];
     struct kv desc[3];
 };
@@ -54,7 +55,8 @@ gen_ts(char *out, size_t n, long long base_s, long long ms)
     long long z = days + 719468, era = z / 146097;
     long long doe = z - era * 146097;
     long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long y = yoe + era * 400,
+              doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     long long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
     long long m = mp < 10 ? mp + 3 : mp - 9;
 
@@ -119,13 +121,13 @@ freb_event(FILE *f, const struct gen_ev *e, long long base_s, const char *guid,
     fprintf(f, " </EventData>\r\n <RenderingInfo Culture=\"en-US\">\r\n");
     fprintf(f, "  <Opcode>%s</Opcode>\r\n", e->name);
     for (i = 0; freb && i < 3 && e->desc[i].k != NULL; i++)
-        fprintf(f,
-                "  <freb:Description Data=\"%s\">%s</freb:Description>\r\n",
+        fprintf(f, "  <freb:Description Data=\"%s\">%s</freb:Description>\r\n",
                 e->desc[i].k, e->desc[i].v);
     fprintf(f, " </RenderingInfo>\r\n <ExtendedTracingInfo xmlns=\"http://"
                "schemas.microsoft.com/win/2004/08/events/trace\">\r\n");
-    fprintf(f, "  <EventGuid>%s</EventGuid>\r\n </ExtendedTracingInfo>\r\n"
-               "</Event>\r\n",
+    fprintf(f,
+            "  <EventGuid>%s</EventGuid>\r\n </ExtendedTracingInfo>\r\n"
+            "</Event>\r\n",
             e->area);
 }
 
@@ -134,7 +136,12 @@ static size_t
 cgi502_events(struct gen_ev *v, const char *url, const char *headers)
 {
     const struct gen_ev ev[] = {
-        {"GENERAL_REQUEST_START", 1, 4, "0x0", AREA_GENERAL, 0,
+        {"GENERAL_REQUEST_START",
+         1,
+         4,
+         "0x0",
+         AREA_GENERAL,
+         0,
          {{"SiteId", "1"},
           {"AppPoolId", "DefaultAppPool"},
           {"ConnId", "1610612751"},
@@ -142,35 +149,75 @@ cgi502_events(struct gen_ev *v, const char *url, const char *headers)
           {"RequestURL", url},
           {"RequestVerb", "POST"}},
          {{NULL, NULL}}},
-        {"GENERAL_ENDPOINT_INFORMATION", 55, 4, "0x0", AREA_GENERAL, 1,
+        {"GENERAL_ENDPOINT_INFORMATION",
+         55,
+         4,
+         "0x0",
+         AREA_GENERAL,
+         1,
          {{"RemoteAddress", "192.0.2.10"},
           {"RemotePort", "51234"},
           {"LocalAddress", "198.51.100.5"},
           {"LocalPort", "80"}},
          {{NULL, NULL}}},
-        {"GENERAL_REQUEST_HEADERS", 50, 4, "0x0", AREA_GENERAL, 2,
+        {"GENERAL_REQUEST_HEADERS",
+         50,
+         4,
+         "0x0",
+         AREA_GENERAL,
+         2,
          {{"Headers", "Content-Length: 512&#13;&#10;Content-Type: "
                       "application/x-www-form-urlencoded&#13;&#10;Host: "
                       "www.example.com&#13;&#10;"}},
          {{NULL, NULL}}},
-        {"NOTIFY_MODULE_START", 1, 5, "0x100", AREA_NOTIFY, 10,
+        {"NOTIFY_MODULE_START",
+         1,
+         5,
+         "0x100",
+         AREA_NOTIFY,
+         10,
          {{"ModuleName", "CgiModule"},
           {"Notification", "128"},
           {"fIsPostNotification", "false"}},
          {{"Notification", "EXECUTE_REQUEST_HANDLER"}}},
-        {"CGI_LAUNCH", 3, 4, "0x20", AREA_CGI, 15,
+        {"CGI_LAUNCH",
+         3,
+         4,
+         "0x20",
+         AREA_CGI,
+         15,
          {{"CommandLine", INC_CMD}, {"ErrorCode", "0"}, {"ProcessId", "4242"}},
          {{"ErrorCode", "The operation completed successfully. (0x0)"}}},
-        {"GENERAL_READ_ENTITY_START", 37, 5, "0x0", AREA_GENERAL, 16,
+        {"GENERAL_READ_ENTITY_START",
+         37,
+         5,
+         "0x0",
+         AREA_GENERAL,
+         16,
          {{NULL, NULL}},
          {{NULL, NULL}}},
-        {"GENERAL_READ_ENTITY_END", 38, 5, "0x0", AREA_GENERAL, 20,
+        {"GENERAL_READ_ENTITY_END",
+         38,
+         5,
+         "0x0",
+         AREA_GENERAL,
+         20,
          {{"BytesReceived", "512"}, {"ErrorCode", "0"}},
          {{"ErrorCode", "The operation completed successfully. (0x0)"}}},
-        {"CGI_PREMATURE_TERMINATION", 5, 4, "0x20", AREA_CGI, 3745,
+        {"CGI_PREMATURE_TERMINATION",
+         5,
+         4,
+         "0x20",
+         AREA_CGI,
+         3745,
          {{"Headers", headers}},
          {{NULL, NULL}}},
-        {"MODULE_SET_RESPONSE_ERROR_STATUS", 16, 3, "0x100", AREA_NOTIFY, 3746,
+        {"MODULE_SET_RESPONSE_ERROR_STATUS",
+         16,
+         3,
+         "0x100",
+         AREA_NOTIFY,
+         3746,
          {{"ModuleName", "CgiModule"},
           {"Notification", "128"},
           {"HttpStatus", "502"},
@@ -181,14 +228,29 @@ cgi502_events(struct gen_ev *v, const char *url, const char *headers)
          {{"Notification", "EXECUTE_REQUEST_HANDLER"},
           {"ErrorCode", "A new guard page for the stack cannot be created. "
                         "(0xc00000fd)"}}},
-        {"GENERAL_RESPONSE_HEADERS", 47, 4, "0x0", AREA_GENERAL, 3747,
+        {"GENERAL_RESPONSE_HEADERS",
+         47,
+         4,
+         "0x0",
+         AREA_GENERAL,
+         3747,
          {{"Headers", "Content-Type: text/html&#13;&#10;Server: "
                       "Microsoft-IIS/10.0&#13;&#10;"}},
          {{NULL, NULL}}},
-        {"GENERAL_FLUSH_RESPONSE_END", 36, 4, "0x0", AREA_GENERAL, 3748,
+        {"GENERAL_FLUSH_RESPONSE_END",
+         36,
+         4,
+         "0x0",
+         AREA_GENERAL,
+         3748,
          {{"BytesSent", "1477"}, {"ErrorCode", "0"}},
          {{"ErrorCode", "The operation completed successfully. (0x0)"}}},
-        {"GENERAL_REQUEST_END", 2, 4, "0x0", AREA_GENERAL, 3750,
+        {"GENERAL_REQUEST_END",
+         2,
+         4,
+         "0x0",
+         AREA_GENERAL,
+         3750,
          {{"BytesSent", "1477"},
           {"BytesReceived", "734"},
           {"HttpStatus", "502"},
@@ -210,8 +272,12 @@ plain_events(struct gen_ev *v, const char *url, const char *status,
     int i;
 
     memset(v, 0, 64 * sizeof *v);
-    v[n++] = (struct gen_ev){"GENERAL_REQUEST_START", 1, 4, "0x0",
-                             AREA_GENERAL, 0,
+    v[n++] = (struct gen_ev){"GENERAL_REQUEST_START",
+                             1,
+                             4,
+                             "0x0",
+                             AREA_GENERAL,
+                             0,
                              {{"SiteId", "1"},
                               {"AppPoolId", "DefaultAppPool"},
                               {"ConnId", "1610612752"},
@@ -219,8 +285,12 @@ plain_events(struct gen_ev *v, const char *url, const char *status,
                               {"RequestURL", url},
                               {"RequestVerb", "GET"}},
                              {{NULL, NULL}}};
-    v[n++] = (struct gen_ev){"GENERAL_ENDPOINT_INFORMATION", 55, 4, "0x0",
-                             AREA_GENERAL, 0,
+    v[n++] = (struct gen_ev){"GENERAL_ENDPOINT_INFORMATION",
+                             55,
+                             4,
+                             "0x0",
+                             AREA_GENERAL,
+                             0,
                              {{"RemoteAddress", "203.0.113.7"},
                               {"RemotePort", "40000"},
                               {"LocalAddress", "198.51.100.5"},
@@ -234,13 +304,18 @@ plain_events(struct gen_ev *v, const char *url, const char *status,
             "0x100",
             AREA_NOTIFY,
             1 + i / 4,
-            {{"ModuleName", i % 4 < 2 ? "StaticFileModule" : "DefaultDocumentModule"},
+            {{"ModuleName",
+              i % 4 < 2 ? "StaticFileModule" : "DefaultDocumentModule"},
              {"Notification", "128"},
              {"fIsPostNotification", "false"}},
             {{"Notification", "EXECUTE_REQUEST_HANDLER"}}};
     }
-    v[n++] = (struct gen_ev){"MODULE_SET_RESPONSE_ERROR_STATUS", 16, 3,
-                             "0x100", AREA_NOTIFY, 1 + extra / 4,
+    v[n++] = (struct gen_ev){"MODULE_SET_RESPONSE_ERROR_STATUS",
+                             16,
+                             3,
+                             "0x100",
+                             AREA_NOTIFY,
+                             1 + extra / 4,
                              {{"ModuleName", "IIS Web Core"},
                               {"Notification", "16"},
                               {"HttpStatus", status},
@@ -251,7 +326,11 @@ plain_events(struct gen_ev *v, const char *url, const char *status,
                              {{"Notification", "MAP_REQUEST_HANDLER"},
                               {"ErrorCode", "The system cannot find the file "
                                             "specified. (0x80070002)"}}};
-    v[n++] = (struct gen_ev){"GENERAL_REQUEST_END", 2, 4, "0x0", AREA_GENERAL,
+    v[n++] = (struct gen_ev){"GENERAL_REQUEST_END",
+                             2,
+                             4,
+                             "0x0",
+                             AREA_GENERAL,
                              2 + extra / 4,
                              {{"BytesSent", "1245"},
                               {"BytesReceived", "312"},
@@ -315,8 +394,12 @@ write_incident_etw(const char *path)
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<Events>\r\n");
     /* An unrelated request in flight first. */
     memset(&other, 0, sizeof other);
-    other = (struct gen_ev){"GENERAL_REQUEST_START", 1, 4, "0x0",
-                            AREA_GENERAL, 0,
+    other = (struct gen_ev){"GENERAL_REQUEST_START",
+                            1,
+                            4,
+                            "0x0",
+                            AREA_GENERAL,
+                            0,
                             {{"SiteId", "1"},
                              {"AppPoolId", "DefaultAppPool"},
                              {"ConnId", "1"},
@@ -419,8 +502,7 @@ write_folder(const char *dir, int count)
             write_cgi502(path, guid, url, base, "", 0);
             continue;
         }
-        snprintf(url, sizeof url, "http://www.example.com:80/page/%d.html",
-                 i);
+        snprintf(url, sizeof url, "http://www.example.com:80/page/%d.html", i);
         n = plain_events(ev, url, "404", "0", 24 + i % 16);
         f = gen_open(path);
         freb_head(f, url, "GET", guid, "404", 5);

@@ -16,7 +16,7 @@
 #include "test_import.h"
 
 #define EV_OPEN                                                                \
-    "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/"        \
+    "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/"          \
     "event\">\r\n"
 
 static const char freb_doc[] =
@@ -33,8 +33,7 @@ static const char freb_doc[] =
     "               timeTaken=\"3750\"\r\n"
     "               xmlns:freb=\"http://schemas.microsoft.com/win/2006/06/"
     "iis/freb\"\r\n"
-    "               >\r\n" EV_OPEN
-    " <System>\r\n"
+    "               >\r\n" EV_OPEN " <System>\r\n"
     "  <Provider Name=\"WWW Server\" Guid=\"{3A2A4E84-4C21-4981-AE10-"
     "3FDA0D9B0F83}\"/>\r\n"
     "  <Level>4</Level>\r\n  <Opcode>55</Opcode>\r\n"
@@ -49,8 +48,7 @@ static const char freb_doc[] =
     " <RenderingInfo Culture=\"en-US\">\r\n"
     "  <Opcode>GENERAL_ENDPOINT_INFORMATION</Opcode>\r\n"
     " </RenderingInfo>\r\n"
-    "</Event>\r\n" EV_OPEN
-    " <System>\r\n"
+    "</Event>\r\n" EV_OPEN " <System>\r\n"
     "  <Provider Name=\"WWW Server\"/>\r\n"
     "  <Level>4</Level>\r\n  <Opcode>3</Opcode>\r\n"
     "  <TimeCreated SystemTime=\"2024-03-05T10:15:20.140Z\"/>\r\n"
@@ -63,8 +61,7 @@ static const char freb_doc[] =
     " <RenderingInfo Culture=\"en-US\">\r\n"
     "  <Opcode>CGI_LAUNCH</Opcode>\r\n"
     " </RenderingInfo>\r\n"
-    "</Event>\r\n" EV_OPEN
-    " <System>\r\n"
+    "</Event>\r\n" EV_OPEN " <System>\r\n"
     "  <Provider Name=\"WWW Server\"/>\r\n"
     "  <Level>4</Level>\r\n  <Opcode>5</Opcode>\r\n"
     "  <TimeCreated SystemTime=\"2024-03-05T10:15:23.870Z\"/>\r\n"
@@ -75,8 +72,7 @@ static const char freb_doc[] =
     " <RenderingInfo Culture=\"en-US\">\r\n"
     "  <Opcode>CGI_PREMATURE_TERMINATION</Opcode>\r\n"
     " </RenderingInfo>\r\n"
-    "</Event>\r\n" EV_OPEN
-    " <System>\r\n"
+    "</Event>\r\n" EV_OPEN " <System>\r\n"
     "  <Provider Name=\"WWW Server\"/>\r\n"
     "  <Level>3</Level>\r\n  <Opcode>16</Opcode>\r\n"
     "  <TimeCreated SystemTime=\"2024-03-05T10:15:23.871Z\"/>\r\n"
@@ -152,7 +148,7 @@ test_whole_file(void)
               "502.2|3750|STATUS_CODE|1|NULL");
     CHECK_STR(q(st, "SELECT seq, line, name, level, ts_ns, provider FROM"
                     " event ORDER BY seq"),
-              "1|13|GENERAL_ENDPOINT_INFORMATION|4|1709633720125000000|"
+              "1|14|GENERAL_ENDPOINT_INFORMATION|4|1709633720125000000|"
               "WWW Server\n"
               "2|31|CGI_LAUNCH|4|1709633720140000000|WWW Server\n"
               "3|47|CGI_PREMATURE_TERMINATION|4|1709633723870000000|"
@@ -229,8 +225,8 @@ test_truncated(void)
     sum = import(st, put("fr000003.xml", freb_doc, cut));
     CHECK(sum.partial == 1 && sum.failed == 0 && sum.events == 2);
     CHECK_STR(q(st, "SELECT s.truncated, r.truncated, r.http_status,"
-                    " s.message LIKE '%fr000003.xml: truncated or malformed"
-                    " at line %, column %; kept 2 complete events'"
+                    " s.message LIKE '%fr000003.xml: truncated at line 57,"
+                    " column %; kept 2 complete events'"
                     " FROM source s JOIN srcreq r ON r.source_id = s.id"),
               "1|1|502|1");
     CHECK_STR(q(st, "SELECT count(*) FROM source_warning WHERE line > 40"),

@@ -22,7 +22,8 @@ test_split(void)
     char many[] = "a b c d";
     char *v[8];
 
-    CHECK(import_w3c_split(line, v, 8) == 7);
+    CHECK(import_w3c_split(line, v, 8) == 8);
+    CHECK_STR(v[7], "200");
     CHECK_STR(v[0], "2024-03-05");
     CHECK_STR(v[2], "GET");
     CHECK_STR(v[3], "/a+b.html");
