@@ -190,14 +190,13 @@ w3c_load(struct store *st, int64_t id, struct w3c_row *r, int *found,
          struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     int step;
 
     *found = 0;
-    rc = store_prepare(st, "SELECT " W3C_COLS " FROM srcreq WHERE id = ?1", &s,
-                       err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st, "SELECT " W3C_COLS " FROM srcreq WHERE id = ?1", err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, id);
     step = sqlite3_step(s);
     if (step == SQLITE_ROW) {
@@ -206,7 +205,7 @@ w3c_load(struct store *st, int64_t id, struct w3c_row *r, int *found,
     } else if (step != SQLITE_DONE) {
         rc = store_dberr(st, "read log line", err);
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -225,7 +224,7 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
 {
     sqlite3_stmt *s;
     int64_t lo, hi;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     int step, k;
 
     memset(c, 0, sizeof *c);
@@ -238,13 +237,13 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
         lo = l->end - W3C_MAX_SPAN_NS;
         hi = l->end + W3C_SLACK_NS;
     }
-    rc = store_prepare(st,
-                       "SELECT " W3C_COLS " FROM srcreq WHERE kind IN (1, 2)"
-                       " AND start_ns BETWEEN ?1 AND ?2"
-                       " AND request_id IS NOT NULL",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "SELECT " W3C_COLS " FROM srcreq WHERE kind IN (1, 2)"
+                     " AND start_ns BETWEEN ?1 AND ?2"
+                     " AND request_id IS NOT NULL",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, lo);
     sqlite3_bind_int64(s, 2, hi);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -270,7 +269,7 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "match log line", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -282,23 +281,22 @@ static enum rn_rc
 w3c_contested(struct store *st, const struct w3c_row *l, int64_t request_id,
               int *contested, struct rn_err *err)
 {
-    sqlite3_stmt *iis = NULL, *lines = NULL;
-    enum rn_rc rc;
+    sqlite3_stmt *iis, *lines;
+    enum rn_rc rc = RN_OK;
     int step = SQLITE_DONE;
 
     *contested = 0;
-    rc = store_prepare(st,
+    iis = store_cached(st,
                        "SELECT " W3C_COLS " FROM srcreq WHERE request_id = ?1"
                        " AND kind IN (1, 2)",
-                       &iis, err);
-    if (rc == RN_OK)
-        rc = store_prepare(st,
-                           "SELECT " W3C_COLS " FROM srcreq WHERE kind = ?1"
-                           " AND id != ?2 AND (start_ns BETWEEN ?3 AND ?4"
-                           " OR start_ns BETWEEN ?5 AND ?6)",
-                           &lines, err);
-    if (rc != RN_OK)
-        goto out;
+                       err);
+    lines = store_cached(st,
+                         "SELECT " W3C_COLS " FROM srcreq WHERE kind = ?1"
+                         " AND id != ?2 AND (start_ns BETWEEN ?3 AND ?4"
+                         " OR start_ns BETWEEN ?5 AND ?6)",
+                         err);
+    if (iis == NULL || lines == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(iis, 1, request_id);
     while (!*contested && (step = sqlite3_step(iis)) == SQLITE_ROW) {
         struct w3c_row i;
@@ -336,8 +334,8 @@ w3c_contested(struct store *st, const struct w3c_row *l, int64_t request_id,
     if (!*contested && step != SQLITE_DONE)
         rc = store_dberr(st, "match requests", err);
 out:
-    sqlite3_finalize(iis);
-    sqlite3_finalize(lines);
+    sqlite3_reset(iis);
+    sqlite3_reset(lines);
     return rc;
 }
 
@@ -423,18 +421,17 @@ static enum rn_rc
 w3c_collect(struct store *st, const char *sql, int64_t source_id, int kind,
             struct rn_err *err)
 {
-    sqlite3_stmt *s;
-    enum rn_rc rc;
+    sqlite3_stmt *s = store_cached(st, sql, err);
+    enum rn_rc rc = RN_OK;
 
-    rc = store_prepare(st, sql, &s, err);
-    if (rc != RN_OK)
-        return rc;
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     sqlite3_bind_int(s, 2, kind);
     sqlite3_bind_int64(s, 3, W3C_SLACK_NS);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "collect log lines", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -512,23 +509,45 @@ out:
     return rc;
 }
 
+/* Is there any W3C or HTTPERR line in the store at all? */
+static enum rn_rc
+w3c_any_lines(struct store *st, int *any, struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st, "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (3, 4))", err);
+    enum rn_rc rc = RN_OK;
+
+    if (s == NULL)
+        return RN_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *any = sqlite3_column_int(s, 0);
+    else
+        rc = store_dberr(st, "look for log lines", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
 enum rn_rc
 correlate_w3c_rescan(struct store *st, int64_t source_id, struct rn_err *err)
 {
     sqlite3_stmt *s;
     enum rn_rc rc;
-    int kind = 0, step;
+    int kind = 0, any = 0, step;
 
-    rc = store_prepare(st, "SELECT kind FROM source WHERE id = ?1", &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st, "SELECT kind FROM source WHERE id = ?1", err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     if (sqlite3_step(s) == SQLITE_ROW)
         kind = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     if (kind != STORE_KIND_ETW && kind != STORE_KIND_FREB &&
         kind != STORE_KIND_W3C && kind != STORE_KIND_HTTPERR)
         return RN_OK;
+    /* Nothing to re-match in a store without log lines (FREB folders). */
+    rc = w3c_any_lines(st, &any, err);
+    if (rc != RN_OK || !any)
+        return rc;
     rc = store_exec(st,
                     "CREATE TEMP TABLE IF NOT EXISTS rn_w3c_recheck"
                     " (id INTEGER PRIMARY KEY); DELETE FROM rn_w3c_recheck",
@@ -548,7 +567,5 @@ correlate_w3c_rescan(struct store *st, int64_t source_id, struct rn_err *err)
     if (rc == RN_OK && step != SQLITE_DONE)
         rc = store_dberr(st, "recheck log lines", err);
     sqlite3_finalize(s);
-    if (rc == RN_OK)
-        rc = store_exec(st, "DELETE FROM rn_w3c_recheck", err);
     return rc;
 }
