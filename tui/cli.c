@@ -251,7 +251,7 @@ cli_import(const struct cli_global *g, int argc, char **argv)
         {NULL, 0, NULL, 0}};
     struct import_options opt;
     struct store *st;
-    int c, status;
+    int c, status, quiet = g->quiet;
 
     memset(&opt, 0, sizeof opt);
     opt.clock_offset_ns = STORE_NONE;
@@ -279,6 +279,7 @@ cli_import(const struct cli_global *g, int argc, char **argv)
             }
             break;
         case 'q':
+            quiet = 1;
             break;
         default:
             return CLI_EXIT_USAGE;
