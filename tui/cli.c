@@ -292,7 +292,7 @@ cli_import(const struct cli_global *g, int argc, char **argv)
     st = cli_open_store(g->store_path, 0);
     if (st == NULL)
         return CLI_EXIT_INPUT;
-    status = cli_import_paths(st, &opt, argv + optind, argc - optind, g->quiet);
+    status = cli_import_paths(st, &opt, argv + optind, argc - optind, quiet);
     store_close(st);
     return status;
 }
