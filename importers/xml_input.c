@@ -32,7 +32,7 @@ struct xml_input {
     unsigned char pend[4]; /* undecoded UTF-16 bytes carried over */
     size_t npend;
     uint32_t hi_surrogate;
-    int bom_seen; /* first UTF-16 unit handled */
+    int bom_seen;     /* first UTF-16 unit handled */
     int64_t limit;    /* feed file bytes up to here only, or -1 */
     const char *tail; /* then this text (static), e.g. a closing tag */
     size_t tail_done;
@@ -386,11 +386,10 @@ xml_input_open_cut(const char *path, int64_t limit, const char *tail,
     }
     /* No network, no DTD loading, no entity substitution, default limits:
      * never XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
-    in->reader =
-        xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
-                       in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
-                           XML_PARSE_BIG_LINES);
+    in->reader = xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
+                                in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOCDATA |
+                                    XML_PARSE_COMPACT | XML_PARSE_BIG_LINES);
     if (in->reader == NULL) {
         fclose(in->f);
         free(in);

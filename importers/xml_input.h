@@ -32,9 +32,8 @@ void xml_input_close(struct xml_input *in);
  * be NULL).  For files cut short: parse up to the last complete element
  * and close the root.  The limit only applies to 8-bit encodings.
  */
-enum rn_rc xml_input_open_cut(const char *path, int64_t limit,
-                              const char *tail, struct xml_input **out,
-                              struct rn_err *err);
+enum rn_rc xml_input_open_cut(const char *path, int64_t limit, const char *tail,
+                              struct xml_input **out, struct rn_err *err);
 
 /* The reader (borrowed; valid until xml_input_close). */
 xmlTextReaderPtr xml_input_reader(struct xml_input *in);
