@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
 #include "rn_json.h"
@@ -21,6 +22,37 @@
 #define XML_WRAP_CLOSE "</reqnav-fragments>"
 
 enum xml_enc { XML_ENC_BYTES, XML_ENC_UTF16LE, XML_ENC_UTF16BE };
+
+/* Where the prolog guard stands (see xml_guard_feed). */
+enum xml_guard_state {
+    XML_GUARD_PROLOG,  /* between prolog items */
+    XML_GUARD_MARK,    /* after '<': reading what kind of markup */
+    XML_GUARD_PI,      /* inside <? ... ?> */
+    XML_GUARD_COMMENT, /* inside <!-- ... --> */
+    XML_GUARD_DOCTYPE, /* inside <!DOCTYPE, outside its subset */
+    XML_GUARD_SUBSET,  /* inside the internal subset [ ... ] */
+    XML_GUARD_DECL,    /* inside a declaration of the subset */
+    XML_GUARD_DONE     /* the root element has begun */
+};
+
+/*
+ * Watches the prolog for entity declarations.  IIS never writes them, and
+ * they are what billion-laughs, quadratic blow-up and external-entity
+ * documents are made of; libxml2 would leave their references unexpanded
+ * (we never pass XML_PARSE_NOENT) and silently drop the text, so such a
+ * document is refused outright with its position.  A "<!ENTITY" inside a
+ * prolog comment is not one and is skipped.
+ */
+struct xml_guard {
+    enum xml_guard_state state;
+    enum xml_guard_state back; /* state to return to after a PI/comment */
+    char mark[10];             /* text after '<' while in XML_GUARD_MARK */
+    size_t nmark;
+    char quote;    /* open quote inside a declaration, or 0 */
+    int tail;      /* matched chars of the end marker ("?>" or "-->") */
+    int64_t line;  /* 1-based line of the byte being scanned */
+    int64_t found; /* line of the entity declaration, or 0 */
+};
 
 struct xml_input {
     FILE *f;
@@ -38,6 +70,7 @@ struct xml_input {
     size_t tail_done;
     char errmsg[RN_ERR_MSG_MAX];
     int64_t errline;
+    struct xml_guard guard;
 };
 
 /* Is this the first element of a fragment run rather than a root? */
@@ -274,6 +307,123 @@ xml_content_start(const unsigned char *head, size_t n, enum xml_enc enc)
     return i; /* no end in sight: let the parser report it */
 }
 
+/* Decide what markup follows '<' once the guard has seen enough of it. */
+static void
+xml_guard_mark(struct xml_guard *g)
+{
+    static const char *const kinds[] = {"?", "!--", "!DOCTYPE", "!ENTITY"};
+    int in_subset = g->back == XML_GUARD_SUBSET, prefix = 0;
+    size_t i;
+
+    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t klen = strlen(kinds[i]);
+
+        if (g->nmark <= klen && memcmp(g->mark, kinds[i], g->nmark) == 0) {
+            if (g->nmark < klen) {
+                prefix = 1;
+                continue;
+            }
+            if (i == 0) {
+                g->state = XML_GUARD_PI;
+            } else if (i == 1) {
+                g->state = XML_GUARD_COMMENT;
+            } else if (i == 2) {
+                g->state = in_subset ? XML_GUARD_DECL : XML_GUARD_DOCTYPE;
+            } else {
+                g->found = g->line;
+                g->state = XML_GUARD_DONE;
+            }
+            g->tail = 0;
+            return;
+        }
+    }
+    if (prefix)
+        return;
+    /* Any other declaration in the subset; the root element (or an error
+     * for the parser to report) in the prolog. */
+    g->state = in_subset ? XML_GUARD_DECL : XML_GUARD_DONE;
+    g->quote = 0;
+}
+
+/* Scan the next n bytes; returns 0, or -1 once an entity declaration was
+ * seen (g->found holds its line). */
+static int
+xml_guard_feed(struct xml_guard *g, const char *buf, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n && g->state != XML_GUARD_DONE; i++) {
+        char c = buf[i];
+
+        switch (g->state) {
+        case XML_GUARD_PROLOG:
+        case XML_GUARD_SUBSET:
+            if (c == '<') {
+                g->back = g->state;
+                g->state = XML_GUARD_MARK;
+                g->nmark = 0;
+            } else if (c == ']' && g->state == XML_GUARD_SUBSET) {
+                g->state = XML_GUARD_DOCTYPE;
+            }
+            break;
+        case XML_GUARD_MARK:
+            g->mark[g->nmark++] = c;
+            xml_guard_mark(g);
+            if (g->state == XML_GUARD_MARK && g->nmark >= sizeof g->mark)
+                g->state = XML_GUARD_DONE;
+            break;
+        case XML_GUARD_PI:
+            /* The end marker "?>". */
+            if (c == '>' && g->tail == 1)
+                g->state = g->back;
+            g->tail = c == '?';
+            break;
+        case XML_GUARD_COMMENT:
+            /* The end marker "-->": count dashes, then '>'. */
+            if (c == '>' && g->tail >= 2)
+                g->state = g->back;
+            g->tail = c == '-' ? g->tail + 1 : 0;
+            break;
+        case XML_GUARD_DOCTYPE:
+        case XML_GUARD_DECL:
+            if (g->quote != 0) {
+                if (c == g->quote)
+                    g->quote = 0;
+            } else if (c == '"' || c == '\'') {
+                g->quote = c;
+            } else if (c == '[' && g->state == XML_GUARD_DOCTYPE) {
+                g->state = XML_GUARD_SUBSET;
+            } else if (c == '>') {
+                g->state = g->state == XML_GUARD_DECL ? XML_GUARD_SUBSET
+                                                      : XML_GUARD_PROLOG;
+            }
+            break;
+        case XML_GUARD_DONE:
+            break;
+        }
+        if (c == '\n')
+            g->line++;
+    }
+    return g->found != 0 ? -1 : 0;
+}
+
+/* Feed n bytes just read to the guard; -1 (and the error kept) when the
+ * document declares an entity. */
+static int
+xml_input_guard(struct xml_input *in, const char *buf, int n)
+{
+    if (n <= 0 || in->guard.state == XML_GUARD_DONE)
+        return n;
+    if (xml_guard_feed(&in->guard, buf, (size_t)n) == 0)
+        return n;
+    in->errline = in->guard.found;
+    snprintf(in->errmsg, sizeof in->errmsg,
+             "line %lld: the document declares entities (<!ENTITY>); "
+             "refused as unsafe (IIS never writes them)",
+             (long long)in->guard.found);
+    return -1;
+}
+
 /* libxml2 read callback. */
 static int
 xml_input_read(void *ctx, char *buf, int len)
@@ -282,7 +432,7 @@ xml_input_read(void *ctx, char *buf, int len)
     int n;
 
     if (!in->wrap && in->enc == XML_ENC_BYTES)
-        return xml_read_file(in, buf, len);
+        return xml_input_guard(in, buf, xml_read_file(in, buf, len));
     switch (in->state) {
     case 0:
         in->state = 2;
@@ -293,7 +443,7 @@ xml_input_read(void *ctx, char *buf, int len)
         }
         /* fall through */
     case 2:
-        n = xml_read_file(in, buf, len);
+        n = xml_input_guard(in, buf, xml_read_file(in, buf, len));
         if (n != 0)
             return n;
         in->state = 3;
@@ -331,6 +481,19 @@ xml_input_on_error(void *ctx, xmlErrorPtr e)
     n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
+    /* libxml2's words for its safety limits name its own options; say
+     * what the limit is instead. */
+    if (strstr(msg, "Excessive depth") != NULL)
+        snprintf(msg, sizeof msg, "elements nested deeper than %d levels",
+                 (int)xmlParserMaxDepth);
+    else if (strstr(msg, "huge text node") != NULL)
+        snprintf(msg, sizeof msg, "text node larger than %d bytes",
+                 XML_MAX_TEXT_LENGTH);
+    else if (e->code == XML_ERR_ENTITY_LOOP ||
+             e->code == XML_ERR_ENTITY_PE_INTERNAL)
+        snprintf(msg, sizeof msg, "entity expansion refused (%s)",
+                 e->code == XML_ERR_ENTITY_LOOP ? "amplification or loop"
+                                                : "parameter entity");
     in->errline = e->line;
     snprintf(in->errmsg, sizeof in->errmsg, "line %d, column %d: %s", e->line,
              e->int2, msg);
@@ -355,6 +518,7 @@ xml_input_open_cut(const char *path, int64_t limit, const char *tail,
     in = xcalloc(1, sizeof *in);
     in->limit = limit;
     in->tail = tail;
+    in->guard.line = 1;
     in->f = fopen(path, "rb");
     if (in->f == NULL) {
         free(in);
