@@ -22,7 +22,7 @@
 #include "xmalloc.h"
 #include "xml_input.h"
 
-#define ETW_PROGRESS_EVERY 4096
+#define ETW_PROGRESS_EVERY 256
 #define ETW_MAX_FIELD      (4u * 1024 * 1024)
 
 static int

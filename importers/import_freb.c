@@ -27,7 +27,7 @@
 #include "xmalloc.h"
 #include "xml_input.h"
 
-#define FREB_PROGRESS_EVERY 4096
+#define FREB_PROGRESS_EVERY 256
 #define FREB_MAX_JSON       (64u * 1024 * 1024)
 #define FREB_MAX_ATTRS      (1024u * 1024)
 #define FREB_MAX_NAME       128

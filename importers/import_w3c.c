@@ -34,7 +34,7 @@
 #define W3C_MAX_LINE       (1024u * 1024)
 #define W3C_MAX_FIELDS     256
 #define W3C_MAX_WARN       20
-#define W3C_PROGRESS_EVERY 8192
+#define W3C_PROGRESS_EVERY 1024
 #define W3C_BLOCK          (64u * 1024)
 
 /* Documented field orders, used when a file has no #Fields directive. */

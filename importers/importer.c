@@ -222,9 +222,11 @@ import_report(struct import_run *run, const char *path, const char *format,
 static enum rn_rc
 import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
 {
+    int every =
+        run->opt->batch_files > 0 ? run->opt->batch_files : IMPORT_BATCH_FILES;
     enum rn_rc rc;
 
-    if (!force && run->batch_files < IMPORT_BATCH_FILES &&
+    if (!force && run->batch_files < every &&
         import_now_ns() - run->batch_start < IMPORT_BATCH_NS)
         return RN_OK;
     rc = store_commit(run->st, err);
@@ -361,8 +363,9 @@ import_dir(struct import_run *run, const char *path, int depth,
     for (i = 0; i < n; i++) {
         const char *name = names[i]->d_name;
 
-        if (rc == RN_OK && name[0] != '.' &&
-            !(run->cancel != NULL && *run->cancel)) {
+        if (run->cancel != NULL && *run->cancel) {
+            run->sum->cancelled = 1; /* stop the walk, and say so */
+        } else if (rc == RN_OK && name[0] != '.') {
             size_t len = strlen(path) + strlen(name) + 2;
             char *child = xmalloc(len);
 
@@ -429,6 +432,8 @@ import_paths(struct store *st, const char *const *paths, size_t npaths,
         }
         rc = import_path(&run, paths[i], 0, 0, err);
     }
+    if (rc == RN_OK && run.cancel != NULL && *run.cancel)
+        sum->cancelled = 1; /* interrupted after the last file's import */
     if (rc == RN_ECANCELED) {
         /* Keep every file finished before the interruption. */
         sum->cancelled = 1;

@@ -87,6 +87,7 @@ struct import_options {
     import_report_fn *report; /* called once per file */
     void *report_ctx;
     volatile sig_atomic_t *cancel; /* set by a signal handler: stop */
+    int batch_files; /* commit after this many files (0: the default) */
 };
 
 struct import_summary {

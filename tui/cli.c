@@ -179,6 +179,22 @@ cli_on_report(void *vctx, const struct import_report *r)
     fputc('\n', out);
 }
 
+/* REQNAV_COMMIT_FILES: commit the import every N files (1..100000) rather
+ * than the default; the crash tests use it.  0 when unset or bad. */
+static int
+cli_commit_files(void)
+{
+    const char *v = getenv("REQNAV_COMMIT_FILES");
+    char *end;
+    long n;
+
+    if (v == NULL || *v == '\0')
+        return 0;
+    errno = 0;
+    n = strtol(v, &end, 10);
+    return errno == 0 && *end == '\0' && n >= 1 && n <= 100000 ? (int)n : 0;
+}
+
 int
 cli_import_paths(struct store *st, const struct import_options *base,
                  char *const *paths, int npaths, int quiet)
@@ -201,6 +217,7 @@ cli_import_paths(struct store *st, const struct import_options *base,
     opt.report = cli_on_report;
     opt.report_ctx = &rctx;
     opt.cancel = &cli_interrupted;
+    opt.batch_files = cli_commit_files();
     rc = import_paths(st, (const char *const *)paths, (size_t)npaths, &opt,
                       &sum, &err);
     sigaction(SIGINT, &old, NULL);
