@@ -230,8 +230,10 @@ import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
         import_now_ns() - run->batch_start < IMPORT_BATCH_NS)
         return RN_OK;
     rc = store_commit(run->st, err);
+    if (rc != RN_OK)
+        return rc; /* the batch is gone: import_paths counts it */
     run->batch_files = 0;
-    if (rc == RN_OK && !force)
+    if (!force)
         rc = store_begin(run->st, err);
     run->batch_start = import_now_ns();
     return rc;
@@ -440,7 +442,11 @@ import_paths(struct store *st, const char *const *paths, size_t npaths,
         rc = RN_OK;
     }
     if (rc == RN_OK)
-        return import_maybe_commit(&run, 1, err);
-    store_rollback(st);
+        rc = import_maybe_commit(&run, 1, err);
+    if (rc != RN_OK) {
+        /* Files reported imported since the last commit are undone. */
+        store_rollback(st);
+        sum->rolled_back = run.batch_files;
+    }
     return rc;
 }

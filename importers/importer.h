@@ -94,6 +94,9 @@ struct import_summary {
     int64_t files, imported, partial, duplicates, skipped, failed;
     int64_t events;
     int cancelled;
+    /* On a store error: files reported imported whose uncommitted batch
+     * was rolled back with it. */
+    int64_t rolled_back;
 };
 
 /*

@@ -132,11 +132,35 @@ store_path(const struct store *st)
     return st->path;
 }
 
+/* " (File too large)": the system error behind an I/O failure (static
+ * storage), or "" when there is none.  SQLite does not always keep it
+ * (a failed WAL write at commit): then errno, when it is one that a write
+ * gives for a full disk or a file size limit. */
+static const char *
+store_os_error(struct store *st)
+{
+    static char buf[96];
+    int saved = errno;
+    int code = sqlite3_extended_errcode(st->db) & 0xFF;
+    int sys = sqlite3_system_errno(st->db);
+
+    if (code != SQLITE_IOERR && code != SQLITE_FULL &&
+        code != SQLITE_CANTOPEN && code != SQLITE_READONLY)
+        return "";
+    if (sys == 0 && (saved == ENOSPC || saved == EFBIG || saved == EDQUOT ||
+                     saved == EIO || saved == EROFS))
+        sys = saved;
+    if (sys == 0)
+        return "";
+    snprintf(buf, sizeof buf, " (%s)", strerror(sys));
+    return buf;
+}
+
 enum rn_rc
 store_dberr(struct store *st, const char *what, struct rn_err *err)
 {
-    return rn_err_set(err, RN_EDB, "database error: %s: %s", what,
-                      sqlite3_errmsg(st->db));
+    return rn_err_set(err, RN_EDB, "%s: database error: %s: %s%s", st->path,
+                      what, sqlite3_errmsg(st->db), store_os_error(st));
 }
 
 enum rn_rc
@@ -156,8 +180,9 @@ store_exec(struct store *st, const char *sql, struct rn_err *err)
     char *msg = NULL;
 
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        rn_err_set(err, RN_EDB, "database error: %s",
-                   msg != NULL ? msg : sqlite3_errmsg(st->db));
+        rn_err_set(err, RN_EDB, "%s: database error: %s%s", st->path,
+                   msg != NULL ? msg : sqlite3_errmsg(st->db),
+                   store_os_error(st));
         sqlite3_free(msg);
         return RN_EDB;
     }
@@ -309,11 +334,38 @@ store_create_private(const char *path, struct rn_err *err)
     return RN_OK;
 }
 
+/* "file:PATH?immutable=1" with PATH percent-encoded where URIs need it
+ * (malloc'd). */
+static char *
+store_immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path), i, o = 0;
+    char *uri = xmalloc(3 * n + 32);
+
+    memcpy(uri, "file:", 5);
+    o = 5;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)path[i];
+
+        if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7F) {
+            uri[o++] = '%';
+            uri[o++] = hex[c >> 4];
+            uri[o++] = hex[c & 15];
+        } else {
+            uri[o++] = (char)c;
+        }
+    }
+    memcpy(uri + o, "?immutable=1", sizeof "?immutable=1");
+    return uri;
+}
+
 enum rn_rc
 store_open(const char *path, int flags, struct store **out, struct rn_err *err)
 {
     struct store *st;
-    int oflags;
+    char *uri = NULL;
+    int oflags, open_rc;
     enum rn_rc rc;
 
     *out = NULL;
@@ -327,8 +379,14 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
     oflags = (flags & STORE_OPEN_READONLY)
                  ? SQLITE_OPEN_READONLY
                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOFOLLOW, NULL) !=
-        SQLITE_OK) {
+    if (flags & STORE_OPEN_IMMUTABLE) {
+        uri = store_immutable_uri(path);
+        oflags |= SQLITE_OPEN_URI;
+    }
+    open_rc = sqlite3_open_v2(uri != NULL ? uri : path, &st->db,
+                              oflags | SQLITE_OPEN_NOFOLLOW, NULL);
+    free(uri);
+    if (open_rc != SQLITE_OK) {
         rc = rn_err_set(err, RN_EIO, "%s: cannot open store: %s", path,
                         st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st);

@@ -53,6 +53,9 @@ int store_kind_parse(const char *name);
 const char *store_role_name(int role);
 
 #define STORE_OPEN_READONLY 0x1
+/* With READONLY: the file cannot change while open (read-only media, where
+ * SQLite cannot create the WAL index it needs). */
+#define STORE_OPEN_IMMUTABLE 0x2
 
 /*
  * Open or create the store at path (created mode 0600), bringing its schema

@@ -55,11 +55,19 @@ cli_open_store(const char *path, int must_exist)
                   path);
         return NULL;
     }
-    if (store_open(path, 0, &st, &err) != RN_OK) {
-        cli_error("%s", err.msg);
-        return NULL;
+    if (store_open(path, 0, &st, &err) == RN_OK)
+        return st;
+    /* A store on read-only media (or not ours to write) can still be
+     * read: the read commands fall back to a read-only open. */
+    if (must_exist && (errno == EROFS || errno == EACCES || errno == EPERM)) {
+        struct rn_err rerr = {RN_OK, ""};
+
+        if (store_open(path, STORE_OPEN_READONLY | STORE_OPEN_IMMUTABLE, &st,
+                       &rerr) == RN_OK)
+            return st;
     }
-    return st;
+    cli_error("%s", err.msg);
+    return NULL;
 }
 
 /* A sanitised one-line copy of s, cut to width bytes (0 = no cut). */
@@ -224,7 +232,12 @@ cli_import_paths(struct store *st, const struct import_options *base,
     if (progress.shown)
         fputs("\r\033[K", stderr);
     if (rc != RN_OK) {
-        cli_error("%s", err.msg);
+        if (sum.rolled_back > 0)
+            cli_error("%s; the last %" PRId64 " files reported imported "
+                      "were rolled back, the store is as before them",
+                      err.msg, sum.rolled_back);
+        else
+            cli_error("%s", err.msg);
         return CLI_EXIT_INPUT;
     }
     if (sum.cancelled) {

@@ -104,6 +104,37 @@ run_default(const struct cli_global *g, int argc, char **argv)
     }
 }
 
+/*
+ * The contract allows --store after the command too (`reqnav import
+ * --store F PATH`): take "--store F" / "--store=F" out of the command's
+ * arguments (up to a "--") into g.  Returns the new argc, or -1 when
+ * --store lacks its value.
+ */
+static int
+take_store_option(struct cli_global *g, int argc, char **argv)
+{
+    int i, o = 1;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < argc)
+                argv[o++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--store") == 0) {
+            if (i + 1 >= argc)
+                return -1;
+            g->store_path = argv[++i];
+        } else if (strncmp(argv[i], "--store=", 8) == 0) {
+            g->store_path = argv[i] + 8;
+        } else {
+            argv[o++] = argv[i];
+        }
+    }
+    argv[o] = NULL;
+    return o;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -145,8 +176,14 @@ main(int argc, char **argv)
     argv += optind;
     if (argc > 0) {
         for (i = 0; i < NCOMMANDS; i++) {
-            if (strcmp(argv[0], commands[i].name) == 0)
-                return commands[i].run(&g, argc, argv);
+            if (strcmp(argv[0], commands[i].name) != 0)
+                continue;
+            argc = take_store_option(&g, argc, argv);
+            if (argc < 0) {
+                cli_error("--store needs a file name");
+                return CLI_EXIT_USAGE;
+            }
+            return commands[i].run(&g, argc, argv);
         }
         if (strcmp(argv[0], "help") == 0) {
             usage(stdout);

@@ -1,0 +1,163 @@
+# The store: created mode 0600 (with its -wal and -shm, whatever the
+# umask); a full disk and a read-only store give a clear error and leave
+# the store as it was; `reqnav sql` cannot load extensions, attach files,
+# write or change settings; reqnav runs nothing named by trace content;
+# --store is accepted after the command too.
+. "$(dirname "$0")/lib.sh"
+: "${GEN_FREB:?}"
+
+"$GEN_FREB" folder "$TMP/in" 60 >/dev/null || exit 1
+rm -f "$TMP/in/freb.xsl"
+
+# ---- privacy: mode 0600, even with umask 000 ----------------------------
+(
+    umask 000
+    REQNAV_COMMIT_FILES=1 "$REQNAV" --store "$STORE" import -q "$TMP/in" \
+        >/dev/null 2>&1 &
+    pid=$!
+    # While the import runs, the WAL and its index exist.
+    n=200
+    while [ ! -e "$STORE-wal" ] && [ $n -gt 0 ]; do
+        sleep 0.01
+        n=$((n - 1))
+    done
+    stat -c '%a %n' "$STORE" "$STORE-wal" "$STORE-shm" 2>/dev/null \
+        >"$TMP/modes"
+    wait $pid
+)
+expect_eq "store mode" "$(stat -c %a "$STORE")" 600
+grep -q -- "-wal$" "$TMP/modes" && pass || fail "no -wal seen during import"
+bad=$(awk '$1 != "600"' "$TMP/modes")
+expect_eq "store, -wal and -shm mode 0600" "$bad" ""
+
+# ---- --store after the command (the contract's form) --------------------
+S2="$TMP/after.db"
+"$REQNAV" import --store "$S2" -q "$TMP/in/fr000001.xml" >/dev/null 2>&1
+expect_eq "import --store F" "$?" 0
+expect_eq "requests --store=F" \
+    "$("$REQNAV" requests --store="$S2" --format csv | tail -n +2 | wc -l)" 1
+expect_eq "sql --store F" \
+    "$("$REQNAV" sql --store "$S2" 'SELECT count(*) FROM source' | tail -1)" 1
+"$REQNAV" sql --store >/dev/null 2>&1
+expect_eq "--store without a value" "$?" 2
+
+# ---- reqnav sql is read-only and reaches nothing outside ----------------
+sqlfails() {
+    desc=$1
+    shift
+    "$REQNAV" --store "$STORE" sql "$1" >/dev/null 2>"$TMP/err"
+    rc=$?
+    expect_eq "sql refuses $desc: exit" "$rc" 1
+}
+sqlfails "load_extension" "SELECT load_extension('$TMP/evil.so')"
+grep -q "not authorized" "$TMP/err" && pass ||
+    fail "load_extension message: $(cat "$TMP/err")"
+sqlfails "ATTACH" "ATTACH DATABASE '$TMP/other.db' AS o"
+[ ! -e "$TMP/other.db" ] && pass || fail "ATTACH created a file"
+sqlfails "DELETE" "DELETE FROM event"
+sqlfails "DROP" "DROP TABLE event"
+sqlfails "a write after a read" "SELECT 1; DELETE FROM source"
+sqlfails "PRAGMA with a value" "PRAGMA query_only = 0"
+sqlfails "PRAGMA writable_schema" "PRAGMA writable_schema = 1"
+sqlfails "writefile" "SELECT writefile('$TMP/w', 'x')"
+[ ! -e "$TMP/w" ] && pass || fail "writefile wrote"
+sqlfails "VACUUM INTO" "VACUUM INTO '$TMP/copy.db'"
+[ ! -e "$TMP/copy.db" ] && pass || fail "VACUUM INTO wrote"
+expect_eq "nothing deleted" \
+    "$(rn sql 'SELECT count(*) FROM source' | tail -1)" 60
+expect_eq "integrity_check allowed" \
+    "$(rn sql 'PRAGMA integrity_check' | tail -1)" ok
+
+# ---- nothing is executed or loaded --------------------------------------
+# No process, shell or dynamic-library call anywhere in the program.
+hits=$(grep -nE '\b(system|popen|dlopen|execl|execlp|execle|execv|execve|execvp|execvpe|posix_spawnp?|fork|vfork|sqlite3_load_extension|sqlite3_enable_load_extension)[[:space:]]*\(' \
+    "$RN_SRC"/model/*.c "$RN_SRC"/importers/*.c "$RN_SRC"/tui/*.c 2>/dev/null)
+expect_eq "no exec/popen/system/dlopen in the sources" "$hits" ""
+# A trace naming a program in its fields (CGI command lines do) is data.
+mkdir -p "$TMP/bin"
+cat >"$TMP/bin/pwn" <<EOF
+#!/bin/sh
+touch "$TMP/pwned"
+EOF
+chmod +x "$TMP/bin/pwn"
+cat >"$TMP/cmd.xml" <<EOF
+<ROOT><ROW><EventNumber>1</EventNumber><EventName>IISCGI</EventName><EventTypeName>CGI_LAUNCH</EventTypeName><Timestamp>2005-08-23 20:19:07</Timestamp><UserData>ContextId={00000000-0000-0000-4c06-0060000000ef}|CommandLine=$TMP/bin/pwn; \$(pwn) \`pwn\` |ErrorCode=0x00000000|ProcessId=3136</UserData></ROW></ROOT>
+EOF
+PATH="$TMP/bin:$PATH" rn import -q "$TMP/cmd.xml" >/dev/null 2>&1
+PATH="$TMP/bin:$PATH" rn requests >/dev/null 2>&1
+PATH="$TMP/bin:$PATH" rn timeline '{00000000-0000-0000-4c06-0060000000ef}' \
+    >/dev/null 2>&1
+[ ! -e "$TMP/pwned" ] && pass || fail "a command named by a trace ran"
+
+# ---- disk full: a file size limit (works unprivileged) ------------------
+# SIGXFSZ ignored, so writes past the limit fail with EFBIG.
+FULL="$TMP/full.db"
+"$REQNAV" --store "$FULL" import -q "$TMP/in/fr000001.xml" >/dev/null
+before=$("$REQNAV" --store "$FULL" sql 'SELECT count(*) FROM event' | tail -1)
+(
+    trap '' XFSZ
+    ulimit -f 300
+    "$REQNAV" --store "$FULL" import -q "$TMP/in" >/dev/null 2>"$TMP/err"
+    echo $? >"$TMP/rc"
+)
+expect_eq "file size limit: exit" "$(cat "$TMP/rc")" 1
+grep -q "full.db: database error: .*(File too large); the last [0-9]* files reported imported were rolled back" \
+    "$TMP/err" && pass || fail "file size limit message: $(cat "$TMP/err")"
+expect_eq "file size limit: integrity_check" \
+    "$("$REQNAV" --store "$FULL" sql 'PRAGMA integrity_check' | tail -1)" ok
+expect_eq "file size limit: store as before" \
+    "$("$REQNAV" --store "$FULL" sql 'SELECT count(*) FROM event' | tail -1)" \
+    "$before"
+"$REQNAV" --store "$FULL" import -q "$TMP/in" >/dev/null 2>&1
+expect_eq "file size limit: a later import completes" "$?" 0
+expect_eq "file size limit: all sources after" \
+    "$("$REQNAV" --store "$FULL" sql 'SELECT count(*) FROM source' | tail -1)" 60
+
+# ---- disk full: a tiny tmpfs (root only; skipped otherwise) --------------
+MNT="$TMP/mnt"
+mkdir -p "$MNT"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m tmpfs "$MNT" 2>/dev/null; then
+    "$REQNAV" --store "$MNT/s.db" import -q "$TMP/in/fr000001.xml" >/dev/null
+    "$REQNAV" --store "$MNT/s.db" import -q "$TMP/in" >/dev/null 2>"$TMP/err"
+    expect_eq "full disk: exit" "$?" 1
+    grep -q "s.db: database error: database or disk is full (No space left on device); the last [0-9]* files" \
+        "$TMP/err" && pass || fail "full disk message: $(cat "$TMP/err")"
+    expect_eq "full disk: integrity_check" \
+        "$("$REQNAV" --store "$MNT/s.db" sql 'PRAGMA integrity_check' | tail -1)" ok
+    expect_eq "full disk: store as before" \
+        "$("$REQNAV" --store "$MNT/s.db" sql 'SELECT count(*) FROM source' | tail -1)" 1
+
+    # Read-only store: the same tmpfs remounted read-only.
+    if mount -o remount,ro "$MNT" 2>/dev/null; then
+        "$REQNAV" --store "$MNT/s.db" import -q "$TMP/in" >/dev/null 2>"$TMP/err"
+        expect_eq "read-only store: import exit" "$?" 1
+        grep -q "s.db: cannot open store: Read-only file system" "$TMP/err" &&
+            pass || fail "read-only store message: $(cat "$TMP/err")"
+        expect_eq "read-only store: requests still work" \
+            "$("$REQNAV" --store "$MNT/s.db" requests --format csv | tail -n +2 | wc -l)" 1
+        expect_eq "read-only store: sql still works" \
+            "$("$REQNAV" --store "$MNT/s.db" sql 'PRAGMA integrity_check' | tail -1)" ok
+    fi
+    umount "$MNT"
+else
+    echo "note: tmpfs not mountable here; full-disk and read-only media checks skipped"
+fi
+
+# ---- read-only store: permissions (unprivileged users only) -------------
+if [ "$(id -u)" != 0 ]; then
+    RO="$TMP/ro"
+    mkdir -p "$RO"
+    "$REQNAV" --store "$RO/s.db" import -q "$TMP/in/fr000001.xml" >/dev/null
+    chmod 0400 "$RO/s.db"
+    chmod 0500 "$RO"
+    "$REQNAV" --store "$RO/s.db" import -q "$TMP/in" >/dev/null 2>"$TMP/err"
+    expect_eq "read-only file: import exit" "$?" 1
+    grep -q "s.db: cannot open store: Permission denied" "$TMP/err" && pass ||
+        fail "read-only file message: $(cat "$TMP/err")"
+    expect_eq "read-only file: requests still work" \
+        "$("$REQNAV" --store "$RO/s.db" requests --format csv | tail -n +2 | wc -l)" 1
+    chmod 0700 "$RO"
+    chmod 0600 "$RO/s.db"
+fi
+
+finish
