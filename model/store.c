@@ -307,7 +307,18 @@ store_migrate(struct store *st, struct rn_err *err)
     rc = store_exec(st, "BEGIN IMMEDIATE", err);
     if (rc != RN_OK)
         return rc;
-    if (version == 0)
+    /* Another process may have created the schema while we waited for
+     * the write lock (two commands started on a new store at once). */
+    rc = store_prepare(st, "PRAGMA user_version", &s, err);
+    if (rc == RN_OK) {
+        version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+        sqlite3_finalize(s);
+        if (version < 0)
+            rc = store_dberr(st, "read schema version", err);
+        else if (version == STORE_SCHEMA_VERSION)
+            return store_exec(st, "COMMIT", err);
+    }
+    if (rc == RN_OK && version == 0)
         rc = store_exec(st, rn_schema_sql, err);
     /* Future migrations: if (version < 2) rc = store_exec(st, mig2, err); */
     if (rc == RN_OK)

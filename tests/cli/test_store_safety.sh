@@ -30,6 +30,20 @@ grep -q -- "-wal$" "$TMP/modes" && pass || fail "no -wal seen during import"
 bad=$(awk '$1 != "600"' "$TMP/modes")
 expect_eq "store, -wal and -shm mode 0600" "$bad" ""
 
+# ---- two commands starting on a new store at once ----------------------
+S3="$TMP/race.db"
+"$REQNAV" --store "$S3" import -q "$TMP/in/fr000002.xml" >/dev/null 2>"$TMP/e1" &
+p1=$!
+"$REQNAV" --store "$S3" import -q "$TMP/in/fr000003.xml" >/dev/null 2>"$TMP/e2" &
+p2=$!
+wait $p1
+r1=$?
+wait $p2
+r2=$?
+expect_eq "concurrent first imports ($(cat "$TMP/e1" "$TMP/e2"))" "$r1 $r2" "0 0"
+expect_eq "concurrent first imports: both kept" \
+    "$("$REQNAV" --store "$S3" sql 'SELECT count(*) FROM source' | tail -1)" 2
+
 # ---- --store after the command (the contract's form) --------------------
 S2="$TMP/after.db"
 "$REQNAV" import --store "$S2" -q "$TMP/in/fr000001.xml" >/dev/null 2>&1
