@@ -9,6 +9,9 @@
  * Every string that comes from a trace was sanitised in the state or is
  * sanitised here (model/sanitize.h) before it reaches the window.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* wcwidth */
+#endif
 #include "draw.h"
 
 #include <stdio.h>
@@ -683,19 +686,21 @@ draw_textview(const struct state *s, WINDOW *w, const struct state_layout *lay)
     }
 }
 
-/* Key hints for the status line of a view. */
+/* Key hints for the status line of a view: long, then short forms. */
 static const char *
-draw_hints(const struct state *s)
+draw_hints(const struct state *s, int shortest)
 {
     switch (state_top_const(s)->kind) {
     case VIEW_TIMELINE:
-        return "c/h/s jump  n/N next  e/E failed  Enter detail  q back  F1 help";
+        return shortest ? "c/h/s jump  F1 help  q back"
+                        : "c/h/s jump  e/E failed  Enter detail  F1 help  "
+                          "q back";
     case VIEW_TEXT:
         return "/ search  q back";
     case VIEW_LIST:
     default:
-        return "Enter open  f filter  / search  o order  Space mark  F1 help  "
-               "q quit";
+        return shortest ? "Enter open  F1 help  q quit"
+                        : "Enter open  f filter  / search  F1 help  q quit";
     }
 }
 
@@ -739,7 +744,7 @@ draw_status(const struct state *s, WINDOW *w, int y)
     }
     line[0] = '\0';
     if (v->kind == VIEW_LIST || v->kind == VIEW_TIMELINE) {
-        const struct list_state *l = &((struct state *)s)->views[0].u.list;
+        const struct list_state *l = &s->views[0].u.list;
         int i;
 
         for (i = s->depth - 1; i >= 0; i--) {
@@ -766,8 +771,12 @@ draw_status(const struct state *s, WINDOW *w, int y)
     p = sanitize_dup(line);
     x = draw_text(w, y, 0, s->cols, p, a);
     free(p);
-    hints = draw_hints(s);
+    hints = draw_hints(s, 0);
     hw = (int)strlen(hints);
+    if (x + 2 + hw >= s->cols) {
+        hints = draw_hints(s, 1);
+        hw = (int)strlen(hints);
+    }
     if (x + 2 + hw < s->cols)
         draw_text(w, y, s->cols - hw - 1, hw, hints, a);
 }

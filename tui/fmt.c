@@ -2,6 +2,9 @@
  * Formatting helpers of the front end.  Pure functions over strings and
  * integers (no curses, no store) so unit tests cover them directly.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* wcwidth */
+#endif
 #include "fmt.h"
 
 #include <ctype.h>

@@ -100,7 +100,7 @@ enum keys_action keys_lookup(int key, unsigned view);
  * escapes (\r \n \e \t \\), and <Name> tokens (<Up> <Down> <Left>
  * <Right> <PgUp> <PgDn> <Home> <End> <Enter> <Esc> <BS> <Del> <Tab> <F1>
  * <Space> <C-x>) plus <resize:COLSxROWS>, which yields KEYS_RESIZE and
- * stores the size in *cols/*rows of that entry.  UTF-8 is decoded.
+ * stores the size in the entry's cols and rows.  UTF-8 is decoded.
  * Returns the number of keys written to out (at most max), or -1 with
  * *bad set to the offending offset.
  */

@@ -8,6 +8,9 @@
  * drawing code over a curses screen writing to /dev/null, whose final
  * contents (curscr) are printed as text.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* wcwidth */
+#endif
 #include "ui.h"
 
 #include <errno.h>
@@ -42,49 +45,38 @@ ui_options_init(struct ui_options *o)
     o->cols = 80;
 }
 
-int
-ui_options_parse(struct ui_options *o, int argc, char **argv, int *i,
-                 struct rn_err *err)
+enum rn_rc
+ui_options_set(struct ui_options *o, const char *name, const char *value,
+               struct rn_err *err)
 {
-    const char *a = argv[*i];
     struct keys_event ev;
+    char spec[64];
+    size_t bad;
 
-    if (strcmp(a, "--headless") == 0) {
+    if (strcmp(name, "headless") == 0) {
         o->headless = 1;
-    } else if (strcmp(a, "--attrs") == 0) {
+    } else if (strcmp(name, "attrs") == 0) {
         o->attrs = 1;
-    } else if (strcmp(a, "--timing") == 0) {
+    } else if (strcmp(name, "timing") == 0) {
         o->timing = 1;
-    } else if (strcmp(a, "--size") == 0 || strcmp(a, "--keys") == 0 ||
-               strcmp(a, "--term") == 0) {
-        if (*i + 1 >= argc) {
-            rn_err_set(err, RN_EINVAL, "%s needs a value", a);
-            return -1;
-        }
-        (*i)++;
-        if (strcmp(a, "--keys") == 0) {
-            o->keys = argv[*i];
-        } else if (strcmp(a, "--term") == 0) {
-            o->term = argv[*i];
-        } else {
-            char spec[64];
-            size_t bad;
-
-            snprintf(spec, sizeof spec, "<resize:%s>", argv[*i]);
-            if (keys_parse_script(spec, &ev, 1, &bad) != 1 ||
-                ev.key != KEYS_RESIZE) {
-                rn_err_set(err, RN_EINVAL, "--size: expected COLSxROWS, got %s",
-                           argv[*i]);
-                return -1;
-            }
-            o->cols = ev.cols;
-            o->rows = ev.rows;
-        }
+    } else if (value == NULL) {
+        return rn_err_set(err, RN_EINVAL, "--%s needs a value", name);
+    } else if (strcmp(name, "keys") == 0) {
+        o->keys = value;
+    } else if (strcmp(name, "term") == 0) {
+        o->term = value;
+    } else if (strcmp(name, "size") == 0) {
+        snprintf(spec, sizeof spec, "<resize:%s>", value);
+        if (keys_parse_script(spec, &ev, 1, &bad) != 1 ||
+            ev.key != KEYS_RESIZE || ev.cols > 1000 || ev.rows > 1000)
+            return rn_err_set(err, RN_EINVAL,
+                              "--size: expected COLSxROWS, got %s", value);
+        o->cols = ev.cols;
+        o->rows = ev.rows;
     } else {
-        return 0;
+        return rn_err_set(err, RN_EINVAL, "unknown option --%s", name);
     }
-    (*i)++;
-    return 1;
+    return RN_OK;
 }
 
 /* Monotonic time in ms. */

@@ -28,13 +28,12 @@ struct ui_options {
 void ui_options_init(struct ui_options *o);
 
 /*
- * Parse a front-end option at argv[*i] (--headless, --size COLSxROWS,
- * --keys S, --term T, --attrs, --timing).  Returns 1 when it was one
- * (*i advanced past its value), 0 when it is not ours, -1 on a usage
- * error (message in err).
+ * Set a front-end option by its long name without dashes: "headless",
+ * "size" (COLSxROWS), "keys", "term", "attrs", "timing"; value is NULL
+ * for flags.  RN_EINVAL with a message for an unknown name or bad value.
  */
-int ui_options_parse(struct ui_options *o, int argc, char **argv, int *i,
-                     struct rn_err *err);
+enum rn_rc ui_options_set(struct ui_options *o, const char *name,
+                          const char *value, struct rn_err *err);
 
 /*
  * Run the interface until the user quits.  Restores the terminal on
