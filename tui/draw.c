@@ -455,7 +455,8 @@ draw_list_colhdr(const struct state *s, WINDOW *w, int y)
 
     draw_list_cols(s->cols, &dc);
     draw_fill(w, y, 0, s->cols, a);
-    snprintf(line, sizeof line, "%-*s", dc.tw, "START (UTC)");
+    snprintf(line, sizeof line, "%-*s", dc.tw,
+             dc.tw >= 11 ? "START (UTC)" : "START");
     x += draw_text(w, y, x, s->cols - x, line, a) + 1;
     if (dc.verb > 0) {
         draw_text(w, y, x, s->cols - x, "VERB", a);
@@ -732,9 +733,18 @@ draw_status(const struct state *s, WINDOW *w, int y)
                 q += k ? k : 1;
                 pw = fmt_width(q);
             }
-            draw_text(w, y, x, s->cols - x, q, A_NORMAL);
+            x += draw_text(w, y, x, s->cols - x, q, A_NORMAL);
         }
         free(p);
+        if (s->msg[0] != '\0' && x + 4 < s->cols) {
+            /* A complaint about the entry: right of it, clipped. */
+            int mw = (int)fmt_width(s->msg);
+
+            if (mw > s->cols - x - 3)
+                mw = s->cols - x - 3;
+            draw_text(w, y, s->cols - mw - 1, mw, s->msg,
+                      s->msg_err ? draw_attr(TH_ERRMSG) : A_NORMAL);
+        }
         return;
     }
     if (s->msg[0] != '\0') {

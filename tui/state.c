@@ -782,6 +782,8 @@ state_apply_filter(struct state *s, const char *text)
         state_pop(s);
     l = state_list(s);
     if (view_list_set_filter(s, l, text, &err) != RN_OK) {
+        /* Keep the text in the prompt so it can be corrected. */
+        state_prompt_open(s, PROMPT_FILTER, text);
         state_message(s, 1, "%s", err.msg);
         return UI_HANDLED | UI_REDRAW;
     }
@@ -981,6 +983,10 @@ state_prompt_key(struct state *s, int key)
             state_message(s, 1, "export cancelled");
         }
         return UI_HANDLED | UI_REDRAW;
+    }
+    if (s->msg[0] != '\0' && key != KEYS_ENTER) {
+        s->msg[0] = '\0';
+        s->dirty |= DIRTY_STATUS;
     }
     switch (key) {
     case KEYS_ENTER:
