@@ -243,7 +243,7 @@ evt_catalogue(const struct evt *ev)
 
     if (guid == NULL || !evt_numeric(op))
         return NULL;
-    return iis_event_by_opcode(guid, atoi(op));
+    return iis_event_by_opcode(guid, (int)strtol(op, NULL, 10));
 }
 
 void

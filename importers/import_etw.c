@@ -83,6 +83,68 @@ etw_value_end(const char *v, const struct iis_event *def, int next_ix)
     return v + strlen(v);
 }
 
+/* Last occurrence of pat in [s, end), or NULL. */
+static const char *
+etw_last(const char *s, const char *end, const char *pat)
+{
+    size_t n = strlen(pat);
+    const char *p;
+
+    if ((size_t)(end - s) < n)
+        return NULL;
+    for (p = end - n; p >= s; p--) {
+        if (memcmp(p, pat, n) == 0)
+            return p;
+        if (p == s)
+            break;
+    }
+    return NULL;
+}
+
+/*
+ * Split by the event's known field list, anchoring each field from the
+ * end: a value (a URL, say) may hold "|RequestVerb=..." itself, but the
+ * real field boundaries are the last ones.  Returns 0 when the string does
+ * not have exactly the known fields in order.
+ */
+static int
+etw_split_known(const struct iis_event *def, int count, const char *ud,
+                etw_field_fn *add, void *ctx)
+{
+    const char *start[32], *end = ud + strlen(ud);
+    char name[64], pat[80];
+    int i;
+
+    if (count < 1 || count > 32)
+        return 0;
+    for (i = count - 1; i >= 1; i--) {
+        const char *at;
+
+        iis_event_field_name(def, i, name, sizeof name);
+        snprintf(pat, sizeof pat, "|%s=", name);
+        at = etw_last(ud, end, pat);
+        if (at == NULL)
+            return 0;
+        start[i] = at + 1;
+        end = at;
+    }
+    iis_event_field_name(def, 0, name, sizeof name);
+    if (strncmp(ud, name, strlen(name)) != 0 || ud[strlen(name)] != '=')
+        return 0;
+    start[0] = ud;
+    for (i = 0; i < count; i++) {
+        size_t nlen;
+        const char *v, *e;
+
+        iis_event_field_name(def, i, name, sizeof name);
+        nlen = strlen(name);
+        v = start[i] + nlen + 1;
+        e = i + 1 < count ? start[i + 1] - 1 : ud + strlen(ud);
+        add(ctx, name, nlen, v, (size_t)(e - v));
+    }
+    return 1;
+}
+
 void
 import_etw_split_userdata(const char *event_name, const char *ud,
                           etw_field_fn *add, void *ctx)
@@ -113,6 +175,9 @@ import_etw_split_userdata(const char *event_name, const char *ud,
         }
         return;
     }
+    if (def != NULL && etw_split_known(def, count, ud, add, ctx))
+        return;
+    /* Unknown event or unexpected fields: next "|Name=" ends a value. */
     while (*p != '\0') {
         size_t nlen = etw_name_at(p);
         const char *v, *e;

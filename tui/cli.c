@@ -530,6 +530,29 @@ cli_position(const struct ev_row *e, char *out, size_t n)
     }
 }
 
+/* Fields inline as "  Name=value ...", ContextId left out, cut to width. */
+static void
+cli_put_fields(const char *json, size_t width)
+{
+    struct rn_buf k, v, line;
+    const char *p = json != NULL ? json : "{}";
+
+    rn_buf_init(&k, RN_BUF_MAX_FIELD);
+    rn_buf_init(&v, RN_BUF_MAX_FIELD);
+    rn_buf_init(&line, 4 * RN_BUF_MAX_FIELD);
+    while (rn_json_flat_next(&p, &k, &v) == 1) {
+        if (strcmp(rn_buf_str(&k), "ContextId") == 0 ||
+            strncmp(rn_buf_str(&k), "sys.", 4) == 0)
+            continue;
+        rn_buf_printf(&line, "  %s=", rn_buf_str(&k));
+        rn_buf_append(&line, v.data != NULL ? v.data : "", v.len);
+    }
+    cli_put_safe(stdout, rn_buf_str(&line), width);
+    rn_buf_fini(&k);
+    rn_buf_fini(&v);
+    rn_buf_fini(&line);
+}
+
 static void
 cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
 {
@@ -570,8 +593,7 @@ cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
         if (e->role >= 0)
             printf("[%s] ", store_role_name(e->role));
         cli_put_safe(stdout, e->name, 0);
-        fputs("  ", stdout);
-        cli_put_safe(stdout, e->fields_json, 160);
+        cli_put_fields(e->fields_json, 200);
         putchar('\n');
     }
 }
