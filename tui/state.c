@@ -787,11 +787,8 @@ state_apply_filter(struct state *s, const char *text)
         state_message(s, 1, "%s", err.msg);
         return UI_HANDLED | UI_REDRAW;
     }
+    /* No message: the status line shows the filter and its count. */
     state_history_add(s, text);
-    if (text[0] != '\0')
-        state_message(s, 0, "filter applied");
-    else
-        state_message(s, 0, "filter cleared");
     return UI_HANDLED | UI_REDRAW;
 }
 
@@ -1083,7 +1080,6 @@ state_key(struct state *s, int key)
             s->search[0] = '\0';
             s->persist_dirty = 1;
             s->dirty |= DIRTY_BODY | DIRTY_STATUS;
-            state_message(s, 0, "search cleared");
             return UI_HANDLED | UI_REDRAW;
         }
         break;

@@ -562,8 +562,7 @@ list_key(struct state *s, struct view *v, enum keys_action a)
         if (l->marks_only) {
             state_pop(s);
         } else if (l->filter_text[0] != '\0') {
-            if (view_list_set_filter(s, l, "", &err) == RN_OK)
-                state_message(s, 0, "filter cleared");
+            view_list_set_filter(s, l, "", &err);
         }
         break;
     default:

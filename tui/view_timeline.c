@@ -434,8 +434,8 @@ tl_add_hex(char ***lines, size_t *n, size_t *cap, const char *raw)
 char **
 view_timeline_detail(const struct tl_state *t, size_t *n)
 {
-    char **lines = NULL, buf[256], ts[64];
-    size_t cap = 0, i;
+    char **lines = NULL, buf[512], ts[64];
+    size_t cap = 0, i, len;
     const struct ev_row *e;
     struct fmt_fields f;
 
@@ -443,28 +443,29 @@ view_timeline_detail(const struct tl_state *t, size_t *n)
     if (t->n == 0 || t->cur >= t->n)
         return NULL;
     e = &t->ev[t->cur];
+    /* Three lines of where and when, then the fields, then the raw text. */
     snprintf(buf, sizeof buf, "event    %s%s%s", t->disp[t->cur].name,
              e->role >= 0 ? "   role: " : "",
              e->role >= 0 ? store_role_name(e->role) : "");
+    len = strlen(buf);
+    if (e->level != STORE_NONE)
+        snprintf(buf + len, sizeof buf - len, "   level %lld",
+                 (long long)e->level);
     tl_add(&lines, n, &cap, "", buf, strlen(buf));
     snprintf(buf, sizeof buf, "source   %s", t->disp[t->cur].pos);
-    tl_add(&lines, n, &cap, "", buf, strlen(buf));
-    tl_add(&lines, n, &cap, "file     ", e->file ? e->file : "",
+    len = strlen(buf);
+    if (e->line != STORE_NONE)
+        snprintf(buf + len, sizeof buf - len, "   line %lld",
+                 (long long)e->line);
+    len = strlen(buf);
+    snprintf(buf + len, sizeof buf - len, "   ");
+    tl_add(&lines, n, &cap, buf, e->file ? e->file : "",
            e->file ? strlen(e->file) : 0);
-    if (e->line != STORE_NONE) {
-        snprintf(buf, sizeof buf, "line     %lld", (long long)e->line);
-        tl_add(&lines, n, &cap, "", buf, strlen(buf));
-    }
     fmt_time(e->ts_ns, FMT_TIME_FULL, ts, sizeof ts);
-    snprintf(buf, sizeof buf, "time     %s UTC (%s ms)", ts,
-             t->disp[t->cur].rel);
-    tl_add(&lines, n, &cap, "", buf, strlen(buf));
-    if (e->provider != NULL)
-        tl_add(&lines, n, &cap, "provider ", e->provider, strlen(e->provider));
-    if (e->level != STORE_NONE) {
-        snprintf(buf, sizeof buf, "level    %lld", (long long)e->level);
-        tl_add(&lines, n, &cap, "", buf, strlen(buf));
-    }
+    snprintf(buf, sizeof buf, "time     %s UTC (%s ms)%s", ts,
+             t->disp[t->cur].rel, e->provider != NULL ? "   provider " : "");
+    tl_add(&lines, n, &cap, buf, e->provider ? e->provider : "",
+           e->provider ? strlen(e->provider) : 0);
     fmt_fields_parse(e->fields_json, &f);
     tl_add(&lines, n, &cap, "", "fields:", 7);
     for (i = 0; i < f.n; i++) {
