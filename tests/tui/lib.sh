@@ -54,7 +54,11 @@ screen() { T capture-pane -p "$@"; }
 # wait_for TEXT: poll (up to ~10 s) until TEXT is on the screen.
 wait_for() {
     n=100
-    until screen | grep -qF -- "$1"; do
+    until screen 2>/dev/null | grep -qF -- "$1"; do
+        if ! T has-session 2>/dev/null; then
+            echo "session ended while waiting for: $1" >&2
+            return 1
+        fi
         n=$((n - 1))
         if [ $n -le 0 ]; then
             echo "timeout waiting for: $1" >&2
@@ -68,7 +72,8 @@ wait_for() {
 # wait_gone TEXT: poll until TEXT is no longer on the screen.
 wait_gone() {
     n=100
-    while screen | grep -qF -- "$1"; do
+    while screen 2>/dev/null | grep -qF -- "$1"; do
+        T has-session 2>/dev/null || return 1
         n=$((n - 1))
         if [ $n -le 0 ]; then
             echo "timeout waiting for '$1' to go" >&2
