@@ -508,7 +508,7 @@ draw_phase(const struct state *s, WINDOW *w, int y)
 {
     const struct tl_state *t = &state_top_const(s)->u.tl;
     int64_t t0 = t->req.start_ns, t1 = t->req.end_ns;
-    int cols = s->cols, x0, x1, c, i, curc = -1;
+    int cols = s->cols, x0, x1, c, i, curc = -1, last_marker = -1;
     static const char role_ch[] = "CHS";
     char lab[32];
 
@@ -554,6 +554,11 @@ draw_phase(const struct state *s, WINDOW *w, int y)
             curc = pos;
         if (e->role < 0 || e->role >= STORE_ROLE_COUNT)
             continue;
+        /* Markers at the same cell (one-second clocks) stand side by
+         * side, the later one on the right. */
+        if (pos <= last_marker && last_marker + 1 < x1)
+            pos = last_marker + 1;
+        last_marker = pos;
         ch[0] = role_ch[e->role];
         draw_text(w, y, pos, 1, ch, draw_attr(TH_ROLE));
     }
