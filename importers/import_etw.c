@@ -19,11 +19,11 @@
 #include "rn_time.h"
 #include "rn_url.h"
 #include "triage.h"
-#include "xml_input.h"
 #include "xmalloc.h"
+#include "xml_input.h"
 
 #define ETW_PROGRESS_EVERY 4096
-#define ETW_MAX_FIELD (4u * 1024 * 1024)
+#define ETW_MAX_FIELD      (4u * 1024 * 1024)
 
 static int
 etw_probe(const unsigned char *head, size_t n, const char *path)
@@ -212,6 +212,7 @@ struct etw_state {
     struct etw_event ev;
     struct rn_buf text;
     struct evt evt;
+    int64_t rows; /* Log Parser rows seen (else tracerpt events) */
 };
 
 static void
@@ -313,8 +314,7 @@ etw_emit(struct etw_state *s, struct rn_err *err)
     se.name = e->name != NULL && e->name[0] != '\0' ? e->name : "(unnamed)";
     se.level = e->level;
     se.fields_json = rn_buf_str(&e->json);
-    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL,
-                         err);
+    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL, err);
     if (rc == RN_OK && s->ord % ETW_PROGRESS_EVERY == 0)
         rc = import_progress(s->ctx, xml_input_offset(s->in), err);
     return rc;
@@ -367,8 +367,8 @@ etw_row(struct etw_state *s, struct rn_err *err)
         if (cut)
             import_warn(s->ctx, xml_input_line(s->in),
                         "%s: line %lld: value of %s cut at %u bytes",
-                        s->ctx->path, (long long)xml_input_line(s->in),
-                        colname, ETW_MAX_FIELD);
+                        s->ctx->path, (long long)xml_input_line(s->in), colname,
+                        ETW_MAX_FIELD);
         if (strcmp(colname, "EventNumber") == 0)
             e->seq = etw_int(rn_buf_str(&s->text));
         else if (strcmp(colname, "EventTypeName") == 0)
@@ -424,8 +424,7 @@ etw_event(struct etw_state *s, struct rn_err *err)
     e->level = etw_int(evt_get(&s->evt.sys, "Level"));
     for (i = 0; i < s->evt.fields.n; i++)
         etw_add_field(e, s->evt.fields.v[i].name,
-                      strlen(s->evt.fields.v[i].name),
-                      s->evt.fields.v[i].value,
+                      strlen(s->evt.fields.v[i].name), s->evt.fields.v[i].value,
                       strlen(s->evt.fields.v[i].value));
     /* Keep the System properties a user may look up, under "sys.". */
     for (i = 0; i < s->evt.sys.n; i++) {
@@ -459,9 +458,10 @@ etw_walk(struct etw_state *s, struct rn_err *err)
         if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
             continue;
         name = xml_input_name(s->in);
-        if (strcmp(name, "ROW") == 0)
+        if (strcmp(name, "ROW") == 0) {
+            s->rows++;
             rc = etw_row(s, err);
-        else if (strcmp(name, "Event") == 0)
+        } else if (strcmp(name, "Event") == 0)
             rc = etw_event(s, err);
     }
     if (rc == RN_OK && ret != 0)
@@ -494,16 +494,16 @@ etw_run(struct import_ctx *ctx, struct rn_err *err)
         } else {
             /* Keep the events before the damage; say where it is. */
             ctx->truncated = 1;
-            import_warn(ctx, line, "%s: truncated or malformed at %s; kept "
-                                   "%lld events before it",
+            import_warn(ctx, line,
+                        "%s: truncated or malformed at %s; kept "
+                        "%lld events before it",
                         ctx->path, why, (long long)s.ord);
             rc = RN_OK;
         }
     } else if (rc == RN_OK && s.ord == 0) {
         rc = rn_err_set(err, RN_EFORMAT, "%s: no ETW events found", ctx->path);
     }
-    ctx->format_detail =
-        xml_input_wrapped(s.in) ? "etw-xml-fragments" : "etw-xml";
+    ctx->format_detail = s.rows > 0 ? "etw-logparser" : "etw-tracerpt";
     etw_event_clear(&s.ev);
     rn_buf_fini(&s.ev.json);
     rn_buf_fini(&s.text);

@@ -17,7 +17,7 @@
 #include "rn_json.h"
 #include "xmalloc.h"
 
-#define XML_WRAP_OPEN "<reqnav-fragments>"
+#define XML_WRAP_OPEN  "<reqnav-fragments>"
 #define XML_WRAP_CLOSE "</reqnav-fragments>"
 
 enum xml_enc { XML_ENC_BYTES, XML_ENC_UTF16LE, XML_ENC_UTF16BE };
@@ -25,10 +25,10 @@ enum xml_enc { XML_ENC_BYTES, XML_ENC_UTF16LE, XML_ENC_UTF16BE };
 struct xml_input {
     FILE *f;
     xmlTextReaderPtr reader;
-    int64_t offset;   /* file bytes consumed */
-    int wrap;         /* add a synthetic root */
-    enum xml_enc enc; /* transcode from UTF-16 (wrap mode only) */
-    int state;        /* 0 start (open tag), 2 body, 3 close tag, 4 eof */
+    int64_t offset;        /* file bytes consumed */
+    int wrap;              /* add a synthetic root */
+    enum xml_enc enc;      /* transcode from UTF-16 (wrap mode only) */
+    int state;             /* 0 start (open tag), 2 body, 3 close tag, 4 eof */
     unsigned char pend[4]; /* undecoded UTF-16 bytes carried over */
     size_t npend;
     uint32_t hi_surrogate;
@@ -57,7 +57,8 @@ xml_sniff_bytes(const unsigned char *head, size_t n, char *out, size_t cap)
     } else if (n >= 2 && head[0] == 0xFE && head[1] == 0xFF) {
         be = 1;
         i = 2;
-    } else if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) {
+    } else if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB &&
+               head[2] == 0xBF) {
         i = 3;
     } else if (n >= 2 && head[0] == '<' && head[1] == 0) {
         le = 1;
@@ -308,7 +309,7 @@ static void
 xml_input_on_error(void *ctx, xmlErrorPtr e)
 {
     struct xml_input *in = ctx;
-    char msg[RN_ERR_MSG_MAX];
+    char msg[RN_ERR_MSG_MAX / 2];
     size_t n;
 
     if (in->errmsg[0] != '\0' || e == NULL || e->level < XML_ERR_ERROR)
@@ -363,10 +364,10 @@ xml_input_open(const char *path, struct xml_input **out, struct rn_err *err)
     }
     /* No network, no DTD loading, no entity substitution, default limits:
      * never XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
-    in->reader = xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
-                                in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOCDATA |
-                                    XML_PARSE_COMPACT);
+    in->reader =
+        xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
+                       in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
     if (in->reader == NULL) {
         fclose(in->f);
         free(in);
@@ -398,12 +399,6 @@ int64_t
 xml_input_offset(const struct xml_input *in)
 {
     return in->offset;
-}
-
-int
-xml_input_wrapped(const struct xml_input *in)
-{
-    return in->wrap;
 }
 
 const char *

@@ -36,8 +36,8 @@ sanitize_append(struct rn_buf *out, const char *s, size_t len, int flags)
             continue;
         }
         if (c == '\n') {
-            rc = rn_buf_puts(out,
-                             (flags & SANITIZE_ONELINE) ? "\xe2\x86\xb5" : "\\n");
+            rc = rn_buf_puts(out, (flags & SANITIZE_ONELINE) ? "\xe2\x86\xb5"
+                                                             : "\\n");
             i++;
         } else if (c == '\r') {
             rc = rn_buf_puts(out, "\\r");

@@ -134,8 +134,8 @@ cli_on_progress(void *ctx, const char *path, int64_t done, int64_t total)
     fputs("\r\033[Kimporting ", stderr);
     cli_put_safe(stderr, path, 50);
     if (total > 0)
-        fprintf(stderr, " %3d%% (%.1f of %.1f MB)",
-                (int)(100 * done / total), done / 1e6, total / 1e6);
+        fprintf(stderr, " %3d%% (%.1f of %.1f MB)", (int)(100 * done / total),
+                done / 1e6, total / 1e6);
     fflush(stderr);
     return 0;
 }
@@ -291,8 +291,7 @@ cli_import(const struct cli_global *g, int argc, char **argv)
     st = cli_open_store(g->store_path, 0);
     if (st == NULL)
         return CLI_EXIT_INPUT;
-    status = cli_import_paths(st, &opt, argv + optind, argc - optind,
-                              g->quiet);
+    status = cli_import_paths(st, &opt, argv + optind, argc - optind, g->quiet);
     store_close(st);
     return status;
 }
@@ -340,8 +339,8 @@ cli_request_table_row(const struct rq_row *r)
 static void
 cli_request_csv_row(const struct rq_row *r)
 {
-    char ts[RN_TS_STR_MAX] = "", te[RN_TS_STR_MAX] = "", status[32],
-                                 src[64], num[32];
+    char ts[RN_TS_STR_MAX] = "", te[RN_TS_STR_MAX] = "", status[32], src[64],
+         num[32];
     struct rn_buf b;
 
     rn_buf_init(&b, 64u * 1024 * 1024);
@@ -682,8 +681,8 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
     for (i = 0; i < n; i++) {
         const struct src_row *s = &rows[i];
 
-        printf("%-4" PRId64 " %-8s %-18s %12" PRId64 " %9" PRId64
-               " %9" PRId64 " %-9s ",
+        printf("%-4" PRId64 " %-8s %-18s %12" PRId64 " %9" PRId64 " %9" PRId64
+               " %-9s ",
                s->id, store_kind_name(s->kind), s->format, s->size, s->events,
                s->requests, s->truncated ? "truncated" : "complete");
         cli_put_safe(stdout, s->path, 0);

@@ -347,8 +347,9 @@ gen_filler(struct gen *g, long pos, struct flight *f, long *next_id)
             }
             url[n] = '\0';
         } else {
-            snprintf(url, sizeof url, "http://www.example.com:80/app/page%ld.%s",
-                     f->id % 97, f->cgi ? "exe" : "htm");
+            snprintf(url, sizeof url,
+                     "http://www.example.com:80/app/page%ld.%s", f->id % 97,
+                     f->cgi ? "exe" : "htm");
         }
         gen_field(&e, "RequestURL", url);
         gen_field(&e, "RequestVerb", verbs[f->id % 4]);
@@ -414,12 +415,14 @@ main(int argc, char **argv)
     if (g.utf16)
         fwrite("\xff\xfe", 1, 2, g.out);
     if (g.tracerpt) {
-        gen_put(&g, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<Events>\r\n");
+        gen_put(&g,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<Events>\r\n");
     } else {
-        gen_put(&g, g.utf16 ? "<?xml version=\"1.0\" encoding=\"ISO-10646-UCS-2\" "
-                              "standalone=\"yes\"?>\r\n"
-                            : "<?xml version=\"1.0\" encoding=\"UTF-8\" "
-                              "standalone=\"yes\"?>\r\n");
+        gen_put(&g, g.utf16
+                        ? "<?xml version=\"1.0\" encoding=\"ISO-10646-UCS-2\" "
+                          "standalone=\"yes\"?>\r\n"
+                        : "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+                          "standalone=\"yes\"?>\r\n");
         gen_put(&g, "<!DOCTYPE ROOT[\r\n <!ATTLIST ROOT DATE_CREATED CDATA "
                     "#REQUIRED>\r\n <!ATTLIST ROOT CREATED_BY CDATA "
                     "#REQUIRED>\r\n <!ELEMENT EventNumber (#PCDATA)>\r\n"

@@ -90,7 +90,9 @@ test_sanitize(void)
     CHECK_STR(s, "ok \\x1b]0;title\\x07 \\x1b[2J done");
     free(s);
     /* C1 CSI, bidi override, invalid UTF-8, but real text kept. */
-    s = sanitize_dup("\xc2\x9b" "31m \xe2\x80\xae" "abc \xff caf\xc3\xa9");
+    s = sanitize_dup("\xc2\x9b"
+                     "31m \xe2\x80\xae"
+                     "abc \xff caf\xc3\xa9");
     CHECK_STR(s, "\\u{009b}31m \\u{202e}abc \xef\xbf\xbd caf\xc3\xa9");
     free(s);
     s = sanitize_dup("D:\\Inetpub\\x.exe\r\n");
@@ -107,20 +109,23 @@ test_sha256(void)
 
     sha256_init(&c);
     sha256_final_hex(&c, hex);
-    CHECK_STR(hex,
-              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK_STR(
+        hex,
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     sha256_init(&c);
     sha256_update(&c, "abc", 3);
     sha256_final_hex(&c, hex);
-    CHECK_STR(hex,
-              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK_STR(
+        hex,
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     memset(big, 'a', 1000000);
     sha256_init(&c);
     sha256_update(&c, big, 1);
     sha256_update(&c, big + 1, 999999);
     sha256_final_hex(&c, hex);
-    CHECK_STR(hex,
-              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    CHECK_STR(
+        hex,
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
     free(big);
 }
 

@@ -59,9 +59,8 @@ main(void)
 
     /* Compact mode: bare values, named from the catalogue. */
     memset(&p, 0, sizeof p);
-    import_etw_split_userdata("CGI_LAUNCH",
-                              "{x}|\"C:\\a b\\c.exe\" |0x00000000|3136",
-                              collect, &p);
+    import_etw_split_userdata(
+        "CGI_LAUNCH", "{x}|\"C:\\a b\\c.exe\" |0x00000000|3136", collect, &p);
     CHECK(p.n == 4);
     CHECK_STR(p.names[1], "CommandLine");
     CHECK_STR(p.values[3], "3136");

@@ -206,8 +206,8 @@ test_paging(void)
             struct rq_pos p2;
 
             rq_pos_of(&rows[0], &p2);
-            CHECK(query_requests_page(st, NULL, RQ_ORDER_FAILURES, &p2, 0,
-                                      back, 7, &n, &err) == RN_OK);
+            CHECK(query_requests_page(st, NULL, RQ_ORDER_FAILURES, &p2, 0, back,
+                                      7, &n, &err) == RN_OK);
             CHECK(n == 7);
             for (i = 0; i < n; i++)
                 rq_row_fini(&back[i]);
