@@ -548,8 +548,9 @@ draw_phase(const struct state *s, WINDOW *w, int y)
 
         if (e->ts_ns == STORE_NONE)
             continue;
+        /* Leave two cells at the end for markers pushed right. */
         pos = x0 + (int)((double)(e->ts_ns - t0) / (double)(t1 - t0 + 1) *
-                         (double)(x1 - x0));
+                         (double)(x1 - x0 - 2));
         if ((size_t)i == t->cur)
             curc = pos;
         if (e->role < 0 || e->role >= STORE_ROLE_COUNT)
