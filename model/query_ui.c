@@ -91,8 +91,8 @@ query_ui_hist_dump(const struct query_ui_hist *h)
     size_t i;
 
     rn_buf_init(&b, RN_BUF_MAX_FIELD);
-    rn_buf_printf(&b, "1 %lld %lld %zu", (long long)h->t0,
-                  (long long)h->width, h->n);
+    rn_buf_printf(&b, "1 %lld %lld %zu", (long long)h->t0, (long long)h->width,
+                  h->n);
     for (i = 0; i < h->n; i++)
         rn_buf_printf(&b, " %u/%u", (unsigned)h->total[i],
                       (unsigned)h->failed[i]);
@@ -151,8 +151,8 @@ query_ui_hist_load(const char *text, struct query_ui_hist *h,
         f = query_ui_num(&p);
         if (a < 0 || f < 0) {
             query_ui_hist_fini(h);
-            return rn_err_set(err, RN_EFORMAT,
-                              "histogram cache: bad bin %zu", i);
+            return rn_err_set(err, RN_EFORMAT, "histogram cache: bad bin %zu",
+                              i);
         }
         h->total[i] = (uint32_t)a;
         h->failed[i] = (uint32_t)f;

@@ -25,22 +25,22 @@
 #include "view.h"
 
 /* name, fg8, bg8, fg256, bg256, colour attribute, monochrome attribute */
-#define DRAW_ROLES(X)                                                        \
-    X(NORMAL, -1, -1, -1, -1, A_NORMAL, A_NORMAL)                            \
-    X(HEADER, COLOR_WHITE, COLOR_BLUE, 255, 24, A_BOLD, A_BOLD)              \
-    X(COLHDR, COLOR_CYAN, -1, 110, -1, A_BOLD, A_UNDERLINE)                  \
-    X(STATUS, COLOR_BLACK, COLOR_CYAN, 235, 152, A_NORMAL, A_REVERSE)        \
-    X(SELECT, -1, -1, -1, -1, A_REVERSE, A_REVERSE)                          \
-    X(FAIL, COLOR_RED, -1, 196, -1, A_BOLD, A_BOLD)                          \
-    X(WARN, COLOR_YELLOW, -1, 178, -1, A_NORMAL, A_NORMAL)                   \
-    X(MARK, COLOR_MAGENTA, -1, 170, -1, A_BOLD, A_BOLD)                      \
-    X(MATCH, COLOR_BLACK, COLOR_YELLOW, 16, 220, A_NORMAL, A_UNDERLINE)      \
-    X(ROLE, COLOR_CYAN, -1, 45, -1, A_BOLD, A_BOLD)                          \
-    X(ERRMSG, COLOR_WHITE, COLOR_RED, 231, 124, A_BOLD, A_BOLD)              \
-    X(STRIP, COLOR_BLUE, -1, 67, -1, A_NORMAL, A_NORMAL)                     \
-    X(STRIPFAIL, COLOR_RED, -1, 196, -1, A_BOLD, A_BOLD)                     \
-    X(STRIPCUR, -1, -1, -1, -1, A_REVERSE, A_REVERSE)                        \
-    X(BAR, COLOR_BLUE, -1, 244, -1, A_NORMAL, A_NORMAL)                      \
+#define DRAW_ROLES(X)                                                          \
+    X(NORMAL, -1, -1, -1, -1, A_NORMAL, A_NORMAL)                              \
+    X(HEADER, COLOR_WHITE, COLOR_BLUE, 255, 24, A_BOLD, A_BOLD)                \
+    X(COLHDR, COLOR_CYAN, -1, 110, -1, A_BOLD, A_UNDERLINE)                    \
+    X(STATUS, COLOR_BLACK, COLOR_CYAN, 235, 152, A_NORMAL, A_REVERSE)          \
+    X(SELECT, -1, -1, -1, -1, A_REVERSE, A_REVERSE)                            \
+    X(FAIL, COLOR_RED, -1, 196, -1, A_BOLD, A_BOLD)                            \
+    X(WARN, COLOR_YELLOW, -1, 178, -1, A_NORMAL, A_NORMAL)                     \
+    X(MARK, COLOR_MAGENTA, -1, 170, -1, A_BOLD, A_BOLD)                        \
+    X(MATCH, COLOR_BLACK, COLOR_YELLOW, 16, 220, A_NORMAL, A_UNDERLINE)        \
+    X(ROLE, COLOR_CYAN, -1, 45, -1, A_BOLD, A_BOLD)                            \
+    X(ERRMSG, COLOR_WHITE, COLOR_RED, 231, 124, A_BOLD, A_BOLD)                \
+    X(STRIP, COLOR_BLUE, -1, 67, -1, A_NORMAL, A_NORMAL)                       \
+    X(STRIPFAIL, COLOR_RED, -1, 196, -1, A_BOLD, A_BOLD)                       \
+    X(STRIPCUR, -1, -1, -1, -1, A_REVERSE, A_REVERSE)                          \
+    X(BAR, COLOR_BLUE, -1, 244, -1, A_NORMAL, A_NORMAL)                        \
     X(DIM, COLOR_CYAN, -1, 245, -1, A_NORMAL, A_NORMAL)
 
 enum draw_role {
@@ -56,7 +56,8 @@ struct draw_theme_entry {
 };
 
 static const struct draw_theme_entry draw_theme[TH_COUNT] = {
-#define DRAW_ENTRY(name, f8, b8, f256, b256, ac, am) {f8, b8, f256, b256, ac, am},
+#define DRAW_ENTRY(name, f8, b8, f256, b256, ac, am)                           \
+    {f8, b8, f256, b256, ac, am},
     DRAW_ROLES(DRAW_ENTRY)
 #undef DRAW_ENTRY
 };
@@ -238,8 +239,7 @@ draw_header(const struct state *s, WINDOW *w, int y)
         x += draw_text(w, y, x, s->cols - x, verb, h);
         x += draw_text(w, y, x, s->cols - x, " ", h);
         x += draw_text(w, y, x, s->cols - x, st,
-                       r->severity == 2 ? (draw_attr(TH_FAIL) | A_REVERSE)
-                                        : h);
+                       r->severity == 2 ? (draw_attr(TH_FAIL) | A_REVERSE) : h);
         snprintf(line, sizeof line, " %s %zu events%s ", dur, v->u.tl.n,
                  r->marked ? " [marked]" : "");
         x += draw_text(w, y, x, s->cols - x, line, h);
@@ -261,8 +261,7 @@ draw_header(const struct state *s, WINDOW *w, int y)
         snprintf(line, sizeof line, " reqnav  %s  marked requests: %s",
                  s->store_name, a);
     } else if (s->total < 0) {
-        snprintf(line, sizeof line, " reqnav  %s  counting...",
-                 s->store_name);
+        snprintf(line, sizeof line, " reqnav  %s  counting...", s->store_name);
     } else {
         snprintf(line, sizeof line,
                  " reqnav  %s  %s requests  %s failed  %s events",
@@ -293,10 +292,15 @@ draw_hist_bin(const struct query_ui_hist *hi, int64_t t)
 static void
 draw_strip(const struct state *s, WINDOW *w, int y)
 {
-    static const char *const levels_u[] = {" ", "\xe2\x96\x81", "\xe2\x96\x82",
-                                           "\xe2\x96\x83", "\xe2\x96\x84",
-                                           "\xe2\x96\x85", "\xe2\x96\x86",
-                                           "\xe2\x96\x87", "\xe2\x96\x88"};
+    static const char *const levels_u[] = {" ",
+                                           "\xe2\x96\x81",
+                                           "\xe2\x96\x82",
+                                           "\xe2\x96\x83",
+                                           "\xe2\x96\x84",
+                                           "\xe2\x96\x85",
+                                           "\xe2\x96\x86",
+                                           "\xe2\x96\x87",
+                                           "\xe2\x96\x88"};
     static const char levels_a[] = " .:-=+*#@";
     const struct query_ui_hist *hi = &s->hist;
     const struct list_state *l = &state_top_const(s)->u.list;
@@ -309,8 +313,9 @@ draw_strip(const struct state *s, WINDOW *w, int y)
     draw_clear_line(w, y, cols);
     if (hi->n == 0) {
         draw_text(w, y, 0, cols,
-                  (s->jobs & (JOB_HIST | JOB_TOTALS)) ? " overview: computing..."
-                                                       : " overview: no times",
+                  (s->jobs & (JOB_HIST | JOB_TOTALS))
+                      ? " overview: computing..."
+                      : " overview: no times",
                   draw_attr(TH_DIM));
         return;
     }
@@ -537,8 +542,7 @@ draw_phase(const struct state *s, WINDOW *w, int y)
     for (c = x0; c < x1; c++)
         draw_text(w, y, c, 1, draw_utf8 ? "\xe2\x94\x80" : "-",
                   draw_attr(TH_BAR));
-    draw_text(w, y, x1, 1, draw_utf8 ? "\xe2\x94\xa4" : "|",
-              draw_attr(TH_BAR));
+    draw_text(w, y, x1, 1, draw_utf8 ? "\xe2\x94\xa4" : "|", draw_attr(TH_BAR));
     if (x1 + 2 < cols)
         draw_text(w, y, x1 + 2, cols - x1 - 2, lab, draw_attr(TH_DIM));
     for (i = 0; (size_t)i < t->n; i++) {
@@ -647,8 +651,7 @@ draw_timeline(const struct state *s, WINDOW *w, const struct state_layout *lay)
                          t->disp[e].name, na, s->search);
         x += namew + 1;
         if (x < cols)
-            draw_text_hl(w, y, x, cols - x, t->disp[e].fields, base,
-                         s->search);
+            draw_text_hl(w, y, x, cols - x, t->disp[e].fields, base, s->search);
     }
 }
 
@@ -662,7 +665,8 @@ draw_detail(const struct state *s, WINDOW *w, const struct state_layout *lay)
     char title[128];
     int i, y = lay->detail_y;
 
-    snprintf(title, sizeof title, " detail  (J/K scroll, Enter closes)  %zu/%zu",
+    snprintf(title, sizeof title,
+             " detail  (J/K scroll, Enter closes)  %zu/%zu",
              n ? t->detail_top + 1 : 0, n);
     draw_fill(w, y, 0, s->cols, draw_attr(TH_COLHDR));
     draw_text(w, y, 0, s->cols, title, draw_attr(TH_COLHDR));
@@ -688,8 +692,8 @@ draw_textview(const struct state *s, WINDOW *w, const struct state_layout *lay)
 
         draw_clear_line(w, lay->body_y + i, s->cols);
         if (k < t->n)
-            draw_text_hl(w, lay->body_y + i, 0, s->cols, t->lines[k],
-                         A_NORMAL, s->search);
+            draw_text_hl(w, lay->body_y + i, 0, s->cols, t->lines[k], A_NORMAL,
+                         s->search);
     }
 }
 
@@ -733,8 +737,8 @@ draw_status(const struct state *s, WINDOW *w, int y)
 
             while (pw + 1 > (size_t)(s->cols - x) && *q != '\0') {
                 uint32_t cp;
-                size_t k = rn_utf8_decode((const unsigned char *)q,
-                                          strlen(q), &cp);
+                size_t k =
+                    rn_utf8_decode((const unsigned char *)q, strlen(q), &cp);
 
                 q += k ? k : 1;
                 pw = fmt_width(q);
@@ -798,10 +802,9 @@ draw_status(const struct state *s, WINDOW *w, int y)
 }
 
 /* Drawing half of the view vtables, indexed by enum view_kind. */
-static void (*const draw_body[VIEW_KIND_COUNT])(const struct state *,
-                                                 WINDOW *,
-                                                 const struct state_layout *) =
-    {draw_list, draw_timeline, draw_textview};
+static void (*const draw_body[VIEW_KIND_COUNT])(const struct state *, WINDOW *,
+                                                const struct state_layout *) = {
+    draw_list, draw_timeline, draw_textview};
 
 void
 draw_screen(const struct state *s, WINDOW *w, unsigned dirty)

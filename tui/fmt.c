@@ -294,8 +294,7 @@ fmt_fields_parse(const char *json, struct fmt_fields *out)
     for (;;) {
         char *k, *v;
 
-        while (*p == ' ' || *p == ',' || *p == '\n' || *p == '\t' ||
-               *p == '\r')
+        while (*p == ' ' || *p == ',' || *p == '\n' || *p == '\t' || *p == '\r')
             p++;
         if (*p != '"')
             break;

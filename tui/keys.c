@@ -36,10 +36,8 @@ static const struct keys_binding keys_bindings[] = {
     {'J', T, ACT_DETAIL_DOWN, "J", "scroll the detail pane down"},
     {'K', T, ACT_DETAIL_UP, "K", "scroll the detail pane up"},
     {'c', L | T, ACT_JUMP_CGI, "c", "jump to the CGI start (cgi_start)"},
-    {'h', L | T, ACT_JUMP_HDR, "h",
-     "jump to the header error (header_error)"},
-    {'s', L | T, ACT_JUMP_SEND, "s",
-     "jump to the status send (status_send)"},
+    {'h', L | T, ACT_JUMP_HDR, "h", "jump to the header error (header_error)"},
+    {'s', L | T, ACT_JUMP_SEND, "s", "jump to the status send (status_send)"},
     {'n', L | T | X, ACT_NEXT, "n",
      "next match; no search: next warning/error"},
     {'N', L | T | X, ACT_PREV, "N", "previous match / warning/error event"},
@@ -49,15 +47,13 @@ static const struct keys_binding keys_bindings[] = {
     {'E', L | T, ACT_FAIL_PREV, "E", "previous failed request (5xx)"},
     {'/', L | T | X, ACT_SEARCH_FWD, "/", "search forward (incremental)"},
     {'?', L | T | X, ACT_SEARCH_BACK, "?", "search backward (incremental)"},
-    {'f', L, ACT_FILTER, "f",
-     "filter e.g. status:502.2 (Up/Down: history)"},
+    {'f', L, ACT_FILTER, "f", "filter e.g. status:502.2 (Up/Down: history)"},
     {KEYS_ESC, A, ACT_CLEAR, "Esc", "clear the search, then the filter"},
     {'o', L, ACT_ORDER, "o", "toggle failures first / time order"},
     {' ', L | T, ACT_MARK, "Space", "mark/unmark the request"},
     {'M', L, ACT_MARKS, "M", "list the marked requests"},
     {'x', L, ACT_EXPORT, "x", "export the marked requests"},
-    {':', A, ACT_COMMAND, ":",
-     "command line (:goto :filter :export :sql)"},
+    {':', A, ACT_COMMAND, ":", "command line (:goto :filter :export :sql)"},
     {KEYS_F1, A, ACT_HELP, "F1", "this help"},
     {12 /* C-l */, A, ACT_REDRAW, "C-l", "redraw the screen"},
     {'q', A, ACT_BACK, "q", "back; quit from the request list"},
@@ -90,13 +86,23 @@ keys_lookup(int key, unsigned view)
 static const struct {
     const char *name;
     int key;
-} keys_names[] = {
-    {"Up", KEYS_UP},       {"Down", KEYS_DOWN},     {"Left", KEYS_LEFT},
-    {"Right", KEYS_RIGHT}, {"PgUp", KEYS_PGUP},     {"PgDn", KEYS_PGDN},
-    {"Home", KEYS_HOME},   {"End", KEYS_END},       {"Enter", KEYS_ENTER},
-    {"Esc", KEYS_ESC},     {"BS", KEYS_BACKSPACE},  {"Del", KEYS_DELETE},
-    {"Tab", KEYS_TAB},     {"F1", KEYS_F1},         {"Space", ' '},
-    {"lt", '<'},           {NULL, 0}};
+} keys_names[] = {{"Up", KEYS_UP},
+                  {"Down", KEYS_DOWN},
+                  {"Left", KEYS_LEFT},
+                  {"Right", KEYS_RIGHT},
+                  {"PgUp", KEYS_PGUP},
+                  {"PgDn", KEYS_PGDN},
+                  {"Home", KEYS_HOME},
+                  {"End", KEYS_END},
+                  {"Enter", KEYS_ENTER},
+                  {"Esc", KEYS_ESC},
+                  {"BS", KEYS_BACKSPACE},
+                  {"Del", KEYS_DELETE},
+                  {"Tab", KEYS_TAB},
+                  {"F1", KEYS_F1},
+                  {"Space", ' '},
+                  {"lt", '<'},
+                  {NULL, 0}};
 
 /* Parse "COLSxROWS"; 0 on success. */
 static int

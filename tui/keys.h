@@ -76,10 +76,10 @@ enum keys_action {
 };
 
 /* Views a binding applies to (bit mask). */
-#define KEYS_IN_LIST 0x1
+#define KEYS_IN_LIST     0x1
 #define KEYS_IN_TIMELINE 0x2
-#define KEYS_IN_TEXT 0x4
-#define KEYS_IN_ALL 0x7
+#define KEYS_IN_TEXT     0x4
+#define KEYS_IN_ALL      0x7
 
 struct keys_binding {
     int key;

@@ -83,8 +83,8 @@ usage(FILE *f)
  * (or headless for tests); without a terminal, print the request list.
  */
 static int
-run_default(const struct cli_global *g, const struct ui_options *uo,
-            int argc, char **argv)
+run_default(const struct cli_global *g, const struct ui_options *uo, int argc,
+            char **argv)
 {
     struct import_options opt;
     struct store *st;

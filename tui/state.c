@@ -70,8 +70,7 @@ state_free(struct state *s)
     if (s == NULL)
         return;
     while (s->depth > 0) {
-        view_ops_of(s->views[s->depth - 1].kind)->fini(
-            &s->views[s->depth - 1]);
+        view_ops_of(s->views[s->depth - 1].kind)->fini(&s->views[s->depth - 1]);
         s->depth--;
     }
     for (i = 0; i < s->nhistory; i++)
@@ -290,8 +289,8 @@ state_save(struct state *s)
     if (rc == RN_OK)
         rc = state_set_int(s, "ui.open", t != NULL ? t->req.id : 0, &err);
     if (rc == RN_OK)
-        rc = state_set_int(
-            s, "ui.event", t != NULL && t->n > 0 ? t->ev[t->cur].uid : 0, &err);
+        rc = state_set_int(s, "ui.event",
+                           t != NULL && t->n > 0 ? t->ev[t->cur].uid : 0, &err);
     if (rc == RN_OK)
         rc = state_set_int(s, "ui.detail", t != NULL ? t->detail : 0, &err);
     if (rc == RN_OK)
@@ -355,8 +354,7 @@ state_start(struct state *s, int rows, int cols, struct rn_err *err)
     event = state_get_int(s, "ui.event", 0);
 
     v = state_push(s, VIEW_LIST);
-    rc = view_list_init(s, &v->u.list, filter != NULL ? filter : "", o,
-                        &ferr);
+    rc = view_list_init(s, &v->u.list, filter != NULL ? filter : "", o, &ferr);
     if (rc == RN_EINVAL) {
         /* A saved filter the language no longer accepts: start without. */
         state_message(s, 1, "saved filter dropped: %s", ferr.msg);
@@ -601,8 +599,7 @@ state_export_default(const char *fmt, char *out, size_t n)
     size_t i, k = 0;
 
     rn_time_format((int64_t)time(NULL) * RN_NS_PER_SEC, iso);
-    for (i = 0; iso[i] != '\0' && iso[i] != '.' && k + 1 < sizeof compact;
-         i++)
+    for (i = 0; iso[i] != '\0' && iso[i] != '.' && k + 1 < sizeof compact; i++)
         if (iso[i] != '-' && iso[i] != ':')
             compact[k++] = iso[i];
     compact[k] = '\0';
@@ -728,8 +725,8 @@ state_parse_goto(const char *arg, int64_t ref, int64_t *ns)
         return -1;
     rn_time_format(ref, day);
     day[10] = '\0';
-    snprintf(buf, sizeof buf, "%sT%s%s%s", day, arg[1] == ':' ? "0" : "",
-             arg, colons == 1 ? ":00" : "");
+    snprintf(buf, sizeof buf, "%sT%s%s%s", day, arg[1] == ':' ? "0" : "", arg,
+             colons == 1 ? ":00" : "");
     return rn_time_parse(buf, 0, ns) == RN_OK ? 0 : -1;
 }
 

@@ -21,24 +21,24 @@
 /* Results of a key handler (bit mask). */
 #define UI_HANDLED 0x1
 #define UI_IGNORED 0x2
-#define UI_REDRAW 0x4
-#define UI_RELOAD 0x8
-#define UI_QUIT 0x10
+#define UI_REDRAW  0x4
+#define UI_RELOAD  0x8
+#define UI_QUIT    0x10
 
 /* Parts of the screen to redraw (bit mask). */
 #define DIRTY_HEADER 0x1
-#define DIRTY_STRIP 0x2
-#define DIRTY_BODY 0x4
+#define DIRTY_STRIP  0x2
+#define DIRTY_BODY   0x4
 #define DIRTY_STATUS 0x8
-#define DIRTY_ALL 0xf
+#define DIRTY_ALL    0xf
 
 /* Background jobs run when the user is idle (bit mask). */
 #define JOB_TOTALS 0x1
-#define JOB_HIST 0x2
-#define JOB_COUNT 0x4
+#define JOB_HIST   0x2
+#define JOB_COUNT  0x4
 
-#define STATE_MAX_VIEWS 8
-#define STATE_PROMPT_MAX 1024
+#define STATE_MAX_VIEWS   8
+#define STATE_PROMPT_MAX  1024
 #define STATE_HISTORY_MAX 20
 
 enum view_kind { VIEW_LIST = 0, VIEW_TIMELINE, VIEW_TEXT, VIEW_KIND_COUNT };
@@ -48,12 +48,12 @@ struct list_state {
     struct filter *filter; /* owned; NULL: every request */
     char *filter_text;     /* owned; "" when none */
     enum rq_order order;
-    int marks_only;        /* the `M` list: filter is marked:yes */
-    struct rq_row *rows;   /* the visible page, in list order; owned */
-    size_t n;              /* rows filled */
-    size_t cap;            /* rows allocated (the body height) */
-    size_t cur;            /* cursor index in rows */
-    int64_t count;         /* rows matching the filter, -1 unknown */
+    int marks_only;      /* the `M` list: filter is marked:yes */
+    struct rq_row *rows; /* the visible page, in list order; owned */
+    size_t n;            /* rows filled */
+    size_t cap;          /* rows allocated (the body height) */
+    size_t cur;          /* cursor index in rows */
+    int64_t count;       /* rows matching the filter, -1 unknown */
 };
 
 /* Display cache of one timeline event (sanitised strings, owned). */
@@ -66,13 +66,13 @@ struct tl_line {
 
 /* The timeline of one request. */
 struct tl_state {
-    struct rq_row req;   /* owned */
-    struct ev_row *ev;   /* owned, time order */
+    struct rq_row req;    /* owned */
+    struct ev_row *ev;    /* owned, time order */
     struct tl_line *disp; /* owned, one per event */
     size_t n;
-    size_t cur, top;     /* cursor and first visible event */
-    int detail;          /* detail pane shown */
-    size_t detail_top;   /* first visible line of the detail pane */
+    size_t cur, top;   /* cursor and first visible event */
+    int detail;        /* detail pane shown */
+    size_t detail_top; /* first visible line of the detail pane */
 };
 
 /* A page of text: help, SQL results. */
@@ -120,34 +120,34 @@ typedef enum rn_rc state_export_fn(struct store *st, const int64_t *ids,
 
 /* A screen layout computed from the terminal size and the top view. */
 struct state_layout {
-    int header_y;     /* header line */
-    int strip_y;      /* overview strip / phase bar, or -1 */
-    int colhdr_y;     /* column headings, or -1 */
+    int header_y; /* header line */
+    int strip_y;  /* overview strip / phase bar, or -1 */
+    int colhdr_y; /* column headings, or -1 */
     int body_y, body_h;
     int detail_y, detail_h; /* timeline detail pane, h 0 when hidden */
     int status_y;
 };
 
 struct state {
-    struct store *st;  /* borrowed */
-    char *store_name;  /* owned, sanitised, for the header */
+    struct store *st; /* borrowed */
+    char *store_name; /* owned, sanitised, for the header */
     int rows, cols;
     struct view views[STATE_MAX_VIEWS];
-    int depth;         /* views in use; views[depth - 1] is on top */
+    int depth; /* views in use; views[depth - 1] is on top */
     struct prompt prompt;
-    char search[STATE_PROMPT_MAX]; /* active search, "" none */
-    int search_back;   /* the active search runs backward (?) */
-    char msg[RN_ERR_MSG_MAX + 64]; /* status message, "" none */
-    int msg_err;       /* msg is an error */
-    unsigned dirty;    /* DIRTY_* */
-    unsigned jobs;     /* JOB_* still to run */
-    int persist_dirty; /* UI state changed since the last save */
-    int64_t total, failed, events; /* totals, -1 until known */
-    struct query_ui_hist hist;     /* overview; hist.n 0 until known */
+    char search[STATE_PROMPT_MAX];    /* active search, "" none */
+    int search_back;                  /* the active search runs backward (?) */
+    char msg[RN_ERR_MSG_MAX + 64];    /* status message, "" none */
+    int msg_err;                      /* msg is an error */
+    unsigned dirty;                   /* DIRTY_* */
+    unsigned jobs;                    /* JOB_* still to run */
+    int persist_dirty;                /* UI state changed since the last save */
+    int64_t total, failed, events;    /* totals, -1 until known */
+    struct query_ui_hist hist;        /* overview; hist.n 0 until known */
     char *history[STATE_HISTORY_MAX]; /* filter history, newest first */
     size_t nhistory;
-    char *export_fmt;  /* between the two export questions; owned */
-    char *export_path; /* waiting for the overwrite answer; owned */
+    char *export_fmt;           /* between the two export questions; owned */
+    char *export_path;          /* waiting for the overwrite answer; owned */
     state_export_fn *export_fn; /* NULL: export not available */
 };
 
@@ -160,8 +160,7 @@ void state_free(struct state *s);
  * open request, search); fetch the first page.  Failures to restore are
  * reported on the status line, not returned; only store errors are.
  */
-enum rn_rc state_start(struct state *s, int rows, int cols,
-                       struct rn_err *err);
+enum rn_rc state_start(struct state *s, int rows, int cols, struct rn_err *err);
 
 /* The terminal changed size. */
 void state_resize(struct state *s, int rows, int cols);

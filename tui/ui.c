@@ -127,8 +127,7 @@ ui_locale_utf8(void)
 {
     const char *cs = nl_langinfo(CODESET);
 
-    return cs != NULL &&
-           (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+    return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
 /* Colour mode from NO_COLOR and the terminal's capabilities. */

@@ -13,15 +13,15 @@
 #include "store.h"
 
 struct ui_options {
-    const char *store_name;      /* shown in the header (borrowed) */
-    state_export_fn *export_fn;  /* NULL: "export not available yet" */
+    const char *store_name;     /* shown in the header (borrowed) */
+    state_export_fn *export_fn; /* NULL: "export not available yet" */
     /* Hidden options for tests and benchmarks (ui_options_parse). */
-    int headless;                /* --headless: no terminal, print screen */
-    int rows, cols;              /* --size COLSxROWS (headless) */
-    const char *keys;            /* --keys SCRIPT (keys.h syntax) */
-    const char *term;            /* --term NAME (headless, default xterm) */
-    int attrs;                   /* --attrs: print attribute lines too */
-    int timing;                  /* --timing: per-key latency on stderr */
+    int headless;     /* --headless: no terminal, print screen */
+    int rows, cols;   /* --size COLSxROWS (headless) */
+    const char *keys; /* --keys SCRIPT (keys.h syntax) */
+    const char *term; /* --term NAME (headless, default xterm) */
+    int attrs;        /* --attrs: print attribute lines too */
+    int timing;       /* --timing: per-key latency on stderr */
 };
 
 /* Defaults: interactive, 80x24 headless size, no keys. */

@@ -86,8 +86,7 @@ char **view_timeline_detail(const struct tl_state *t, size_t *n);
 void view_timeline_detail_free(char **lines, size_t n);
 
 /* Text page (view_text.c): takes ownership of lines. */
-void view_text_open(struct state *s, const char *title, char **lines,
-                    size_t n);
+void view_text_open(struct state *s, const char *title, char **lines, size_t n);
 /* The help page, from the key table. */
 void view_text_help(struct state *s);
 /* Run read-only SQL and show the result. */

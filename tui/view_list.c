@@ -49,17 +49,17 @@ list_size(struct state *s, struct list_state *l)
 
 /* Fetch up to limit rows from a position; store errors go to status. */
 static size_t
-list_fetch(struct state *s, const struct list_state *l,
-           const struct filter *f, const struct rq_pos *from, int forward,
-           struct rq_row *rows, size_t limit)
+list_fetch(struct state *s, const struct list_state *l, const struct filter *f,
+           const struct rq_pos *from, int forward, struct rq_row *rows,
+           size_t limit)
 {
     struct rn_err err = {0};
     size_t n = 0;
 
     if (limit == 0)
         return 0;
-    if (query_requests_page(s->st, f, l->order, from, forward, rows, limit,
-                            &n, &err) != RN_OK) {
+    if (query_requests_page(s->st, f, l->order, from, forward, rows, limit, &n,
+                            &err) != RN_OK) {
         state_store_error(s, &err);
         return 0;
     }
@@ -284,8 +284,7 @@ list_row_match(const struct rq_row *r, const char *pat)
  * The caller frees the result.
  */
 static struct filter *
-list_filter_plus(struct state *s, const struct list_state *l,
-                 const char *extra)
+list_filter_plus(struct state *s, const struct list_state *l, const char *extra)
 {
     struct rn_buf b;
     struct filter *f = NULL;
@@ -330,8 +329,9 @@ list_search(struct state *s, struct view *v, int back, int next,
     if (incremental)
         return 0;
     if (strchr(s->search, '"') != NULL) {
-        state_message(s, 1, "search: a pattern with \" only searches the "
-                            "rows shown");
+        state_message(s, 1,
+                      "search: a pattern with \" only searches the "
+                      "rows shown");
         return 0;
     }
     snprintf(extra, sizeof extra, "text:\"%s\"", s->search);
@@ -407,8 +407,7 @@ view_list_toggle_mark(struct state *s, int64_t id, int marked)
             l->count = -1;
     }
     for (i = 0; i < s->depth; i++)
-        if (s->views[i].kind == VIEW_TIMELINE &&
-            s->views[i].u.tl.req.id == id)
+        if (s->views[i].kind == VIEW_TIMELINE && s->views[i].u.tl.req.id == id)
             s->views[i].u.tl.req.marked = marked;
     s->jobs |= JOB_COUNT;
     s->dirty |= DIRTY_BODY | DIRTY_HEADER;
@@ -519,9 +518,9 @@ list_key(struct state *s, struct view *v, enum keys_action a)
         } else {
             list_anchor_pos(s, l, NULL, 0);
         }
-        state_message(s, 0, "%s", l->order == RQ_ORDER_TIME
-                                      ? "time order"
-                                      : "failures first");
+        state_message(s, 0, "%s",
+                      l->order == RQ_ORDER_TIME ? "time order"
+                                                : "failures first");
         s->dirty = DIRTY_ALL;
         break;
     case ACT_MARK:
@@ -543,8 +542,8 @@ list_key(struct state *s, struct view *v, enum keys_action a)
     case ACT_FAIL_PREV:
         if (r == NULL)
             break;
-        if (view_list_find_failed(s, l, r->id, a == ACT_FAIL_NEXT, &id,
-                                  &err) != RN_OK) {
+        if (view_list_find_failed(s, l, r->id, a == ACT_FAIL_NEXT, &id, &err) !=
+            RN_OK) {
             state_store_error(s, &err);
         } else if (id == 0) {
             state_message(s, 1, "no %s failed request",
@@ -555,8 +554,9 @@ list_key(struct state *s, struct view *v, enum keys_action a)
         break;
     case ACT_NEXT:
     case ACT_PREV:
-        state_message(s, 1, "no search: / or ? searches; e/E move between "
-                            "failed requests");
+        state_message(s, 1,
+                      "no search: / or ? searches; e/E move between "
+                      "failed requests");
         break;
     case ACT_CLEAR:
         if (l->marks_only) {

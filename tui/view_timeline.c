@@ -196,8 +196,7 @@ tl_match(const struct tl_state *t, size_t i, const char *pat)
 
 /* Search the events in memory, wrapping around. */
 static int
-tl_search(struct state *s, struct view *v, int back, int next,
-          int incremental)
+tl_search(struct state *s, struct view *v, int back, int next, int incremental)
 {
     struct tl_state *t = &v->u.tl;
     size_t i, k;
@@ -475,8 +474,7 @@ view_timeline_detail(const struct tl_state *t, size_t *n)
         rn_buf_puts(&k, "  ");
         sanitize_append(&k, f.keys[i], strlen(f.keys[i]), SANITIZE_ONELINE);
         rn_buf_puts(&k, " = ");
-        tl_add_split(&lines, n, &cap, rn_buf_str(&k), "      ", f.vals[i],
-                     200);
+        tl_add_split(&lines, n, &cap, rn_buf_str(&k), "      ", f.vals[i], 200);
         rn_buf_fini(&k);
     }
     fmt_fields_fini(&f);

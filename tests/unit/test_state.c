@@ -149,8 +149,8 @@ nth_id(struct store *st, enum rq_order order, size_t k)
     size_t n = 0, i;
     int64_t id = 0;
 
-    CHECK(query_requests_page(st, NULL, order, NULL, 1, rows, NREQ, &n,
-                              &err) == RN_OK);
+    CHECK(query_requests_page(st, NULL, order, NULL, 1, rows, NREQ, &n, &err) ==
+          RN_OK);
     if (k < n)
         id = rows[k].id;
     for (i = 0; i < n; i++)
@@ -213,8 +213,9 @@ test_fmt(void)
     CHECK_STR(e, "short");
     free(e);
     /* Wide characters count two columns and are never split. */
-    e = fmt_elide_middle("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e" "abcdef", 8,
-                         "~");
+    e = fmt_elide_middle("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"
+                         "abcdef",
+                         8, "~");
     CHECK(fmt_width(e) <= 8);
     free(e);
     CHECK(fmt_find_ci("http://H/NeedLe/4", "needle") == 9);
