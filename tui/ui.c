@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -217,6 +218,26 @@ ui_paint(struct state *s, WINDOW *w, int interactive)
     doupdate();
 }
 
+/*
+ * Does the terminfo database know term?  Asked through setupterm first
+ * because a failing newterm() leaks its pre-screen in ncurses 6.4.
+ */
+static int
+ui_term_known(const char *term, int fd)
+{
+    TERMINAL *saved = cur_term, *t;
+    int errret = 0;
+
+    if (term == NULL || term[0] == '\0')
+        return 0;
+    if (setupterm(term, fd, &errret) != OK || errret != 1)
+        return 0;
+    t = cur_term;
+    set_curterm(saved);
+    del_curterm(t);
+    return 1;
+}
+
 /* Open a curses screen on the terminal, falling back on basic types. */
 static SCREEN *
 ui_newterm(FILE *out, FILE *in, const char **used)
@@ -226,12 +247,13 @@ ui_newterm(FILE *out, FILE *in, const char **used)
     SCREEN *scr = NULL;
     int i;
 
-    if (term != NULL && term[0] != '\0')
-        scr = newterm(term, out, in);
     *used = term;
+    if (ui_term_known(term, fileno(out)))
+        scr = newterm(term, out, in);
     for (i = 0; scr == NULL && fallbacks[i] != NULL; i++) {
-        scr = newterm(fallbacks[i], out, in);
         *used = fallbacks[i];
+        if (ui_term_known(fallbacks[i], fileno(out)))
+            scr = newterm(fallbacks[i], out, in);
     }
     return scr;
 }
@@ -430,7 +452,8 @@ ui_headless(struct store *st, const struct ui_options *opt, double t_start,
         rc = rn_err_set(err, RN_EIO, "/dev/null: %s", strerror(errno));
         goto out;
     }
-    scr = newterm(opt->term != NULL ? opt->term : "xterm", out, in);
+    if (ui_term_known(opt->term != NULL ? opt->term : "xterm", fileno(out)))
+        scr = newterm(opt->term != NULL ? opt->term : "xterm", out, in);
     if (scr == NULL) {
         rc = rn_err_set(err, RN_EINVAL, "headless: unknown terminal %s",
                         opt->term != NULL ? opt->term : "xterm");
