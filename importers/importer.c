@@ -17,12 +17,17 @@
 #include <unistd.h>
 
 #include "import_etw.h"
+#include "import_freb.h"
+#include "import_w3c.h"
 #include "sha256.h"
 #include "xmalloc.h"
 
 /* Every importer; detection asks each and takes the most confident. */
 static const struct importer *const importers[] = {
     &import_etw_importer,
+    &import_freb_importer,
+    &import_w3c_importer,
+    &import_httperr_importer,
 };
 
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
