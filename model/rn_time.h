@@ -12,7 +12,7 @@
 #include "rn_err.h"
 
 #define RN_NS_PER_SEC 1000000000LL
-#define RN_TS_STR_MAX 40
+#define RN_TS_STR_MAX 64
 
 /*
  * Parse a timestamp.  default_off_s is the offset from UTC (seconds east)

@@ -329,10 +329,11 @@ store_open(const char *path, int flags, struct store **out,
     if (rc != RN_OK) {
         /* Name the file: "file is not a database" alone helps nobody. */
         if (err != NULL && strstr(err->msg, path) == NULL) {
-            char msg[RN_ERR_MSG_MAX];
+            char msg[2 * RN_ERR_MSG_MAX];
 
             snprintf(msg, sizeof msg, "%s: %s", path, err->msg);
-            memcpy(err->msg, msg, sizeof msg);
+            memcpy(err->msg, msg, RN_ERR_MSG_MAX - 1);
+            err->msg[RN_ERR_MSG_MAX - 1] = '\0';
         }
         store_close(st);
         return rc;
@@ -541,7 +542,8 @@ store_source_totals(struct store *st, int64_t source_id,
         " requests = (SELECT count(*) FROM srcreq WHERE source_id = ?1),"
         " warnings = (SELECT count(*) FROM source_warning"
         "   WHERE source_id = ?1),"
-        " truncated = ?2, message = ?3, clock_offset_ns = ?4 WHERE id = ?1",
+        " truncated = ?2, message = ?3, clock_offset_ns = ?4,"
+        " format = coalesce(?5, format) WHERE id = ?1",
         &s, err);
     if (rc != RN_OK)
         return rc;
@@ -549,15 +551,39 @@ store_source_totals(struct store *st, int64_t source_id,
     sqlite3_bind_int(s, 2, res != NULL && res->truncated);
     store_bind_text(s, 3, res != NULL ? res->message : NULL);
     store_bind_opt(s, 4, res != NULL ? res->clock_offset_ns : STORE_NONE);
+    store_bind_text(s, 5, res != NULL ? res->format : NULL);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "source totals", err);
     sqlite3_finalize(s);
     return rc;
 }
 
+/* Read back the counts of a finished source into res. */
+static enum rn_rc
+store_source_counts(struct store *st, int64_t source_id,
+                    struct store_source_result *res, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_prepare(st, "SELECT events, requests FROM source WHERE id = ?1",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        res->events = sqlite3_column_int64(s, 0);
+        res->requests = sqlite3_column_int64(s, 1);
+    } else {
+        rc = store_dberr(st, "source counts", err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 enum rn_rc
 store_source_end(struct store *st, int64_t source_id,
-                 const struct store_source_result *res, struct rn_err *err)
+                 struct store_source_result *res, struct rn_err *err)
 {
     enum rn_rc rc;
 
@@ -566,6 +592,8 @@ store_source_end(struct store *st, int64_t source_id,
     rc = store_source_totals(st, source_id, res, err);
     if (rc == RN_OK)
         rc = correlate_source(st, source_id, err);
+    if (rc == RN_OK)
+        rc = store_source_counts(st, source_id, res, err);
     if (rc == RN_OK)
         rc = store_exec(st, "RELEASE rn_source", err);
     if (rc != RN_OK) {

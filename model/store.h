@@ -17,6 +17,7 @@
 #ifndef STORE_H
 #define STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rn_err.h"
@@ -92,11 +93,13 @@ struct store_source_result {
     int truncated;       /* input ended early; what was read is kept */
     const char *message; /* first problem with its position, or NULL */
     int64_t clock_offset_ns; /* captures, or STORE_NONE */
+    const char *format;      /* refined format name, or NULL to keep */
+    int64_t events, requests; /* filled in by store_source_end */
 };
 
 /* Finish a source: counts, correlation and triage; releases it. */
 enum rn_rc store_source_end(struct store *st, int64_t source_id,
-                            const struct store_source_result *res,
+                            struct store_source_result *res,
                             struct rn_err *err);
 
 /* Drop everything written since store_source_begin. */

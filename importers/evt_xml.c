@@ -1,0 +1,299 @@
+/*
+ * Reading one <Event> with the streaming reader: we keep the element path
+ * below <Event> and file each value by where it sits.
+ */
+#include "evt_xml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iis_events.h"
+#include "rn_json.h"
+#include "xmalloc.h"
+
+#define EVT_MAX_DEPTH 16
+#define EVT_MAX_VALUE (4u * 1024 * 1024)
+#define EVT_MAX_PAIRS 4096
+
+void
+evt_init(struct evt *ev)
+{
+    memset(ev, 0, sizeof *ev);
+}
+
+static void
+evt_list_clear(struct evt_list *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++) {
+        free(l->v[i].name);
+        free(l->v[i].value);
+    }
+    l->n = 0;
+}
+
+void
+evt_reset(struct evt *ev)
+{
+    evt_list_clear(&ev->sys);
+    evt_list_clear(&ev->fields);
+    evt_list_clear(&ev->render);
+    evt_list_clear(&ev->descs);
+    ev->line = 0;
+    ev->cut = 0;
+}
+
+void
+evt_fini(struct evt *ev)
+{
+    evt_reset(ev);
+    free(ev->sys.v);
+    free(ev->fields.v);
+    free(ev->render.v);
+    free(ev->descs.v);
+    memset(ev, 0, sizeof *ev);
+}
+
+const char *
+evt_get(const struct evt_list *l, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++) {
+        if (strcmp(l->v[i].name, name) == 0)
+            return l->v[i].value;
+    }
+    return NULL;
+}
+
+static void
+evt_add(struct evt *ev, struct evt_list *l, const char *name, const char *val)
+{
+    if (l->n >= EVT_MAX_PAIRS) {
+        ev->cut = 1;
+        return;
+    }
+    if (l->n == l->cap) {
+        l->cap = l->cap == 0 ? 16 : l->cap * 2;
+        l->v = xrealloc(l->v, l->cap, sizeof *l->v);
+    }
+    l->v[l->n].name = xstrdup(name);
+    l->v[l->n].value = xstrdup(val != NULL ? val : "");
+    l->n++;
+}
+
+/* Add attribute attr of the current element as list entry name. */
+static void
+evt_add_attr(struct evt *ev, struct xml_input *in, struct evt_list *l,
+             const char *attr, const char *name)
+{
+    char *v = xml_input_attr(in, attr);
+
+    if (v != NULL) {
+        evt_add(ev, l, name, v);
+        free(v);
+    }
+}
+
+/* Attributes worth keeping on System children. */
+static void
+evt_system_attrs(struct evt *ev, struct xml_input *in, const char *el)
+{
+    if (strcmp(el, "Provider") == 0) {
+        evt_add_attr(ev, in, &ev->sys, "Name", "Provider.Name");
+        evt_add_attr(ev, in, &ev->sys, "Guid", "Provider.Guid");
+    } else if (strcmp(el, "TimeCreated") == 0) {
+        evt_add_attr(ev, in, &ev->sys, "SystemTime", "TimeCreated");
+    } else if (strcmp(el, "Correlation") == 0) {
+        evt_add_attr(ev, in, &ev->sys, "ActivityID", "ActivityID");
+        evt_add_attr(ev, in, &ev->sys, "RelatedActivityID",
+                     "RelatedActivityID");
+    } else if (strcmp(el, "Execution") == 0) {
+        evt_add_attr(ev, in, &ev->sys, "ProcessID", "ProcessID");
+        evt_add_attr(ev, in, &ev->sys, "ThreadID", "ThreadID");
+    }
+}
+
+/* Where an element's text goes, by the path below <Event>. */
+static void
+evt_file_text(struct evt *ev, char path[][64], int depth, const char *text)
+{
+    const char *top = path[0];
+
+    if (strcmp(top, "System") == 0 && depth == 2) {
+        evt_add(ev, &ev->sys, path[1], text);
+    } else if (strcmp(top, "EventData") == 0 && depth == 3) {
+        /* Complex EventData items (e.g. <ComplexData>): name by element. */
+        evt_add(ev, &ev->fields, path[2], text);
+    } else if (strcmp(top, "UserData") == 0 && depth >= 3) {
+        evt_add(ev, &ev->fields, path[depth - 1], text);
+    } else if ((strcmp(top, "ProcessingErrorData") == 0 ||
+                strcmp(top, "DebugData") == 0) &&
+               depth == 2) {
+        evt_add(ev, &ev->fields, path[1], text);
+    } else if (strcmp(top, "BinaryEventData") == 0 && depth == 1) {
+        evt_add(ev, &ev->fields, "BinaryEventData", text);
+    } else if (strcmp(top, "RenderingInfo") == 0 && depth == 2) {
+        evt_add(ev, &ev->render, path[1], text);
+    } else if (strcmp(top, "ExtendedTracingInfo") == 0 && depth == 2) {
+        evt_add(ev, &ev->sys, path[1], text);
+    }
+}
+
+/* Elements whose text we read (leaves we know); others we descend into. */
+static int
+evt_is_leaf(char path[][64], int depth)
+{
+    const char *top = path[0];
+
+    if (depth == 1)
+        return strcmp(top, "BinaryEventData") == 0;
+    if (depth == 2)
+        return strcmp(top, "UserData") != 0 &&
+               !(strcmp(top, "EventData") == 0 &&
+                 strcmp(path[1], "Data") != 0);
+    if (strcmp(top, "UserData") == 0)
+        return depth >= 3;
+    return depth == 3 && strcmp(top, "EventData") == 0;
+}
+
+enum rn_rc
+evt_xml_read(struct xml_input *in, struct evt *ev, struct rn_err *err)
+{
+    xmlTextReaderPtr r = xml_input_reader(in);
+    int base = xmlTextReaderDepth(r), ret = 1, cut;
+    char path[EVT_MAX_DEPTH][64];
+    struct rn_buf text;
+
+    evt_reset(ev);
+    ev->line = xml_input_line(in);
+    if (xmlTextReaderIsEmptyElement(r))
+        return RN_OK;
+    rn_buf_init(&text, EVT_MAX_VALUE);
+    while ((ret = xmlTextReaderRead(r)) == 1) {
+        int type = xmlTextReaderNodeType(r);
+        int depth = xmlTextReaderDepth(r) - base;
+
+        if (type == XML_READER_TYPE_END_ELEMENT && depth == 0)
+            break;
+        if (type != XML_READER_TYPE_ELEMENT || depth < 1 ||
+            depth > EVT_MAX_DEPTH)
+            continue;
+        snprintf(path[depth - 1], sizeof path[0], "%s", xml_input_name(in));
+        if (depth == 2 && strcmp(path[0], "System") == 0)
+            evt_system_attrs(ev, in, path[1]);
+        if (!evt_is_leaf(path, depth))
+            continue;
+        {
+            /* Attributes must be read before the text moves the reader. */
+            char *name = NULL;
+
+            if ((strcmp(path[0], "EventData") == 0 && depth == 2) ||
+                (strcmp(path[0], "RenderingInfo") == 0 &&
+                 strcmp(path[1], "Description") == 0))
+                name = xml_input_attr(
+                    in, strcmp(path[0], "EventData") == 0 ? "Name" : "Data");
+            if (xml_input_text(in, &text, &cut) != RN_OK) {
+                free(name);
+                ret = -1;
+                break;
+            }
+            ev->cut |= cut;
+            if (name != NULL || (strcmp(path[0], "EventData") == 0 &&
+                                 depth == 2)) {
+                struct evt_list *l = strcmp(path[0], "EventData") == 0
+                                         ? &ev->fields
+                                         : &ev->descs;
+                char gen[32];
+
+                snprintf(gen, sizeof gen, "Data%zu", ev->fields.n + 1);
+                evt_add(ev, l, name != NULL ? name : gen, rn_buf_str(&text));
+                free(name);
+            } else {
+                evt_file_text(ev, path, depth, rn_buf_str(&text));
+            }
+        }
+    }
+    rn_buf_fini(&text);
+    if (ret != 1)
+        return rn_err_set(err, RN_EFORMAT, "event breaks off");
+    return RN_OK;
+}
+
+/* Is s a decimal number? */
+static int
+evt_numeric(const char *s)
+{
+    if (s == NULL || *s == '\0')
+        return 0;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+    }
+    return 1;
+}
+
+static const struct iis_event *
+evt_catalogue(const struct evt *ev)
+{
+    const char *guid = evt_get(&ev->sys, "EventGuid");
+    const char *op = evt_get(&ev->sys, "Opcode");
+
+    if (guid == NULL || !evt_numeric(op))
+        return NULL;
+    return iis_event_by_opcode(guid, atoi(op));
+}
+
+void
+evt_name(const struct evt *ev, char *out, size_t n)
+{
+    const char *r = evt_get(&ev->render, "Opcode");
+    const struct iis_event *ie;
+    const char *id;
+
+    if (r != NULL && r[0] != '\0' && !evt_numeric(r)) {
+        snprintf(out, n, "%s", r);
+        return;
+    }
+    ie = evt_catalogue(ev);
+    if (ie != NULL) {
+        snprintf(out, n, "%s", ie->name);
+        return;
+    }
+    id = evt_get(&ev->sys, "EventID");
+    snprintf(out, n, "EventID %s", id != NULL ? id : "?");
+}
+
+const char *
+evt_class(const struct evt *ev)
+{
+    const char *c = evt_get(&ev->render, "EventName");
+    const struct iis_event *ie;
+
+    if (c != NULL && c[0] != '\0')
+        return c;
+    ie = evt_catalogue(ev);
+    return ie != NULL ? ie->area : NULL;
+}
+
+enum rn_rc
+evt_fields_json(const struct evt *ev, struct rn_buf *out)
+{
+    struct rn_json_obj o;
+    size_t i;
+    char key[128];
+
+    rn_buf_reset(out);
+    rn_json_obj_begin(&o, out);
+    for (i = 0; i < ev->fields.n; i++)
+        rn_json_obj_add(&o, ev->fields.v[i].name, ev->fields.v[i].value,
+                        strlen(ev->fields.v[i].value));
+    for (i = 0; i < ev->descs.n; i++) {
+        snprintf(key, sizeof key, "%s.description", ev->descs.v[i].name);
+        rn_json_obj_add(&o, key, ev->descs.v[i].value,
+                        strlen(ev->descs.v[i].value));
+    }
+    return rn_json_obj_end(&o);
+}

@@ -1,0 +1,65 @@
+/*
+ * Reader for one Windows event-schema <Event> element (tracerpt -of XML,
+ * wevtutil, Get-WinEvent, and the events inside FREB files): System
+ * properties, EventData / UserData fields, undecoded payloads, and
+ * RenderingInfo, including FREB's freb:Description renderings.
+ */
+#ifndef EVT_XML_H
+#define EVT_XML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rn_buf.h"
+#include "rn_err.h"
+#include "xml_input.h"
+
+struct evt_pair {
+    char *name;  /* owned */
+    char *value; /* owned, NUL-terminated (may hold NUL-free binary text) */
+};
+
+struct evt_list {
+    struct evt_pair *v;
+    size_t n, cap;
+};
+
+/* System properties by name ("Provider.Name", "EventID", "Level", ...). */
+struct evt {
+    struct evt_list sys;    /* System and ExtendedTracingInfo values */
+    struct evt_list fields; /* EventData / UserData / error payload */
+    struct evt_list render; /* RenderingInfo children ("Opcode", ...) */
+    struct evt_list descs;  /* freb:Description Data=NAME -> text */
+    int64_t line;           /* line of the <Event> start tag */
+    int cut;                /* a value was cut at the size cap */
+};
+
+void evt_init(struct evt *ev);
+void evt_reset(struct evt *ev);
+void evt_fini(struct evt *ev);
+
+/* Value by name in a list, or NULL. */
+const char *evt_get(const struct evt_list *l, const char *name);
+
+/*
+ * Read the <Event> element the reader is on, up to and including its end
+ * tag.  RN_EFORMAT when the document breaks off inside it.
+ */
+enum rn_rc evt_xml_read(struct xml_input *in, struct evt *ev,
+                        struct rn_err *err);
+
+/*
+ * The event's name: RenderingInfo Opcode when it is symbolic, else the IIS
+ * catalogue entry for ExtendedTracingInfo EventGuid + Opcode, else
+ * "EventID N".  Written into out (size n).
+ */
+void evt_name(const struct evt *ev, char *out, size_t n);
+
+/* The event class (RenderingInfo EventName or the catalogue area). */
+const char *evt_class(const struct evt *ev);
+
+/* Build the fields JSON object: fields, then System extras as "sys.X",
+ * then descriptions as "X.description".  */
+enum rn_rc evt_fields_json(const struct evt *ev, struct rn_buf *out);
+
+#endif

@@ -1,0 +1,455 @@
+/*
+ * ETW XML importer.  Two dialects, told apart by the first element:
+ * Log Parser 2.2 `-o:XML` rows (<ROOT><ROW><EventNumber>...) and the
+ * Windows event schema that tracerpt, wevtutil and Get-WinEvent write
+ * (<Events><Event xmlns=...>).  Each event is grouped into a source request
+ * by its ContextId (or Correlation ActivityID); the request's verb, URL
+ * and status come from GENERAL_REQUEST_START / GENERAL_REQUEST_END.
+ */
+#include "import_etw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evt_xml.h"
+#include "iis_events.h"
+#include "rn_buf.h"
+#include "rn_json.h"
+#include "rn_time.h"
+#include "rn_url.h"
+#include "triage.h"
+#include "xml_input.h"
+#include "xmalloc.h"
+
+#define ETW_PROGRESS_EVERY 4096
+#define ETW_MAX_FIELD (4u * 1024 * 1024)
+
+static int
+etw_probe(const unsigned char *head, size_t n, const char *path)
+{
+    char first[64];
+
+    (void)path;
+    if (!xml_input_first_element(head, n, first, sizeof first))
+        return 0;
+    if (strcmp(first, "ROOT") == 0 || strcmp(first, "ROW") == 0 ||
+        strcmp(first, "Events") == 0)
+        return 90;
+    if (strcmp(first, "Event") == 0)
+        return 80;
+    return 0;
+}
+
+/* Is c a character of a field name? */
+static int
+etw_name_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Length of a "Name=" at p (name only), or 0. */
+static size_t
+etw_name_at(const char *p)
+{
+    size_t n = 0;
+
+    while (etw_name_char(p[n]))
+        n++;
+    return n > 0 && p[n] == '=' ? n : 0;
+}
+
+/* End of the value starting at v: the next "|Name=" (the expected next
+ * field when we know it), or the end of the string. */
+static const char *
+etw_value_end(const char *v, const struct iis_event *def, int next_ix)
+{
+    char next[64], pat[80];
+    const char *p;
+
+    if (def != NULL) {
+        if (!iis_event_field_name(def, next_ix, next, sizeof next))
+            return v + strlen(v); /* last known field: rest of string */
+        snprintf(pat, sizeof pat, "|%s=", next);
+        p = strstr(v, pat);
+        if (p != NULL)
+            return p;
+    }
+    for (p = strchr(v, '|'); p != NULL; p = strchr(p + 1, '|')) {
+        if (etw_name_at(p + 1) > 0)
+            return p;
+    }
+    return v + strlen(v);
+}
+
+void
+import_etw_split_userdata(const char *event_name, const char *ud,
+                          etw_field_fn *add, void *ctx)
+{
+    const struct iis_event *def = iis_event_by_name(event_name);
+    const char *p = ud;
+    char name[64];
+    int i = 0, count = 0;
+
+    if (*ud == '\0')
+        return;
+    if (def != NULL)
+        iis_event_field_index(def, "", 0, &count);
+    if (etw_name_at(ud) == 0) {
+        /* Compact mode: bare values in the event's field order. */
+        while (*p != '\0' || i == 0) {
+            const char *e = (def != NULL && i == count - 1)
+                                ? p + strlen(p)
+                                : p + strcspn(p, "|");
+
+            if (def == NULL || !iis_event_field_name(def, i, name, sizeof name))
+                snprintf(name, sizeof name, "Field%d", i + 1);
+            add(ctx, name, strlen(name), p, (size_t)(e - p));
+            i++;
+            if (*e == '\0')
+                break;
+            p = e + 1;
+        }
+        return;
+    }
+    while (*p != '\0') {
+        size_t nlen = etw_name_at(p);
+        const char *v, *e;
+        int ix;
+
+        if (nlen == 0)
+            break;
+        v = p + nlen + 1;
+        ix = def != NULL ? iis_event_field_index(def, p, nlen, NULL) : -1;
+        e = etw_value_end(v, ix >= 0 ? def : NULL, ix + 1);
+        add(ctx, p, nlen, v, (size_t)(e - v));
+        if (*e == '\0')
+            break;
+        p = e + 1;
+    }
+}
+
+/* One event on its way to the store. */
+struct etw_event {
+    int64_t seq, line, ts, level;
+    const char *name, *provider;
+    struct rn_json_obj obj;
+    struct rn_buf json;
+    /* Values we act on, copied out of the fields. */
+    char *context, *verb, *url, *status, *substatus, *raddr, *rport;
+};
+
+struct etw_state {
+    struct import_ctx *ctx;
+    struct xml_input *in;
+    int64_t ord;
+    struct etw_event ev;
+    struct rn_buf text;
+    struct evt evt;
+};
+
+static void
+etw_event_clear(struct etw_event *e)
+{
+    free(e->context);
+    free(e->verb);
+    free(e->url);
+    free(e->status);
+    free(e->substatus);
+    free(e->raddr);
+    free(e->rport);
+    e->context = e->verb = e->url = e->status = e->substatus = NULL;
+    e->raddr = e->rport = NULL;
+    e->seq = e->line = e->ts = e->level = STORE_NONE;
+    rn_buf_reset(&e->json);
+    rn_json_obj_begin(&e->obj, &e->json);
+}
+
+/* Keep a field: into the JSON object, and aside if triage needs it. */
+static void
+etw_add_field(void *vctx, const char *name, size_t nlen, const char *value,
+              size_t vlen)
+{
+    struct etw_event *e = vctx;
+    char key[64];
+    char **slot = NULL;
+
+    if (nlen >= sizeof key)
+        nlen = sizeof key - 1;
+    memcpy(key, name, nlen);
+    key[nlen] = '\0';
+    rn_json_obj_add(&e->obj, key, value, vlen);
+    if (strcmp(key, "ContextId") == 0)
+        slot = &e->context;
+    else if (strcmp(key, "RequestVerb") == 0)
+        slot = &e->verb;
+    else if (strcmp(key, "RequestURL") == 0)
+        slot = &e->url;
+    else if (strcmp(key, "HttpStatus") == 0)
+        slot = &e->status;
+    else if (strcmp(key, "HttpSubStatus") == 0)
+        slot = &e->substatus;
+    else if (strcmp(key, "RemoteAddress") == 0)
+        slot = &e->raddr;
+    else if (strcmp(key, "RemotePort") == 0)
+        slot = &e->rport;
+    if (slot != NULL && *slot == NULL)
+        *slot = xstrndup(value, vlen);
+}
+
+/* Integer value of a field, or STORE_NONE. */
+static int64_t
+etw_int(const char *s)
+{
+    return s != NULL ? triage_parse_code(s) : STORE_NONE;
+}
+
+/* Write the event (and what it says about its request) to the store. */
+static enum rn_rc
+etw_emit(struct etw_state *s, struct rn_err *err)
+{
+    struct etw_event *e = &s->ev;
+    struct store_event se;
+    int64_t srcreq = 0;
+    enum rn_rc rc;
+
+    rn_json_obj_end(&e->obj);
+    if (e->context != NULL && e->context[0] == '{') {
+        struct store_srcreq r;
+        char host[256];
+
+        store_srcreq_init(&r);
+        r.key = e->context;
+        if (e->name != NULL && strcmp(e->name, "GENERAL_REQUEST_START") == 0) {
+            r.verb = e->verb;
+            r.url = e->url;
+            if (e->url != NULL) {
+                rn_url_host(e->url, host, sizeof host);
+                r.host = host[0] != '\0' ? host : NULL;
+            }
+        }
+        if (e->name != NULL && strcmp(e->name, "GENERAL_REQUEST_END") == 0) {
+            r.http_status = etw_int(e->status);
+            r.substatus = etw_int(e->substatus);
+        }
+        r.client_addr = e->raddr;
+        r.client_port = etw_int(e->rport);
+        rc = store_srcreq_put(s->ctx->st, s->ctx->source_id, &r, &srcreq, err);
+        if (rc != RN_OK)
+            return rc;
+    }
+    store_event_init(&se);
+    se.ord = s->ord++;
+    se.seq = e->seq != STORE_NONE ? e->seq : se.ord + 1;
+    se.line = e->line;
+    se.ts_ns = e->ts;
+    se.provider = e->provider;
+    se.name = e->name != NULL && e->name[0] != '\0' ? e->name : "(unnamed)";
+    se.level = e->level;
+    se.fields_json = rn_buf_str(&e->json);
+    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL,
+                         err);
+    if (rc == RN_OK && s->ord % ETW_PROGRESS_EVERY == 0)
+        rc = import_progress(s->ctx, xml_input_offset(s->in), err);
+    return rc;
+}
+
+/* Parse a time, warning (once per event) when it is malformed. */
+static int64_t
+etw_time(struct etw_state *s, const char *text, int64_t line)
+{
+    int64_t ns;
+
+    if (text == NULL || text[0] == '\0')
+        return STORE_NONE;
+    if (rn_time_parse(text, s->ctx->tz_off_s, &ns) != RN_OK) {
+        import_warn(s->ctx, line, "%s: line %lld: bad timestamp", s->ctx->path,
+                    (long long)line);
+        return STORE_NONE;
+    }
+    return ns;
+}
+
+/* A Log Parser <ROW>: one child element per column. */
+static enum rn_rc
+etw_row(struct etw_state *s, struct rn_err *err)
+{
+    xmlTextReaderPtr r = xml_input_reader(s->in);
+    int depth = xmlTextReaderDepth(r), ret = 1, cut;
+    char *name = NULL, *cls = NULL, *ud = NULL;
+    struct etw_event *e = &s->ev;
+    enum rn_rc rc = RN_OK;
+
+    etw_event_clear(e);
+    e->line = xml_input_line(s->in);
+    while ((ret = xmlTextReaderRead(r)) == 1) {
+        int type = xmlTextReaderNodeType(r);
+        const char *col;
+
+        if (type == XML_READER_TYPE_END_ELEMENT &&
+            xmlTextReaderDepth(r) == depth)
+            break;
+        if (type != XML_READER_TYPE_ELEMENT)
+            continue;
+        col = xml_input_name(s->in);
+        char colname[64];
+        snprintf(colname, sizeof colname, "%s", col);
+        if (xml_input_text(s->in, &s->text, &cut) != RN_OK) {
+            ret = -1;
+            break;
+        }
+        if (cut)
+            import_warn(s->ctx, xml_input_line(s->in),
+                        "%s: line %lld: value of %s cut at %u bytes",
+                        s->ctx->path, (long long)xml_input_line(s->in),
+                        colname, ETW_MAX_FIELD);
+        if (strcmp(colname, "EventNumber") == 0)
+            e->seq = etw_int(rn_buf_str(&s->text));
+        else if (strcmp(colname, "EventTypeName") == 0)
+            name = xstrdup(rn_buf_str(&s->text));
+        else if (strcmp(colname, "EventName") == 0)
+            cls = xstrdup(rn_buf_str(&s->text));
+        else if (strcmp(colname, "Timestamp") == 0)
+            e->ts = etw_time(s, rn_buf_str(&s->text), e->line);
+        else if (strcmp(colname, "UserData") == 0)
+            ud = xstrdup(rn_buf_str(&s->text));
+        else
+            etw_add_field(e, colname, strlen(colname), rn_buf_str(&s->text),
+                          s->text.len);
+    }
+    if (ret == 1) {
+        if (ud != NULL)
+            import_etw_split_userdata(name != NULL ? name : "", ud,
+                                      etw_add_field, e);
+        e->name = name;
+        e->provider = cls;
+        rc = etw_emit(s, err);
+    }
+    free(name);
+    free(cls);
+    free(ud);
+    if (rc == RN_OK && ret != 1)
+        return RN_EFORMAT; /* the document broke off inside the row */
+    return rc;
+}
+
+/* A Windows event-schema <Event>. */
+static enum rn_rc
+etw_event(struct etw_state *s, struct rn_err *err)
+{
+    struct etw_event *e = &s->ev;
+    char name[128];
+    const char *act, *pv;
+    size_t i;
+    enum rn_rc rc;
+    struct rn_err perr = {RN_OK, ""};
+
+    etw_event_clear(e);
+    if (evt_xml_read(s->in, &s->evt, &perr) != RN_OK)
+        return RN_EFORMAT;
+    e->line = s->evt.line;
+    evt_name(&s->evt, name, sizeof name);
+    e->name = name;
+    pv = evt_get(&s->evt.sys, "Provider.Name");
+    if (pv == NULL)
+        pv = evt_get(&s->evt.sys, "Provider.Guid");
+    e->provider = evt_class(&s->evt) != NULL ? evt_class(&s->evt) : pv;
+    e->ts = etw_time(s, evt_get(&s->evt.sys, "TimeCreated"), e->line);
+    e->level = etw_int(evt_get(&s->evt.sys, "Level"));
+    for (i = 0; i < s->evt.fields.n; i++)
+        etw_add_field(e, s->evt.fields.v[i].name,
+                      strlen(s->evt.fields.v[i].name),
+                      s->evt.fields.v[i].value,
+                      strlen(s->evt.fields.v[i].value));
+    /* Keep the System properties a user may look up, under "sys.". */
+    for (i = 0; i < s->evt.sys.n; i++) {
+        char key[80];
+
+        snprintf(key, sizeof key, "sys.%s", s->evt.sys.v[i].name);
+        rn_json_obj_add(&e->obj, key, s->evt.sys.v[i].value,
+                        strlen(s->evt.sys.v[i].value));
+    }
+    act = evt_get(&s->evt.sys, "ActivityID");
+    if (e->context == NULL && act != NULL && act[0] == '{' &&
+        strcmp(act, "{00000000-0000-0000-0000-000000000000}") != 0)
+        e->context = xstrdup(act);
+    rc = etw_emit(s, err);
+    e->name = NULL;
+    e->provider = NULL;
+    return rc;
+}
+
+/* Walk the document; rows and events may sit at any depth below root. */
+static enum rn_rc
+etw_walk(struct etw_state *s, struct rn_err *err)
+{
+    xmlTextReaderPtr r = xml_input_reader(s->in);
+    enum rn_rc rc = RN_OK;
+    int ret;
+
+    while (rc == RN_OK && (ret = xmlTextReaderRead(r)) == 1) {
+        const char *name;
+
+        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
+            continue;
+        name = xml_input_name(s->in);
+        if (strcmp(name, "ROW") == 0)
+            rc = etw_row(s, err);
+        else if (strcmp(name, "Event") == 0)
+            rc = etw_event(s, err);
+    }
+    if (rc == RN_OK && ret != 0)
+        rc = RN_EFORMAT;
+    return rc;
+}
+
+static enum rn_rc
+etw_run(struct import_ctx *ctx, struct rn_err *err)
+{
+    struct etw_state s;
+    enum rn_rc rc;
+
+    memset(&s, 0, sizeof s);
+    s.ctx = ctx;
+    rc = xml_input_open(ctx->path, &s.in, err);
+    if (rc != RN_OK)
+        return rc;
+    rn_buf_init(&s.ev.json, 64u * 1024 * 1024);
+    rn_buf_init(&s.text, ETW_MAX_FIELD);
+    evt_init(&s.evt);
+    etw_event_clear(&s.ev);
+    rc = etw_walk(&s, err);
+    if (rc == RN_EFORMAT) {
+        int64_t line;
+        const char *why = xml_input_error(s.in, &line);
+
+        if (s.ord == 0) {
+            rn_err_set(err, RN_EFORMAT, "%s: %s", ctx->path, why);
+        } else {
+            /* Keep the events before the damage; say where it is. */
+            ctx->truncated = 1;
+            import_warn(ctx, line, "%s: truncated or malformed at %s; kept "
+                                   "%lld events before it",
+                        ctx->path, why, (long long)s.ord);
+            rc = RN_OK;
+        }
+    } else if (rc == RN_OK && s.ord == 0) {
+        rc = rn_err_set(err, RN_EFORMAT, "%s: no ETW events found", ctx->path);
+    }
+    ctx->format_detail =
+        xml_input_wrapped(s.in) ? "etw-xml-fragments" : "etw-xml";
+    etw_event_clear(&s.ev);
+    rn_buf_fini(&s.ev.json);
+    rn_buf_fini(&s.text);
+    evt_fini(&s.evt);
+    xml_input_close(s.in);
+    return rc;
+}
+
+const struct importer import_etw_importer = {
+    "etw-xml",
+    STORE_KIND_ETW,
+    etw_probe,
+    etw_run,
+};

@@ -1,0 +1,438 @@
+/*
+ * The import driver: path walking, format detection, content hashing,
+ * transactions and progress.  Importers are listed in one table.
+ */
+#include "importer.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "import_etw.h"
+#include "sha256.h"
+#include "xmalloc.h"
+
+/* Every importer; detection asks each and takes the most confident. */
+static const struct importer *const importers[] = {
+    &import_etw_importer,
+};
+
+#define NIMPORTERS (sizeof importers / sizeof importers[0])
+
+/* Commit a batch after this many files or this long, so work that is
+ * done is safe and readers see it, without a commit per file. */
+#define IMPORT_BATCH_FILES 500
+#define IMPORT_BATCH_NS (2LL * 1000000000LL)
+
+#define IMPORT_PROBE_BYTES 4096
+
+const struct importer *
+importer_find(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < NIMPORTERS; i++) {
+        if (strcmp(importers[i]->name, name) == 0)
+            return importers[i];
+    }
+    return NULL;
+}
+
+const char *
+importer_names(void)
+{
+    static char names[256];
+    size_t i, len = 0;
+
+    if (names[0] != '\0')
+        return names;
+    for (i = 0; i < NIMPORTERS; i++) {
+        int w = snprintf(names + len, sizeof names - len, "%s%s",
+                         i > 0 ? ", " : "", importers[i]->name);
+
+        if (w < 0 || (size_t)w >= sizeof names - len)
+            break;
+        len += (size_t)w;
+    }
+    return names;
+}
+
+void
+import_warn(struct import_ctx *ctx, int64_t line, const char *fmt, ...)
+{
+    char msg[RN_ERR_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (ctx->message[0] == '\0')
+        snprintf(ctx->message, sizeof ctx->message, "%s", msg);
+    ctx->warnings++;
+    /* A failure to record a warning must not fail the import. */
+    (void)store_source_warn(ctx->st, ctx->source_id, line, msg, NULL);
+}
+
+static int64_t
+import_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Driver state shared by the walk. */
+struct import_run {
+    struct store *st;
+    const struct import_options *opt;
+    struct import_summary *sum;
+    int batch_files;
+    int64_t batch_start;
+    volatile sig_atomic_t *cancel;
+};
+
+enum rn_rc
+import_progress(struct import_ctx *ctx, int64_t done, struct rn_err *err)
+{
+    const struct import_run *run = ctx->progress_ctx;
+
+    if (run->cancel != NULL && *run->cancel)
+        return rn_err_set(err, RN_ECANCELED, "%s: import interrupted",
+                          ctx->path);
+    if (run->opt->progress != NULL &&
+        run->opt->progress(run->opt->progress_ctx, ctx->path, done,
+                           ctx->size) != 0)
+        return rn_err_set(err, RN_ECANCELED, "%s: import cancelled",
+                          ctx->path);
+    return RN_OK;
+}
+
+/* Hash a whole file; also read its first bytes for probing. */
+static enum rn_rc
+import_hash_file(const char *path, char hex[65], unsigned char *head,
+                 size_t *nhead, int64_t *size, struct rn_err *err)
+{
+    static unsigned char buf[1 << 16];
+    struct sha256 c;
+    FILE *f = fopen(path, "rb");
+    size_t n;
+    int64_t total = 0;
+
+    if (f == NULL)
+        return rn_err_set(err, RN_EIO, "%s: %s", path, strerror(errno));
+    sha256_init(&c);
+    *nhead = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (*nhead < IMPORT_PROBE_BYTES) {
+            size_t take = IMPORT_PROBE_BYTES - *nhead < n
+                              ? IMPORT_PROBE_BYTES - *nhead
+                              : n;
+
+            memcpy(head + *nhead, buf, take);
+            *nhead += take;
+        }
+        sha256_update(&c, buf, n);
+        total += (int64_t)n;
+    }
+    if (ferror(f)) {
+        fclose(f);
+        return rn_err_set(err, RN_EIO, "%s: read error: %s", path,
+                          strerror(errno));
+    }
+    fclose(f);
+    sha256_final_hex(&c, hex);
+    *size = total;
+    return RN_OK;
+}
+
+/* The importer for a file: forced by --format, else the best probe. */
+static const struct importer *
+import_detect(const struct import_options *opt, const unsigned char *head,
+              size_t n, const char *path)
+{
+    const struct importer *best = NULL;
+    int best_score = 0;
+    size_t i;
+
+    if (opt->format != NULL)
+        return importer_find(opt->format);
+    for (i = 0; i < NIMPORTERS; i++) {
+        int score = importers[i]->probe(head, n, path);
+
+        if (score > best_score) {
+            best = importers[i];
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+static void
+import_report(struct import_run *run, const char *path, const char *format,
+              enum import_status status, int64_t events, int64_t requests,
+              int64_t warnings, const char *message)
+{
+    struct import_report r;
+
+    switch (status) {
+    case IMPORT_DONE:
+        run->sum->imported++;
+        break;
+    case IMPORT_PARTIAL:
+        run->sum->partial++;
+        break;
+    case IMPORT_DUPLICATE:
+        run->sum->duplicates++;
+        break;
+    case IMPORT_SKIPPED:
+        run->sum->skipped++;
+        break;
+    case IMPORT_FAILED:
+        run->sum->failed++;
+        break;
+    }
+    run->sum->files++;
+    run->sum->events += events;
+    if (run->opt->report == NULL)
+        return;
+    r.path = path;
+    r.format = format;
+    r.status = status;
+    r.events = events;
+    r.requests = requests;
+    r.warnings = warnings;
+    r.message = message != NULL && message[0] != '\0' ? message : NULL;
+    run->opt->report(run->opt->report_ctx, &r);
+}
+
+/* Commit the batch when it is big or old enough. */
+static enum rn_rc
+import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
+{
+    enum rn_rc rc;
+
+    if (!force && run->batch_files < IMPORT_BATCH_FILES &&
+        import_now_ns() - run->batch_start < IMPORT_BATCH_NS)
+        return RN_OK;
+    rc = store_commit(run->st, err);
+    run->batch_files = 0;
+    if (rc == RN_OK && !force)
+        rc = store_begin(run->st, err);
+    run->batch_start = import_now_ns();
+    return rc;
+}
+
+/* Run the importer on a file whose source row is open. */
+static enum rn_rc
+import_run_source(struct import_run *run, const struct importer *imp,
+                  const char *path, int64_t size, int64_t source_id,
+                  struct rn_err *err)
+{
+    struct import_ctx ctx;
+    struct store_source_result res;
+    struct rn_err ierr = {RN_OK, ""};
+    enum rn_rc rc;
+
+    memset(&ctx, 0, sizeof ctx);
+    ctx.st = run->st;
+    ctx.path = path;
+    ctx.source_id = source_id;
+    ctx.size = size;
+    ctx.tz_off_s = run->opt->tz_off_s;
+    ctx.clock_offset_ns = run->opt->clock_offset_ns;
+    ctx.progress_ctx = run;
+    rc = imp->run(&ctx, &ierr);
+    if (rc == RN_EDB || rc == RN_ECANCELED) {
+        /* The store itself failed, or the user stopped: drop this file
+         * and let the caller stop at this boundary. */
+        store_source_abort(run->st);
+        if (rc == RN_ECANCELED) {
+            run->sum->cancelled = 1;
+            import_report(run, path, imp->name, IMPORT_FAILED, 0, 0, 0,
+                          ierr.msg);
+        }
+        return rn_err_set(err, rc, "%s", ierr.msg);
+    }
+    if (rc != RN_OK) {
+        store_source_abort(run->st);
+        import_report(run, path, imp->name, IMPORT_FAILED, 0, 0, 0,
+                      ierr.msg);
+        return RN_OK;
+    }
+    memset(&res, 0, sizeof res);
+    res.truncated = ctx.truncated;
+    res.message = ctx.message[0] != '\0' ? ctx.message : NULL;
+    res.clock_offset_ns = STORE_NONE;
+    res.format = ctx.format_detail;
+    rc = store_source_end(run->st, source_id, &res, err);
+    if (rc != RN_OK)
+        return rc;
+    import_report(run, path, ctx.format_detail ? ctx.format_detail : imp->name,
+                  ctx.truncated ? IMPORT_PARTIAL : IMPORT_DONE, res.events,
+                  res.requests, ctx.warnings, ctx.message);
+    run->batch_files++;
+    return import_maybe_commit(run, 0, err);
+}
+
+/* Import one file given by the user or met in a folder walk. */
+static enum rn_rc
+import_file(struct import_run *run, const char *path, int in_walk,
+            struct rn_err *err)
+{
+    unsigned char head[IMPORT_PROBE_BYTES];
+    size_t nhead = 0;
+    char hex[65];
+    struct store_source_info info;
+    const struct importer *imp;
+    struct rn_err ferr = {RN_OK, ""};
+    int64_t source_id;
+    int existing;
+    enum rn_rc rc;
+
+    rc = import_hash_file(path, hex, head, &nhead, &info.size, &ferr);
+    if (rc != RN_OK) {
+        import_report(run, path, NULL, IMPORT_FAILED, 0, 0, 0, ferr.msg);
+        return RN_OK;
+    }
+    imp = import_detect(run->opt, head, nhead, path);
+    if (imp == NULL) {
+        if (run->opt->format != NULL)
+            snprintf(ferr.msg, sizeof ferr.msg, "%s: unknown format '%s'",
+                     path, run->opt->format);
+        else
+            snprintf(ferr.msg, sizeof ferr.msg,
+                     "%s: not a trace, log or capture reqnav can read", path);
+        import_report(run, path, NULL, in_walk ? IMPORT_SKIPPED : IMPORT_FAILED,
+                      0, 0, 0, in_walk ? NULL : ferr.msg);
+        return RN_OK;
+    }
+    info.path = path;
+    info.kind = imp->kind;
+    info.format = imp->name;
+    info.sha256 = hex;
+    rc = store_source_begin(run->st, &info, &source_id, &existing, err);
+    if (rc != RN_OK)
+        return rc;
+    if (existing) {
+        import_report(run, path, imp->name, IMPORT_DUPLICATE, 0, 0, 0, NULL);
+        return RN_OK;
+    }
+    return import_run_source(run, imp, path, info.size, source_id, err);
+}
+
+static int
+import_name_cmp(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static enum rn_rc import_path(struct import_run *run, const char *path,
+                              int in_walk, int depth, struct rn_err *err);
+
+/* Import a folder's entries in name order (byte order, not locale). */
+static enum rn_rc
+import_dir(struct import_run *run, const char *path, int depth,
+           struct rn_err *err)
+{
+    struct dirent **names;
+    int n, i;
+    enum rn_rc rc = RN_OK;
+
+    n = scandir(path, &names, NULL, import_name_cmp);
+    if (n < 0) {
+        char msg[RN_ERR_MSG_MAX];
+
+        snprintf(msg, sizeof msg, "%s: %s", path, strerror(errno));
+        import_report(run, path, NULL, IMPORT_FAILED, 0, 0, 0, msg);
+        return RN_OK;
+    }
+    for (i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+
+        if (rc == RN_OK && name[0] != '.' &&
+            !(run->cancel != NULL && *run->cancel)) {
+            size_t len = strlen(path) + strlen(name) + 2;
+            char *child = xmalloc(len);
+
+            snprintf(child, len, "%s/%s", path, name);
+            rc = import_path(run, child, 1, depth + 1, err);
+            free(child);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static enum rn_rc
+import_path(struct import_run *run, const char *path, int in_walk, int depth,
+            struct rn_err *err)
+{
+    struct stat sb;
+    char msg[RN_ERR_MSG_MAX];
+
+    if (stat(path, &sb) != 0) {
+        snprintf(msg, sizeof msg, "%s: %s", path, strerror(errno));
+        import_report(run, path, NULL, IMPORT_FAILED, 0, 0, 0, msg);
+        return RN_OK;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        if (depth > 32) {
+            snprintf(msg, sizeof msg, "%s: folders nested too deep", path);
+            import_report(run, path, NULL, IMPORT_FAILED, 0, 0, 0, msg);
+            return RN_OK;
+        }
+        return import_dir(run, path, depth, err);
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        snprintf(msg, sizeof msg, "%s: not a regular file", path);
+        import_report(run, path, NULL, in_walk ? IMPORT_SKIPPED : IMPORT_FAILED,
+                      0, 0, 0, in_walk ? NULL : msg);
+        return RN_OK;
+    }
+    return import_file(run, path, in_walk, err);
+}
+
+enum rn_rc
+import_paths(struct store *st, const char *const *paths, size_t npaths,
+             const struct import_options *opt, struct import_summary *sum,
+             struct rn_err *err)
+{
+    struct import_run run;
+    size_t i;
+    enum rn_rc rc;
+
+    memset(sum, 0, sizeof *sum);
+    memset(&run, 0, sizeof run);
+    run.st = st;
+    run.opt = opt;
+    run.sum = sum;
+    run.cancel = opt->cancel;
+    run.batch_start = import_now_ns();
+    rc = store_begin(st, err);
+    for (i = 0; rc == RN_OK && i < npaths; i++) {
+        if (run.cancel != NULL && *run.cancel) {
+            sum->cancelled = 1;
+            break;
+        }
+        rc = import_path(&run, paths[i], 0, 0, err);
+    }
+    if (rc == RN_ECANCELED) {
+        /* Keep every file finished before the interruption. */
+        sum->cancelled = 1;
+        rc = RN_OK;
+    }
+    if (rc == RN_OK)
+        return import_maybe_commit(&run, 1, err);
+    store_rollback(st);
+    return rc;
+}

@@ -1,0 +1,106 @@
+/*
+ * Importer interface and driver.  Each input format is one descriptor in
+ * the table in importer.c (probe + run); the driver walks paths (folders
+ * recursively, in name order), detects each file's format from its
+ * content, skips content already in the store (by SHA-256), and runs the
+ * importer inside a transaction, one SAVEPOINT per file, so a file lands
+ * whole or not at all.  Importers never print: they report through
+ * struct import_ctx and struct rn_err.
+ */
+#ifndef IMPORTER_H
+#define IMPORTER_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rn_err.h"
+#include "store.h"
+
+struct import_ctx;
+
+/* Progress: bytes of the current file done; return nonzero to cancel. */
+typedef int import_progress_fn(void *ctx, const char *path, int64_t done,
+                               int64_t total);
+
+struct import_ctx {
+    struct store *st;
+    const char *path;
+    int64_t source_id;
+    int64_t size;            /* bytes */
+    int64_t tz_off_s;        /* offset of zone-less times (--tz) */
+    int64_t clock_offset_ns; /* --clock-offset, or STORE_NONE */
+    import_progress_fn *progress;
+    void *progress_ctx;
+    /* Filled by the importer. */
+    int truncated;              /* input ended early; kept what was sound */
+    char message[RN_ERR_MSG_MAX]; /* first problem with its position */
+    int64_t warnings;
+    const char *format_detail;  /* e.g. "etw-logparser"; static string */
+};
+
+/* Record a problem: the first becomes ctx->message, all become warnings. */
+void import_warn(struct import_ctx *ctx, int64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Report progress; RN_ECANCELED when the user asked to stop. */
+enum rn_rc import_progress(struct import_ctx *ctx, int64_t done,
+                           struct rn_err *err);
+
+struct importer {
+    const char *name; /* --format name, e.g. "etw-xml" */
+    int kind;         /* enum store_kind */
+    /* Confidence 0..100 that the file is ours, from its first bytes. */
+    int (*probe)(const unsigned char *head, size_t n, const char *path);
+    enum rn_rc (*run)(struct import_ctx *ctx, struct rn_err *err);
+};
+
+/* The importer called name, or NULL. */
+const struct importer *importer_find(const char *name);
+/* Comma-separated list of format names, for --help. */
+const char *importer_names(void);
+
+enum import_status {
+    IMPORT_DONE,      /* imported whole */
+    IMPORT_PARTIAL,   /* imported what was sound; the file is damaged */
+    IMPORT_DUPLICATE, /* same content already in the store */
+    IMPORT_SKIPPED,   /* not a trace (inside a folder walk) */
+    IMPORT_FAILED     /* nothing kept */
+};
+
+struct import_report {
+    const char *path;
+    const char *format;
+    enum import_status status;
+    int64_t events, requests, warnings;
+    const char *message; /* problem with position, or NULL */
+};
+
+typedef void import_report_fn(void *ctx, const struct import_report *r);
+
+struct import_options {
+    const char *format;      /* force a format, or NULL to detect */
+    int64_t tz_off_s;
+    int64_t clock_offset_ns; /* STORE_NONE unless given */
+    import_progress_fn *progress;
+    void *progress_ctx;
+    import_report_fn *report; /* called once per file */
+    void *report_ctx;
+    volatile sig_atomic_t *cancel; /* set by a signal handler: stop */
+};
+
+struct import_summary {
+    int64_t files, imported, partial, duplicates, skipped, failed;
+    int64_t events;
+    int cancelled;
+};
+
+/*
+ * Import files and folders.  Returns RN_OK when the walk completed (even if
+ * some files were bad: see the summary), an error when the store failed.
+ */
+enum rn_rc import_paths(struct store *st, const char *const *paths,
+                        size_t npaths, const struct import_options *opt,
+                        struct import_summary *sum, struct rn_err *err);
+
+#endif

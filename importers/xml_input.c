@@ -1,0 +1,467 @@
+/*
+ * Safe streaming XML input (see xml_input.h).  The file is fed to
+ * libxml2 through our own read callback, which is where a run of
+ * fragments gets its synthetic root (and, for UTF-16 fragments, is
+ * transcoded to UTF-8 because the root we add is UTF-8).
+ */
+#include "xml_input.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include "rn_json.h"
+#include "xmalloc.h"
+
+#define XML_WRAP_OPEN "<reqnav-fragments>"
+#define XML_WRAP_CLOSE "</reqnav-fragments>"
+
+enum xml_enc { XML_ENC_BYTES, XML_ENC_UTF16LE, XML_ENC_UTF16BE };
+
+struct xml_input {
+    FILE *f;
+    xmlTextReaderPtr reader;
+    int64_t offset;   /* file bytes consumed */
+    int wrap;         /* add a synthetic root */
+    enum xml_enc enc; /* transcode from UTF-16 (wrap mode only) */
+    int state;        /* wrap: 0 open tag, 1 prolog, 2 body, 3 close, 4 eof */
+    unsigned char pend[4]; /* undecoded UTF-16 bytes carried over */
+    size_t npend;
+    uint32_t hi_surrogate;
+    char errmsg[RN_ERR_MSG_MAX];
+    int64_t errline;
+};
+
+/* Is this the first element of a fragment run rather than a root? */
+static int
+xml_is_fragment_root(const char *name)
+{
+    return strcmp(name, "ROW") == 0 || strcmp(name, "Event") == 0;
+}
+
+/* Decode head (possibly UTF-16) into ASCII-ish bytes for sniffing. */
+static size_t
+xml_sniff_bytes(const unsigned char *head, size_t n, char *out, size_t cap)
+{
+    size_t i = 0, o = 0;
+    int le = 0, be = 0;
+
+    if (n >= 2 && head[0] == 0xFF && head[1] == 0xFE) {
+        le = 1;
+        i = 2;
+    } else if (n >= 2 && head[0] == 0xFE && head[1] == 0xFF) {
+        be = 1;
+        i = 2;
+    } else if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) {
+        i = 3;
+    } else if (n >= 2 && head[0] == '<' && head[1] == 0) {
+        le = 1;
+    } else if (n >= 2 && head[0] == 0 && head[1] == '<') {
+        be = 1;
+    }
+    while (i < n && o + 1 < cap) {
+        if (le || be) {
+            if (i + 1 >= n)
+                break;
+            out[o++] = (char)(le ? head[i] : head[i + 1]);
+            i += 2;
+        } else {
+            out[o++] = (char)head[i++];
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+int
+xml_input_first_element(const unsigned char *head, size_t n, char *name,
+                        size_t name_size)
+{
+    char buf[8192];
+    size_t len = xml_sniff_bytes(head, n, buf, sizeof buf), i = 0, k;
+
+    while (i < len) {
+        if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+            buf[i] == '\n') {
+            i++;
+        } else if (strncmp(buf + i, "<?", 2) == 0) {
+            char *e = strstr(buf + i, "?>");
+            if (e == NULL)
+                return 0;
+            i = (size_t)(e - buf) + 2;
+        } else if (strncmp(buf + i, "<!--", 4) == 0) {
+            char *e = strstr(buf + i, "-->");
+            if (e == NULL)
+                return 0;
+            i = (size_t)(e - buf) + 3;
+        } else if (strncmp(buf + i, "<!DOCTYPE", 9) == 0) {
+            /* An internal subset ends with "]>", a plain one with ">". */
+            char *br = strchr(buf + i, '[');
+            char *gt = strchr(buf + i, '>');
+            char *e;
+
+            if (gt == NULL)
+                return 0;
+            if (br != NULL && br < gt) {
+                e = strstr(br, "]>");
+                if (e == NULL)
+                    return 0;
+                i = (size_t)(e - buf) + 2;
+            } else {
+                i = (size_t)(gt - buf) + 1;
+            }
+        } else if (buf[i] == '<') {
+            i++;
+            for (k = 0; i < len && k + 1 < name_size; i++) {
+                char c = buf[i];
+
+                if (c == ' ' || c == '>' || c == '/' || c == '\t' ||
+                    c == '\r' || c == '\n')
+                    break;
+                name[k++] = c;
+            }
+            name[k] = '\0';
+            return k > 0;
+        } else {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* Append code point cp as UTF-8 to out; returns bytes written. */
+static size_t
+xml_put_utf8(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Read up to len bytes of UTF-8 from a UTF-16 file; 0 at EOF, -1 error. */
+static int
+xml_read_utf16(struct xml_input *in, char *out, int len)
+{
+    unsigned char raw[4096];
+    size_t n, i, o = 0;
+
+    /* Each UTF-16 unit makes at most 3 bytes of UTF-8 (4 per pair). */
+    size_t want = (size_t)len / 3 * 2;
+
+    if (want > sizeof raw - in->npend)
+        want = sizeof raw - in->npend;
+    if (want < 2)
+        want = 2;
+    memcpy(raw, in->pend, in->npend);
+    n = fread(raw + in->npend, 1, want - in->npend, in->f);
+    if (n == 0 && ferror(in->f))
+        return -1;
+    in->offset += (int64_t)n;
+    n += in->npend;
+    in->npend = 0;
+    for (i = 0; i + 1 < n; i += 2) {
+        uint32_t u = in->enc == XML_ENC_UTF16LE
+                         ? (uint32_t)(raw[i] | raw[i + 1] << 8)
+                         : (uint32_t)(raw[i] << 8 | raw[i + 1]);
+
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            in->hi_surrogate = u;
+            continue;
+        }
+        if (u >= 0xDC00 && u <= 0xDFFF) {
+            u = in->hi_surrogate != 0
+                    ? 0x10000 + ((in->hi_surrogate - 0xD800) << 10) +
+                          (u - 0xDC00)
+                    : 0xFFFD;
+        } else if (in->hi_surrogate != 0) {
+            o += xml_put_utf8(0xFFFD, out + o);
+        }
+        in->hi_surrogate = 0;
+        if (u == 0xFEFF && in->offset <= 4 && i == 0)
+            continue; /* the BOM itself */
+        o += xml_put_utf8(u, out + o);
+    }
+    if (i < n)
+        in->pend[in->npend++] = raw[i];
+    return (int)o;
+}
+
+/* Raw file bytes, in either mode. */
+static int
+xml_read_file(struct xml_input *in, char *buf, int len)
+{
+    size_t n;
+
+    if (in->enc != XML_ENC_BYTES)
+        return xml_read_utf16(in, buf, len);
+    n = fread(buf, 1, (size_t)len, in->f);
+    if (n == 0 && ferror(in->f))
+        return -1;
+    in->offset += (int64_t)n;
+    return (int)n;
+}
+
+/* Drop a leading XML declaration (wrap mode), keeping its newlines. */
+static int
+xml_strip_decl(char *buf, int n)
+{
+    int i = 0, j, nl = 0;
+
+    if (n >= 3 && (unsigned char)buf[0] == 0xEF &&
+        (unsigned char)buf[1] == 0xBB && (unsigned char)buf[2] == 0xBF)
+        i = 3;
+    if (n - i < 5 || strncmp(buf + i, "<?xml", 5) != 0)
+        return n;
+    for (j = i; j + 1 < n; j++) {
+        if (buf[j] == '\n')
+            nl++;
+        if (buf[j] == '?' && buf[j + 1] == '>')
+            break;
+    }
+    if (j + 1 >= n)
+        return n; /* no end in this chunk: let the parser complain */
+    j += 2;
+    memmove(buf + nl, buf + j, (size_t)(n - j));
+    memset(buf, '\n', (size_t)nl);
+    return nl + (n - j);
+}
+
+/* libxml2 read callback. */
+static int
+xml_input_read(void *ctx, char *buf, int len)
+{
+    struct xml_input *in = ctx;
+    int n;
+
+    if (!in->wrap)
+        return xml_read_file(in, buf, len);
+    switch (in->state) {
+    case 0:
+        in->state = 1;
+        n = (int)strlen(XML_WRAP_OPEN);
+        memcpy(buf, XML_WRAP_OPEN, (size_t)n);
+        return n;
+    case 1:
+        in->state = 2;
+        n = xml_read_file(in, buf, len);
+        if (n <= 0) {
+            in->state = 3;
+            return n < 0 ? -1 : xml_input_read(ctx, buf, len);
+        }
+        return xml_strip_decl(buf, n);
+    case 2:
+        n = xml_read_file(in, buf, len);
+        if (n != 0)
+            return n;
+        in->state = 3;
+        /* fall through */
+    case 3:
+        in->state = 4;
+        n = (int)strlen(XML_WRAP_CLOSE);
+        memcpy(buf, XML_WRAP_CLOSE, (size_t)n);
+        return n;
+    default:
+        return 0;
+    }
+}
+
+static int
+xml_input_noclose(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+/* Keep the first error with its position. */
+static void
+xml_input_on_error(void *ctx, xmlErrorPtr e)
+{
+    struct xml_input *in = ctx;
+    char msg[RN_ERR_MSG_MAX];
+    size_t n;
+
+    if (in->errmsg[0] != '\0' || e == NULL || e->level < XML_ERR_ERROR)
+        return;
+    snprintf(msg, sizeof msg, "%s", e->message != NULL ? e->message : "");
+    n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    in->errline = e->line;
+    snprintf(in->errmsg, sizeof in->errmsg, "line %d, column %d: %s", e->line,
+             e->int2, msg);
+}
+
+enum rn_rc
+xml_input_open(const char *path, struct xml_input **out, struct rn_err *err)
+{
+    struct xml_input *in;
+    unsigned char head[4096];
+    char first[64];
+    size_t n;
+
+    *out = NULL;
+    in = xcalloc(1, sizeof *in);
+    in->f = fopen(path, "rb");
+    if (in->f == NULL) {
+        free(in);
+        return rn_err_set(err, RN_EIO, "%s: %s", path, strerror(errno));
+    }
+    n = fread(head, 1, sizeof head, in->f);
+    if (xml_input_first_element(head, n, first, sizeof first) &&
+        xml_is_fragment_root(first)) {
+        in->wrap = 1;
+        if (n >= 2 && head[0] == 0xFF && head[1] == 0xFE)
+            in->enc = XML_ENC_UTF16LE;
+        else if (n >= 2 && head[0] == 0xFE && head[1] == 0xFF)
+            in->enc = XML_ENC_UTF16BE;
+    }
+    rewind(in->f);
+    /* No network, no DTD loading, no entity substitution, default limits:
+     * never XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
+    in->reader = xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
+                                in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOCDATA |
+                                    XML_PARSE_COMPACT);
+    if (in->reader == NULL) {
+        fclose(in->f);
+        free(in);
+        return rn_err_set(err, RN_ENOMEM, "%s: cannot start the XML parser",
+                          path);
+    }
+    xmlTextReaderSetStructuredErrorHandler(in->reader, xml_input_on_error, in);
+    *out = in;
+    return RN_OK;
+}
+
+void
+xml_input_close(struct xml_input *in)
+{
+    if (in == NULL)
+        return;
+    xmlFreeTextReader(in->reader);
+    fclose(in->f);
+    free(in);
+}
+
+xmlTextReaderPtr
+xml_input_reader(struct xml_input *in)
+{
+    return in->reader;
+}
+
+int64_t
+xml_input_offset(const struct xml_input *in)
+{
+    return in->offset;
+}
+
+int
+xml_input_wrapped(const struct xml_input *in)
+{
+    return in->wrap;
+}
+
+const char *
+xml_input_error(const struct xml_input *in, int64_t *line)
+{
+    if (line != NULL)
+        *line = in->errline;
+    return in->errmsg[0] != '\0' ? in->errmsg : "malformed XML";
+}
+
+int64_t
+xml_input_line(struct xml_input *in)
+{
+    int l = xmlTextReaderGetParserLineNumber(in->reader);
+
+    return l > 0 ? l : 0;
+}
+
+const char *
+xml_input_name(struct xml_input *in)
+{
+    const xmlChar *n = xmlTextReaderConstLocalName(in->reader);
+
+    return n != NULL ? (const char *)n : "";
+}
+
+char *
+xml_input_attr(struct xml_input *in, const char *name)
+{
+    xmlChar *v = xmlTextReaderGetAttribute(in->reader, (const xmlChar *)name);
+    char *s;
+
+    if (v == NULL)
+        return NULL;
+    s = xstrdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+/* Trim white space at both ends of b in place. */
+static void
+xml_trim(struct rn_buf *b)
+{
+    size_t start = 0, end = b->len;
+
+    if (b->data == NULL)
+        return;
+    while (start < end && strchr(" \t\r\n", b->data[start]) != NULL)
+        start++;
+    while (end > start && strchr(" \t\r\n", b->data[end - 1]) != NULL)
+        end--;
+    memmove(b->data, b->data + start, end - start);
+    b->len = end - start;
+    b->data[b->len] = '\0';
+}
+
+enum rn_rc
+xml_input_text(struct xml_input *in, struct rn_buf *b, int *cut)
+{
+    xmlTextReaderPtr r = in->reader;
+    int depth = xmlTextReaderDepth(r), ret, type;
+
+    rn_buf_reset(b);
+    *cut = 0;
+    if (xmlTextReaderIsEmptyElement(r))
+        return RN_OK;
+    while ((ret = xmlTextReaderRead(r)) == 1) {
+        type = xmlTextReaderNodeType(r);
+        if (type == XML_READER_TYPE_END_ELEMENT &&
+            xmlTextReaderDepth(r) == depth)
+            break;
+        if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+            type == XML_READER_TYPE_WHITESPACE ||
+            type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+            const xmlChar *v = xmlTextReaderConstValue(r);
+
+            if (v != NULL && rn_buf_puts(b, (const char *)v) != RN_OK)
+                *cut = 1;
+        }
+    }
+    if (ret != 1)
+        return RN_EFORMAT;
+    xml_trim(b);
+    return RN_OK;
+}

@@ -1,0 +1,205 @@
+/*
+ * Correlation driver.  After each source: link its source requests (GUID
+ * rule here, other kinds through their matchers), let earlier unlinked
+ * source requests try again against it, then re-triage every request that
+ * gained or lost a member (tracked in temp.rn_affected) and drop requests
+ * left empty.  The result depends on the set of sources, not their order.
+ */
+#include "correlate.h"
+
+#include <string.h>
+
+#include "store_impl.h"
+
+/* The temp table of requests whose membership changed during an import. */
+static enum rn_rc
+correlate_affected_init(struct store *st, struct rn_err *err)
+{
+    return store_exec(st,
+                      "CREATE TEMP TABLE IF NOT EXISTS rn_affected"
+                      " (id INTEGER PRIMARY KEY)",
+                      err);
+}
+
+static enum rn_rc
+correlate_touch(struct store *st, int64_t request_id, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_prepare(st, "INSERT OR IGNORE INTO rn_affected VALUES (?1)", &s,
+                       err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, request_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "note request", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+correlate_request_for_key(struct store *st, const char *key,
+                          int64_t *request_id, struct rn_err *err)
+{
+    char norm[256];
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    store_key_normalise(key, norm, sizeof norm);
+    *request_id = store_request_id_for_key(norm);
+    rc = store_prepare(st,
+                       "INSERT INTO request (id, key) VALUES (?1, ?2)"
+                       " ON CONFLICT DO NOTHING",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, *request_id);
+    sqlite3_bind_text(s, 2, norm, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "create request", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+correlate_link(struct store *st, int64_t srcreq_id, int64_t request_id,
+               const char *rule, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int64_t old = 0;
+    enum rn_rc rc;
+
+    rc = store_prepare(st, "SELECT request_id FROM srcreq WHERE id = ?1", &s,
+                       err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, srcreq_id);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        old = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    rc = store_prepare(st,
+                       "UPDATE srcreq SET request_id = ?2, link_rule = ?3"
+                       " WHERE id = ?1",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, srcreq_id);
+    sqlite3_bind_int64(s, 2, request_id);
+    sqlite3_bind_text(s, 3, rule, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "link request", err);
+    sqlite3_finalize(s);
+    if (rc == RN_OK)
+        rc = correlate_touch(st, request_id, err);
+    if (rc == RN_OK && old != 0 && old != request_id) {
+        rc = correlate_touch(st, old, err);
+        /* A triage mark follows the source request to its new request. */
+        if (rc == RN_OK) {
+            rc = store_prepare(st,
+                               "UPDATE request SET marked = 1 WHERE id = ?2"
+                               " AND (SELECT marked FROM request"
+                               " WHERE id = ?1) != 0",
+                               &s, err);
+            if (rc == RN_OK) {
+                sqlite3_bind_int64(s, 1, old);
+                sqlite3_bind_int64(s, 2, request_id);
+                if (sqlite3_step(s) != SQLITE_DONE)
+                    rc = store_dberr(st, "move mark", err);
+                sqlite3_finalize(s);
+            }
+        }
+    }
+    return rc;
+}
+
+/* Link every GUID-keyed source request of a source, in two statements. */
+static enum rn_rc
+correlate_guid(struct store *st, int64_t source_id, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int step;
+
+    rc = store_prepare(st,
+                       "SELECT id, key, kind FROM srcreq WHERE source_id = ?1"
+                       " AND request_id IS NULL",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, source_id);
+    while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t srcreq_id = sqlite3_column_int64(s, 0), request_id = 0;
+        const char *key = (const char *)sqlite3_column_text(s, 1);
+        int kind = sqlite3_column_int(s, 2);
+        const char *rule = "self";
+
+        if (key[0] == '{') {
+            rule = kind == STORE_KIND_ETW ? "context_id" : "activity_id";
+        } else if (kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR) {
+            rc = correlate_w3c_match(st, srcreq_id, &request_id, &rule, err);
+        } else if (kind == STORE_KIND_PCAP) {
+            rc = correlate_pcap_match(st, srcreq_id, &request_id, &rule, err);
+        }
+        if (rc == RN_OK && request_id == 0) {
+            if (key[0] != '{')
+                rule = "self";
+            rc = correlate_request_for_key(st, key, &request_id, err);
+        }
+        if (rc == RN_OK)
+            rc = correlate_link(st, srcreq_id, request_id, rule, err);
+    }
+    if (rc == RN_OK && step != SQLITE_DONE)
+        rc = store_dberr(st, "link source", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Re-triage the touched requests; delete the ones left empty. */
+static enum rn_rc
+correlate_finish(struct store *st, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int step;
+
+    rc = store_exec(st,
+                    "DELETE FROM request WHERE id IN (SELECT id FROM"
+                    " rn_affected) AND NOT EXISTS (SELECT 1 FROM srcreq"
+                    " WHERE request_id = request.id);"
+                    "DELETE FROM rn_affected WHERE id NOT IN"
+                    " (SELECT id FROM request)",
+                    err);
+    if (rc != RN_OK)
+        return rc;
+    rc = store_prepare(st, "SELECT id FROM rn_affected", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
+        rc = triage_request(st, sqlite3_column_int64(s, 0), err);
+    if (rc == RN_OK && step != SQLITE_DONE)
+        rc = store_dberr(st, "triage", err);
+    sqlite3_finalize(s);
+    if (rc == RN_OK)
+        rc = store_exec(st, "DELETE FROM rn_affected", err);
+    return rc;
+}
+
+enum rn_rc
+correlate_source(struct store *st, int64_t source_id, struct rn_err *err)
+{
+    enum rn_rc rc;
+
+    rc = correlate_affected_init(st, err);
+    if (rc == RN_OK)
+        rc = store_exec(st, "DELETE FROM rn_affected", err);
+    if (rc == RN_OK)
+        rc = correlate_guid(st, source_id, err);
+    if (rc == RN_OK)
+        rc = correlate_w3c_rescan(st, source_id, err);
+    if (rc == RN_OK)
+        rc = correlate_pcap_rescan(st, source_id, err);
+    if (rc == RN_OK)
+        rc = correlate_finish(st, err);
+    return rc;
+}

@@ -1,0 +1,465 @@
+/*
+ * Read queries for the command line, the front end and reports.  Request
+ * lists use keyset paging over the request_by_time / request_by_failure
+ * indexes, so a page deep in a million requests costs what the first does.
+ */
+#include "query.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rn_buf.h"
+#include "store_impl.h"
+#include "xmalloc.h"
+
+#define RQ_COLUMNS                                                             \
+    "r.id, r.key, r.start_ns, r.end_ns, r.verb, r.url, r.host,"                \
+    " r.http_status, r.substatus, r.win32_status, r.severity, r.sources,"      \
+    " r.cgi_start, r.header_error, r.status_send, r.diagnosis, r.marked"
+
+void
+rq_row_fini(struct rq_row *r)
+{
+    free(r->key);
+    free(r->verb);
+    free(r->url);
+    free(r->host);
+    free(r->diagnosis);
+    memset(r, 0, sizeof *r);
+}
+
+void
+ev_row_fini(struct ev_row *e)
+{
+    free(e->file);
+    free(e->provider);
+    free(e->name);
+    free(e->fields_json);
+    free(e->raw);
+    memset(e, 0, sizeof *e);
+}
+
+void
+ev_rows_free(struct ev_row *rows, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        ev_row_fini(&rows[i]);
+    free(rows);
+}
+
+void
+src_row_fini(struct src_row *s)
+{
+    free(s->path);
+    free(s->format);
+    free(s->sha256);
+    free(s->imported_at);
+    free(s->message);
+    memset(s, 0, sizeof *s);
+}
+
+void
+src_rows_free(struct src_row *rows, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        src_row_fini(&rows[i]);
+    free(rows);
+}
+
+/* Read the RQ_COLUMNS of the current row. */
+static void
+rq_row_read(sqlite3_stmt *s, struct rq_row *r)
+{
+    int i;
+
+    r->id = sqlite3_column_int64(s, 0);
+    r->key = store_col_dup(s, 1);
+    r->start_ns = store_col_opt(s, 2);
+    r->end_ns = store_col_opt(s, 3);
+    r->verb = store_col_dup(s, 4);
+    r->url = store_col_dup(s, 5);
+    r->host = store_col_dup(s, 6);
+    r->http_status = store_col_opt(s, 7);
+    r->substatus = store_col_opt(s, 8);
+    r->win32_status = store_col_opt(s, 9);
+    r->severity = sqlite3_column_int(s, 10);
+    r->sources = (unsigned)sqlite3_column_int(s, 11);
+    for (i = 0; i < STORE_ROLE_COUNT; i++)
+        r->roles[i] = store_col_opt(s, 12 + i);
+    r->diagnosis = store_col_dup(s, 15);
+    r->marked = sqlite3_column_int(s, 16);
+}
+
+void
+rq_pos_of(const struct rq_row *r, struct rq_pos *pos)
+{
+    pos->severity = r->severity;
+    pos->start_ns = r->start_ns;
+    pos->id = r->id;
+}
+
+/* Bind the filter's values as ?1..?n. */
+static void
+query_bind_filter(sqlite3_stmt *s, const struct filter *f)
+{
+    size_t i;
+
+    for (i = 0; i < filter_nparams(f); i++) {
+        if (filter_param_is_int(f, i))
+            sqlite3_bind_int64(s, (int)i + 1, filter_param_int(f, i));
+        else
+            sqlite3_bind_text(s, (int)i + 1, filter_param_text(f, i), -1,
+                              SQLITE_STATIC);
+    }
+}
+
+/*
+ * One keyset step: rows of the list strictly after (forward) or before the
+ * position (sev, ts, id), restricted to one severity when sev_only is set.
+ * Every condition is a plain range on an index prefix, so SQLite seeks
+ * instead of scanning: deep pages cost what the first one does.
+ */
+struct page_step {
+    enum rq_order order;
+    int forward;
+    int have_pos;    /* position given: continue after/before it */
+    int sev_eq;      /* restrict to severity == sev */
+    int sev_beyond;  /* restrict to severities past sev in list order */
+    int sev;
+    int64_t ts, id;
+};
+
+static enum rn_rc
+query_page_step(struct store *st, const struct filter *f,
+                const struct page_step *ps, struct rq_row *rows, size_t limit,
+                size_t *got, struct rn_err *err)
+{
+    struct rn_buf sql;
+    sqlite3_stmt *s = NULL;
+    const char *dir = ps->forward ? "ASC" : "DESC";
+    int p = (int)filter_nparams(f) + 1, step;
+    enum rn_rc rc;
+
+    rn_buf_init(&sql, 256 * 1024);
+    rn_buf_printf(&sql, "SELECT " RQ_COLUMNS " FROM request r WHERE (%s)",
+                  f != NULL ? filter_sql(f) : "1");
+    if (ps->sev_eq)
+        rn_buf_printf(&sql, " AND r.severity = ?%d", p + 2);
+    if (ps->sev_beyond)
+        rn_buf_printf(&sql, " AND r.severity %s ?%d", ps->forward ? "<" : ">",
+                      p + 2);
+    if (ps->have_pos)
+        rn_buf_printf(&sql, " AND (r.start_ns, r.id) %s (?%d, ?%d)",
+                      ps->forward ? ">" : "<", p, p + 1);
+    if (ps->order == RQ_ORDER_FAILURES)
+        rn_buf_printf(&sql, " ORDER BY r.severity %s,",
+                      ps->forward ? "DESC" : "ASC");
+    else
+        rn_buf_puts(&sql, " ORDER BY");
+    rn_buf_printf(&sql, " r.start_ns %s, r.id %s LIMIT ?%d", dir, dir, p + 3);
+    rc = store_prepare(st, rn_buf_str(&sql), &s, err);
+    rn_buf_fini(&sql);
+    if (rc != RN_OK)
+        return rc;
+    query_bind_filter(s, f);
+    sqlite3_bind_int64(s, p, ps->ts);
+    sqlite3_bind_int64(s, p + 1, ps->id);
+    sqlite3_bind_int(s, p + 2, ps->sev);
+    sqlite3_bind_int64(s, p + 3, (int64_t)(limit - *got));
+    while (*got < limit && (step = sqlite3_step(s)) == SQLITE_ROW)
+        rq_row_read(s, &rows[(*got)++]);
+    if (*got < limit && step != SQLITE_DONE)
+        rc = store_dberr(st, "list requests", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+query_requests_page(struct store *st, const struct filter *f,
+                    enum rq_order order, const struct rq_pos *from,
+                    int forward, struct rq_row *rows, size_t limit, size_t *n,
+                    struct rn_err *err)
+{
+    struct page_step ps;
+    size_t got = 0, i;
+    enum rn_rc rc;
+
+    *n = 0;
+    memset(&ps, 0, sizeof ps);
+    ps.order = order;
+    ps.forward = forward;
+    if (from != NULL) {
+        ps.have_pos = 1;
+        ps.sev = from->severity;
+        ps.ts = from->start_ns == STORE_NONE ? 0 : from->start_ns;
+        ps.id = from->id;
+    }
+    if (order == RQ_ORDER_FAILURES && from != NULL) {
+        /* Finish the position's severity, then the severities beyond it. */
+        ps.sev_eq = 1;
+        rc = query_page_step(st, f, &ps, rows, limit, &got, err);
+        ps.sev_eq = 0;
+        ps.sev_beyond = 1;
+        ps.have_pos = 0;
+        if (rc == RN_OK && got < limit)
+            rc = query_page_step(st, f, &ps, rows, limit, &got, err);
+    } else {
+        rc = query_page_step(st, f, &ps, rows, limit, &got, err);
+    }
+    if (rc != RN_OK) {
+        for (i = 0; i < got; i++)
+            rq_row_fini(&rows[i]);
+        return rc;
+    }
+    if (!forward) {
+        /* Backward pages come out reversed: put them in list order. */
+        for (i = 0; i < got / 2; i++) {
+            struct rq_row t = rows[i];
+
+            rows[i] = rows[got - 1 - i];
+            rows[got - 1 - i] = t;
+        }
+    }
+    *n = got;
+    return RN_OK;
+}
+
+enum rn_rc
+query_requests_count(struct store *st, const struct filter *f, int64_t *count,
+                     struct rn_err *err)
+{
+    struct rn_buf sql;
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rn_buf_init(&sql, 256 * 1024);
+    rn_buf_printf(&sql, "SELECT count(*) FROM request r WHERE (%s)",
+                  f != NULL ? filter_sql(f) : "1");
+    rc = store_prepare(st, rn_buf_str(&sql), &s, err);
+    rn_buf_fini(&sql);
+    if (rc != RN_OK)
+        return rc;
+    query_bind_filter(s, f);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *count = sqlite3_column_int64(s, 0);
+    else
+        rc = store_dberr(st, "count requests", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Fetch one request by a single-parameter condition. */
+static enum rn_rc
+query_request_where(struct store *st, const char *cond, int64_t id,
+                    const char *key, struct rq_row *row, struct rn_err *err)
+{
+    struct rn_buf sql;
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int step;
+
+    memset(row, 0, sizeof *row);
+    rn_buf_init(&sql, 4096);
+    rn_buf_printf(&sql, "SELECT " RQ_COLUMNS " FROM request r WHERE %s",
+                  cond);
+    rc = store_prepare(st, rn_buf_str(&sql), &s, err);
+    rn_buf_fini(&sql);
+    if (rc != RN_OK)
+        return rc;
+    if (key != NULL)
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(s, 1, id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        rq_row_read(s, row);
+    else if (step == SQLITE_DONE)
+        rc = RN_ENOTFOUND;
+    else
+        rc = store_dberr(st, "read request", err);
+    sqlite3_finalize(s);
+    if (rc == RN_ENOTFOUND)
+        rn_err_set(err, RN_ENOTFOUND, "no request %s",
+                   key != NULL ? key : "with that id");
+    return rc;
+}
+
+enum rn_rc
+query_request_get(struct store *st, int64_t id, struct rq_row *row,
+                  struct rn_err *err)
+{
+    return query_request_where(st, "r.id = ?1", id, NULL, row, err);
+}
+
+enum rn_rc
+query_request_by_key(struct store *st, const char *key, struct rq_row *row,
+                     struct rn_err *err)
+{
+    char norm[256];
+
+    store_key_normalise(key, norm, sizeof norm);
+    return query_request_where(st, "r.key = ?1", 0, norm, row, err);
+}
+
+enum rn_rc
+query_timeline(struct store *st, const struct rq_row *req,
+               struct ev_row **rows, size_t *n, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    struct ev_row *v = NULL;
+    size_t cap = 0, got = 0;
+    enum rn_rc rc;
+    int step, r;
+
+    *rows = NULL;
+    *n = 0;
+    rc = store_prepare(
+        st,
+        "SELECT e.uid, e.ts_ns, e.kind, src.path, e.seq, e.line, e.provider,"
+        " e.name, e.level, e.fields, e.raw FROM srcreq q"
+        " JOIN event e ON e.srcreq_id = q.id"
+        " JOIN source src ON src.id = e.source_id"
+        " WHERE q.request_id = ?1"
+        " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
+        &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, req->id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct ev_row *e;
+
+        if (got == cap) {
+            cap = cap == 0 ? 32 : cap * 2;
+            v = xrealloc(v, cap, sizeof *v);
+        }
+        e = &v[got++];
+        e->uid = sqlite3_column_int64(s, 0);
+        e->ts_ns = store_col_opt(s, 1);
+        e->kind = sqlite3_column_int(s, 2);
+        e->file = store_col_dup(s, 3);
+        e->seq = sqlite3_column_int64(s, 4);
+        e->line = store_col_opt(s, 5);
+        e->provider = store_col_dup(s, 6);
+        e->name = store_col_dup(s, 7);
+        e->level = store_col_opt(s, 8);
+        e->fields_json = store_col_dup(s, 9);
+        e->raw = store_col_dup(s, 10);
+        e->role = -1;
+        for (r = 0; r < STORE_ROLE_COUNT; r++) {
+            if (req->roles[r] == e->uid)
+                e->role = r;
+        }
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read timeline", err);
+    sqlite3_finalize(s);
+    if (rc != RN_OK) {
+        ev_rows_free(v, got);
+        return rc;
+    }
+    *rows = v;
+    *n = got;
+    return RN_OK;
+}
+
+enum rn_rc
+query_set_marked(struct store *st, int64_t id, int marked, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_prepare(st, "UPDATE request SET marked = ?2 WHERE id = ?1", &s,
+                       err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int(s, 2, marked != 0);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "mark request", err);
+    else if (sqlite3_changes(store_db(st)) == 0)
+        rc = rn_err_set(err, RN_ENOTFOUND, "no request %" PRId64, id);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+query_sources(struct store *st, struct src_row **rows, size_t *n,
+              struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    struct src_row *v = NULL;
+    size_t cap = 0, got = 0;
+    enum rn_rc rc;
+    int step;
+
+    *rows = NULL;
+    *n = 0;
+    rc = store_prepare(st,
+                       "SELECT id, path, kind, format, size, sha256,"
+                       " imported_at, events, requests, warnings, truncated,"
+                       " message FROM source ORDER BY id",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct src_row *r;
+
+        if (got == cap) {
+            cap = cap == 0 ? 16 : cap * 2;
+            v = xrealloc(v, cap, sizeof *v);
+        }
+        r = &v[got++];
+        r->id = sqlite3_column_int64(s, 0);
+        r->path = store_col_dup(s, 1);
+        r->kind = sqlite3_column_int(s, 2);
+        r->format = store_col_dup(s, 3);
+        r->size = sqlite3_column_int64(s, 4);
+        r->sha256 = store_col_dup(s, 5);
+        r->imported_at = store_col_dup(s, 6);
+        r->events = sqlite3_column_int64(s, 7);
+        r->requests = sqlite3_column_int64(s, 8);
+        r->warnings = sqlite3_column_int64(s, 9);
+        r->truncated = sqlite3_column_int(s, 10);
+        r->message = store_col_dup(s, 11);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "list sources", err);
+    sqlite3_finalize(s);
+    if (rc != RN_OK) {
+        src_rows_free(v, got);
+        return rc;
+    }
+    *rows = v;
+    *n = got;
+    return RN_OK;
+}
+
+enum rn_rc
+query_totals(struct store *st, int64_t *requests, int64_t *failed,
+             int64_t *events, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_prepare(st,
+                       "SELECT (SELECT count(*) FROM request),"
+                       " (SELECT count(*) FROM request WHERE severity = 2),"
+                       " (SELECT coalesce(sum(events), 0) FROM source)",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *requests = sqlite3_column_int64(s, 0);
+        *failed = sqlite3_column_int64(s, 1);
+        *events = sqlite3_column_int64(s, 2);
+    } else {
+        rc = store_dberr(st, "count", err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}

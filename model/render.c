@@ -1,0 +1,217 @@
+/* JSON and CSV rendering shared by the command line and reports. */
+#include "render.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rn_json.h"
+#include "rn_time.h"
+
+void
+render_status(const struct rq_row *r, char *out, size_t n)
+{
+    int w = 0;
+
+    if (r->http_status != STORE_NONE)
+        w = snprintf(out, n, "%" PRId64 ".%" PRId64, r->http_status,
+                     r->substatus == STORE_NONE ? 0 : r->substatus);
+    if (r->http_status == STORE_NONE || w < 0)
+        out[0] = '\0';
+}
+
+enum rn_rc
+render_ms(struct rn_buf *b, int64_t ns)
+{
+    int64_t whole = ns / 1000000, frac = ns % 1000000;
+
+    if (frac < 0) {
+        frac = -frac;
+        if (whole == 0)
+            return rn_buf_printf(b, "-0.%03" PRId64, frac / 1000);
+    }
+    if (frac / 1000 == 0)
+        return rn_buf_printf(b, "%" PRId64, whole);
+    return rn_buf_printf(b, "%" PRId64 ".%03" PRId64, whole, frac / 1000);
+}
+
+void
+render_sources(unsigned sources, const char *sep, char *out, size_t n)
+{
+    size_t len = 0;
+    int k;
+
+    out[0] = '\0';
+    for (k = 1; k <= STORE_KIND_MAX; k++) {
+        int w;
+
+        if (!(sources & (1u << (k - 1))))
+            continue;
+        w = snprintf(out + len, n - len, "%s%s", len > 0 ? sep : "",
+                     store_kind_name(k));
+        if (w < 0 || (size_t)w >= n - len)
+            break;
+        len += (size_t)w;
+    }
+}
+
+/* "key": value helpers. */
+static enum rn_rc
+json_key(struct rn_buf *b, const char *key, int first)
+{
+    if (!first)
+        rn_buf_putc(b, ',');
+    rn_json_cstr(b, key);
+    return rn_buf_putc(b, ':');
+}
+
+static enum rn_rc
+json_opt_int(struct rn_buf *b, int64_t v)
+{
+    if (v == STORE_NONE)
+        return rn_buf_puts(b, "null");
+    return rn_buf_printf(b, "%" PRId64, v);
+}
+
+static enum rn_rc
+json_opt_ts(struct rn_buf *b, int64_t ns)
+{
+    char ts[RN_TS_STR_MAX];
+
+    if (ns == STORE_NONE)
+        return rn_buf_puts(b, "null");
+    rn_time_format(ns, ts);
+    return rn_json_cstr(b, ts);
+}
+
+enum rn_rc
+render_request_json(struct rn_buf *b, const struct rq_row *r)
+{
+    char status[32];
+    int k, role, first = 1;
+
+    rn_buf_putc(b, '{');
+    json_key(b, "id", 1);
+    rn_buf_printf(b, "%" PRId64, r->id);
+    json_key(b, "key", 0);
+    rn_json_cstr(b, r->key);
+    json_key(b, "start", 0);
+    json_opt_ts(b, r->start_ns);
+    json_key(b, "end", 0);
+    json_opt_ts(b, r->end_ns);
+    json_key(b, "duration_ms", 0);
+    if (r->start_ns != STORE_NONE && r->end_ns != STORE_NONE)
+        render_ms(b, r->end_ns - r->start_ns);
+    else
+        rn_buf_puts(b, "null");
+    json_key(b, "verb", 0);
+    rn_json_cstr(b, r->verb);
+    json_key(b, "url", 0);
+    rn_json_cstr(b, r->url);
+    json_key(b, "host", 0);
+    rn_json_cstr(b, r->host);
+    render_status(r, status, sizeof status);
+    json_key(b, "status", 0);
+    rn_json_cstr(b, status[0] != '\0' ? status : NULL);
+    json_key(b, "http_status", 0);
+    json_opt_int(b, r->http_status);
+    json_key(b, "substatus", 0);
+    json_opt_int(b, r->http_status == STORE_NONE ? STORE_NONE
+                    : r->substatus == STORE_NONE ? 0
+                                                 : r->substatus);
+    json_key(b, "win32_status", 0);
+    json_opt_int(b, r->win32_status);
+    json_key(b, "sources", 0);
+    rn_buf_putc(b, '[');
+    for (k = 1; k <= STORE_KIND_MAX; k++) {
+        if (!(r->sources & (1u << (k - 1))))
+            continue;
+        if (!first)
+            rn_buf_putc(b, ',');
+        rn_json_cstr(b, store_kind_name(k));
+        first = 0;
+    }
+    rn_buf_putc(b, ']');
+    json_key(b, "roles", 0);
+    rn_buf_putc(b, '{');
+    for (role = 0; role < STORE_ROLE_COUNT; role++) {
+        json_key(b, store_role_name(role), role == 0);
+        json_opt_int(b, r->roles[role]);
+    }
+    rn_buf_putc(b, '}');
+    json_key(b, "diagnosis", 0);
+    rn_json_cstr(b, r->diagnosis);
+    json_key(b, "marked", 0);
+    rn_buf_puts(b, r->marked ? "true" : "false");
+    return rn_buf_putc(b, '}');
+}
+
+enum rn_rc
+render_event_json(struct rn_buf *b, const struct ev_row *e, int64_t start_ns)
+{
+    rn_buf_putc(b, '{');
+    json_key(b, "id", 1);
+    rn_buf_printf(b, "%" PRId64, e->uid);
+    json_key(b, "ts", 0);
+    json_opt_ts(b, e->ts_ns);
+    json_key(b, "rel_ms", 0);
+    if (e->ts_ns != STORE_NONE && start_ns != STORE_NONE)
+        render_ms(b, e->ts_ns - start_ns);
+    else
+        rn_buf_puts(b, "null");
+    json_key(b, "source", 0);
+    rn_json_cstr(b, store_kind_name(e->kind));
+    json_key(b, "file", 0);
+    rn_json_cstr(b, e->file);
+    json_key(b, "seq", 0);
+    rn_buf_printf(b, "%" PRId64, e->seq);
+    json_key(b, "line", 0);
+    json_opt_int(b, e->line);
+    json_key(b, "provider", 0);
+    rn_json_cstr(b, e->provider);
+    json_key(b, "name", 0);
+    rn_json_cstr(b, e->name);
+    json_key(b, "level", 0);
+    json_opt_int(b, e->level);
+    json_key(b, "fields", 0);
+    /* Stored fields are JSON built by rn_json: copy them as they are. */
+    rn_buf_puts(b, e->fields_json != NULL ? e->fields_json : "{}");
+    json_key(b, "role", 0);
+    rn_json_cstr(b, e->role >= 0 ? store_role_name(e->role) : NULL);
+    return rn_buf_putc(b, '}');
+}
+
+enum rn_rc
+render_timeline_json(struct rn_buf *b, const struct rq_row *r,
+                     const struct ev_row *ev, size_t n)
+{
+    size_t i;
+
+    rn_buf_puts(b, "{\"request\":");
+    render_request_json(b, r);
+    rn_buf_puts(b, ",\"events\":[");
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            rn_buf_putc(b, ',');
+        render_event_json(b, &ev[i], r->start_ns);
+    }
+    return rn_buf_puts(b, "]}");
+}
+
+enum rn_rc
+render_csv_field(struct rn_buf *b, const char *s)
+{
+    const char *p;
+
+    if (s == NULL)
+        return RN_OK;
+    if (strpbrk(s, ",\"\r\n") == NULL)
+        return rn_buf_puts(b, s);
+    rn_buf_putc(b, '"');
+    for (p = s; *p != '\0'; p++) {
+        if (*p == '"')
+            rn_buf_putc(b, '"');
+        rn_buf_putc(b, *p);
+    }
+    return rn_buf_putc(b, '"');
+}

@@ -1,0 +1,36 @@
+/*
+ * Rendering of requests and timelines as JSON (the contract of `reqnav
+ * requests/timeline --format json`, reused by reports) and CSV fields.
+ */
+#ifndef RENDER_H
+#define RENDER_H
+
+#include <stddef.h>
+
+#include "query.h"
+#include "rn_buf.h"
+
+/* A request object: id, key, start, end, duration_ms, verb, url, ... */
+enum rn_rc render_request_json(struct rn_buf *b, const struct rq_row *r);
+
+/* One event object of a timeline; start_ns is the request's start. */
+enum rn_rc render_event_json(struct rn_buf *b, const struct ev_row *e,
+                             int64_t start_ns);
+
+/* {"request": {...}, "events": [...]} */
+enum rn_rc render_timeline_json(struct rn_buf *b, const struct rq_row *r,
+                                const struct ev_row *ev, size_t n);
+
+/* Append one CSV field with RFC 4180 quoting (NULL = empty). */
+enum rn_rc render_csv_field(struct rn_buf *b, const char *s);
+
+/* "502.2" style status into out (size n); "" when unknown. */
+void render_status(const struct rq_row *r, char *out, size_t n);
+
+/* Milliseconds as a JSON number with up to 3 decimals. */
+enum rn_rc render_ms(struct rn_buf *b, int64_t ns);
+
+/* Sorted source kind names joined by sep ("etw,freb"). */
+void render_sources(unsigned sources, const char *sep, char *out, size_t n);
+
+#endif

@@ -1,0 +1,563 @@
+/*
+ * Triage of one logical request.  Everything that knows event names lives
+ * in the tables at the top of this file: a new event name is one line.
+ * triage_request() reads the request's source requests and events, picks
+ * the role events, the status and the words, and writes the request row.
+ */
+#include "triage.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rn_buf.h"
+#include "store_impl.h"
+#include "xmalloc.h"
+
+struct role_rule {
+    const char *name; /* event name (ETW/FREB opcode name, capture event) */
+    int role;         /* enum store_role */
+    int rank;         /* lower wins; ties go to the earliest event */
+};
+
+/* Which events play which role (CONTRACT.md "Roles"). */
+static const struct role_rule role_rules[] = {
+    {"CGI_LAUNCH", STORE_ROLE_CGI_START, 1},
+    {"FASTCGI_ASSIGN_PROCESS", STORE_ROLE_CGI_START, 2},
+    {"FASTCGI_START", STORE_ROLE_CGI_START, 3},
+    {"CGI_PREMATURE_TERMINATION", STORE_ROLE_HEADER_ERROR, 1},
+    {"CGI_TIMEOUT", STORE_ROLE_HEADER_ERROR, 1},
+    {"FASTCGI_UNEXPECTED_EXIT", STORE_ROLE_HEADER_ERROR, 2},
+    {"FASTCGI_REQUEST_TIMEOUT", STORE_ROLE_HEADER_ERROR, 2},
+    {"FASTCGI_ACTIVITY_TIMEOUT", STORE_ROLE_HEADER_ERROR, 2},
+    {"FASTCGI_RAPID_FAILURE_PROTECTION", STORE_ROLE_HEADER_ERROR, 2},
+    {"FASTCGI_PATH_NOT_FOUND", STORE_ROLE_HEADER_ERROR, 2},
+    {"FASTCGI_SCRIPT_PROCESSOR_MISSING", STORE_ROLE_HEADER_ERROR, 2},
+    {"FASTCGI_QUEUE_FULL", STORE_ROLE_HEADER_ERROR, 2},
+    {"FASTCGI_UNKNOWN_ERROR", STORE_ROLE_HEADER_ERROR, 2},
+    {"FASTCGI_STDERR_TRACE_ERROR", STORE_ROLE_HEADER_ERROR, 3},
+    {"GENERAL_REQUEST_END", STORE_ROLE_STATUS_SEND, 1},
+    {"MODULE_SET_RESPONSE_ERROR_STATUS", STORE_ROLE_STATUS_SEND, 2},
+    {"GENERAL_RESPONSE_HEADERS", STORE_ROLE_STATUS_SEND, 3},
+    {"HTTP_RESPONSE_STATUS", STORE_ROLE_STATUS_SEND, 9},
+};
+
+/* Words for status.substatus (FORMATS.md C.1, C.2); sub -1 = any. */
+struct status_text {
+    int status, sub;
+    const char *text;
+};
+
+static const struct status_text status_texts[] = {
+    {502, 1, "CGI application timeout: IIS killed the CGI process"},
+    {502, 2, "the CGI application misbehaved by not returning a complete "
+             "set of HTTP headers"},
+    {502, 3, "forwarder connection error (ARR or ANCM could not complete "
+             "the proxied request)"},
+    {502, 4, "no healthy server to route to (ARR)"},
+    {502, 5, "WebSocket failure (ARR)"},
+    {502, 6, "forwarded request failure (ARR)"},
+    {502, 7, "execute request failure (ARR)"},
+    {500, 0, "module or ISAPI error"},
+    {500, 11, "application is shutting down"},
+    {500, 12, "application is restarting"},
+    {500, 13, "server too busy"},
+    {500, 15, "direct request for Global.asa/asax"},
+    {500, 19, "configuration data is invalid"},
+    {500, 21, "module not recognized"},
+    {500, 22, "ASP.NET httpModules not valid in Integrated Pipeline mode"},
+    {500, 23, "ASP.NET httpHandlers not valid in Integrated Pipeline mode"},
+    {500, 24, "ASP.NET impersonation not valid in Integrated Pipeline mode"},
+    {500, 50, "URL Rewrite error in an inbound rule"},
+    {500, 51, "URL Rewrite error in a global rule"},
+    {500, 52, "URL Rewrite error in an outbound rule"},
+    {500, 53, "URL Rewrite error in an outbound rule (before headers)"},
+    {500, 100, "internal ASP error"},
+    {503, 0, "application pool unavailable"},
+    {503, 2, "concurrent request limit exceeded"},
+    {503, 3, "ASP.NET queue full"},
+    {503, 4, "FastCGI queue full"},
+    {404, 2, "ISAPI or CGI restriction"},
+    {403, 19, "cannot run CGI applications in this application pool"},
+};
+
+struct code_text {
+    uint32_t code;
+    const char *text;
+};
+
+/* Exit statuses, HRESULTs and Win32 codes (FORMATS.md C.3). */
+static const struct code_text code_texts[] = {
+    {0xC00000FDu, "STATUS_STACK_OVERFLOW: the process died of a stack overflow"},
+    {0xC0000005u, "STATUS_ACCESS_VIOLATION: the process crashed"},
+    {0xC0000135u, "STATUS_DLL_NOT_FOUND: the process could not start"},
+    {0xC0000142u, "STATUS_DLL_INIT_FAILED: the process could not start "
+                  "(often desktop-heap exhaustion)"},
+    {0xF1256323u, "IIS terminated the CGI process at the CGI timeout"},
+    {3u, "exit code 3: the C runtime's abort() was called"},
+    {0x80070102u, "WAIT_TIMEOUT: the wait operation timed out"},
+    {0x80072EE2u, "ERROR_WINHTTP_TIMEOUT: the upstream server timed out"},
+    {0x80072EFDu, "ERROR_WINHTTP_CANNOT_CONNECT: the backend could not be "
+                  "reached"},
+    {0x80072EFEu, "ERROR_WINHTTP_CONNECTION_ERROR: the connection to the "
+                  "backend was terminated abnormally"},
+    {0x80072F78u, "ERROR_WINHTTP_INVALID_SERVER_RESPONSE: the backend sent an "
+                  "invalid or incomplete response"},
+    {0x800704CDu, "ERROR_CONNECTION_INVALID: the client was gone when IIS "
+                  "flushed the response"},
+    {0x80070040u, "ERROR_NETNAME_DELETED: the client disconnected"},
+    {0x80070002u, "ERROR_FILE_NOT_FOUND"},
+    {0x80070003u, "ERROR_PATH_NOT_FOUND"},
+    {0x80070005u, "ERROR_ACCESS_DENIED"},
+    {64u, "ERROR_NETNAME_DELETED: the client disconnected"},
+    {995u, "ERROR_OPERATION_ABORTED"},
+    {1236u, "ERROR_CONNECTION_ABORTED"},
+    {121u, "ERROR_SEM_TIMEOUT: a network time-out"},
+    {12002u, "ERROR_WINHTTP_TIMEOUT: the upstream server timed out"},
+    {12029u, "ERROR_WINHTTP_CANNOT_CONNECT"},
+    {12030u, "ERROR_WINHTTP_CONNECTION_ERROR"},
+    {12152u, "ERROR_WINHTTP_INVALID_SERVER_RESPONSE"},
+};
+
+int
+triage_role_of(const char *name, int *rank)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof role_rules / sizeof role_rules[0]; i++) {
+        if (strcmp(name, role_rules[i].name) == 0) {
+            if (rank != NULL)
+                *rank = role_rules[i].rank;
+            return role_rules[i].role;
+        }
+    }
+    return -1;
+}
+
+const char *
+triage_status_text(int64_t status, int64_t substatus)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof status_texts / sizeof status_texts[0]; i++) {
+        if (status_texts[i].status == status &&
+            status_texts[i].sub == substatus)
+            return status_texts[i].text;
+    }
+    return NULL;
+}
+
+void
+triage_code_text(int64_t code, char *out, size_t n)
+{
+    uint32_t c = (uint32_t)code;
+    size_t i;
+
+    out[0] = '\0';
+    if (code == STORE_NONE)
+        return;
+    for (i = 0; i < sizeof code_texts / sizeof code_texts[0]; i++) {
+        if (code_texts[i].code == c) {
+            snprintf(out, n, "%s", code_texts[i].text);
+            return;
+        }
+    }
+    if ((c & 0xFFFF0000u) == 0x80070000u)
+        snprintf(out, n, "HRESULT of Win32 error %u", c & 0xFFFFu);
+    else if (c >= 0xC0000000u)
+        snprintf(out, n, "NTSTATUS 0x%08X: the process crashed", c);
+}
+
+int64_t
+triage_parse_code(const char *s)
+{
+    char *end;
+    long long v;
+    unsigned long long u;
+
+    if (s == NULL || *s == '\0')
+        return STORE_NONE;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        u = strtoull(s + 2, &end, 16);
+        if (*end != '\0' || end == s + 2)
+            return STORE_NONE;
+        return (int64_t)(uint32_t)u;
+    }
+    v = strtoll(s, &end, 10);
+    if (*end != '\0' || end == s)
+        return STORE_NONE;
+    return v < 0 ? (int64_t)(uint32_t)(int32_t)v : v;
+}
+
+/* What triage reads of one event. */
+struct tri_event {
+    int64_t uid, ts;
+    int kind;
+    char *name, *status, *substatus, *code, *pid, *cmdline, *headers,
+        *module, *reason;
+    int headers_null;
+};
+
+/* What triage gathers for one request. */
+struct tri_req {
+    struct tri_event *ev;
+    size_t nev;
+    int role_ix[STORE_ROLE_COUNT]; /* index into ev, or -1 */
+    /* From source requests, best kind first. */
+    char *verb, *url, *host;
+    int64_t status, substatus, win32, start, end;
+    unsigned sources;
+};
+
+static void
+tri_req_fini(struct tri_req *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->nev; i++) {
+        struct tri_event *e = &t->ev[i];
+
+        free(e->name);
+        free(e->status);
+        free(e->substatus);
+        free(e->code);
+        free(e->pid);
+        free(e->cmdline);
+        free(e->headers);
+        free(e->module);
+        free(e->reason);
+    }
+    free(t->ev);
+    free(t->verb);
+    free(t->url);
+    free(t->host);
+}
+
+/* Merge the source requests' attributes: etw, freb, w3c, httperr, pcap. */
+static enum rn_rc
+tri_load_srcreqs(struct store *st, int64_t request_id, struct tri_req *t,
+                 struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int step;
+
+    rc = store_prepare(st,
+                       "SELECT kind, verb, url, host, http_status, substatus,"
+                       " win32_status, start_ns, end_ns FROM srcreq"
+                       " WHERE request_id = ?1 ORDER BY kind, id",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, request_id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        int kind = sqlite3_column_int(s, 0);
+
+        t->sources |= 1u << (kind - 1);
+        if (t->verb == NULL)
+            t->verb = store_col_dup(s, 1);
+        if (t->url == NULL)
+            t->url = store_col_dup(s, 2);
+        if (t->host == NULL)
+            t->host = store_col_dup(s, 3);
+        if (t->status == STORE_NONE) {
+            t->status = store_col_opt(s, 4);
+            t->substatus = store_col_opt(s, 5);
+        }
+        if (t->win32 == STORE_NONE)
+            t->win32 = store_col_opt(s, 6);
+        if (t->start == STORE_NONE)
+            t->start = store_col_opt(s, 7);
+        if (t->end == STORE_NONE)
+            t->end = store_col_opt(s, 8);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "triage requests", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Load the events and pick the role events. */
+static enum rn_rc
+tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
+                struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int best[STORE_ROLE_COUNT];
+    size_t cap = 0;
+    enum rn_rc rc;
+    int step, r;
+
+    for (r = 0; r < STORE_ROLE_COUNT; r++) {
+        t->role_ix[r] = -1;
+        best[r] = 1 << 30;
+    }
+    rc = store_prepare(
+        st,
+        "SELECT e.uid, e.ts_ns, e.kind, e.name,"
+        " coalesce(json_extract(e.fields, '$.HttpStatus'),"
+        "   json_extract(e.fields, '$.status')),"
+        " json_extract(e.fields, '$.HttpSubStatus'),"
+        " json_extract(e.fields, '$.ErrorCode'),"
+        " json_extract(e.fields, '$.ProcessId'),"
+        " json_extract(e.fields, '$.CommandLine'),"
+        " json_extract(e.fields, '$.Headers'),"
+        " json_extract(e.fields, '$.ModuleName'),"
+        " json_extract(e.fields, '$.HttpReason')"
+        " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
+        " WHERE q.request_id = ?1"
+        " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
+        &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, request_id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct tri_event *e;
+        int rank = 0, role;
+
+        if (t->nev == cap) {
+            cap = cap == 0 ? 32 : cap * 2;
+            t->ev = xrealloc(t->ev, cap, sizeof *t->ev);
+        }
+        e = &t->ev[t->nev];
+        memset(e, 0, sizeof *e);
+        e->uid = sqlite3_column_int64(s, 0);
+        e->ts = store_col_opt(s, 1);
+        e->kind = sqlite3_column_int(s, 2);
+        e->name = store_col_dup(s, 3);
+        e->status = store_col_dup(s, 4);
+        e->substatus = store_col_dup(s, 5);
+        e->code = store_col_dup(s, 6);
+        e->pid = store_col_dup(s, 7);
+        e->cmdline = store_col_dup(s, 8);
+        e->headers = store_col_dup(s, 9);
+        e->headers_null = sqlite3_column_type(s, 9) == SQLITE_NULL;
+        e->module = store_col_dup(s, 10);
+        e->reason = store_col_dup(s, 11);
+        role = e->name != NULL ? triage_role_of(e->name, &rank) : -1;
+        /* status_send only counts when the event carries a status. */
+        if (role == STORE_ROLE_STATUS_SEND && e->status == NULL)
+            role = -1;
+        if (role >= 0 && rank < best[role]) {
+            best[role] = rank;
+            t->role_ix[role] = (int)t->nev;
+        }
+        t->nev++;
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "triage events", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Fill the request's status from the status_send event when it has one. */
+static void
+tri_status(struct tri_req *t)
+{
+    int ix = t->role_ix[STORE_ROLE_STATUS_SEND];
+    size_t i;
+
+    if (ix >= 0) {
+        const struct tri_event *e = &t->ev[ix];
+        int64_t st = triage_parse_code(e->status);
+
+        if (st != STORE_NONE) {
+            t->status = st;
+            t->substatus = e->substatus != NULL
+                               ? triage_parse_code(e->substatus)
+                               : (t->substatus != STORE_NONE ? t->substatus
+                                                             : 0);
+        }
+    }
+    if (t->status != STORE_NONE && t->substatus == STORE_NONE)
+        t->substatus = 0;
+    /* The module that set the error status carries the error code; for
+     * CGI failures that is the CGI process's exit code. */
+    for (i = 0; i < t->nev; i++) {
+        if (strcmp(t->ev[i].name, "MODULE_SET_RESPONSE_ERROR_STATUS") == 0 &&
+            t->ev[i].code != NULL) {
+            int64_t c = triage_parse_code(t->ev[i].code);
+
+            if (c != STORE_NONE)
+                t->win32 = c;
+        }
+    }
+}
+
+/* Quote a value for a diagnosis: short, on one line. */
+static void
+tri_quote(struct rn_buf *b, const char *s)
+{
+    size_t n = strlen(s), i;
+
+    rn_buf_putc(b, '"');
+    for (i = 0; i < n && i < 80; i++)
+        rn_buf_putc(b, (s[i] == '\r' || s[i] == '\n') ? ' ' : s[i]);
+    if (n > 80)
+        rn_buf_puts(b, "...");
+    rn_buf_putc(b, '"');
+}
+
+/* The sentence for a CGI request that ended early or timed out. */
+static void
+tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
+{
+    const struct tri_event *launch = NULL, *herr;
+    char code[160];
+
+    if (t->role_ix[STORE_ROLE_CGI_START] >= 0)
+        launch = &t->ev[t->role_ix[STORE_ROLE_CGI_START]];
+    herr = &t->ev[t->role_ix[STORE_ROLE_HEADER_ERROR]];
+    rn_buf_puts(b, "CGI process");
+    if (launch != NULL && launch->pid != NULL)
+        rn_buf_printf(b, " %s", launch->pid);
+    if (launch != NULL && launch->cmdline != NULL) {
+        /* Log Parser writes the quoted image path and a space. */
+        size_t n = strlen(launch->cmdline);
+
+        while (n > 0 && launch->cmdline[n - 1] == ' ')
+            n--;
+        rn_buf_printf(b, " (%.*s)", (int)(n > 200 ? 200 : n), launch->cmdline);
+    }
+    if (strcmp(herr->name, "CGI_TIMEOUT") == 0) {
+        rn_buf_puts(b, " did not answer within the CGI timeout and was "
+                       "killed by IIS");
+    } else if (herr->headers == NULL || herr->headers[0] == '\0') {
+        rn_buf_puts(b, " ended before sending any HTTP headers (Headers= "
+                       "empty)");
+    } else {
+        rn_buf_puts(b, " ended before sending a complete set of HTTP headers "
+                       "(Headers=");
+        tri_quote(b, herr->headers);
+        rn_buf_putc(b, ')');
+    }
+    if (t->win32 != STORE_NONE && t->win32 != 0) {
+        triage_code_text(t->win32, code, sizeof code);
+        rn_buf_printf(b, "; exit code 0x%08" PRIX32 "%s%s",
+                      (uint32_t)t->win32, code[0] ? ": " : "", code);
+    }
+}
+
+/* The one-sentence diagnosis; empty when there is nothing to say. */
+static void
+tri_diagnosis(struct tri_req *t, struct rn_buf *b)
+{
+    const char *words;
+    char code[160];
+    size_t i;
+
+    if (t->status == STORE_NONE || t->status < 400)
+        return;
+    if (t->role_ix[STORE_ROLE_HEADER_ERROR] >= 0 &&
+        strncmp(t->ev[t->role_ix[STORE_ROLE_HEADER_ERROR]].name, "CGI_", 4) ==
+            0) {
+        tri_diag_cgi(t, b);
+        rn_buf_printf(b, "; IIS answered %" PRId64 ".%" PRId64, t->status,
+                      t->substatus);
+        return;
+    }
+    if (t->role_ix[STORE_ROLE_HEADER_ERROR] >= 0)
+        rn_buf_printf(b, "%s; ",
+                      t->ev[t->role_ix[STORE_ROLE_HEADER_ERROR]].name);
+    for (i = 0; i < t->nev; i++) {
+        const struct tri_event *e = &t->ev[i];
+
+        if (strcmp(e->name, "MODULE_SET_RESPONSE_ERROR_STATUS") == 0 &&
+            e->module != NULL) {
+            rn_buf_printf(b, "module %s set the error status", e->module);
+            if (e->reason != NULL && e->reason[0] != '\0')
+                rn_buf_printf(b, " (%s)", e->reason);
+            rn_buf_puts(b, "; ");
+            break;
+        }
+    }
+    rn_buf_printf(b, "IIS answered %" PRId64 ".%" PRId64, t->status,
+                  t->substatus);
+    words = triage_status_text(t->status, t->substatus);
+    if (words != NULL)
+        rn_buf_printf(b, ": %s", words);
+    if (t->win32 != STORE_NONE && t->win32 != 0) {
+        triage_code_text(t->win32, code, sizeof code);
+        rn_buf_printf(b, " (error 0x%08" PRIX32 "%s%s)", (uint32_t)t->win32,
+                      code[0] ? ": " : "", code);
+    }
+}
+
+/* Write the triage results into the request row. */
+static enum rn_rc
+tri_store(struct store *st, int64_t request_id, struct tri_req *t,
+          const char *diagnosis, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int64_t start = t->start, end = t->end;
+    enum rn_rc rc;
+    size_t i;
+    int r;
+
+    for (i = 0; i < t->nev; i++) {
+        if (t->ev[i].ts == STORE_NONE)
+            continue;
+        if (start == STORE_NONE || t->ev[i].ts < start)
+            start = t->ev[i].ts;
+        if (end == STORE_NONE || t->ev[i].ts > end)
+            end = t->ev[i].ts;
+    }
+    rc = store_prepare(st,
+                       "UPDATE request SET start_ns = ?2, end_ns = ?3,"
+                       " verb = ?4, url = ?5, host = ?6, http_status = ?7,"
+                       " substatus = ?8, win32_status = ?9, severity = ?10,"
+                       " sources = ?11, cgi_start = ?12, header_error = ?13,"
+                       " status_send = ?14, diagnosis = ?15 WHERE id = ?1",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, request_id);
+    /* Keyset paging needs a start time on every row; 0 stands for none. */
+    sqlite3_bind_int64(s, 2, start == STORE_NONE ? 0 : start);
+    store_bind_opt(s, 3, end);
+    store_bind_text(s, 4, t->verb);
+    store_bind_text(s, 5, t->url);
+    store_bind_text(s, 6, t->host);
+    store_bind_opt(s, 7, t->status);
+    store_bind_opt(s, 8, t->substatus);
+    store_bind_opt(s, 9, t->win32);
+    sqlite3_bind_int(s, 10,
+                     t->status == STORE_NONE ? 0
+                     : t->status >= 500      ? 2
+                     : t->status >= 400      ? 1
+                                             : 0);
+    sqlite3_bind_int(s, 11, (int)t->sources);
+    for (r = 0; r < STORE_ROLE_COUNT; r++)
+        store_bind_opt(s, 12 + r,
+                       t->role_ix[r] >= 0 ? t->ev[t->role_ix[r]].uid
+                                          : STORE_NONE);
+    store_bind_text(s, 15, diagnosis[0] != '\0' ? diagnosis : NULL);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "triage update", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+triage_request(struct store *st, int64_t request_id, struct rn_err *err)
+{
+    struct tri_req t;
+    struct rn_buf diag;
+    enum rn_rc rc;
+
+    memset(&t, 0, sizeof t);
+    t.status = t.substatus = t.win32 = t.start = t.end = STORE_NONE;
+    rn_buf_init(&diag, 4096);
+    rc = tri_load_srcreqs(st, request_id, &t, err);
+    if (rc == RN_OK)
+        rc = tri_load_events(st, request_id, &t, err);
+    if (rc == RN_OK) {
+        tri_status(&t);
+        tri_diagnosis(&t, &diag);
+        rc = tri_store(st, request_id, &t, rn_buf_str(&diag), err);
+    }
+    rn_buf_fini(&diag);
+    tri_req_fini(&t);
+    return rc;
+}

@@ -1,0 +1,731 @@
+/*
+ * Subcommands of the command line.  Output that carries trace text goes
+ * through the sanitiser (tables) or the JSON/CSV escapers; nothing from a
+ * trace reaches the terminal raw.
+ */
+#include "cli.h"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "query.h"
+#include "render.h"
+#include "rn_buf.h"
+#include "rn_json.h"
+#include "rn_time.h"
+#include "sanitize.h"
+#include "xmalloc.h"
+
+#define CLI_PAGE 512
+
+void
+cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("reqnav: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+struct store *
+cli_open_store(const char *path, int must_exist)
+{
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    struct stat sb;
+
+    if (must_exist && stat(path, &sb) != 0) {
+        cli_error("%s: no store here (run 'reqnav import' first, or give "
+                  "--store)",
+                  path);
+        return NULL;
+    }
+    if (store_open(path, 0, &st, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        return NULL;
+    }
+    return st;
+}
+
+/* A sanitised one-line copy of s, cut to width bytes (0 = no cut). */
+static char *
+cli_safe(const char *s, size_t width)
+{
+    struct rn_buf b;
+
+    rn_buf_init(&b, 64u * 1024 * 1024);
+    if (s != NULL)
+        sanitize_append(&b, s, strlen(s), SANITIZE_ONELINE);
+    if (width > 0 && b.len > width && width > 3) {
+        /* Cut on a character boundary. */
+        size_t cut = width - 3;
+
+        while (cut > 0 && ((unsigned char)b.data[cut] & 0xC0) == 0x80)
+            cut--;
+        b.len = cut;
+        b.data[cut] = '\0';
+        rn_buf_puts(&b, "...");
+    }
+    return rn_buf_take(&b);
+}
+
+/* Write a sanitised one-line string, cut to width bytes (0 = no cut). */
+static void
+cli_put_safe(FILE *f, const char *s, size_t width)
+{
+    char *safe = cli_safe(s, width);
+
+    fputs(safe, f);
+    free(safe);
+}
+
+/* ---- import ---------------------------------------------------------- */
+
+static volatile sig_atomic_t cli_interrupted;
+
+static void
+cli_on_sigint(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+struct cli_progress {
+    int tty;
+    int64_t last_ns;
+    int shown;
+};
+
+static int64_t
+cli_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The progress line: at most ten redraws a second, terminals only. */
+static int
+cli_on_progress(void *ctx, const char *path, int64_t done, int64_t total)
+{
+    struct cli_progress *p = ctx;
+    int64_t now = cli_now_ns();
+
+    if (!p->tty || now - p->last_ns < 100000000LL)
+        return 0;
+    p->last_ns = now;
+    p->shown = 1;
+    fputs("\r\033[Kimporting ", stderr);
+    cli_put_safe(stderr, path, 50);
+    if (total > 0)
+        fprintf(stderr, " %3d%% (%.1f of %.1f MB)",
+                (int)(100 * done / total), done / 1e6, total / 1e6);
+    fflush(stderr);
+    return 0;
+}
+
+struct cli_report_ctx {
+    struct cli_progress *progress;
+    int quiet;
+};
+
+static void
+cli_on_report(void *vctx, const struct import_report *r)
+{
+    struct cli_report_ctx *c = vctx;
+    static const char *const what[] = {"imported", "partial", "duplicate",
+                                       "skipped", "failed"};
+    FILE *out = r->status == IMPORT_FAILED || r->status == IMPORT_PARTIAL
+                    ? stderr
+                    : stdout;
+
+    if (c->progress->shown) {
+        fputs("\r\033[K", stderr);
+        c->progress->shown = 0;
+    }
+    if (c->quiet && out == stdout)
+        return;
+    if (r->status == IMPORT_SKIPPED && r->message == NULL && c->quiet)
+        return;
+    fprintf(out, "%-9s ", what[r->status]);
+    cli_put_safe(out, r->path, 0);
+    if (r->format != NULL)
+        fprintf(out, " [%s]", r->format);
+    if (r->status == IMPORT_DONE || r->status == IMPORT_PARTIAL)
+        fprintf(out, ": %" PRId64 " events, %" PRId64 " requests", r->events,
+                r->requests);
+    if (r->warnings > 0)
+        fprintf(out, ", %" PRId64 " warnings", r->warnings);
+    if (r->message != NULL) {
+        fputs(": ", out);
+        cli_put_safe(out, r->message, 0);
+    }
+    fputc('\n', out);
+}
+
+int
+cli_import_paths(struct store *st, const struct import_options *base,
+                 char *const *paths, int npaths, int quiet)
+{
+    struct import_options opt = *base;
+    struct import_summary sum;
+    struct cli_progress progress = {isatty(STDERR_FILENO), 0, 0};
+    struct cli_report_ctx rctx = {&progress, quiet};
+    struct rn_err err = {RN_OK, ""};
+    struct sigaction sa, old;
+    enum rn_rc rc;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cli_on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+    cli_interrupted = 0;
+    opt.progress = cli_on_progress;
+    opt.progress_ctx = &progress;
+    opt.report = cli_on_report;
+    opt.report_ctx = &rctx;
+    opt.cancel = &cli_interrupted;
+    rc = import_paths(st, (const char *const *)paths, (size_t)npaths, &opt,
+                      &sum, &err);
+    sigaction(SIGINT, &old, NULL);
+    if (progress.shown)
+        fputs("\r\033[K", stderr);
+    if (rc != RN_OK) {
+        cli_error("%s", err.msg);
+        return CLI_EXIT_INPUT;
+    }
+    if (sum.cancelled) {
+        cli_error("import interrupted: %" PRId64 " files kept, the rest not "
+                  "imported",
+                  sum.imported + sum.partial);
+        return 130;
+    }
+    if (!quiet && sum.files > 1)
+        printf("%" PRId64 " files: %" PRId64 " imported, %" PRId64
+               " partial, %" PRId64 " already in the store, %" PRId64
+               " skipped, %" PRId64 " failed\n",
+               sum.files, sum.imported, sum.partial, sum.duplicates,
+               sum.skipped, sum.failed);
+    return sum.failed > 0 || sum.partial > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+}
+
+/* Parse "--clock-offset MS" (milliseconds, may be negative/fractional). */
+static int
+cli_parse_ms(const char *s, int64_t *ns)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || *end != '\0' || end == s || v > 9e12 || v < -9e12)
+        return -1;
+    *ns = (int64_t)(v * 1e6);
+    return 0;
+}
+
+int
+cli_import(const struct cli_global *g, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"tz", required_argument, NULL, 'z'},
+        {"clock-offset", required_argument, NULL, 'c'},
+        {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}};
+    struct import_options opt;
+    struct store *st;
+    int c, status;
+
+    memset(&opt, 0, sizeof opt);
+    opt.clock_offset_ns = STORE_NONE;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qf:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (importer_find(optarg) == NULL) {
+                cli_error("unknown format '%s' (known: %s)", optarg,
+                          importer_names());
+                return CLI_EXIT_USAGE;
+            }
+            opt.format = optarg;
+            break;
+        case 'z':
+            if (rn_time_parse_offset(optarg, &opt.tz_off_s) != RN_OK) {
+                cli_error("bad --tz '%s' (use +HH:MM, -HH:MM or Z)", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'c':
+            if (cli_parse_ms(optarg, &opt.clock_offset_ns) != 0) {
+                cli_error("bad --clock-offset '%s' (milliseconds)", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'q':
+            break;
+        default:
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("import: give at least one file or folder");
+        return CLI_EXIT_USAGE;
+    }
+    st = cli_open_store(g->store_path, 0);
+    if (st == NULL)
+        return CLI_EXIT_INPUT;
+    status = cli_import_paths(st, &opt, argv + optind, argc - optind,
+                              g->quiet);
+    store_close(st);
+    return status;
+}
+
+/* ---- requests -------------------------------------------------------- */
+
+enum cli_format { CLI_TABLE, CLI_JSON, CLI_CSV };
+
+static int
+cli_parse_format(const char *s, int allow_csv, enum cli_format *f)
+{
+    if (strcmp(s, "table") == 0)
+        *f = CLI_TABLE;
+    else if (strcmp(s, "json") == 0)
+        *f = CLI_JSON;
+    else if (allow_csv && strcmp(s, "csv") == 0)
+        *f = CLI_CSV;
+    else
+        return -1;
+    return 0;
+}
+
+static void
+cli_request_table_row(const struct rq_row *r)
+{
+    char ts[RN_TS_STR_MAX] = "-", status[32], src[64];
+    char *verb = cli_safe(r->verb != NULL ? r->verb : "-", 7);
+
+    if (r->start_ns != STORE_NONE)
+        rn_time_format(r->start_ns, ts);
+    render_status(r, status, sizeof status);
+    render_sources(r->sources, ",", src, sizeof src);
+    printf("%-16" PRId64 " %-24s %-7s %-7s ", r->id, ts, verb,
+           status[0] ? status : "-");
+    free(verb);
+    if (r->start_ns != STORE_NONE && r->end_ns != STORE_NONE)
+        printf("%10.3f ", (double)(r->end_ns - r->start_ns) / 1e6);
+    else
+        printf("%10s ", "-");
+    printf("%-14s ", src);
+    cli_put_safe(stdout, r->url != NULL ? r->url : "-", 0);
+    putchar('\n');
+}
+
+static void
+cli_request_csv_row(const struct rq_row *r)
+{
+    char ts[RN_TS_STR_MAX] = "", te[RN_TS_STR_MAX] = "", status[32],
+                                 src[64], num[32];
+    struct rn_buf b;
+
+    rn_buf_init(&b, 64u * 1024 * 1024);
+    if (r->start_ns != STORE_NONE)
+        rn_time_format(r->start_ns, ts);
+    if (r->end_ns != STORE_NONE)
+        rn_time_format(r->end_ns, te);
+    render_status(r, status, sizeof status);
+    render_sources(r->sources, " ", src, sizeof src);
+    rn_buf_printf(&b, "%" PRId64 ",", r->id);
+    render_csv_field(&b, r->key);
+    rn_buf_printf(&b, ",%s,%s,", ts, te);
+    if (r->start_ns != STORE_NONE && r->end_ns != STORE_NONE)
+        render_ms(&b, r->end_ns - r->start_ns);
+    rn_buf_putc(&b, ',');
+    render_csv_field(&b, r->verb);
+    rn_buf_putc(&b, ',');
+    render_csv_field(&b, r->url);
+    rn_buf_printf(&b, ",%s,", status);
+    snprintf(num, sizeof num, "%" PRId64, r->win32_status);
+    rn_buf_puts(&b, r->win32_status != STORE_NONE ? num : "");
+    rn_buf_printf(&b, ",%s,", src);
+    render_csv_field(&b, r->diagnosis);
+    rn_buf_puts(&b, "\r\n");
+    fwrite(b.data, 1, b.len, stdout);
+    rn_buf_fini(&b);
+}
+
+int
+cli_requests(const struct cli_global *g, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"filter", required_argument, NULL, 'f'},
+        {"format", required_argument, NULL, 'F'},
+        {"order", required_argument, NULL, 'o'},
+        {"limit", required_argument, NULL, 'n'},
+        {NULL, 0, NULL, 0}};
+    enum cli_format fmt = CLI_TABLE;
+    enum rq_order order = RQ_ORDER_TIME;
+    const char *expr = NULL;
+    struct filter *f = NULL;
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    struct rq_row *rows;
+    struct rq_pos pos;
+    int64_t limit = -1, shown = 0;
+    size_t n, i;
+    int c, first = 1, status = CLI_EXIT_OK;
+    char *end;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            expr = optarg;
+            break;
+        case 'F':
+            if (cli_parse_format(optarg, 1, &fmt) != 0) {
+                cli_error("bad --format '%s' (table, json or csv)", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'o':
+            if (strcmp(optarg, "time") == 0)
+                order = RQ_ORDER_TIME;
+            else if (strcmp(optarg, "failures") == 0)
+                order = RQ_ORDER_FAILURES;
+            else {
+                cli_error("bad --order '%s' (time or failures)", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'n':
+            limit = strtoll(optarg, &end, 10);
+            if (*end != '\0' || limit < 0) {
+                cli_error("bad --limit '%s'", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        default:
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_error("requests: unexpected argument '%s'", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    if (filter_parse(expr, &f, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    st = cli_open_store(g->store_path, 1);
+    if (st == NULL) {
+        filter_free(f);
+        return CLI_EXIT_INPUT;
+    }
+    rows = xcalloc(CLI_PAGE, sizeof *rows);
+    if (fmt == CLI_JSON)
+        fputs("[", stdout);
+    else if (fmt == CLI_CSV)
+        fputs("id,key,start,end,duration_ms,verb,url,status,win32_status,"
+              "sources,diagnosis\r\n",
+              stdout);
+    else
+        printf("%-16s %-24s %-7s %-7s %10s %-14s %s\n", "ID", "START", "VERB",
+               "STATUS", "DUR_MS", "SOURCES", "URL");
+    for (;;) {
+        if (query_requests_page(st, f, order, first ? NULL : &pos, 1, rows,
+                                CLI_PAGE, &n, &err) != RN_OK) {
+            cli_error("%s", err.msg);
+            status = CLI_EXIT_INPUT;
+            break;
+        }
+        for (i = 0; i < n; i++) {
+            if (limit < 0 || shown < limit) {
+                if (fmt == CLI_JSON) {
+                    struct rn_buf b;
+
+                    rn_buf_init(&b, 64u * 1024 * 1024);
+                    render_request_json(&b, &rows[i]);
+                    fputs(shown > 0 ? ",\n" : "\n", stdout);
+                    fwrite(b.data, 1, b.len, stdout);
+                    rn_buf_fini(&b);
+                } else if (fmt == CLI_CSV) {
+                    cli_request_csv_row(&rows[i]);
+                } else {
+                    cli_request_table_row(&rows[i]);
+                }
+                shown++;
+            }
+        }
+        if (n > 0)
+            rq_pos_of(&rows[n - 1], &pos);
+        for (i = 0; i < n; i++)
+            rq_row_fini(&rows[i]);
+        first = 0;
+        if (n < CLI_PAGE || (limit >= 0 && shown >= limit))
+            break;
+    }
+    if (fmt == CLI_JSON)
+        fputs(shown > 0 ? "\n]\n" : "]\n", stdout);
+    free(rows);
+    filter_free(f);
+    store_close(st);
+    return status;
+}
+
+/* ---- timeline -------------------------------------------------------- */
+
+/* Find a request by numeric id, or by key (GUID). */
+static enum rn_rc
+cli_find_request(struct store *st, const char *arg, struct rq_row *row,
+                 struct rn_err *err)
+{
+    char *end;
+    long long id;
+
+    errno = 0;
+    id = strtoll(arg, &end, 10);
+    if (errno == 0 && *end == '\0' && end != arg)
+        return query_request_get(st, id, row, err);
+    return query_request_by_key(st, arg, row, err);
+}
+
+/* "ETW #441", "FREB fr000017.xml #12", "PCAP frame 5731", "W3C line 9". */
+static void
+cli_position(const struct ev_row *e, char *out, size_t n)
+{
+    const char *base = e->file != NULL ? strrchr(e->file, '/') : NULL;
+
+    base = base != NULL ? base + 1 : (e->file != NULL ? e->file : "?");
+    switch (e->kind) {
+    case STORE_KIND_ETW:
+        snprintf(out, n, "ETW #%" PRId64, e->seq);
+        break;
+    case STORE_KIND_FREB:
+        snprintf(out, n, "FREB %s #%" PRId64, base, e->seq);
+        break;
+    case STORE_KIND_PCAP:
+        snprintf(out, n, "PCAP frame %" PRId64, e->seq);
+        break;
+    default:
+        snprintf(out, n, "%s line %" PRId64,
+                 e->kind == STORE_KIND_W3C ? "W3C" : "HTTPERR", e->seq);
+        break;
+    }
+}
+
+static void
+cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
+{
+    char status[32], pos[128], ts[RN_TS_STR_MAX], *safe;
+    size_t i;
+
+    render_status(r, status, sizeof status);
+    printf("request %" PRId64 " ", r->id);
+    cli_put_safe(stdout, r->key, 0);
+    printf("\n  ");
+    cli_put_safe(stdout, r->verb != NULL ? r->verb : "-", 0);
+    putchar(' ');
+    cli_put_safe(stdout, r->url != NULL ? r->url : "-", 0);
+    printf(" -> %s\n", status[0] ? status : "-");
+    if (r->diagnosis != NULL) {
+        fputs("  ", stdout);
+        cli_put_safe(stdout, r->diagnosis, 0);
+        putchar('\n');
+    }
+    printf("%-24s %10s  %-28s %-32s %s\n", "TIME", "REL_MS", "SOURCE", "EVENT",
+           "FIELDS");
+    for (i = 0; i < n; i++) {
+        const struct ev_row *e = &ev[i];
+
+        if (e->ts_ns != STORE_NONE)
+            rn_time_format(e->ts_ns, ts);
+        else
+            snprintf(ts, sizeof ts, "-");
+        cli_position(e, pos, sizeof pos);
+        safe = cli_safe(pos, 28);
+        printf("%-24s ", ts);
+        if (e->ts_ns != STORE_NONE && r->start_ns != STORE_NONE)
+            printf("%10.3f  ", (double)(e->ts_ns - r->start_ns) / 1e6);
+        else
+            printf("%10s  ", "-");
+        printf("%-28s ", safe);
+        free(safe);
+        if (e->role >= 0)
+            printf("[%s] ", store_role_name(e->role));
+        cli_put_safe(stdout, e->name, 0);
+        fputs("  ", stdout);
+        cli_put_safe(stdout, e->fields_json, 160);
+        putchar('\n');
+    }
+}
+
+int
+cli_timeline(const struct cli_global *g, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0}};
+    enum cli_format fmt = CLI_TABLE;
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    struct rq_row row;
+    struct ev_row *ev;
+    size_t n;
+    int c;
+    enum rn_rc rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c != 'F' || cli_parse_format(optarg, 0, &fmt) != 0) {
+            if (c == 'F')
+                cli_error("bad --format '%s' (table or json)", optarg);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        cli_error("timeline: give one request id or key");
+        return CLI_EXIT_USAGE;
+    }
+    st = cli_open_store(g->store_path, 1);
+    if (st == NULL)
+        return CLI_EXIT_INPUT;
+    rc = cli_find_request(st, argv[optind], &row, &err);
+    if (rc == RN_OK)
+        rc = query_timeline(st, &row, &ev, &n, &err);
+    if (rc != RN_OK) {
+        cli_error("%s", err.msg);
+        if (rc != RN_ENOTFOUND)
+            rq_row_fini(&row);
+        store_close(st);
+        return CLI_EXIT_INPUT;
+    }
+    if (fmt == CLI_JSON) {
+        struct rn_buf b;
+
+        rn_buf_init(&b, 1024u * 1024 * 1024);
+        render_timeline_json(&b, &row, ev, n);
+        fwrite(b.data, 1, b.len, stdout);
+        putchar('\n');
+        rn_buf_fini(&b);
+    } else {
+        cli_timeline_table(&row, ev, n);
+    }
+    ev_rows_free(ev, n);
+    rq_row_fini(&row);
+    store_close(st);
+    return CLI_EXIT_OK;
+}
+
+/* ---- sources --------------------------------------------------------- */
+
+int
+cli_sources(const struct cli_global *g, int argc, char **argv)
+{
+    struct store *st;
+    struct src_row *rows;
+    struct rn_err err = {RN_OK, ""};
+    size_t n, i;
+
+    (void)argv;
+    if (argc > 1) {
+        cli_error("sources: no arguments expected");
+        return CLI_EXIT_USAGE;
+    }
+    st = cli_open_store(g->store_path, 1);
+    if (st == NULL)
+        return CLI_EXIT_INPUT;
+    if (query_sources(st, &rows, &n, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        store_close(st);
+        return CLI_EXIT_INPUT;
+    }
+    printf("%-4s %-8s %-18s %12s %9s %9s %-9s %s\n", "ID", "KIND", "FORMAT",
+           "BYTES", "EVENTS", "REQUESTS", "STATE", "PATH");
+    for (i = 0; i < n; i++) {
+        const struct src_row *s = &rows[i];
+
+        printf("%-4" PRId64 " %-8s %-18s %12" PRId64 " %9" PRId64
+               " %9" PRId64 " %-9s ",
+               s->id, store_kind_name(s->kind), s->format, s->size, s->events,
+               s->requests, s->truncated ? "truncated" : "complete");
+        cli_put_safe(stdout, s->path, 0);
+        if (s->message != NULL) {
+            fputs("\n     ", stdout);
+            cli_put_safe(stdout, s->message, 0);
+        }
+        putchar('\n');
+    }
+    src_rows_free(rows, n);
+    store_close(st);
+    return CLI_EXIT_OK;
+}
+
+/* ---- sql ------------------------------------------------------------- */
+
+struct cli_sql_ctx {
+    int header_done;
+};
+
+static enum rn_rc
+cli_sql_row(void *vctx, int ncol, const char *const *names,
+            const char *const *values)
+{
+    struct cli_sql_ctx *c = vctx;
+    int i;
+
+    if (!c->header_done) {
+        for (i = 0; i < ncol; i++) {
+            fputs(i > 0 ? "\t" : "", stdout);
+            cli_put_safe(stdout, names[i], 0);
+        }
+        putchar('\n');
+        c->header_done = 1;
+    }
+    for (i = 0; i < ncol; i++) {
+        fputs(i > 0 ? "\t" : "", stdout);
+        cli_put_safe(stdout, values[i] != NULL ? values[i] : "NULL", 0);
+    }
+    putchar('\n');
+    return RN_OK;
+}
+
+int
+cli_sql(const struct cli_global *g, int argc, char **argv)
+{
+    struct cli_sql_ctx ctx = {0};
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    enum rn_rc rc;
+
+    if (argc != 2) {
+        cli_error("sql: give one query, e.g. reqnav sql 'SELECT count(*) "
+                  "FROM event'");
+        return CLI_EXIT_USAGE;
+    }
+    st = cli_open_store(g->store_path, 1);
+    if (st == NULL)
+        return CLI_EXIT_INPUT;
+    rc = store_sql_readonly(st, argv[1], cli_sql_row, &ctx, &err);
+    store_close(st);
+    if (rc != RN_OK) {
+        cli_error("%s", err.msg);
+        return CLI_EXIT_INPUT;
+    }
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,40 @@
+/*
+ * The non-interactive subcommands: import, requests, timeline, sources,
+ * sql.  Each returns the process exit status (0 ok, 1 bad input, 2 usage).
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include "importer.h"
+#include "store.h"
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_INPUT 1
+#define CLI_EXIT_USAGE 2
+
+struct cli_global {
+    const char *store_path; /* --store, REQNAV_STORE or ./reqnav.db */
+    int quiet;
+};
+
+int cli_import(const struct cli_global *g, int argc, char **argv);
+int cli_requests(const struct cli_global *g, int argc, char **argv);
+int cli_timeline(const struct cli_global *g, int argc, char **argv);
+int cli_sources(const struct cli_global *g, int argc, char **argv);
+int cli_sql(const struct cli_global *g, int argc, char **argv);
+
+/*
+ * Import paths into an open store with a progress line on stderr when it
+ * is a terminal and a summary line per file on stdout (unless quiet).
+ * Returns the exit status.  Used by `import` and by the TUI start-up.
+ */
+int cli_import_paths(struct store *st, const struct import_options *base,
+                     char *const *paths, int npaths, int quiet);
+
+/* Open the store for reading; prints the error.  NULL on failure. */
+struct store *cli_open_store(const char *path, int must_exist);
+
+/* Print "reqnav: msg" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
