@@ -114,6 +114,8 @@ cap_read_dlt_link(int dlt)
         return PKT_LINK_IPV4;
     case DLT_IPV6:
         return PKT_LINK_IPV6;
+    case DLT_NFLOG:
+        return PKT_LINK_NFLOG;
     default:
         return CAP_LINK_UNKNOWN;
     }
@@ -138,6 +140,7 @@ cap_read_netmon_link(int net)
         case PKT_LINK_SLL:
         case PKT_LINK_IPV4:
         case PKT_LINK_IPV6:
+        case PKT_LINK_NFLOG:
         case PKT_LINK_SLL2:
             return net & 0x0FFF;
         default:

@@ -17,12 +17,14 @@
 #include <unistd.h>
 
 #include "import_etw.h"
+#include "import_pcap.h"
 #include "sha256.h"
 #include "xmalloc.h"
 
 /* Every importer; detection asks each and takes the most confident. */
 static const struct importer *const importers[] = {
     &import_etw_importer,
+    &import_pcap_importer,
 };
 
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
@@ -30,7 +32,7 @@ static const struct importer *const importers[] = {
 /* Commit a batch after this many files or this long, so work that is
  * done is safe and readers see it, without a commit per file. */
 #define IMPORT_BATCH_FILES 500
-#define IMPORT_BATCH_NS (2LL * 1000000000LL)
+#define IMPORT_BATCH_NS    (2LL * 1000000000LL)
 
 #define IMPORT_PROBE_BYTES 4096
 
@@ -111,8 +113,7 @@ import_progress(struct import_ctx *ctx, int64_t done, struct rn_err *err)
     if (run->opt->progress != NULL &&
         run->opt->progress(run->opt->progress_ctx, ctx->path, done,
                            ctx->size) != 0)
-        return rn_err_set(err, RN_ECANCELED, "%s: import cancelled",
-                          ctx->path);
+        return rn_err_set(err, RN_ECANCELED, "%s: import cancelled", ctx->path);
     return RN_OK;
 }
 
@@ -234,8 +235,8 @@ import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
 /* Run the importer on a file whose source row is open. */
 static enum rn_rc
 import_run_source(struct import_run *run, const struct importer *imp,
-                  const char *path, int64_t size, int64_t source_id,
-                  struct rn_err *err)
+                  const char *path, int64_t size, const char *sha256,
+                  int64_t source_id, struct rn_err *err)
 {
     struct import_ctx ctx;
     struct store_source_result res;
@@ -247,6 +248,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     ctx.path = path;
     ctx.source_id = source_id;
     ctx.size = size;
+    ctx.sha256 = sha256;
     ctx.tz_off_s = run->opt->tz_off_s;
     ctx.clock_offset_ns = run->opt->clock_offset_ns;
     ctx.progress_ctx = run;
@@ -264,8 +266,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     }
     if (rc != RN_OK) {
         store_source_abort(run->st);
-        import_report(run, path, imp->name, IMPORT_FAILED, 0, 0, 0,
-                      ierr.msg);
+        import_report(run, path, imp->name, IMPORT_FAILED, 0, 0, 0, ierr.msg);
         return RN_OK;
     }
     memset(&res, 0, sizeof res);
@@ -306,8 +307,8 @@ import_file(struct import_run *run, const char *path, int in_walk,
     imp = import_detect(run->opt, head, nhead, path);
     if (imp == NULL) {
         if (run->opt->format != NULL)
-            snprintf(ferr.msg, sizeof ferr.msg, "%s: unknown format '%s'",
-                     path, run->opt->format);
+            snprintf(ferr.msg, sizeof ferr.msg, "%s: unknown format '%s'", path,
+                     run->opt->format);
         else
             snprintf(ferr.msg, sizeof ferr.msg,
                      "%s: not a trace, log or capture reqnav can read", path);
@@ -326,7 +327,7 @@ import_file(struct import_run *run, const char *path, int in_walk,
         import_report(run, path, imp->name, IMPORT_DUPLICATE, 0, 0, 0, NULL);
         return RN_OK;
     }
-    return import_run_source(run, imp, path, info.size, source_id, err);
+    return import_run_source(run, imp, path, info.size, hex, source_id, err);
 }
 
 static int

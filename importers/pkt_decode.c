@@ -232,6 +232,36 @@ pkt_decode_null(int link, const unsigned char *p, uint32_t cap, uint32_t wire,
     return PKT_NOT_TCP;
 }
 
+/*
+ * Decode Linux NFLOG: a 4-byte header, then TLVs whose length and type
+ * are in the capturing host's byte order (libpcap converts them to ours
+ * when it reads the file); type 9 holds the IP packet.
+ */
+static enum pkt_result
+pkt_decode_nflog(const unsigned char *p, uint32_t cap, uint32_t wire,
+                 struct pkt_tcp *out)
+{
+    uint32_t off = 4;
+
+    if (cap < 4)
+        return PKT_TRUNCATED;
+    while (off + 4 <= cap) {
+        uint16_t len, type;
+
+        memcpy(&len, p + off, 2);
+        memcpy(&type, p + off + 2, 2);
+        if (len < 4 || len > cap - off)
+            return len > wire - off ? PKT_MALFORMED : PKT_TRUNCATED;
+        if (type == 9) {
+            uint32_t n = len - 4u;
+
+            return pkt_decode_ip(p + off + 4, n, n, out);
+        }
+        off += ((uint32_t)len + 3u) & ~3u;
+    }
+    return PKT_NOT_TCP;
+}
+
 enum pkt_result
 pkt_decode(int link, const unsigned char *data, uint32_t caplen,
            uint32_t origlen, struct pkt_tcp *out)
@@ -257,6 +287,8 @@ pkt_decode(int link, const unsigned char *data, uint32_t caplen,
             return PKT_TRUNCATED;
         return pkt_decode_ethertype(pkt_decode_be16(data + 14), data + 16,
                                     caplen - 16, wire - 16, out);
+    case PKT_LINK_NFLOG:
+        return pkt_decode_nflog(data, caplen, wire, out);
     case PKT_LINK_SLL2:
         if (caplen < 20)
             return PKT_TRUNCATED;

@@ -1,8 +1,8 @@
 /*
  * Decoding of one captured frame down to its TCP segment: link layer
  * (Ethernet with stacked VLAN tags, Linux cooked SLL/SLL2, raw IP, BSD
- * null/loopback), IPv4 or IPv6 (extension headers), TCP.  Pure function
- * over a byte range: it never reads past the captured length and never
+ * null/loopback, Linux NFLOG), IPv4 or IPv6 (extension headers), TCP.  Pure
+ * function over a byte range: it never reads past the captured length and never
  * allocates.
  */
 #ifndef PKT_DECODE_H
@@ -19,6 +19,7 @@ enum pkt_link {
     PKT_LINK_SLL = 113,
     PKT_LINK_IPV4 = 228,
     PKT_LINK_IPV6 = 229,
+    PKT_LINK_NFLOG = 239,
     PKT_LINK_SLL2 = 276
 };
 
