@@ -19,11 +19,11 @@
 #include "rn_time.h"
 #include "rn_url.h"
 #include "triage.h"
-#include "xmalloc.h"
 #include "xml_input.h"
+#include "xmalloc.h"
 
 #define ETW_PROGRESS_EVERY 4096
-#define ETW_MAX_FIELD      (4u * 1024 * 1024)
+#define ETW_MAX_FIELD (4u * 1024 * 1024)
 
 static int
 etw_probe(const unsigned char *head, size_t n, const char *path)
@@ -248,7 +248,8 @@ etw_emit(struct etw_state *s, struct rn_err *err)
     se.name = e->name != NULL && e->name[0] != '\0' ? e->name : "(unnamed)";
     se.level = e->level;
     se.fields_json = rn_buf_str(&e->json);
-    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL, err);
+    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL,
+                         err);
     if (rc == RN_OK && s->ord % ETW_PROGRESS_EVERY == 0)
         rc = import_progress(s->ctx, xml_input_offset(s->in), err);
     return rc;
@@ -301,8 +302,8 @@ etw_row(struct etw_state *s, struct rn_err *err)
         if (cut)
             import_warn(s->ctx, xml_input_line(s->in),
                         "%s: line %lld: value of %s cut at %u bytes",
-                        s->ctx->path, (long long)xml_input_line(s->in), colname,
-                        ETW_MAX_FIELD);
+                        s->ctx->path, (long long)xml_input_line(s->in),
+                        colname, ETW_MAX_FIELD);
         if (strcmp(colname, "EventNumber") == 0)
             e->seq = etw_int(rn_buf_str(&s->text));
         else if (strcmp(colname, "EventTypeName") == 0)
@@ -358,7 +359,8 @@ etw_event(struct etw_state *s, struct rn_err *err)
     e->level = etw_int(evt_get(&s->evt.sys, "Level"));
     for (i = 0; i < s->evt.fields.n; i++)
         etw_add_field(e, s->evt.fields.v[i].name,
-                      strlen(s->evt.fields.v[i].name), s->evt.fields.v[i].value,
+                      strlen(s->evt.fields.v[i].name),
+                      s->evt.fields.v[i].value,
                       strlen(s->evt.fields.v[i].value));
     /* Keep the System properties a user may look up, under "sys.". */
     for (i = 0; i < s->evt.sys.n; i++) {
@@ -427,9 +429,8 @@ etw_run(struct import_ctx *ctx, struct rn_err *err)
         } else {
             /* Keep the events before the damage; say where it is. */
             ctx->truncated = 1;
-            import_warn(ctx, line,
-                        "%s: truncated or malformed at %s; kept "
-                        "%lld events before it",
+            import_warn(ctx, line, "%s: truncated or malformed at %s; kept "
+                                   "%lld events before it",
                         ctx->path, why, (long long)s.ord);
             rc = RN_OK;
         }

@@ -17,7 +17,7 @@
 #include "rn_json.h"
 #include "xmalloc.h"
 
-#define XML_WRAP_OPEN  "<reqnav-fragments>"
+#define XML_WRAP_OPEN "<reqnav-fragments>"
 #define XML_WRAP_CLOSE "</reqnav-fragments>"
 
 enum xml_enc { XML_ENC_BYTES, XML_ENC_UTF16LE, XML_ENC_UTF16BE };
@@ -56,8 +56,7 @@ xml_sniff_bytes(const unsigned char *head, size_t n, char *out, size_t cap)
     } else if (n >= 2 && head[0] == 0xFE && head[1] == 0xFF) {
         be = 1;
         i = 2;
-    } else if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB &&
-               head[2] == 0xBF) {
+    } else if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) {
         i = 3;
     } else if (n >= 2 && head[0] == '<' && head[1] == 0) {
         le = 1;
@@ -340,10 +339,10 @@ xml_input_open(const char *path, struct xml_input **out, struct rn_err *err)
     rewind(in->f);
     /* No network, no DTD loading, no entity substitution, default limits:
      * never XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
-    in->reader =
-        xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
-                       in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+    in->reader = xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
+                                in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOCDATA |
+                                    XML_PARSE_COMPACT);
     if (in->reader == NULL) {
         fclose(in->f);
         free(in);
