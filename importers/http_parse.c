@@ -812,6 +812,40 @@ http_dir_lose_sync(struct http_conn *h, int d, uint64_t frame, int64_t ts,
     return rc;
 }
 
+/*
+ * HS_SKIP: look for the next message start anywhere in p (a message may
+ * begin right after a body, with no line break before it).  Returns the
+ * bytes before the candidate, after which the state is HS_LINE; all of p
+ * when there is none.
+ */
+static size_t
+http_dir_search(struct http_conn *h, int d, const unsigned char *p, size_t n)
+{
+    int role = http_conn_role(h, d);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        size_t k = n - i < 24 ? n - i : 24;
+
+        if (role == HTTP_ROLE_SERVER) {
+            const unsigned char *q = memchr(p + i, 'H', n - i);
+
+            if (q == NULL)
+                return n;
+            i = (size_t)(q - p);
+            k = n - i < 24 ? n - i : 24;
+        } else if (c < 'A' || c > 'Z') {
+            continue;
+        }
+        if (http_parse_prefix((const char *)p + i, k, 1, role, 0) != 0) {
+            h->dir[d].st = HS_LINE;
+            return i;
+        }
+    }
+    return n;
+}
+
 /* HS_LINE: collect a start line; returns bytes consumed. */
 static size_t
 http_dir_line(struct http_conn *h, int d, const unsigned char *p, size_t n,
@@ -843,28 +877,21 @@ http_dir_line(struct http_conn *h, int d, const unsigned char *p, size_t n,
     }
     ok = http_parse_prefix(m->head.data, m->head.len, hd->resync, role,
                            lf != NULL);
-    if (ok == 0) {
-        size_t dropped = m->head.len;
-
-        http_msg_reset(m);
-        if (!hd->resync)
-            h->stats->resyncs++;
-        hd->resync = 1;
-        h->stats->skipped_bytes += dropped;
-        if (lf == NULL)
-            hd->st = HS_SKIP;
+    if (ok != 0 && lf == NULL)
         return i + take;
-    }
-    if (lf == NULL)
-        return i + take;
-    kind = http_parse_start_line(m, hd->resync, role);
+    kind = ok == 0 ? 0 : http_parse_start_line(m, hd->resync, role);
     if (kind == 0) {
-        h->stats->skipped_bytes += m->head.len;
+        /* Not a start line: search again from the byte after its first
+         * (if that byte is in this chunk; else from this chunk's start). */
+        int here = m->head.len == take;
+
+        h->stats->skipped_bytes += here ? 1 : m->head.len - take;
         http_msg_reset(m);
         if (!hd->resync)
             h->stats->resyncs++;
         hd->resync = 1;
-        return i + take;
+        hd->st = HS_SKIP;
+        return here ? i + 1 : i;
     }
     hd->line_start = m->head.len;
     hd->st = HS_HEADERS;
@@ -963,7 +990,6 @@ http_dir_step(struct http_conn *h, int d, const unsigned char *p, size_t n,
               uint64_t frame, int64_t ts, enum rn_rc *rc, struct rn_err *err)
 {
     struct http_dir *hd = &h->dir[d];
-    const unsigned char *lf;
     size_t take;
     int done, overflow;
 
@@ -971,11 +997,8 @@ http_dir_step(struct http_conn *h, int d, const unsigned char *p, size_t n,
     case HS_LINE:
         return http_dir_line(h, d, p, n, frame, ts);
     case HS_SKIP:
-        lf = memchr(p, '\n', n);
-        take = lf != NULL ? (size_t)(lf - p) + 1 : n;
+        take = http_dir_search(h, d, p, n);
         h->stats->skipped_bytes += take;
-        if (lf != NULL)
-            hd->st = HS_LINE;
         return take;
     case HS_HEADERS:
         return http_dir_headers(h, d, p, n, frame, ts, rc, err);

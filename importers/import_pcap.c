@@ -2,7 +2,8 @@
  * The capture importer: glue from frames to the store.  cap_read gives
  * frames, pkt_decode turns them into TCP segments, tcp_reasm into ordered
  * byte streams per direction, http_parse into exchanges; each exchange is
- * written as one source request (key "pcap:<sha prefix>:<frame>") with
+ * written as one source request (key "pcap:<sha prefix>:<frame>", with
+ * ".N" for the Nth further message starting in the same frame) with
  * its events.  Connection events (SYN, FIN, RST) attach to the
  * connection's first and last exchanges; connections with no HTTP leave
  * nothing in the store.  Memory stays flat in the file size: streams are
@@ -44,6 +45,8 @@ struct pcap_conn {
     int64_t last_srcreq;    /* last exchange written, 0 when none */
     int connect_written;    /* TCP_CONNECT already attached */
     int rst;                /* the connection was reset */
+    uint64_t key_frame;     /* frame of the last exchange key */
+    unsigned key_n;         /* exchanges keyed on that frame so far */
     struct pcap_conn_event pend[PCAP_CONN_EVENTS_MAX];
     int npend;
 };
@@ -487,7 +490,16 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
         client = c->syn_dir >= 0 ? c->syn_dir : 0;
     server = !client;
     im->exchanges++;
-    snprintf(key, sizeof key, "%s%" PRIu64, im->keypfx, first->frame);
+    /* Pipelined messages can share a frame: number them after the first. */
+    if (pc->key_frame == first->frame) {
+        pc->key_n++;
+        snprintf(key, sizeof key, "%s%" PRIu64 ".%u", im->keypfx, first->frame,
+                 pc->key_n);
+    } else {
+        pc->key_frame = first->frame;
+        pc->key_n = 0;
+        snprintf(key, sizeof key, "%s%" PRIu64, im->keypfx, first->frame);
+    }
     store_srcreq_init(&r);
     r.key = key;
     r.start_ns = import_pcap_ts(im, first->ts);
