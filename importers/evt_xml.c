@@ -152,8 +152,7 @@ evt_is_leaf(char path[][64], int depth)
         return strcmp(top, "BinaryEventData") == 0;
     if (depth == 2)
         return strcmp(top, "UserData") != 0 &&
-               !(strcmp(top, "EventData") == 0 &&
-                 strcmp(path[1], "Data") != 0);
+               !(strcmp(top, "EventData") == 0 && strcmp(path[1], "Data") != 0);
     if (strcmp(top, "UserData") == 0)
         return depth >= 3;
     return depth == 3 && strcmp(top, "EventData") == 0;
@@ -201,8 +200,8 @@ evt_xml_read(struct xml_input *in, struct evt *ev, struct rn_err *err)
                 break;
             }
             ev->cut |= cut;
-            if (name != NULL || (strcmp(path[0], "EventData") == 0 &&
-                                 depth == 2)) {
+            if (name != NULL ||
+                (strcmp(path[0], "EventData") == 0 && depth == 2)) {
                 struct evt_list *l = strcmp(path[0], "EventData") == 0
                                          ? &ev->fields
                                          : &ev->descs;
@@ -243,7 +242,7 @@ evt_catalogue(const struct evt *ev)
 
     if (guid == NULL || !evt_numeric(op))
         return NULL;
-    return iis_event_by_opcode(guid, atoi(op));
+    return iis_event_by_opcode(guid, (int)strtol(op, NULL, 10));
 }
 
 void

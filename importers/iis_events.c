@@ -1,19 +1,19 @@
 /* The IIS event table (names and fields after PerfView's IIS parser). */
+#include "iis_events.h"
+
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
-#include "iis_events.h"
-
-#define GEN "{d42cf7ef-de92-473e-8b6c-621ea663113a}"
-#define CGI "{e2e55403-0d2e-4609-a470-be0da04013c0}"
-#define FCGI "{e3642acc-3627-42b0-8372-867baa033b07}"
-#define RNOT "{002e91e3-e7ae-44ab-8e07-99230ffa6ade}"
-#define MOD "{d79a948e-95f1-417b-a731-b7a79dec7ae5}"
-#define SEC "{29347ffb-ba48-41e6-bffd-469c5e543ca5}"
-#define AUTH "{c33bbe8f-985b-4080-81e6-005f1a06b9e2}"
+#define GEN   "{d42cf7ef-de92-473e-8b6c-621ea663113a}"
+#define CGI   "{e2e55403-0d2e-4609-a470-be0da04013c0}"
+#define FCGI  "{e3642acc-3627-42b0-8372-867baa033b07}"
+#define RNOT  "{002e91e3-e7ae-44ab-8e07-99230ffa6ade}"
+#define MOD   "{d79a948e-95f1-417b-a731-b7a79dec7ae5}"
+#define SEC   "{29347ffb-ba48-41e6-bffd-469c5e543ca5}"
+#define AUTH  "{c33bbe8f-985b-4080-81e6-005f1a06b9e2}"
 #define ISAPI "{2e94e6c7-eda0-4b73-9010-2529edce1c27}"
-#define C "ContextId,"
+#define C     "ContextId,"
 
 static const struct iis_event iis_events[] = {
     {"IISGeneral", GEN, 1, "GENERAL_REQUEST_START",
@@ -172,15 +172,16 @@ iis_event_by_opcode(const char *area_guid, int opcode)
     for (i = 0; i < NEVENTS; i++) {
         memcpy(g, iis_events[i].area_guid + 1, 36);
         g[36] = '\0';
-        if (iis_events[i].opcode == opcode && strncasecmp(g, area_guid, 36) == 0)
+        if (iis_events[i].opcode == opcode &&
+            strncasecmp(g, area_guid, 36) == 0)
             return &iis_events[i];
     }
     return NULL;
 }
 
 int
-iis_event_field_index(const struct iis_event *ev, const char *name,
-                      size_t len, int *count)
+iis_event_field_index(const struct iis_event *ev, const char *name, size_t len,
+                      int *count)
 {
     const char *p = ev->fields;
     int i = 0, found = -1;

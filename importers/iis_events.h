@@ -7,6 +7,8 @@
 #ifndef IIS_EVENTS_H
 #define IIS_EVENTS_H
 
+#include <stddef.h>
+
 struct iis_event {
     const char *area;      /* event class, e.g. "IISGeneral" */
     const char *area_guid; /* lower case, braces */

@@ -19,11 +19,11 @@
 #include "rn_time.h"
 #include "rn_url.h"
 #include "triage.h"
-#include "xml_input.h"
 #include "xmalloc.h"
+#include "xml_input.h"
 
 #define ETW_PROGRESS_EVERY 4096
-#define ETW_MAX_FIELD (4u * 1024 * 1024)
+#define ETW_MAX_FIELD      (4u * 1024 * 1024)
 
 static int
 etw_probe(const unsigned char *head, size_t n, const char *path)
@@ -83,6 +83,68 @@ etw_value_end(const char *v, const struct iis_event *def, int next_ix)
     return v + strlen(v);
 }
 
+/* Last occurrence of pat in [s, end), or NULL. */
+static const char *
+etw_last(const char *s, const char *end, const char *pat)
+{
+    size_t n = strlen(pat);
+    const char *p;
+
+    if ((size_t)(end - s) < n)
+        return NULL;
+    for (p = end - n; p >= s; p--) {
+        if (memcmp(p, pat, n) == 0)
+            return p;
+        if (p == s)
+            break;
+    }
+    return NULL;
+}
+
+/*
+ * Split by the event's known field list, anchoring each field from the
+ * end: a value (a URL, say) may hold "|RequestVerb=..." itself, but the
+ * real field boundaries are the last ones.  Returns 0 when the string does
+ * not have exactly the known fields in order.
+ */
+static int
+etw_split_known(const struct iis_event *def, int count, const char *ud,
+                etw_field_fn *add, void *ctx)
+{
+    const char *start[32], *end = ud + strlen(ud);
+    char name[64], pat[80];
+    int i;
+
+    if (count < 1 || count > 32)
+        return 0;
+    for (i = count - 1; i >= 1; i--) {
+        const char *at;
+
+        iis_event_field_name(def, i, name, sizeof name);
+        snprintf(pat, sizeof pat, "|%s=", name);
+        at = etw_last(ud, end, pat);
+        if (at == NULL)
+            return 0;
+        start[i] = at + 1;
+        end = at;
+    }
+    iis_event_field_name(def, 0, name, sizeof name);
+    if (strncmp(ud, name, strlen(name)) != 0 || ud[strlen(name)] != '=')
+        return 0;
+    start[0] = ud;
+    for (i = 0; i < count; i++) {
+        size_t nlen;
+        const char *v, *e;
+
+        iis_event_field_name(def, i, name, sizeof name);
+        nlen = strlen(name);
+        v = start[i] + nlen + 1;
+        e = i + 1 < count ? start[i + 1] - 1 : ud + strlen(ud);
+        add(ctx, name, nlen, v, (size_t)(e - v));
+    }
+    return 1;
+}
+
 void
 import_etw_split_userdata(const char *event_name, const char *ud,
                           etw_field_fn *add, void *ctx)
@@ -113,6 +175,9 @@ import_etw_split_userdata(const char *event_name, const char *ud,
         }
         return;
     }
+    if (def != NULL && etw_split_known(def, count, ud, add, ctx))
+        return;
+    /* Unknown event or unexpected fields: next "|Name=" ends a value. */
     while (*p != '\0') {
         size_t nlen = etw_name_at(p);
         const char *v, *e;
@@ -147,6 +212,7 @@ struct etw_state {
     struct etw_event ev;
     struct rn_buf text;
     struct evt evt;
+    int64_t rows; /* Log Parser rows seen (else tracerpt events) */
 };
 
 static void
@@ -248,8 +314,7 @@ etw_emit(struct etw_state *s, struct rn_err *err)
     se.name = e->name != NULL && e->name[0] != '\0' ? e->name : "(unnamed)";
     se.level = e->level;
     se.fields_json = rn_buf_str(&e->json);
-    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL,
-                         err);
+    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL, err);
     if (rc == RN_OK && s->ord % ETW_PROGRESS_EVERY == 0)
         rc = import_progress(s->ctx, xml_input_offset(s->in), err);
     return rc;
@@ -302,8 +367,8 @@ etw_row(struct etw_state *s, struct rn_err *err)
         if (cut)
             import_warn(s->ctx, xml_input_line(s->in),
                         "%s: line %lld: value of %s cut at %u bytes",
-                        s->ctx->path, (long long)xml_input_line(s->in),
-                        colname, ETW_MAX_FIELD);
+                        s->ctx->path, (long long)xml_input_line(s->in), colname,
+                        ETW_MAX_FIELD);
         if (strcmp(colname, "EventNumber") == 0)
             e->seq = etw_int(rn_buf_str(&s->text));
         else if (strcmp(colname, "EventTypeName") == 0)
@@ -359,8 +424,7 @@ etw_event(struct etw_state *s, struct rn_err *err)
     e->level = etw_int(evt_get(&s->evt.sys, "Level"));
     for (i = 0; i < s->evt.fields.n; i++)
         etw_add_field(e, s->evt.fields.v[i].name,
-                      strlen(s->evt.fields.v[i].name),
-                      s->evt.fields.v[i].value,
+                      strlen(s->evt.fields.v[i].name), s->evt.fields.v[i].value,
                       strlen(s->evt.fields.v[i].value));
     /* Keep the System properties a user may look up, under "sys.". */
     for (i = 0; i < s->evt.sys.n; i++) {
@@ -394,9 +458,10 @@ etw_walk(struct etw_state *s, struct rn_err *err)
         if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
             continue;
         name = xml_input_name(s->in);
-        if (strcmp(name, "ROW") == 0)
+        if (strcmp(name, "ROW") == 0) {
+            s->rows++;
             rc = etw_row(s, err);
-        else if (strcmp(name, "Event") == 0)
+        } else if (strcmp(name, "Event") == 0)
             rc = etw_event(s, err);
     }
     if (rc == RN_OK && ret != 0)
@@ -429,16 +494,16 @@ etw_run(struct import_ctx *ctx, struct rn_err *err)
         } else {
             /* Keep the events before the damage; say where it is. */
             ctx->truncated = 1;
-            import_warn(ctx, line, "%s: truncated or malformed at %s; kept "
-                                   "%lld events before it",
+            import_warn(ctx, line,
+                        "%s: truncated or malformed at %s; kept "
+                        "%lld events before it",
                         ctx->path, why, (long long)s.ord);
             rc = RN_OK;
         }
     } else if (rc == RN_OK && s.ord == 0) {
         rc = rn_err_set(err, RN_EFORMAT, "%s: no ETW events found", ctx->path);
     }
-    ctx->format_detail =
-        xml_input_wrapped(s.in) ? "etw-xml-fragments" : "etw-xml";
+    ctx->format_detail = s.rows > 0 ? "etw-logparser" : "etw-tracerpt";
     etw_event_clear(&s.ev);
     rn_buf_fini(&s.ev.json);
     rn_buf_fini(&s.text);

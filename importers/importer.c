@@ -32,7 +32,7 @@ static const struct importer *const importers[] = {
 /* Commit a batch after this many files or this long, so work that is
  * done is safe and readers see it, without a commit per file. */
 #define IMPORT_BATCH_FILES 500
-#define IMPORT_BATCH_NS (2LL * 1000000000LL)
+#define IMPORT_BATCH_NS    (2LL * 1000000000LL)
 
 #define IMPORT_PROBE_BYTES 4096
 
@@ -113,8 +113,7 @@ import_progress(struct import_ctx *ctx, int64_t done, struct rn_err *err)
     if (run->opt->progress != NULL &&
         run->opt->progress(run->opt->progress_ctx, ctx->path, done,
                            ctx->size) != 0)
-        return rn_err_set(err, RN_ECANCELED, "%s: import cancelled",
-                          ctx->path);
+        return rn_err_set(err, RN_ECANCELED, "%s: import cancelled", ctx->path);
     return RN_OK;
 }
 
@@ -267,8 +266,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     }
     if (rc != RN_OK) {
         store_source_abort(run->st);
-        import_report(run, path, imp->name, IMPORT_FAILED, 0, 0, 0,
-                      ierr.msg);
+        import_report(run, path, imp->name, IMPORT_FAILED, 0, 0, 0, ierr.msg);
         return RN_OK;
     }
     memset(&res, 0, sizeof res);
@@ -309,8 +307,8 @@ import_file(struct import_run *run, const char *path, int in_walk,
     imp = import_detect(run->opt, head, nhead, path);
     if (imp == NULL) {
         if (run->opt->format != NULL)
-            snprintf(ferr.msg, sizeof ferr.msg, "%s: unknown format '%s'",
-                     path, run->opt->format);
+            snprintf(ferr.msg, sizeof ferr.msg, "%s: unknown format '%s'", path,
+                     run->opt->format);
         else
             snprintf(ferr.msg, sizeof ferr.msg,
                      "%s: not a trace, log or capture reqnav can read", path);

@@ -34,10 +34,10 @@ struct import_ctx {
     import_progress_fn *progress;
     void *progress_ctx;
     /* Filled by the importer. */
-    int truncated;              /* input ended early; kept what was sound */
+    int truncated;                /* input ended early; kept what was sound */
     char message[RN_ERR_MSG_MAX]; /* first problem with its position */
     int64_t warnings;
-    const char *format_detail;  /* e.g. "etw-logparser"; static string */
+    const char *format_detail; /* e.g. "etw-logparser"; static string */
 };
 
 /* Record a problem: the first becomes ctx->message, all become warnings. */
@@ -80,7 +80,7 @@ struct import_report {
 typedef void import_report_fn(void *ctx, const struct import_report *r);
 
 struct import_options {
-    const char *format;      /* force a format, or NULL to detect */
+    const char *format; /* force a format, or NULL to detect */
     int64_t tz_off_s;
     int64_t clock_offset_ns; /* STORE_NONE unless given */
     import_progress_fn *progress;

@@ -17,7 +17,7 @@
 #include "rn_json.h"
 #include "xmalloc.h"
 
-#define XML_WRAP_OPEN "<reqnav-fragments>"
+#define XML_WRAP_OPEN  "<reqnav-fragments>"
 #define XML_WRAP_CLOSE "</reqnav-fragments>"
 
 enum xml_enc { XML_ENC_BYTES, XML_ENC_UTF16LE, XML_ENC_UTF16BE };
@@ -25,13 +25,14 @@ enum xml_enc { XML_ENC_BYTES, XML_ENC_UTF16LE, XML_ENC_UTF16BE };
 struct xml_input {
     FILE *f;
     xmlTextReaderPtr reader;
-    int64_t offset;   /* file bytes consumed */
-    int wrap;         /* add a synthetic root */
-    enum xml_enc enc; /* transcode from UTF-16 (wrap mode only) */
-    int state;        /* wrap: 0 open tag, 1 prolog, 2 body, 3 close, 4 eof */
+    int64_t offset;        /* file bytes consumed */
+    int wrap;              /* add a synthetic root */
+    enum xml_enc enc;      /* transcode from UTF-16 (wrap mode only) */
+    int state;             /* 0 start (open tag), 2 body, 3 close tag, 4 eof */
     unsigned char pend[4]; /* undecoded UTF-16 bytes carried over */
     size_t npend;
     uint32_t hi_surrogate;
+    int bom_seen; /* first UTF-16 unit handled */
     char errmsg[RN_ERR_MSG_MAX];
     int64_t errline;
 };
@@ -56,7 +57,8 @@ xml_sniff_bytes(const unsigned char *head, size_t n, char *out, size_t cap)
     } else if (n >= 2 && head[0] == 0xFE && head[1] == 0xFF) {
         be = 1;
         i = 2;
-    } else if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) {
+    } else if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB &&
+               head[2] == 0xBF) {
         i = 3;
     } else if (n >= 2 && head[0] == '<' && head[1] == 0) {
         le = 1;
@@ -198,8 +200,11 @@ xml_read_utf16(struct xml_input *in, char *out, int len)
             o += xml_put_utf8(0xFFFD, out + o);
         }
         in->hi_surrogate = 0;
-        if (u == 0xFEFF && in->offset <= 4 && i == 0)
+        if (u == 0xFEFF && !in->bom_seen) {
+            in->bom_seen = 1;
             continue; /* the BOM itself */
+        }
+        in->bom_seen = 1;
         o += xml_put_utf8(u, out + o);
     }
     if (i < n)
@@ -222,29 +227,38 @@ xml_read_file(struct xml_input *in, char *buf, int len)
     return (int)n;
 }
 
-/* Drop a leading XML declaration (wrap mode), keeping its newlines. */
-static int
-xml_strip_decl(char *buf, int n)
+/*
+ * Where the content starts when we feed libxml2 ourselves: past the BOM
+ * and the XML declaration (which may name an encoding we transcoded away,
+ * and may not follow a synthetic root).  Byte offset into head.
+ */
+static size_t
+xml_content_start(const unsigned char *head, size_t n, enum xml_enc enc)
 {
-    int i = 0, j, nl = 0;
+    size_t i = 0, unit = enc == XML_ENC_BYTES ? 1 : 2, k;
+    int be = enc == XML_ENC_UTF16BE;
 
-    if (n >= 3 && (unsigned char)buf[0] == 0xEF &&
-        (unsigned char)buf[1] == 0xBB && (unsigned char)buf[2] == 0xBF)
+    if (enc != XML_ENC_BYTES && n >= 2 &&
+        ((head[0] == 0xFF && head[1] == 0xFE) ||
+         (head[0] == 0xFE && head[1] == 0xFF)))
+        i = 2;
+    else if (enc == XML_ENC_BYTES && n >= 3 && head[0] == 0xEF &&
+             head[1] == 0xBB && head[2] == 0xBF)
         i = 3;
-    if (n - i < 5 || strncmp(buf + i, "<?xml", 5) != 0)
-        return n;
-    for (j = i; j + 1 < n; j++) {
-        if (buf[j] == '\n')
-            nl++;
-        if (buf[j] == '?' && buf[j + 1] == '>')
-            break;
+    /* Is "<?xml" next?  Compare the low (LE) or high (BE) bytes. */
+    for (k = 0; k < 5; k++) {
+        size_t at = i + k * unit + (size_t)(be && unit == 2);
+
+        if (at >= n || head[at] != (unsigned char)"<?xml"[k])
+            return i;
     }
-    if (j + 1 >= n)
-        return n; /* no end in this chunk: let the parser complain */
-    j += 2;
-    memmove(buf + nl, buf + j, (size_t)(n - j));
-    memset(buf, '\n', (size_t)nl);
-    return nl + (n - j);
+    for (k = i; k + 2 * unit <= n; k += unit) {
+        size_t at = k + (size_t)(be && unit == 2);
+
+        if (head[at] == '?' && head[at + unit] == '>')
+            return k + 2 * unit;
+    }
+    return i; /* no end in sight: let the parser report it */
 }
 
 /* libxml2 read callback. */
@@ -254,22 +268,17 @@ xml_input_read(void *ctx, char *buf, int len)
     struct xml_input *in = ctx;
     int n;
 
-    if (!in->wrap)
+    if (!in->wrap && in->enc == XML_ENC_BYTES)
         return xml_read_file(in, buf, len);
     switch (in->state) {
     case 0:
-        in->state = 1;
-        n = (int)strlen(XML_WRAP_OPEN);
-        memcpy(buf, XML_WRAP_OPEN, (size_t)n);
-        return n;
-    case 1:
         in->state = 2;
-        n = xml_read_file(in, buf, len);
-        if (n <= 0) {
-            in->state = 3;
-            return n < 0 ? -1 : xml_input_read(ctx, buf, len);
+        if (in->wrap) {
+            n = (int)strlen(XML_WRAP_OPEN);
+            memcpy(buf, XML_WRAP_OPEN, (size_t)n);
+            return n;
         }
-        return xml_strip_decl(buf, n);
+        /* fall through */
     case 2:
         n = xml_read_file(in, buf, len);
         if (n != 0)
@@ -278,6 +287,8 @@ xml_input_read(void *ctx, char *buf, int len)
         /* fall through */
     case 3:
         in->state = 4;
+        if (!in->wrap)
+            return 0;
         n = (int)strlen(XML_WRAP_CLOSE);
         memcpy(buf, XML_WRAP_CLOSE, (size_t)n);
         return n;
@@ -298,7 +309,7 @@ static void
 xml_input_on_error(void *ctx, xmlErrorPtr e)
 {
     struct xml_input *in = ctx;
-    char msg[RN_ERR_MSG_MAX];
+    char msg[RN_ERR_MSG_MAX / 2];
     size_t n;
 
     if (in->errmsg[0] != '\0' || e == NULL || e->level < XML_ERR_ERROR)
@@ -328,21 +339,35 @@ xml_input_open(const char *path, struct xml_input **out, struct rn_err *err)
         return rn_err_set(err, RN_EIO, "%s: %s", path, strerror(errno));
     }
     n = fread(head, 1, sizeof head, in->f);
-    if (xml_input_first_element(head, n, first, sizeof first) &&
-        xml_is_fragment_root(first)) {
-        in->wrap = 1;
-        if (n >= 2 && head[0] == 0xFF && head[1] == 0xFE)
-            in->enc = XML_ENC_UTF16LE;
-        else if (n >= 2 && head[0] == 0xFE && head[1] == 0xFF)
-            in->enc = XML_ENC_UTF16BE;
+    in->wrap = xml_input_first_element(head, n, first, sizeof first) &&
+               xml_is_fragment_root(first);
+    /* UTF-16 (Log Parser writes it, with "ISO-10646-UCS-2" declared) is
+     * transcoded here rather than trusted to the declared name. */
+    if (n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) ||
+                   (head[0] == '<' && head[1] == 0)))
+        in->enc = XML_ENC_UTF16LE;
+    else if (n >= 2 && ((head[0] == 0xFE && head[1] == 0xFF) ||
+                        (head[0] == 0 && head[1] == '<')))
+        in->enc = XML_ENC_UTF16BE;
+    if (in->wrap || in->enc != XML_ENC_BYTES) {
+        size_t skip = xml_content_start(head, n, in->enc);
+
+        in->bom_seen = 1;
+        in->offset = (int64_t)skip;
+        if (fseek(in->f, (long)skip, SEEK_SET) != 0) {
+            fclose(in->f);
+            free(in);
+            return rn_err_set(err, RN_EIO, "%s: %s", path, strerror(errno));
+        }
+    } else {
+        rewind(in->f);
     }
-    rewind(in->f);
     /* No network, no DTD loading, no entity substitution, default limits:
      * never XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
-    in->reader = xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
-                                in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOCDATA |
-                                    XML_PARSE_COMPACT);
+    in->reader =
+        xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
+                       in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
     if (in->reader == NULL) {
         fclose(in->f);
         free(in);
@@ -374,12 +399,6 @@ int64_t
 xml_input_offset(const struct xml_input *in)
 {
     return in->offset;
-}
-
-int
-xml_input_wrapped(const struct xml_input *in)
-{
-    return in->wrap;
 }
 
 const char *

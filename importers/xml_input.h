@@ -32,9 +32,6 @@ xmlTextReaderPtr xml_input_reader(struct xml_input *in);
 /* Bytes of the file consumed so far. */
 int64_t xml_input_offset(const struct xml_input *in);
 
-/* Was a synthetic root added (the file was a run of fragments)? */
-int xml_input_wrapped(const struct xml_input *in);
-
 /*
  * After xmlTextReaderRead returned -1: the first error as
  * "line L, column C: message" (static storage in in), and its line.

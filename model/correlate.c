@@ -25,16 +25,15 @@ static enum rn_rc
 correlate_touch(struct store *st, int64_t request_id, struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
-    rc = store_prepare(st, "INSERT OR IGNORE INTO rn_affected VALUES (?1)", &s,
-                       err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st, "INSERT OR IGNORE INTO rn_affected VALUES (?1)", err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "note request", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -44,21 +43,21 @@ correlate_request_for_key(struct store *st, const char *key,
 {
     char norm[256];
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
     store_key_normalise(key, norm, sizeof norm);
     *request_id = store_request_id_for_key(norm);
-    rc = store_prepare(st,
-                       "INSERT INTO request (id, key) VALUES (?1, ?2)"
-                       " ON CONFLICT DO NOTHING",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "INSERT INTO request (id, key) VALUES (?1, ?2)"
+                     " ON CONFLICT DO NOTHING",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, *request_id);
     sqlite3_bind_text(s, 2, norm, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "create request", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -68,28 +67,27 @@ correlate_link(struct store *st, int64_t srcreq_id, int64_t request_id,
 {
     sqlite3_stmt *s;
     int64_t old = 0;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
-    rc = store_prepare(st, "SELECT request_id FROM srcreq WHERE id = ?1", &s,
-                       err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st, "SELECT request_id FROM srcreq WHERE id = ?1", err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, srcreq_id);
     if (sqlite3_step(s) == SQLITE_ROW)
         old = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    rc = store_prepare(st,
-                       "UPDATE srcreq SET request_id = ?2, link_rule = ?3"
-                       " WHERE id = ?1",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    sqlite3_reset(s);
+    s = store_cached(st,
+                     "UPDATE srcreq SET request_id = ?2, link_rule = ?3"
+                     " WHERE id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, srcreq_id);
     sqlite3_bind_int64(s, 2, request_id);
     sqlite3_bind_text(s, 3, rule, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "link request", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     if (rc == RN_OK)
         rc = correlate_touch(st, request_id, err);
     if (rc == RN_OK && old != 0 && old != request_id) {
@@ -118,15 +116,15 @@ static enum rn_rc
 correlate_guid(struct store *st, int64_t source_id, struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     int step;
 
-    rc = store_prepare(st,
-                       "SELECT id, key, kind FROM srcreq WHERE source_id = ?1"
-                       " AND request_id IS NULL",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "SELECT id, key, kind FROM srcreq WHERE source_id = ?1"
+                     " AND request_id IS NULL",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t srcreq_id = sqlite3_column_int64(s, 0), request_id = 0;
@@ -151,7 +149,7 @@ correlate_guid(struct store *st, int64_t source_id, struct rn_err *err)
     }
     if (rc == RN_OK && step != SQLITE_DONE)
         rc = store_dberr(st, "link source", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -172,14 +170,14 @@ correlate_finish(struct store *st, struct rn_err *err)
                     err);
     if (rc != RN_OK)
         return rc;
-    rc = store_prepare(st, "SELECT id FROM rn_affected", &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st, "SELECT id FROM rn_affected", err);
+    if (s == NULL)
+        return RN_EDB;
     while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
         rc = triage_request(st, sqlite3_column_int64(s, 0), err);
     if (rc == RN_OK && step != SQLITE_DONE)
         rc = store_dberr(st, "triage", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     if (rc == RN_OK)
         rc = store_exec(st, "DELETE FROM rn_affected", err);
     return rc;

@@ -6,7 +6,7 @@
 
 enum rn_rc
 correlate_pcap_match(struct store *st, int64_t srcreq_id, int64_t *request_id,
-                    const char **rule, struct rn_err *err)
+                     const char **rule, struct rn_err *err)
 {
     (void)st;
     (void)srcreq_id;

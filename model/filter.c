@@ -15,7 +15,7 @@
 #include "xmalloc.h"
 
 #define FILTER_MAX_PARAMS 64
-#define FILTER_MAX_TERM 1024
+#define FILTER_MAX_TERM   1024
 
 struct filter_param {
     int is_int;
@@ -147,8 +147,8 @@ filter_term_status(struct filter *f, const char *v, struct rn_err *err)
             goto bad;
         a = filter_add_int(f, code);
         b = filter_add_int(f, sub);
-        return rn_buf_printf(&f->sql, "(r.http_status = ?%d AND r.substatus = ?%d)",
-                             a, b);
+        return rn_buf_printf(
+            &f->sql, "(r.http_status = ?%d AND r.substatus = ?%d)", a, b);
     }
     if (filter_parse_uint(v, &code) != 0)
         goto bad;
@@ -301,8 +301,7 @@ filter_parse(const char *expr, struct filter **out, struct rn_err *err)
             val = colon + 1;
         }
         if (val[0] == '\0') {
-            rc = rn_err_set(err, RN_EINVAL, "filter: '%s:' needs a value",
-                            key);
+            rc = rn_err_set(err, RN_EINVAL, "filter: '%s:' needs a value", key);
             break;
         }
         if (f->nparams + 2 > FILTER_MAX_PARAMS) {

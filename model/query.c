@@ -127,9 +127,9 @@ query_bind_filter(sqlite3_stmt *s, const struct filter *f)
 struct page_step {
     enum rq_order order;
     int forward;
-    int have_pos;    /* position given: continue after/before it */
-    int sev_eq;      /* restrict to severity == sev */
-    int sev_beyond;  /* restrict to severities past sev in list order */
+    int have_pos;   /* position given: continue after/before it */
+    int sev_eq;     /* restrict to severity == sev */
+    int sev_beyond; /* restrict to severities past sev in list order */
     int sev;
     int64_t ts, id;
 };
@@ -181,8 +181,8 @@ query_page_step(struct store *st, const struct filter *f,
 
 enum rn_rc
 query_requests_page(struct store *st, const struct filter *f,
-                    enum rq_order order, const struct rq_pos *from,
-                    int forward, struct rq_row *rows, size_t limit, size_t *n,
+                    enum rq_order order, const struct rq_pos *from, int forward,
+                    struct rq_row *rows, size_t limit, size_t *n,
                     struct rn_err *err)
 {
     struct page_step ps;
@@ -265,8 +265,7 @@ query_request_where(struct store *st, const char *cond, int64_t id,
 
     memset(row, 0, sizeof *row);
     rn_buf_init(&sql, 4096);
-    rn_buf_printf(&sql, "SELECT " RQ_COLUMNS " FROM request r WHERE %s",
-                  cond);
+    rn_buf_printf(&sql, "SELECT " RQ_COLUMNS " FROM request r WHERE %s", cond);
     rc = store_prepare(st, rn_buf_str(&sql), &s, err);
     rn_buf_fini(&sql);
     if (rc != RN_OK)
@@ -307,8 +306,8 @@ query_request_by_key(struct store *st, const char *key, struct rq_row *row,
 }
 
 enum rn_rc
-query_timeline(struct store *st, const struct rq_row *req,
-               struct ev_row **rows, size_t *n, struct rn_err *err)
+query_timeline(struct store *st, const struct rq_row *req, struct ev_row **rows,
+               size_t *n, struct rn_err *err)
 {
     sqlite3_stmt *s;
     struct ev_row *v = NULL;

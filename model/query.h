@@ -16,12 +16,12 @@
 struct rq_row {
     int64_t id;
     char *key;
-    int64_t start_ns, end_ns;    /* STORE_NONE when unknown */
-    char *verb, *url, *host;     /* NULL when unknown */
+    int64_t start_ns, end_ns;                     /* STORE_NONE when unknown */
+    char *verb, *url, *host;                      /* NULL when unknown */
     int64_t http_status, substatus, win32_status; /* STORE_NONE unknown */
-    int severity;                /* 2 5xx, 1 4xx, 0 other */
-    unsigned sources;            /* bit (kind - 1) */
-    int64_t roles[STORE_ROLE_COUNT]; /* event uid or STORE_NONE */
+    int severity;                                 /* 2 5xx, 1 4xx, 0 other */
+    unsigned sources;                             /* bit (kind - 1) */
+    int64_t roles[STORE_ROLE_COUNT];              /* event uid or STORE_NONE */
     char *diagnosis;
     int marked;
 };
@@ -30,15 +30,15 @@ void rq_row_fini(struct rq_row *r);
 
 struct ev_row {
     int64_t uid;
-    int64_t ts_ns;      /* STORE_NONE when unknown */
+    int64_t ts_ns; /* STORE_NONE when unknown */
     int kind;
-    char *file;         /* source path as imported */
-    int64_t seq, line;  /* line STORE_NONE when not text */
+    char *file;        /* source path as imported */
+    int64_t seq, line; /* line STORE_NONE when not text */
     char *provider, *name;
-    int64_t level;      /* STORE_NONE when unknown */
-    char *fields_json;  /* JSON object */
-    char *raw;          /* NULL when none */
-    int role;           /* enum store_role, or -1 */
+    int64_t level;     /* STORE_NONE when unknown */
+    char *fields_json; /* JSON object */
+    char *raw;         /* NULL when none */
+    int role;          /* enum store_role, or -1 */
 };
 
 void ev_row_fini(struct ev_row *e);
@@ -85,8 +85,7 @@ enum rn_rc query_request_by_key(struct store *st, const char *key,
  * ev_rows_free); roles are filled from the request.
  */
 enum rn_rc query_timeline(struct store *st, const struct rq_row *req,
-                          struct ev_row **rows, size_t *n,
-                          struct rn_err *err);
+                          struct ev_row **rows, size_t *n, struct rn_err *err);
 void ev_rows_free(struct ev_row *rows, size_t n);
 
 /* Mark or unmark a request (persists). */

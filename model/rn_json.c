@@ -128,3 +128,110 @@ rn_json_obj_end(struct rn_json_obj *o)
         return rn_buf_puts(o->b, "{}");
     return rn_buf_putc(o->b, '}');
 }
+
+/* Decode a JSON string at *p (on the opening quote) into out. */
+static int
+rn_json_read_str(const char **p, struct rn_buf *out)
+{
+    const char *s = *p;
+
+    if (*s != '"')
+        return -1;
+    s++;
+    while (*s != '\0' && *s != '"') {
+        if (*s != '\\') {
+            const char *run = s;
+
+            while (*s != '\0' && *s != '"' && *s != '\\')
+                s++;
+            rn_buf_append(out, run, (size_t)(s - run));
+            continue;
+        }
+        s++;
+        switch (*s) {
+        case 'n':
+            rn_buf_putc(out, '\n');
+            break;
+        case 'r':
+            rn_buf_putc(out, '\r');
+            break;
+        case 't':
+            rn_buf_putc(out, '\t');
+            break;
+        case 'b':
+            rn_buf_putc(out, '\b');
+            break;
+        case 'f':
+            rn_buf_putc(out, '\f');
+            break;
+        case 'u': {
+            unsigned v = 0;
+            int i;
+
+            for (i = 1; i <= 4; i++) {
+                char c = s[i];
+
+                v <<= 4;
+                if (c >= '0' && c <= '9')
+                    v |= (unsigned)(c - '0');
+                else if (c >= 'a' && c <= 'f')
+                    v |= (unsigned)(c - 'a' + 10);
+                else if (c >= 'A' && c <= 'F')
+                    v |= (unsigned)(c - 'A' + 10);
+                else
+                    return -1;
+            }
+            s += 4;
+            /* We only ever write \u for control bytes and U+FFFD. */
+            if (v < 0x80) {
+                rn_buf_putc(out, (char)v);
+            } else if (v < 0x800) {
+                rn_buf_putc(out, (char)(0xC0 | (v >> 6)));
+                rn_buf_putc(out, (char)(0x80 | (v & 0x3F)));
+            } else {
+                rn_buf_putc(out, (char)(0xE0 | (v >> 12)));
+                rn_buf_putc(out, (char)(0x80 | ((v >> 6) & 0x3F)));
+                rn_buf_putc(out, (char)(0x80 | (v & 0x3F)));
+            }
+            break;
+        }
+        case '\0':
+            return -1;
+        default:
+            rn_buf_putc(out, *s);
+            break;
+        }
+        s++;
+    }
+    if (*s != '"')
+        return -1;
+    *p = s + 1;
+    return 0;
+}
+
+int
+rn_json_flat_next(const char **p, struct rn_buf *k, struct rn_buf *v)
+{
+    const char *s = *p;
+
+    rn_buf_reset(k);
+    rn_buf_reset(v);
+    while (*s == ' ' || *s == '{' || *s == ',')
+        s++;
+    if (*s == '}' || *s == '\0') {
+        *p = s;
+        return 0;
+    }
+    if (rn_json_read_str(&s, k) != 0)
+        return -1;
+    while (*s == ' ')
+        s++;
+    if (*s++ != ':')
+        return -1;
+    while (*s == ' ')
+        s++;
+    if (rn_json_read_str(&s, v) != 0)
+        return -1;
+    *p = s;
+    return 1;
+}

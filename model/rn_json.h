@@ -32,6 +32,13 @@ enum rn_rc rn_json_obj_add(struct rn_json_obj *o, const char *key,
 enum rn_rc rn_json_obj_end(struct rn_json_obj *o);
 
 /*
+ * Iterate a flat JSON object of string values, as stored in event fields:
+ * each call decodes the next key and value into k and v (reset first) and
+ * advances *p.  Returns 1 for a pair, 0 at the end, -1 on malformed input.
+ */
+int rn_json_flat_next(const char **p, struct rn_buf *k, struct rn_buf *v);
+
+/*
  * Decode one UTF-8 sequence at s (n bytes available).  Returns its length
  * (1..4) and stores the code point, or returns 0 for an invalid sequence.
  */

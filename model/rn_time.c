@@ -136,8 +136,8 @@ rn_time_parse(const char *s, int64_t default_off_s, int64_t *ns)
             return RN_EFORMAT;
     }
     days = rn_days_from_civil(y, (unsigned)mo, (unsigned)d);
-    *ns = ((days * 86400 + h * 3600 + mi * 60 + se) - off) * RN_NS_PER_SEC +
-          frac;
+    *ns =
+        ((days * 86400 + h * 3600 + mi * 60 + se) - off) * RN_NS_PER_SEC + frac;
     return RN_OK;
 }
 

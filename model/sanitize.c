@@ -26,22 +26,18 @@ sanitize_append(struct rn_buf *out, const char *s, size_t len, int flags)
     while (rc == RN_OK && i < len) {
         unsigned char c = p[i];
 
-        if (c >= 0x20 && c < 0x7F && c != '\\') {
+        if (c >= 0x20 && c < 0x7F) {
             size_t run = 1;
 
-            while (i + run < len && p[i + run] >= 0x20 && p[i + run] < 0x7F &&
-                   p[i + run] != '\\')
+            while (i + run < len && p[i + run] >= 0x20 && p[i + run] < 0x7F)
                 run++;
             rc = rn_buf_append(out, s + i, run);
             i += run;
             continue;
         }
-        if (c == '\\') {
-            rc = rn_buf_puts(out, "\\\\");
-            i++;
-        } else if (c == '\n') {
-            rc = rn_buf_puts(out,
-                             (flags & SANITIZE_ONELINE) ? "\xe2\x86\xb5" : "\\n");
+        if (c == '\n') {
+            rc = rn_buf_puts(out, (flags & SANITIZE_ONELINE) ? "\xe2\x86\xb5"
+                                                             : "\\n");
             i++;
         } else if (c == '\r') {
             rc = rn_buf_puts(out, "\\r");

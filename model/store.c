@@ -37,7 +37,8 @@ enum store_stmt_id {
 };
 
 static const char *const store_stmt_sql[SS_COUNT] = {
-    [SS_SRCREQ_FIND] = "SELECT id FROM srcreq WHERE source_id = ?1 AND key = ?2",
+    [SS_SRCREQ_FIND] =
+        "SELECT id FROM srcreq WHERE source_id = ?1 AND key = ?2",
     [SS_SRCREQ_INSERT] =
         "INSERT INTO srcreq (source_id, kind, key, start_ns, end_ns, verb,"
         " url, host, http_status, substatus, win32_status, client_addr,"
@@ -74,6 +75,12 @@ struct store {
     int64_t cur_source;
     int cur_kind;
     char cur_sha[65];
+    /* Statements of store_cached(): static SQL text -> statement. */
+    struct store_cache_entry {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } * cache;
+    int ncache, capcache;
     /* Last srcreq looked up: importers put the same key many times. */
     char *last_key;
     int64_t last_srcreq;
@@ -289,8 +296,7 @@ store_create_private(const char *path, struct rn_err *err)
 }
 
 enum rn_rc
-store_open(const char *path, int flags, struct store **out,
-           struct rn_err *err)
+store_open(const char *path, int flags, struct store **out, struct rn_err *err)
 {
     struct store *st;
     int oflags;
@@ -321,9 +327,8 @@ store_open(const char *path, int flags, struct store **out,
                     "PRAGMA temp_store = MEMORY",
                     err);
     if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
-        rc = store_exec(st,
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
-                        err);
+        rc = store_exec(
+            st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
     if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
         rc = store_migrate(st, err);
     if (rc != RN_OK) {
@@ -351,6 +356,9 @@ store_close(struct store *st)
         return;
     for (i = 0; i < SS_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
+    for (i = 0; i < st->ncache; i++)
+        sqlite3_finalize(st->cache[i].stmt);
+    free(st->cache);
     if (st->in_tx)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
@@ -374,6 +382,36 @@ store_stmt(struct store *st, enum store_stmt_id id, struct rn_err *err)
     sqlite3_reset(st->stmt[id]);
     sqlite3_clear_bindings(st->stmt[id]);
     return st->stmt[id];
+}
+
+sqlite3_stmt *
+store_cached(struct store *st, const char *sql, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int i;
+
+    for (i = 0; i < st->ncache; i++) {
+        if (st->cache[i].sql == sql) {
+            s = st->cache[i].stmt;
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            return s;
+        }
+    }
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+                           NULL) != SQLITE_OK) {
+        store_dberr(st, "prepare", err);
+        return NULL;
+    }
+    if (st->ncache == st->capcache) {
+        st->capcache = st->capcache == 0 ? 32 : st->capcache * 2;
+        st->cache =
+            xrealloc(st->cache, (size_t)st->capcache, sizeof *st->cache);
+    }
+    st->cache[st->ncache].sql = sql;
+    st->cache[st->ncache].stmt = s;
+    st->ncache++;
+    return s;
 }
 
 enum rn_rc
@@ -609,8 +647,8 @@ store_source_abort(struct store *st)
 {
     if (st->cur_source == 0)
         return;
-    sqlite3_exec(st->db, "ROLLBACK TO rn_source; RELEASE rn_source", NULL,
-                 NULL, NULL);
+    sqlite3_exec(st->db, "ROLLBACK TO rn_source; RELEASE rn_source", NULL, NULL,
+                 NULL);
     st->cur_source = 0;
     free(st->last_key);
     st->last_key = NULL;
@@ -643,6 +681,19 @@ store_bind_srcreq(sqlite3_stmt *s, const struct store_srcreq *r)
     store_bind_opt(s, 15, r->server_port);
     store_bind_text(s, 16, r->attrs_json);
     sqlite3_bind_int(s, 17, r->truncated != 0);
+}
+
+/* Does r carry nothing beyond its key? */
+static int
+store_srcreq_empty(const struct store_srcreq *r)
+{
+    return r->start_ns == STORE_NONE && r->end_ns == STORE_NONE &&
+           r->verb == NULL && r->url == NULL && r->host == NULL &&
+           r->http_status == STORE_NONE && r->substatus == STORE_NONE &&
+           r->win32_status == STORE_NONE && r->client_addr == NULL &&
+           r->server_addr == NULL && r->client_port == STORE_NONE &&
+           r->server_port == STORE_NONE && r->attrs_json == NULL &&
+           !r->truncated;
 }
 
 /* Find the srcreq of (source, key); 0 if there is none yet. */
@@ -688,6 +739,8 @@ store_srcreq_put(struct store *st, int64_t source_id,
         if (rc != RN_OK)
             return rc;
     }
+    if (id != 0 && store_srcreq_empty(r))
+        goto done; /* nothing new to say about a known request */
     s = store_stmt(st, id != 0 ? SS_SRCREQ_UPDATE : SS_SRCREQ_INSERT, err);
     if (s == NULL)
         return RN_EDB;
@@ -705,9 +758,12 @@ store_srcreq_put(struct store *st, int64_t source_id,
     if (id == 0)
         id = sqlite3_last_insert_rowid(st->db);
     sqlite3_reset(s);
-    free(st->last_key);
-    st->last_key = xstrdup(key);
-    st->last_srcreq = id;
+done:
+    if (st->last_key == NULL || st->last_srcreq != id) {
+        free(st->last_key);
+        st->last_key = xstrdup(key);
+        st->last_srcreq = id;
+    }
     if (srcreq_id != NULL)
         *srcreq_id = id;
     return RN_OK;
@@ -722,8 +778,7 @@ store_event_init(struct store_event *ev)
 
 enum rn_rc
 store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
-                const struct store_event *ev, int64_t *uid,
-                struct rn_err *err)
+                const struct store_event *ev, int64_t *uid, struct rn_err *err)
 {
     char ident[96];
     int n;
@@ -836,8 +891,8 @@ store_state_get(struct store *st, const char *key, char **value,
     int step;
 
     *value = NULL;
-    rc = store_prepare(st, "SELECT value FROM ui_state WHERE key = ?1", &s,
-                       err);
+    rc =
+        store_prepare(st, "SELECT value FROM ui_state WHERE key = ?1", &s, err);
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);

@@ -90,10 +90,10 @@ enum rn_rc store_source_warn(struct store *st, int64_t source_id, int64_t line,
                              const char *msg, struct rn_err *err);
 
 struct store_source_result {
-    int truncated;       /* input ended early; what was read is kept */
-    const char *message; /* first problem with its position, or NULL */
-    int64_t clock_offset_ns; /* captures, or STORE_NONE */
-    const char *format;      /* refined format name, or NULL to keep */
+    int truncated;            /* input ended early; what was read is kept */
+    const char *message;      /* first problem with its position, or NULL */
+    int64_t clock_offset_ns;  /* captures, or STORE_NONE */
+    const char *format;       /* refined format name, or NULL to keep */
     int64_t events, requests; /* filled in by store_source_end */
 };
 
@@ -129,15 +129,15 @@ enum rn_rc store_srcreq_put(struct store *st, int64_t source_id,
                             struct rn_err *err);
 
 struct store_event {
-    int64_t ord;      /* 0-based position among this source's events */
-    int64_t seq;      /* what the user looks up: EventNumber, frame... */
-    int64_t line;     /* line in the file, or STORE_NONE */
-    int64_t ts_ns;    /* UTC ns, or STORE_NONE */
+    int64_t ord;   /* 0-based position among this source's events */
+    int64_t seq;   /* what the user looks up: EventNumber, frame... */
+    int64_t line;  /* line in the file, or STORE_NONE */
+    int64_t ts_ns; /* UTC ns, or STORE_NONE */
     const char *provider;
-    const char *name; /* required */
-    int64_t level;    /* 1..5, or STORE_NONE */
+    const char *name;        /* required */
+    int64_t level;           /* 1..5, or STORE_NONE */
     const char *fields_json; /* JSON object, or NULL for {} */
-    const char *raw;  /* raw source text, or NULL */
+    const char *raw;         /* raw source text, or NULL */
 };
 
 void store_event_init(struct store_event *ev);
@@ -160,13 +160,12 @@ int64_t store_request_id_for_key(const char *key);
 typedef enum rn_rc store_row_fn(void *ctx, int ncol, const char *const *names,
                                 const char *const *values);
 enum rn_rc store_sql_readonly(struct store *st, const char *sql,
-                              store_row_fn *row, void *ctx,
-                              struct rn_err *err);
+                              store_row_fn *row, void *ctx, struct rn_err *err);
 
 /* Persistent UI state (key/value). *value is malloc'd or NULL. */
 enum rn_rc store_state_get(struct store *st, const char *key, char **value,
                            struct rn_err *err);
-enum rn_rc store_state_set(struct store *st, const char *key,
-                           const char *value, struct rn_err *err);
+enum rn_rc store_state_set(struct store *st, const char *key, const char *value,
+                           struct rn_err *err);
 
 #endif

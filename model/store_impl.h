@@ -16,8 +16,16 @@
 sqlite3 *store_db(struct store *st);
 
 /* Prepare sql; on failure fill err with the step name. */
-enum rn_rc store_prepare(struct store *st, const char *sql,
-                         sqlite3_stmt **stmt, struct rn_err *err);
+enum rn_rc store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
+                         struct rn_err *err);
+
+/*
+ * A statement for a static SQL string, prepared once per store and kept
+ * (keyed by the string's address), reset and unbound for this use.  Do not
+ * finalize it.  For the statements that run once per request or event.
+ */
+sqlite3_stmt *store_cached(struct store *st, const char *sql,
+                           struct rn_err *err);
 
 /* Fill err from the connection's last error, naming the step. */
 enum rn_rc store_dberr(struct store *st, const char *what, struct rn_err *err);

@@ -51,10 +51,12 @@ struct status_text {
 
 static const struct status_text status_texts[] = {
     {502, 1, "CGI application timeout: IIS killed the CGI process"},
-    {502, 2, "the CGI application misbehaved by not returning a complete "
-             "set of HTTP headers"},
-    {502, 3, "forwarder connection error (ARR or ANCM could not complete "
-             "the proxied request)"},
+    {502, 2,
+     "the CGI application misbehaved by not returning a complete "
+     "set of HTTP headers"},
+    {502, 3,
+     "forwarder connection error (ARR or ANCM could not complete "
+     "the proxied request)"},
     {502, 4, "no healthy server to route to (ARR)"},
     {502, 5, "WebSocket failure (ARR)"},
     {502, 6, "forwarded request failure (ARR)"},
@@ -89,7 +91,8 @@ struct code_text {
 
 /* Exit statuses, HRESULTs and Win32 codes (FORMATS.md C.3). */
 static const struct code_text code_texts[] = {
-    {0xC00000FDu, "STATUS_STACK_OVERFLOW: the process died of a stack overflow"},
+    {0xC00000FDu,
+     "STATUS_STACK_OVERFLOW: the process died of a stack overflow"},
     {0xC0000005u, "STATUS_ACCESS_VIOLATION: the process crashed"},
     {0xC0000135u, "STATUS_DLL_NOT_FOUND: the process could not start"},
     {0xC0000142u, "STATUS_DLL_INIT_FAILED: the process could not start "
@@ -194,8 +197,8 @@ triage_parse_code(const char *s)
 struct tri_event {
     int64_t uid, ts;
     int kind;
-    char *name, *status, *substatus, *code, *pid, *cmdline, *headers,
-        *module, *reason;
+    char *name, *status, *substatus, *code, *pid, *cmdline, *headers, *module,
+        *reason;
     int headers_null;
 };
 
@@ -240,16 +243,16 @@ tri_load_srcreqs(struct store *st, int64_t request_id, struct tri_req *t,
                  struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     int step;
 
-    rc = store_prepare(st,
-                       "SELECT kind, verb, url, host, http_status, substatus,"
-                       " win32_status, start_ns, end_ns FROM srcreq"
-                       " WHERE request_id = ?1 ORDER BY kind, id",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "SELECT kind, verb, url, host, http_status, substatus,"
+                     " win32_status, start_ns, end_ns FROM srcreq"
+                     " WHERE request_id = ?1 ORDER BY kind, id",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         int kind = sqlite3_column_int(s, 0);
@@ -274,7 +277,7 @@ tri_load_srcreqs(struct store *st, int64_t request_id, struct tri_req *t,
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "triage requests", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -286,31 +289,30 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
     sqlite3_stmt *s;
     int best[STORE_ROLE_COUNT];
     size_t cap = 0;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     int step, r;
 
     for (r = 0; r < STORE_ROLE_COUNT; r++) {
         t->role_ix[r] = -1;
         best[r] = 1 << 30;
     }
-    rc = store_prepare(
-        st,
-        "SELECT e.uid, e.ts_ns, e.kind, e.name,"
-        " coalesce(json_extract(e.fields, '$.HttpStatus'),"
-        "   json_extract(e.fields, '$.status')),"
-        " json_extract(e.fields, '$.HttpSubStatus'),"
-        " json_extract(e.fields, '$.ErrorCode'),"
-        " json_extract(e.fields, '$.ProcessId'),"
-        " json_extract(e.fields, '$.CommandLine'),"
-        " json_extract(e.fields, '$.Headers'),"
-        " json_extract(e.fields, '$.ModuleName'),"
-        " json_extract(e.fields, '$.HttpReason')"
-        " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
-        " WHERE q.request_id = ?1"
-        " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
-        &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "SELECT e.uid, e.ts_ns, e.kind, e.name,"
+                     " coalesce(json_extract(e.fields, '$.HttpStatus'),"
+                     "   json_extract(e.fields, '$.status')),"
+                     " json_extract(e.fields, '$.HttpSubStatus'),"
+                     " json_extract(e.fields, '$.ErrorCode'),"
+                     " json_extract(e.fields, '$.ProcessId'),"
+                     " json_extract(e.fields, '$.CommandLine'),"
+                     " json_extract(e.fields, '$.Headers'),"
+                     " json_extract(e.fields, '$.ModuleName'),"
+                     " json_extract(e.fields, '$.HttpReason')"
+                     " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
+                     " WHERE q.request_id = ?1"
+                     " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct tri_event *e;
@@ -347,7 +349,7 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "triage events", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -364,10 +366,10 @@ tri_status(struct tri_req *t)
 
         if (st != STORE_NONE) {
             t->status = st;
-            t->substatus = e->substatus != NULL
-                               ? triage_parse_code(e->substatus)
-                               : (t->substatus != STORE_NONE ? t->substatus
-                                                             : 0);
+            t->substatus =
+                e->substatus != NULL
+                    ? triage_parse_code(e->substatus)
+                    : (t->substatus != STORE_NONE ? t->substatus : 0);
         }
     }
     if (t->status != STORE_NONE && t->substatus == STORE_NONE)
@@ -434,8 +436,8 @@ tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
     }
     if (t->win32 != STORE_NONE && t->win32 != 0) {
         triage_code_text(t->win32, code, sizeof code);
-        rn_buf_printf(b, "; exit code 0x%08" PRIX32 "%s%s",
-                      (uint32_t)t->win32, code[0] ? ": " : "", code);
+        rn_buf_printf(b, "; exit code 0x%08" PRIX32 "%s%s", (uint32_t)t->win32,
+                      code[0] ? ": " : "", code);
     }
 }
 
@@ -491,7 +493,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
 {
     sqlite3_stmt *s;
     int64_t start = t->start, end = t->end;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     size_t i;
     int r;
 
@@ -503,15 +505,15 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
         if (end == STORE_NONE || t->ev[i].ts > end)
             end = t->ev[i].ts;
     }
-    rc = store_prepare(st,
-                       "UPDATE request SET start_ns = ?2, end_ns = ?3,"
-                       " verb = ?4, url = ?5, host = ?6, http_status = ?7,"
-                       " substatus = ?8, win32_status = ?9, severity = ?10,"
-                       " sources = ?11, cgi_start = ?12, header_error = ?13,"
-                       " status_send = ?14, diagnosis = ?15 WHERE id = ?1",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "UPDATE request SET start_ns = ?2, end_ns = ?3,"
+                     " verb = ?4, url = ?5, host = ?6, http_status = ?7,"
+                     " substatus = ?8, win32_status = ?9, severity = ?10,"
+                     " sources = ?11, cgi_start = ?12, header_error = ?13,"
+                     " status_send = ?14, diagnosis = ?15 WHERE id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
     /* Keyset paging needs a start time on every row; 0 stands for none. */
     sqlite3_bind_int64(s, 2, start == STORE_NONE ? 0 : start);
@@ -535,7 +537,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
     store_bind_text(s, 15, diagnosis[0] != '\0' ? diagnosis : NULL);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "triage update", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 

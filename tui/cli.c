@@ -134,8 +134,8 @@ cli_on_progress(void *ctx, const char *path, int64_t done, int64_t total)
     fputs("\r\033[Kimporting ", stderr);
     cli_put_safe(stderr, path, 50);
     if (total > 0)
-        fprintf(stderr, " %3d%% (%.1f of %.1f MB)",
-                (int)(100 * done / total), done / 1e6, total / 1e6);
+        fprintf(stderr, " %3d%% (%.1f of %.1f MB)", (int)(100 * done / total),
+                done / 1e6, total / 1e6);
     fflush(stderr);
     return 0;
 }
@@ -291,8 +291,7 @@ cli_import(const struct cli_global *g, int argc, char **argv)
     st = cli_open_store(g->store_path, 0);
     if (st == NULL)
         return CLI_EXIT_INPUT;
-    status = cli_import_paths(st, &opt, argv + optind, argc - optind,
-                              g->quiet);
+    status = cli_import_paths(st, &opt, argv + optind, argc - optind, g->quiet);
     store_close(st);
     return status;
 }
@@ -340,8 +339,8 @@ cli_request_table_row(const struct rq_row *r)
 static void
 cli_request_csv_row(const struct rq_row *r)
 {
-    char ts[RN_TS_STR_MAX] = "", te[RN_TS_STR_MAX] = "", status[32],
-                                 src[64], num[32];
+    char ts[RN_TS_STR_MAX] = "", te[RN_TS_STR_MAX] = "", status[32], src[64],
+         num[32];
     struct rn_buf b;
 
     rn_buf_init(&b, 64u * 1024 * 1024);
@@ -530,6 +529,29 @@ cli_position(const struct ev_row *e, char *out, size_t n)
     }
 }
 
+/* Fields inline as "  Name=value ...", ContextId left out, cut to width. */
+static void
+cli_put_fields(const char *json, size_t width)
+{
+    struct rn_buf k, v, line;
+    const char *p = json != NULL ? json : "{}";
+
+    rn_buf_init(&k, RN_BUF_MAX_FIELD);
+    rn_buf_init(&v, RN_BUF_MAX_FIELD);
+    rn_buf_init(&line, 4 * RN_BUF_MAX_FIELD);
+    while (rn_json_flat_next(&p, &k, &v) == 1) {
+        if (strcmp(rn_buf_str(&k), "ContextId") == 0 ||
+            strncmp(rn_buf_str(&k), "sys.", 4) == 0)
+            continue;
+        rn_buf_printf(&line, "  %s=", rn_buf_str(&k));
+        rn_buf_append(&line, v.data != NULL ? v.data : "", v.len);
+    }
+    cli_put_safe(stdout, rn_buf_str(&line), width);
+    rn_buf_fini(&k);
+    rn_buf_fini(&v);
+    rn_buf_fini(&line);
+}
+
 static void
 cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
 {
@@ -570,8 +592,7 @@ cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
         if (e->role >= 0)
             printf("[%s] ", store_role_name(e->role));
         cli_put_safe(stdout, e->name, 0);
-        fputs("  ", stdout);
-        cli_put_safe(stdout, e->fields_json, 160);
+        cli_put_fields(e->fields_json, 200);
         putchar('\n');
     }
 }
@@ -660,8 +681,8 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
     for (i = 0; i < n; i++) {
         const struct src_row *s = &rows[i];
 
-        printf("%-4" PRId64 " %-8s %-18s %12" PRId64 " %9" PRId64
-               " %9" PRId64 " %-9s ",
+        printf("%-4" PRId64 " %-8s %-18s %12" PRId64 " %9" PRId64 " %9" PRId64
+               " %-9s ",
                s->id, store_kind_name(s->kind), s->format, s->size, s->events,
                s->requests, s->truncated ? "truncated" : "complete");
         cli_put_safe(stdout, s->path, 0);

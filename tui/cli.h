@@ -8,7 +8,7 @@
 #include "importer.h"
 #include "store.h"
 
-#define CLI_EXIT_OK 0
+#define CLI_EXIT_OK    0
 #define CLI_EXIT_INPUT 1
 #define CLI_EXIT_USAGE 2
 

@@ -34,8 +34,7 @@ static const struct command commands[] = {
      "        every event of one request, from every source, in time order"},
     {"sources", cli_sources,
      "sources\n        the imported files, with their state and problems"},
-    {"sql", cli_sql,
-     "sql 'SELECT ...'\n        read-only SQL over the store"},
+    {"sql", cli_sql, "sql 'SELECT ...'\n        read-only SQL over the store"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

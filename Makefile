@@ -1,0 +1,42 @@
+# Thin wrapper over CMake.  `make` builds, `make test` runs every test in
+# an ASan+UBSan build, `make sample` opens the bundled sample case.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= 2
+SAMPLE_STORE ?= reqnav-sample.db
+
+.PHONY: all build test asan sample format format-check bench clean
+
+all: build
+
+build:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+
+asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRN_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+
+# Every test, under AddressSanitizer and UBSan, then the formatting check.
+test: asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS)
+	$(MAKE) --no-print-directory format-check
+
+# Import the bundled sample case (idempotent) and show it.
+sample: build
+	./$(BUILD)/tui/reqnav --store $(SAMPLE_STORE) share/samples
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
+format-check:
+	@git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror && \
+	echo "format-check: 1 passed, 0 failed"
+
+bench: build
+	sh tests/bench/run
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

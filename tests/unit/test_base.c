@@ -1,0 +1,156 @@
+/* Unit tests for the base utilities: time, JSON, sanitiser, SHA-256. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rn_buf.h"
+#include "rn_json.h"
+#include "rn_time.h"
+#include "rn_url.h"
+#include "sanitize.h"
+#include "sha256.h"
+#include "test.h"
+
+static void
+test_time(void)
+{
+    int64_t ns, off;
+    char out[RN_TS_STR_MAX];
+
+    CHECK(rn_time_parse("2005-08-23 20:25:47", 0, &ns) == RN_OK);
+    rn_time_format(ns, out);
+    CHECK_STR(out, "2005-08-23T20:25:47.000Z");
+    CHECK(rn_time_parse("2014-12-07T21:49:33.268706800Z", 0, &ns) == RN_OK);
+    rn_time_format(ns, out);
+    CHECK_STR(out, "2014-12-07T21:49:33.268706800Z");
+    CHECK(rn_time_parse("2012-09-23T23:27:14.453Z", 0, &ns) == RN_OK);
+    rn_time_format(ns, out);
+    CHECK_STR(out, "2012-09-23T23:27:14.453Z");
+    CHECK(rn_time_parse("2020-01-01T00:00:00.1234567Z", 0, &ns) == RN_OK);
+    rn_time_format(ns, out);
+    CHECK_STR(out, "2020-01-01T00:00:00.123456700Z");
+    /* Zones: explicit offsets and the default for zone-less text. */
+    CHECK(rn_time_parse("2005-08-23T22:25:47+02:00", 0, &ns) == RN_OK);
+    rn_time_format(ns, out);
+    CHECK_STR(out, "2005-08-23T20:25:47.000Z");
+    CHECK(rn_time_parse_offset("-05:30", &off) == RN_OK && off == -19800);
+    CHECK(rn_time_parse("2005-08-23 15:25:47", -18000, &ns) == RN_OK);
+    rn_time_format(ns, out);
+    CHECK_STR(out, "2005-08-23T20:25:47.000Z");
+    CHECK(rn_time_parse("1969-12-31T23:59:59.5Z", 0, &ns) == RN_OK);
+    CHECK(ns == -500000000LL);
+    rn_time_format(ns, out);
+    CHECK_STR(out, "1969-12-31T23:59:59.500Z");
+    CHECK(rn_time_parse("2005-13-01 00:00:00", 0, &ns) == RN_EFORMAT);
+    CHECK(rn_time_parse("yesterday", 0, &ns) == RN_EFORMAT);
+    CHECK(rn_time_parse("2005-08-23T20:25:47Zjunk", 0, &ns) == RN_EFORMAT);
+}
+
+static void
+test_json(void)
+{
+    struct rn_buf b, k, v;
+    struct rn_json_obj o;
+    const char *p;
+    static const char nasty[] = "a\"b\\c\x1b]0;t\x07\xff\xe2\x80\xae";
+
+    rn_buf_init(&b, 1 << 20);
+    rn_buf_init(&k, 1 << 20);
+    rn_buf_init(&v, 1 << 20);
+    rn_json_str(&b, nasty, sizeof nasty - 1);
+    CHECK_STR(rn_buf_str(&b),
+              "\"a\\\"b\\\\c\\u001b]0;t\\u0007\\ufffd\xe2\x80\xae\"");
+    rn_buf_reset(&b);
+    rn_json_obj_begin(&o, &b);
+    rn_json_obj_add(&o, "Headers", "", 0);
+    rn_json_obj_add(&o, "URL", "x|y=\"z\"\r\n", 9);
+    rn_json_obj_end(&o);
+    CHECK_STR(rn_buf_str(&b),
+              "{\"Headers\":\"\",\"URL\":\"x|y=\\\"z\\\"\\u000d\\u000a\"}");
+    p = rn_buf_str(&b);
+    CHECK(rn_json_flat_next(&p, &k, &v) == 1);
+    CHECK_STR(rn_buf_str(&k), "Headers");
+    CHECK(v.len == 0);
+    CHECK(rn_json_flat_next(&p, &k, &v) == 1);
+    CHECK_STR(rn_buf_str(&v), "x|y=\"z\"\r\n");
+    CHECK(rn_json_flat_next(&p, &k, &v) == 0);
+    p = "{\"a\":\"unterminated";
+    CHECK(rn_json_flat_next(&p, &k, &v) == -1);
+    rn_buf_fini(&b);
+    rn_buf_fini(&k);
+    rn_buf_fini(&v);
+}
+
+static void
+test_sanitize(void)
+{
+    char *s;
+
+    s = sanitize_dup("ok \x1b]0;title\x07 \x1b[2J done");
+    CHECK_STR(s, "ok \\x1b]0;title\\x07 \\x1b[2J done");
+    free(s);
+    /* C1 CSI, bidi override, invalid UTF-8, but real text kept. */
+    s = sanitize_dup("\xc2\x9b"
+                     "31m \xe2\x80\xae"
+                     "abc \xff caf\xc3\xa9");
+    CHECK_STR(s, "\\u{009b}31m \\u{202e}abc \xef\xbf\xbd caf\xc3\xa9");
+    free(s);
+    s = sanitize_dup("D:\\Inetpub\\x.exe\r\n");
+    CHECK_STR(s, "D:\\Inetpub\\x.exe\\r\\n");
+    free(s);
+}
+
+static void
+test_sha256(void)
+{
+    struct sha256 c;
+    char hex[65];
+    char *big = malloc(1000000);
+
+    sha256_init(&c);
+    sha256_final_hex(&c, hex);
+    CHECK_STR(
+        hex,
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sha256_init(&c);
+    sha256_update(&c, "abc", 3);
+    sha256_final_hex(&c, hex);
+    CHECK_STR(
+        hex,
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    memset(big, 'a', 1000000);
+    sha256_init(&c);
+    sha256_update(&c, big, 1);
+    sha256_update(&c, big + 1, 999999);
+    sha256_final_hex(&c, hex);
+    CHECK_STR(
+        hex,
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    free(big);
+}
+
+static void
+test_url(void)
+{
+    char host[128];
+
+    rn_url_host("http://Btdatashare.btboces.org:80/cgi-bin/x", host,
+                sizeof host);
+    CHECK_STR(host, "btdatashare.btboces.org");
+    rn_url_host("https://a.example:8443/", host, sizeof host);
+    CHECK_STR(host, "a.example:8443");
+    rn_url_host("/relative", host, sizeof host);
+    CHECK_STR(host, "");
+    CHECK_STR(rn_url_path("http://h:80/a/b?c=1"), "/a/b?c=1");
+}
+
+int
+main(void)
+{
+    test_time();
+    test_json();
+    test_sanitize();
+    test_sha256();
+    test_url();
+    return test_report("test_base");
+}

@@ -1,0 +1,325 @@
+/* Unit tests for the store, filters, paging, triage and correlation. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "query.h"
+#include "store.h"
+#include "test.h"
+
+static char sha_buf[65];
+
+/* A distinct fake content hash per source. */
+static const char *
+fake_sha(int n)
+{
+    snprintf(sha_buf, sizeof sha_buf, "%064d", n);
+    return sha_buf;
+}
+
+/* Add one source holding `nreq` requests of three events each. */
+static int64_t
+add_source(struct store *st, int n, int nreq, int status, int kind)
+{
+    struct store_source_info info = {"mem", kind, "test", 10, fake_sha(n)};
+    struct store_source_result res;
+    struct rn_err err = {RN_OK, ""};
+    int64_t sid, rid;
+    int existing, i, ord = 0;
+
+    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    if (existing)
+        return sid;
+    for (i = 0; i < nreq; i++) {
+        struct store_srcreq r;
+        struct store_event ev;
+        char key[64], fields[128];
+
+        snprintf(key, sizeof key, "{00000000-0000-0000-0000-%012d}",
+                 n * 100000 + i);
+        store_srcreq_init(&r);
+        r.key = key;
+        r.verb = "GET";
+        r.url = i % 2 ? "http://h/odd.exe" : "http://h/even.htm";
+        CHECK(store_srcreq_put(st, sid, &r, &rid, &err) == RN_OK);
+        store_event_init(&ev);
+        ev.ord = ord++;
+        ev.seq = ev.ord + 1;
+        ev.ts_ns = (int64_t)(n * 1000 + i) * 1000000000LL;
+        ev.name = "GENERAL_REQUEST_START";
+        CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+        ev.ord = ord++;
+        ev.seq = ev.ord + 1;
+        ev.name = i % 3 == 0 ? "CGI_PREMATURE_TERMINATION" : "OTHER";
+        ev.fields_json = "{\"Headers\":\"\"}";
+        CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+        ev.ord = ord++;
+        ev.seq = ev.ord + 1;
+        ev.ts_ns += 5000000;
+        ev.name = "GENERAL_REQUEST_END";
+        snprintf(fields, sizeof fields,
+                 "{\"HttpStatus\":\"%d\",\"HttpSubStatus\":\"%d\"}",
+                 i % 3 == 0 ? status : 200, i % 3 == 0 ? 2 : 0);
+        ev.fields_json = fields;
+        CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+    }
+    memset(&res, 0, sizeof res);
+    res.clock_offset_ns = STORE_NONE;
+    CHECK(store_source_end(st, sid, &res, &err) == RN_OK);
+    CHECK(res.events == 3 * nreq);
+    CHECK(res.requests == nreq);
+    if (err.rc != RN_OK)
+        fprintf(stderr, "error: %s\n", err.msg);
+    return sid;
+}
+
+static int64_t
+count(struct store *st, const char *expr)
+{
+    struct filter *f = NULL;
+    struct rn_err err = {RN_OK, ""};
+    int64_t n = -1;
+
+    if (filter_parse(expr, &f, &err) != RN_OK) {
+        fprintf(stderr, "filter: %s\n", err.msg);
+        return -1;
+    }
+    CHECK(query_requests_count(st, f, &n, &err) == RN_OK);
+    filter_free(f);
+    return n;
+}
+
+static void
+test_import_and_filter(void)
+{
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    int64_t sid, sid2;
+    int existing;
+    char sha1[65];
+    struct store_source_info info = {"again", 1, "test", 10, sha1};
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    sid = add_source(st, 1, 30, 502, STORE_KIND_ETW);
+    snprintf(sha1, sizeof sha1, "%s", fake_sha(1));
+    CHECK(count(st, "") == 30);
+    CHECK(count(st, "status:502.2") == 10);
+    CHECK(count(st, "status:502") == 10);
+    CHECK(count(st, "status:5xx") == 10);
+    CHECK(count(st, "status:200") == 20);
+    CHECK(count(st, "-status:200") == 10);
+    CHECK(count(st, "verb:get url:odd") == 15);
+    CHECK(count(st, "has:header_error") == 10);
+    CHECK(count(st, "source:etw") == 30);
+    CHECK(count(st, "source:pcap") == 0);
+    CHECK(count(st, "since:1970-01-01T00:16:50Z") == 30 - 10);
+    /* Same content again: nothing new. */
+    CHECK(store_source_begin(st, &info, &sid2, &existing, &err) == RN_OK);
+    CHECK(existing == 1 && sid2 == sid);
+    CHECK(count(st, "") == 30);
+    store_close(st);
+}
+
+static void
+test_abort_keeps_store(void)
+{
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    char sha7[65];
+    struct store_source_info info = {"bad", 1, "test", 10, sha7};
+    struct store_srcreq r;
+    int64_t sid, rid;
+    int existing;
+
+    snprintf(sha7, sizeof sha7, "%s", fake_sha(7));
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    add_source(st, 1, 5, 502, STORE_KIND_ETW);
+    CHECK(store_begin(st, &err) == RN_OK);
+    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    store_srcreq_init(&r);
+    r.key = "{11111111-0000-0000-0000-000000000000}";
+    CHECK(store_srcreq_put(st, sid, &r, &rid, &err) == RN_OK);
+    store_source_abort(st);
+    CHECK(store_commit(st, &err) == RN_OK);
+    CHECK(count(st, "") == 5);
+    /* The aborted content may be imported later. */
+    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    CHECK(existing == 0);
+    store_source_abort(st);
+    store_close(st);
+}
+
+static void
+test_paging(void)
+{
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    struct rq_row rows[7], back[7];
+    struct rq_pos pos;
+    size_t n, i, total = 0;
+    int64_t last_start = INT64_MIN, last_id = 0;
+    int sorted = 1, first = 1, sev_ok = 1, prev_sev = 3;
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    add_source(st, 1, 50, 502, STORE_KIND_ETW);
+    /* Time order, pages of 7. */
+    for (;;) {
+        CHECK(query_requests_page(st, NULL, RQ_ORDER_TIME, first ? NULL : &pos,
+                                  1, rows, 7, &n, &err) == RN_OK);
+        for (i = 0; i < n; i++) {
+            if (rows[i].start_ns < last_start ||
+                (rows[i].start_ns == last_start && rows[i].id <= last_id))
+                sorted = 0;
+            last_start = rows[i].start_ns;
+            last_id = rows[i].id;
+        }
+        total += n;
+        if (n > 0)
+            rq_pos_of(&rows[n - 1], &pos);
+        for (i = 0; i < n; i++)
+            rq_row_fini(&rows[i]);
+        first = 0;
+        if (n < 7)
+            break;
+    }
+    CHECK(total == 50);
+    CHECK(sorted);
+    /* Failures first: every 5xx before any 2xx, across page boundaries. */
+    first = 1;
+    total = 0;
+    for (;;) {
+        CHECK(query_requests_page(st, NULL, RQ_ORDER_FAILURES,
+                                  first ? NULL : &pos, 1, rows, 7, &n,
+                                  &err) == RN_OK);
+        for (i = 0; i < n; i++) {
+            if (rows[i].severity > prev_sev)
+                sev_ok = 0;
+            prev_sev = rows[i].severity;
+        }
+        total += n;
+        if (n > 0)
+            rq_pos_of(&rows[n - 1], &pos);
+        if (n == 7 && total == 14) {
+            /* A backward page from here returns the previous 7 rows. */
+            struct rq_pos p2;
+
+            rq_pos_of(&rows[0], &p2);
+            CHECK(query_requests_page(st, NULL, RQ_ORDER_FAILURES, &p2, 0, back,
+                                      7, &n, &err) == RN_OK);
+            CHECK(n == 7);
+            for (i = 0; i < n; i++)
+                rq_row_fini(&back[i]);
+            n = 7;
+        }
+        for (i = 0; i < n; i++)
+            rq_row_fini(&rows[i]);
+        first = 0;
+        if (n < 7)
+            break;
+    }
+    CHECK(total == 50);
+    CHECK(sev_ok);
+    store_close(st);
+}
+
+static void
+test_triage_and_timeline(void)
+{
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    struct rq_row row;
+    struct ev_row *ev;
+    size_t n;
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    add_source(st, 2, 3, 502, STORE_KIND_ETW);
+    CHECK(query_request_by_key(st, "{00000000-0000-0000-0000-000000200000}",
+                               &row, &err) == RN_OK);
+    CHECK(row.http_status == 502 && row.substatus == 2);
+    CHECK(row.severity == 2);
+    CHECK(row.roles[STORE_ROLE_HEADER_ERROR] != STORE_NONE);
+    CHECK(row.roles[STORE_ROLE_STATUS_SEND] != STORE_NONE);
+    CHECK(row.roles[STORE_ROLE_CGI_START] == STORE_NONE);
+    CHECK(row.diagnosis != NULL &&
+          strstr(row.diagnosis, "Headers= empty") != NULL);
+    CHECK(query_timeline(st, &row, &ev, &n, &err) == RN_OK);
+    CHECK(n == 3);
+    CHECK(n == 3 && ev[2].role == STORE_ROLE_STATUS_SEND);
+    CHECK(n == 3 && ev[1].role == STORE_ROLE_HEADER_ERROR);
+    ev_rows_free(ev, n);
+    /* Marks persist and follow the request. */
+    CHECK(query_set_marked(st, row.id, 1, &err) == RN_OK);
+    CHECK(count(st, "marked:yes") == 1);
+    rq_row_fini(&row);
+    store_close(st);
+}
+
+static enum rn_rc
+sql_rows(void *ctx, int ncol, const char *const *names,
+         const char *const *values)
+{
+    (void)names;
+    (void)values;
+    *(int *)ctx += ncol > 0;
+    return RN_OK;
+}
+
+static void
+test_sql_readonly(void)
+{
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    int rows = 0;
+    char *v = NULL;
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    add_source(st, 3, 4, 500, STORE_KIND_ETW);
+    CHECK(store_sql_readonly(st, "SELECT * FROM request", sql_rows, &rows,
+                             &err) == RN_OK);
+    CHECK(rows == 4);
+    rn_err_clear(&err);
+    CHECK(store_sql_readonly(st, "DELETE FROM request", sql_rows, &rows,
+                             &err) == RN_EINVAL);
+    rn_err_clear(&err);
+    CHECK(store_sql_readonly(st, "ATTACH '/tmp/x.db' AS x", sql_rows, &rows,
+                             &err) != RN_OK);
+    CHECK(count(st, "") == 4);
+    CHECK(store_state_set(st, "filter", "status:502.2", &err) == RN_OK);
+    CHECK(store_state_get(st, "filter", &v, &err) == RN_OK);
+    CHECK_STR(v, "status:502.2");
+    free(v);
+    store_close(st);
+}
+
+static void
+test_filter_errors(void)
+{
+    struct filter *f = NULL;
+    struct rn_err err = {RN_OK, ""};
+
+    CHECK(filter_parse("status:abc", &f, &err) == RN_EINVAL && f == NULL);
+    CHECK(strstr(err.msg, "abc") != NULL);
+    rn_err_clear(&err);
+    CHECK(filter_parse("bogus:1", &f, &err) == RN_EINVAL);
+    rn_err_clear(&err);
+    CHECK(filter_parse("since:yesterday", &f, &err) == RN_EINVAL);
+    rn_err_clear(&err);
+    CHECK(filter_parse("url:\"a b\" verb:POST", &f, &err) == RN_OK);
+    CHECK(filter_nparams(f) == 2);
+    CHECK_STR(filter_param_text(f, 0), "a b");
+    filter_free(f);
+}
+
+int
+main(void)
+{
+    test_import_and_filter();
+    test_abort_keeps_store();
+    test_paging();
+    test_triage_and_timeline();
+    test_sql_readonly();
+    test_filter_errors();
+    return test_report("test_store");
+}
