@@ -401,7 +401,7 @@ bench(uint64_t size_mb, int nconn)
             char target[64];
             size_t n;
             int st = k % 97 == 0 ? 502 : k % 11 == 0 ? 404 : 200;
-            size_t body = st == 502      ? 232
+            size_t body = st == 502     ? 232
                           : k % 10 == 3 ? 200 + (k * 7919) % 60000
                                         : 200 + (k * 7919) % 4000;
 
