@@ -91,6 +91,20 @@ cap_read_le64(const unsigned char *p)
     return (uint64_t)cap_read_le32(p) | ((uint64_t)cap_read_le32(p + 4) << 32);
 }
 
+/*
+ * base + v * unit, or CAP_TS_NONE when a damaged file makes that
+ * overflow (|result| is kept below 2^62).
+ */
+static int64_t
+cap_read_ts(int64_t base, int64_t v, int64_t unit)
+{
+    const int64_t lim = INT64_C(1) << 62;
+
+    if (v > lim / unit || v < -lim / unit || base > lim || base < -lim)
+        return CAP_TS_NONE;
+    return base + v * unit;
+}
+
 /* Map a libpcap DLT_ value to a LINKTYPE_ number we decode. */
 static int
 cap_read_dlt_link(int dlt)
@@ -206,8 +220,8 @@ cap_read_netmon_open(struct cap_reader *r, struct rn_err *err)
         unsigned mi = cap_read_le16(h + 18), s = cap_read_le16(h + 20);
         unsigned ms = cap_read_le16(h + 22);
 
-        if (mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mi > 59 ||
-            s > 60 || ms > 999)
+        if (y < 1601 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+            hh > 23 || mi > 59 || s > 60 || ms > 999)
             y = 1970, mo = 1, d = 1, hh = mi = s = ms = 0;
         days = rn_days_from_civil(y, mo, d);
         r->start_ns =
@@ -336,14 +350,14 @@ cap_read_netmon_next(struct cap_reader *r, struct cap_frame *f, int *got,
         if (tlen == 15) {
             int64_t ft = (int64_t)cap_read_le64(p + caplen + 6);
 
-            f->ts_ns = (ft - FILETIME_UNIX_EPOCH) * 100;
+            f->ts_ns = cap_read_ts(0, ft - FILETIME_UNIX_EPOCH, 100);
         } else if (r->vmaj == 1) {
-            f->ts_ns = r->start_ns + (int64_t)cap_read_le32(r->buf) * 1000000;
+            f->ts_ns = cap_read_ts(r->start_ns, cap_read_le32(r->buf), 1000000);
         } else {
             /* Microseconds, read as Wireshark does: x10 as signed 100 ns. */
             int64_t d100 = (int64_t)(cap_read_le64(r->buf) * 10u);
 
-            f->ts_ns = r->start_ns + d100 * 100;
+            f->ts_ns = cap_read_ts(r->start_ns, d100, 100);
         }
         *got = 1;
         return RN_OK;
@@ -430,7 +444,8 @@ cap_read_next(struct cap_reader *r, struct cap_frame *f, int *got,
     r->number++;
     dlt = pcap_datalink(r->pc);
     f->number = r->number;
-    f->ts_ns = (int64_t)ph->ts.tv_sec * 1000000000LL + ph->ts.tv_usec;
+    f->ts_ns =
+        cap_read_ts(ph->ts.tv_usec, (int64_t)ph->ts.tv_sec, 1000000000LL);
     f->link = cap_read_dlt_link(dlt);
     f->raw_link = dlt;
     f->data = data;

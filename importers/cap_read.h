@@ -23,6 +23,9 @@ enum cap_format {
 /* Link type of a frame this reader could not map (enum pkt_link else). */
 #define CAP_LINK_UNKNOWN (-1)
 
+/* Time of a frame whose stored time is out of range. */
+#define CAP_TS_NONE INT64_MIN
+
 /* One frame; data is borrowed until the next cap_read_next/close. */
 struct cap_frame {
     uint64_t number; /* 1-based frame number */

@@ -66,6 +66,7 @@ struct pcap_imp {
     int nwarned_links;
     int warned_cap;
     uint64_t exchanges, frames, tcp_frames, undecodable;
+    int64_t last_ts; /* time of the previous frame */
 };
 
 /* Event time: the captured time shifted by the clock offset, if any. */
@@ -763,6 +764,10 @@ import_pcap_frames(struct pcap_imp *im, struct cap_reader *cr,
         }
         if (!got)
             break;
+        /* A damaged time: keep the order, borrow the last good one. */
+        if (f.ts_ns == CAP_TS_NONE)
+            f.ts_ns = im->last_ts;
+        im->last_ts = f.ts_ns;
         im->frames++;
         if (im->frames % PCAP_PROGRESS_FRAMES == 0) {
             rc = import_progress(im->ctx, (int64_t)cap_read_pos(cr), err);

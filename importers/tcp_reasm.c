@@ -506,6 +506,14 @@ tcp_reasm_caps(struct tcp_reasm *r, struct tcp_conn *c, struct rn_err *err)
     return rc;
 }
 
+/* Whether a connection last active at last is idle at now (no overflow). */
+static int
+tcp_reasm_idle(const struct tcp_reasm *r, int64_t now, int64_t last)
+{
+    return now > last &&
+           (uint64_t)now - (uint64_t)last > (uint64_t)r->lim.idle_ns;
+}
+
 /* End connections idle for longer than the limit, or past the count cap. */
 static enum rn_rc
 tcp_reasm_evict(struct tcp_reasm *r, int64_t now, struct rn_err *err)
@@ -514,7 +522,7 @@ tcp_reasm_evict(struct tcp_reasm *r, int64_t now, struct rn_err *err)
 
     while (rc == RN_OK && r->lru_head != NULL &&
            (r->nconns > r->lim.max_conns ||
-            now - r->lru_head->last_ts > r->lim.idle_ns)) {
+            tcp_reasm_idle(r, now, r->lru_head->last_ts))) {
         r->st.evicted++;
         rc = tcp_reasm_end(r, r->lru_head, TCP_END_EVICTED, err);
     }
@@ -555,7 +563,7 @@ tcp_reasm_feed(struct tcp_reasm *r, const struct pkt_tcp *s, uint64_t frame,
     enum rn_rc rc = RN_OK;
 
     if (r->lru_head != NULL && (r->nconns > r->lim.max_conns ||
-                                ts - r->lru_head->last_ts > r->lim.idle_ns)) {
+                                tcp_reasm_idle(r, ts, r->lru_head->last_ts))) {
         rc = tcp_reasm_evict(r, ts, err);
         if (rc != RN_OK)
             return rc;
