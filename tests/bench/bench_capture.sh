@@ -35,4 +35,4 @@ row "pcap import" "$bytes" "$our_s" "$our_kb" "$ref_s" "$ref_kb" \
 echo "  generated: $(cat "$file.txt" 2>/dev/null)" >&2
 echo "  reqnav: $exchanges exchanges, $responses responses;" \
     "tshark/reqnav time: $(awk -v a="$ref_s" -v b="$our_s" \
-        'BEGIN { printf "%.1fx", b > 0 ? a / b : 0 }')" >&2
+        'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')" >&2
