@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "import_etw.h"
+#include "import_freb.h"
+#include "import_w3c.h"
 #include "import_pcap.h"
 #include "sha256.h"
 #include "xmalloc.h"
@@ -24,6 +26,9 @@
 /* Every importer; detection asks each and takes the most confident. */
 static const struct importer *const importers[] = {
     &import_etw_importer,
+    &import_freb_importer,
+    &import_w3c_importer,
+    &import_httperr_importer,
     &import_pcap_importer,
 };
 
