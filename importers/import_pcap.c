@@ -815,7 +815,9 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
     memset(&im, 0, sizeof im);
     im.ctx = ctx;
     im.st = ctx->st;
-    if (ctx->clock_offset_ns != STORE_NONE && ctx->clock_offset_ns != 0) {
+    /* --clock-offset: applied here and kept; otherwise times stay as
+     * captured and correlation shifts them by its estimate. */
+    if (ctx->clock_offset_ns != STORE_NONE) {
         im.have_offset = 1;
         im.offset_ns = ctx->clock_offset_ns;
     }

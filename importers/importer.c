@@ -18,18 +18,15 @@
 
 #include "import_etw.h"
 #include "import_freb.h"
-#include "import_w3c.h"
 #include "import_pcap.h"
+#include "import_w3c.h"
 #include "sha256.h"
 #include "xmalloc.h"
 
 /* Every importer; detection asks each and takes the most confident. */
 static const struct importer *const importers[] = {
-    &import_etw_importer,
-    &import_freb_importer,
-    &import_w3c_importer,
-    &import_httperr_importer,
-    &import_pcap_importer,
+    &import_etw_importer,     &import_freb_importer, &import_w3c_importer,
+    &import_httperr_importer, &import_pcap_importer,
 };
 
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
@@ -277,7 +274,9 @@ import_run_source(struct import_run *run, const struct importer *imp,
     memset(&res, 0, sizeof res);
     res.truncated = ctx.truncated;
     res.message = ctx.message[0] != '\0' ? ctx.message : NULL;
-    res.clock_offset_ns = STORE_NONE;
+    /* A given clock offset is fixed for the capture (no estimate). */
+    res.clock_offset_ns =
+        imp->kind == STORE_KIND_PCAP ? ctx.clock_offset_ns : STORE_NONE;
     res.format = ctx.format_detail;
     rc = store_source_end(run->st, source_id, &res, err);
     if (rc != RN_OK)

@@ -26,7 +26,7 @@
 extern const char rn_schema_sql[];
 
 /* Schema version this build writes; migrations[i] upgrades i to i+1. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum store_stmt_id {
     SS_SRCREQ_FIND,
@@ -284,9 +284,16 @@ store_migrate(struct store *st, struct rn_err *err)
         return rc;
     if (version == 0)
         rc = store_exec(st, rn_schema_sql, err);
-    /* Future migrations: if (version < 2) rc = store_exec(st, mig2, err); */
+    /* 1 -> 2: how a capture's clock offset came about. */
+    else if (version < 2)
+        rc = store_exec(st,
+                        "ALTER TABLE source ADD COLUMN clock_offset_given"
+                        " INTEGER NOT NULL DEFAULT 0;"
+                        "ALTER TABLE source ADD COLUMN clock_offset_matches"
+                        " INTEGER",
+                        err);
     if (rc == RN_OK)
-        rc = store_exec(st, "PRAGMA user_version = 1", err);
+        rc = store_exec(st, "PRAGMA user_version = 2", err);
     if (rc == RN_OK)
         return store_exec(st, "COMMIT", err);
     store_exec(st, "ROLLBACK", NULL);
@@ -603,6 +610,7 @@ store_source_totals(struct store *st, int64_t source_id,
         " warnings = (SELECT count(*) FROM source_warning"
         "   WHERE source_id = ?1),"
         " truncated = ?2, message = ?3, clock_offset_ns = ?4,"
+        " clock_offset_given = ?4 IS NOT NULL,"
         " format = coalesce(?5, format) WHERE id = ?1",
         &s, err);
     if (rc != RN_OK)

@@ -179,10 +179,80 @@ cli_on_report(void *vctx, const struct import_report *r)
     fputc('\n', out);
 }
 
+/* How a capture's times relate to the server's clock, in words. */
+static void
+cli_clock_offset_text(const struct src_row *s, char *out, size_t n)
+{
+    char v[48];
+
+    if (s->clock_offset_ns == STORE_NONE) {
+        snprintf(out, n,
+                 "clock offset capture->server: unknown (no unambiguous "
+                 "match with an IIS request); times as captured");
+        return;
+    }
+    if (s->clock_offset_ns % 1000000 == 0)
+        snprintf(v, sizeof v, "%+" PRId64 " ms", s->clock_offset_ns / 1000000);
+    else
+        snprintf(v, sizeof v, "%+.3f ms", (double)s->clock_offset_ns / 1e6);
+    if (s->clock_offset_given)
+        snprintf(out, n, "clock offset capture->server: %s (--clock-offset)",
+                 v);
+    else
+        snprintf(out, n,
+                 "clock offset capture->server: %s from %" PRId64 " match%s", v,
+                 s->clock_offset_matches,
+                 s->clock_offset_matches == 1 ? "" : "es");
+}
+
+/* Sources of the store, or none when it cannot say. */
+static void
+cli_sources_snapshot(struct store *st, struct src_row **rows, size_t *n)
+{
+    struct rn_err err = {RN_OK, ""};
+
+    if (query_sources(st, rows, n, &err) != RN_OK) {
+        *rows = NULL;
+        *n = 0;
+    }
+}
+
+/*
+ * After an import: one line per capture whose clock offset is new or
+ * changed (a later IIS source can move an earlier capture's estimate).
+ */
+static void
+cli_report_offsets(const struct src_row *before, size_t nb,
+                   const struct src_row *after, size_t na)
+{
+    char text[256];
+    size_t i, j;
+
+    for (i = 0; i < na; i++) {
+        const struct src_row *a = &after[i];
+        const struct src_row *b = NULL;
+
+        if (a->kind != STORE_KIND_PCAP)
+            continue;
+        for (j = 0; j < nb && b == NULL; j++)
+            b = before[j].id == a->id ? &before[j] : NULL;
+        if (b != NULL && b->clock_offset_ns == a->clock_offset_ns &&
+            b->clock_offset_given == a->clock_offset_given &&
+            b->clock_offset_matches == a->clock_offset_matches)
+            continue;
+        cli_clock_offset_text(a, text, sizeof text);
+        fputs("info      ", stdout);
+        cli_put_safe(stdout, a->path, 0);
+        printf(": %s\n", text);
+    }
+}
+
 int
 cli_import_paths(struct store *st, const struct import_options *base,
                  char *const *paths, int npaths, int quiet)
 {
+    struct src_row *before = NULL, *after = NULL;
+    size_t nbefore = 0, nafter = 0;
     struct import_options opt = *base;
     struct import_summary sum;
     struct cli_progress progress = {isatty(STDERR_FILENO), 0, 0};
@@ -201,11 +271,19 @@ cli_import_paths(struct store *st, const struct import_options *base,
     opt.report = cli_on_report;
     opt.report_ctx = &rctx;
     opt.cancel = &cli_interrupted;
+    if (!quiet)
+        cli_sources_snapshot(st, &before, &nbefore);
     rc = import_paths(st, (const char *const *)paths, (size_t)npaths, &opt,
                       &sum, &err);
     sigaction(SIGINT, &old, NULL);
     if (progress.shown)
         fputs("\r\033[K", stderr);
+    if (!quiet && rc == RN_OK) {
+        cli_sources_snapshot(st, &after, &nafter);
+        cli_report_offsets(before, nbefore, after, nafter);
+    }
+    src_rows_free(before, nbefore);
+    src_rows_free(after, nafter);
     if (rc != RN_OK) {
         cli_error("%s", err.msg);
         return CLI_EXIT_INPUT;
@@ -690,6 +768,12 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
         if (s->message != NULL) {
             fputs("\n     ", stdout);
             cli_put_safe(stdout, s->message, 0);
+        }
+        if (s->kind == STORE_KIND_PCAP) {
+            char text[256];
+
+            cli_clock_offset_text(s, text, sizeof text);
+            printf("\n     %s", text);
         }
         putchar('\n');
     }
