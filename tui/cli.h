@@ -22,6 +22,8 @@ int cli_requests(const struct cli_global *g, int argc, char **argv);
 int cli_timeline(const struct cli_global *g, int argc, char **argv);
 int cli_sources(const struct cli_global *g, int argc, char **argv);
 int cli_sql(const struct cli_global *g, int argc, char **argv);
+/* tui/cli_export.c */
+int cli_export(const struct cli_global *g, int argc, char **argv);
 
 /*
  * Import paths into an open store with a progress line on stderr when it

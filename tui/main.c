@@ -34,6 +34,12 @@ static const struct command commands[] = {
      "        every event of one request, from every source, in time order"},
     {"sources", cli_sources,
      "sources\n        the imported files, with their state and problems"},
+    {"export", cli_export,
+     "export (--filter EXPR | --id ID... | --marked) --format "
+     "md|html|json|csv\n"
+     "        [-o FILE] [--force] [--no-redact]\n"
+     "        a report of the selected requests (stdout without -o;\n"
+     "        secrets masked unless --no-redact)"},
     {"sql", cli_sql, "sql 'SELECT ...'\n        read-only SQL over the store"},
 };
 
