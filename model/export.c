@@ -378,7 +378,7 @@ export_redact_request(const struct rq_row *r, struct rq_row *out)
     out->verb = r->verb != NULL ? xstrdup(r->verb) : NULL;
     out->host = r->host != NULL ? xstrdup(r->host) : NULL;
     out->url = redact_dup(r->url, 0, NULL);
-    out->diagnosis = redact_dup(r->diagnosis, 0, NULL);
+    out->diagnosis = redact_dup(r->diagnosis, REDACT_LOOSE, NULL);
 }
 
 /* Mask secrets in the fields and raw text of events, in place. */
@@ -664,7 +664,7 @@ export_prepare(struct export_state *s, const struct export_options *opt,
     if (rc != RN_OK)
         return rc;
     for (i = 0; s->c.redact && i < s->c.nsrc; i++) {
-        char *m = redact_dup(s->c.src[i].message, 0, NULL);
+        char *m = redact_dup(s->c.src[i].message, REDACT_LOOSE, NULL);
 
         free(s->c.src[i].message);
         s->c.src[i].message = m;

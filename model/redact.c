@@ -157,13 +157,20 @@ redact_param_at(const char *s, size_t len, size_t i, size_t *vs, size_t *ve)
 /*
  * A header line starts at s[i]: if it names a secret header and has a
  * value, set [*vs, *ve) to the value (with folded continuation lines).
+ * Loose (prose such as a diagnosis, where header lines were joined with
+ * spaces and quoted): the value also ends at a double quote or at two
+ * spaces (a flattened CRLF).
  */
 static int
-redact_header_at(const char *s, size_t len, size_t i, size_t *vs, size_t *ve)
+redact_header_at(const char *s, size_t len, size_t i, int loose, size_t *vs,
+                 size_t *ve)
 {
     size_t j = i, name_end, k;
 
-    while (j < len && s[j] != ':' && s[j] != '\r' && s[j] != '\n' && j - i < 64)
+    while (j < len && s[j] != ':' && s[j] != '\r' && s[j] != '\n' &&
+           s[j] != ' ' && j - i < 64)
+        j++;
+    while (j < len && (s[j] == ' ' || s[j] == '\t') && j - i < 64)
         j++;
     if (j >= len || s[j] != ':')
         return 0;
@@ -177,20 +184,23 @@ redact_header_at(const char *s, size_t len, size_t i, size_t *vs, size_t *ve)
         j++;
     k = j;
     for (;;) {
-        while (k < len && s[k] != '\r' && s[k] != '\n')
-            k++;
-        /* An obs-fold continuation line belongs to the value. */
-        {
-            size_t nl = k;
+        size_t nl;
 
-            if (nl < len && s[nl] == '\r')
-                nl++;
-            if (nl < len && s[nl] == '\n')
-                nl++;
-            if (nl > k && nl < len && (s[nl] == ' ' || s[nl] == '\t')) {
-                k = nl;
-                continue;
-            }
+        while (k < len && s[k] != '\r' && s[k] != '\n' &&
+               !(loose && (s[k] == '"' ||
+                           (s[k] == ' ' && k + 1 < len && s[k + 1] == ' '))))
+            k++;
+        if (loose)
+            break;
+        /* An obs-fold continuation line belongs to the value. */
+        nl = k;
+        if (nl < len && s[nl] == '\r')
+            nl++;
+        if (nl < len && s[nl] == '\n')
+            nl++;
+        if (nl > k && nl < len && (s[nl] == ' ' || s[nl] == '\t')) {
+            k = nl;
+            continue;
         }
         break;
     }
@@ -199,6 +209,22 @@ redact_header_at(const char *s, size_t len, size_t i, size_t *vs, size_t *ve)
     *vs = j;
     *ve = k;
     return 1;
+}
+
+/* May a header name start at s[i]? */
+static int
+redact_header_start(const char *s, size_t i, int loose)
+{
+    unsigned char p;
+
+    if (i == 0 || s[i - 1] == '\n' || s[i - 1] == '\r')
+        return 1;
+    if (!loose)
+        return 0;
+    p = (unsigned char)s[i - 1];
+    return !((p >= 'a' && p <= 'z') || (p >= 'A' && p <= 'Z') ||
+             (p >= '0' && p <= '9') || p == '-' || p == '_' || p == ':' ||
+             p == '(');
 }
 
 /* "scheme://user:password@": set [*vs, *ve) to the password. */
@@ -230,8 +256,9 @@ redact_text(struct rn_buf *out, const char *s, size_t len, int flags,
     while (i < len && rc == RN_OK) {
         int hit = 0;
 
-        if ((i == 0 || s[i - 1] == '\n' || s[i - 1] == '\r') &&
-            redact_header_at(s, len, i, &vs, &ve))
+        if (redact_header_start(s, i, (flags & REDACT_LOOSE) != 0) &&
+            redact_header_at(s, len, i, (flags & REDACT_LOOSE) != 0, &vs,
+                             &ve))
             hit = 1;
         else if (i == 0 && (flags & REDACT_QUERY) &&
                  redact_param_at(s, len, 0, &vs, &ve))

@@ -13,7 +13,7 @@
  *
  * Text is scanned for:
  *   - header lines: "Cookie: v" at the start of the text or of a line,
- *     the value masked to the end of the line;
+ *     the value masked to the end of the line (see REDACT_LOOSE);
  *   - query parameters: "name=value" after '?', '&' or ';' (or at the start
  *     of text known to be a query string), the value masked up to the next
  *     '&', ';', '#', '|', quote, angle bracket, backslash, white space or
@@ -36,6 +36,13 @@
 
 /* The text starts inside a query string ("a=1&token=x"). */
 #define REDACT_QUERY 0x1
+/*
+ * Prose (diagnoses, messages) where header lines may have been joined
+ * with spaces and quoted: a secret header name is recognised after any
+ * non-word character, and its value ends at the end of the line, at a
+ * double quote or at two spaces.
+ */
+#define REDACT_LOOSE 0x2
 
 /* Is name (len bytes) a header whose value is a secret? */
 int redact_is_secret_header(const char *name, size_t len);
