@@ -257,8 +257,7 @@ redact_text(struct rn_buf *out, const char *s, size_t len, int flags,
         int hit = 0;
 
         if (redact_header_start(s, i, (flags & REDACT_LOOSE) != 0) &&
-            redact_header_at(s, len, i, (flags & REDACT_LOOSE) != 0, &vs,
-                             &ve))
+            redact_header_at(s, len, i, (flags & REDACT_LOOSE) != 0, &vs, &ve))
             hit = 1;
         else if (i == 0 && (flags & REDACT_QUERY) &&
                  redact_param_at(s, len, 0, &vs, &ve))

@@ -36,7 +36,8 @@ test_redact_text(void)
     CHECK_STR(red("/p?PassWord=s3cr3t#frag", 0), "/p?PassWord=[redacted]#frag");
     CHECK_STR(red("/p?x-api-key=K&sig=S;jsessionid=J", 0),
               "/p?x-api-key=[redacted]&sig=[redacted];jsessionid=[redacted]");
-    CHECK_STR(red("/p?X-Amz-Signature=abc", 0), "/p?X-Amz-Signature=[redacted]");
+    CHECK_STR(red("/p?X-Amz-Signature=abc", 0),
+              "/p?X-Amz-Signature=[redacted]");
     CHECK_STR(red("/p?keyboard=1&monkey=2&key=3", 0),
               "/p?keyboard=1&monkey=2&key=[redacted]");
     CHECK_STR(red("/p?token=&a=1", 0), "/p?token=&a=1");
@@ -71,9 +72,9 @@ test_redact_text(void)
                   REDACT_LOOSE),
               "ended early (Headers=\"Set-Cookie: [redacted]\"); IIS answered "
               "502.2");
-    CHECK_STR(red("(Headers=\"Status: 200  Cookie: a=1; b=2  X: y\")",
-                  REDACT_LOOSE),
-              "(Headers=\"Status: 200  Cookie: [redacted]  X: y\")");
+    CHECK_STR(
+        red("(Headers=\"Status: 200  Cookie: a=1; b=2  X: y\")", REDACT_LOOSE),
+        "(Headers=\"Status: 200  Cookie: [redacted]  X: y\")");
     CHECK_STR(red("(Headers=\"Status: 200  Cookie: a=1\")", 0),
               "(Headers=\"Status: 200  Cookie: a=1\")");
     CHECK_STR(red("X-Set-Cookie: a", REDACT_LOOSE), "X-Set-Cookie: a");
@@ -131,14 +132,14 @@ test_redact_fields(void)
                          &changed),
               "{\"HeaderValue\":\"[redacted]\",\"HeaderName\":\"Cookie\","
               "\"Replace\":\"false\"}");
-    CHECK_STR(red_fields("{\"HeaderName\":\"Accept\",\"HeaderValue\":\"a\"}",
-                         NULL),
-              "{\"HeaderName\":\"Accept\",\"HeaderValue\":\"a\"}");
+    CHECK_STR(
+        red_fields("{\"HeaderName\":\"Accept\",\"HeaderValue\":\"a\"}", NULL),
+        "{\"HeaderName\":\"Accept\",\"HeaderValue\":\"a\"}");
     /* Headers blocks, URLs, W3C query fields. */
-    CHECK_STR(red_fields("{\"Headers\":\"Cookie: x=1\\r\\nHost: h\\r\\n\"}",
-                         NULL),
-              "{\"Headers\":\"Cookie: [redacted]\\u000d\\u000aHost: "
-              "h\\u000d\\u000a\"}");
+    CHECK_STR(
+        red_fields("{\"Headers\":\"Cookie: x=1\\r\\nHost: h\\r\\n\"}", NULL),
+        "{\"Headers\":\"Cookie: [redacted]\\u000d\\u000aHost: "
+        "h\\u000d\\u000a\"}");
     CHECK_STR(red_fields("{\"cs-uri-query\":\"pwd=1&a=2\",\"cs(Cookie)\":"
                          "\"s=1\"}",
                          NULL),
@@ -183,8 +184,12 @@ test_escapers(void)
     CHECK_STR(ESC('h', "a\r\nb\tc"), "a\\r\\nb\\tc");
     CHECK_STR(ESC('p', "a\r\nb\rc\td"), "a\nb\\rc\td");
     CHECK_STR(ESC('h', "x\xff\xc3(y"), "x\xef\xbf\xbd\xef\xbf\xbd(y");
-    CHECK_STR(ESC('h', "\xc2\x9b" "1m"), "\\u{009b}1m");
-    CHECK_STR(ESC('h', "a\xe2\x80\xae" "b"), "a\\u{202e}b");
+    CHECK_STR(ESC('h', "\xc2\x9b"
+                       "1m"),
+              "\\u{009b}1m");
+    CHECK_STR(ESC('h', "a\xe2\x80\xae"
+                       "b"),
+              "a\\u{202e}b");
     CHECK_STR(ESC('h', "\xef\xbf\xbe"), "\\u{fffe}");
     CHECK_STR(ESC('h', "caf\xc3\xa9 \xe2\x82\xac"), "caf\xc3\xa9 \xe2\x82\xac");
     CHECK_STR(ESC('h', "nul\0x"), "nul\\x00x");
@@ -210,13 +215,16 @@ test_escapers(void)
     rn_buf_putc(&b, ',');
     export_esc_csv(&b, "-1", 0);
     rn_buf_putc(&b, ',');
-    export_esc_csv(&b, "a\xff" "b,c", 1);
+    export_esc_csv(&b,
+                   "a\xff"
+                   "b,c",
+                   1);
     rn_buf_putc(&b, ',');
     export_esc_csv(&b, NULL, 1);
     rn_buf_putc(&b, ',');
     export_esc_csv(&b, "x\x1by", 1);
-    CHECK_STR(rn_buf_str(&b),
-              "'-1+2,'@SUM(A1),-1,\"a\xef\xbf\xbd" "b,c\",,x\x1by");
+    CHECK_STR(rn_buf_str(&b), "'-1+2,'@SUM(A1),-1,\"a\xef\xbf\xbd"
+                              "b,c\",,x\x1by");
     rn_buf_fini(&b);
 }
 
@@ -228,8 +236,7 @@ test_names(void)
     struct rn_err err = {RN_OK, ""};
 
     CHECK(export_format_parse("html", &f, NULL) == RN_OK && f == EXPORT_HTML);
-    CHECK(export_format_parse("markdown", &f, NULL) == RN_OK &&
-          f == EXPORT_MD);
+    CHECK(export_format_parse("markdown", &f, NULL) == RN_OK && f == EXPORT_MD);
     CHECK(export_format_parse("csv", &f, NULL) == RN_OK && f == EXPORT_CSV);
     CHECK(export_format_parse("pdf", &f, &err) == RN_EINVAL);
     CHECK(strstr(err.msg, "pdf") != NULL);
