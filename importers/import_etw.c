@@ -469,15 +469,102 @@ etw_walk(struct etw_state *s, struct rn_err *err)
     return rc;
 }
 
+#define ETW_TAIL_SCAN (256 * 1024)
+
+/* Where a file cut short ends for the parser (see etw_find_cut). */
+struct etw_cut {
+    int64_t limit;         /* bytes to parse, or -1 for the whole file */
+    const char *tail;      /* closing tag to add, or NULL */
+    int64_t dropped_lines; /* newlines in the incomplete rest */
+};
+
+/* Last occurrence of pat in buf[0..n), or -1. */
+static int64_t
+etw_rfind(const char *buf, size_t n, const char *pat)
+{
+    size_t m = strlen(pat), i;
+
+    if (n < m)
+        return -1;
+    for (i = n - m + 1; i-- > 0;) {
+        if (memcmp(buf + i, pat, m) == 0)
+            return (int64_t)i;
+    }
+    return -1;
+}
+
+/*
+ * A trace copied while it was still being written ends inside an event.
+ * The streaming parser reads ahead, so its error would also cost the
+ * complete events just before the cut.  Look at the end of the file: when
+ * it stops inside an event, parse only up to the last complete one and
+ * close the root ourselves.  8-bit encodings only; UTF-16 files rely on
+ * the parser's error.
+ */
+static void
+etw_find_cut(const char *path, struct etw_cut *cut)
+{
+    static char buf[ETW_TAIL_SCAN];
+    unsigned char head[4096];
+    char root[64];
+    FILE *f = fopen(path, "rb");
+    long size, from;
+    size_t n, end, i;
+    int64_t row, ev, at;
+
+    cut->limit = -1;
+    cut->tail = NULL;
+    cut->dropped_lines = 0;
+    if (f == NULL)
+        return;
+    n = fread(head, 1, sizeof head, f);
+    if (!xml_input_first_element(head, n, root, sizeof root) ||
+        (n >= 2 && (head[0] == 0 || head[1] == 0)) || fseek(f, 0, SEEK_END) ||
+        (size = ftell(f)) < 0) {
+        fclose(f);
+        return;
+    }
+    from = size > ETW_TAIL_SCAN ? size - ETW_TAIL_SCAN : 0;
+    if (fseek(f, from, SEEK_SET) != 0) {
+        fclose(f);
+        return;
+    }
+    n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    end = n;
+    while (end > 0 && strchr(" \t\r\n", buf[end - 1]) != NULL)
+        end--;
+    /* Complete documents and complete runs of fragments end in a tag. */
+    if (end >= 9 && (memcmp(buf + end - 7, "</ROOT>", 7) == 0 ||
+                     memcmp(buf + end - 9, "</Events>", 9) == 0 ||
+                     memcmp(buf + end - 6, "</ROW>", 6) == 0 ||
+                     memcmp(buf + end - 8, "</Event>", 8) == 0))
+        return;
+    row = etw_rfind(buf, n, "</ROW>");
+    ev = etw_rfind(buf, n, "</Event>");
+    if (row < 0 && ev < 0)
+        return; /* no complete event in sight: the parser will say why */
+    at = row > ev ? row + 6 : ev + 8;
+    cut->limit = from + at;
+    if (strcmp(root, "ROOT") == 0)
+        cut->tail = "\r\n</ROOT>\r\n";
+    else if (strcmp(root, "Events") == 0)
+        cut->tail = "\r\n</Events>\r\n";
+    for (i = (size_t)at; i < n; i++)
+        cut->dropped_lines += buf[i] == '\n';
+}
+
 static enum rn_rc
 etw_run(struct import_ctx *ctx, struct rn_err *err)
 {
     struct etw_state s;
+    struct etw_cut cut;
     enum rn_rc rc;
 
     memset(&s, 0, sizeof s);
     s.ctx = ctx;
-    rc = xml_input_open(ctx->path, &s.in, err);
+    etw_find_cut(ctx->path, &cut);
+    rc = xml_input_open_cut(ctx->path, cut.limit, cut.tail, &s.in, err);
     if (rc != RN_OK)
         return rc;
     rn_buf_init(&s.ev.json, 64u * 1024 * 1024);
@@ -502,6 +589,20 @@ etw_run(struct import_ctx *ctx, struct rn_err *err)
         }
     } else if (rc == RN_OK && s.ord == 0) {
         rc = rn_err_set(err, RN_EFORMAT, "%s: no ETW events found", ctx->path);
+    } else if (rc == RN_OK && cut.limit >= 0) {
+        /* The reader stands after the closing tag we added. */
+        int64_t line = xml_input_line(s.in) + cut.dropped_lines;
+        const char *t;
+
+        for (t = cut.tail; t != NULL && *t != '\0'; t++)
+            line -= *t == '\n';
+
+        ctx->truncated = 1;
+        import_warn(ctx, line,
+                    "%s: truncated at line %lld (the file ends inside an "
+                    "event after byte %lld); kept %lld complete events",
+                    ctx->path, (long long)line, (long long)cut.limit,
+                    (long long)s.ord);
     }
     ctx->format_detail = s.rows > 0 ? "etw-logparser" : "etw-tracerpt";
     etw_event_clear(&s.ev);

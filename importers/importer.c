@@ -17,12 +17,19 @@
 #include <unistd.h>
 
 #include "import_etw.h"
+#include "import_freb.h"
+#include "import_w3c.h"
+#include "import_pcap.h"
 #include "sha256.h"
 #include "xmalloc.h"
 
 /* Every importer; detection asks each and takes the most confident. */
 static const struct importer *const importers[] = {
     &import_etw_importer,
+    &import_freb_importer,
+    &import_w3c_importer,
+    &import_httperr_importer,
+    &import_pcap_importer,
 };
 
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
@@ -233,8 +240,8 @@ import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
 /* Run the importer on a file whose source row is open. */
 static enum rn_rc
 import_run_source(struct import_run *run, const struct importer *imp,
-                  const char *path, int64_t size, int64_t source_id,
-                  struct rn_err *err)
+                  const char *path, int64_t size, const char *sha256,
+                  int64_t source_id, struct rn_err *err)
 {
     struct import_ctx ctx;
     struct store_source_result res;
@@ -246,6 +253,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     ctx.path = path;
     ctx.source_id = source_id;
     ctx.size = size;
+    ctx.sha256 = sha256;
     ctx.tz_off_s = run->opt->tz_off_s;
     ctx.clock_offset_ns = run->opt->clock_offset_ns;
     ctx.progress_ctx = run;
@@ -324,7 +332,7 @@ import_file(struct import_run *run, const char *path, int in_walk,
         import_report(run, path, imp->name, IMPORT_DUPLICATE, 0, 0, 0, NULL);
         return RN_OK;
     }
-    return import_run_source(run, imp, path, info.size, source_id, err);
+    return import_run_source(run, imp, path, info.size, hex, source_id, err);
 }
 
 static int

@@ -32,7 +32,10 @@ struct xml_input {
     unsigned char pend[4]; /* undecoded UTF-16 bytes carried over */
     size_t npend;
     uint32_t hi_surrogate;
-    int bom_seen; /* first UTF-16 unit handled */
+    int bom_seen;     /* first UTF-16 unit handled */
+    int64_t limit;    /* feed file bytes up to here only, or -1 */
+    const char *tail; /* then this text (static), e.g. a closing tag */
+    size_t tail_done;
     char errmsg[RN_ERR_MSG_MAX];
     int64_t errline;
 };
@@ -220,6 +223,16 @@ xml_read_file(struct xml_input *in, char *buf, int len)
 
     if (in->enc != XML_ENC_BYTES)
         return xml_read_utf16(in, buf, len);
+    if (in->limit >= 0 && in->offset >= in->limit) {
+        size_t left = in->tail != NULL ? strlen(in->tail) - in->tail_done : 0;
+
+        n = left < (size_t)len ? left : (size_t)len;
+        memcpy(buf, in->tail + in->tail_done, n);
+        in->tail_done += n;
+        return (int)n;
+    }
+    if (in->limit >= 0 && (int64_t)len > in->limit - in->offset)
+        len = (int)(in->limit - in->offset);
     n = fread(buf, 1, (size_t)len, in->f);
     if (n == 0 && ferror(in->f))
         return -1;
@@ -326,6 +339,13 @@ xml_input_on_error(void *ctx, xmlErrorPtr e)
 enum rn_rc
 xml_input_open(const char *path, struct xml_input **out, struct rn_err *err)
 {
+    return xml_input_open_cut(path, -1, NULL, out, err);
+}
+
+enum rn_rc
+xml_input_open_cut(const char *path, int64_t limit, const char *tail,
+                   struct xml_input **out, struct rn_err *err)
+{
     struct xml_input *in;
     unsigned char head[4096];
     char first[64];
@@ -333,6 +353,8 @@ xml_input_open(const char *path, struct xml_input **out, struct rn_err *err)
 
     *out = NULL;
     in = xcalloc(1, sizeof *in);
+    in->limit = limit;
+    in->tail = tail;
     in->f = fopen(path, "rb");
     if (in->f == NULL) {
         free(in);
@@ -364,10 +386,10 @@ xml_input_open(const char *path, struct xml_input **out, struct rn_err *err)
     }
     /* No network, no DTD loading, no entity substitution, default limits:
      * never XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
-    in->reader =
-        xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
-                       in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+    in->reader = xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
+                                in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOCDATA |
+                                    XML_PARSE_COMPACT | XML_PARSE_BIG_LINES);
     if (in->reader == NULL) {
         fclose(in->f);
         free(in);
@@ -412,8 +434,14 @@ xml_input_error(const struct xml_input *in, int64_t *line)
 int64_t
 xml_input_line(struct xml_input *in)
 {
-    int l = xmlTextReaderGetParserLineNumber(in->reader);
+    xmlNodePtr node = xmlTextReaderCurrentNode(in->reader);
+    long nl = node != NULL ? xmlGetLineNo(node) : -1;
+    int l;
 
+    /* The node's own line; the parser's position is ahead of it. */
+    if (nl > 0)
+        return nl;
+    l = xmlTextReaderGetParserLineNumber(in->reader);
     return l > 0 ? l : 0;
 }
 

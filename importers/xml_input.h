@@ -26,6 +26,15 @@ enum rn_rc xml_input_open(const char *path, struct xml_input **out,
                           struct rn_err *err);
 void xml_input_close(struct xml_input *in);
 
+/*
+ * Like xml_input_open, but feed the parser only the first limit bytes of
+ * the file (limit -1: all of it), then the text tail (static storage; may
+ * be NULL).  For files cut short: parse up to the last complete element
+ * and close the root.  The limit only applies to 8-bit encodings.
+ */
+enum rn_rc xml_input_open_cut(const char *path, int64_t limit, const char *tail,
+                              struct xml_input **out, struct rn_err *err);
+
 /* The reader (borrowed; valid until xml_input_close). */
 xmlTextReaderPtr xml_input_reader(struct xml_input *in);
 

@@ -111,9 +111,52 @@ correlate_link(struct store *st, int64_t srcreq_id, int64_t request_id,
     return rc;
 }
 
-/* Link every GUID-keyed source request of a source, in two statements. */
+/* Run one statement over a source's unlinked GUID-keyed requests. */
+static enum rn_rc
+correlate_guid_step(struct store *st, const char *sql, int64_t source_id,
+                    struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(st, sql, err);
+    enum rn_rc rc = RN_OK;
+
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "link by request id", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/*
+ * Source requests keyed by the request GUID (ContextId / activityId) link
+ * by it.  Set-based: an ETW trace brings hundreds of thousands at once.
+ */
 static enum rn_rc
 correlate_guid(struct store *st, int64_t source_id, struct rn_err *err)
+{
+    static const char *const steps[] = {
+        "INSERT INTO request (id, key) SELECT rn_request_id(key), key"
+        " FROM srcreq WHERE source_id = ?1 AND request_id IS NULL"
+        " AND key GLOB '{*' ON CONFLICT DO NOTHING",
+        "INSERT OR IGNORE INTO rn_affected SELECT rn_request_id(key)"
+        " FROM srcreq WHERE source_id = ?1 AND request_id IS NULL"
+        " AND key GLOB '{*'",
+        "UPDATE srcreq SET request_id = rn_request_id(key), link_rule ="
+        " CASE kind WHEN 1 THEN 'context_id' ELSE 'activity_id' END"
+        " WHERE source_id = ?1 AND request_id IS NULL AND key GLOB '{*'",
+    };
+    enum rn_rc rc = RN_OK;
+    size_t i;
+
+    for (i = 0; rc == RN_OK && i < sizeof steps / sizeof steps[0]; i++)
+        rc = correlate_guid_step(st, steps[i], source_id, err);
+    return rc;
+}
+
+/* Link the other source requests of a source through their matchers. */
+static enum rn_rc
+correlate_others(struct store *st, int64_t source_id, struct rn_err *err)
 {
     sqlite3_stmt *s;
     enum rn_rc rc = RN_OK;
@@ -132,16 +175,13 @@ correlate_guid(struct store *st, int64_t source_id, struct rn_err *err)
         int kind = sqlite3_column_int(s, 2);
         const char *rule = "self";
 
-        if (key[0] == '{') {
-            rule = kind == STORE_KIND_ETW ? "context_id" : "activity_id";
-        } else if (kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR) {
+        if (kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR) {
             rc = correlate_w3c_match(st, srcreq_id, &request_id, &rule, err);
         } else if (kind == STORE_KIND_PCAP) {
             rc = correlate_pcap_match(st, srcreq_id, &request_id, &rule, err);
         }
         if (rc == RN_OK && request_id == 0) {
-            if (key[0] != '{')
-                rule = "self";
+            rule = "self";
             rc = correlate_request_for_key(st, key, &request_id, err);
         }
         if (rc == RN_OK)
@@ -193,6 +233,8 @@ correlate_source(struct store *st, int64_t source_id, struct rn_err *err)
         rc = store_exec(st, "DELETE FROM rn_affected", err);
     if (rc == RN_OK)
         rc = correlate_guid(st, source_id, err);
+    if (rc == RN_OK)
+        rc = correlate_others(st, source_id, err);
     if (rc == RN_OK)
         rc = correlate_w3c_rescan(st, source_id, err);
     if (rc == RN_OK)

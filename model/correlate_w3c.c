@@ -1,26 +1,571 @@
 /*
- * Correlation rules for W3C and HTTPERR log lines (time, verb, URL, client
- * address, status).  Not written yet: every line stays its own request.
+ * Correlation rules for W3C and HTTPERR log lines.  A line carries no
+ * request GUID, so it is matched to an IIS request (one with an ETW or
+ * FREB source) by what both saw:
+ *
+ *   time   W3C times are the request's END time truncated to the second,
+ *          and the line's start is end - time-taken.  The IIS request's
+ *          start must be within W3C_SLACK_NS of the line's start and its
+ *          end within W3C_SLACK_NS of the line's end (an IIS request
+ *          whose trace was cut short, or that has no GENERAL_REQUEST_END,
+ *          only has to end before the line does).  Without time-taken
+ *          only the end is compared, and only with complete requests.
+ *   URL    the paths must be equal (percent-decoded, '+' as a space, any
+ *          case; the query is not compared).
+ *   verb, status, substatus, client address and port: equal whenever
+ *          both sides know them.
+ *
+ * A line links only when exactly one IIS request matches it, and no other
+ * line of the same kind (with a different key) matches that request:
+ * ambiguous matches are not merged.  The predicate depends only on the
+ * two source requests, never on links, and every line whose outcome a new
+ * source can change is re-evaluated (correlate_w3c_rescan), so the links
+ * depend on the set of imported sources, not on their order.
  */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "correlate.h"
+#include "rn_time.h"
+#include "rn_url.h"
+#include "store_impl.h"
+#include "xmalloc.h"
+
+#define W3C_SLACK_NS (2 * RN_NS_PER_SEC)
+/* Longest request considered when a line has no time-taken. */
+#define W3C_MAX_SPAN_NS (3600 * RN_NS_PER_SEC)
+#define W3C_MAX_CAND    64
+
+/* Columns read for both sides of a match. */
+#define W3C_COLS                                                               \
+    "id, request_id, kind, key, start_ns, end_ns, verb, url, http_status,"     \
+    " substatus, client_addr, client_port, truncated,"                         \
+    " json_extract(attrs, '$.time_taken_ms'), link_rule,"                      \
+    " EXISTS (SELECT 1 FROM event e WHERE e.srcreq_id = srcreq.id"             \
+    "   AND e.name = 'GENERAL_REQUEST_END')"
+
+/* One side of a match: a log line or an IIS source request. */
+struct w3c_row {
+    int64_t id, request_id;
+    int kind;
+    char *key, *verb, *path, *client, *rule;
+    int64_t start, end, status, sub, cport;
+    int taken_known; /* lines: start = end - time-taken */
+    int complete;    /* IIS: not truncated and has GENERAL_REQUEST_END */
+};
+
+static void
+w3c_row_fini(struct w3c_row *r)
+{
+    free(r->key);
+    free(r->verb);
+    free(r->path);
+    free(r->client);
+    free(r->rule);
+    memset(r, 0, sizeof *r);
+}
+
+/* Hex digit value, or -1. */
+static int
+w3c_hex(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The comparable path of a URL: no scheme/host, no query, decoded. */
+static char *
+w3c_path(const char *url)
+{
+    const char *p;
+    char *out, *o;
+    size_t n;
+
+    if (url == NULL || url[0] == '\0')
+        return NULL;
+    p = strstr(url, "://") != NULL ? rn_url_path(url) : url;
+    n = strcspn(p, "?#");
+    out = o = xmalloc(n + 1);
+    while (n > 0) {
+        char c = *p;
+
+        if (c == '%' && n >= 3 && w3c_hex(p[1]) >= 0 && w3c_hex(p[2]) >= 0) {
+            c = (char)(w3c_hex(p[1]) * 16 + w3c_hex(p[2]));
+            p += 3;
+            n -= 3;
+        } else {
+            p++;
+            n--;
+        }
+        if (c == '+')
+            c = ' ';
+        else if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        *o++ = c;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Read a W3C_COLS row. */
+static void
+w3c_row_read(sqlite3_stmt *s, struct w3c_row *r)
+{
+    char *url;
+
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(s, 0);
+    r->request_id = sqlite3_column_int64(s, 1);
+    r->kind = sqlite3_column_int(s, 2);
+    r->key = store_col_dup(s, 3);
+    r->start = store_col_opt(s, 4);
+    r->end = store_col_opt(s, 5);
+    r->verb = store_col_dup(s, 6);
+    url = store_col_dup(s, 7);
+    r->path = w3c_path(url);
+    free(url);
+    r->status = store_col_opt(s, 8);
+    r->sub = store_col_opt(s, 9);
+    r->client = store_col_dup(s, 10);
+    r->cport = store_col_opt(s, 11);
+    r->taken_known = sqlite3_column_type(s, 13) != SQLITE_NULL;
+    r->rule = store_col_dup(s, 14);
+    r->complete = sqlite3_column_int(s, 12) == 0 && sqlite3_column_int(s, 15);
+}
+
+/* Absolute difference, saturating. */
+static int64_t
+w3c_absdiff(int64_t a, int64_t b)
+{
+    return a > b ? a - b : b - a;
+}
+
+/*
+ * Does line l describe the same request as IIS source request i?  Sets
+ * *client when the client address took part.
+ */
+static int
+w3c_pred(const struct w3c_row *l, const struct w3c_row *i, int *client)
+{
+    if (l->end == STORE_NONE || i->start == STORE_NONE || i->end == STORE_NONE)
+        return 0;
+    if (l->taken_known) {
+        if (w3c_absdiff(i->start, l->start) > W3C_SLACK_NS)
+            return 0;
+        if (i->complete ? w3c_absdiff(i->end, l->end) > W3C_SLACK_NS
+                        : i->end > l->end + W3C_SLACK_NS)
+            return 0;
+    } else if (!i->complete || w3c_absdiff(i->end, l->end) > W3C_SLACK_NS) {
+        return 0;
+    }
+    if (l->path == NULL || i->path == NULL || strcmp(l->path, i->path) != 0)
+        return 0;
+    if (l->verb != NULL && i->verb != NULL && strcasecmp(l->verb, i->verb))
+        return 0;
+    if (l->status != STORE_NONE && i->status != STORE_NONE &&
+        l->status != i->status)
+        return 0;
+    if (l->sub != STORE_NONE && i->sub != STORE_NONE && l->sub != i->sub)
+        return 0;
+    if (l->cport != STORE_NONE && i->cport != STORE_NONE &&
+        l->cport != i->cport)
+        return 0;
+    if (l->client != NULL && i->client != NULL) {
+        if (strcasecmp(l->client, i->client) != 0)
+            return 0;
+        *client = 1;
+    }
+    return 1;
+}
+
+/* Load one source request by id. */
+static enum rn_rc
+w3c_load(struct store *st, int64_t id, struct w3c_row *r, int *found,
+         struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    *found = 0;
+    s = store_cached(st, "SELECT " W3C_COLS " FROM srcreq WHERE id = ?1", err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        w3c_row_read(s, r);
+        *found = 1;
+    } else if (step != SQLITE_DONE) {
+        rc = store_dberr(st, "read log line", err);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Candidate requests of a line: distinct request ids, and client use. */
+struct w3c_cands {
+    int64_t req[W3C_MAX_CAND];
+    int client[W3C_MAX_CAND];
+    int n;
+    int overflow;
+};
+
+/* Every IIS request that line l matches. */
+static enum rn_rc
+w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
+               struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int64_t lo, hi;
+    enum rn_rc rc = RN_OK;
+    int step, k;
+
+    memset(c, 0, sizeof *c);
+    if (l->end == STORE_NONE || l->path == NULL)
+        return RN_OK;
+    if (l->taken_known) {
+        lo = l->start - W3C_SLACK_NS;
+        hi = l->start + W3C_SLACK_NS;
+    } else {
+        lo = l->end - W3C_MAX_SPAN_NS;
+        hi = l->end + W3C_SLACK_NS;
+    }
+    s = store_cached(st,
+                     "SELECT " W3C_COLS " FROM srcreq WHERE kind IN (1, 2)"
+                     " AND start_ns BETWEEN ?1 AND ?2"
+                     " AND request_id IS NOT NULL",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, lo);
+    sqlite3_bind_int64(s, 2, hi);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct w3c_row i;
+        int client = 0;
+
+        w3c_row_read(s, &i);
+        if (w3c_pred(l, &i, &client)) {
+            for (k = 0; k < c->n && c->req[k] != i.request_id; k++)
+                ;
+            if (k == c->n) {
+                if (c->n == W3C_MAX_CAND) {
+                    c->overflow = 1;
+                } else {
+                    c->req[c->n] = i.request_id;
+                    c->client[c->n++] = client;
+                }
+            } else {
+                c->client[k] |= client;
+            }
+        }
+        w3c_row_fini(&i);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "match log line", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/*
+ * Does another line of l's kind (with another key) match one of request
+ * R's IIS source requests?  Then R is ambiguous for l.
+ */
+static enum rn_rc
+w3c_contested(struct store *st, const struct w3c_row *l, int64_t request_id,
+              int *contested, struct rn_err *err)
+{
+    sqlite3_stmt *iis, *lines;
+    enum rn_rc rc = RN_OK;
+    int step = SQLITE_DONE;
+
+    *contested = 0;
+    iis = store_cached(st,
+                       "SELECT " W3C_COLS " FROM srcreq WHERE request_id = ?1"
+                       " AND kind IN (1, 2)",
+                       err);
+    lines = store_cached(st,
+                         "SELECT " W3C_COLS " FROM srcreq WHERE kind = ?1"
+                         " AND id != ?2 AND (start_ns BETWEEN ?3 AND ?4"
+                         " OR start_ns BETWEEN ?5 AND ?6)",
+                         err);
+    if (iis == NULL || lines == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(iis, 1, request_id);
+    while (!*contested && (step = sqlite3_step(iis)) == SQLITE_ROW) {
+        struct w3c_row i;
+        int lstep;
+
+        w3c_row_read(iis, &i);
+        if (i.start == STORE_NONE || i.end == STORE_NONE) {
+            w3c_row_fini(&i);
+            continue;
+        }
+        sqlite3_reset(lines);
+        sqlite3_bind_int(lines, 1, l->kind);
+        sqlite3_bind_int64(lines, 2, l->id);
+        /* Lines with time-taken start near i's start; lines without it
+         * have start = end, near i's end. */
+        sqlite3_bind_int64(lines, 3, i.start - W3C_SLACK_NS);
+        sqlite3_bind_int64(lines, 4, i.start + W3C_SLACK_NS);
+        sqlite3_bind_int64(lines, 5, i.end - W3C_SLACK_NS);
+        sqlite3_bind_int64(lines, 6, i.end + W3C_SLACK_NS);
+        while (!*contested && (lstep = sqlite3_step(lines)) == SQLITE_ROW) {
+            struct w3c_row o;
+            int client = 0;
+
+            w3c_row_read(lines, &o);
+            if (strcmp(o.key, l->key) != 0 && w3c_pred(&o, &i, &client))
+                *contested = 1;
+            w3c_row_fini(&o);
+        }
+        w3c_row_fini(&i);
+        if (!*contested && lstep != SQLITE_DONE) {
+            rc = store_dberr(st, "match log lines", err);
+            goto out;
+        }
+    }
+    if (!*contested && step != SQLITE_DONE)
+        rc = store_dberr(st, "match requests", err);
+out:
+    sqlite3_reset(iis);
+    sqlite3_reset(lines);
+    return rc;
+}
+
+/* The rule name for a link of a line of this kind. */
+static const char *
+w3c_rule(int kind, int client)
+{
+    if (kind == STORE_KIND_HTTPERR)
+        return client ? "httperr_time_url_status_client"
+                      : "httperr_time_url_status";
+    return client ? "w3c_time_url_status_client" : "w3c_time_url_status";
+}
+
+/* Match a loaded line: *request_id 0 when nothing or several match. */
+static enum rn_rc
+w3c_match_row(struct store *st, const struct w3c_row *l, int64_t *request_id,
+              const char **rule, struct rn_err *err)
+{
+    struct w3c_cands c;
+    int contested = 0;
+    enum rn_rc rc;
+
+    *request_id = 0;
+    *rule = "self";
+    rc = w3c_candidates(st, l, &c, err);
+    if (rc != RN_OK || c.n != 1 || c.overflow)
+        return rc;
+    rc = w3c_contested(st, l, c.req[0], &contested, err);
+    if (rc != RN_OK || contested)
+        return rc;
+    *request_id = c.req[0];
+    *rule = w3c_rule(l->kind, c.client[0]);
+    return RN_OK;
+}
 
 enum rn_rc
 correlate_w3c_match(struct store *st, int64_t srcreq_id, int64_t *request_id,
                     const char **rule, struct rn_err *err)
 {
-    (void)st;
-    (void)srcreq_id;
-    (void)err;
+    struct w3c_row l;
+    int found;
+    enum rn_rc rc;
+
     *request_id = 0;
     *rule = "self";
-    return RN_OK;
+    rc = w3c_load(st, srcreq_id, &l, &found, err);
+    if (rc != RN_OK || !found)
+        return rc;
+    rc = w3c_match_row(st, &l, request_id, rule, err);
+    w3c_row_fini(&l);
+    return rc;
+}
+
+/* Re-evaluate one line and move its link if the outcome changed. */
+static enum rn_rc
+w3c_recheck(struct store *st, int64_t id, struct rn_err *err)
+{
+    struct w3c_row l;
+    const char *rule;
+    int64_t target;
+    int found;
+    enum rn_rc rc;
+
+    rc = w3c_load(st, id, &l, &found, err);
+    if (rc != RN_OK || !found)
+        return rc;
+    rc = w3c_match_row(st, &l, &target, &rule, err);
+    if (rc == RN_OK && target == 0)
+        target = store_request_id_for_key(l.key);
+    if (rc == RN_OK && (target != l.request_id || l.rule == NULL ||
+                        strcmp(rule, l.rule) != 0)) {
+        if (strcmp(rule, "self") == 0)
+            rc = correlate_request_for_key(st, l.key, &target, err);
+        if (rc == RN_OK)
+            rc = correlate_link(st, l.id, target, rule, err);
+    }
+    w3c_row_fini(&l);
+    return rc;
+}
+
+/* Run a statement that fills temp.rn_w3c_recheck from source ?1. */
+static enum rn_rc
+w3c_collect(struct store *st, const char *sql, int64_t source_id, int kind,
+            struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(st, sql, err);
+    enum rn_rc rc = RN_OK;
+
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_int(s, 2, kind);
+    sqlite3_bind_int64(s, 3, W3C_SLACK_NS);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "collect log lines", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Lines whose match a new IIS source may change: near its requests in
+ * time, or already linked to one of them. */
+static enum rn_rc
+w3c_collect_iis(struct store *st, int64_t source_id, struct rn_err *err)
+{
+    static const char *const sql[] = {
+        "INSERT OR IGNORE INTO rn_w3c_recheck SELECT l.id FROM srcreq i,"
+        " srcreq l WHERE i.source_id = ?1 AND l.kind = ?2"
+        " AND l.start_ns BETWEEN i.start_ns - ?3 AND i.start_ns + ?3",
+        "INSERT OR IGNORE INTO rn_w3c_recheck SELECT l.id FROM srcreq i,"
+        " srcreq l WHERE i.source_id = ?1 AND l.kind = ?2"
+        " AND l.start_ns BETWEEN i.end_ns - ?3 AND i.end_ns + ?3",
+        "INSERT OR IGNORE INTO rn_w3c_recheck SELECT l.id FROM srcreq i"
+        " JOIN srcreq l ON l.request_id = i.request_id"
+        " WHERE i.source_id = ?1 AND l.kind = ?2 AND ?3 IS NOT NULL",
+    };
+    enum rn_rc rc = RN_OK;
+    size_t q;
+    int kind;
+
+    for (kind = STORE_KIND_W3C; rc == RN_OK && kind <= STORE_KIND_HTTPERR;
+         kind++) {
+        for (q = 0; rc == RN_OK && q < sizeof sql / sizeof sql[0]; q++)
+            rc = w3c_collect(st, sql[q], source_id, kind, err);
+    }
+    return rc;
+}
+
+/* Lines of other sources linked to a request that a line of the new log
+ * source matches: the new line may contest them. */
+static enum rn_rc
+w3c_collect_lines(struct store *st, int64_t source_id, struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL, *ins = NULL;
+    enum rn_rc rc;
+    int step = SQLITE_DONE, k;
+
+    rc = store_prepare(st,
+                       "SELECT " W3C_COLS " FROM srcreq"
+                       " WHERE source_id = ?1",
+                       &s, err);
+    if (rc == RN_OK)
+        rc = store_prepare(st,
+                           "INSERT OR IGNORE INTO rn_w3c_recheck SELECT id"
+                           " FROM srcreq WHERE request_id = ?1 AND kind = ?2"
+                           " AND source_id != ?3",
+                           &ins, err);
+    if (rc != RN_OK)
+        goto out;
+    sqlite3_bind_int64(s, 1, source_id);
+    while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct w3c_row l;
+        struct w3c_cands c;
+
+        w3c_row_read(s, &l);
+        rc = w3c_candidates(st, &l, &c, err);
+        for (k = 0; rc == RN_OK && k < c.n; k++) {
+            sqlite3_reset(ins);
+            sqlite3_bind_int64(ins, 1, c.req[k]);
+            sqlite3_bind_int(ins, 2, l.kind);
+            sqlite3_bind_int64(ins, 3, source_id);
+            if (sqlite3_step(ins) != SQLITE_DONE)
+                rc = store_dberr(st, "collect log lines", err);
+        }
+        w3c_row_fini(&l);
+    }
+    if (rc == RN_OK && step != SQLITE_DONE)
+        rc = store_dberr(st, "read log lines", err);
+out:
+    sqlite3_finalize(s);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+/* Is there any W3C or HTTPERR line in the store at all? */
+static enum rn_rc
+w3c_any_lines(struct store *st, int *any, struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st, "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (3, 4))", err);
+    enum rn_rc rc = RN_OK;
+
+    if (s == NULL)
+        return RN_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *any = sqlite3_column_int(s, 0);
+    else
+        rc = store_dberr(st, "look for log lines", err);
+    sqlite3_reset(s);
+    return rc;
 }
 
 enum rn_rc
 correlate_w3c_rescan(struct store *st, int64_t source_id, struct rn_err *err)
 {
-    (void)st;
-    (void)source_id;
-    (void)err;
-    return RN_OK;
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int kind = 0, any = 0, step;
+
+    s = store_cached(st, "SELECT kind FROM source WHERE id = ?1", err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        kind = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    if (kind != STORE_KIND_ETW && kind != STORE_KIND_FREB &&
+        kind != STORE_KIND_W3C && kind != STORE_KIND_HTTPERR)
+        return RN_OK;
+    /* Nothing to re-match in a store without log lines (FREB folders). */
+    rc = w3c_any_lines(st, &any, err);
+    if (rc != RN_OK || !any)
+        return rc;
+    rc = store_exec(st,
+                    "CREATE TEMP TABLE IF NOT EXISTS rn_w3c_recheck"
+                    " (id INTEGER PRIMARY KEY); DELETE FROM rn_w3c_recheck",
+                    err);
+    if (rc == RN_OK)
+        rc = kind == STORE_KIND_ETW || kind == STORE_KIND_FREB
+                 ? w3c_collect_iis(st, source_id, err)
+                 : w3c_collect_lines(st, source_id, err);
+    if (rc != RN_OK)
+        return rc;
+    rc =
+        store_prepare(st, "SELECT id FROM rn_w3c_recheck ORDER BY id", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
+        rc = w3c_recheck(st, sqlite3_column_int64(s, 0), err);
+    if (rc == RN_OK && step != SQLITE_DONE)
+        rc = store_dberr(st, "recheck log lines", err);
+    sqlite3_finalize(s);
+    return rc;
 }

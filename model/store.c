@@ -243,6 +243,20 @@ store_request_id_for_key(const char *key)
     return store_hash53(norm, strlen(norm));
 }
 
+/* SQL function rn_request_id(key): the id of a (normalised) key. */
+static void
+store_sql_request_id(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *key = sqlite3_value_text(argv[0]);
+
+    (void)argc;
+    if (key == NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_int64(ctx, store_request_id_for_key((const char *)key));
+}
+
 /* Apply schema and migrations; refuse stores from a newer reqnav. */
 static enum rn_rc
 store_migrate(struct store *st, struct rn_err *err)
@@ -321,6 +335,14 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
         return rc;
     }
     sqlite3_busy_timeout(st->db, 5000);
+    if (sqlite3_create_function(
+            st->db, "rn_request_id", 1,
+            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+            store_sql_request_id, NULL, NULL) != SQLITE_OK) {
+        rc = store_dberr(st, "register functions", err);
+        store_close(st);
+        return rc;
+    }
     sqlite3_extended_result_codes(st->db, 1);
     rc = store_exec(st,
                     "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"

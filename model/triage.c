@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rn_buf.h"
 #include "store_impl.h"
@@ -36,6 +37,7 @@ static const struct role_rule role_rules[] = {
     {"FASTCGI_SCRIPT_PROCESSOR_MISSING", STORE_ROLE_HEADER_ERROR, 2},
     {"FASTCGI_QUEUE_FULL", STORE_ROLE_HEADER_ERROR, 2},
     {"FASTCGI_UNKNOWN_ERROR", STORE_ROLE_HEADER_ERROR, 2},
+    {"FASTCGI_ADD_JOBOBJECT_FAIL", STORE_ROLE_HEADER_ERROR, 2},
     {"FASTCGI_STDERR_TRACE_ERROR", STORE_ROLE_HEADER_ERROR, 3},
     {"GENERAL_REQUEST_END", STORE_ROLE_STATUS_SEND, 1},
     {"MODULE_SET_RESPONSE_ERROR_STATUS", STORE_ROLE_STATUS_SEND, 2},
@@ -121,7 +123,53 @@ static const struct code_text code_texts[] = {
     {12029u, "ERROR_WINHTTP_CANNOT_CONNECT"},
     {12030u, "ERROR_WINHTTP_CONNECTION_ERROR"},
     {12152u, "ERROR_WINHTTP_INVALID_SERVER_RESPONSE"},
+    {12007u, "ERROR_WINHTTP_NAME_NOT_RESOLVED: the backend's name could not "
+             "be resolved"},
+    {0x80072EE7u, "ERROR_WINHTTP_NAME_NOT_RESOLVED: the backend's name could "
+                  "not be resolved"},
+    {0xC0000409u, "STATUS_STACK_BUFFER_OVERRUN: the process ended itself "
+                  "(fail-fast or a detected buffer overrun)"},
+    {0xC0000374u, "STATUS_HEAP_CORRUPTION: the process crashed on a corrupt "
+                  "heap"},
+    {0xC0000017u, "STATUS_NO_MEMORY: the process ran out of memory"},
+    {0xC000013Au, "STATUS_CONTROL_C_EXIT: the process was interrupted"},
 };
+
+/* Words for header_error events other than CGI_* (FORMATS.md A.5). */
+static const struct event_text {
+    const char *name, *text;
+} event_texts[] = {
+    {"FASTCGI_UNEXPECTED_EXIT", "the FastCGI process exited unexpectedly"},
+    {"FASTCGI_REQUEST_TIMEOUT",
+     "the FastCGI process exceeded the request timeout (requestTimeout)"},
+    {"FASTCGI_ACTIVITY_TIMEOUT", "the FastCGI process sent nothing within "
+                                 "the activity timeout (activityTimeout)"},
+    {"FASTCGI_RAPID_FAILURE_PROTECTION",
+     "FastCGI rapid-fail protection stopped the application after repeated "
+     "failures"},
+    {"FASTCGI_PATH_NOT_FOUND", "the FastCGI executable was not found"},
+    {"FASTCGI_SCRIPT_PROCESSOR_MISSING",
+     "no FastCGI application is configured for this script processor"},
+    {"FASTCGI_QUEUE_FULL", "the FastCGI request queue is full"},
+    {"FASTCGI_UNKNOWN_ERROR", "FastCGI failed with an unknown error"},
+    {"FASTCGI_ADD_JOBOBJECT_FAIL",
+     "the FastCGI process could not be put in its job object"},
+    {"FASTCGI_STDERR_TRACE_ERROR",
+     "the FastCGI application reported an error on stderr"},
+};
+
+/* Words for an event name from event_texts, or NULL. */
+static const char *
+tri_event_text(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof event_texts / sizeof event_texts[0]; i++) {
+        if (strcmp(event_texts[i].name, name) == 0)
+            return event_texts[i].text;
+    }
+    return NULL;
+}
 
 int
 triage_role_of(const char *name, int *rank)
@@ -401,6 +449,38 @@ tri_quote(struct rn_buf *b, const char *s)
     rn_buf_putc(b, '"');
 }
 
+/* Does the header text have a header line called name (any case)? */
+static int
+tri_has_header(const char *h, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p = h;
+
+    while (p != NULL && *p != '\0') {
+        while (*p == '\r' || *p == '\n')
+            p++;
+        if (strncasecmp(p, name, n) == 0 && p[n] == ':')
+            return 1;
+        p = strpbrk(p, "\r\n");
+    }
+    return 0;
+}
+
+/* Say what the partial CGI header block lacks (RFC 3875 section 6.2: a
+ * Content-Type, Location or Status header, then an empty line). */
+static void
+tri_missing_headers(const char *h, struct rn_buf *b)
+{
+    if (tri_has_header(h, "Content-Type") || tri_has_header(h, "Location") ||
+        tri_has_header(h, "Status"))
+        rn_buf_puts(b, "; missing: the empty line that ends the header "
+                       "block");
+    else
+        rn_buf_puts(b, "; missing: a Content-Type, Location or Status "
+                       "header and the empty line that ends the header "
+                       "block");
+}
+
 /* The sentence for a CGI request that ended early or timed out. */
 static void
 tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
@@ -433,6 +513,7 @@ tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
                        "(Headers=");
         tri_quote(b, herr->headers);
         rn_buf_putc(b, ')');
+        tri_missing_headers(herr->headers, b);
     }
     if (t->win32 != STORE_NONE && t->win32 != 0) {
         triage_code_text(t->win32, code, sizeof code);
@@ -459,9 +540,13 @@ tri_diagnosis(struct tri_req *t, struct rn_buf *b)
                       t->substatus);
         return;
     }
-    if (t->role_ix[STORE_ROLE_HEADER_ERROR] >= 0)
-        rn_buf_printf(b, "%s; ",
-                      t->ev[t->role_ix[STORE_ROLE_HEADER_ERROR]].name);
+    if (t->role_ix[STORE_ROLE_HEADER_ERROR] >= 0) {
+        const char *name = t->ev[t->role_ix[STORE_ROLE_HEADER_ERROR]].name;
+        const char *text = tri_event_text(name);
+
+        rn_buf_printf(b, "%s%s%s%s; ", name, text != NULL ? " (" : "",
+                      text != NULL ? text : "", text != NULL ? ")" : "");
+    }
     for (i = 0; i < t->nev; i++) {
         const struct tri_event *e = &t->ev[i];
 

@@ -251,7 +251,7 @@ cli_import(const struct cli_global *g, int argc, char **argv)
         {NULL, 0, NULL, 0}};
     struct import_options opt;
     struct store *st;
-    int c, status;
+    int c, status, quiet = g->quiet;
 
     memset(&opt, 0, sizeof opt);
     opt.clock_offset_ns = STORE_NONE;
@@ -279,6 +279,7 @@ cli_import(const struct cli_global *g, int argc, char **argv)
             }
             break;
         case 'q':
+            quiet = 1;
             break;
         default:
             return CLI_EXIT_USAGE;
@@ -291,7 +292,7 @@ cli_import(const struct cli_global *g, int argc, char **argv)
     st = cli_open_store(g->store_path, 0);
     if (st == NULL)
         return CLI_EXIT_INPUT;
-    status = cli_import_paths(st, &opt, argv + optind, argc - optind, g->quiet);
+    status = cli_import_paths(st, &opt, argv + optind, argc - optind, quiet);
     store_close(st);
     return status;
 }

@@ -213,3 +213,24 @@ cli_export(const struct cli_global *g, int argc, char **argv)
     store_close(st);
     return status;
 }
+
+enum rn_rc
+cli_export_hook(struct store *st, const int64_t *ids, size_t n,
+                const char *format, const char *path, struct rn_err *err)
+{
+    struct export_options opt;
+    enum rn_rc rc;
+
+    memset(&opt, 0, sizeof opt);
+    rc = export_format_parse(format, &opt.format, err);
+    if (rc != RN_OK)
+        return rc;
+    if (ids != NULL) {
+        opt.ids = ids;
+        opt.nids = n;
+    } else {
+        opt.marked = 1;
+    }
+    /* The interface has already asked before replacing a file. */
+    return export_to_file(st, &opt, path, 1, NULL, err);
+}

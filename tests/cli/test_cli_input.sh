@@ -49,10 +49,18 @@ head -c $((size / 2)) "$TMP/lp.xml" >"$TMP/cut.xml"
 rm -f "$STORE"*
 rn import "$TMP/cut.xml" >"$TMP/out" 2>"$TMP/err"
 expect_eq "truncated exit" "$?" 1
-grep -q "partial .*cut.xml.*truncated or malformed at line [0-9]*" "$TMP/err" &&
+lines=$(wc -l <"$TMP/cut.xml")
+grep -q "partial .*cut.xml.*truncated at line $((lines + 1)) " "$TMP/err" &&
     pass || fail "truncated message: $(cat "$TMP/err")"
-n=$(rn sql 'SELECT events FROM source' | tail -1)
-[ "$n" -gt 100 ] && pass || fail "events before the cut kept ($n)"
+expect_eq "every complete event before the cut kept" \
+    "$(rn sql 'SELECT events FROM source' | tail -1)" \
+    "$(grep -c '</ROW>' "$TMP/cut.xml")"
+# Damage inside the file (not at its end) is reported by the parser.
+sed '300s/<E/<E x="/' "$TMP/lp.xml" >"$TMP/mid.xml"
+rn import "$TMP/mid.xml" >/dev/null 2>"$TMP/err"
+expect_eq "mid-file damage exit" "$?" 1
+grep -q "mid.xml: truncated or malformed at line 300, column" "$TMP/err" &&
+    pass || fail "mid-file damage position: $(cat "$TMP/err")"
 expect_eq "source marked truncated" \
     "$(rn sql 'SELECT truncated FROM source' | tail -1)" 1
 rn sources | grep -q truncated && pass || fail "sources shows truncated"
@@ -62,7 +70,7 @@ printf 'hello, world\n' >"$TMP/notes.txt"
 rn import "$TMP/notes.txt" >/dev/null 2>"$TMP/err"
 expect_eq "not a trace exit" "$?" 1
 grep -q "not a trace" "$TMP/err" && pass || fail "not a trace message"
-expect_eq "store kept" "$(rn sql 'SELECT count(*) FROM source' | tail -1)" 1
+expect_eq "store kept (cut.xml, mid.xml)" "$(rn sql 'SELECT count(*) FROM source' | tail -1)" 2
 
 # Broken XML from the first byte: failed, nothing kept from it.
 printf '<ROOT><ROW><EventNumber>1</Event' >"$TMP/broken.xml"
