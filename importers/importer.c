@@ -18,18 +18,15 @@
 
 #include "import_etw.h"
 #include "import_freb.h"
-#include "import_w3c.h"
 #include "import_pcap.h"
+#include "import_w3c.h"
 #include "sha256.h"
 #include "xmalloc.h"
 
 /* Every importer; detection asks each and takes the most confident. */
 static const struct importer *const importers[] = {
-    &import_etw_importer,
-    &import_freb_importer,
-    &import_w3c_importer,
-    &import_httperr_importer,
-    &import_pcap_importer,
+    &import_etw_importer,     &import_freb_importer, &import_w3c_importer,
+    &import_httperr_importer, &import_pcap_importer,
 };
 
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
