@@ -522,6 +522,8 @@ export_request_row(struct export_state *s, struct rq_row *r, struct rn_err *err)
     size_t n = 0;
     enum rn_rc rc;
 
+    if (s->c.opt->cancel != NULL && *s->c.opt->cancel)
+        return rn_err_set(err, RN_ECANCELED, "export interrupted");
     rc = query_timeline(s->st, r, &ev, &n, err);
     if (rc != RN_OK)
         return rc;

@@ -36,6 +36,7 @@
 #ifndef EXPORT_H
 #define EXPORT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +61,8 @@ struct export_options {
     int64_t now_ns;          /* generation time (UTC ns); 0 = the clock */
     const char *store_label; /* the store as named in the header; NULL =
                                 store_path() */
+    volatile sig_atomic_t *cancel; /* set (by a signal handler) to stop
+                                      between requests: RN_ECANCELED */
 };
 
 struct export_result {
@@ -69,8 +72,8 @@ struct export_result {
 
 /*
  * Write the report to out.  res may be NULL.  An unknown id is
- * RN_ENOTFOUND, a bad filter RN_EINVAL, a write error RN_EIO; what was
- * already written stays in out.
+ * RN_ENOTFOUND, a bad filter RN_EINVAL, a write error RN_EIO, a cancel
+ * RN_ECANCELED; what was already written stays in out.
  */
 enum rn_rc export_run(struct store *st, const struct export_options *opt,
                       FILE *out, struct export_result *res, struct rn_err *err);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,16 @@ struct cli_ids {
     char **v; /* pieces of the (comma-split, in place) arguments */
     size_t n, cap;
 };
+
+static volatile sig_atomic_t cli_export_interrupted;
+
+/* SIGINT while writing a file: stop, so the temporary file is removed. */
+static void
+cli_export_on_sigint(int sig)
+{
+    (void)sig;
+    cli_export_interrupted = 1;
+}
 
 /* Add the comma-separated ids of arg to the list. */
 static void
@@ -189,11 +200,24 @@ cli_export(const struct cli_global *g, int argc, char **argv)
         opt.nids = ids.n;
     }
     if (status == CLI_EXIT_OK) {
-        if (path == NULL || strcmp(path, "-") == 0)
+        if (path == NULL || strcmp(path, "-") == 0) {
             rc = export_run(st, &opt, stdout, &res, &err);
-        else
+        } else {
+            struct sigaction sa, old;
+
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = cli_export_on_sigint;
+            sigemptyset(&sa.sa_mask);
+            sigaction(SIGINT, &sa, &old);
+            cli_export_interrupted = 0;
+            opt.cancel = &cli_export_interrupted;
             rc = export_to_file(st, &opt, path, force, &res, &err);
-        if (rc != RN_OK) {
+            sigaction(SIGINT, &old, NULL);
+        }
+        if (rc == RN_ECANCELED) {
+            cli_error("%s; %s not written", err.msg, path);
+            status = 130;
+        } else if (rc != RN_OK) {
             cli_error("%s%s", err.msg,
                       rc == RN_EIO && strstr(err.msg, "file exists") != NULL
                           ? " (use --force to overwrite)"
