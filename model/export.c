@@ -734,8 +734,7 @@ export_to_file(struct store *st, const struct export_options *opt,
     if (!overwrite && access(path, F_OK) == 0)
         return rn_err_set(err, RN_EIO, "%s: file exists", path);
     rn_buf_init(&tmp, 8192);
-    rn_buf_printf(&tmp, "%s.tmpXXXXXX", path);
-    if (tmp.len >= 8192 - 1) {
+    if (rn_buf_printf(&tmp, "%s.tmpXXXXXX", path) != RN_OK) {
         rn_buf_fini(&tmp);
         return rn_err_set(err, RN_EINVAL, "report path too long");
     }

@@ -303,12 +303,16 @@ redact_dup(const char *s, int flags, int *changed)
     return rn_buf_take(&b);
 }
 
-/* Does a field name say its value is a query string? */
+/*
+ * Does a field name say its value is a query string (W3C cs-uri-query,
+ * QueryString) or may be a form body (the Buffer of an entity event)?
+ */
 static int
 redact_is_query_field(const char *k, size_t n)
 {
     return (n >= 5 && redact_ieq(k + n - 5, 5, "query")) ||
-           (n >= 11 && redact_ieq(k + n - 11, 11, "querystring"));
+           (n >= 11 && redact_ieq(k + n - 11, 11, "querystring")) ||
+           redact_ieq(k, n, "buffer") || redact_ieq(k, n, "body");
 }
 
 /* Build the redacted object from the pairs of json into out. */

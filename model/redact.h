@@ -23,7 +23,8 @@
  * the headers (Cookie, header:Cookie, cs(Cookie), sc(Set-Cookie)...) is
  * masked whole; a HeaderValue whose HeaderName is one of them (FREB's
  * GENERAL_SET_REQUEST_HEADER...) is masked whole; fields whose name ends in
- * "query" or "QueryString" (W3C cs-uri-query) are read as query strings.
+ * "query" or "QueryString" (W3C cs-uri-query), and Buffer/Body fields (form
+ * bodies of entity events), are read as query strings.
  */
 #ifndef REDACT_H
 #define REDACT_H

@@ -145,6 +145,8 @@ test_redact_fields(void)
                          NULL),
               "{\"cs-uri-query\":\"pwd=[redacted]&a=2\",\"cs(Cookie)\":"
               "\"[redacted]\"}");
+    CHECK_STR(red_fields("{\"Buffer\":\"passwd=x&u=1\"}", NULL),
+              "{\"Buffer\":\"passwd=[redacted]&u=1\"}");
     /* Not a flat object of strings: nothing of it is shown. */
     changed = 0;
     CHECK_STR(red_fields("{\"a\":1}", &changed),
