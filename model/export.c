@@ -87,34 +87,6 @@ export_default_name(enum export_format fmt, int64_t now_ns, char *out, size_t n)
 
 /* ---- shared helpers ---------------------------------------------------- */
 
-void
-export_position(const struct ev_row *e, char *out, size_t n)
-{
-    const char *base = e->file != NULL ? strrchr(e->file, '/') : NULL;
-
-    base = base != NULL ? base + 1 : (e->file != NULL ? e->file : "?");
-    switch (e->kind) {
-    case STORE_KIND_ETW:
-        snprintf(out, n, "ETW #%" PRId64, e->seq);
-        break;
-    case STORE_KIND_FREB:
-        snprintf(out, n, "FREB %s #%" PRId64, base, e->seq);
-        break;
-    case STORE_KIND_PCAP:
-        snprintf(out, n, "PCAP frame %" PRId64, e->seq);
-        break;
-    case STORE_KIND_W3C:
-        snprintf(out, n, "W3C %s line %" PRId64, base, e->seq);
-        break;
-    case STORE_KIND_HTTPERR:
-        snprintf(out, n, "HTTPERR %s line %" PRId64, base, e->seq);
-        break;
-    default:
-        snprintf(out, n, "%s #%" PRId64, base, e->seq);
-        break;
-    }
-}
-
 const char *
 export_role_label(int role)
 {
@@ -319,7 +291,7 @@ export_csv_row(struct export_ctx *c, const struct rq_row *r,
         rn_buf_printf(
             b, ",%s,",
             store_kind_name(e->kind) != NULL ? store_kind_name(e->kind) : "");
-        export_position(e, pos, sizeof pos);
+        render_position(e->kind, e->file, e->seq, pos, sizeof pos);
         export_esc_csv(b, pos, 1);
         rn_buf_putc(b, ',');
         export_esc_csv(b, e->file, 1);

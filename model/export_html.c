@@ -368,7 +368,7 @@ html_svg(struct export_ctx *c, const struct rq_row *r, const struct ev_row *ev,
         rn_buf_printf(b, "%s ", export_role_label(role));
         html_rel(b, r, e);
         rn_buf_puts(b, " ms \xc2\xb7 ");
-        export_position(e, pos, sizeof pos);
+        render_position(e->kind, e->file, e->seq, pos, sizeof pos);
         html_text(b, pos, "");
         rn_buf_puts(b, " \xc2\xb7 ");
         html_text(b, e->name, "");
@@ -395,7 +395,7 @@ html_event_cells(struct rn_buf *b, const struct rq_row *r,
 
     if (e->ts_ns != STORE_NONE)
         rn_time_format(e->ts_ns, ts);
-    export_position(e, pos, sizeof pos);
+    render_position(e->kind, e->file, e->seq, pos, sizeof pos);
     rn_buf_printf(b, "<td class=\"ts\">%s</td><td class=\"pos\">", ts);
     html_text(b, pos, "");
     rn_buf_puts(b, "</td><td>");
@@ -514,7 +514,7 @@ html_request(struct export_ctx *c, const struct rq_row *r,
         if (!any_headers)
             rn_buf_puts(b, "<h3>HTTP headers</h3>\n");
         any_headers = 1;
-        export_position(&ev[i], pos, sizeof pos);
+        render_position(ev[i].kind, ev[i].file, ev[i].seq, pos, sizeof pos);
         rn_buf_puts(b, "<h4>");
         html_text(b, pos, "");
         rn_buf_puts(b, " \xc2\xb7 ");

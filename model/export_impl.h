@@ -48,9 +48,6 @@ extern const struct export_writer export_html_writer;
 
 /* ---- shared helpers (export.c) ----------------------------------------- */
 
-/* "ETW #441", "FREB fr000017.xml #12", "PCAP frame 5731", "W3C line 9". */
-void export_position(const struct ev_row *e, char *out, size_t n);
-
 /* "CGI start", "header error", "status send". */
 const char *export_role_label(int role);
 

@@ -128,7 +128,7 @@ md_event_row(struct rn_buf *b, const struct rq_row *r, const struct ev_row *e,
 
     if (e->ts_ns != STORE_NONE)
         rn_time_format(e->ts_ns, ts);
-    export_position(e, pos, sizeof pos);
+    render_position(e->kind, e->file, e->seq, pos, sizeof pos);
     rn_buf_printf(b, "| %s", em);
     md_rel(b, r, e);
     rn_buf_printf(b, "%s | %s | ", em, ts);
@@ -226,7 +226,7 @@ md_request(struct export_ctx *c, const struct rq_row *r,
         if (!any_headers)
             rn_buf_puts(b, "\n### HTTP headers\n");
         any_headers = 1;
-        export_position(&ev[i], pos, sizeof pos);
+        render_position(ev[i].kind, ev[i].file, ev[i].seq, pos, sizeof pos);
         rn_buf_puts(b, "\n#### ");
         md_text(b, pos, "");
         rn_buf_puts(b, ": ");
