@@ -66,6 +66,8 @@ static const char *const store_stmt_sql[SS_COUNT] = {
         " coalesce(?11, '{}'), ?12)",
 };
 
+#define STORE_KEYCACHE 4096
+
 struct store {
     sqlite3 *db;
     char *path;
@@ -81,9 +83,13 @@ struct store {
         sqlite3_stmt *stmt;
     } * cache;
     int ncache, capcache;
-    /* Last srcreq looked up: importers put the same key many times. */
-    char *last_key;
-    int64_t last_srcreq;
+    /* Recently used source requests of the current source: importers put
+     * the same few keys (the requests in flight) again and again.  A
+     * direct-mapped cache, so memory stays bounded whatever the file. */
+    struct store_key_slot {
+        char *key;
+        int64_t srcreq;
+    } keycache[STORE_KEYCACHE];
 };
 
 static const char *const kind_names[STORE_KIND_MAX + 1] = {
@@ -376,6 +382,18 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
     return RN_OK;
 }
 
+/* Forget the cached keys (a source ended, or was rolled back). */
+static void
+store_keycache_clear(struct store *st)
+{
+    int i;
+
+    for (i = 0; i < STORE_KEYCACHE; i++) {
+        free(st->keycache[i].key);
+        st->keycache[i].key = NULL;
+    }
+}
+
 void
 store_close(struct store *st)
 {
@@ -391,7 +409,7 @@ store_close(struct store *st)
     if (st->in_tx)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
-    free(st->last_key);
+    store_keycache_clear(st);
     free(st->path);
     free(st);
 }
@@ -549,8 +567,7 @@ store_source_begin(struct store *st, const struct store_source_info *info,
     st->cur_source = sqlite3_last_insert_rowid(st->db);
     st->cur_kind = info->kind;
     memcpy(st->cur_sha, info->sha256, 65);
-    free(st->last_key);
-    st->last_key = NULL;
+    store_keycache_clear(st);
     *source_id = st->cur_source;
     return RN_OK;
 }
@@ -680,8 +697,7 @@ store_source_abort(struct store *st)
     sqlite3_exec(st->db, "ROLLBACK TO rn_source; RELEASE rn_source", NULL, NULL,
                  NULL);
     st->cur_source = 0;
-    free(st->last_key);
-    st->last_key = NULL;
+    store_keycache_clear(st);
 }
 
 void
@@ -755,6 +771,7 @@ store_srcreq_put(struct store *st, int64_t source_id,
 {
     char key[256];
     sqlite3_stmt *s;
+    struct store_key_slot *slot;
     int64_t id = 0;
     enum rn_rc rc;
 
@@ -762,8 +779,9 @@ store_srcreq_put(struct store *st, int64_t source_id,
         return rn_err_set(err, RN_EINVAL, "bad request for source %" PRId64,
                           source_id);
     store_key_normalise(r->key, key, sizeof key);
-    if (st->last_key != NULL && strcmp(st->last_key, key) == 0) {
-        id = st->last_srcreq;
+    slot = &st->keycache[store_hash53(key, strlen(key)) % STORE_KEYCACHE];
+    if (slot->key != NULL && strcmp(slot->key, key) == 0) {
+        id = slot->srcreq;
     } else {
         rc = store_srcreq_find(st, source_id, key, &id, err);
         if (rc != RN_OK)
@@ -789,10 +807,10 @@ store_srcreq_put(struct store *st, int64_t source_id,
         id = sqlite3_last_insert_rowid(st->db);
     sqlite3_reset(s);
 done:
-    if (st->last_key == NULL || st->last_srcreq != id) {
-        free(st->last_key);
-        st->last_key = xstrdup(key);
-        st->last_srcreq = id;
+    if (slot->key == NULL || slot->srcreq != id) {
+        free(slot->key);
+        slot->key = xstrdup(key);
+        slot->srcreq = id;
     }
     if (srcreq_id != NULL)
         *srcreq_id = id;

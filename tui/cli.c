@@ -584,30 +584,6 @@ cli_find_request(struct store *st, const char *arg, struct rq_row *row,
     return query_request_by_key(st, arg, row, err);
 }
 
-/* "ETW #441", "FREB fr000017.xml #12", "PCAP frame 5731", "W3C line 9". */
-static void
-cli_position(const struct ev_row *e, char *out, size_t n)
-{
-    const char *base = e->file != NULL ? strrchr(e->file, '/') : NULL;
-
-    base = base != NULL ? base + 1 : (e->file != NULL ? e->file : "?");
-    switch (e->kind) {
-    case STORE_KIND_ETW:
-        snprintf(out, n, "ETW #%" PRId64, e->seq);
-        break;
-    case STORE_KIND_FREB:
-        snprintf(out, n, "FREB %s #%" PRId64, base, e->seq);
-        break;
-    case STORE_KIND_PCAP:
-        snprintf(out, n, "PCAP frame %" PRId64, e->seq);
-        break;
-    default:
-        snprintf(out, n, "%s line %" PRId64,
-                 e->kind == STORE_KIND_W3C ? "W3C" : "HTTPERR", e->seq);
-        break;
-    }
-}
-
 /* Fields inline as "  Name=value ...", ContextId left out, cut to width. */
 static void
 cli_put_fields(const char *json, size_t width)
@@ -659,7 +635,7 @@ cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
             rn_time_format(e->ts_ns, ts);
         else
             snprintf(ts, sizeof ts, "-");
-        cli_position(e, pos, sizeof pos);
+        render_position(e->kind, e->file, e->seq, pos, sizeof pos);
         safe = cli_safe(pos, 28);
         printf("%-24s ", ts);
         if (e->ts_ns != STORE_NONE && r->start_ns != STORE_NONE)

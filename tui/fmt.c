@@ -13,6 +13,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "render.h"
 #include "rn_buf.h"
 #include "rn_json.h"
 #include "rn_time.h"
@@ -103,44 +104,15 @@ fmt_rel(int64_t ns, char *out, size_t n)
                  (long long)(a / 1000000), (long long)(a % 1000000 / 1000));
 }
 
-const char *
-fmt_basename(const char *path)
-{
-    const char *p, *b = path;
-
-    if (path == NULL)
-        return "";
-    for (p = path; *p != '\0'; p++)
-        if (*p == '/' || *p == '\\')
-            b = p + 1;
-    return b;
-}
-
 void
 fmt_srcpos(int kind, const char *file, int64_t seq, char *out, size_t n)
 {
-    char *base = sanitize_dup(fmt_basename(file));
+    char raw[512], *safe;
 
-    switch (kind) {
-    case STORE_KIND_ETW:
-        snprintf(out, n, "ETW #%lld", (long long)seq);
-        break;
-    case STORE_KIND_FREB:
-        snprintf(out, n, "FREB %s #%lld", base, (long long)seq);
-        break;
-    case STORE_KIND_PCAP:
-        snprintf(out, n, "PCAP frame %lld", (long long)seq);
-        break;
-    case STORE_KIND_W3C:
-        snprintf(out, n, "W3C %s:%lld", base, (long long)seq);
-        break;
-    case STORE_KIND_HTTPERR:
-        snprintf(out, n, "HTTPERR %s:%lld", base, (long long)seq);
-        break;
-    default:
-        snprintf(out, n, "? #%lld", (long long)seq);
-    }
-    free(base);
+    render_position(kind, file, seq, raw, sizeof raw);
+    safe = sanitize_dup(raw);
+    snprintf(out, n, "%s", safe);
+    free(safe);
 }
 
 /* Append the UTF-8 encoding of cp. */

@@ -65,7 +65,4 @@ char *fmt_elide_middle(const char *s, size_t width, const char *ell);
 /* Byte offset of the first case-insensitive (ASCII) match, or -1. */
 long fmt_find_ci(const char *hay, const char *needle);
 
-/* Base name of a path (borrowed pointer into path). */
-const char *fmt_basename(const char *path);
-
 #endif

@@ -36,6 +36,12 @@ static const struct command commands[] = {
      "        every event of one request, from every source, in time order"},
     {"sources", cli_sources,
      "sources\n        the imported files, with their state and problems"},
+    {"export", cli_export,
+     "export (--filter EXPR | --id ID... | --marked) --format "
+     "md|html|json|csv\n"
+     "        [-o FILE] [--force] [--no-redact]\n"
+     "        a report of the selected requests (stdout without -o;\n"
+     "        secrets masked unless --no-redact)"},
     {"sql", cli_sql, "sql 'SELECT ...'\n        read-only SQL over the store"},
 };
 
@@ -155,6 +161,7 @@ main(int argc, char **argv)
     g.store_path = env != NULL && env[0] != '\0' ? env : DEFAULT_STORE;
     /* Global options stop at the first non-option (the command). */
     ui_options_init(&uo);
+    uo.export_fn = cli_export_hook;
     while ((c = getopt_long(argc, argv, "+qhV", longopts, &li)) != -1) {
         switch (c) {
         case 'U':
