@@ -49,4 +49,12 @@ enum rn_rc correlate_w3c_rescan(struct store *st, int64_t source_id,
 enum rn_rc correlate_pcap_rescan(struct store *st, int64_t source_id,
                                  struct rn_err *err);
 
+/*
+ * Bring up to date the captures that sources imported since the last
+ * flush may change (estimate, times, links).  Run before each commit;
+ * *worked: there were some (requests to re-triage are in rn_affected).
+ */
+enum rn_rc correlate_pcap_flush(struct store *st, int *worked,
+                                struct rn_err *err);
+
 #endif

@@ -34,7 +34,10 @@
  * raw time, clock_offset_ms the offset).  Both passes depend only on the
  * set of imported sources: whenever a source that could change a
  * capture's outcome arrives, the capture is estimated again, its times
- * moved if the offset changed, and each exchange matched again.
+ * moved if the offset changed, and each exchange matched again.  A new
+ * capture is brought up to date at once; captures that new IIS or log
+ * sources touch are noted and brought up to date once per batch, when it
+ * commits (correlate_flush), not once per source.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -815,6 +818,127 @@ pcap_vote(const struct pcap_span *sp, size_t n, int *agree)
     return pcap_floordiv(v + ms / 2, ms) * ms;
 }
 
+/* IIS rows near a capture, sorted by path (then kind, key). */
+struct pcap_iis_set {
+    struct pcap_row *row;
+    size_t n;
+};
+
+static int
+pcap_row_path_cmp(const void *a, const void *b)
+{
+    const struct pcap_row *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+
+    if (c != 0)
+        return c;
+    if (x->kind != y->kind)
+        return x->kind - y->kind;
+    return strcmp(x->key, y->key);
+}
+
+static void
+pcap_iis_set_fini(struct pcap_iis_set *set)
+{
+    size_t i;
+
+    for (i = 0; i < set->n; i++)
+        pcap_row_fini(&set->row[i]);
+    free(set->row);
+    memset(set, 0, sizeof *set);
+}
+
+/*
+ * Load every IIS row an exchange of src could fit in the estimate (start
+ * within PCAP_WIDE_NS of the capture's raw span): one scan per estimate,
+ * then lookups by path, instead of a window scan per exchange.
+ */
+static enum rn_rc
+pcap_iis_set_load(struct store *st, const struct pcap_src *src,
+                  struct pcap_iis_set *set, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int64_t lo = STORE_NONE, hi = STORE_NONE;
+    size_t cap = 0;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    memset(set, 0, sizeof *set);
+    s = store_cached(st,
+                     "SELECT min(start_ns), max(start_ns) FROM srcreq"
+                     " WHERE source_id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, src->id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        lo = store_col_opt(s, 0);
+        hi = store_col_opt(s, 1);
+    }
+    sqlite3_reset(s);
+    if (lo == STORE_NONE || hi == STORE_NONE)
+        return RN_OK;
+    if (src->have_offset) {
+        lo -= src->offset;
+        hi -= src->offset;
+    }
+    s = store_cached(st,
+                     "SELECT " PCAP_COLS " FROM srcreq WHERE kind IN (1, 2)"
+                     " AND start_ns BETWEEN ?1 AND ?2"
+                     " AND request_id IS NOT NULL"
+                     " AND url IS NOT NULL AND http_status IS NOT NULL",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, lo - PCAP_WIDE_NS - PCAP_SEC_NS);
+    sqlite3_bind_int64(s, 2, hi + PCAP_WIDE_NS);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pcap_row r;
+
+        pcap_row_read(s, NULL, &r);
+        if (r.path == NULL) {
+            pcap_row_fini(&r);
+            continue;
+        }
+        if (set->n == cap) {
+            cap = cap == 0 ? 64 : cap * 2;
+            set->row = xrealloc(set->row, cap, sizeof *set->row);
+        }
+        set->row[set->n++] = r;
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read requests near a capture", err);
+    sqlite3_reset(s);
+    if (set->n > 1)
+        qsort(set->row, set->n, sizeof *set->row, pcap_row_path_cmp);
+    return rc;
+}
+
+/* Feed the rows of set with x's path to the estimate's candidate check. */
+static enum rn_rc
+pcap_iis_set_each(const struct pcap_iis_set *set, const struct pcap_row *x,
+                  struct pcap_est_ctx *ec, struct rn_err *err)
+{
+    size_t lo = 0, hi = set->n;
+    enum rn_rc rc = RN_OK;
+
+    if (x->path == NULL)
+        return RN_OK;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (strcmp(set->row[mid].path, x->path) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (;
+         rc == RN_OK && lo < set->n && strcmp(set->row[lo].path, x->path) == 0;
+         lo++)
+        rc = pcap_est_cand(ec, &set->row[lo], err);
+    return rc;
+}
+
 /*
  * Estimate capture src's clock offset from its unambiguous matches.
  * *found 0 when there are none.
@@ -826,6 +950,7 @@ pcap_estimate(struct store *st, const struct pcap_src *src, int *found,
     sqlite3_stmt *s = NULL;
     struct pcap_claim *cl = NULL;
     struct pcap_span *spans = NULL;
+    struct pcap_iis_set set;
     size_t ncl = 0, capcl = 0, nsp = 0, i, j;
     struct pcap_est_ctx *ec = xcalloc(1, sizeof *ec);
     enum rn_rc rc;
@@ -835,6 +960,9 @@ pcap_estimate(struct store *st, const struct pcap_src *src, int *found,
     *offset = 0;
     *agree = 0;
     ec->st = st;
+    rc = pcap_iis_set_load(st, src, &set, err);
+    if (rc != RN_OK || set.n == 0)
+        goto out;
     rc = store_prepare(st,
                        "SELECT " PCAP_COLS " FROM srcreq WHERE source_id = ?1"
                        " AND verb IS NOT NULL AND url IS NOT NULL"
@@ -849,7 +977,7 @@ pcap_estimate(struct store *st, const struct pcap_src *src, int *found,
         pcap_row_read(s, src, &x);
         memset(&ec->c, 0, sizeof ec->c);
         ec->x = &x;
-        rc = pcap_each_iis(st, &x, 0, PCAP_WIDE_NS, pcap_est_cand, ec, err);
+        rc = pcap_iis_set_each(&set, &x, ec, err);
         for (k = 0; rc == RN_OK && k < ec->c.n; k++) {
             struct pcap_claim *c;
 
@@ -885,6 +1013,7 @@ pcap_estimate(struct store *st, const struct pcap_src *src, int *found,
     }
 out:
     sqlite3_finalize(s);
+    pcap_iis_set_fini(&set);
     free(cl);
     free(spans);
     free(ec);
@@ -1148,6 +1277,66 @@ correlate_pcap_rescan(struct store *st, int64_t source_id, struct rn_err *err)
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "find captures", err);
     sqlite3_reset(s);
+    /* Refreshed once per batch, at commit (correlate_pcap_flush): a FREB
+     * folder brings thousands of sources near the same capture. */
+    if (rc == RN_OK && n > 0)
+        rc = store_exec(st,
+                        "CREATE TEMP TABLE IF NOT EXISTS rn_pcap_dirty"
+                        " (id INTEGER PRIMARY KEY)",
+                        err);
+    for (i = 0; rc == RN_OK && i < n; i++) {
+        s = store_cached(st, "INSERT OR IGNORE INTO rn_pcap_dirty VALUES (?1)",
+                         err);
+        if (s == NULL) {
+            rc = RN_EDB;
+            break;
+        }
+        sqlite3_bind_int64(s, 1, ids[i]);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_dberr(st, "note capture", err);
+        sqlite3_reset(s);
+    }
+    free(ids);
+    return rc;
+}
+
+enum rn_rc
+correlate_pcap_flush(struct store *st, int *worked, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0, i;
+    enum rn_rc rc = RN_OK;
+    int step, exists = 0;
+
+    *worked = 0;
+    s = store_cached(st,
+                     "SELECT EXISTS (SELECT 1 FROM temp.sqlite_master"
+                     " WHERE name = 'rn_pcap_dirty')",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        exists = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    if (!exists)
+        return RN_OK;
+    rc = store_prepare(st, "SELECT id FROM rn_pcap_dirty ORDER BY id", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap == 0 ? 8 : cap * 2;
+            ids = xrealloc(ids, cap, sizeof *ids);
+        }
+        ids[n++] = sqlite3_column_int64(s, 0);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read captures", err);
+    sqlite3_finalize(s);
+    *worked = n > 0;
+    if (rc == RN_OK)
+        rc = store_exec(st, "DELETE FROM rn_pcap_dirty", err);
     for (i = 0; rc == RN_OK && i < n; i++)
         rc = pcap_refresh(st, ids[i], 1, err);
     free(ids);

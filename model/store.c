@@ -481,7 +481,9 @@ store_commit(struct store *st, struct rn_err *err)
 
     if (!st->in_tx)
         return RN_OK;
-    rc = store_exec(st, "COMMIT", err);
+    rc = correlate_flush(st, err);
+    if (rc == RN_OK)
+        rc = store_exec(st, "COMMIT", err);
     if (rc != RN_OK) {
         store_rollback(st);
         return rc;
