@@ -3,7 +3,8 @@
 # --clock-offset override, a capture 5 s ahead (estimate within 1 s,
 # events in place, order-free when a later import moves the estimate),
 # an exchange IIS never saw, two identical GETs in one second (not
-# linked), and the bundled sample case.
+# linked), two GETs told apart by a W3C line's client address, and the
+# bundled sample case.
 . "$(dirname "$0")/lib.sh"
 need jq
 : "${GEN_ETW:?GEN_ETW must name the gen_etw binary}"
@@ -206,6 +207,39 @@ for order in ep pe; do
 done
 cmp -s "$TMP/amb.ep.json" "$TMP/amb.pe.json" && pass ||
     fail "ambiguous: requests json differs between orders"
+
+# ---- the client address from a linked W3C line tells two GETs apart --
+W=$TMP/w3c
+mkdir -p "$W"
+"$GEN_PCAPCORR" w3c "$W"
+fresh "$W/etw.xml" "$W/capture.pcap"
+expect_eq "w3c: without the log, both exchanges alone" \
+    "$(q "SELECT group_concat(link_rule, ' ') FROM srcreq WHERE kind = 5")" \
+    "self self"
+for order in ewc ecw wec wce cew cwe; do
+    set --
+    for x in $(echo "$order" | sed 's/./& /g'); do
+        case $x in
+        e) set -- "$@" "$W/etw.xml" ;;
+        w) set -- "$@" "$W/u_ex050823.log" ;;
+        c) set -- "$@" "$W/capture.pcap" ;;
+        esac
+    done
+    fresh "$@"
+    expect_eq "w3c $order: rules" \
+        "$(q "SELECT group_concat(kind || ':' || link_rule || ':' || coalesce(client_addr, '-'), ' ') FROM (SELECT * FROM srcreq ORDER BY kind, client_addr)")" \
+        "1:context_id:- 3:w3c_time_url_status:192.0.2.7 5:pcap_time_url_status_client:192.0.2.7 5:self:192.0.2.99"
+    rn requests --format json >"$TMP/w3c.$order.json"
+    for id in $(jq -r '.[].id' "$TMP/w3c.$order.json"); do
+        rn timeline --format json "$id"
+    done >"$TMP/w3c.$order.tl"
+done
+for order in ecw wec wce cew cwe; do
+    cmp -s "$TMP/w3c.ewc.json" "$TMP/w3c.$order.json" && pass ||
+        fail "w3c: requests json of $order differs from ewc"
+    cmp -s "$TMP/w3c.ewc.tl" "$TMP/w3c.$order.tl" && pass ||
+        fail "w3c: timelines of $order differ from ewc"
+done
 
 # ---- the bundled sample: ETW and capture in one timeline ----------------
 rm -f "$STORE"*

@@ -18,6 +18,10 @@
  *   gen_pcapcorr ambiguous DIR
  *       Two identical GETs of /app/poll.aspx in the same second on both
  *       sides (cannot be told apart), and one unique GET.
+ *   gen_pcapcorr w3c DIR
+ *       One GET IIS logged (ETW without client address, W3C line with
+ *       c-ip 192.0.2.7); the capture holds it and the same GET from
+ *       192.0.2.99 in the same second.
  *
  * Everything is deterministic.
  */
@@ -251,6 +255,7 @@ struct iis_req {
     int status;
     uint16_t cport; /* client port of its connection in the capture */
     int in_iis;     /* IIS saw it (has ETW rows) */
+    uint32_t caddr; /* client address in the capture; 0: 192.0.2.7 */
 };
 
 struct row {
@@ -355,8 +360,9 @@ write_capture(const struct iis_req *r, int n, int64_t base_s, int64_t skew_us)
         int64_t e = (base_s * 1000 + r[i].end_ms) * 1000 + skew_us;
         size_t len;
 
-        conn_init(&c, 0xC0000207u /* 192.0.2.7 */, r[i].cport,
-                  0xC0000250u /* 192.0.2.80 */);
+        conn_init(&c,
+                  r[i].caddr != 0 ? r[i].caddr : 0xC0000207u /* 192.0.2.7 */,
+                  r[i].cport, 0xC0000250u /* 192.0.2.80 */);
         handshake(&c, s - 900);
         len = (size_t)snprintf(req, sizeof req,
                                "%s %s HTTP/1.1\r\nHost: www.example.com\r\n"
@@ -402,27 +408,62 @@ scen_dir(const char *dir, const struct iis_req *r, int n, int64_t base_s,
 }
 
 static const struct iis_req skew_reqs[] = {
-    {"GET", "/app/a.aspx", 10120, 10180, 200, 4001, 1},
-    {"GET", "/app/b.aspx", 12730, 12790, 200, 4002, 1},
-    {"POST", "/app/c.aspx", 15410, 15900, 302, 4003, 1},
-    {"GET", "/app/d.aspx?id=7", 18960, 19020, 404, 4004, 1},
-    {"GET", "/app/e.aspx", 21350, 21400, 500, 4005, 1},
-    {"GET", "/app/f.aspx", 24600, 24650, 200, 4006, 1},
-    {"GET", "/static/logo.gif", 30200, 30210, 200, 4007, 0},
+    {"GET", "/app/a.aspx", 10120, 10180, 200, 4001, 1, 0},
+    {"GET", "/app/b.aspx", 12730, 12790, 200, 4002, 1, 0},
+    {"POST", "/app/c.aspx", 15410, 15900, 302, 4003, 1, 0},
+    {"GET", "/app/d.aspx?id=7", 18960, 19020, 404, 4004, 1, 0},
+    {"GET", "/app/e.aspx", 21350, 21400, 500, 4005, 1, 0},
+    {"GET", "/app/f.aspx", 24600, 24650, 200, 4006, 1, 0},
+    {"GET", "/static/logo.gif", 30200, 30210, 200, 4007, 0, 0},
 };
 
 static const struct iis_req ambiguous_reqs[] = {
-    {"GET", "/app/poll.aspx", 5200, 5250, 200, 5001, 1},
-    {"GET", "/app/poll.aspx", 5600, 5650, 200, 5002, 1},
-    {"GET", "/app/unique.aspx", 8400, 8450, 200, 5003, 1},
+    {"GET", "/app/poll.aspx", 5200, 5250, 200, 5001, 1, 0},
+    {"GET", "/app/poll.aspx", 5600, 5650, 200, 5002, 1, 0},
+    {"GET", "/app/unique.aspx", 8400, 8450, 200, 5003, 1, 0},
 };
+
+/* One request IIS saw from 192.0.2.7; the capture also holds the same
+ * GET from 192.0.2.99 in the same second.  Only the W3C line's c-ip tells
+ * them apart. */
+static const struct iis_req w3c_reqs[] = {
+    {"GET", "/app/report.aspx", 10300, 10700, 200, 6001, 1, 0},
+    {"GET", "/app/report.aspx", 10400, 10650, 200, 6002, 0, 0xC0000263u},
+};
+
+/* DIR/etw.xml, DIR/capture.pcap and DIR/u_ex050823.log. */
+static int
+scen_w3c(const char *dir)
+{
+    char path[4096];
+    FILE *f;
+
+    if (scen_dir(dir, w3c_reqs, 2, BASE_S + 9120, 0, 0xb0010) != 0)
+        return 1;
+    snprintf(path, sizeof path, "%s/u_ex050823.log", dir);
+    f = fopen(path, "w");
+    if (f == NULL) {
+        perror(path);
+        return 1;
+    }
+    /* End 22:50:10.700 truncated; time-taken 400 ms. */
+    fputs("#Software: Microsoft Internet Information Services 6.0\r\n"
+          "#Version: 1.0\r\n#Date: 2005-08-23 22:50:00\r\n"
+          "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query "
+          "s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus "
+          "sc-win32-status time-taken\r\n"
+          "2005-08-23 22:50:10 192.0.2.80 GET /app/report.aspx - 80 - "
+          "192.0.2.7 gen_pcapcorr 200 0 0 400\r\n",
+          f);
+    return fclose(f) != 0;
+}
 
 int
 main(int argc, char **argv)
 {
     if (argc != 3) {
         fprintf(stderr, "usage: gen_pcapcorr seed OUT.pcap | "
-                        "gen_pcapcorr skew|ambiguous DIR\n");
+                        "gen_pcapcorr skew|ambiguous|w3c DIR\n");
         return 2;
     }
     if (strcmp(argv[1], "seed") == 0) {
@@ -444,6 +485,8 @@ main(int argc, char **argv)
         return scen_dir(argv[2], ambiguous_reqs,
                         (int)(sizeof ambiguous_reqs / sizeof *ambiguous_reqs),
                         BASE_S + 6120, 0, 0xa0010);
+    if (strcmp(argv[1], "w3c") == 0)
+        return scen_w3c(argv[2]);
     fprintf(stderr, "gen_pcapcorr: unknown scenario %s\n", argv[1]);
     return 2;
 }
