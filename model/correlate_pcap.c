@@ -596,34 +596,22 @@ pcap_match_row(struct store *st, const struct pcap_src *src,
     return RN_OK;
 }
 
+/*
+ * A new capture's exchanges start alone: they are matched together by
+ * correlate_pcap_rescan once the whole capture is in and its clock offset
+ * is estimated (and only if IIS requests lie near it, so a capture alone
+ * costs nothing here).
+ */
 enum rn_rc
 correlate_pcap_match(struct store *st, int64_t srcreq_id, int64_t *request_id,
                      const char **rule, struct rn_err *err)
 {
-    struct pcap_src src;
-    struct pcap_row x;
-    sqlite3_stmt *s;
-    int64_t source_id = 0;
-    int found, kind;
-    enum rn_rc rc;
-
+    (void)st;
+    (void)srcreq_id;
+    (void)err;
     *request_id = 0;
     *rule = "self";
-    s = store_cached(st, "SELECT source_id FROM srcreq WHERE id = ?1", err);
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, srcreq_id);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        source_id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    rc = pcap_src_load(st, source_id, &src, &kind, err);
-    if (rc == RN_OK)
-        rc = pcap_load(st, &src, srcreq_id, &x, &found, err);
-    if (rc != RN_OK || !found)
-        return rc;
-    rc = pcap_match_row(st, &src, &x, request_id, rule, err);
-    pcap_row_fini(&x);
-    return rc;
+    return RN_OK;
 }
 
 /* ---- pass 1: the clock offset ------------------------------------------ */
@@ -1219,6 +1207,48 @@ pcap_refresh(struct store *st, int64_t source_id, int recheck,
     return rc;
 }
 
+/* Are there IIS requests near the new capture source_id at all? */
+static enum rn_rc
+pcap_iis_near(struct store *st, int64_t source_id, int *near,
+              struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int64_t lo = STORE_NONE, hi = STORE_NONE;
+    enum rn_rc rc = RN_OK;
+
+    *near = 0;
+    s = store_cached(st,
+                     "SELECT min(start_ns), max(start_ns) FROM srcreq"
+                     " WHERE source_id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        lo = store_col_opt(s, 0);
+        hi = store_col_opt(s, 1);
+    }
+    sqlite3_reset(s);
+    if (lo == STORE_NONE || hi == STORE_NONE)
+        return RN_OK;
+    /* Its times may carry a given offset: look as far as an estimate
+     * would, around both. */
+    s = store_cached(st,
+                     "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (1, 2)"
+                     " AND start_ns BETWEEN ?1 AND ?2)",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, lo - 2 * PCAP_WIDE_NS - PCAP_NARROW_NS);
+    sqlite3_bind_int64(s, 2, hi + 2 * PCAP_WIDE_NS + PCAP_NARROW_NS);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *near = sqlite3_column_int(s, 0);
+    else
+        rc = store_dberr(st, "look for requests near a capture", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
 enum rn_rc
 correlate_pcap_rescan(struct store *st, int64_t source_id, struct rn_err *err)
 {
@@ -1232,8 +1262,14 @@ correlate_pcap_rescan(struct store *st, int64_t source_id, struct rn_err *err)
     rc = pcap_src_load(st, source_id, &src, &kind, err);
     if (rc != RN_OK)
         return rc;
-    if (kind == STORE_KIND_PCAP)
-        return pcap_refresh(st, source_id, 0, err);
+    if (kind == STORE_KIND_PCAP) {
+        int near = 0;
+
+        rc = pcap_iis_near(st, source_id, &near, err);
+        if (rc == RN_OK && near)
+            rc = pcap_refresh(st, source_id, 1, err);
+        return rc;
+    }
     if (kind < STORE_KIND_ETW || kind > STORE_KIND_HTTPERR)
         return RN_OK;
     /* Which captures can the new source change?  Those with exchanges
