@@ -31,7 +31,9 @@ enum rn_rc correlate_request_for_key(struct store *st, const char *key,
 /*
  * Kind-specific matching for a source request without a GUID.  *request_id
  * is 0 when nothing (or more than one thing: ambiguous) matches; *rule is a
- * static string naming the rule otherwise.
+ * static string naming the rule otherwise.  Captured exchanges are matched
+ * per capture, after its clock offset, by correlate_pcap_rescan: the
+ * pcap matcher leaves each exchange alone at first.
  */
 enum rn_rc correlate_w3c_match(struct store *st, int64_t srcreq_id,
                                int64_t *request_id, const char **rule,

@@ -98,6 +98,7 @@ struct pcap_cands {
     int overflow;
 };
 
+/* Free a row's strings. */
 static void
 pcap_row_fini(struct pcap_row *r)
 {
@@ -440,13 +441,14 @@ pcap_fits(struct store *st, const struct pcap_row *x, const struct pcap_row *i,
     return pcap_client_ok(st, x, i->request_id, fits, client, err);
 }
 
-/*
- * Call fn for every IIS row that could fit exchange x (start within the
- * window around x's shifted start).
- */
+/* Called with each IIS row a walk meets. */
 typedef enum rn_rc pcap_iis_fn(void *ctx, const struct pcap_row *i,
                                struct rn_err *err);
 
+/*
+ * Call fn for every IIS row that could fit exchange x (start within the
+ * window around x's shifted start), in (kind, key) order.
+ */
 static enum rn_rc
 pcap_each_iis(struct store *st, const struct pcap_row *x, int64_t offset,
               int64_t win, pcap_iis_fn *fn, void *ctx, struct rn_err *err)
@@ -479,7 +481,7 @@ pcap_each_iis(struct store *st, const struct pcap_row *x, int64_t offset,
     return rc;
 }
 
-/* ---- pass 2: links ---------------------------------------------------- */
+/* ---- pass 2: links ---- */
 
 struct pcap_link_ctx {
     struct store *st;
@@ -488,6 +490,7 @@ struct pcap_link_ctx {
     struct pcap_cands *c;
 };
 
+/* pcap_each_iis callback of a link: note the fitting requests. */
 static enum rn_rc
 pcap_link_cand(void *vctx, const struct pcap_row *i, struct rn_err *err)
 {
@@ -614,7 +617,7 @@ correlate_pcap_match(struct store *st, int64_t srcreq_id, int64_t *request_id,
     return RN_OK;
 }
 
-/* ---- pass 1: the clock offset ------------------------------------------ */
+/* ---- pass 1: the clock offset ---- */
 
 /* Offsets [lo, hi) consistent with one exchange/request pair. */
 struct pcap_span {
@@ -638,12 +641,14 @@ struct pcap_est_ctx {
     int met[PCAP_MAX_CAND]; /* spans of the request still intersect */
 };
 
+/* Larger of two. */
 static int64_t
 pcap_max(int64_t a, int64_t b)
 {
     return a > b ? a : b;
 }
 
+/* Smaller of two. */
 static int64_t
 pcap_min(int64_t a, int64_t b)
 {
@@ -666,6 +671,7 @@ pcap_span_of(const struct pcap_row *x, const struct pcap_row *i)
     return e.lo < e.hi ? e : s;
 }
 
+/* Estimate: note a fitting request and narrow its span of offsets. */
 static enum rn_rc
 pcap_est_cand(void *vctx, const struct pcap_row *i, struct rn_err *err)
 {
@@ -703,6 +709,7 @@ pcap_est_cand(void *vctx, const struct pcap_row *i, struct rn_err *err)
     return RN_OK;
 }
 
+/* Claims by request, then exchange. */
 static int
 pcap_claim_cmp(const void *a, const void *b)
 {
@@ -719,6 +726,7 @@ struct pcap_edge {
     int delta; /* -1 closes (sorts first: intervals are half-open), +1 */
 };
 
+/* Edges by position; closing before opening. */
 static int
 pcap_edge_cmp(const void *a, const void *b)
 {
@@ -729,6 +737,7 @@ pcap_edge_cmp(const void *a, const void *b)
     return x->delta - y->delta;
 }
 
+/* Ascending int64. */
 static int
 pcap_i64_cmp(const void *a, const void *b)
 {
@@ -812,6 +821,7 @@ struct pcap_iis_set {
     size_t n;
 };
 
+/* Rows by path, then kind and key (a stable, order-free order). */
 static int
 pcap_row_path_cmp(const void *a, const void *b)
 {
@@ -825,6 +835,7 @@ pcap_row_path_cmp(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
+/* Free the rows of a set. */
 static void
 pcap_iis_set_fini(struct pcap_iis_set *set)
 {
@@ -1008,7 +1019,7 @@ out:
     return rc;
 }
 
-/* ---- applying the offset ------------------------------------------------ */
+/* ---- applying the offset ---- */
 
 /*
  * SQL function rn_pcap_offset_fields(fields, ms): a capture event's fields
@@ -1116,8 +1127,7 @@ pcap_apply(struct store *st, struct pcap_src *src, int have, int64_t offset,
     return rc;
 }
 
-/* ---- re-evaluation -------------------------------------------------------
- */
+/* ---- re-evaluation ---- */
 
 /* Match an exchange again and move its link if the outcome changed. */
 static enum rn_rc
