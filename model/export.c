@@ -113,8 +113,7 @@ export_fields_inline(struct rn_buf *b, const char *json)
     rn_buf_init(&k, RN_BUF_MAX_FIELD);
     rn_buf_init(&v, RN_BUF_MAX_FIELD);
     while (rc == RN_OK && rn_json_flat_next(&p, &k, &v) == 1) {
-        if (strcmp(rn_buf_str(&k), "ContextId") == 0 ||
-            strncmp(rn_buf_str(&k), "sys.", 4) == 0)
+        if (!render_field_inline(rn_buf_str(&k)))
             continue;
         rn_buf_puts(b, first ? "" : "  ");
         rn_buf_append(b, k.data, k.len);

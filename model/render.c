@@ -51,6 +51,17 @@ render_position(int kind, const char *file, int64_t seq, char *out, size_t n)
     }
 }
 
+int
+render_field_inline(const char *key)
+{
+    size_t n = strlen(key);
+
+    return strcmp(key, "ContextId") != 0 && strncmp(key, "sys.", 4) != 0 &&
+           strncmp(key, "render.", 7) != 0 && strcmp(key, "captured_ts") != 0 &&
+           strcmp(key, "clock_offset_ms") != 0 &&
+           !(n > 12 && strcmp(key + n - 12, ".description") == 0);
+}
+
 enum rn_rc
 render_ms(struct rn_buf *b, int64_t ns)
 {

@@ -36,6 +36,13 @@ void render_status(const struct rq_row *r, char *out, size_t n);
 void render_position(int kind, const char *file, int64_t seq, char *out,
                      size_t n);
 
+/*
+ * Does field key belong in a one-line summary of its event?  The request
+ * GUID, System properties, renderings and capture clock bookkeeping are
+ * left to the detail views.
+ */
+int render_field_inline(const char *key);
+
 /* Milliseconds as a JSON number with up to 3 decimals. */
 enum rn_rc render_ms(struct rn_buf *b, int64_t ns);
 

@@ -584,7 +584,7 @@ cli_find_request(struct store *st, const char *arg, struct rq_row *row,
     return query_request_by_key(st, arg, row, err);
 }
 
-/* Fields inline as "  Name=value ...", ContextId left out, cut to width. */
+/* Fields inline as "  Name=value ...", cut to width. */
 static void
 cli_put_fields(const char *json, size_t width)
 {
@@ -595,8 +595,7 @@ cli_put_fields(const char *json, size_t width)
     rn_buf_init(&v, RN_BUF_MAX_FIELD);
     rn_buf_init(&line, 4 * RN_BUF_MAX_FIELD);
     while (rn_json_flat_next(&p, &k, &v) == 1) {
-        if (strcmp(rn_buf_str(&k), "ContextId") == 0 ||
-            strncmp(rn_buf_str(&k), "sys.", 4) == 0)
+        if (!render_field_inline(rn_buf_str(&k)))
             continue;
         rn_buf_printf(&line, "  %s=", rn_buf_str(&k));
         rn_buf_append(&line, v.data != NULL ? v.data : "", v.len);

@@ -311,7 +311,7 @@ fmt_fields_inline(const struct fmt_fields *f)
     rn_buf_init(&b, RN_BUF_MAX_FIELD);
     rn_buf_puts(&b, "");
     for (i = 0; i < f->n; i++) {
-        if (strcmp(f->keys[i], "ContextId") == 0)
+        if (!render_field_inline(f->keys[i]))
             continue;
         if (b.len > 0)
             rn_buf_puts(&b, "  ");
