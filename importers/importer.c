@@ -18,16 +18,15 @@
 
 #include "import_etw.h"
 #include "import_freb.h"
+#include "import_pcap.h"
 #include "import_w3c.h"
 #include "sha256.h"
 #include "xmalloc.h"
 
 /* Every importer; detection asks each and takes the most confident. */
 static const struct importer *const importers[] = {
-    &import_etw_importer,
-    &import_freb_importer,
-    &import_w3c_importer,
-    &import_httperr_importer,
+    &import_etw_importer,     &import_freb_importer, &import_w3c_importer,
+    &import_httperr_importer, &import_pcap_importer,
 };
 
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
@@ -242,8 +241,8 @@ import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
 /* Run the importer on a file whose source row is open. */
 static enum rn_rc
 import_run_source(struct import_run *run, const struct importer *imp,
-                  const char *path, int64_t size, int64_t source_id,
-                  struct rn_err *err)
+                  const char *path, int64_t size, const char *sha256,
+                  int64_t source_id, struct rn_err *err)
 {
     struct import_ctx ctx;
     struct store_source_result res;
@@ -255,6 +254,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     ctx.path = path;
     ctx.source_id = source_id;
     ctx.size = size;
+    ctx.sha256 = sha256;
     ctx.tz_off_s = run->opt->tz_off_s;
     ctx.clock_offset_ns = run->opt->clock_offset_ns;
     ctx.progress_ctx = run;
@@ -278,7 +278,9 @@ import_run_source(struct import_run *run, const struct importer *imp,
     memset(&res, 0, sizeof res);
     res.truncated = ctx.truncated;
     res.message = ctx.message[0] != '\0' ? ctx.message : NULL;
-    res.clock_offset_ns = STORE_NONE;
+    /* A given clock offset is fixed for the capture (no estimate). */
+    res.clock_offset_ns =
+        imp->kind == STORE_KIND_PCAP ? ctx.clock_offset_ns : STORE_NONE;
     res.format = ctx.format_detail;
     rc = store_source_end(run->st, source_id, &res, err);
     if (rc != RN_OK)
@@ -333,7 +335,7 @@ import_file(struct import_run *run, const char *path, int in_walk,
         import_report(run, path, imp->name, IMPORT_DUPLICATE, 0, 0, 0, NULL);
         return RN_OK;
     }
-    return import_run_source(run, imp, path, info.size, source_id, err);
+    return import_run_source(run, imp, path, info.size, hex, source_id, err);
 }
 
 static int

@@ -28,6 +28,7 @@ struct import_ctx {
     const char *path;
     int64_t source_id;
     int64_t size;            /* bytes */
+    const char *sha256;      /* hex digest of the content */
     int64_t tz_off_s;        /* offset of zone-less times (--tz) */
     int64_t clock_offset_ns; /* --clock-offset, or STORE_NONE */
     import_progress_fn *progress;

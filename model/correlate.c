@@ -224,6 +224,20 @@ correlate_finish(struct store *st, struct rn_err *err)
 }
 
 enum rn_rc
+correlate_flush(struct store *st, struct rn_err *err)
+{
+    enum rn_rc rc;
+    int worked = 0;
+
+    /* Only a correlate_source() of this connection notes captures, and it
+     * made rn_affected first. */
+    rc = correlate_pcap_flush(st, &worked, err);
+    if (rc == RN_OK && worked)
+        rc = correlate_finish(st, err);
+    return rc;
+}
+
+enum rn_rc
 correlate_source(struct store *st, int64_t source_id, struct rn_err *err)
 {
     enum rn_rc rc;

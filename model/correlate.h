@@ -31,7 +31,9 @@ enum rn_rc correlate_request_for_key(struct store *st, const char *key,
 /*
  * Kind-specific matching for a source request without a GUID.  *request_id
  * is 0 when nothing (or more than one thing: ambiguous) matches; *rule is a
- * static string naming the rule otherwise.
+ * static string naming the rule otherwise.  Captured exchanges are matched
+ * per capture, after its clock offset, by correlate_pcap_rescan: the
+ * pcap matcher leaves each exchange alone at first.
  */
 enum rn_rc correlate_w3c_match(struct store *st, int64_t srcreq_id,
                                int64_t *request_id, const char **rule,
@@ -48,5 +50,13 @@ enum rn_rc correlate_w3c_rescan(struct store *st, int64_t source_id,
                                 struct rn_err *err);
 enum rn_rc correlate_pcap_rescan(struct store *st, int64_t source_id,
                                  struct rn_err *err);
+
+/*
+ * Bring up to date the captures that sources imported since the last
+ * flush may change (estimate, times, links).  Run before each commit;
+ * *worked: there were some (requests to re-triage are in rn_affected).
+ */
+enum rn_rc correlate_pcap_flush(struct store *st, int *worked,
+                                struct rn_err *err);
 
 #endif

@@ -1,9 +1,610 @@
 /*
- * Correlation rules for captured HTTP exchanges (verb, host, target, client
- * address, time, clock offset).  Not written yet: each exchange stays alone.
+ * Correlation rules for captured HTTP exchanges.  An exchange carries no
+ * request GUID, so it is matched to an IIS request (one with an ETW or
+ * FREB source) by what both saw, in two passes per capture source:
+ *
+ *   1. Clock offset.  The capture's clock and the server's differ.  Every
+ *      exchange whose verb, host, path (+query), status (both known) and
+ *      client address/port (when the IIS side has them) fit exactly one
+ *      IIS request within PCAP_WIDE_NS, where that request fits no other
+ *      exchange of the capture, is an unambiguous match.  Each match says
+ *      which offsets (server time - captured time) are possible: an
+ *      interval, not a point, because Log Parser and W3C times are
+ *      truncated to the second (the true time lies in [t, t + 1 s)), plus
+ *      PCAP_TOL_NS for network latency.  The request start gives one
+ *      interval (request headers frame vs request start), the end another
+ *      (last response byte vs request end) when both sides saw it; a
+ *      match's interval is their intersection (the start one alone when
+ *      they do not meet).  The estimate is the midpoint of the offsets
+ *      consistent with the most matches (ties: the region nearest the
+ *      median of the interval midpoints), rounded to the millisecond.  A
+ *      plain median of differences against truncated times would be off
+ *      by up to a second; the intersection keeps, in the seed case, the
+ *      502 frame inside the second of GENERAL_REQUEST_END, after
+ *      CGI_PREMATURE_TERMINATION.  --clock-offset replaces the estimate.
+ *   2. Links.  With the offset applied, an exchange links to the one IIS
+ *      request that fits it within PCAP_NARROW_NS (start and, when both
+ *      are complete, end; truncated times as intervals again), with the
+ *      same static checks (status when both know it).  More than one
+ *      candidate, or another exchange of the same capture that fits the
+ *      candidate too, is ambiguous: no link.
+ *
+ * The offset is stored in source.clock_offset_ns and applied to the
+ * capture's event and source request times (fields captured_ts keep the
+ * raw time, clock_offset_ms the offset).  Both passes depend only on the
+ * set of imported sources: whenever a source that could change a
+ * capture's outcome arrives, the capture is estimated again, its times
+ * moved if the offset changed, and each exchange matched again.  A new
+ * capture is brought up to date at once; captures that new IIS or log
+ * sources touch are noted and brought up to date once per batch, when it
+ * commits (correlate_flush), not once per source.
  */
-#include "correlate.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
+#include "correlate.h"
+#include "rn_time.h"
+#include "rn_url.h"
+#include "store_impl.h"
+#include "xmalloc.h"
+
+#define PCAP_SEC_NS ((int64_t)RN_NS_PER_SEC)
+/* Offsets the estimate can find: +-10 minutes. */
+#define PCAP_WIDE_NS (600 * PCAP_SEC_NS)
+/* Slack of a link once the offset is applied. */
+#define PCAP_NARROW_NS (2 * PCAP_SEC_NS)
+/* Network latency allowed between the capture point and the server. */
+#define PCAP_TOL_NS (50 * (PCAP_SEC_NS / 1000))
+/* W3C lines reach IIS requests up to an hour before them. */
+#define PCAP_LOG_SPAN_NS (3700 * PCAP_SEC_NS)
+#define PCAP_MAX_CAND    64
+
+/* Columns read for both sides of a match. */
+#define PCAP_COLS                                                              \
+    "id, request_id, kind, source_id, key, start_ns, end_ns, verb, url,"       \
+    " host, http_status, client_addr, client_port, link_rule,"                 \
+    " CASE WHEN kind = 5 THEN"                                                 \
+    "   coalesce(json_extract(attrs, '$.response_complete'), 0)"               \
+    " ELSE NOT truncated AND EXISTS (SELECT 1 FROM event e"                    \
+    "   WHERE e.srcreq_id = srcreq.id AND e.name = 'GENERAL_REQUEST_END')"     \
+    " END"
+
+/* One side of a match: an exchange (raw capture times) or an IIS row. */
+struct pcap_row {
+    int64_t id, request_id, source_id;
+    int kind;
+    char *key, *verb, *host, *path, *query, *client, *rule;
+    int has_query;
+    int64_t start, end, status, cport;
+    int complete; /* exchange: response complete; IIS: request ended */
+    int64_t res;  /* IIS: time resolution (1 s when truncated), else 0 */
+};
+
+/* What correlation keeps about a capture source. */
+struct pcap_src {
+    int64_t id;
+    int have_offset; /* an offset is applied to the times */
+    int64_t offset;  /* the applied offset (server - captured), ns */
+    int given;       /* from --clock-offset: never estimated */
+};
+
+/* Distinct candidate requests of an exchange. */
+struct pcap_cands {
+    int64_t req[PCAP_MAX_CAND];
+    int client[PCAP_MAX_CAND];
+    int n;
+    int overflow;
+};
+
+/* Free a row's strings. */
+static void
+pcap_row_fini(struct pcap_row *r)
+{
+    free(r->key);
+    free(r->verb);
+    free(r->host);
+    free(r->path);
+    free(r->query);
+    free(r->client);
+    free(r->rule);
+    memset(r, 0, sizeof *r);
+}
+
+/* Hex digit value, or -1. */
+static int
+pcap_hex(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* n bytes percent-decoded, '+' as a space, lower case (as W3C does). */
+static char *
+pcap_decode(const char *p, size_t n)
+{
+    char *out = xmalloc(n + 1), *o = out;
+
+    while (n > 0) {
+        char c = *p;
+
+        if (c == '%' && n >= 3 && pcap_hex(p[1]) >= 0 && pcap_hex(p[2]) >= 0) {
+            c = (char)(pcap_hex(p[1]) * 16 + pcap_hex(p[2]));
+            p += 3;
+            n -= 3;
+        } else {
+            p++;
+            n--;
+        }
+        if (c == '+')
+            c = ' ';
+        else if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        *o++ = c;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Lower-case host without a default port; NULL for none. */
+static char *
+pcap_host(const char *host, const char *url)
+{
+    char buf[256];
+    size_t n, i;
+
+    if (host != NULL && host[0] != '\0') {
+        n = strlen(host);
+        if (n >= sizeof buf)
+            n = sizeof buf - 1;
+        for (i = 0; i < n; i++) {
+            char c = host[i];
+
+            buf[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        }
+        buf[n] = '\0';
+        if (n > 3 && strcmp(buf + n - 3, ":80") == 0)
+            buf[n - 3] = '\0';
+        else if (n > 4 && strcmp(buf + n - 4, ":443") == 0)
+            buf[n - 4] = '\0';
+    } else if (url != NULL) {
+        rn_url_host(url, buf, sizeof buf);
+    } else {
+        return NULL;
+    }
+    return buf[0] != '\0' ? xstrdup(buf) : NULL;
+}
+
+/* Split a URL into its comparable path and query. */
+static void
+pcap_url(struct pcap_row *r, const char *url)
+{
+    const char *p, *q;
+    size_t n;
+
+    if (url == NULL || url[0] == '\0')
+        return;
+    p = strstr(url, "://") != NULL ? rn_url_path(url) : url;
+    n = strcspn(p, "?#");
+    r->path = pcap_decode(p, n);
+    if (p[n] == '?') {
+        q = p + n + 1;
+        r->has_query = 1;
+        r->query = pcap_decode(q, strcspn(q, "#"));
+    }
+}
+
+/*
+ * Read a PCAP_COLS row.  Exchanges of capture src get their raw captured
+ * times back (stored times minus the applied offset).
+ */
+static void
+pcap_row_read(sqlite3_stmt *s, const struct pcap_src *src, struct pcap_row *r)
+{
+    char *url, *host;
+
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(s, 0);
+    r->request_id = sqlite3_column_int64(s, 1);
+    r->kind = sqlite3_column_int(s, 2);
+    r->source_id = sqlite3_column_int64(s, 3);
+    r->key = store_col_dup(s, 4);
+    r->start = store_col_opt(s, 5);
+    r->end = store_col_opt(s, 6);
+    r->verb = store_col_dup(s, 7);
+    url = store_col_dup(s, 8);
+    host = store_col_dup(s, 9);
+    pcap_url(r, url);
+    r->host = pcap_host(host, url);
+    free(url);
+    free(host);
+    r->status = store_col_opt(s, 10);
+    r->client = store_col_dup(s, 11);
+    r->cport = store_col_opt(s, 12);
+    r->rule = store_col_dup(s, 13);
+    r->complete = sqlite3_column_int(s, 14) != 0;
+    if (r->kind == STORE_KIND_PCAP && src != NULL && src->have_offset &&
+        r->source_id == src->id) {
+        if (r->start != STORE_NONE)
+            r->start -= src->offset;
+        if (r->end != STORE_NONE)
+            r->end -= src->offset;
+    }
+    /* Times on whole seconds come from a one-second clock (Log Parser):
+     * the true time lies anywhere in that second. */
+    if (r->kind != STORE_KIND_PCAP && r->start != STORE_NONE &&
+        r->start % PCAP_SEC_NS == 0 &&
+        (r->end == STORE_NONE || r->end % PCAP_SEC_NS == 0))
+        r->res = PCAP_SEC_NS;
+}
+
+/* Client addresses compare without an IPv4-mapped IPv6 prefix. */
+static const char *
+pcap_addr(const char *a)
+{
+    return strncasecmp(a, "::ffff:", 7) == 0 && strchr(a + 7, '.') != NULL
+               ? a + 7
+               : a;
+}
+
+/*
+ * Do exchange x and IIS row i agree on everything but time and the
+ * request-level client address?  strict: both must know the status.
+ */
+static int
+pcap_same(const struct pcap_row *x, const struct pcap_row *i, int strict)
+{
+    if (x->verb == NULL || x->path == NULL || i->path == NULL)
+        return 0;
+    if (i->verb != NULL && strcasecmp(x->verb, i->verb) != 0)
+        return 0;
+    if (strcmp(x->path, i->path) != 0)
+        return 0;
+    if (x->has_query && i->has_query && strcmp(x->query, i->query) != 0)
+        return 0;
+    if (x->host != NULL && i->host != NULL && strcmp(x->host, i->host) != 0)
+        return 0;
+    if (strict && (x->status == STORE_NONE || i->status == STORE_NONE))
+        return 0;
+    if (x->status != STORE_NONE && i->status != STORE_NONE &&
+        x->status != i->status)
+        return 0;
+    if (x->cport != STORE_NONE && i->cport != STORE_NONE &&
+        x->cport != i->cport)
+        return 0;
+    if (x->client != NULL && i->client != NULL &&
+        strcasecmp(pcap_addr(x->client), pcap_addr(i->client)) != 0)
+        return 0;
+    return 1;
+}
+
+/*
+ * Do x's times (shifted by offset) fit i's within win?  IIS times are
+ * intervals [t, t + res).  Ends count when both sides saw the end.
+ */
+static int
+pcap_time_ok(const struct pcap_row *x, const struct pcap_row *i, int64_t offset,
+             int64_t win)
+{
+    int64_t xs, xe;
+
+    if (x->start == STORE_NONE || i->start == STORE_NONE)
+        return 0;
+    xs = x->start + offset;
+    if (xs < i->start - win || xs > i->start + i->res + win)
+        return 0;
+    if (i->end == STORE_NONE || !i->complete)
+        return 1;
+    if (x->complete && x->end != STORE_NONE) {
+        xe = x->end + offset;
+        return xe >= i->end - win && xe <= i->end + i->res + win;
+    }
+    return xs <= i->end + i->res + win;
+}
+
+/*
+ * Does request_id's client address and port (from any of its IIS or log
+ * source requests) fit exchange x?  *used: an address took part.
+ */
+static enum rn_rc
+pcap_client_ok(struct store *st, const struct pcap_row *x, int64_t request_id,
+               int *ok, int *used, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int addr_known = 0, addr_eq = 0, port_known = 0, port_eq = 0, step;
+    enum rn_rc rc = RN_OK;
+
+    *ok = 1;
+    *used = 0;
+    if (x->client == NULL && x->cport == STORE_NONE)
+        return RN_OK;
+    s = store_cached(st,
+                     "SELECT client_addr, client_port FROM srcreq"
+                     " WHERE request_id = ?1 AND kind != 5"
+                     " AND (client_addr IS NOT NULL"
+                     " OR client_port IS NOT NULL)",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, request_id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(s, 0);
+        int64_t port = store_col_opt(s, 1);
+
+        if (a != NULL && x->client != NULL) {
+            addr_known = 1;
+            addr_eq |= strcasecmp(pcap_addr(a), pcap_addr(x->client)) == 0;
+        }
+        if (port != STORE_NONE && x->cport != STORE_NONE) {
+            port_known = 1;
+            port_eq |= port == x->cport;
+        }
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "match client address", err);
+    sqlite3_reset(s);
+    *ok = (!addr_known || addr_eq) && (!port_known || port_eq);
+    *used = addr_eq;
+    return rc;
+}
+
+/* Load the correlation state of a capture source. */
+static enum rn_rc
+pcap_src_load(struct store *st, int64_t source_id, struct pcap_src *src,
+              int *kind, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int step;
+
+    memset(src, 0, sizeof *src);
+    src->id = source_id;
+    *kind = 0;
+    s = store_cached(st,
+                     "SELECT kind, clock_offset_ns, clock_offset_given"
+                     " FROM source WHERE id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *kind = sqlite3_column_int(s, 0);
+        src->have_offset = sqlite3_column_type(s, 1) != SQLITE_NULL;
+        src->offset = src->have_offset ? sqlite3_column_int64(s, 1) : 0;
+        src->given = sqlite3_column_int(s, 2) != 0;
+    }
+    sqlite3_reset(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store_dberr(st, "read capture source", err);
+    return RN_OK;
+}
+
+/* Load one source request by id. */
+static enum rn_rc
+pcap_load(struct store *st, const struct pcap_src *src, int64_t id,
+          struct pcap_row *r, int *found, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    *found = 0;
+    s = store_cached(st, "SELECT " PCAP_COLS " FROM srcreq WHERE id = ?1", err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        pcap_row_read(s, src, r);
+        *found = 1;
+    } else if (step != SQLITE_DONE) {
+        rc = store_dberr(st, "read exchange", err);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Add request_id to c (once), noting client use. */
+static void
+pcap_cands_add(struct pcap_cands *c, int64_t request_id, int client)
+{
+    int k;
+
+    for (k = 0; k < c->n && c->req[k] != request_id; k++)
+        ;
+    if (k < c->n) {
+        c->client[k] |= client;
+    } else if (c->n == PCAP_MAX_CAND) {
+        c->overflow = 1;
+    } else {
+        c->req[c->n] = request_id;
+        c->client[c->n++] = client;
+    }
+}
+
+/* Does exchange x fit IIS row i with this offset and window? */
+static enum rn_rc
+pcap_fits(struct store *st, const struct pcap_row *x, const struct pcap_row *i,
+          int64_t offset, int64_t win, int strict, int *fits, int *client,
+          struct rn_err *err)
+{
+    *fits = 0;
+    *client = 0;
+    if (!pcap_same(x, i, strict) || !pcap_time_ok(x, i, offset, win))
+        return RN_OK;
+    return pcap_client_ok(st, x, i->request_id, fits, client, err);
+}
+
+/* Called with each IIS row a walk meets. */
+typedef enum rn_rc pcap_iis_fn(void *ctx, const struct pcap_row *i,
+                               struct rn_err *err);
+
+/*
+ * Call fn for every IIS row that could fit exchange x (start within the
+ * window around x's shifted start), in (kind, key) order.
+ */
+static enum rn_rc
+pcap_each_iis(struct store *st, const struct pcap_row *x, int64_t offset,
+              int64_t win, pcap_iis_fn *fn, void *ctx, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc = RN_OK;
+    int step = SQLITE_DONE;
+
+    if (x->start == STORE_NONE)
+        return RN_OK;
+    s = store_cached(st,
+                     "SELECT " PCAP_COLS " FROM srcreq WHERE kind IN (1, 2)"
+                     " AND start_ns BETWEEN ?1 AND ?2"
+                     " AND request_id IS NOT NULL ORDER BY kind, key",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, x->start + offset - win - PCAP_SEC_NS);
+    sqlite3_bind_int64(s, 2, x->start + offset + win);
+    while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pcap_row i;
+
+        pcap_row_read(s, NULL, &i);
+        rc = fn(ctx, &i, err);
+        pcap_row_fini(&i);
+    }
+    if (rc == RN_OK && step != SQLITE_DONE)
+        rc = store_dberr(st, "match exchange", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* ---- pass 2: links ---- */
+
+struct pcap_link_ctx {
+    struct store *st;
+    const struct pcap_row *x;
+    int64_t offset;
+    struct pcap_cands *c;
+};
+
+/* pcap_each_iis callback of a link: note the fitting requests. */
+static enum rn_rc
+pcap_link_cand(void *vctx, const struct pcap_row *i, struct rn_err *err)
+{
+    struct pcap_link_ctx *lc = vctx;
+    int fits, client;
+    enum rn_rc rc;
+
+    rc = pcap_fits(lc->st, lc->x, i, lc->offset, PCAP_NARROW_NS, 0, &fits,
+                   &client, err);
+    if (rc == RN_OK && fits)
+        pcap_cands_add(lc->c, i->request_id, client);
+    return rc;
+}
+
+/*
+ * Does another exchange of x's capture fit one of request_id's IIS
+ * source requests?  Then the request is ambiguous for x.
+ */
+static enum rn_rc
+pcap_contested(struct store *st, const struct pcap_src *src,
+               const struct pcap_row *x, int64_t request_id, int *contested,
+               struct rn_err *err)
+{
+    sqlite3_stmt *iis, *xs;
+    enum rn_rc rc = RN_OK;
+    int step = SQLITE_DONE, xstep = SQLITE_DONE;
+
+    *contested = 0;
+    iis = store_cached(st,
+                       "SELECT " PCAP_COLS " FROM srcreq WHERE request_id = ?1"
+                       " AND kind IN (1, 2)",
+                       err);
+    xs = store_cached(st,
+                      "SELECT " PCAP_COLS " FROM srcreq WHERE kind = 5"
+                      " AND source_id = ?1 AND id != ?2"
+                      " AND start_ns BETWEEN ?3 AND ?4",
+                      err);
+    if (iis == NULL || xs == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(iis, 1, request_id);
+    while (rc == RN_OK && !*contested &&
+           (step = sqlite3_step(iis)) == SQLITE_ROW) {
+        struct pcap_row i;
+
+        pcap_row_read(iis, NULL, &i);
+        if (i.start == STORE_NONE) {
+            pcap_row_fini(&i);
+            continue;
+        }
+        sqlite3_reset(xs);
+        sqlite3_bind_int64(xs, 1, src->id);
+        sqlite3_bind_int64(xs, 2, x->id);
+        /* Stored exchange times already carry the applied offset. */
+        sqlite3_bind_int64(xs, 3, i.start - PCAP_NARROW_NS);
+        sqlite3_bind_int64(xs, 4, i.start + i.res + PCAP_NARROW_NS);
+        while (rc == RN_OK && !*contested &&
+               (xstep = sqlite3_step(xs)) == SQLITE_ROW) {
+            struct pcap_row o;
+            int fits, client;
+
+            pcap_row_read(xs, src, &o);
+            rc = pcap_fits(st, &o, &i, src->offset, PCAP_NARROW_NS, 0, &fits,
+                           &client, err);
+            *contested = rc == RN_OK && fits;
+            pcap_row_fini(&o);
+        }
+        pcap_row_fini(&i);
+        if (rc == RN_OK && !*contested && xstep != SQLITE_DONE)
+            rc = store_dberr(st, "match exchanges", err);
+    }
+    if (rc == RN_OK && !*contested && step != SQLITE_DONE)
+        rc = store_dberr(st, "match requests", err);
+    sqlite3_reset(iis);
+    sqlite3_reset(xs);
+    return rc;
+}
+
+/* Match a loaded exchange: *request_id 0 when nothing or several fit. */
+static enum rn_rc
+pcap_match_row(struct store *st, const struct pcap_src *src,
+               const struct pcap_row *x, int64_t *request_id, const char **rule,
+               struct rn_err *err)
+{
+    struct pcap_cands c;
+    struct pcap_link_ctx lc;
+    int contested = 0;
+    enum rn_rc rc;
+
+    *request_id = 0;
+    *rule = "self";
+    memset(&c, 0, sizeof c);
+    lc.st = st;
+    lc.x = x;
+    lc.offset = src->offset;
+    lc.c = &c;
+    rc = pcap_each_iis(st, x, src->offset, PCAP_NARROW_NS, pcap_link_cand, &lc,
+                       err);
+    if (rc != RN_OK || c.n != 1 || c.overflow)
+        return rc;
+    rc = pcap_contested(st, src, x, c.req[0], &contested, err);
+    if (rc != RN_OK || contested)
+        return rc;
+    *request_id = c.req[0];
+    *rule =
+        c.client[0] ? "pcap_time_url_status_client" : "pcap_time_url_status";
+    return RN_OK;
+}
+
+/*
+ * A new capture's exchanges start alone: they are matched together by
+ * correlate_pcap_rescan once the whole capture is in and its clock offset
+ * is estimated (and only if IIS requests lie near it, so a capture alone
+ * costs nothing here).
+ */
 enum rn_rc
 correlate_pcap_match(struct store *st, int64_t srcreq_id, int64_t *request_id,
                      const char **rule, struct rn_err *err)
@@ -16,11 +617,774 @@ correlate_pcap_match(struct store *st, int64_t srcreq_id, int64_t *request_id,
     return RN_OK;
 }
 
+/* ---- pass 1: the clock offset ---- */
+
+/* Offsets [lo, hi) consistent with one exchange/request pair. */
+struct pcap_span {
+    int64_t lo, hi;
+};
+
+/* An exchange's claim on a request during the estimate. */
+struct pcap_claim {
+    int64_t request_id, xid;
+    struct pcap_span span; /* offsets the pair allows */
+    int nreq;              /* distinct requests this exchange fits */
+};
+
+struct pcap_est_ctx {
+    struct store *st;
+    const struct pcap_row *x;
+    struct pcap_cands c;
+    struct pcap_span span[PCAP_MAX_CAND]; /* per candidate request */
+    int64_t width[PCAP_MAX_CAND];         /* narrowest single span */
+    struct pcap_span narrow[PCAP_MAX_CAND];
+    int met[PCAP_MAX_CAND]; /* spans of the request still intersect */
+};
+
+/* Larger of two. */
+static int64_t
+pcap_max(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
+
+/* Smaller of two. */
+static int64_t
+pcap_min(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* The offsets an IIS row allows for exchange x (see the file comment). */
+static struct pcap_span
+pcap_span_of(const struct pcap_row *x, const struct pcap_row *i)
+{
+    struct pcap_span s, e;
+
+    s.lo = i->start - x->start - PCAP_TOL_NS;
+    s.hi = i->start + i->res - x->start + PCAP_TOL_NS;
+    if (!x->complete || !i->complete || x->end == STORE_NONE ||
+        i->end == STORE_NONE)
+        return s;
+    e.lo = pcap_max(s.lo, i->end - x->end - PCAP_TOL_NS);
+    e.hi = pcap_min(s.hi, i->end + i->res - x->end + PCAP_TOL_NS);
+    return e.lo < e.hi ? e : s;
+}
+
+/* Estimate: note a fitting request and narrow its span of offsets. */
+static enum rn_rc
+pcap_est_cand(void *vctx, const struct pcap_row *i, struct rn_err *err)
+{
+    struct pcap_est_ctx *ec = vctx;
+    struct pcap_span sp;
+    int fits, client, k, before = ec->c.n;
+    enum rn_rc rc;
+
+    rc = pcap_fits(ec->st, ec->x, i, 0, PCAP_WIDE_NS, 1, &fits, &client, err);
+    if (rc != RN_OK || !fits)
+        return rc;
+    pcap_cands_add(&ec->c, i->request_id, client);
+    for (k = 0; k < ec->c.n && ec->c.req[k] != i->request_id; k++)
+        ;
+    if (k == ec->c.n)
+        return RN_OK; /* overflow */
+    sp = pcap_span_of(ec->x, i);
+    if (k == before) {
+        /* First IIS row of this request. */
+        ec->span[k] = sp;
+        ec->narrow[k] = sp;
+        ec->width[k] = sp.hi - sp.lo;
+        ec->met[k] = 1;
+        return RN_OK;
+    }
+    /* Rows are read in (kind, key) order: the result is order-free. */
+    ec->span[k].lo = pcap_max(ec->span[k].lo, sp.lo);
+    ec->span[k].hi = pcap_min(ec->span[k].hi, sp.hi);
+    if (ec->span[k].lo >= ec->span[k].hi)
+        ec->met[k] = 0;
+    if (sp.hi - sp.lo < ec->width[k]) {
+        ec->width[k] = sp.hi - sp.lo;
+        ec->narrow[k] = sp;
+    }
+    return RN_OK;
+}
+
+/* Claims by request, then exchange. */
+static int
+pcap_claim_cmp(const void *a, const void *b)
+{
+    const struct pcap_claim *x = a, *y = b;
+
+    if (x->request_id != y->request_id)
+        return x->request_id < y->request_id ? -1 : 1;
+    return x->xid < y->xid ? -1 : x->xid > y->xid;
+}
+
+/* An interval end point for the sweep. */
+struct pcap_edge {
+    int64_t at;
+    int delta; /* -1 closes (sorts first: intervals are half-open), +1 */
+};
+
+/* Edges by position; closing before opening. */
+static int
+pcap_edge_cmp(const void *a, const void *b)
+{
+    const struct pcap_edge *x = a, *y = b;
+
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return x->delta - y->delta;
+}
+
+/* Ascending int64. */
+static int
+pcap_i64_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Floor division of a by positive b. */
+static int64_t
+pcap_floordiv(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+/*
+ * The offset consistent with the most spans: the midpoint of the region
+ * the most spans cover (of several, the one nearest the median of the
+ * spans' midpoints), rounded to the millisecond.  *agree: spans covering.
+ */
+static int64_t
+pcap_vote(const struct pcap_span *sp, size_t n, int *agree)
+{
+    struct pcap_edge *e = xcalloc(2 * n, sizeof *e);
+    int64_t *mid = xcalloc(n, sizeof *mid);
+    int64_t median, best_lo = 0, best_hi = 0, best_dist = INT64_MAX;
+    int64_t run_lo = 0, ms = PCAP_SEC_NS / 1000, v;
+    size_t i;
+    int cur = 0, max = 0, in_run = 0;
+
+    for (i = 0; i < n; i++) {
+        e[2 * i].at = sp[i].lo;
+        e[2 * i].delta = 1;
+        e[2 * i + 1].at = sp[i].hi;
+        e[2 * i + 1].delta = -1;
+        mid[i] = sp[i].lo + (sp[i].hi - sp[i].lo) / 2;
+    }
+    qsort(e, 2 * n, sizeof *e, pcap_edge_cmp);
+    qsort(mid, n, sizeof *mid, pcap_i64_cmp);
+    median = mid[(n - 1) / 2];
+    for (i = 0; i < 2 * n; i++) {
+        cur += e[i].delta;
+        if (cur > max)
+            max = cur;
+    }
+    /* Walk again: runs of maximal coverage, the one nearest the median. */
+    cur = 0;
+    for (i = 0; i < 2 * n; i++) {
+        cur += e[i].delta;
+        if (i + 1 < 2 * n && e[i + 1].at == e[i].at)
+            continue;
+        if (cur == max && !in_run) {
+            in_run = 1;
+            run_lo = e[i].at;
+        } else if (cur != max && in_run) {
+            int64_t run_hi = e[i].at, d;
+
+            in_run = 0;
+            d = median < run_lo   ? run_lo - median
+                : median > run_hi ? median - run_hi
+                                  : 0;
+            if (d < best_dist) {
+                best_dist = d;
+                best_lo = run_lo;
+                best_hi = run_hi;
+            }
+        }
+    }
+    free(e);
+    free(mid);
+    *agree = max;
+    v = best_lo + (best_hi - best_lo) / 2;
+    return pcap_floordiv(v + ms / 2, ms) * ms;
+}
+
+/* IIS rows near a capture, sorted by path (then kind, key). */
+struct pcap_iis_set {
+    struct pcap_row *row;
+    size_t n;
+};
+
+/* Rows by path, then kind and key (a stable, order-free order). */
+static int
+pcap_row_path_cmp(const void *a, const void *b)
+{
+    const struct pcap_row *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+
+    if (c != 0)
+        return c;
+    if (x->kind != y->kind)
+        return x->kind - y->kind;
+    return strcmp(x->key, y->key);
+}
+
+/* Free the rows of a set. */
+static void
+pcap_iis_set_fini(struct pcap_iis_set *set)
+{
+    size_t i;
+
+    for (i = 0; i < set->n; i++)
+        pcap_row_fini(&set->row[i]);
+    free(set->row);
+    memset(set, 0, sizeof *set);
+}
+
+/*
+ * Load every IIS row an exchange of src could fit in the estimate (start
+ * within PCAP_WIDE_NS of the capture's raw span): one scan per estimate,
+ * then lookups by path, instead of a window scan per exchange.
+ */
+static enum rn_rc
+pcap_iis_set_load(struct store *st, const struct pcap_src *src,
+                  struct pcap_iis_set *set, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int64_t lo = STORE_NONE, hi = STORE_NONE;
+    size_t cap = 0;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    memset(set, 0, sizeof *set);
+    s = store_cached(st,
+                     "SELECT min(start_ns), max(start_ns) FROM srcreq"
+                     " WHERE source_id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, src->id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        lo = store_col_opt(s, 0);
+        hi = store_col_opt(s, 1);
+    }
+    sqlite3_reset(s);
+    if (lo == STORE_NONE || hi == STORE_NONE)
+        return RN_OK;
+    if (src->have_offset) {
+        lo -= src->offset;
+        hi -= src->offset;
+    }
+    s = store_cached(st,
+                     "SELECT " PCAP_COLS " FROM srcreq WHERE kind IN (1, 2)"
+                     " AND start_ns BETWEEN ?1 AND ?2"
+                     " AND request_id IS NOT NULL"
+                     " AND url IS NOT NULL AND http_status IS NOT NULL",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, lo - PCAP_WIDE_NS - PCAP_SEC_NS);
+    sqlite3_bind_int64(s, 2, hi + PCAP_WIDE_NS);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pcap_row r;
+
+        pcap_row_read(s, NULL, &r);
+        if (r.path == NULL) {
+            pcap_row_fini(&r);
+            continue;
+        }
+        if (set->n == cap) {
+            cap = cap == 0 ? 64 : cap * 2;
+            set->row = xrealloc(set->row, cap, sizeof *set->row);
+        }
+        set->row[set->n++] = r;
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read requests near a capture", err);
+    sqlite3_reset(s);
+    if (set->n > 1)
+        qsort(set->row, set->n, sizeof *set->row, pcap_row_path_cmp);
+    return rc;
+}
+
+/* Feed the rows of set with x's path to the estimate's candidate check. */
+static enum rn_rc
+pcap_iis_set_each(const struct pcap_iis_set *set, const struct pcap_row *x,
+                  struct pcap_est_ctx *ec, struct rn_err *err)
+{
+    size_t lo = 0, hi = set->n;
+    enum rn_rc rc = RN_OK;
+
+    if (x->path == NULL)
+        return RN_OK;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (strcmp(set->row[mid].path, x->path) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (;
+         rc == RN_OK && lo < set->n && strcmp(set->row[lo].path, x->path) == 0;
+         lo++)
+        rc = pcap_est_cand(ec, &set->row[lo], err);
+    return rc;
+}
+
+/*
+ * Estimate capture src's clock offset from its unambiguous matches.
+ * *found 0 when there are none.
+ */
+static enum rn_rc
+pcap_estimate(struct store *st, const struct pcap_src *src, int *found,
+              int64_t *offset, int *agree, struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    struct pcap_claim *cl = NULL;
+    struct pcap_span *spans = NULL;
+    struct pcap_iis_set set;
+    size_t ncl = 0, capcl = 0, nsp = 0, i, j;
+    struct pcap_est_ctx *ec = xcalloc(1, sizeof *ec);
+    enum rn_rc rc;
+    int step = SQLITE_DONE, k;
+
+    *found = 0;
+    *offset = 0;
+    *agree = 0;
+    ec->st = st;
+    rc = pcap_iis_set_load(st, src, &set, err);
+    if (rc != RN_OK || set.n == 0)
+        goto out;
+    rc = store_prepare(st,
+                       "SELECT " PCAP_COLS " FROM srcreq WHERE source_id = ?1"
+                       " AND verb IS NOT NULL AND url IS NOT NULL"
+                       " AND http_status IS NOT NULL ORDER BY id",
+                       &s, err);
+    if (rc != RN_OK)
+        goto out;
+    sqlite3_bind_int64(s, 1, src->id);
+    while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pcap_row x;
+
+        pcap_row_read(s, src, &x);
+        memset(&ec->c, 0, sizeof ec->c);
+        ec->x = &x;
+        rc = pcap_iis_set_each(&set, &x, ec, err);
+        for (k = 0; rc == RN_OK && k < ec->c.n; k++) {
+            struct pcap_claim *c;
+
+            if (ncl == capcl) {
+                capcl = capcl == 0 ? 64 : capcl * 2;
+                cl = xrealloc(cl, capcl, sizeof *cl);
+            }
+            c = &cl[ncl++];
+            c->request_id = ec->c.req[k];
+            c->xid = x.id;
+            c->span = ec->met[k] ? ec->span[k] : ec->narrow[k];
+            c->nreq = ec->c.overflow ? PCAP_MAX_CAND + 1 : ec->c.n;
+        }
+        pcap_row_fini(&x);
+    }
+    if (rc == RN_OK && step != SQLITE_DONE)
+        rc = store_dberr(st, "estimate clock offset", err);
+    if (rc != RN_OK || ncl == 0)
+        goto out;
+    /* Unambiguous: the exchange fits one request, the request one
+     * exchange. */
+    qsort(cl, ncl, sizeof *cl, pcap_claim_cmp);
+    spans = xcalloc(ncl, sizeof *spans);
+    for (i = 0; i < ncl; i = j) {
+        for (j = i + 1; j < ncl && cl[j].request_id == cl[i].request_id; j++)
+            ;
+        if (j - i == 1 && cl[i].nreq == 1)
+            spans[nsp++] = cl[i].span;
+    }
+    if (nsp > 0) {
+        *offset = pcap_vote(spans, nsp, agree);
+        *found = 1;
+    }
+out:
+    sqlite3_finalize(s);
+    pcap_iis_set_fini(&set);
+    free(cl);
+    free(spans);
+    free(ec);
+    return rc;
+}
+
+/* ---- applying the offset ---- */
+
+/*
+ * SQL function rn_pcap_offset_fields(fields, ms): a capture event's fields
+ * with clock_offset_ms set to ms (removed when ms is NULL).  The importer
+ * writes captured_ts first and clock_offset_ms second, so the result is
+ * the same text whatever offsets the event had before.
+ */
+static void
+pcap_sql_fields(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    static const char pfx[] = "{\"captured_ts\":\"";
+    static const char key[] = ",\"clock_offset_ms\":\"";
+    const char *f = (const char *)sqlite3_value_text(argv[0]);
+    const char *ms = (const char *)sqlite3_value_text(argv[1]);
+    const char *p, *q;
+    char *out;
+    size_t n;
+
+    (void)argc;
+    if (f == NULL || strncmp(f, pfx, sizeof pfx - 1) != 0 ||
+        (p = strchr(f + sizeof pfx - 1, '"')) == NULL) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    p++; /* past the end of captured_ts */
+    q = p;
+    if (strncmp(q, key, sizeof key - 1) == 0) {
+        q = strchr(q + sizeof key - 1, '"');
+        if (q == NULL) {
+            sqlite3_result_value(ctx, argv[0]);
+            return;
+        }
+        q++;
+    }
+    n = (size_t)(p - f) + strlen(q) + (ms != NULL ? strlen(ms) + 32 : 0) + 1;
+    out = xmalloc(n);
+    snprintf(out, n, "%.*s%s%s%s%s", (int)(p - f), f, ms != NULL ? key : "",
+             ms != NULL ? ms : "", ms != NULL ? "\"" : "", q);
+    sqlite3_result_text(ctx, out, -1, free);
+}
+
+/* Run one statement of the offset update for capture source_id. */
+static enum rn_rc
+pcap_apply_step(struct store *st, const char *sql, int64_t source_id,
+                int64_t delta, const char *ms, int64_t offset, int have,
+                int agree, struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(st, sql, err);
+    enum rn_rc rc = RN_OK;
+
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_int64(s, 2, delta);
+    store_bind_text(s, 3, ms);
+    store_bind_opt(s, 4, have ? offset : STORE_NONE);
+    store_bind_opt(s, 5, have ? (int64_t)agree : STORE_NONE);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "apply clock offset", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/*
+ * Make the offset (have: one is known) the one applied to capture src's
+ * times.  *moved: the times or the offset changed.
+ */
+static enum rn_rc
+pcap_apply(struct store *st, struct pcap_src *src, int have, int64_t offset,
+           int agree, int *moved, struct rn_err *err)
+{
+    static const char *const sql[] = {
+        "UPDATE event SET ts_ns = ts_ns + ?2,"
+        " fields = rn_pcap_offset_fields(fields, ?3) WHERE source_id = ?1",
+        "UPDATE srcreq SET start_ns = start_ns + ?2, end_ns = end_ns + ?2"
+        " WHERE source_id = ?1",
+        "INSERT OR IGNORE INTO rn_affected SELECT DISTINCT request_id"
+        " FROM srcreq WHERE source_id = ?1 AND request_id IS NOT NULL",
+        "UPDATE source SET clock_offset_ns = ?4, clock_offset_matches = ?5"
+        " WHERE id = ?1",
+    };
+    char ms[48];
+    int64_t delta;
+    enum rn_rc rc = RN_OK;
+    size_t i;
+
+    *moved = src->have_offset != have || (have && src->offset != offset);
+    if (!*moved)
+        /* Same offset: only the number of matches may differ. */
+        return pcap_apply_step(st, sql[3], src->id, 0, NULL, offset, have,
+                               agree, err);
+    delta = (have ? offset : 0) - (src->have_offset ? src->offset : 0);
+    snprintf(ms, sizeof ms, "%.3f", (double)offset / 1e6);
+    if (sqlite3_create_function(store_db(st), "rn_pcap_offset_fields", 2,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                pcap_sql_fields, NULL, NULL) != SQLITE_OK)
+        return store_dberr(st, "register function", err);
+    for (i = 0; rc == RN_OK && i < sizeof sql / sizeof sql[0]; i++)
+        rc = pcap_apply_step(st, sql[i], src->id, delta, have ? ms : NULL,
+                             offset, have, agree, err);
+    if (rc == RN_OK) {
+        src->have_offset = have;
+        src->offset = have ? offset : 0;
+    }
+    return rc;
+}
+
+/* ---- re-evaluation ---- */
+
+/* Match an exchange again and move its link if the outcome changed. */
+static enum rn_rc
+pcap_recheck(struct store *st, const struct pcap_src *src, int64_t id,
+             struct rn_err *err)
+{
+    struct pcap_row x;
+    const char *rule;
+    int64_t target;
+    int found;
+    enum rn_rc rc;
+
+    rc = pcap_load(st, src, id, &x, &found, err);
+    if (rc != RN_OK || !found)
+        return rc;
+    rc = pcap_match_row(st, src, &x, &target, &rule, err);
+    if (rc == RN_OK && target == 0)
+        target = store_request_id_for_key(x.key);
+    if (rc == RN_OK && (target != x.request_id || x.rule == NULL ||
+                        strcmp(rule, x.rule) != 0)) {
+        if (strcmp(rule, "self") == 0)
+            rc = correlate_request_for_key(st, x.key, &target, err);
+        if (rc == RN_OK)
+            rc = correlate_link(st, x.id, target, rule, err);
+    }
+    pcap_row_fini(&x);
+    return rc;
+}
+
+/* Match every exchange of capture src again. */
+static enum rn_rc
+pcap_recheck_all(struct store *st, const struct pcap_src *src,
+                 struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0, i;
+    enum rn_rc rc;
+    int step = SQLITE_DONE;
+
+    /* Collect first: relinking writes the rows being walked. */
+    rc = store_prepare(st, "SELECT id FROM srcreq WHERE source_id = ?1", &s,
+                       err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, src->id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap == 0 ? 256 : cap * 2;
+            ids = xrealloc(ids, cap, sizeof *ids);
+        }
+        ids[n++] = sqlite3_column_int64(s, 0);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read exchanges", err);
+    sqlite3_finalize(s);
+    for (i = 0; rc == RN_OK && i < n; i++)
+        rc = pcap_recheck(st, src, ids[i], err);
+    free(ids);
+    return rc;
+}
+
+/*
+ * Bring capture source_id up to date: estimate its offset (unless given),
+ * move its times, and match its exchanges again (all of them when
+ * recheck is set, otherwise only if the offset moved).
+ */
+static enum rn_rc
+pcap_refresh(struct store *st, int64_t source_id, int recheck,
+             struct rn_err *err)
+{
+    struct pcap_src src;
+    int64_t offset = 0;
+    int kind, found = 0, agree = 0, moved = 0;
+    enum rn_rc rc;
+
+    rc = pcap_src_load(st, source_id, &src, &kind, err);
+    if (rc != RN_OK || kind != STORE_KIND_PCAP)
+        return rc;
+    if (!src.given) {
+        rc = pcap_estimate(st, &src, &found, &offset, &agree, err);
+        if (rc == RN_OK)
+            rc = pcap_apply(st, &src, found, offset, agree, &moved, err);
+    }
+    if (rc == RN_OK && (recheck || moved))
+        rc = pcap_recheck_all(st, &src, err);
+    return rc;
+}
+
+/* Are there IIS requests near the new capture source_id at all? */
+static enum rn_rc
+pcap_iis_near(struct store *st, int64_t source_id, int *near,
+              struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int64_t lo = STORE_NONE, hi = STORE_NONE;
+    enum rn_rc rc = RN_OK;
+
+    *near = 0;
+    s = store_cached(st,
+                     "SELECT min(start_ns), max(start_ns) FROM srcreq"
+                     " WHERE source_id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        lo = store_col_opt(s, 0);
+        hi = store_col_opt(s, 1);
+    }
+    sqlite3_reset(s);
+    if (lo == STORE_NONE || hi == STORE_NONE)
+        return RN_OK;
+    /* Its times may carry a given offset: look as far as an estimate
+     * would, around both. */
+    s = store_cached(st,
+                     "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (1, 2)"
+                     " AND start_ns BETWEEN ?1 AND ?2)",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, lo - 2 * PCAP_WIDE_NS - PCAP_NARROW_NS);
+    sqlite3_bind_int64(s, 2, hi + 2 * PCAP_WIDE_NS + PCAP_NARROW_NS);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *near = sqlite3_column_int(s, 0);
+    else
+        rc = store_dberr(st, "look for requests near a capture", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
 enum rn_rc
 correlate_pcap_rescan(struct store *st, int64_t source_id, struct rn_err *err)
 {
-    (void)st;
-    (void)source_id;
-    (void)err;
-    return RN_OK;
+    sqlite3_stmt *s;
+    struct pcap_src src;
+    int64_t lo = STORE_NONE, hi = STORE_NONE, margin, *ids = NULL;
+    size_t n = 0, cap = 0, i;
+    int kind, step = SQLITE_DONE;
+    enum rn_rc rc;
+
+    rc = pcap_src_load(st, source_id, &src, &kind, err);
+    if (rc != RN_OK)
+        return rc;
+    if (kind == STORE_KIND_PCAP) {
+        int near = 0;
+
+        rc = pcap_iis_near(st, source_id, &near, err);
+        if (rc == RN_OK && near)
+            rc = pcap_refresh(st, source_id, 1, err);
+        return rc;
+    }
+    if (kind < STORE_KIND_ETW || kind > STORE_KIND_HTTPERR)
+        return RN_OK;
+    /* Which captures can the new source change?  Those with exchanges
+     * near its requests (an estimate looks PCAP_WIDE_NS either way, and
+     * stored times carry at most that much offset; log lines reach IIS
+     * requests up to an hour away). */
+    s = store_cached(st,
+                     "SELECT min(start_ns), max(coalesce(end_ns, start_ns))"
+                     " FROM srcreq WHERE source_id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        lo = store_col_opt(s, 0);
+        hi = store_col_opt(s, 1);
+    }
+    sqlite3_reset(s);
+    if (lo == STORE_NONE || hi == STORE_NONE)
+        return RN_OK;
+    margin = 2 * PCAP_WIDE_NS + PCAP_NARROW_NS + 2 * PCAP_SEC_NS;
+    if (kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR)
+        margin += PCAP_LOG_SPAN_NS;
+    /* Stored times: a given offset is applied, an estimate is within
+     * PCAP_WIDE_NS of the raw times. */
+    s = store_cached(st,
+                     "SELECT DISTINCT source_id FROM srcreq WHERE kind = 5"
+                     " AND start_ns BETWEEN ?1 AND ?2 ORDER BY source_id",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, lo - margin);
+    sqlite3_bind_int64(s, 2, hi + margin);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap == 0 ? 8 : cap * 2;
+            ids = xrealloc(ids, cap, sizeof *ids);
+        }
+        ids[n++] = sqlite3_column_int64(s, 0);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "find captures", err);
+    sqlite3_reset(s);
+    /* Refreshed once per batch, at commit (correlate_pcap_flush): a FREB
+     * folder brings thousands of sources near the same capture. */
+    if (rc == RN_OK && n > 0)
+        rc = store_exec(st,
+                        "CREATE TEMP TABLE IF NOT EXISTS rn_pcap_dirty"
+                        " (id INTEGER PRIMARY KEY)",
+                        err);
+    for (i = 0; rc == RN_OK && i < n; i++) {
+        s = store_cached(st, "INSERT OR IGNORE INTO rn_pcap_dirty VALUES (?1)",
+                         err);
+        if (s == NULL) {
+            rc = RN_EDB;
+            break;
+        }
+        sqlite3_bind_int64(s, 1, ids[i]);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_dberr(st, "note capture", err);
+        sqlite3_reset(s);
+    }
+    free(ids);
+    return rc;
+}
+
+enum rn_rc
+correlate_pcap_flush(struct store *st, int *worked, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0, i;
+    enum rn_rc rc = RN_OK;
+    int step, exists = 0;
+
+    *worked = 0;
+    s = store_cached(st,
+                     "SELECT EXISTS (SELECT 1 FROM temp.sqlite_master"
+                     " WHERE name = 'rn_pcap_dirty')",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        exists = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    if (!exists)
+        return RN_OK;
+    rc = store_prepare(st, "SELECT id FROM rn_pcap_dirty ORDER BY id", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap == 0 ? 8 : cap * 2;
+            ids = xrealloc(ids, cap, sizeof *ids);
+        }
+        ids[n++] = sqlite3_column_int64(s, 0);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read captures", err);
+    sqlite3_finalize(s);
+    *worked = n > 0;
+    if (rc == RN_OK)
+        rc = store_exec(st, "DELETE FROM rn_pcap_dirty", err);
+    for (i = 0; rc == RN_OK && i < n; i++)
+        rc = pcap_refresh(st, ids[i], 1, err);
+    free(ids);
+    return rc;
 }

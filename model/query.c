@@ -401,7 +401,8 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
     rc = store_prepare(st,
                        "SELECT id, path, kind, format, size, sha256,"
                        " imported_at, events, requests, warnings, truncated,"
-                       " message FROM source ORDER BY id",
+                       " message, clock_offset_ns, clock_offset_given,"
+                       " clock_offset_matches FROM source ORDER BY id",
                        &s, err);
     if (rc != RN_OK)
         return rc;
@@ -425,6 +426,9 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
         r->warnings = sqlite3_column_int64(s, 9);
         r->truncated = sqlite3_column_int(s, 10);
         r->message = store_col_dup(s, 11);
+        r->clock_offset_ns = store_col_opt(s, 12);
+        r->clock_offset_given = sqlite3_column_int(s, 13);
+        r->clock_offset_matches = store_col_opt(s, 14);
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "list sources", err);

@@ -98,6 +98,10 @@ struct src_row {
     int kind;
     int64_t size, events, requests, warnings;
     int truncated;
+    /* Captures: offset applied to times (STORE_NONE: none), whether it
+     * came from --clock-offset, and how many matches the estimate fits. */
+    int64_t clock_offset_ns, clock_offset_matches;
+    int clock_offset_given;
 };
 
 void src_row_fini(struct src_row *s);

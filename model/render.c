@@ -20,6 +20,48 @@ render_status(const struct rq_row *r, char *out, size_t n)
         out[0] = '\0';
 }
 
+void
+render_position(int kind, const char *file, int64_t seq, char *out, size_t n)
+{
+    const char *base = file != NULL ? file : "?", *p;
+
+    for (p = base; *p != '\0'; p++) {
+        if (*p == '/' || *p == '\\')
+            base = p + 1;
+    }
+    switch (kind) {
+    case STORE_KIND_ETW:
+        snprintf(out, n, "ETW #%" PRId64, seq);
+        break;
+    case STORE_KIND_FREB:
+        snprintf(out, n, "FREB %s #%" PRId64, base, seq);
+        break;
+    case STORE_KIND_PCAP:
+        snprintf(out, n, "PCAP frame %" PRId64, seq);
+        break;
+    case STORE_KIND_W3C:
+        snprintf(out, n, "W3C %s line %" PRId64, base, seq);
+        break;
+    case STORE_KIND_HTTPERR:
+        snprintf(out, n, "HTTPERR %s line %" PRId64, base, seq);
+        break;
+    default:
+        snprintf(out, n, "%s #%" PRId64, base, seq);
+        break;
+    }
+}
+
+int
+render_field_inline(const char *key)
+{
+    size_t n = strlen(key);
+
+    return strcmp(key, "ContextId") != 0 && strncmp(key, "sys.", 4) != 0 &&
+           strncmp(key, "render.", 7) != 0 && strcmp(key, "captured_ts") != 0 &&
+           strcmp(key, "clock_offset_ms") != 0 &&
+           !(n > 12 && strcmp(key + n - 12, ".description") == 0);
+}
+
 enum rn_rc
 render_ms(struct rn_buf *b, int64_t ns)
 {

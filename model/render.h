@@ -27,6 +27,22 @@ enum rn_rc render_csv_field(struct rn_buf *b, const char *s);
 /* "502.2" style status into out (size n); "" when unknown. */
 void render_status(const struct rq_row *r, char *out, size_t n);
 
+/*
+ * Where an event stands in its original, as a user looks it up:
+ * "ETW #441", "FREB fr000017.xml #12", "PCAP frame 5731",
+ * "W3C u_ex050823.log line 9".  Raw file names: callers escape the text
+ * for their medium (terminal, HTML).
+ */
+void render_position(int kind, const char *file, int64_t seq, char *out,
+                     size_t n);
+
+/*
+ * Does field key belong in a one-line summary of its event?  The request
+ * GUID, System properties, renderings and capture clock bookkeeping are
+ * left to the detail views.
+ */
+int render_field_inline(const char *key);
+
 /* Milliseconds as a JSON number with up to 3 decimals. */
 enum rn_rc render_ms(struct rn_buf *b, int64_t ns);
 

@@ -1,4 +1,4 @@
--- reqnav case store, schema version 1.
+-- reqnav case store, schema version 2.
 --
 -- One SQLite file per case.  The central data structure is the event
 -- table: every record read from every source, with its position in the
@@ -28,7 +28,9 @@ CREATE TABLE source (
     warnings    INTEGER NOT NULL DEFAULT 0,
     truncated   INTEGER NOT NULL DEFAULT 0, -- 1: input ended early
     message     TEXT,                     -- first problem, with its position
-    clock_offset_ns INTEGER               -- captures: capture-to-server offset
+    clock_offset_ns INTEGER,              -- captures: offset applied to times
+    clock_offset_given INTEGER NOT NULL DEFAULT 0, -- 1: --clock-offset
+    clock_offset_matches INTEGER          -- captures: matches the estimate fits
 );
 
 CREATE TABLE source_warning (

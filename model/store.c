@@ -26,7 +26,7 @@
 extern const char rn_schema_sql[];
 
 /* Schema version this build writes; migrations[i] upgrades i to i+1. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum store_stmt_id {
     SS_SRCREQ_FIND,
@@ -66,6 +66,8 @@ static const char *const store_stmt_sql[SS_COUNT] = {
         " coalesce(?11, '{}'), ?12)",
 };
 
+#define STORE_KEYCACHE 4096
+
 struct store {
     sqlite3 *db;
     char *path;
@@ -81,9 +83,13 @@ struct store {
         sqlite3_stmt *stmt;
     } * cache;
     int ncache, capcache;
-    /* Last srcreq looked up: importers put the same key many times. */
-    char *last_key;
-    int64_t last_srcreq;
+    /* Recently used source requests of the current source: importers put
+     * the same few keys (the requests in flight) again and again.  A
+     * direct-mapped cache, so memory stays bounded whatever the file. */
+    struct store_key_slot {
+        char *key;
+        int64_t srcreq;
+    } keycache[STORE_KEYCACHE];
 };
 
 static const char *const kind_names[STORE_KIND_MAX + 1] = {
@@ -320,9 +326,16 @@ store_migrate(struct store *st, struct rn_err *err)
     }
     if (rc == RN_OK && version == 0)
         rc = store_exec(st, rn_schema_sql, err);
-    /* Future migrations: if (version < 2) rc = store_exec(st, mig2, err); */
+    /* 1 -> 2: how a capture's clock offset came about. */
+    else if (version < 2)
+        rc = store_exec(st,
+                        "ALTER TABLE source ADD COLUMN clock_offset_given"
+                        " INTEGER NOT NULL DEFAULT 0;"
+                        "ALTER TABLE source ADD COLUMN clock_offset_matches"
+                        " INTEGER",
+                        err);
     if (rc == RN_OK)
-        rc = store_exec(st, "PRAGMA user_version = 1", err);
+        rc = store_exec(st, "PRAGMA user_version = 2", err);
     if (rc == RN_OK)
         return store_exec(st, "COMMIT", err);
     store_exec(st, "ROLLBACK", NULL);
@@ -438,6 +451,18 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
     return RN_OK;
 }
 
+/* Forget the cached keys (a source ended, or was rolled back). */
+static void
+store_keycache_clear(struct store *st)
+{
+    int i;
+
+    for (i = 0; i < STORE_KEYCACHE; i++) {
+        free(st->keycache[i].key);
+        st->keycache[i].key = NULL;
+    }
+}
+
 void
 store_close(struct store *st)
 {
@@ -453,7 +478,7 @@ store_close(struct store *st)
     if (st->in_tx)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
-    free(st->last_key);
+    store_keycache_clear(st);
     free(st->path);
     free(st);
 }
@@ -525,7 +550,9 @@ store_commit(struct store *st, struct rn_err *err)
 
     if (!st->in_tx)
         return RN_OK;
-    rc = store_exec(st, "COMMIT", err);
+    rc = correlate_flush(st, err);
+    if (rc == RN_OK)
+        rc = store_exec(st, "COMMIT", err);
     if (rc != RN_OK) {
         store_rollback(st);
         return rc;
@@ -611,8 +638,7 @@ store_source_begin(struct store *st, const struct store_source_info *info,
     st->cur_source = sqlite3_last_insert_rowid(st->db);
     st->cur_kind = info->kind;
     memcpy(st->cur_sha, info->sha256, 65);
-    free(st->last_key);
-    st->last_key = NULL;
+    store_keycache_clear(st);
     *source_id = st->cur_source;
     return RN_OK;
 }
@@ -672,6 +698,7 @@ store_source_totals(struct store *st, int64_t source_id,
         " warnings = (SELECT count(*) FROM source_warning"
         "   WHERE source_id = ?1),"
         " truncated = ?2, message = ?3, clock_offset_ns = ?4,"
+        " clock_offset_given = ?4 IS NOT NULL,"
         " format = coalesce(?5, format) WHERE id = ?1",
         &s, err);
     if (rc != RN_OK)
@@ -741,8 +768,7 @@ store_source_abort(struct store *st)
     sqlite3_exec(st->db, "ROLLBACK TO rn_source; RELEASE rn_source", NULL, NULL,
                  NULL);
     st->cur_source = 0;
-    free(st->last_key);
-    st->last_key = NULL;
+    store_keycache_clear(st);
 }
 
 void
@@ -816,6 +842,7 @@ store_srcreq_put(struct store *st, int64_t source_id,
 {
     char key[256];
     sqlite3_stmt *s;
+    struct store_key_slot *slot;
     int64_t id = 0;
     enum rn_rc rc;
 
@@ -823,8 +850,9 @@ store_srcreq_put(struct store *st, int64_t source_id,
         return rn_err_set(err, RN_EINVAL, "bad request for source %" PRId64,
                           source_id);
     store_key_normalise(r->key, key, sizeof key);
-    if (st->last_key != NULL && strcmp(st->last_key, key) == 0) {
-        id = st->last_srcreq;
+    slot = &st->keycache[store_hash53(key, strlen(key)) % STORE_KEYCACHE];
+    if (slot->key != NULL && strcmp(slot->key, key) == 0) {
+        id = slot->srcreq;
     } else {
         rc = store_srcreq_find(st, source_id, key, &id, err);
         if (rc != RN_OK)
@@ -850,10 +878,10 @@ store_srcreq_put(struct store *st, int64_t source_id,
         id = sqlite3_last_insert_rowid(st->db);
     sqlite3_reset(s);
 done:
-    if (st->last_key == NULL || st->last_srcreq != id) {
-        free(st->last_key);
-        st->last_key = xstrdup(key);
-        st->last_srcreq = id;
+    if (slot->key == NULL || slot->srcreq != id) {
+        free(slot->key);
+        slot->key = xstrdup(key);
+        slot->srcreq = id;
     }
     if (srcreq_id != NULL)
         *srcreq_id = id;

@@ -45,6 +45,8 @@ char *store_col_dup(sqlite3_stmt *s, int i);
 /* Re-link, re-triage: model/correlate.c and model/triage.c. */
 enum rn_rc correlate_source(struct store *st, int64_t source_id,
                             struct rn_err *err);
+/* Work correlation defers to the end of a batch; before each commit. */
+enum rn_rc correlate_flush(struct store *st, struct rn_err *err);
 enum rn_rc triage_request(struct store *st, int64_t request_id,
                           struct rn_err *err);
 

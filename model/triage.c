@@ -7,12 +7,14 @@
 #include "triage.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "rn_buf.h"
+#include "rn_json.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
@@ -329,6 +331,43 @@ tri_load_srcreqs(struct store *st, int64_t request_id, struct tri_req *t,
     return rc;
 }
 
+/* Keep the fields triage reads (fields JSON as stored; may be NULL). */
+static void
+tri_read_fields(struct tri_event *e, const char *json)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+    } wanted[] = {
+        {"HttpStatus", offsetof(struct tri_event, status)},
+        {"status", offsetof(struct tri_event, status)},
+        {"HttpSubStatus", offsetof(struct tri_event, substatus)},
+        {"ErrorCode", offsetof(struct tri_event, code)},
+        {"ProcessId", offsetof(struct tri_event, pid)},
+        {"CommandLine", offsetof(struct tri_event, cmdline)},
+        {"Headers", offsetof(struct tri_event, headers)},
+        {"ModuleName", offsetof(struct tri_event, module)},
+        {"HttpReason", offsetof(struct tri_event, reason)},
+    };
+    struct rn_buf k, v;
+    const char *p = json != NULL ? json : "{}";
+    size_t i;
+
+    rn_buf_init(&k, 4096);
+    rn_buf_init(&v, RN_BUF_MAX_FIELD);
+    while (rn_json_flat_next(&p, &k, &v) == 1) {
+        for (i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
+            char **slot = (char **)((char *)e + wanted[i].off);
+
+            if (*slot == NULL && strcmp(rn_buf_str(&k), wanted[i].key) == 0)
+                *slot = xstrndup(rn_buf_str(&v), v.len);
+        }
+    }
+    e->headers_null = e->headers == NULL;
+    rn_buf_fini(&k);
+    rn_buf_fini(&v);
+}
+
 /* Load the events and pick the role events. */
 static enum rn_rc
 tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
@@ -345,16 +384,7 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
         best[r] = 1 << 30;
     }
     s = store_cached(st,
-                     "SELECT e.uid, e.ts_ns, e.kind, e.name,"
-                     " coalesce(json_extract(e.fields, '$.HttpStatus'),"
-                     "   json_extract(e.fields, '$.status')),"
-                     " json_extract(e.fields, '$.HttpSubStatus'),"
-                     " json_extract(e.fields, '$.ErrorCode'),"
-                     " json_extract(e.fields, '$.ProcessId'),"
-                     " json_extract(e.fields, '$.CommandLine'),"
-                     " json_extract(e.fields, '$.Headers'),"
-                     " json_extract(e.fields, '$.ModuleName'),"
-                     " json_extract(e.fields, '$.HttpReason')"
+                     "SELECT e.uid, e.ts_ns, e.kind, e.name, e.fields"
                      " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
                      " WHERE q.request_id = ?1"
                      " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
@@ -376,16 +406,14 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
         e->ts = store_col_opt(s, 1);
         e->kind = sqlite3_column_int(s, 2);
         e->name = store_col_dup(s, 3);
-        e->status = store_col_dup(s, 4);
-        e->substatus = store_col_dup(s, 5);
-        e->code = store_col_dup(s, 6);
-        e->pid = store_col_dup(s, 7);
-        e->cmdline = store_col_dup(s, 8);
-        e->headers = store_col_dup(s, 9);
-        e->headers_null = sqlite3_column_type(s, 9) == SQLITE_NULL;
-        e->module = store_col_dup(s, 10);
-        e->reason = store_col_dup(s, 11);
-        role = e->name != NULL ? triage_role_of(e->name, &rank) : -1;
+        if (e->name == NULL)
+            e->name = xstrdup("");
+        role = triage_role_of(e->name, &rank);
+        /* Only the events triage reads have their fields decoded: most
+         * events of a request play no part, and decoding is the cost. */
+        if (role >= 0 ||
+            strcmp(e->name, "MODULE_SET_RESPONSE_ERROR_STATUS") == 0)
+            tri_read_fields(e, (const char *)sqlite3_column_text(s, 4));
         /* status_send only counts when the event carries a status. */
         if (role == STORE_ROLE_STATUS_SEND && e->status == NULL)
             role = -1;

@@ -203,10 +203,80 @@ cli_commit_files(void)
     return errno == 0 && *end == '\0' && n >= 1 && n <= 100000 ? (int)n : 0;
 }
 
+/* How a capture's times relate to the server's clock, in words. */
+static void
+cli_clock_offset_text(const struct src_row *s, char *out, size_t n)
+{
+    char v[48];
+
+    if (s->clock_offset_ns == STORE_NONE) {
+        snprintf(out, n,
+                 "clock offset capture->server: unknown (no unambiguous "
+                 "match with an IIS request); times as captured");
+        return;
+    }
+    if (s->clock_offset_ns % 1000000 == 0)
+        snprintf(v, sizeof v, "%+" PRId64 " ms", s->clock_offset_ns / 1000000);
+    else
+        snprintf(v, sizeof v, "%+.3f ms", (double)s->clock_offset_ns / 1e6);
+    if (s->clock_offset_given)
+        snprintf(out, n, "clock offset capture->server: %s (--clock-offset)",
+                 v);
+    else
+        snprintf(out, n,
+                 "clock offset capture->server: %s from %" PRId64 " match%s", v,
+                 s->clock_offset_matches,
+                 s->clock_offset_matches == 1 ? "" : "es");
+}
+
+/* Sources of the store, or none when it cannot say. */
+static void
+cli_sources_snapshot(struct store *st, struct src_row **rows, size_t *n)
+{
+    struct rn_err err = {RN_OK, ""};
+
+    if (query_sources(st, rows, n, &err) != RN_OK) {
+        *rows = NULL;
+        *n = 0;
+    }
+}
+
+/*
+ * After an import: one line per capture whose clock offset is new or
+ * changed (a later IIS source can move an earlier capture's estimate).
+ */
+static void
+cli_report_offsets(const struct src_row *before, size_t nb,
+                   const struct src_row *after, size_t na)
+{
+    char text[256];
+    size_t i, j;
+
+    for (i = 0; i < na; i++) {
+        const struct src_row *a = &after[i];
+        const struct src_row *b = NULL;
+
+        if (a->kind != STORE_KIND_PCAP)
+            continue;
+        for (j = 0; j < nb && b == NULL; j++)
+            b = before[j].id == a->id ? &before[j] : NULL;
+        if (b != NULL && b->clock_offset_ns == a->clock_offset_ns &&
+            b->clock_offset_given == a->clock_offset_given &&
+            b->clock_offset_matches == a->clock_offset_matches)
+            continue;
+        cli_clock_offset_text(a, text, sizeof text);
+        fputs("info      ", stdout);
+        cli_put_safe(stdout, a->path, 0);
+        printf(": %s\n", text);
+    }
+}
+
 int
 cli_import_paths(struct store *st, const struct import_options *base,
                  char *const *paths, int npaths, int quiet)
 {
+    struct src_row *before = NULL, *after = NULL;
+    size_t nbefore = 0, nafter = 0;
     struct import_options opt = *base;
     struct import_summary sum;
     struct cli_progress progress = {isatty(STDERR_FILENO), 0, 0};
@@ -226,11 +296,19 @@ cli_import_paths(struct store *st, const struct import_options *base,
     opt.report_ctx = &rctx;
     opt.cancel = &cli_interrupted;
     opt.batch_files = cli_commit_files();
+    if (!quiet)
+        cli_sources_snapshot(st, &before, &nbefore);
     rc = import_paths(st, (const char *const *)paths, (size_t)npaths, &opt,
                       &sum, &err);
     sigaction(SIGINT, &old, NULL);
     if (progress.shown)
         fputs("\r\033[K", stderr);
+    if (!quiet && rc == RN_OK) {
+        cli_sources_snapshot(st, &after, &nafter);
+        cli_report_offsets(before, nbefore, after, nafter);
+    }
+    src_rows_free(before, nbefore);
+    src_rows_free(after, nafter);
     if (rc != RN_OK) {
         if (sum.rolled_back > 0)
             cli_error("%s; the last %" PRId64 " files reported imported "
@@ -536,31 +614,7 @@ cli_find_request(struct store *st, const char *arg, struct rq_row *row,
     return query_request_by_key(st, arg, row, err);
 }
 
-/* "ETW #441", "FREB fr000017.xml #12", "PCAP frame 5731", "W3C line 9". */
-static void
-cli_position(const struct ev_row *e, char *out, size_t n)
-{
-    const char *base = e->file != NULL ? strrchr(e->file, '/') : NULL;
-
-    base = base != NULL ? base + 1 : (e->file != NULL ? e->file : "?");
-    switch (e->kind) {
-    case STORE_KIND_ETW:
-        snprintf(out, n, "ETW #%" PRId64, e->seq);
-        break;
-    case STORE_KIND_FREB:
-        snprintf(out, n, "FREB %s #%" PRId64, base, e->seq);
-        break;
-    case STORE_KIND_PCAP:
-        snprintf(out, n, "PCAP frame %" PRId64, e->seq);
-        break;
-    default:
-        snprintf(out, n, "%s line %" PRId64,
-                 e->kind == STORE_KIND_W3C ? "W3C" : "HTTPERR", e->seq);
-        break;
-    }
-}
-
-/* Fields inline as "  Name=value ...", ContextId left out, cut to width. */
+/* Fields inline as "  Name=value ...", cut to width. */
 static void
 cli_put_fields(const char *json, size_t width)
 {
@@ -571,8 +625,7 @@ cli_put_fields(const char *json, size_t width)
     rn_buf_init(&v, RN_BUF_MAX_FIELD);
     rn_buf_init(&line, 4 * RN_BUF_MAX_FIELD);
     while (rn_json_flat_next(&p, &k, &v) == 1) {
-        if (strcmp(rn_buf_str(&k), "ContextId") == 0 ||
-            strncmp(rn_buf_str(&k), "sys.", 4) == 0)
+        if (!render_field_inline(rn_buf_str(&k)))
             continue;
         rn_buf_printf(&line, "  %s=", rn_buf_str(&k));
         rn_buf_append(&line, v.data != NULL ? v.data : "", v.len);
@@ -611,7 +664,7 @@ cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
             rn_time_format(e->ts_ns, ts);
         else
             snprintf(ts, sizeof ts, "-");
-        cli_position(e, pos, sizeof pos);
+        render_position(e->kind, e->file, e->seq, pos, sizeof pos);
         safe = cli_safe(pos, 28);
         printf("%-24s ", ts);
         if (e->ts_ns != STORE_NONE && r->start_ns != STORE_NONE)
@@ -720,6 +773,12 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
         if (s->message != NULL) {
             fputs("\n     ", stdout);
             cli_put_safe(stdout, s->message, 0);
+        }
+        if (s->kind == STORE_KIND_PCAP) {
+            char text[256];
+
+            cli_clock_offset_text(s, text, sizeof text);
+            printf("\n     %s", text);
         }
         putchar('\n');
     }

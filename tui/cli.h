@@ -22,6 +22,18 @@ int cli_requests(const struct cli_global *g, int argc, char **argv);
 int cli_timeline(const struct cli_global *g, int argc, char **argv);
 int cli_sources(const struct cli_global *g, int argc, char **argv);
 int cli_sql(const struct cli_global *g, int argc, char **argv);
+/* tui/cli_export.c */
+int cli_export(const struct cli_global *g, int argc, char **argv);
+
+/*
+ * The interface's export hook (state_export_fn): the requests ids[0..n),
+ * or the marked ones when ids is NULL, as a report in format ("md",
+ * "html", "json", "csv") at path, replacing it (the interface asks
+ * first).  Redaction on.
+ */
+enum rn_rc cli_export_hook(struct store *st, const int64_t *ids, size_t n,
+                           const char *format, const char *path,
+                           struct rn_err *err);
 
 /*
  * Import paths into an open store with a progress line on stderr when it

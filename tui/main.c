@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "importer.h"
 #include "store.h"
+#include "ui.h"
 
 #define DEFAULT_STORE "reqnav.db"
 
@@ -34,6 +36,12 @@ static const struct command commands[] = {
      "        every event of one request, from every source, in time order"},
     {"sources", cli_sources,
      "sources\n        the imported files, with their state and problems"},
+    {"export", cli_export,
+     "export (--filter EXPR | --id ID... | --marked) --format "
+     "md|html|json|csv\n"
+     "        [-o FILE] [--force] [--no-redact]\n"
+     "        a report of the selected requests (stdout without -o;\n"
+     "        secrets masked unless --no-redact)"},
     {"sql", cli_sql, "sql 'SELECT ...'\n        read-only SQL over the store"},
 };
 
@@ -76,9 +84,13 @@ usage(FILE *f)
             importer_names());
 }
 
-/* No command: import the paths, then show the requests. */
+/*
+ * No command: import the paths, then open the interface on a terminal
+ * (or headless for tests); without a terminal, print the request list.
+ */
 static int
-run_default(const struct cli_global *g, int argc, char **argv)
+run_default(const struct cli_global *g, const struct ui_options *uo, int argc,
+            char **argv)
 {
     struct import_options opt;
     struct store *st;
@@ -96,6 +108,22 @@ run_default(const struct cli_global *g, int argc, char **argv)
         store_close(st);
         if (status == 130)
             return status;
+    }
+    if (uo->headless || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) {
+        struct ui_options o = *uo;
+        struct rn_err err = {RN_OK, ""};
+        const char *base = strrchr(g->store_path, '/');
+
+        st = cli_open_store(g->store_path, 1);
+        if (st == NULL)
+            return CLI_EXIT_INPUT;
+        o.store_name = base != NULL ? base + 1 : g->store_path;
+        if (ui_run(st, &o, &err) != RN_OK) {
+            cli_error("%s", err.msg);
+            status = CLI_EXIT_INPUT;
+        }
+        store_close(st);
+        return status;
     }
     {
         int s = cli_requests(g, 3, list_argv);
@@ -143,7 +171,17 @@ main(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        /* Hidden front-end options for tests and benchmarks (ui.h). */
+        {"headless", no_argument, NULL, 'U'},
+        {"size", required_argument, NULL, 'U'},
+        {"keys", required_argument, NULL, 'U'},
+        {"term", required_argument, NULL, 'U'},
+        {"attrs", no_argument, NULL, 'U'},
+        {"timing", no_argument, NULL, 'U'},
         {NULL, 0, NULL, 0}};
+    struct ui_options uo;
+    struct rn_err uerr = {RN_OK, ""};
+    int li = 0;
     struct cli_global g;
     const char *env = getenv("REQNAV_STORE");
     size_t i;
@@ -153,8 +191,17 @@ main(int argc, char **argv)
     memset(&g, 0, sizeof g);
     g.store_path = env != NULL && env[0] != '\0' ? env : DEFAULT_STORE;
     /* Global options stop at the first non-option (the command). */
-    while ((c = getopt_long(argc, argv, "+qhV", longopts, NULL)) != -1) {
+    ui_options_init(&uo);
+    uo.export_fn = cli_export_hook;
+    while ((c = getopt_long(argc, argv, "+qhV", longopts, &li)) != -1) {
         switch (c) {
+        case 'U':
+            if (ui_options_set(&uo, longopts[li].name, optarg, &uerr) !=
+                RN_OK) {
+                cli_error("%s", uerr.msg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
         case 's':
             g.store_path = optarg;
             break;
@@ -190,5 +237,5 @@ main(int argc, char **argv)
             return CLI_EXIT_OK;
         }
     }
-    return run_default(&g, argc, argv);
+    return run_default(&g, &uo, argc, argv);
 }

@@ -1,0 +1,73 @@
+/*
+ * One frame iterator over capture files: pcap and pcapng through libpcap
+ * (nanosecond timestamps), Microsoft Network Monitor 1.x/2.x .cap through
+ * a reader of our own.  Frames are numbered from 1 in file order, as
+ * Wireshark and Network Monitor number them (NetMon metadata frames use
+ * up a number but are not returned).
+ */
+#ifndef CAP_READ_H
+#define CAP_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rn_err.h"
+
+enum cap_format {
+    CAP_FMT_NONE = 0,
+    CAP_FMT_PCAP = 1,
+    CAP_FMT_PCAPNG = 2,
+    CAP_FMT_NETMON = 3
+};
+
+/* Link type of a frame this reader could not map (enum pkt_link else). */
+#define CAP_LINK_UNKNOWN (-1)
+
+/* Time of a frame whose stored time is out of range. */
+#define CAP_TS_NONE INT64_MIN
+
+/* One frame; data is borrowed until the next cap_read_next/close. */
+struct cap_frame {
+    uint64_t number; /* 1-based frame number */
+    int64_t ts_ns;   /* UTC ns (see cap_read_ts_local) */
+    int link;        /* enum pkt_link, or CAP_LINK_UNKNOWN */
+    int raw_link;    /* the file's own link/network type value */
+    const unsigned char *data;
+    uint32_t caplen, origlen;
+};
+
+/* Format of a file from its first n bytes (>= 4 needed), or CAP_FMT_NONE. */
+enum cap_format cap_read_probe(const unsigned char *head, size_t n);
+
+struct cap_reader;
+
+/* Open path; the format is detected from its magic number. */
+enum rn_rc cap_read_open(const char *path, struct cap_reader **out,
+                         struct rn_err *err);
+
+/*
+ * Next frame into *f; *got is 0 at the end of the file.  A damaged or
+ * truncated file gives RN_EFORMAT with the path and the frame number or
+ * offset; the frames returned before stay valid.
+ */
+enum rn_rc cap_read_next(struct cap_reader *r, struct cap_frame *f, int *got,
+                         struct rn_err *err);
+
+enum cap_format cap_read_format(const struct cap_reader *r);
+
+/* Format name with version: "pcap", "pcapng", "netmon1", "netmon2". */
+const char *cap_read_name(const struct cap_reader *r);
+
+/* Bytes of the file read so far (for progress), and its size. */
+uint64_t cap_read_pos(const struct cap_reader *r);
+uint64_t cap_read_size(const struct cap_reader *r);
+
+/*
+ * Nonzero when frame times are local time of an unknown zone (NetMon
+ * before 2.3 stores only a local start time).
+ */
+int cap_read_ts_local(const struct cap_reader *r);
+
+void cap_read_close(struct cap_reader *r);
+
+#endif

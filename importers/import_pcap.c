@@ -1,0 +1,868 @@
+/*
+ * The capture importer: glue from frames to the store.  cap_read gives
+ * frames, pkt_decode turns them into TCP segments, tcp_reasm into ordered
+ * byte streams per direction, http_parse into exchanges; each exchange is
+ * written as one source request (key "pcap:<sha prefix>:<frame>", with
+ * ".N" for the Nth further message starting in the same frame) with
+ * its events.  Connection events (SYN, FIN, RST) attach to the
+ * connection's first and last exchanges; connections with no HTTP leave
+ * nothing in the store.  Memory stays flat in the file size: streams are
+ * never buffered whole, and only open exchanges' header blocks are kept.
+ */
+#include "import_pcap.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cap_read.h"
+#include "http_parse.h"
+#include "pkt_decode.h"
+#include "rn_buf.h"
+#include "rn_json.h"
+#include "rn_time.h"
+#include "store.h"
+#include "tcp_reasm.h"
+#include "xmalloc.h"
+
+#define PCAP_PROGRESS_FRAMES 65536
+#define PCAP_CONN_EVENTS_MAX 4
+#define PCAP_LINK_WARN_MAX   8
+#define PCAP_ADDR_MAX        64
+
+/* A connection event waiting for an exchange to attach to. */
+struct pcap_conn_event {
+    const char *name; /* "TCP_FIN" or "TCP_RST" */
+    int dir;          /* sending TCP direction */
+    uint64_t frame;
+    int64_t ts;
+};
+
+/* Per-connection state (tcp_conn_info.user). */
+struct pcap_conn {
+    struct http_conn *http; /* created at the first byte */
+    int64_t last_srcreq;    /* last exchange written, 0 when none */
+    int connect_written;    /* TCP_CONNECT already attached */
+    int rst;                /* the connection was reset */
+    uint64_t key_frame;     /* frame of the last exchange key */
+    unsigned key_n;         /* exchanges keyed on that frame so far */
+    struct pcap_conn_event pend[PCAP_CONN_EVENTS_MAX];
+    int npend;
+};
+
+struct pcap_imp {
+    struct import_ctx *ctx;
+    struct store *st;
+    char keypfx[40];   /* "pcap:<16 hex>:" */
+    int64_t ord;       /* next event ordinal */
+    int64_t offset_ns; /* clock offset applied to times, or 0 */
+    int have_offset;
+    struct tcp_reasm *ra;
+    struct http_stats hs;
+    struct tcp_conn_info *cur; /* connection of the exchange being written */
+    struct rn_buf fields, attrs, url; /* scratch, reused */
+    int warned_links[PCAP_LINK_WARN_MAX];
+    int nwarned_links;
+    int warned_cap;
+    uint64_t exchanges, frames, tcp_frames, undecodable;
+    int64_t last_ts; /* time of the previous frame */
+};
+
+/* Event time: the captured time shifted by the clock offset, if any. */
+static int64_t
+import_pcap_ts(const struct pcap_imp *im, int64_t ts)
+{
+    return im->have_offset ? ts + im->offset_ns : ts;
+}
+
+/* "addr:port" ("[v6]:port") of endpoint e of c into out. */
+static void
+import_pcap_endpoint(const struct tcp_conn_info *c, int e, char *out, size_t n)
+{
+    char a[PCAP_ADDR_MAX];
+
+    pkt_decode_addr_str(c->ipver, c->addr[e], a, sizeof a);
+    if (c->ipver == 6)
+        snprintf(out, n, "[%s]:%u", a, c->port[e]);
+    else
+        snprintf(out, n, "%s:%u", a, c->port[e]);
+}
+
+/* Start an event's fields with the times every capture event carries. */
+static enum rn_rc
+import_pcap_fields_begin(struct pcap_imp *im, struct rn_json_obj *o, int64_t ts)
+{
+    char t[RN_TS_STR_MAX];
+    enum rn_rc rc;
+
+    rn_buf_reset(&im->fields);
+    rn_json_obj_begin(o, &im->fields);
+    rn_time_format(ts, t);
+    rc = rn_json_obj_add(o, "captured_ts", t, strlen(t));
+    if (rc == RN_OK && im->have_offset) {
+        char ms[32];
+
+        snprintf(ms, sizeof ms, "%.3f", (double)im->offset_ns / 1e6);
+        rc = rn_json_obj_add(o, "clock_offset_ms", ms, strlen(ms));
+    }
+    return rc;
+}
+
+/* Add a string field from a C string. */
+static enum rn_rc
+import_pcap_add(struct rn_json_obj *o, const char *k, const char *v)
+{
+    return rn_json_obj_add(o, k, v, strlen(v));
+}
+
+/* Add an unsigned number as a string field. */
+static enum rn_rc
+import_pcap_add_u(struct rn_json_obj *o, const char *k, uint64_t v)
+{
+    char s[24];
+
+    snprintf(s, sizeof s, "%" PRIu64, v);
+    return rn_json_obj_add(o, k, s, strlen(s));
+}
+
+/* Write one event of the current exchange. */
+static enum rn_rc
+import_pcap_event(struct pcap_imp *im, int64_t srcreq, const char *name,
+                  uint64_t frame, int64_t ts, int level, const char *raw,
+                  struct rn_err *err)
+{
+    struct store_event ev;
+
+    store_event_init(&ev);
+    ev.ord = im->ord++;
+    ev.seq = (int64_t)frame;
+    ev.ts_ns = import_pcap_ts(im, ts);
+    ev.provider = "capture";
+    ev.name = name;
+    ev.level = level;
+    ev.fields_json = rn_buf_str(&im->fields);
+    ev.raw = raw;
+    return store_event_add(im->st, im->ctx->source_id, srcreq, &ev, NULL, err);
+}
+
+static const char *const import_pcap_reserved[] = {
+    "captured_ts", "clock_offset_ms", "method", "target", "version",
+    "status",      "reason",          "frame",  "client", "server"};
+
+/* Whether a header name collides with one of our own field names. */
+static int
+import_pcap_is_reserved(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof import_pcap_reserved / sizeof *import_pcap_reserved;
+         i++) {
+        if (strlen(import_pcap_reserved[i]) == n &&
+            memcmp(import_pcap_reserved[i], s, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Case-insensitive equality of two byte ranges. */
+static int
+import_pcap_ieq(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t i;
+
+    if (an != bn)
+        return 0;
+    for (i = 0; i < an; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * Add a message's headers as fields: one per name (repeated names joined
+ * with ", "), malformed lines under "malformed_header".
+ */
+static enum rn_rc
+import_pcap_add_headers(struct rn_json_obj *o, const struct http_msg *m)
+{
+    struct rn_buf v, k;
+    size_t i, j;
+    enum rn_rc rc = RN_OK;
+
+    rn_buf_init(&v, HTTP_HEAD_MAX);
+    rn_buf_init(&k, 1024);
+    for (i = 0; i < m->nhdr && rc == RN_OK; i++) {
+        const struct http_header *h = &m->hdr[i];
+        const char *name = http_msg_at(m, h->name);
+        int seen = 0;
+
+        if (h->malformed) {
+            /* Gathered once, at the first malformed line. */
+            for (j = 0; j < i && !seen; j++)
+                seen = m->hdr[j].malformed;
+            if (seen)
+                continue;
+            rn_buf_reset(&v);
+            for (j = i; j < m->nhdr; j++) {
+                const struct http_header *g = &m->hdr[j];
+
+                if (!g->malformed)
+                    continue;
+                if (v.len > 0)
+                    rn_buf_puts(&v, "\n");
+                rn_buf_append(&v, http_msg_at(m, g->name),
+                              g->value + g->value_len > g->name
+                                  ? g->value + g->value_len - g->name
+                                  : g->name_len);
+            }
+            rc = rn_json_obj_add(o, "malformed_header", rn_buf_str(&v), v.len);
+            continue;
+        }
+        for (j = 0; j < i && !seen; j++) {
+            const struct http_header *g = &m->hdr[j];
+
+            seen = !g->malformed &&
+                   import_pcap_ieq(http_msg_at(m, g->name), g->name_len, name,
+                                   h->name_len);
+        }
+        if (seen)
+            continue;
+        rn_buf_reset(&v);
+        rn_buf_append(&v, http_msg_at(m, h->value), h->value_len);
+        for (j = i + 1; j < m->nhdr; j++) {
+            const struct http_header *g = &m->hdr[j];
+
+            if (!g->malformed &&
+                import_pcap_ieq(http_msg_at(m, g->name), g->name_len, name,
+                                h->name_len)) {
+                rn_buf_puts(&v, ", ");
+                rn_buf_append(&v, http_msg_at(m, g->value), g->value_len);
+            }
+        }
+        rn_buf_reset(&k);
+        if (import_pcap_is_reserved(name, h->name_len))
+            rn_buf_puts(&k, "header:");
+        rn_buf_append(&k, name, h->name_len);
+        rc = rn_json_obj_add(o, rn_buf_str(&k), rn_buf_str(&v), v.len);
+    }
+    rn_buf_fini(&v);
+    rn_buf_fini(&k);
+    return rc;
+}
+
+/* The value of the first header called name (lower case), or NULL. */
+static const struct http_header *
+import_pcap_header(const struct http_msg *m, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->nhdr; i++) {
+        const struct http_header *h = &m->hdr[i];
+
+        if (!h->malformed && import_pcap_ieq(http_msg_at(m, h->name),
+                                             h->name_len, name, strlen(name)))
+            return h;
+    }
+    return NULL;
+}
+
+/* Append a message's header list to attrs as [["Name","value"],...]. */
+static void
+import_pcap_attrs_headers(struct rn_buf *b, const char *key,
+                          const struct http_msg *m)
+{
+    size_t i;
+
+    rn_buf_printf(b, ",\"%s\":[", key);
+    for (i = 0; i < m->nhdr; i++) {
+        const struct http_header *h = &m->hdr[i];
+
+        rn_buf_puts(b, i > 0 ? ",[" : "[");
+        rn_json_str(b, http_msg_at(m, h->name), h->name_len);
+        rn_buf_putc(b, ',');
+        rn_json_str(b, http_msg_at(m, h->value), h->value_len);
+        rn_buf_putc(b, ']');
+    }
+    rn_buf_putc(b, ']');
+}
+
+/* Append one message's facts to attrs under prefix ("request"...). */
+static void
+import_pcap_attrs_msg(struct rn_buf *b, const char *pfx,
+                      const struct http_msg *m)
+{
+    rn_buf_printf(b,
+                  ",\"%s_frame\":%" PRIu64 ",\"%s_end_frame\":%" PRIu64
+                  ",\"%s_body_bytes\":%" PRIu64 ",\"%s_gap_bytes\":%" PRIu64
+                  ",\"%s_complete\":%s,\"%s_end\":\"%s\"",
+                  pfx, m->frame, pfx, m->end_frame, pfx, m->body_bytes, pfx,
+                  m->gap_bytes, pfx, m->complete ? "true" : "false", pfx,
+                  http_end_str(m->end));
+    if (m->content_length >= 0)
+        rn_buf_printf(b, ",\"%s_content_length\":%" PRId64, pfx,
+                      m->content_length);
+    if (m->chunked)
+        rn_buf_printf(b, ",\"%s_chunked\":true", pfx);
+    if (m->malformed)
+        rn_buf_printf(b, ",\"%s_malformed_headers\":true", pfx);
+    if (m->cl_conflict)
+        rn_buf_printf(b, ",\"%s_content_length_conflict\":true", pfx);
+    if (m->head_truncated)
+        rn_buf_printf(b, ",\"%s_head_truncated\":true", pfx);
+}
+
+/* Build the url: the absolute target, or http://Host + target. */
+static void
+import_pcap_url(struct pcap_imp *im, const struct http_msg *req,
+                const struct tcp_conn_info *c, int server)
+{
+    const char *t = http_msg_at(req, req->p[1]);
+    size_t tn = req->plen[1];
+    const struct http_header *host = import_pcap_header(req, "host");
+
+    rn_buf_reset(&im->url);
+    if ((tn >= 7 && import_pcap_ieq(t, 7, "http://", 7)) ||
+        (tn >= 8 && import_pcap_ieq(t, 8, "https://", 8))) {
+        rn_buf_append(&im->url, t, tn);
+        return;
+    }
+    rn_buf_puts(&im->url, "http://");
+    if (host != NULL && host->value_len > 0) {
+        rn_buf_append(&im->url, http_msg_at(req, host->value), host->value_len);
+    } else {
+        char a[PCAP_ADDR_MAX];
+
+        pkt_decode_addr_str(c->ipver, c->addr[server], a, sizeof a);
+        rn_buf_printf(&im->url, c->ipver == 6 ? "[%s]" : "%s", a);
+        if (c->port[server] != 80)
+            rn_buf_printf(&im->url, ":%u", c->port[server]);
+    }
+    if (tn == 0 || t[0] != '/')
+        rn_buf_putc(&im->url, '/');
+    if (!(tn == 1 && t[0] == '*'))
+        rn_buf_append(&im->url, t, tn);
+}
+
+/* Write the connection events waiting for an exchange. */
+static enum rn_rc
+import_pcap_flush_conn_events(struct pcap_imp *im, struct tcp_conn_info *c,
+                              struct pcap_conn *pc, struct rn_err *err)
+{
+    int client = http_conn_client_dir(pc->http);
+    enum rn_rc rc = RN_OK;
+    int i;
+
+    for (i = 0; i < pc->npend && rc == RN_OK; i++) {
+        struct pcap_conn_event *e = &pc->pend[i];
+        struct rn_json_obj o;
+        int rst = strcmp(e->name, "TCP_RST") == 0;
+
+        rc = import_pcap_fields_begin(im, &o, e->ts);
+        if (rc == RN_OK)
+            rc = import_pcap_add(&o, "from",
+                                 client < 0         ? "unknown"
+                                 : e->dir == client ? "client"
+                                                    : "server");
+        if (rc == RN_OK)
+            rc = rn_json_obj_end(&o);
+        if (rc == RN_OK)
+            rc = import_pcap_event(im, pc->last_srcreq, e->name, e->frame,
+                                   e->ts, rst ? 3 : 4, NULL, err);
+    }
+    (void)c;
+    pc->npend = 0;
+    return rc;
+}
+
+/* Level of a response status event. */
+static int
+import_pcap_status_level(int status)
+{
+    if (status >= 500)
+        return 2;
+    if (status >= 400)
+        return 3;
+    return 4;
+}
+
+/* Write a request's or response's head event. */
+static enum rn_rc
+import_pcap_head_event(struct pcap_imp *im, int64_t sr,
+                       const struct http_msg *m, const char *name,
+                       struct rn_err *err)
+{
+    struct rn_json_obj o;
+    enum rn_rc rc = import_pcap_fields_begin(im, &o, m->ts);
+    int level = 4;
+
+    if (m->is_response) {
+        if (rc == RN_OK)
+            rc = rn_json_obj_add(&o, "status", http_msg_at(m, m->p[1]),
+                                 m->plen[1]);
+        if (rc == RN_OK)
+            rc = rn_json_obj_add(&o, "reason", http_msg_at(m, m->p[2]),
+                                 m->plen[2]);
+        if (rc == RN_OK)
+            rc = rn_json_obj_add(&o, "version", http_msg_at(m, m->p[0]),
+                                 m->plen[0]);
+        level = import_pcap_status_level(m->status);
+    } else {
+        if (rc == RN_OK)
+            rc = rn_json_obj_add(&o, "method", http_msg_at(m, m->p[0]),
+                                 m->plen[0]);
+        if (rc == RN_OK)
+            rc = rn_json_obj_add(&o, "target", http_msg_at(m, m->p[1]),
+                                 m->plen[1]);
+        if (rc == RN_OK)
+            rc = rn_json_obj_add(&o, "version", http_msg_at(m, m->p[2]),
+                                 m->plen[2]);
+    }
+    if (rc == RN_OK)
+        rc = import_pcap_add_headers(&o, m);
+    if (rc == RN_OK)
+        rc = rn_json_obj_end(&o);
+    if (rc == RN_ENOMEM) {
+        /* A header block too big for one field: keep the event, plainly. */
+        rn_buf_reset(&im->fields);
+        rc = rn_buf_puts(&im->fields, "{}");
+    }
+    if (rc == RN_OK)
+        rc = import_pcap_event(im, sr, name, m->frame, m->ts, level,
+                               rn_buf_str(&m->head), err);
+    return rc;
+}
+
+/* Write the end-of-message event (body sizes, how it ended). */
+static enum rn_rc
+import_pcap_end_event(struct pcap_imp *im, int64_t sr, const struct http_msg *m,
+                      const char *name, struct rn_err *err)
+{
+    struct rn_json_obj o;
+    enum rn_rc rc = import_pcap_fields_begin(im, &o, m->end_ts);
+
+    if (rc == RN_OK)
+        rc = import_pcap_add_u(&o, "body_bytes", m->body_bytes);
+    if (rc == RN_OK && m->gap_bytes > 0)
+        rc = import_pcap_add_u(&o, "gap_bytes", m->gap_bytes);
+    if (rc == RN_OK)
+        rc = import_pcap_add(&o, "complete", m->complete ? "1" : "0");
+    if (rc == RN_OK)
+        rc = import_pcap_add(&o, "end", http_end_str(m->end));
+    if (rc == RN_OK)
+        rc = rn_json_obj_end(&o);
+    if (rc == RN_OK)
+        rc = import_pcap_event(im, sr, name, m->end_frame, m->end_ts,
+                               m->complete ? 4 : 3, NULL, err);
+    return rc;
+}
+
+/* http_parse callback: write one finished exchange. */
+static enum rn_rc
+import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
+{
+    struct pcap_imp *im = vctx;
+    struct tcp_conn_info *c = im->cur;
+    struct pcap_conn *pc = c->user;
+    int client = http_conn_client_dir(pc->http), server;
+    const struct http_msg *req = x->req.present ? &x->req : NULL;
+    const struct http_msg *resp = x->resp.present ? &x->resp : NULL;
+    const struct http_msg *first = req != NULL ? req : resp;
+    struct store_srcreq r;
+    char key[64], caddr[PCAP_ADDR_MAX], saddr[PCAP_ADDR_MAX];
+    int64_t sr = 0;
+    int i;
+    enum rn_rc rc;
+
+    if (first == NULL) {
+        /* Only interim responses survived: keep them with their frame. */
+        if (x->ninterim == 0)
+            return RN_OK;
+        first = &x->interim[0];
+    }
+    if (client < 0)
+        client = c->syn_dir >= 0 ? c->syn_dir : 0;
+    server = !client;
+    im->exchanges++;
+    /* Pipelined messages can share a frame: number them after the first. */
+    if (pc->key_frame == first->frame) {
+        pc->key_n++;
+        snprintf(key, sizeof key, "%s%" PRIu64 ".%u", im->keypfx, first->frame,
+                 pc->key_n);
+    } else {
+        pc->key_frame = first->frame;
+        pc->key_n = 0;
+        snprintf(key, sizeof key, "%s%" PRIu64, im->keypfx, first->frame);
+    }
+    store_srcreq_init(&r);
+    r.key = key;
+    r.start_ns = import_pcap_ts(im, first->ts);
+    if (resp != NULL)
+        r.end_ns = import_pcap_ts(im, resp->end_ts);
+    else if (req != NULL)
+        r.end_ns = import_pcap_ts(im, req->end_ts);
+    if (req != NULL) {
+        char *verb = xstrndup(http_msg_at(req, req->p[0]), req->plen[0]);
+        const struct http_header *host = import_pcap_header(req, "host");
+        char *hs = host != NULL ? xstrndup(http_msg_at(req, host->value),
+                                           host->value_len)
+                                : NULL;
+
+        import_pcap_url(im, req, c, server);
+        r.verb = verb;
+        r.host = hs;
+        r.url = rn_buf_str(&im->url);
+    }
+    if (resp != NULL)
+        r.http_status = resp->status;
+    pkt_decode_addr_str(c->ipver, c->addr[client], caddr, sizeof caddr);
+    pkt_decode_addr_str(c->ipver, c->addr[server], saddr, sizeof saddr);
+    r.client_addr = caddr;
+    r.server_addr = saddr;
+    r.client_port = c->port[client];
+    r.server_port = c->port[server];
+    r.truncated = (req != NULL && !req->complete) ||
+                  (resp != NULL && !resp->complete) || resp == NULL;
+
+    /* attrs: everything a report needs to point at the frames. */
+    rn_buf_reset(&im->attrs);
+    rn_buf_printf(&im->attrs,
+                  "{\"connection\":%" PRIu64 ",\"exchange\":%" PRIu64, c->id,
+                  x->seq);
+    if (c->partial[0] || c->partial[1])
+        rn_buf_puts(&im->attrs, ",\"partial_start\":true");
+    if (req != NULL) {
+        import_pcap_attrs_msg(&im->attrs, "request", req);
+        import_pcap_attrs_headers(&im->attrs, "request_headers", req);
+    }
+    if (resp != NULL) {
+        import_pcap_attrs_msg(&im->attrs, "response", resp);
+        import_pcap_attrs_headers(&im->attrs, "response_headers", resp);
+    } else {
+        rn_buf_printf(&im->attrs, ",\"response\":null,\"no_response\":\"%s\"",
+                      pc->rst ? "rst" : "no response seen");
+    }
+    if (x->ninterim > 0) {
+        rn_buf_puts(&im->attrs, ",\"interim\":[");
+        for (i = 0; i < x->ninterim; i++)
+            rn_buf_printf(&im->attrs, "%s{\"status\":%d,\"frame\":%" PRIu64 "}",
+                          i > 0 ? "," : "", x->interim[i].status,
+                          x->interim[i].frame);
+        rn_buf_putc(&im->attrs, ']');
+    }
+    if (x->tunnel)
+        rn_buf_puts(&im->attrs, ",\"tunnel\":true");
+    if (rn_buf_putc(&im->attrs, '}') != RN_OK) {
+        rn_buf_reset(&im->attrs);
+        rn_buf_puts(&im->attrs, "{\"attrs_truncated\":true}");
+    }
+    r.attrs_json = rn_buf_str(&im->attrs);
+    rc = store_srcreq_put(im->st, im->ctx->source_id, &r, &sr, err);
+    free((char *)(uintptr_t)r.verb);
+    free((char *)(uintptr_t)r.host);
+    if (rc != RN_OK)
+        return rc;
+
+    if (!pc->connect_written && c->syn_dir >= 0 && c->syn_frame > 0) {
+        struct rn_json_obj o;
+        char ep[PCAP_ADDR_MAX + 8];
+
+        pc->connect_written = 1;
+        rc = import_pcap_fields_begin(im, &o, c->syn_ts);
+        import_pcap_endpoint(c, client, ep, sizeof ep);
+        if (rc == RN_OK)
+            rc = import_pcap_add(&o, "client", ep);
+        import_pcap_endpoint(c, server, ep, sizeof ep);
+        if (rc == RN_OK)
+            rc = import_pcap_add(&o, "server", ep);
+        if (rc == RN_OK)
+            rc = rn_json_obj_end(&o);
+        if (rc == RN_OK)
+            rc = import_pcap_event(im, sr, "TCP_CONNECT", c->syn_frame,
+                                   c->syn_ts, 4, NULL, err);
+    }
+    pc->connect_written = 1;
+    if (rc == RN_OK && req != NULL)
+        rc = import_pcap_head_event(im, sr, req, "HTTP_REQUEST_HEADERS", err);
+    if (rc == RN_OK && req != NULL && req->has_body)
+        rc = import_pcap_end_event(im, sr, req, "HTTP_REQUEST_BODY_END", err);
+    for (i = 0; i < x->ninterim && rc == RN_OK; i++)
+        rc = import_pcap_head_event(im, sr, &x->interim[i],
+                                    "HTTP_RESPONSE_INTERIM", err);
+    if (rc == RN_OK && resp != NULL)
+        rc = import_pcap_head_event(im, sr, resp, "HTTP_RESPONSE_STATUS", err);
+    if (rc == RN_OK && resp != NULL)
+        rc = import_pcap_end_event(im, sr, resp, "HTTP_RESPONSE_END", err);
+    pc->last_srcreq = sr;
+    if (rc == RN_OK && pc->npend > 0)
+        rc = import_pcap_flush_conn_events(im, c, pc, err);
+    return rc;
+}
+
+/* The HTTP state of c, created at its first byte. */
+static struct http_conn *
+import_pcap_http(struct pcap_imp *im, struct tcp_conn_info *c)
+{
+    struct pcap_conn *pc = c->user;
+
+    if (pc->http == NULL) {
+        struct http_conn_cb cb = {im, import_pcap_xact};
+
+        pc->http = http_conn_new(&cb, c->syn_dir, c->partial, &im->hs);
+    }
+    return pc->http;
+}
+
+/* tcp_reasm: a new connection. */
+static enum rn_rc
+import_pcap_open(void *vctx, struct tcp_conn_info *c, struct rn_err *err)
+{
+    (void)vctx;
+    (void)err;
+    c->user = xcalloc(1, sizeof(struct pcap_conn));
+    return RN_OK;
+}
+
+/* tcp_reasm: stream bytes. */
+static enum rn_rc
+import_pcap_data(void *vctx, struct tcp_conn_info *c, int dir,
+                 const unsigned char *p, size_t n, uint64_t frame, int64_t ts,
+                 struct rn_err *err)
+{
+    struct pcap_imp *im = vctx;
+    struct http_conn *h = import_pcap_http(im, c);
+
+    im->cur = c;
+    return http_conn_data(h, dir, p, n, frame, ts, err);
+}
+
+/* tcp_reasm: lost bytes. */
+static enum rn_rc
+import_pcap_gap(void *vctx, struct tcp_conn_info *c, int dir, uint64_t n,
+                uint64_t frame, int64_t ts, struct rn_err *err)
+{
+    struct pcap_imp *im = vctx;
+    struct http_conn *h = import_pcap_http(im, c);
+
+    im->cur = c;
+    return http_conn_gap(h, dir, n, frame, ts, err);
+}
+
+/* tcp_reasm: FIN or RST. */
+static enum rn_rc
+import_pcap_close(void *vctx, struct tcp_conn_info *c, int dir,
+                  enum tcp_end how, uint64_t frame, int64_t ts,
+                  struct rn_err *err)
+{
+    struct pcap_imp *im = vctx;
+    struct pcap_conn *pc = c->user;
+    enum rn_rc rc = RN_OK;
+
+    im->cur = c;
+    if (pc->npend < PCAP_CONN_EVENTS_MAX) {
+        struct pcap_conn_event *e = &pc->pend[pc->npend++];
+
+        e->name = how == TCP_END_RST ? "TCP_RST" : "TCP_FIN";
+        e->dir = dir;
+        e->frame = frame;
+        e->ts = ts;
+    }
+    if (pc->http == NULL)
+        return RN_OK;
+    if (how == TCP_END_RST) {
+        pc->rst = 1;
+        rc = http_conn_close(pc->http, 0, HTTP_END_RST, frame, ts, err);
+        if (rc == RN_OK)
+            rc = http_conn_close(pc->http, 1, HTTP_END_RST, frame, ts, err);
+    } else {
+        rc = http_conn_close(pc->http, dir, HTTP_END_FIN, frame, ts, err);
+    }
+    return rc;
+}
+
+/* tcp_reasm: the connection is gone; emit what is left, free. */
+static enum rn_rc
+import_pcap_end(void *vctx, struct tcp_conn_info *c, enum tcp_end why,
+                struct rn_err *err)
+{
+    struct pcap_imp *im = vctx;
+    struct pcap_conn *pc = c->user;
+    enum rn_rc rc = RN_OK;
+
+    im->cur = c;
+    if (pc == NULL)
+        return RN_OK;
+    if (why != TCP_END_DISCARD && pc->http != NULL) {
+        rc = http_conn_finish(
+            pc->http, why == TCP_END_RST ? HTTP_END_RST : HTTP_END_CAPTURE,
+            err);
+        if (rc == RN_OK && pc->npend > 0 && pc->last_srcreq != 0)
+            rc = import_pcap_flush_conn_events(im, c, pc, err);
+    }
+    http_conn_free(pc->http);
+    free(pc);
+    c->user = NULL;
+    return rc;
+}
+
+/* Warn once per link type the decoder does not support. */
+static void
+import_pcap_warn_link(struct pcap_imp *im, const struct cap_frame *f)
+{
+    int i;
+
+    for (i = 0; i < im->nwarned_links; i++) {
+        if (im->warned_links[i] == f->raw_link)
+            return;
+    }
+    if (im->nwarned_links < PCAP_LINK_WARN_MAX)
+        im->warned_links[im->nwarned_links++] = f->raw_link;
+    else
+        return;
+    import_warn(im->ctx, (int64_t)f->number,
+                "%s: frame %" PRIu64 ": unsupported link type %d; frames of "
+                "this type are skipped",
+                im->ctx->path, f->number, f->raw_link);
+}
+
+/* The key prefix: "pcap:" and the first 16 hex digits of the hash. */
+static void
+import_pcap_keypfx(struct pcap_imp *im)
+{
+    const char *sha = im->ctx->sha256;
+
+    snprintf(im->keypfx, sizeof im->keypfx,
+             "pcap:%.16s:", sha != NULL ? sha : "0000000000000000");
+}
+
+/* Read every frame and feed the pipeline. */
+static enum rn_rc
+import_pcap_frames(struct pcap_imp *im, struct cap_reader *cr,
+                   struct rn_err *err)
+{
+    struct cap_frame f;
+    struct rn_err rerr = {RN_OK, ""};
+    int got;
+    enum rn_rc rc = RN_OK;
+
+    for (;;) {
+        struct pkt_tcp seg;
+        enum pkt_result pr;
+
+        if (cap_read_next(cr, &f, &got, &rerr) != RN_OK) {
+            /* Damaged file: keep what came before and say where. */
+            im->ctx->truncated = 1;
+            import_warn(im->ctx, (int64_t)f.number, "%s", rerr.msg);
+            break;
+        }
+        if (!got)
+            break;
+        /* A damaged time: keep the order, borrow the last good one. */
+        if (f.ts_ns == CAP_TS_NONE)
+            f.ts_ns = im->last_ts;
+        im->last_ts = f.ts_ns;
+        im->frames++;
+        if (im->frames % PCAP_PROGRESS_FRAMES == 0) {
+            rc = import_progress(im->ctx, (int64_t)cap_read_pos(cr), err);
+            if (rc != RN_OK)
+                return rc;
+        }
+        if (f.link == CAP_LINK_UNKNOWN) {
+            import_pcap_warn_link(im, &f);
+            continue;
+        }
+        pr = pkt_decode(f.link, f.data, f.caplen, f.origlen, &seg);
+        if (pr == PKT_UNSUPPORTED_LINK) {
+            import_pcap_warn_link(im, &f);
+            continue;
+        }
+        if (pr != PKT_TCP) {
+            if (pr != PKT_NOT_TCP)
+                im->undecodable++;
+            continue;
+        }
+        im->tcp_frames++;
+        rc = tcp_reasm_feed(im->ra, &seg, f.number, f.ts_ns, err);
+        if (rc != RN_OK)
+            return rc;
+        if (!im->warned_cap && tcp_reasm_stats(im->ra)->global_cap_hits > 0) {
+            im->warned_cap = 1;
+            import_warn(im->ctx, (int64_t)f.number,
+                        "%s: frame %" PRIu64 ": out-of-order buffer limit "
+                        "reached; missing bytes were declared lost",
+                        im->ctx->path, f.number);
+        }
+    }
+    return tcp_reasm_flush(im->ra, err);
+}
+
+/* importer run: the whole file. */
+static enum rn_rc
+import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
+{
+    struct pcap_imp im;
+    struct cap_reader *cr = NULL;
+    struct tcp_reasm_cb cb = {0};
+    enum rn_rc rc;
+
+    memset(&im, 0, sizeof im);
+    im.ctx = ctx;
+    im.st = ctx->st;
+    /* --clock-offset: applied here and kept; otherwise times stay as
+     * captured and correlation shifts them by its estimate. */
+    if (ctx->clock_offset_ns != STORE_NONE) {
+        im.have_offset = 1;
+        im.offset_ns = ctx->clock_offset_ns;
+    }
+    import_pcap_keypfx(&im);
+    rn_buf_init(&im.fields, RN_BUF_MAX_FIELD);
+    rn_buf_init(&im.attrs, RN_BUF_MAX_FIELD);
+    rn_buf_init(&im.url, HTTP_HEAD_MAX + 256);
+    rc = cap_read_open(ctx->path, &cr, err);
+    if (rc != RN_OK)
+        goto out;
+    ctx->format_detail = cap_read_name(cr);
+    if (cap_read_ts_local(cr))
+        import_warn(ctx, STORE_NONE,
+                    "%s: network monitor %s stores local time without a "
+                    "zone; times are taken as UTC",
+                    ctx->path, cap_read_name(cr));
+    cb.ctx = &im;
+    cb.open = import_pcap_open;
+    cb.data = import_pcap_data;
+    cb.gap = import_pcap_gap;
+    cb.close = import_pcap_close;
+    cb.end = import_pcap_end;
+    im.ra = tcp_reasm_new(&cb, NULL);
+    rc = import_pcap_frames(&im, cr, err);
+    if (rc == RN_OK && im.frames > 0 && im.exchanges == 0)
+        import_warn(ctx, STORE_NONE,
+                    "%s: %" PRIu64 " frames, %" PRIu64
+                    " tcp, no http exchange found",
+                    ctx->path, im.frames, im.tcp_frames);
+out:
+    tcp_reasm_free(im.ra);
+    cap_read_close(cr);
+    rn_buf_fini(&im.fields);
+    rn_buf_fini(&im.attrs);
+    rn_buf_fini(&im.url);
+    return rc;
+}
+
+/* importer probe: magic numbers only. */
+static int
+import_pcap_probe(const unsigned char *head, size_t n, const char *path)
+{
+    (void)path;
+    return cap_read_probe(head, n) != CAP_FMT_NONE ? 100 : 0;
+}
+
+const struct importer import_pcap_importer = {
+    "pcap", STORE_KIND_PCAP, import_pcap_probe, import_pcap_run};

@@ -1,0 +1,39 @@
+/*
+ * Queries the interactive front end needs beyond model/query.h: the
+ * overview histogram of requests over time.  (Keyset search, goto-by-time
+ * and the failed-request jumps are expressed with query_requests_page and
+ * the filter language, so they share its ordering and index use.)
+ */
+#ifndef QUERY_UI_H
+#define QUERY_UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rn_err.h"
+#include "store.h"
+
+/* Requests per time bin: bin i covers [t0 + i*width, t0 + (i+1)*width). */
+struct query_ui_hist {
+    int64_t t0, width; /* ns; width >= 1 */
+    size_t n;          /* bins; 0 when the store has no timed request */
+    uint32_t *total;   /* owned, n entries */
+    uint32_t *failed;  /* owned, n entries: severity 2 (5xx) */
+};
+
+/*
+ * Count every request with a known start time into nbins bins spanning
+ * the first to the last start.  One pass over an index.
+ */
+enum rn_rc query_ui_hist(struct store *st, size_t nbins,
+                         struct query_ui_hist *h, struct rn_err *err);
+
+/* Free the bins; h may be zeroed or filled. */
+void query_ui_hist_fini(struct query_ui_hist *h);
+
+/* Serialise to / parse from text, for caching in the UI state. */
+char *query_ui_hist_dump(const struct query_ui_hist *h);
+enum rn_rc query_ui_hist_load(const char *text, struct query_ui_hist *h,
+                              struct rn_err *err);
+
+#endif

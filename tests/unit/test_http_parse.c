@@ -1,0 +1,353 @@
+/*
+ * Unit tests for importers/http_parse.c.  Each exchange handed out is
+ * written to a log as "METHOD target (body/end/complete) -> status
+ * (body/end/complete)", and every case compares the whole log.  Cases
+ * are also fed one byte at a time, which must not change the result.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http_parse.h"
+#include "rn_buf.h"
+#include "test.h"
+
+static struct rn_buf xlog;
+
+/* Append a message summary. */
+static void
+log_msg(const struct http_msg *m)
+{
+    rn_buf_printf(&xlog, "(%llu/%s/%d@%llu-%llu)",
+                  (unsigned long long)m->body_bytes, http_end_str(m->end),
+                  m->complete, (unsigned long long)m->frame,
+                  (unsigned long long)m->end_frame);
+}
+
+static enum rn_rc
+on_xact(void *ctx, struct http_xact *x, struct rn_err *err)
+{
+    int i;
+
+    (void)ctx;
+    (void)err;
+    if (xlog.len > 0)
+        rn_buf_puts(&xlog, " | ");
+    if (x->req.present) {
+        rn_buf_append(&xlog, http_msg_at(&x->req, x->req.p[0]), x->req.plen[0]);
+        rn_buf_putc(&xlog, ' ');
+        rn_buf_append(&xlog, http_msg_at(&x->req, x->req.p[1]), x->req.plen[1]);
+        log_msg(&x->req);
+    } else {
+        rn_buf_puts(&xlog, "-");
+    }
+    for (i = 0; i < x->ninterim; i++)
+        rn_buf_printf(&xlog, " ~%d", x->interim[i].status);
+    if (x->resp.present) {
+        rn_buf_printf(&xlog, " -> %d", x->resp.status);
+        log_msg(&x->resp);
+    }
+    if (x->tunnel)
+        rn_buf_puts(&xlog, " tunnel");
+    return RN_OK;
+}
+
+/* One step of a script: direction, bytes (or a gap / close). */
+struct step {
+    int dir;       /* 0 client, 1 server */
+    const char *s; /* bytes; NULL with gap > 0 means a gap, else a close */
+    unsigned gap;
+};
+
+/* Run a script, whole chunks (bytewise 0) or one byte at a time. */
+static void
+run(const struct step *steps, size_t n, int client_dir, int bytewise,
+    const char *want, struct http_stats *stats)
+{
+    struct http_conn_cb cb = {NULL, on_xact};
+    struct http_conn *h;
+    struct rn_err err = {RN_OK, ""};
+    size_t i, k;
+    int partial[2] = {client_dir < 0, client_dir < 0};
+
+    rn_buf_reset(&xlog);
+    h = http_conn_new(&cb, client_dir, partial, stats);
+    for (i = 0; i < n; i++) {
+        const struct step *s = &steps[i];
+        uint64_t frame = i + 1;
+
+        if (s->s != NULL) {
+            size_t len = strlen(s->s);
+
+            if (!bytewise) {
+                CHECK(http_conn_data(h, s->dir, (const unsigned char *)s->s,
+                                     len, frame, (int64_t)frame,
+                                     &err) == RN_OK);
+            } else {
+                for (k = 0; k < len; k++)
+                    CHECK(http_conn_data(h, s->dir,
+                                         (const unsigned char *)s->s + k, 1,
+                                         frame, (int64_t)frame, &err) == RN_OK);
+            }
+        } else if (s->gap > 0) {
+            CHECK(http_conn_gap(h, s->dir, s->gap, frame, (int64_t)frame,
+                                &err) == RN_OK);
+        } else {
+            CHECK(http_conn_close(h, s->dir, HTTP_END_FIN, frame,
+                                  (int64_t)frame, &err) == RN_OK);
+        }
+    }
+    CHECK(http_conn_finish(h, HTTP_END_CAPTURE, &err) == RN_OK);
+    http_conn_free(h);
+    if (strcmp(rn_buf_str(&xlog), want) != 0)
+        fprintf(stderr, "  (bytewise=%d)\n", bytewise);
+    CHECK_STR(rn_buf_str(&xlog), want);
+}
+
+#define RUN(steps, cd, want)                                                   \
+    do {                                                                       \
+        run(steps, sizeof steps / sizeof steps[0], cd, 0, want, NULL);         \
+        run(steps, sizeof steps / sizeof steps[0], cd, 1, want, NULL);         \
+    } while (0)
+
+static void
+test_simple_and_content_length(void)
+{
+    static const struct step s[] = {
+        {0, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n", 0},
+        {1, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel", 0},
+        {1, "lo", 0},
+    };
+    RUN(s, 0, "GET /a(0/length/1@1-1) -> 200(5/length/1@2-3)");
+}
+
+static void
+test_chunked_with_trailers(void)
+{
+    static const struct step s[] = {
+        {0, "POST /up HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 0},
+        {0, "5;ext=1\r\nhello\r\n0A\r\n0123456789\r\n0\r\n", 0},
+        {0, "X-Trailer: t\r\n\r\n", 0},
+        {1,
+         "HTTP/1.1 502 Bad Gateway\r\nTransfer-Encoding: gzip, chunked\r\n"
+         "Content-Length: 99\r\n\r\n3\nabc\n0\n\n",
+         0},
+    };
+    RUN(s, 0, "POST /up(15/chunked/1@1-3) -> 502(3/chunked/1@4-4)");
+}
+
+static void
+test_pipelining(void)
+{
+    static const struct step s[] = {
+        {0,
+         "GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\nHEAD /3 HTTP/1.1\r\n"
+         "\r\n",
+         0},
+        {1, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nA", 0},
+        {1,
+         "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nBB"
+         "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n",
+         0},
+        {1, "HTTP/1.1 304 Not Modified\r\n\r\n", 0},
+    };
+    /* HEAD: Content-Length describes a body that is not sent. The last
+     * response has no request: it stands alone. */
+    RUN(s, 0,
+        "GET /1(0/length/1@1-1) -> 200(1/length/1@2-2) | GET "
+        "/2(0/length/1@1-1) -> 404(2/length/1@3-3) | HEAD "
+        "/3(0/length/1@1-1) -> 200(0/length/1@3-3) | - -> "
+        "304(0/length/1@4-4)");
+}
+
+static void
+test_continue_and_early_response(void)
+{
+    static const struct step s[] = {
+        {0,
+         "POST /cgi HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: "
+         "100000\r\n\r\n",
+         0},
+        {1, "HTTP/1.1 100 Continue\r\n\r\n", 0},
+        {0, "part of the body", 0},
+        /* IIS answers 502 before the upload is over, then resets. */
+        {1,
+         "HTTP/1.1 502 Bad Gateway\r\nServer: Microsoft-IIS/6.0\r\n"
+         "Content-Length: 4\r\n\r\nbody",
+         0},
+        {0, "more", 0},
+    };
+    RUN(s, 0, "POST /cgi(20/capture_end/0@1-5) ~100 -> 502(4/length/1@4-4)");
+}
+
+static void
+test_no_body_statuses(void)
+{
+    static const struct step s[] = {
+        {0, "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n", 0},
+        {1, "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n", 0},
+        {1, "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n", 0},
+    };
+    RUN(s, 0,
+        "GET /a(0/length/1@1-1) -> 204(0/length/1@2-2) | GET "
+        "/b(0/length/1@1-1) -> 304(0/length/1@3-3)");
+}
+
+static void
+test_close_delimited(void)
+{
+    static const struct step s[] = {
+        {0, "GET / HTTP/1.0\r\n\r\n", 0},
+        {1, "HTTP/1.0 200 OK\r\nServer: old\r\n\r\nsome ", 0},
+        {1, "bytes", 0},
+        {1, NULL, 0}, /* FIN */
+    };
+    RUN(s, 0, "GET /(0/length/1@1-1) -> 200(10/fin/1@2-3)");
+}
+
+static void
+test_malformed_headers(void)
+{
+    static const struct step s[] = {
+        {0, "GET /x HTTP/1.1\nHost: a\n\n", 0},
+        {1,
+         "HTTP/1.1 502 Bad Gateway\r\nthis is not a header\r\n"
+         "Bad Name: v\r\nX-Folded: a\r\n  b\r\nContent-Length: 0\r\n\r\n",
+         0},
+    };
+
+    RUN(s, 0, "GET /x(0/length/1@1-1) -> 502(0/length/1@2-2)");
+}
+
+/* Capture the response of a one-exchange script for inspection. */
+static struct http_msg kept;
+
+static enum rn_rc
+on_keep(void *ctx, struct http_xact *x, struct rn_err *err)
+{
+    size_t i;
+
+    (void)ctx;
+    (void)err;
+    kept = x->resp;
+    kept.head.data = NULL;
+    kept.hdr = NULL;
+    for (i = 0; i < x->resp.nhdr; i++) {
+        const struct http_header *hd = &x->resp.hdr[i];
+
+        rn_buf_printf(&xlog, "[%.*s|%.*s|%d]", (int)hd->name_len,
+                      http_msg_at(&x->resp, hd->name), (int)hd->value_len,
+                      http_msg_at(&x->resp, hd->value), hd->malformed);
+    }
+    return RN_OK;
+}
+
+static void
+test_header_list(void)
+{
+    static const char resp[] =
+        "HTTP/1.1 502 Bad Gateway\r\nthis is not a header\r\n"
+        "Bad Name: v\r\nX-Folded: a\r\n  b\r\nContent-Length: 0\r\n"
+        "Content-Length: 7\r\n\r\n";
+    struct http_conn_cb cb = {NULL, on_keep};
+    struct http_conn *h = http_conn_new(&cb, 0, NULL, NULL);
+    struct rn_err err = {RN_OK, ""};
+
+    rn_buf_reset(&xlog);
+    CHECK(http_conn_data(h, 1, (const unsigned char *)resp, strlen(resp), 9, 9,
+                         &err) == RN_OK);
+    CHECK(http_conn_finish(h, HTTP_END_CAPTURE, &err) == RN_OK);
+    http_conn_free(h);
+    CHECK_STR(rn_buf_str(&xlog),
+              "[this is not a header||1][Bad Name|v|1][X-Folded|a\r\n  b|0]"
+              "[Content-Length|0|0][Content-Length|7|0]");
+    CHECK(kept.malformed == 1);
+    CHECK(kept.cl_conflict == 1);
+    CHECK(kept.content_length == 0);
+    CHECK(kept.status == 502);
+}
+
+static void
+test_resync_after_gap(void)
+{
+    static const struct step s[] = {
+        {0, "GET /1 HTTP/1.1\r\n\r\n", 0},
+        {1, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234", 0},
+        {1, NULL, 100}, /* lost: the rest of the body and more */
+        {1,
+         "tail of something\r\nHTTP/1.1 404 Not Found\r\n"
+         "Content-Length: 0\r\n\r\n",
+         0},
+        {0, "GET /2 HTTP/1.1\r\nHo", 0},
+        {0, NULL, 7}, /* lost inside the headers: the request is dropped */
+        {0, "xx\r\n\r\nPOST /3 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 0},
+    };
+    /* The 404 came before /3 was sent: it pairs with nothing. */
+    RUN(s, 0,
+        "GET /1(0/length/1@1-1) -> 200(5/gap/0@2-3) | - -> "
+        "404(0/length/1@4-4) | POST /3(3/length/1@7-7)");
+}
+
+static void
+test_midstream_and_upgrade(void)
+{
+    static const struct step s[] = {
+        /* Capture began inside a body; roles unknown. */
+        {1, "ody bytes\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 0},
+        {0, "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n", 0},
+        {1, "HTTP/1.1 101 Switching Protocols\r\n\r\n\x81\x05hello", 0},
+        {0, "\x81\x85GET / HTTP/1.1\r\n\r\n", 0},
+    };
+    RUN(s, -1,
+        "- -> 200(2/length/1@1-1) | GET /ws(0/length/1@2-2) -> "
+        "101(0/length/1@3-3) tunnel");
+}
+
+static void
+test_not_http(void)
+{
+    static const struct step s[] = {
+        {0, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 0},
+        {1, "SSH-2.0-OpenSSH_8.9\r\n", 0},
+        {0, "get / http/1.1\r\n\r\n", 0},
+    };
+    struct http_stats st;
+
+    memset(&st, 0, sizeof st);
+    run(s, 3, 0, 0, "", &st);
+    CHECK(st.requests == 0 && st.responses == 0);
+    CHECK(st.resyncs >= 1);
+}
+
+static void
+test_lenient_request_lines(void)
+{
+    static const struct step s[] = {
+        {0, "OPTIONS\nHost: x\n\nGET / HTTP/1.\nHost: x\n\n", 0},
+        {0, "FOO /x HTTP/1.1\r\n\r\nfoo /x HTTP/1.1\r\n\r\n", 0},
+    };
+    RUN(s, 0,
+        "OPTIONS (0/length/1@1-1) | GET /(0/length/1@1-1) | FOO "
+        "/x(0/length/1@2-2)");
+}
+
+int
+main(void)
+{
+    rn_buf_init(&xlog, 1 << 20);
+    test_simple_and_content_length();
+    test_chunked_with_trailers();
+    test_pipelining();
+    test_continue_and_early_response();
+    test_no_body_statuses();
+    test_close_delimited();
+    test_malformed_headers();
+    test_header_list();
+    test_resync_after_gap();
+    test_midstream_and_upgrade();
+    test_not_http();
+    test_lenient_request_lines();
+    CHECK(http_parse_is_method("PROPFIND", 8));
+    CHECK(!http_parse_is_method("GETX", 4));
+    rn_buf_fini(&xlog);
+    return test_report("test_http_parse");
+}

@@ -1,0 +1,571 @@
+/*
+ * Unit tests of the front end's state machine and formatting, without a
+ * terminal (no curses is linked): keys go into state_key() and the tests
+ * look at the views, the prompt and the store.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "keys.h"
+#include "query.h"
+#include "state.h"
+#include "store.h"
+#include "test.h"
+#include "view.h"
+
+#define NREQ 100
+
+/* Request i's key. */
+static void
+key_of(int i, char *buf, size_t n)
+{
+    snprintf(buf, n, "{00000000-0000-0000-4c06-%012d}", i);
+}
+
+/*
+ * A store of NREQ requests, one a second; every 10th is a seed-like
+ * 502.2 (CGI_LAUNCH, CGI_PREMATURE_TERMINATION, GENERAL_REQUEST_END),
+ * the others plain 200s.  Request 42's URL is unique ("needle").
+ */
+static struct store *
+make_store(void)
+{
+    struct store_source_info info = {"mem.xml", STORE_KIND_ETW, "test", 10,
+                                     "00000000000000000000000000000000000000"
+                                     "00000000000000000000000001"};
+    struct store_source_result res;
+    struct rn_err err = {RN_OK, ""};
+    struct store *st = NULL;
+    int64_t sid, rid;
+    int existing, i, ord = 0;
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    CHECK(store_begin(st, &err) == RN_OK);
+    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    for (i = 0; i < NREQ; i++) {
+        struct store_srcreq r;
+        struct store_event ev;
+        char key[64], url[128], fields[256];
+        int fail = i % 10 == 3;
+        int64_t t = (1124828346LL + i) * 1000000000LL;
+
+        key_of(i, key, sizeof key);
+        snprintf(url, sizeof url, "http://h/%s/%d",
+                 i == 42 ? "needle" : (fail ? "cgi-bin/app.exe" : "page"), i);
+        store_srcreq_init(&r);
+        r.key = key;
+        r.verb = fail ? "POST" : "GET";
+        r.url = url;
+        CHECK(store_srcreq_put(st, sid, &r, &rid, &err) == RN_OK);
+        store_event_init(&ev);
+        ev.ord = ord++;
+        ev.seq = 1000 + ev.ord;
+        ev.ts_ns = t;
+        ev.name = "GENERAL_REQUEST_START";
+        snprintf(fields, sizeof fields,
+                 "{\"ContextId\":\"%s\",\"RequestURL\":\"%s\","
+                 "\"RequestVerb\":\"%s\"}",
+                 key, url, r.verb);
+        ev.fields_json = fields;
+        CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+        if (fail) {
+            ev.ord = ord++;
+            ev.seq = 1000 + ev.ord;
+            ev.ts_ns = t + 1000000;
+            ev.name = "CGI_LAUNCH";
+            ev.fields_json = "{\"ProcessId\":\"3136\"}";
+            CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+            ev.ord = ord++;
+            ev.seq = 1000 + ev.ord;
+            ev.ts_ns = t + 400000000;
+            ev.name = "CGI_PREMATURE_TERMINATION";
+            ev.level = 2;
+            ev.fields_json = "{\"Headers\":\"\"}";
+            CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+            ev.level = STORE_NONE;
+        }
+        ev.ord = ord++;
+        ev.seq = 1000 + ev.ord;
+        ev.ts_ns = t + 500000000;
+        ev.name = "GENERAL_REQUEST_END";
+        snprintf(fields, sizeof fields,
+                 "{\"HttpStatus\":\"%d\",\"HttpSubStatus\":\"%d\"}",
+                 fail ? 502 : 200, fail ? 2 : 0);
+        ev.fields_json = fields;
+        CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+    }
+    memset(&res, 0, sizeof res);
+    res.clock_offset_ns = STORE_NONE;
+    CHECK(store_source_end(st, sid, &res, &err) == RN_OK);
+    CHECK(store_commit(st, &err) == RN_OK);
+    if (err.rc != RN_OK)
+        fprintf(stderr, "store: %s\n", err.msg);
+    return st;
+}
+
+/* Feed a key script (keys.h syntax). */
+static unsigned
+keys(struct state *s, const char *script)
+{
+    struct keys_event ev[256];
+    size_t bad = 0;
+    int n = keys_parse_script(script, ev, 256, &bad), i;
+    unsigned flags = 0;
+
+    CHECK(n >= 0);
+    for (i = 0; i < n; i++) {
+        if (ev[i].key == KEYS_RESIZE)
+            state_resize(s, ev[i].rows, ev[i].cols);
+        else
+            flags |= state_key(s, ev[i].key);
+    }
+    return flags;
+}
+
+/* Run every background job. */
+static void
+idle(struct state *s)
+{
+    while (s->jobs != 0)
+        state_idle(s);
+}
+
+/* The request under the list cursor. */
+static const struct rq_row *
+cur_row(struct state *s)
+{
+    return view_list_current(&state_top(s)->u.list);
+}
+
+/* Id of the k-th request (0-based) of the whole list in an order. */
+static int64_t
+nth_id(struct store *st, enum rq_order order, size_t k)
+{
+    struct rq_row rows[NREQ];
+    struct rn_err err = {RN_OK, ""};
+    size_t n = 0, i;
+    int64_t id = 0;
+
+    CHECK(query_requests_page(st, NULL, order, NULL, 1, rows, NREQ, &n, &err) ==
+          RN_OK);
+    if (k < n)
+        id = rows[k].id;
+    for (i = 0; i < n; i++)
+        rq_row_fini(&rows[i]);
+    return id;
+}
+
+/* Name of the timeline's cursor event. */
+static const char *
+tl_name(struct state *s)
+{
+    struct view *v = state_top(s);
+
+    if (v->kind != VIEW_TIMELINE || v->u.tl.n == 0)
+        return "(no timeline)";
+    return v->u.tl.ev[v->u.tl.cur].name;
+}
+
+static void
+test_fmt(void)
+{
+    char b[64];
+    char *e;
+    struct fmt_fields f;
+    struct keys_event ev[16];
+    size_t bad;
+
+    fmt_duration(0, 401 * 1000000000LL, b, sizeof b);
+    CHECK_STR(b, "6m41s");
+    fmt_duration(0, 12 * 1000000LL, b, sizeof b);
+    CHECK_STR(b, "12ms");
+    fmt_duration(0, 3400 * 1000000LL, b, sizeof b);
+    CHECK_STR(b, "3.4s");
+    fmt_duration(0, 7300 * 1000000000LL, b, sizeof b);
+    CHECK_STR(b, "2h01m");
+    fmt_duration(STORE_NONE, 5, b, sizeof b);
+    CHECK_STR(b, "-");
+    fmt_status(502, 2, b, sizeof b);
+    CHECK_STR(b, "502.2");
+    fmt_status(STORE_NONE, STORE_NONE, b, sizeof b);
+    CHECK_STR(b, "-");
+    fmt_sources(0x1 | 0x2 | 0x10, b, sizeof b);
+    CHECK_STR(b, "EF  P");
+    fmt_rel(401000000000LL, b, sizeof b);
+    CHECK_STR(b, "+401000");
+    fmt_rel(1500000, b, sizeof b);
+    CHECK_STR(b, "+1.500");
+    fmt_srcpos(STORE_KIND_FREB, "C:\\logs\\fr000017.xml", 12, b, sizeof b);
+    CHECK_STR(b, "FREB fr000017.xml #12");
+    fmt_srcpos(STORE_KIND_PCAP, "x.pcap", 5731, b, sizeof b);
+    CHECK_STR(b, "PCAP frame 5731");
+    fmt_time(1124828346LL * 1000000000LL, FMT_TIME_SHORT, b, sizeof b);
+    CHECK_STR(b, "08-23 20:19:06.000");
+
+    e = fmt_elide_middle("http://example.org/a/very/long/path", 16, "~");
+    CHECK_STR(e, "http://e~ng/path");
+    CHECK(fmt_width(e) == 16);
+    free(e);
+    e = fmt_elide_middle("short", 16, "\xe2\x80\xa6");
+    CHECK_STR(e, "short");
+    free(e);
+    /* Wide characters count two columns and are never split. */
+    e = fmt_elide_middle("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"
+                         "abcdef",
+                         8, "~");
+    CHECK(fmt_width(e) <= 8);
+    free(e);
+    CHECK(fmt_find_ci("http://H/NeedLe/4", "needle") == 9);
+    CHECK(fmt_find_ci("abc", "x") == -1);
+
+    fmt_fields_parse("{\"Headers\":\"\",\"A\":\"x\\u001b[2Jy\",\"N\":12}", &f);
+    CHECK(f.n == 3);
+    if (f.n == 3) {
+        CHECK_STR(f.keys[0], "Headers");
+        CHECK_STR(f.vals[0], "");
+        CHECK_STR(f.vals[1], "x\x1b[2Jy");
+        CHECK_STR(f.vals[2], "12");
+        e = fmt_fields_inline(&f);
+        /* Empty values stay visible; escapes come out escaped. */
+        CHECK_STR(e, "Headers=  A=x\\x1b[2Jy  N=12");
+        free(e);
+    }
+    fmt_fields_fini(&f);
+
+    CHECK(keys_parse_script("j\\r<Down><C-l><resize:100x30>\xc3\xa9", ev, 16,
+                            &bad) == 6);
+    CHECK(ev[0].key == 'j');
+    CHECK(ev[1].key == KEYS_ENTER);
+    CHECK(ev[2].key == KEYS_DOWN);
+    CHECK(ev[3].key == 12);
+    CHECK(ev[4].key == KEYS_RESIZE && ev[4].cols == 100 && ev[4].rows == 30);
+    CHECK(ev[5].key == 0xE9);
+    CHECK(keys_parse_script("<Nope>", ev, 16, &bad) == -1);
+    CHECK(keys_lookup('c', KEYS_IN_TIMELINE) == ACT_JUMP_CGI);
+    CHECK(keys_lookup(KEYS_ENTER, KEYS_IN_LIST) == ACT_OPEN);
+    CHECK(keys_lookup(KEYS_ENTER, KEYS_IN_TIMELINE) == ACT_DETAIL);
+    CHECK(keys_lookup('x', KEYS_IN_TEXT) == ACT_NONE);
+}
+
+static void
+test_list_paging(struct store *st)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct state *s = state_new(st, "mem");
+    struct list_state *l;
+    int64_t first;
+    int i;
+
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    l = &state_top(s)->u.list;
+    CHECK(state_top(s)->kind == VIEW_LIST);
+    CHECK(l->order == RQ_ORDER_FAILURES);
+    CHECK(l->n == (size_t)state_body_height(s));
+    CHECK(l->n == 20);
+    /* Failures first: the ten 502.2 requests lead. */
+    CHECK(l->rows[0].http_status == 502 && l->rows[9].http_status == 502);
+    CHECK(l->rows[10].http_status == 200);
+
+    for (i = 0; i < 30; i++)
+        keys(s, "j");
+    CHECK(cur_row(s) != NULL && cur_row(s)->id == nth_id(st, l->order, 30));
+    CHECK(l->cur == l->n - 1);
+    keys(s, "<PgDn>");
+    CHECK(cur_row(s)->id == nth_id(st, l->order, 50));
+    keys(s, "<PgUp>k");
+    CHECK(cur_row(s)->id == nth_id(st, l->order, 29));
+    keys(s, "G");
+    CHECK(cur_row(s)->id == nth_id(st, l->order, NREQ - 1));
+    keys(s, "j");
+    CHECK(cur_row(s)->id == nth_id(st, l->order, NREQ - 1));
+    keys(s, "g");
+    CHECK(cur_row(s)->id == nth_id(st, l->order, 0));
+    keys(s, "k");
+    CHECK(cur_row(s)->id == nth_id(st, l->order, 0));
+
+    /* Order toggle keeps the cursor's request. */
+    keys(s, "jjj");
+    first = cur_row(s)->id;
+    keys(s, "o");
+    CHECK(l->order == RQ_ORDER_TIME);
+    CHECK(cur_row(s)->id == first);
+
+    /* Resize: the page follows the body height, the cursor stays. */
+    keys(s, "<resize:80x10>");
+    CHECK(l->n == (size_t)state_body_height(s));
+    CHECK(cur_row(s)->id == first);
+    keys(s, "<resize:200x60>");
+    CHECK(l->n == (size_t)state_body_height(s));
+    CHECK(cur_row(s)->id == first);
+    keys(s, "<resize:30x3>");
+    CHECK(cur_row(s) != NULL && cur_row(s)->id == first);
+
+    /* :goto a time in time order. */
+    keys(s, "<resize:80x24>:goto 2005-08-23T20:20:00Z\r");
+    CHECK(cur_row(s)->start_ns == (1124828346LL + 54) * 1000000000LL);
+    keys(s, ":goto 20:19:10\r");
+    CHECK(cur_row(s)->start_ns == (1124828346LL + 4) * 1000000000LL);
+    keys(s, ":goto nonsense\r");
+    CHECK(strstr(s->msg, "goto: bad time") != NULL);
+    state_free(s);
+}
+
+static void
+test_filter_and_jumps(struct store *st)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct state *s = state_new(st, "mem");
+    struct list_state *l;
+    int64_t id;
+    size_t i;
+
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    l = &state_top(s)->u.list;
+    keys(s, "f<C-u>status:502.2\r");
+    idle(s);
+    CHECK_STR(l->filter_text, "status:502.2");
+    CHECK(l->count == 10);
+    CHECK(l->n == 10);
+    for (i = 0; i < l->n; i++)
+        CHECK(l->rows[i].http_status == 502 && l->rows[i].substatus == 2);
+    /* A bad filter keeps the old one and reopens the prompt. */
+    keys(s, "f<C-u>status:bad\r");
+    CHECK(s->prompt.kind == PROMPT_FILTER);
+    CHECK(strstr(s->msg, "bad status") != NULL);
+    keys(s, "\\e");
+    CHECK(s->prompt.kind == PROMPT_NONE);
+    CHECK_STR(l->filter_text, "status:502.2");
+    /* History: Up brings the last filter back. */
+    keys(s, "f<C-u><Up>");
+    CHECK_STR(s->prompt.text, "status:502.2");
+    keys(s, "\\e");
+
+    /* Enter, then the jump keys. */
+    keys(s, "\r");
+    CHECK(state_top(s)->kind == VIEW_TIMELINE);
+    keys(s, "c");
+    CHECK_STR(tl_name(s), "CGI_LAUNCH");
+    keys(s, "h");
+    CHECK_STR(tl_name(s), "CGI_PREMATURE_TERMINATION");
+    keys(s, "s");
+    CHECK_STR(tl_name(s), "GENERAL_REQUEST_END");
+    keys(s, "gn");
+    CHECK_STR(tl_name(s), "CGI_PREMATURE_TERMINATION");
+    keys(s, "w");
+    CHECK(strstr(s->msg, "no next warning") != NULL);
+    /* Detail pane: every field and the role. */
+    keys(s, "h\r");
+    CHECK(state_top(s)->u.tl.detail);
+    {
+        size_t n, k;
+        char **lines = view_timeline_detail(&state_top(s)->u.tl, &n);
+        int headers = 0, role = 0;
+
+        for (k = 0; k < n; k++) {
+            headers |= strstr(lines[k], "Headers =") != NULL;
+            role |= strstr(lines[k], "header_error") != NULL;
+        }
+        CHECK(headers && role);
+        view_timeline_detail_free(lines, n);
+    }
+    /* e/E: the next failed request, without leaving the timeline. */
+    id = state_top(s)->u.tl.req.id;
+    keys(s, "e");
+    CHECK(state_top(s)->kind == VIEW_TIMELINE);
+    CHECK(state_top(s)->u.tl.req.id != id);
+    CHECK(state_top(s)->u.tl.req.http_status == 502);
+    keys(s, "E");
+    CHECK(state_top(s)->u.tl.req.id == id);
+    keys(s, "q");
+    CHECK(state_top(s)->kind == VIEW_LIST);
+    CHECK(cur_row(s)->id == id);
+
+    /* From the list, h opens at the header error. */
+    keys(s, "h");
+    CHECK_STR(tl_name(s), "CGI_PREMATURE_TERMINATION");
+    keys(s, "q");
+
+    /* A request without the role says so. */
+    keys(s, "\\e");
+    CHECK_STR(l->filter_text, "");
+    keys(s, "f<C-u>status:200\r\r");
+    CHECK(state_top(s)->kind == VIEW_TIMELINE);
+    keys(s, "c");
+    CHECK(strstr(s->msg, "no cgi_start event") != NULL);
+    CHECK_STR(tl_name(s), "GENERAL_REQUEST_START");
+    keys(s, "q");
+    state_free(s);
+}
+
+static void
+test_search(struct store *st)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct state *s = state_new(st, "mem");
+
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    keys(s, "\\e\\e");
+    /* Incremental search looks at the rows shown; Enter at the store. */
+    keys(s, "/needl");
+    CHECK(s->prompt.kind == PROMPT_SEARCH_FWD);
+    keys(s, "e\r");
+    CHECK(cur_row(s) != NULL && strstr(cur_row(s)->url, "needle") != NULL);
+    CHECK_STR(s->search, "needle");
+    /* n wraps back to the same single match. */
+    keys(s, "n");
+    CHECK(strstr(cur_row(s)->url, "needle") != NULL);
+    keys(s, "/nothing-like-this\r");
+    CHECK(strstr(s->msg, "pattern not found") != NULL);
+    /* Esc in the prompt goes back to where it started. */
+    keys(s, "g/page/5\\e");
+    CHECK(s->prompt.kind == PROMPT_NONE);
+    CHECK(cur_row(s)->id == nth_id(st, state_top(s)->u.list.order, 0));
+    /* Backward search. */
+    keys(s, "G?app.exe\r");
+    CHECK(strstr(cur_row(s)->url, "app.exe") != NULL);
+    /* In a timeline, search covers the fields. */
+    keys(s, "\\e\r/ProcessId\r");
+    CHECK_STR(tl_name(s), "CGI_LAUNCH");
+    keys(s, "q\\e");
+    CHECK_STR(s->search, "");
+    state_free(s);
+}
+
+/* Export hook for the test: remember what was asked. */
+static int export_calls;
+static char export_fmt[16], export_path[256];
+static size_t export_nids;
+
+static enum rn_rc
+fake_export(struct store *st, const int64_t *ids, size_t n, const char *fmt,
+            const char *path, struct rn_err *err)
+{
+    (void)st;
+    (void)ids;
+    (void)err;
+    export_calls++;
+    export_nids = n;
+    snprintf(export_fmt, sizeof export_fmt, "%s", fmt);
+    snprintf(export_path, sizeof export_path, "%s", path);
+    return RN_OK;
+}
+
+static void
+test_marks_state_export(struct store *st)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct state *s = state_new(st, "mem");
+    struct filter *f = NULL;
+    int64_t n = -1, cursor, open;
+    struct view *v;
+
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    keys(s, "\\e\\eg");
+    keys(s, "x");
+    CHECK(strstr(s->msg, "export not available yet") != NULL);
+    /* Space marks and moves down; M lists the marked. */
+    keys(s, "<Space>j<Space>");
+    CHECK(filter_parse("marked:yes", &f, &err) == RN_OK);
+    CHECK(query_requests_count(st, f, &n, &err) == RN_OK);
+    CHECK(n == 2);
+    keys(s, "M");
+    CHECK(state_top(s)->u.list.marks_only);
+    CHECK(state_top(s)->u.list.n == 2);
+    keys(s, "<Space>q");
+    CHECK(query_requests_count(st, f, &n, &err) == RN_OK);
+    CHECK(n == 1);
+    CHECK(!state_top(s)->u.list.marks_only);
+
+    /* x asks for the format and the file, then calls the export hook. */
+    s->export_fn = fake_export;
+    keys(s, "x\r<C-u>/nonexistent-dir/r.md\r");
+    CHECK(export_calls == 1);
+    CHECK_STR(export_fmt, "md");
+    CHECK_STR(export_path, "/nonexistent-dir/r.md");
+    CHECK(export_nids == 0); /* 0 ids: the marked requests */
+    keys(s, ":export csv /\r");
+    CHECK(s->prompt.kind == PROMPT_CONFIRM); /* "/" exists */
+    keys(s, "n");
+    CHECK(export_calls == 1);
+    CHECK(strstr(s->msg, "cancelled") != NULL);
+
+    /* State survives: a new session reopens where this one was. */
+    keys(s, "jjj\r");
+    keys(s, "G");
+    v = state_top(s);
+    CHECK(v->kind == VIEW_TIMELINE);
+    open = v->u.tl.req.id;
+    keys(s, "q");
+    cursor = cur_row(s)->id;
+    keys(s, "\r/GENERAL_REQUEST_END\r");
+    state_save(s);
+    state_free(s);
+
+    s = state_new(st, "mem");
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    v = state_top(s);
+    CHECK(v->kind == VIEW_TIMELINE);
+    CHECK(v->u.tl.req.id == open);
+    CHECK_STR(tl_name(s), "GENERAL_REQUEST_END");
+    CHECK_STR(s->search, "GENERAL_REQUEST_END");
+    keys(s, "\\eq");
+    CHECK(cur_row(s) != NULL && cur_row(s)->id == cursor);
+    CHECK(cur_row(s)->marked || !cur_row(s)->marked);
+    filter_free(f);
+    state_free(s);
+}
+
+static void
+test_pages(struct store *st)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct state *s = state_new(st, "mem");
+    struct text_state *t;
+    size_t i;
+    int found = 0;
+
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    while (s->depth > 1)
+        keys(s, "q");
+    keys(s, "\\e\\e<F1>");
+    CHECK(state_top(s)->kind == VIEW_TEXT);
+    t = &state_top(s)->u.text;
+    /* Every bound action with help text is on the page. */
+    for (i = 0; i < t->n; i++)
+        found += strstr(t->lines[i], "jump to the CGI start") != NULL;
+    CHECK(found == 1);
+    keys(s, "q:sql SELECT count(*) AS n FROM request\r");
+    CHECK(state_top(s)->kind == VIEW_TEXT);
+    t = &state_top(s)->u.text;
+    CHECK(t->n == 2);
+    if (t->n == 2) {
+        CHECK_STR(t->lines[0], "n");
+        CHECK_STR(t->lines[1], "100");
+    }
+    keys(s, "q:sql DELETE FROM request\r");
+    CHECK(state_top(s)->kind == VIEW_LIST);
+    CHECK(s->msg_err);
+    keys(s, ":nope\r");
+    CHECK(strstr(s->msg, "unknown command") != NULL);
+    CHECK(keys(s, ":quit\r") & UI_QUIT);
+    CHECK(keys(s, "Q") & UI_QUIT);
+    state_free(s);
+}
+
+int
+main(void)
+{
+    struct store *st = make_store();
+
+    test_fmt();
+    test_list_paging(st);
+    test_filter_and_jumps(st);
+    test_search(st);
+    test_marks_state_export(st);
+    test_pages(st);
+    store_close(st);
+    return test_report("test_state");
+}

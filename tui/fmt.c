@@ -1,0 +1,444 @@
+/*
+ * Formatting helpers of the front end.  Pure functions over strings and
+ * integers (no curses, no store) so unit tests cover them directly.
+ */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* wcwidth */
+#endif
+#include "fmt.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "render.h"
+#include "rn_buf.h"
+#include "rn_json.h"
+#include "rn_time.h"
+#include "sanitize.h"
+#include "store.h"
+#include "xmalloc.h"
+
+void
+fmt_time(int64_t ns, enum fmt_time_style style, char *out, size_t n)
+{
+    char iso[RN_TS_STR_MAX];
+
+    if (ns == STORE_NONE) {
+        snprintf(out, n, "-");
+        return;
+    }
+    rn_time_format(ns, iso); /* 2005-08-23T20:19:06.000Z */
+    iso[10] = ' ';
+    iso[23] = '\0';
+    if (style == FMT_TIME_FULL)
+        snprintf(out, n, "%s", iso);
+    else if (style == FMT_TIME_SHORT)
+        snprintf(out, n, "%s", iso + 5);
+    else
+        snprintf(out, n, "%.8s", iso + 11);
+}
+
+void
+fmt_duration(int64_t start_ns, int64_t end_ns, char *out, size_t n)
+{
+    int64_t d, ms, s;
+
+    if (start_ns == STORE_NONE || end_ns == STORE_NONE || end_ns < start_ns) {
+        snprintf(out, n, "-");
+        return;
+    }
+    d = end_ns - start_ns;
+    ms = d / 1000000;
+    s = d / RN_NS_PER_SEC;
+    if (ms < 1000)
+        snprintf(out, n, "%lldms", (long long)ms);
+    else if (s < 60)
+        snprintf(out, n, "%lld.%llds", (long long)s,
+                 (long long)(ms % 1000 / 100));
+    else if (s < 3600)
+        snprintf(out, n, "%lldm%02llds", (long long)(s / 60),
+                 (long long)(s % 60));
+    else
+        snprintf(out, n, "%lldh%02lldm", (long long)(s / 3600),
+                 (long long)(s % 3600 / 60));
+}
+
+void
+fmt_status(int64_t http, int64_t sub, char *out, size_t n)
+{
+    if (http == STORE_NONE)
+        snprintf(out, n, "-");
+    else
+        snprintf(out, n, "%lld.%lld", (long long)http,
+                 (long long)(sub == STORE_NONE ? 0 : sub));
+}
+
+void
+fmt_sources(unsigned mask, char *out, size_t n)
+{
+    /* Slot order follows the kinds: etw freb w3c httperr pcap. */
+    static const char letters[] = "EFWHP";
+    size_t i;
+
+    for (i = 0; i < 5 && i + 1 < n; i++)
+        out[i] = (mask & (1u << i)) ? letters[i] : ' ';
+    if (n > 0)
+        out[i < n ? i : n - 1] = '\0';
+}
+
+void
+fmt_rel(int64_t ns, char *out, size_t n)
+{
+    int64_t a = ns < 0 ? -ns : ns;
+
+    if (ns == STORE_NONE)
+        snprintf(out, n, "?");
+    else if (a % 1000000 == 0)
+        snprintf(out, n, "%s%lld", ns < 0 ? "-" : "+",
+                 (long long)(a / 1000000));
+    else
+        snprintf(out, n, "%s%lld.%03lld", ns < 0 ? "-" : "+",
+                 (long long)(a / 1000000), (long long)(a % 1000000 / 1000));
+}
+
+void
+fmt_srcpos(int kind, const char *file, int64_t seq, char *out, size_t n)
+{
+    char raw[512], *safe;
+
+    render_position(kind, file, seq, raw, sizeof raw);
+    safe = sanitize_dup(raw);
+    snprintf(out, n, "%s", safe);
+    free(safe);
+}
+
+/* Append the UTF-8 encoding of cp. */
+static void
+fmt_put_utf8(struct rn_buf *b, uint32_t cp)
+{
+    char u[4];
+
+    if (cp < 0x80) {
+        rn_buf_putc(b, (char)cp);
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        rn_buf_append(b, u, 2);
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        rn_buf_append(b, u, 3);
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18));
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        rn_buf_append(b, u, 4);
+    }
+}
+
+/* Four hex digits at p; -1 if not hex. */
+static long
+fmt_hex4(const char *p)
+{
+    long v = 0;
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        int c = (unsigned char)p[i], d;
+
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Read a JSON string at *p (at the quote); malloc'd decoded text. */
+static char *
+fmt_json_string(const char **p)
+{
+    struct rn_buf b;
+    const char *s = *p + 1;
+    long u, lo;
+
+    rn_buf_init(&b, RN_BUF_MAX_FIELD);
+    rn_buf_puts(&b, "");
+    while (*s != '\0' && *s != '"') {
+        if (*s != '\\') {
+            rn_buf_putc(&b, *s++);
+            continue;
+        }
+        s++;
+        switch (*s) {
+        case 'n':
+            rn_buf_putc(&b, '\n');
+            break;
+        case 'r':
+            rn_buf_putc(&b, '\r');
+            break;
+        case 't':
+            rn_buf_putc(&b, '\t');
+            break;
+        case 'b':
+            rn_buf_putc(&b, '\b');
+            break;
+        case 'f':
+            rn_buf_putc(&b, '\f');
+            break;
+        case 'u':
+            u = fmt_hex4(s + 1);
+            if (u < 0) {
+                rn_buf_puts(&b, "\xef\xbf\xbd");
+                break;
+            }
+            s += 4;
+            if (u >= 0xD800 && u < 0xDC00 && s[1] == '\\' && s[2] == 'u' &&
+                (lo = fmt_hex4(s + 3)) >= 0xDC00 && lo < 0xE000) {
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                s += 6;
+            } else if (u >= 0xD800 && u < 0xE000) {
+                u = 0xFFFD;
+            }
+            fmt_put_utf8(&b, (uint32_t)u);
+            break;
+        case '\0':
+            s--;
+            break;
+        default:
+            rn_buf_putc(&b, *s);
+        }
+        s++;
+    }
+    *p = *s == '"' ? s + 1 : s;
+    return rn_buf_take(&b);
+}
+
+/* Skip a non-string JSON value; malloc'd copy of its text. */
+static char *
+fmt_json_other(const char **p)
+{
+    const char *s = *p;
+    int depth = 0;
+
+    while (*s != '\0') {
+        if (*s == '{' || *s == '[')
+            depth++;
+        else if (*s == '}' || *s == ']') {
+            if (depth == 0)
+                break;
+            depth--;
+        } else if (*s == ',' && depth == 0)
+            break;
+        s++;
+    }
+    {
+        char *r = xstrndup(*p, (size_t)(s - *p));
+
+        *p = s;
+        return r;
+    }
+}
+
+void
+fmt_fields_parse(const char *json, struct fmt_fields *out)
+{
+    const char *p = json;
+    size_t cap = 0;
+
+    memset(out, 0, sizeof *out);
+    if (p == NULL)
+        return;
+    while (*p != '\0' && *p != '{')
+        p++;
+    if (*p == '{')
+        p++;
+    for (;;) {
+        char *k, *v;
+
+        while (*p == ' ' || *p == ',' || *p == '\n' || *p == '\t' || *p == '\r')
+            p++;
+        if (*p != '"')
+            break;
+        k = fmt_json_string(&p);
+        while (*p == ' ' || *p == ':')
+            p++;
+        if (*p == '"')
+            v = fmt_json_string(&p);
+        else
+            v = fmt_json_other(&p);
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 8;
+            out->keys = xrealloc(out->keys, cap, sizeof *out->keys);
+            out->vals = xrealloc(out->vals, cap, sizeof *out->vals);
+        }
+        out->keys[out->n] = k;
+        out->vals[out->n] = v;
+        out->n++;
+    }
+}
+
+void
+fmt_fields_fini(struct fmt_fields *f)
+{
+    size_t i;
+
+    for (i = 0; i < f->n; i++) {
+        free(f->keys[i]);
+        free(f->vals[i]);
+    }
+    free(f->keys);
+    free(f->vals);
+    memset(f, 0, sizeof *f);
+}
+
+char *
+fmt_fields_inline(const struct fmt_fields *f)
+{
+    struct rn_buf b;
+    size_t i;
+
+    rn_buf_init(&b, RN_BUF_MAX_FIELD);
+    rn_buf_puts(&b, "");
+    for (i = 0; i < f->n; i++) {
+        if (!render_field_inline(f->keys[i]))
+            continue;
+        if (b.len > 0)
+            rn_buf_puts(&b, "  ");
+        sanitize_append(&b, f->keys[i], strlen(f->keys[i]), SANITIZE_ONELINE);
+        rn_buf_putc(&b, '=');
+        if (sanitize_append(&b, f->vals[i], strlen(f->vals[i]),
+                            SANITIZE_ONELINE) != RN_OK)
+            break;
+    }
+    return rn_buf_take(&b);
+}
+
+/* Width of one code point: wide East Asian forms count 2. */
+static int
+fmt_cp_width(uint32_t cp)
+{
+    int w = wcwidth((wchar_t)cp);
+
+    return w < 0 ? 1 : w;
+}
+
+size_t
+fmt_width(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0, w = 0, k;
+    uint32_t cp;
+
+    while (i < len) {
+        k = rn_utf8_decode(p + i, len - i, &cp);
+        if (k == 0) {
+            k = 1;
+            cp = '?';
+        }
+        w += (size_t)fmt_cp_width(cp);
+        i += k;
+    }
+    return w;
+}
+
+/* Bytes of the longest prefix of s (len) that fits in width columns. */
+static size_t
+fmt_prefix_fit(const char *s, size_t len, size_t width)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, w = 0, k;
+    uint32_t cp;
+    int cw;
+
+    while (i < len) {
+        k = rn_utf8_decode(p + i, len - i, &cp);
+        if (k == 0) {
+            k = 1;
+            cp = '?';
+        }
+        cw = fmt_cp_width(cp);
+        if (w + (size_t)cw > width)
+            break;
+        w += (size_t)cw;
+        i += k;
+    }
+    return i;
+}
+
+/* Byte offset where the longest suffix fitting in width columns starts. */
+static size_t
+fmt_suffix_fit(const char *s, size_t len, size_t width)
+{
+    size_t start = len, w = 0, k;
+    uint32_t cp;
+
+    while (start > 0) {
+        size_t b = start - 1;
+        int cw;
+
+        while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80)
+            b--;
+        k = rn_utf8_decode((const unsigned char *)s + b, start - b, &cp);
+        cw = fmt_cp_width(k == 0 ? '?' : cp);
+        if (w + (size_t)cw > width)
+            break;
+        w += (size_t)cw;
+        start = b;
+    }
+    return start;
+}
+
+char *
+fmt_elide_middle(const char *s, size_t width, const char *ell)
+{
+    size_t len = strlen(s), ew = fmt_width(ell), head, tail, hb, tb;
+    struct rn_buf b;
+
+    if (fmt_width(s) <= width)
+        return xstrdup(s);
+    rn_buf_init(&b, len + 16);
+    rn_buf_puts(&b, "");
+    if (width <= ew) {
+        rn_buf_append(&b, s, fmt_prefix_fit(s, len, width));
+        return rn_buf_take(&b);
+    }
+    head = (width - ew + 1) / 2;
+    tail = width - ew - head;
+    hb = fmt_prefix_fit(s, len, head);
+    tb = fmt_suffix_fit(s, len, tail);
+    if (tb < hb)
+        tb = hb;
+    rn_buf_append(&b, s, hb);
+    rn_buf_puts(&b, ell);
+    rn_buf_puts(&b, s + tb);
+    return rn_buf_take(&b);
+}
+
+long
+fmt_find_ci(const char *hay, const char *needle)
+{
+    size_t hn = strlen(hay), nn = strlen(needle), i, j;
+
+    if (nn == 0 || nn > hn)
+        return -1;
+    for (i = 0; i + nn <= hn; i++) {
+        for (j = 0; j < nn; j++)
+            if (tolower((unsigned char)hay[i + j]) !=
+                tolower((unsigned char)needle[j]))
+                break;
+        if (j == nn)
+            return (long)i;
+    }
+    return -1;
+}

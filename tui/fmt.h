@@ -1,0 +1,68 @@
+/*
+ * Text formatting for the front end, without curses: times, durations,
+ * statuses, source letters and positions, event fields, display widths
+ * and middle elision.  Everything here works on UTF-8 that has already
+ * been through model/sanitize.h (no control characters).
+ */
+#ifndef FMT_H
+#define FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Time styles for fmt_time. */
+enum fmt_time_style {
+    FMT_TIME_FULL,  /* 2005-08-23 20:19:06.000 */
+    FMT_TIME_SHORT, /* 08-23 20:19:06.000 */
+    FMT_TIME_CLOCK  /* 20:19:06 */
+};
+
+/* Format a UTC time (or "-" for STORE_NONE) into out (size n). */
+void fmt_time(int64_t ns, enum fmt_time_style style, char *out, size_t n);
+
+/* "12ms", "3.4s", "6m41s", "1h02m" or "-" when either end is unknown. */
+void fmt_duration(int64_t start_ns, int64_t end_ns, char *out, size_t n);
+
+/* "502.2", "200.0", or "-" when unknown. */
+void fmt_status(int64_t http, int64_t sub, char *out, size_t n);
+
+/* Fixed five slots "EFWHP" with blanks for sources not present. */
+void fmt_sources(unsigned mask, char *out, size_t n);
+
+/* Relative time in milliseconds: "+0", "+400123", "+12.345". */
+void fmt_rel(int64_t ns, char *out, size_t n);
+
+/* Where an event is in its source: "ETW #441", "FREB fr17.xml #12". */
+void fmt_srcpos(int kind, const char *file, int64_t seq, char *out, size_t n);
+
+/* A flat JSON object of strings, decoded. */
+struct fmt_fields {
+    size_t n;
+    char **keys; /* owned, UTF-8, raw (not sanitised) */
+    char **vals;
+};
+
+/* Parse a flat JSON object; non-string values are kept as their text. */
+void fmt_fields_parse(const char *json, struct fmt_fields *out);
+void fmt_fields_fini(struct fmt_fields *f);
+
+/*
+ * The fields as one line "k=v  k=v" (sanitised, one line), skipping the
+ * ContextId that every IIS event repeats.  Malloc'd.  Empty values stay
+ * visible ("Headers=").
+ */
+char *fmt_fields_inline(const struct fmt_fields *f);
+
+/* Display width of sanitised UTF-8 text (wide characters count 2). */
+size_t fmt_width(const char *s);
+
+/*
+ * Copy s into a malloc'd string at most width columns wide, eliding the
+ * middle with ell ("…" or "~") when it is too wide.
+ */
+char *fmt_elide_middle(const char *s, size_t width, const char *ell);
+
+/* Byte offset of the first case-insensitive (ASCII) match, or -1. */
+long fmt_find_ci(const char *hay, const char *needle);
+
+#endif

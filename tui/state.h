@@ -1,0 +1,191 @@
+/*
+ * The state machine of the interactive front end, without curses: the
+ * view stack (request list, timeline, text pages), the prompt (search,
+ * filter, command line, export questions), search and status messages,
+ * background jobs (totals, filtered count, overview histogram) and the
+ * persistent UI state.  Key handlers change this state and return UI_*
+ * flags; tui/draw.c reads it and draws.  Unit tests drive it directly.
+ */
+#ifndef STATE_H
+#define STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter.h"
+#include "query.h"
+#include "query_ui.h"
+#include "rn_err.h"
+#include "store.h"
+
+/* Results of a key handler (bit mask). */
+#define UI_HANDLED 0x1
+#define UI_IGNORED 0x2
+#define UI_REDRAW  0x4
+#define UI_RELOAD  0x8
+#define UI_QUIT    0x10
+
+/* Parts of the screen to redraw (bit mask). */
+#define DIRTY_HEADER 0x1
+#define DIRTY_STRIP  0x2
+#define DIRTY_BODY   0x4
+#define DIRTY_STATUS 0x8
+#define DIRTY_ALL    0xf
+
+/* Background jobs run when the user is idle (bit mask). */
+#define JOB_TOTALS 0x1
+#define JOB_HIST   0x2
+#define JOB_COUNT  0x4
+
+#define STATE_MAX_VIEWS   8
+#define STATE_PROMPT_MAX  1024
+#define STATE_HISTORY_MAX 20
+
+enum view_kind { VIEW_LIST = 0, VIEW_TIMELINE, VIEW_TEXT, VIEW_KIND_COUNT };
+
+/* The request list (the start screen, and the list of marked requests). */
+struct list_state {
+    struct filter *filter; /* owned; NULL: every request */
+    char *filter_text;     /* owned; "" when none */
+    enum rq_order order;
+    int marks_only;      /* the `M` list: filter is marked:yes */
+    struct rq_row *rows; /* the visible page, in list order; owned */
+    size_t n;            /* rows filled */
+    size_t cap;          /* rows allocated (the body height) */
+    size_t cur;          /* cursor index in rows */
+    int64_t count;       /* rows matching the filter, -1 unknown */
+};
+
+/* Display cache of one timeline event (sanitised strings, owned). */
+struct tl_line {
+    char *rel;    /* "+401000" */
+    char *pos;    /* "ETW #441" */
+    char *name;   /* event name */
+    char *fields; /* "k=v  k=v" */
+};
+
+/* The timeline of one request. */
+struct tl_state {
+    struct rq_row req;    /* owned */
+    struct ev_row *ev;    /* owned, time order */
+    struct tl_line *disp; /* owned, one per event */
+    size_t n;
+    size_t cur, top;   /* cursor and first visible event */
+    int detail;        /* detail pane shown */
+    size_t detail_top; /* first visible line of the detail pane */
+};
+
+/* A page of text: help, SQL results. */
+struct text_state {
+    char *title;  /* owned */
+    char **lines; /* owned, sanitised */
+    size_t n, top;
+};
+
+struct view {
+    enum view_kind kind;
+    union {
+        struct list_state list;
+        struct tl_state tl;
+        struct text_state text;
+    } u;
+};
+
+enum prompt_kind {
+    PROMPT_NONE = 0,
+    PROMPT_SEARCH_FWD,
+    PROMPT_SEARCH_BACK,
+    PROMPT_FILTER,
+    PROMPT_COMMAND,
+    PROMPT_EXPORT_FMT,
+    PROMPT_EXPORT_PATH,
+    PROMPT_CONFIRM
+};
+
+struct prompt {
+    enum prompt_kind kind;
+    char text[STATE_PROMPT_MAX]; /* UTF-8 typed so far */
+    int hist;                    /* position in history, -1 none */
+    int64_t origin_id;           /* list/timeline cursor when opened */
+    size_t origin_cur, origin_top;
+};
+
+/*
+ * Export hook (wired by tui/main.c to the report module): export the
+ * requests ids[0..n) (ids NULL: the marked ones) in format to path.
+ */
+typedef enum rn_rc state_export_fn(struct store *st, const int64_t *ids,
+                                   size_t n, const char *format,
+                                   const char *path, struct rn_err *err);
+
+/* A screen layout computed from the terminal size and the top view. */
+struct state_layout {
+    int header_y; /* header line */
+    int strip_y;  /* overview strip / phase bar, or -1 */
+    int colhdr_y; /* column headings, or -1 */
+    int body_y, body_h;
+    int detail_y, detail_h; /* timeline detail pane, h 0 when hidden */
+    int status_y;
+};
+
+struct state {
+    struct store *st; /* borrowed */
+    char *store_name; /* owned, sanitised, for the header */
+    int rows, cols;
+    struct view views[STATE_MAX_VIEWS];
+    int depth; /* views in use; views[depth - 1] is on top */
+    struct prompt prompt;
+    char search[STATE_PROMPT_MAX];    /* active search, "" none */
+    int search_back;                  /* the active search runs backward (?) */
+    char msg[RN_ERR_MSG_MAX + 64];    /* status message, "" none */
+    int msg_err;                      /* msg is an error */
+    unsigned dirty;                   /* DIRTY_* */
+    unsigned jobs;                    /* JOB_* still to run */
+    int persist_dirty;                /* UI state changed since the last save */
+    int64_t total, failed, events;    /* totals, -1 until known */
+    struct query_ui_hist hist;        /* overview; hist.n 0 until known */
+    char *history[STATE_HISTORY_MAX]; /* filter history, newest first */
+    size_t nhistory;
+    char *export_fmt;           /* between the two export questions; owned */
+    char *export_path;          /* waiting for the overwrite answer; owned */
+    state_export_fn *export_fn; /* NULL: export not available */
+};
+
+/* Create the state over an open store; name is shown in the header. */
+struct state *state_new(struct store *st, const char *name);
+void state_free(struct state *s);
+
+/*
+ * Size the screen and restore the saved UI state (order, filter, cursor,
+ * open request, search); fetch the first page.  Failures to restore are
+ * reported on the status line, not returned; only store errors are.
+ */
+enum rn_rc state_start(struct state *s, int rows, int cols, struct rn_err *err);
+
+/* The terminal changed size. */
+void state_resize(struct state *s, int rows, int cols);
+
+/* Handle one key (keys.h codes); returns UI_* flags. */
+unsigned state_key(struct state *s, int key);
+
+/* Run one background job; returns non-zero while jobs remain. */
+int state_idle(struct state *s);
+
+/* Save the UI state into the store if it changed; errors on the status. */
+void state_save(struct state *s);
+
+/* Top view. */
+struct view *state_top(struct state *s);
+const struct view *state_top_const(const struct state *s);
+
+/* The layout of the top view for the current size. */
+void state_layout(const struct state *s, struct state_layout *lay);
+
+/* Put a message on the status line (err != 0: shown as an error). */
+void state_message(struct state *s, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The prompt's label ("/", "filter: ", ...). */
+const char *state_prompt_label(const struct state *s);
+
+#endif

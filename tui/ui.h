@@ -1,0 +1,53 @@
+/*
+ * Entry point of the interactive front end for the composition root
+ * (tui/main.c): `reqnav [--store F] [PATH...]` with no subcommand calls
+ * ui_run() once the store is open and PATHs are imported.
+ */
+#ifndef UI_H
+#define UI_H
+
+#include <stdint.h>
+
+#include "rn_err.h"
+#include "state.h"
+#include "store.h"
+
+struct ui_options {
+    const char *store_name;     /* shown in the header (borrowed) */
+    state_export_fn *export_fn; /* NULL: "export not available yet" */
+    /* Hidden options for tests and benchmarks (ui_options_parse). */
+    int headless;     /* --headless: no terminal, print screen */
+    int rows, cols;   /* --size COLSxROWS (headless) */
+    const char *keys; /* --keys SCRIPT (keys.h syntax) */
+    const char *term; /* --term NAME (headless, default xterm) */
+    int attrs;        /* --attrs: print attribute lines too */
+    int timing;       /* --timing: per-key latency on stderr */
+};
+
+/* Defaults: interactive, 80x24 headless size, no keys. */
+void ui_options_init(struct ui_options *o);
+
+/*
+ * Set a front-end option by its long name without dashes: "headless",
+ * "size" (COLSxROWS), "keys", "term", "attrs", "timing"; value is NULL
+ * for flags.  RN_EINVAL with a message for an unknown name or bad value.
+ */
+enum rn_rc ui_options_set(struct ui_options *o, const char *name,
+                          const char *value, struct rn_err *err);
+
+/*
+ * Run the interface until the user quits.  Restores the terminal on
+ * every exit path.  Returns RN_OK, or an error when the terminal could
+ * not be set up or the store failed.
+ */
+enum rn_rc ui_run(struct store *st, const struct ui_options *opt,
+                  struct rn_err *err);
+
+/*
+ * Draw a one-line import progress bar on stderr when it is a terminal:
+ * label, done and total bytes (total <= 0: unknown).  final != 0 ends the
+ * line.  For main.c's importer progress callback, before curses starts.
+ */
+void ui_progress(const char *label, int64_t done, int64_t total, int final);
+
+#endif

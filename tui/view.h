@@ -1,0 +1,95 @@
+/*
+ * Views are vtables (tmux's window_mode, htop's PanelClass).  This is the
+ * state half of each view: key handling, resizing, searching and
+ * freeing; it links without curses.  The drawing half is the table in
+ * tui/draw.c indexed by the same enum view_kind.
+ */
+#ifndef VIEW_H
+#define VIEW_H
+
+#include "keys.h"
+#include "state.h"
+
+struct view_ops {
+    const char *name;
+    unsigned keys_in; /* KEYS_IN_* used to look bindings up */
+    /* Handle an action (or a raw key when the action is ACT_NONE). */
+    unsigned (*key)(struct state *s, struct view *v, enum keys_action a);
+    /* The body height changed. */
+    void (*resize)(struct state *s, struct view *v);
+    /*
+     * Search for s->search from the cursor: skip the cursor's own row
+     * when next is set; incremental searches stay cheap (no store scan).
+     * Returns 1 if found (cursor moved), 0 if not.
+     */
+    int (*search)(struct state *s, struct view *v, int back, int next,
+                  int incremental);
+    /* Free what the view owns. */
+    void (*fini)(struct view *v);
+};
+
+extern const struct view_ops view_list_ops;
+extern const struct view_ops view_timeline_ops;
+extern const struct view_ops view_text_ops;
+
+/* The ops of a view kind. */
+const struct view_ops *view_ops_of(enum view_kind kind);
+
+/* Push a new zeroed view of kind; NULL when the stack is full. */
+struct view *state_push(struct state *s, enum view_kind kind);
+/* Pop and free the top view (never the root list). */
+void state_pop(struct state *s);
+/* The nearest list view under the top (the root at least). */
+struct list_state *state_list(struct state *s);
+/* Body height of the top view. */
+int state_body_height(const struct state *s);
+/* Record a store error on the status line. */
+void state_store_error(struct state *s, const struct rn_err *err);
+
+/* Request list (view_list.c). */
+enum rn_rc view_list_init(struct state *s, struct list_state *l,
+                          const char *filter_text, enum rq_order order,
+                          struct rn_err *err);
+/* Make the page show request id at screen row place (or the first page). */
+void view_list_anchor_id(struct state *s, struct list_state *l, int64_t id,
+                         int64_t top_id);
+/* Replace the filter; returns RN_EINVAL with err on a bad expression. */
+enum rn_rc view_list_set_filter(struct state *s, struct list_state *l,
+                                const char *text, struct rn_err *err);
+/* Move to the first request starting at or after t. */
+void view_list_goto_time(struct state *s, struct list_state *l, int64_t t);
+/*
+ * The next (forward) or previous failed request after request id in the
+ * list's order and filter: *out gets its id, or 0 when there is none.
+ */
+enum rn_rc view_list_find_failed(struct state *s, struct list_state *l,
+                                 int64_t id, int forward, int64_t *out,
+                                 struct rn_err *err);
+/* Toggle the mark of a request; updates the rows shown. */
+void view_list_toggle_mark(struct state *s, int64_t id, int marked);
+/* The request under the cursor, or NULL. */
+const struct rq_row *view_list_current(const struct list_state *l);
+
+/* Timeline (view_timeline.c): open request id with the cursor on the
+ * event with role (or -1) or uid (or 0). */
+enum rn_rc view_timeline_open(struct state *s, int64_t id, int role,
+                              int64_t uid, struct rn_err *err);
+/* Move to the event with role; message when the request has none. */
+void view_timeline_jump_role(struct state *s, struct tl_state *t, int role);
+/*
+ * The detail pane of the cursor's event as sanitised lines: its fields
+ * one per line, then its raw source text (or a hex view of binary raw
+ * data).  Malloc'd array of malloc'd strings; free with
+ * view_timeline_detail_free.
+ */
+char **view_timeline_detail(const struct tl_state *t, size_t *n);
+void view_timeline_detail_free(char **lines, size_t n);
+
+/* Text page (view_text.c): takes ownership of lines. */
+void view_text_open(struct state *s, const char *title, char **lines, size_t n);
+/* The help page, from the key table. */
+void view_text_help(struct state *s);
+/* Run read-only SQL and show the result. */
+void view_text_sql(struct state *s, const char *sql);
+
+#endif

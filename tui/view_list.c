@@ -1,0 +1,620 @@
+/*
+ * The request list: a page of rows exactly as tall as the body, fetched
+ * with keyset paging (query_requests_page) relative to the first or last
+ * row shown, so scrolling a million requests costs what scrolling ten
+ * does.  Positions are struct rq_pos; to include a row itself in a
+ * "strictly after" fetch its position is taken with id - 1 (ids order
+ * ties, so nothing else fits between).
+ *
+ * Search, "next failed request" and :goto are all keyset fetches with a
+ * filter built from the list's own (text:, status:5xx) or a position
+ * made from a time, so they share the list's order and indexes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "sanitize.h"
+#include "view.h"
+#include "xmalloc.h"
+
+/* Free the rows of the page. */
+static void
+list_clear(struct list_state *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        rq_row_fini(&l->rows[i]);
+    l->n = 0;
+    l->cur = 0;
+}
+
+/* Make the page as tall as the body (drops the rows). */
+static void
+list_size(struct state *s, struct list_state *l)
+{
+    size_t h = (size_t)state_body_height(s);
+
+    if (h < 1)
+        h = 1;
+    list_clear(l);
+    if (h != l->cap) {
+        free(l->rows);
+        l->rows = xcalloc(h, sizeof *l->rows);
+        l->cap = h;
+    }
+}
+
+/* Fetch up to limit rows from a position; store errors go to status. */
+static size_t
+list_fetch(struct state *s, const struct list_state *l, const struct filter *f,
+           const struct rq_pos *from, int forward, struct rq_row *rows,
+           size_t limit)
+{
+    struct rn_err err = {0};
+    size_t n = 0;
+
+    if (limit == 0)
+        return 0;
+    if (query_requests_page(s->st, f, l->order, from, forward, rows, limit, &n,
+                            &err) != RN_OK) {
+        state_store_error(s, &err);
+        return 0;
+    }
+    return n;
+}
+
+/* The position just before row r, so a forward fetch includes r. */
+static void
+list_pos_incl(const struct rq_row *r, struct rq_pos *p)
+{
+    rq_pos_of(r, p);
+    p->id -= 1;
+}
+
+/*
+ * Fill the page around a position: rows at or after it from screen row
+ * place down (fewer rows before when the list starts sooner), rows before
+ * it above.  from NULL: the first page.  The cursor lands on the first
+ * row after the position.
+ */
+static void
+list_anchor_pos(struct state *s, struct list_state *l,
+                const struct rq_pos *from, size_t place)
+{
+    size_t h = l->cap, nf, nb = 0, want, i, keep;
+    struct rq_row *fw = xcalloc(h, sizeof *fw);
+
+    list_clear(l);
+    nf = list_fetch(s, l, l->filter, from, 1, fw, h);
+    if (from != NULL) {
+        want = place < h ? place : h - 1;
+        if (h - nf > want)
+            want = h - nf;
+        nb = list_fetch(s, l, l->filter, from, 0, l->rows, want);
+    }
+    keep = nf < h - nb ? nf : h - nb;
+    for (i = 0; i < nf; i++) {
+        if (i < keep)
+            l->rows[nb + i] = fw[i];
+        else
+            rq_row_fini(&fw[i]);
+    }
+    free(fw);
+    l->n = nb + keep;
+    l->cur = nb < l->n ? nb : (l->n > 0 ? l->n - 1 : 0);
+    s->dirty |= DIRTY_BODY | DIRTY_STRIP | DIRTY_STATUS;
+    s->persist_dirty = 1;
+}
+
+/* Show the row of request id at screen row place (same place if absent). */
+static void
+list_anchor_row(struct state *s, struct list_state *l, const struct rq_row *r,
+                size_t place)
+{
+    struct rq_pos p;
+
+    list_pos_incl(r, &p);
+    list_anchor_pos(s, l, &p, place);
+}
+
+const struct rq_row *
+view_list_current(const struct list_state *l)
+{
+    return l->n > 0 && l->cur < l->n ? &l->rows[l->cur] : NULL;
+}
+
+void
+view_list_anchor_id(struct state *s, struct list_state *l, int64_t id,
+                    int64_t top_id)
+{
+    struct rq_row r;
+    struct rn_err err = {0};
+    size_t i;
+
+    memset(&r, 0, sizeof r);
+    if (top_id != 0 && query_request_get(s->st, top_id, &r, &err) == RN_OK) {
+        list_anchor_row(s, l, &r, 0);
+        rq_row_fini(&r);
+        for (i = 0; i < l->n; i++) {
+            if (l->rows[i].id == id) {
+                l->cur = i;
+                return;
+            }
+        }
+    }
+    rn_err_clear(&err);
+    memset(&r, 0, sizeof r);
+    if (query_request_get(s->st, id, &r, &err) == RN_OK) {
+        list_anchor_row(s, l, &r, l->cap / 3);
+        rq_row_fini(&r);
+    }
+}
+
+/* Parse text (may be "") into a filter; NULL for none. */
+static enum rn_rc
+list_parse(const char *text, struct filter **f, struct rn_err *err)
+{
+    const char *p = text;
+
+    *f = NULL;
+    while (*p == ' ')
+        p++;
+    if (*p == '\0')
+        return RN_OK;
+    return filter_parse(text, f, err);
+}
+
+enum rn_rc
+view_list_init(struct state *s, struct list_state *l, const char *filter_text,
+               enum rq_order order, struct rn_err *err)
+{
+    struct filter *f = NULL;
+    enum rn_rc rc;
+
+    rc = list_parse(filter_text, &f, err);
+    if (rc != RN_OK)
+        return rc;
+    l->filter = f;
+    l->filter_text = xstrdup(filter_text);
+    l->order = order;
+    l->count = -1;
+    list_size(s, l);
+    list_anchor_pos(s, l, NULL, 0);
+    return RN_OK;
+}
+
+enum rn_rc
+view_list_set_filter(struct state *s, struct list_state *l, const char *text,
+                     struct rn_err *err)
+{
+    struct filter *f = NULL;
+    enum rn_rc rc;
+
+    rc = list_parse(text, &f, err);
+    if (rc != RN_OK)
+        return rc;
+    filter_free(l->filter);
+    free(l->filter_text);
+    l->filter = f;
+    l->filter_text = xstrdup(text);
+    l->count = -1;
+    s->jobs |= JOB_COUNT;
+    list_anchor_pos(s, l, NULL, 0);
+    s->dirty = DIRTY_ALL;
+    return RN_OK;
+}
+
+void
+view_list_goto_time(struct state *s, struct list_state *l, int64_t t)
+{
+    const struct rq_row *r = view_list_current(l);
+    struct rq_pos p;
+
+    p.severity = l->order == RQ_ORDER_FAILURES && r != NULL ? r->severity : 0;
+    p.start_ns = t;
+    p.id = 0;
+    list_anchor_pos(s, l, &p, l->cap / 3);
+}
+
+/* Scroll the page forward by up to k rows; the cursor keeps its screen
+ * row.  Returns how many rows came in. */
+static size_t
+list_scroll_fwd(struct state *s, struct list_state *l, size_t k)
+{
+    struct rq_row *tmp;
+    struct rq_pos p;
+    size_t m, drop, i;
+
+    if (l->n == 0)
+        return 0;
+    tmp = xcalloc(k, sizeof *tmp);
+    rq_pos_of(&l->rows[l->n - 1], &p);
+    m = list_fetch(s, l, l->filter, &p, 1, tmp, k);
+    drop = l->n + m > l->cap ? l->n + m - l->cap : 0;
+    for (i = 0; i < drop; i++)
+        rq_row_fini(&l->rows[i]);
+    memmove(l->rows, l->rows + drop, (l->n - drop) * sizeof *l->rows);
+    l->n -= drop;
+    memcpy(l->rows + l->n, tmp, m * sizeof *tmp);
+    l->n += m;
+    free(tmp);
+    if (l->cur >= l->n)
+        l->cur = l->n - 1;
+    return m;
+}
+
+/* Scroll the page back by up to k rows; the cursor keeps its screen row. */
+static size_t
+list_scroll_back(struct state *s, struct list_state *l, size_t k)
+{
+    struct rq_row *tmp;
+    struct rq_pos p;
+    size_t m, keep, i;
+
+    if (l->n == 0)
+        return 0;
+    tmp = xcalloc(k, sizeof *tmp);
+    rq_pos_of(&l->rows[0], &p);
+    m = list_fetch(s, l, l->filter, &p, 0, tmp, k);
+    keep = l->n + m > l->cap ? l->cap - m : l->n;
+    for (i = keep; i < l->n; i++)
+        rq_row_fini(&l->rows[i]);
+    memmove(l->rows + m, l->rows, keep * sizeof *l->rows);
+    memcpy(l->rows, tmp, m * sizeof *tmp);
+    l->n = keep + m;
+    free(tmp);
+    if (l->cur >= l->n)
+        l->cur = l->n - 1;
+    return m;
+}
+
+/* Does request r match the search text (url or diagnosis, as text:)? */
+static int
+list_row_match(const struct rq_row *r, const char *pat)
+{
+    return (r->url != NULL && fmt_find_ci(r->url, pat) >= 0) ||
+           (r->diagnosis != NULL && fmt_find_ci(r->diagnosis, pat) >= 0);
+}
+
+/*
+ * The list's filter plus extra terms; NULL with a message on failure.
+ * The caller frees the result.
+ */
+static struct filter *
+list_filter_plus(struct state *s, const struct list_state *l, const char *extra)
+{
+    struct rn_buf b;
+    struct filter *f = NULL;
+    struct rn_err err = {0};
+
+    rn_buf_init(&b, 2 * STATE_PROMPT_MAX + 64);
+    rn_buf_printf(&b, "%s %s", l->filter_text, extra);
+    if (filter_parse(rn_buf_str(&b), &f, &err) != RN_OK) {
+        state_message(s, 1, "%s", err.msg);
+        f = NULL;
+    }
+    rn_buf_fini(&b);
+    return f;
+}
+
+/* Search the page, then (unless incremental) the store. */
+static int
+list_search(struct state *s, struct view *v, int back, int next,
+            int incremental)
+{
+    struct list_state *l = &v->u.list;
+    struct filter *f;
+    struct rq_row r;
+    struct rq_pos p;
+    char extra[STATE_PROMPT_MAX + 16];
+    size_t got;
+    long k, step;
+    int64_t cur_id;
+
+    if (l->n == 0)
+        return 0;
+    /* The page first: cheap and what the user is looking at. */
+    step = back ? -1 : 1;
+    for (k = (long)l->cur + (next ? step : 0); k >= 0 && k < (long)l->n;
+         k += step) {
+        if (list_row_match(&l->rows[k], s->search)) {
+            l->cur = (size_t)k;
+            s->persist_dirty = 1;
+            return 1;
+        }
+    }
+    if (incremental)
+        return 0;
+    if (strchr(s->search, '"') != NULL) {
+        state_message(s, 1,
+                      "search: a pattern with \" only searches the "
+                      "rows shown");
+        return 0;
+    }
+    snprintf(extra, sizeof extra, "text:\"%s\"", s->search);
+    f = list_filter_plus(s, l, extra);
+    if (f == NULL)
+        return 0;
+    cur_id = l->rows[l->cur].id;
+    rq_pos_of(&l->rows[back ? 0 : l->n - 1], &p);
+    memset(&r, 0, sizeof r);
+    got = list_fetch(s, l, f, &p, !back, &r, 1);
+    if (got == 0) {
+        /* Wrap around, as vi does. */
+        got = list_fetch(s, l, f, NULL, !back, &r, 1);
+        if (got == 1 && r.id != cur_id)
+            state_message(s, 0, "search wrapped");
+    }
+    filter_free(f);
+    if (got == 0)
+        return 0;
+    list_anchor_row(s, l, &r, back ? l->cap / 3 : l->cap * 2 / 3);
+    rq_row_fini(&r);
+    return 1;
+}
+
+enum rn_rc
+view_list_find_failed(struct state *s, struct list_state *l, int64_t id,
+                      int forward, int64_t *out, struct rn_err *err)
+{
+    struct filter *f;
+    struct rq_row r;
+    struct rq_pos p;
+    enum rn_rc rc;
+
+    *out = 0;
+    memset(&r, 0, sizeof r);
+    rc = query_request_get(s->st, id, &r, err);
+    if (rc != RN_OK)
+        return rc;
+    rq_pos_of(&r, &p);
+    rq_row_fini(&r);
+    f = list_filter_plus(s, l, "status:5xx");
+    if (f == NULL)
+        return rn_err_set(err, RN_EINVAL, "bad filter");
+    memset(&r, 0, sizeof r);
+    if (list_fetch(s, l, f, &p, forward, &r, 1) == 1) {
+        *out = r.id;
+        rq_row_fini(&r);
+    }
+    filter_free(f);
+    return RN_OK;
+}
+
+void
+view_list_toggle_mark(struct state *s, int64_t id, int marked)
+{
+    struct rn_err err = {0};
+    int i;
+    size_t k;
+
+    if (query_set_marked(s->st, id, marked, &err) != RN_OK) {
+        state_store_error(s, &err);
+        return;
+    }
+    for (i = 0; i < s->depth; i++) {
+        struct list_state *l = &s->views[i].u.list;
+
+        if (s->views[i].kind != VIEW_LIST)
+            continue;
+        for (k = 0; k < l->n; k++)
+            if (l->rows[k].id == id)
+                l->rows[k].marked = marked;
+        if (l->marks_only)
+            l->count = -1;
+    }
+    for (i = 0; i < s->depth; i++)
+        if (s->views[i].kind == VIEW_TIMELINE && s->views[i].u.tl.req.id == id)
+            s->views[i].u.tl.req.marked = marked;
+    s->jobs |= JOB_COUNT;
+    s->dirty |= DIRTY_BODY | DIRTY_HEADER;
+}
+
+/* Open the list of marked requests. */
+static unsigned
+list_open_marks(struct state *s)
+{
+    struct rn_err err = {0};
+    struct view *v;
+
+    v = state_push(s, VIEW_LIST);
+    if (v == NULL)
+        return UI_HANDLED | UI_REDRAW;
+    if (view_list_init(s, &v->u.list, "marked:yes", RQ_ORDER_TIME, &err) !=
+        RN_OK) {
+        state_message(s, 1, "%s", err.msg);
+        state_pop(s);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    v->u.list.marks_only = 1;
+    if (v->u.list.n == 0) {
+        state_pop(s);
+        state_message(s, 0, "no marked requests (Space marks one)");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    s->jobs |= JOB_COUNT;
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* Key handler of the list. */
+static unsigned
+list_key(struct state *s, struct view *v, enum keys_action a)
+{
+    struct list_state *l = &v->u.list;
+    const struct rq_row *r = view_list_current(l);
+    struct rn_err err = {0};
+    int64_t id;
+    size_t h = l->cap;
+    int role = -1;
+
+    s->dirty |= DIRTY_BODY | DIRTY_STRIP | DIRTY_STATUS;
+    s->persist_dirty = 1;
+    switch (a) {
+    case ACT_DOWN:
+        if (l->cur + 1 < l->n)
+            l->cur++;
+        else
+            list_scroll_fwd(s, l, 1);
+        break;
+    case ACT_UP:
+        if (l->cur > 0)
+            l->cur--;
+        else
+            list_scroll_back(s, l, 1);
+        break;
+    case ACT_PGDN:
+        if (list_scroll_fwd(s, l, h) == 0 && l->n > 0)
+            l->cur = l->n - 1;
+        break;
+    case ACT_PGUP:
+        if (list_scroll_back(s, l, h) == 0)
+            l->cur = 0;
+        break;
+    case ACT_HOME:
+        list_anchor_pos(s, l, NULL, 0);
+        break;
+    case ACT_END:
+        list_clear(l);
+        l->n = list_fetch(s, l, l->filter, NULL, 0, l->rows, h);
+        l->cur = l->n > 0 ? l->n - 1 : 0;
+        break;
+    case ACT_OPEN:
+    case ACT_JUMP_CGI:
+    case ACT_JUMP_HDR:
+    case ACT_JUMP_SEND:
+        if (r == NULL) {
+            state_message(s, 1, "no request here");
+            break;
+        }
+        if (a == ACT_JUMP_CGI)
+            role = STORE_ROLE_CGI_START;
+        else if (a == ACT_JUMP_HDR)
+            role = STORE_ROLE_HEADER_ERROR;
+        else if (a == ACT_JUMP_SEND)
+            role = STORE_ROLE_STATUS_SEND;
+        if (view_timeline_open(s, r->id, role, 0, &err) != RN_OK)
+            state_store_error(s, &err);
+        break;
+    case ACT_BACK:
+        if (s->depth > 1) {
+            state_pop(s);
+            break;
+        }
+        return UI_HANDLED | UI_QUIT;
+    case ACT_ORDER:
+        l->order =
+            l->order == RQ_ORDER_TIME ? RQ_ORDER_FAILURES : RQ_ORDER_TIME;
+        if (r != NULL) {
+            struct rq_row copy;
+
+            memset(&copy, 0, sizeof copy);
+            if (query_request_get(s->st, r->id, &copy, &err) == RN_OK) {
+                list_anchor_row(s, l, &copy, l->cur);
+                rq_row_fini(&copy);
+            }
+        } else {
+            list_anchor_pos(s, l, NULL, 0);
+        }
+        state_message(s, 0, "%s",
+                      l->order == RQ_ORDER_TIME ? "time order"
+                                                : "failures first");
+        s->dirty = DIRTY_ALL;
+        break;
+    case ACT_MARK:
+        if (r == NULL)
+            break;
+        view_list_toggle_mark(s, r->id, !r->marked);
+        if (l->cur + 1 < l->n)
+            l->cur++;
+        else
+            list_scroll_fwd(s, l, 1);
+        break;
+    case ACT_MARKS:
+        if (l->marks_only) {
+            state_pop(s);
+            break;
+        }
+        return list_open_marks(s);
+    case ACT_FAIL_NEXT:
+    case ACT_FAIL_PREV:
+        if (r == NULL)
+            break;
+        if (view_list_find_failed(s, l, r->id, a == ACT_FAIL_NEXT, &id, &err) !=
+            RN_OK) {
+            state_store_error(s, &err);
+        } else if (id == 0) {
+            state_message(s, 1, "no %s failed request",
+                          a == ACT_FAIL_NEXT ? "next" : "previous");
+        } else {
+            view_list_anchor_id(s, l, id, 0);
+        }
+        break;
+    case ACT_NEXT:
+    case ACT_PREV:
+        state_message(s, 1,
+                      "no search: / or ? searches; e/E move between "
+                      "failed requests");
+        break;
+    case ACT_CLEAR:
+        if (l->marks_only) {
+            state_pop(s);
+        } else if (l->filter_text[0] != '\0') {
+            view_list_set_filter(s, l, "", &err);
+        }
+        break;
+    default:
+        return UI_IGNORED;
+    }
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* Resize: keep the cursor's request on the same screen row if it fits. */
+static void
+list_resize(struct state *s, struct view *v)
+{
+    struct list_state *l = &v->u.list;
+    struct rq_row r;
+    size_t place = l->cur, h = (size_t)state_body_height(s);
+    int have = 0;
+
+    if (h == l->cap && l->n > 0)
+        return;
+    memset(&r, 0, sizeof r);
+    if (l->n > 0) {
+        struct rn_err err = {0};
+
+        have = query_request_get(s->st, l->rows[l->cur].id, &r, &err) == RN_OK;
+    }
+    list_size(s, l);
+    if (have) {
+        list_anchor_row(s, l, &r, place < l->cap ? place : l->cap - 1);
+        rq_row_fini(&r);
+    } else {
+        list_anchor_pos(s, l, NULL, 0);
+    }
+}
+
+/* Free the list. */
+static void
+list_fini(struct view *v)
+{
+    struct list_state *l = &v->u.list;
+
+    list_clear(l);
+    free(l->rows);
+    filter_free(l->filter);
+    free(l->filter_text);
+    memset(l, 0, sizeof *l);
+}
+
+const struct view_ops view_list_ops = {
+    .name = "list",
+    .keys_in = KEYS_IN_LIST,
+    .key = list_key,
+    .resize = list_resize,
+    .search = list_search,
+    .fini = list_fini,
+};
