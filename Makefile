@@ -5,7 +5,11 @@ ASAN_BUILD ?= build-asan
 JOBS ?= 2
 SAMPLE_STORE ?= reqnav-sample.db
 
-.PHONY: all build test asan sample format format-check bench clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+
+.PHONY: all build test asan sample format format-check bench fuzz clean
 
 all: build
 
@@ -38,5 +42,13 @@ format-check:
 bench: build
 	sh tests/bench/run
 
+# libFuzzer targets (clang, ASan+UBSan), each run FUZZ_SECONDS in turn:
+# `make fuzz FUZZ_SECONDS=60 [FUZZ_TARGETS="etw cap"]`.
+fuzz:
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DRN_FUZZ=ON -DRN_SANITIZE=ON \
+	    -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -433,31 +433,31 @@ xml_input_read(void *ctx, char *buf, int len)
 
     if (!in->wrap && in->enc == XML_ENC_BYTES)
         return xml_input_guard(in, buf, xml_read_file(in, buf, len));
-    switch (in->state) {
-    case 0:
+    /* States in order: 0 open tag, 2 body, 3 close tag, 4 end.  Written
+     * as a chain of ifs: each state may run on into the next. */
+    if (in->state == 0) {
         in->state = 2;
         if (in->wrap) {
             n = (int)strlen(XML_WRAP_OPEN);
             memcpy(buf, XML_WRAP_OPEN, (size_t)n);
             return n;
         }
-        /* fall through */
-    case 2:
+    }
+    if (in->state == 2) {
         n = xml_input_guard(in, buf, xml_read_file(in, buf, len));
         if (n != 0)
             return n;
         in->state = 3;
-        /* fall through */
-    case 3:
+    }
+    if (in->state == 3) {
         in->state = 4;
         if (!in->wrap)
             return 0;
         n = (int)strlen(XML_WRAP_CLOSE);
         memcpy(buf, XML_WRAP_CLOSE, (size_t)n);
         return n;
-    default:
-        return 0;
     }
+    return 0;
 }
 
 static int

@@ -318,7 +318,12 @@ filter_parse(const char *expr, struct filter **out, struct rn_err *err)
         if (rc == RN_OK) {
             if (f->text.len > 0)
                 rn_buf_putc(&f->text, ' ');
-            rn_buf_printf(&f->text, "%s%s:%s", negate ? "-" : "", key, val);
+            /* Quote a value with blanks, so the text parses back to the
+             * same filter (values never hold a quote: quotes toggle). */
+            int q = strpbrk(val, " \t") != NULL;
+
+            rn_buf_printf(&f->text, "%s%s:%s%s%s", negate ? "-" : "", key,
+                          q ? "\"" : "", val, q ? "\"" : "");
         }
     }
     if (rc != RN_OK) {

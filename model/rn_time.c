@@ -117,7 +117,10 @@ rn_time_parse(const char *s, int64_t default_off_s, int64_t *ns)
             }
         }
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+    /* int64 nanoseconds reach from 1677-09-21 to 2262-04-11; whole years
+     * inside that range (with room for a zone offset) are accepted. */
+    if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+        h > 23 || mi > 59 || se > 60)
         return RN_EFORMAT;
     if (*p != '\0') {
         char zone[16];

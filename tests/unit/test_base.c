@@ -44,6 +44,12 @@ test_time(void)
     CHECK(rn_time_parse("2005-13-01 00:00:00", 0, &ns) == RN_EFORMAT);
     CHECK(rn_time_parse("yesterday", 0, &ns) == RN_EFORMAT);
     CHECK(rn_time_parse("2005-08-23T20:25:47Zjunk", 0, &ns) == RN_EFORMAT);
+    /* Years whose nanoseconds do not fit in 64 bits are refused, not
+     * overflowed (found by fuzzing the filter's since:). */
+    CHECK(rn_time_parse("7133-03-05T10:00:00Z", 0, &ns) == RN_EFORMAT);
+    CHECK(rn_time_parse("0001-01-01T00:00:00Z", 0, &ns) == RN_EFORMAT);
+    CHECK(rn_time_parse("2261-12-31T23:59:59Z", 0, &ns) == RN_OK);
+    CHECK(rn_time_parse("1678-01-01T00:00:00Z", 0, &ns) == RN_OK);
 }
 
 static void

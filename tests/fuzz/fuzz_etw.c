@@ -1,0 +1,15 @@
+/*
+ * Fuzz target: ETW XML (Log Parser rows and tracerpt events).  The input is one
+ * file, imported as etw-xml into a new store whose read side is then walked.
+ */
+#include "fuzz_common.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct store *st = fuzz_import(data, size, "etw-xml");
+
+    fuzz_read_back(st);
+    store_close(st);
+    return 0;
+}
