@@ -519,6 +519,49 @@ w3c_record(struct w3c_state *s, char *line, int complete, struct rn_err *err)
 }
 
 /*
+ * NUL bytes in a line.  A log preallocated by IIS and cut short by a crash
+ * ends in a run of NULs: trailing NULs are dropped (a line of nothing but
+ * NULs is then empty).  Others would cut the line short as a C string, so
+ * each becomes U+FFFD and the line is kept whole.  Either is reported.
+ */
+static void
+w3c_fix_nuls(struct w3c_state *s, struct rn_buf *line)
+{
+    size_t len = line->len, i, nuls = 0, trail = 0;
+    struct rn_buf out;
+
+    while (len > 0 && line->data[len - 1] == '\0')
+        len--;
+    trail = line->len - len;
+    for (i = 0; i < len; i++)
+        nuls += line->data[i] == '\0';
+    line->len = len;
+    line->data[len] = '\0';
+    if (nuls == 0) {
+        char what[96];
+
+        snprintf(what, sizeof what, "%zu NUL bytes (padding?) ignored", trail);
+        w3c_line_warn(s, what);
+        return;
+    }
+    rn_buf_init(&out, W3C_MAX_LINE + 2 * nuls + 1);
+    for (i = 0; i < len; i++) {
+        if (line->data[i] == '\0')
+            rn_buf_puts(&out, "\xef\xbf\xbd");
+        else
+            rn_buf_putc(&out, line->data[i]);
+    }
+    rn_buf_reset(line);
+    if (rn_buf_append(line, out.data, out.len) != RN_OK) {
+        w3c_line_warn(s, "NUL bytes in a line too long to keep; skipped");
+        rn_buf_reset(line);
+    } else {
+        w3c_line_warn(s, "NUL bytes shown as U+FFFD");
+    }
+    rn_buf_fini(&out);
+}
+
+/*
  * Next line (without its end of line) into line; *complete is 0 when the
  * file ended without a newline.  Returns 1, 0 at the end, -1 on a read
  * error.  Lines longer than W3C_MAX_LINE are skipped with a warning.
@@ -577,6 +620,8 @@ w3c_getline(struct w3c_state *s, struct rn_buf *line, int *complete)
     }
     if (line->len > 0 && line->data[line->len - 1] == '\r')
         line->data[--line->len] = '\0';
+    if (line->len > 0 && memchr(line->data, '\0', line->len) != NULL)
+        w3c_fix_nuls(s, line);
     return 1;
 }
 

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "sanitize.h"
+
 size_t
 rn_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
@@ -54,7 +56,7 @@ rn_json_str(struct rn_buf *b, const char *s, size_t len)
     while (rc == RN_OK && i < len) {
         unsigned char c = p[i];
 
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7F) {
             run++;
             i++;
             continue;
@@ -68,7 +70,7 @@ rn_json_str(struct rn_buf *b, const char *s, size_t len)
             char esc[2] = {'\\', (char)c};
             rc = rn_buf_append(b, esc, 2);
             i++;
-        } else if (c < 0x20) {
+        } else if (c < 0x20 || c == 0x7F) {
             rc = rn_buf_printf(b, "\\u%04x", c);
             i++;
         } else {
@@ -76,6 +78,13 @@ rn_json_str(struct rn_buf *b, const char *s, size_t len)
             if (n == 0) {
                 rc = rn_buf_puts(b, "\\ufffd");
                 i++;
+            } else if (cp < 0xA0 || cp == 0x2028 || cp == 0x2029 ||
+                       sanitize_is_format_cp(cp)) {
+                /* Same value, but nothing a terminal showing the JSON
+                 * would act on: C1 controls (CSI), bidi and invisible
+                 * format characters, line separators. */
+                rc = rn_buf_printf(b, "\\u%04x", (unsigned)cp);
+                i += n;
             } else {
                 rc = rn_buf_append(b, s + i, n);
                 i += n;
@@ -182,7 +191,8 @@ rn_json_read_str(const char **p, struct rn_buf *out)
                     return -1;
             }
             s += 4;
-            /* We only ever write \u for control bytes and U+FFFD. */
+            /* We only write \u for controls, format characters and
+             * U+FFFD: all in the BMP. */
             if (v < 0x80) {
                 rn_buf_putc(out, (char)v);
             } else if (v < 0x800) {

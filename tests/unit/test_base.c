@@ -65,7 +65,21 @@ test_json(void)
     rn_buf_init(&v, 1 << 20);
     rn_json_str(&b, nasty, sizeof nasty - 1);
     CHECK_STR(rn_buf_str(&b),
-              "\"a\\\"b\\\\c\\u001b]0;t\\u0007\\ufffd\xe2\x80\xae\"");
+              "\"a\\\"b\\\\c\\u001b]0;t\\u0007\\ufffd\\u202e\"");
+    /* C1 controls (CSI), DEL and bidi marks are escaped too, so JSON on a
+     * terminal carries nothing it would act on; plain text stays as is. */
+    rn_buf_reset(&b);
+    rn_json_cstr(&b, "\xc2\x9b"
+                     "2J\x7f\xe2\x81\xa6\xc3\xa9\xe2\x82\xac");
+    CHECK_STR(rn_buf_str(&b),
+              "\"\\u009b2J\\u007f\\u2066\xc3\xa9\xe2\x82\xac\"");
+    rn_buf_reset(&b);
+    rn_json_obj_begin(&o, &b);
+    rn_json_obj_add(&o, "k", "\xc2\x9b\x7f\xe2\x81\xa6", 6);
+    rn_json_obj_end(&o);
+    p = rn_buf_str(&b);
+    CHECK(rn_json_flat_next(&p, &k, &v) == 1);
+    CHECK_STR(rn_buf_str(&v), "\xc2\x9b\x7f\xe2\x81\xa6");
     rn_buf_reset(&b);
     rn_json_obj_begin(&o, &b);
     rn_json_obj_add(&o, "Headers", "", 0);
