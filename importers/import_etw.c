@@ -369,15 +369,16 @@ etw_row(struct etw_state *s, struct rn_err *err)
                         "%s: line %lld: value of %s cut at %u bytes",
                         s->ctx->path, (long long)xml_input_line(s->in), colname,
                         ETW_MAX_FIELD);
+        /* A column given twice: the first one counts (as for fields). */
         if (strcmp(colname, "EventNumber") == 0)
             e->seq = etw_int(rn_buf_str(&s->text));
-        else if (strcmp(colname, "EventTypeName") == 0)
+        else if (strcmp(colname, "EventTypeName") == 0 && name == NULL)
             name = xstrdup(rn_buf_str(&s->text));
-        else if (strcmp(colname, "EventName") == 0)
+        else if (strcmp(colname, "EventName") == 0 && cls == NULL)
             cls = xstrdup(rn_buf_str(&s->text));
         else if (strcmp(colname, "Timestamp") == 0)
             e->ts = etw_time(s, rn_buf_str(&s->text), e->line);
-        else if (strcmp(colname, "UserData") == 0)
+        else if (strcmp(colname, "UserData") == 0 && ud == NULL)
             ud = xstrdup(rn_buf_str(&s->text));
         else
             etw_add_field(e, colname, strlen(colname), rn_buf_str(&s->text),
