@@ -7,6 +7,7 @@
 
 #include "rn_json.h"
 #include "rn_time.h"
+#include "sanitize.h"
 
 void
 render_status(const struct rq_row *r, char *out, size_t n)
@@ -243,17 +244,29 @@ render_timeline_json(struct rn_buf *b, const struct rq_row *r,
 enum rn_rc
 render_csv_field(struct rn_buf *b, const char *s)
 {
+    struct rn_buf safe;
     const char *p;
+    enum rn_rc rc;
 
     if (s == NULL)
         return RN_OK;
-    if (strpbrk(s, ",\"\r\n") == NULL)
-        return rn_buf_puts(b, s);
+    /* CSV ends up on terminals too: control characters, C1, bidi marks
+     * and invalid UTF-8 are shown as the sanitiser shows them; TAB, CR
+     * and LF stay (quoted). */
+    rn_buf_init(&safe, RN_BUF_MAX_FIELD * 4);
+    rc = sanitize_append(&safe, s, strlen(s), SANITIZE_KEEP_WS);
+    s = rc == RN_OK ? rn_buf_str(&safe) : "<too long>";
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        rc = rn_buf_puts(b, s);
+        rn_buf_fini(&safe);
+        return rc;
+    }
     rn_buf_putc(b, '"');
     for (p = s; *p != '\0'; p++) {
         if (*p == '"')
             rn_buf_putc(b, '"');
         rn_buf_putc(b, *p);
     }
+    rn_buf_fini(&safe);
     return rn_buf_putc(b, '"');
 }

@@ -35,7 +35,11 @@ sanitize_append(struct rn_buf *out, const char *s, size_t len, int flags)
             i += run;
             continue;
         }
-        if (c == '\n') {
+        if ((flags & SANITIZE_KEEP_WS) &&
+            (c == '\n' || c == '\r' || c == '\t')) {
+            rc = rn_buf_putc(out, (char)c);
+            i++;
+        } else if (c == '\n') {
             rc = rn_buf_puts(out, (flags & SANITIZE_ONELINE) ? "\xe2\x86\xb5"
                                                              : "\\n");
             i++;

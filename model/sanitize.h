@@ -18,6 +18,9 @@
 #define SANITIZE_DEFAULT 0
 /* Replace a newline by a visible return symbol instead (one line). */
 #define SANITIZE_ONELINE 0x1
+/* Pass TAB, CR and LF through as they are (data formats such as CSV,
+ * where they are meaningful and not terminal controls). */
+#define SANITIZE_KEEP_WS 0x2
 
 /* Append the sanitised form of s (len bytes) to out. */
 enum rn_rc sanitize_append(struct rn_buf *out, const char *s, size_t len,
