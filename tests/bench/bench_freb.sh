@@ -21,4 +21,4 @@ row "freb folder import" "$bytes" "$our_s" "$our_kb" "$ref_s" "$ref_kb" \
 awk -v f="$files" -v e="$events" -v s="$our_s" -v kb="$our_kb" 'BEGIN {
     printf "freb: %d files, %d events in %.2f s: %.0f files/s (%.0f files/min), %.0f events/s, peak RSS %.1f MB\n",
         f, e, s, (s > 0 ? f / s : 0), (s > 0 ? 60 * f / s : 0),
-        (s > 0 ? e / s : 0), kb / 1024 }'
+        (s > 0 ? e / s : 0), kb / 1024 }' >&2

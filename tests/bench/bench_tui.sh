@@ -27,9 +27,17 @@ reset_ui
 keys='jjjjjjjjjj<PgDn><PgDn><PgDn><PgUp>G<End>kgo'
 keys="$keys"'fstatus:502.2\r\r<Down><End>chsq\e'
 keys="$keys"'e\rE\rq:goto 2005-08-23T21:00:00Z\r<PgDn>/page996\rn\r'
-"$REQNAV" --store "$db" --headless --size 120x40 --timing --keys "$keys" \
+/usr/bin/time -f "%e %M" -o "$BENCH_DIR/time.out" \
+    "$REQNAV" --store "$db" --headless --size 120x40 --timing --keys "$keys" \
     >/dev/null 2>"$BENCH_DIR/tui-timing.txt"
-echo "bench_tui: $NREQ requests, $NEV events each, store $(du -h "$db" | cut -f1)"
+set -- $(cat "$BENCH_DIR/time.out")
+wall_s=$1 wall_kb=$2
+# The table row: the whole headless session (first screen and every key),
+# records are keys.  No reference tool.  Details go to stderr.
+nkeys=$(grep -c '^key ' "$BENCH_DIR/tui-timing.txt" || true)
+row "tui session ($nkeys keys)" "$(stat -c %s "$db")" "$wall_s" "$wall_kb" \
+    0 0 "$nkeys" key
+echo "bench_tui: $NREQ requests, $NEV events each, store $(du -h "$db" | cut -f1)" >&2
 awk '
 /^first-screen/ { printf "  first screen (in process)    %8.2f ms\n", $2 }
 /^background/   { printf "  background totals/histogram  %8.2f ms (idle, after the first screen)\n", $2 }
@@ -47,7 +55,7 @@ awk '
 END {
     for (k in n) printf "  key %-8s x%-3d avg %7.2f ms  max %7.2f ms\n", k, n[k], sum[k] / n[k], max[k]
     printf "  worst key %s %.2f ms over %d keys\n", wname, worst, all
-}' "$BENCH_DIR/tui-timing.txt" | sort
+}' "$BENCH_DIR/tui-timing.txt" | sort >&2
 
 # Wall clock to the first screen on a real pane (exec, open, first page).
 if command -v tmux >/dev/null 2>&1; then
@@ -63,7 +71,7 @@ if command -v tmux >/dev/null 2>&1; then
             grep -q "START (UTC)"; do :; done
         t1=$(date +%s%N)
         ms=$(( (t1 - t0) / 1000000 ))
-        echo "  first screen (tmux wall, run $run) $ms ms (includes tmux start)"
+        echo "  first screen (tmux wall, run $run) $ms ms (includes tmux start)" >&2
         tmux -L "$sock" -f /dev/null send-keys Q
         sleep 0.5
         tmux -L "$sock" -f /dev/null kill-server 2>/dev/null || true
