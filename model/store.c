@@ -426,9 +426,12 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
         return rc;
     }
     sqlite3_extended_result_codes(st->db, 1);
+    /* Temporary storage stays on disk (the default): each imported file is
+     * a savepoint whose sub-journal grows with the file, and in memory it
+     * would make the import's footprint grow with the input. */
     rc = store_exec(st,
                     "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
-                    "PRAGMA temp_store = MEMORY",
+                    "PRAGMA temp_store = FILE",
                     err);
     if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
         rc = store_exec(
