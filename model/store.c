@@ -350,7 +350,15 @@ store_create_private(const char *path, struct rn_err *err)
 
     if (strcmp(path, ":memory:") == 0 || path[0] == '\0')
         return RN_OK;
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* Not through a symbolic link: SQLite is told the same (NOFOLLOW), and
+     * a link planted where a store is expected must not create its
+     * target. */
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == ELOOP)
+        return rn_err_set(err, RN_EIO,
+                          "%s: cannot open store: it is a symbolic link "
+                          "(give the file itself)",
+                          path);
     if (fd < 0)
         return rn_err_set(err, RN_EIO, "%s: cannot open store: %s", path,
                           strerror(errno));

@@ -30,6 +30,15 @@ grep -q -- "-wal$" "$TMP/modes" && pass || fail "no -wal seen during import"
 bad=$(awk '$1 != "600"' "$TMP/modes")
 expect_eq "store, -wal and -shm mode 0600" "$bad" ""
 
+# ---- a symbolic link where the store should be: refused, target not made --
+ln -s "$TMP/target.db" "$TMP/link.db"
+"$REQNAV" --store "$TMP/link.db" import -q "$TMP/in/fr000001.xml" \
+    >/dev/null 2>"$TMP/err"
+expect_eq "store symlink: exit" "$?" 1
+grep -q "link.db: cannot open store: it is a symbolic link" "$TMP/err" &&
+    pass || fail "store symlink message: $(cat "$TMP/err")"
+[ ! -e "$TMP/target.db" ] && pass || fail "store symlink target created"
+
 # ---- two commands starting on a new store at once ----------------------
 S3="$TMP/race.db"
 "$REQNAV" --store "$S3" import -q "$TMP/in/fr000002.xml" >/dev/null 2>"$TMP/e1" &
