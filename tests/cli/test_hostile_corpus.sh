@@ -59,14 +59,21 @@ check_out() {
     fi
 }
 
+# File names are trace content too: one with an escape sequence, a
+# newline and a C1 CSI in its name.
+evil=$(printf '%s/evil\033]0;PWNFILE\007\n\302\233x.pcap' "$TMP")
+cp "$TMP/hostile.pcap" "$evil"
+# The same capture twice would be a duplicate: change one timestamp byte.
+printf '\001' | dd of="$evil" bs=1 seek=24 conv=notrunc 2>/dev/null
+
 # ---- import ---------------------------------------------------------------
 rn import "$TMP/u_ex240305.log" "$TMP/hostile.pcap" "$TMP/hostile.xml" \
-    >"$TMP/out" 2>"$TMP/err"
+    "$evil" >"$TMP/out" 2>"$TMP/err"
 expect_eq "import exit" "$?" 0
 cat "$TMP/out" "$TMP/err" >"$TMP/import.txt"
 check_out tty "$TMP/import.txt" "import messages"
 expect_eq "integrity" "$(rn sql 'PRAGMA integrity_check' | tail -1)" ok
-expect_eq "three sources" "$(rn sql 'SELECT count(*) FROM source' | tail -1)" 3
+expect_eq "four sources" "$(rn sql 'SELECT count(*) FROM source' | tail -1)" 4
 # What was sound is kept: the line after a NUL whole, the 1 MB URL whole.
 expect_eq "NUL line kept whole" \
     "$(rn sql "SELECT count(*) FROM event WHERE fields LIKE '%PWNNUL%' AND kind = 3" | tail -1)" 1
@@ -90,7 +97,7 @@ check_out json "$TMP/o" "requests json"
 rn requests --format csv >"$TMP/o" 2>&1
 check_out csv "$TMP/o" "requests csv"
 ids=$(rn requests --format json | jq -r '.[].id')
-expect_eq "requests" "$(echo "$ids" | wc -l)" 5
+expect_eq "requests" "$(echo "$ids" | wc -l)" 6
 for id in $ids; do
     rn timeline "$id" >"$TMP/o" 2>&1
     check_out tty "$TMP/o" "timeline $id table"
