@@ -220,7 +220,8 @@ cap_read_netmon_open(struct cap_reader *r, struct rn_err *err)
         unsigned mi = cap_read_le16(h + 18), s = cap_read_le16(h + 20);
         unsigned ms = cap_read_le16(h + 22);
 
-        if (y < 1601 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+        /* Only years whose nanoseconds fit in 64 bits (as rn_time). */
+        if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
             hh > 23 || mi > 59 || s > 60 || ms > 999)
             y = 1970, mo = 1, d = 1, hh = mi = s = ms = 0;
         days = rn_days_from_civil(y, mo, d);
@@ -348,9 +349,11 @@ cap_read_netmon_next(struct cap_reader *r, struct cap_frame *f, int *got,
         f->caplen = caplen;
         f->origlen = origlen < caplen ? caplen : origlen;
         if (tlen == 15) {
-            int64_t ft = (int64_t)cap_read_le64(p + caplen + 6);
+            /* Unsigned: a FILETIME near the bottom must not overflow. */
+            int64_t ft = (int64_t)(cap_read_le64(p + caplen + 6) -
+                                   (uint64_t)FILETIME_UNIX_EPOCH);
 
-            f->ts_ns = cap_read_ts(0, ft - FILETIME_UNIX_EPOCH, 100);
+            f->ts_ns = cap_read_ts(0, ft, 100);
         } else if (r->vmaj == 1) {
             f->ts_ns = cap_read_ts(r->start_ns, cap_read_le32(r->buf), 1000000);
         } else {

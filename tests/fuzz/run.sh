@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 build=${1:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
 secs=${2:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
-targets=${*:-etw freb w3c cap tcp_http filter export tui}
+targets=${*:-etw freb w3c cap capread pkt tcp_http filter export tui}
 corpus_pub=${REQNAV_CORPUS:-../shared/corpus/public}
 status=0
 printf '%-9s %7s %10s %7s %7s\n' target seconds execs corpus crashes
@@ -32,7 +32,7 @@ for t in $targets; do
     mkdir -p "$corpus" "$art" "$(dirname "$log")"
     extra=""
     case $t in
-    cap | export | tui)
+    cap | capread | export | tui)
         for d in pcap pcapng; do
             [ -d "$corpus_pub/$d" ] && extra="$extra $corpus_pub/$d"
         done
@@ -40,7 +40,7 @@ for t in $targets; do
     esac
     case $t in
     etw | freb | export | tui) dict="-dict=tests/fuzz/xml.dict" ;;
-    cap | tcp_http) dict="-dict=tests/fuzz/http.dict" ;;
+    cap | pkt | tcp_http) dict="-dict=tests/fuzz/http.dict" ;;
     *) dict="" ;;
     esac
     before=$(ls "$art" | wc -l)
