@@ -17,12 +17,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char fuzz_path[64];
 
+/* Remove the input file at exit. */
 static void
 fuzz_cleanup(void)
 {
     unlink(fuzz_path);
 }
 
+/* Read every frame of the input as a capture file. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

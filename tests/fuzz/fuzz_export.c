@@ -39,6 +39,7 @@ fuzz_raw_control(const char *s, size_t n)
     return NULL;
 }
 
+/* Export in one format and check the oracles. */
 static void
 fuzz_export_one(struct store *st, enum export_format fmt, int no_redact)
 {
@@ -88,6 +89,7 @@ fuzz_export_one(struct store *st, enum export_format fmt, int no_redact)
     free(buf);
 }
 
+/* Import the input; export it in every format. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -17,6 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct store *fuzz_st;
 
+/* Parse, run and re-parse one filter. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,6 +4,7 @@
  */
 #include "fuzz_common.h"
 
+/* Import the input; walk the store. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

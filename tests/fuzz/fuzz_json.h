@@ -185,6 +185,7 @@ fuzz_json_container(struct fuzz_json *j, int object)
     }
 }
 
+/* Any value. */
 static inline int
 fuzz_json_value(struct fuzz_json *j)
 {

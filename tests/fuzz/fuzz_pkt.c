@@ -12,6 +12,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Decode one frame. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

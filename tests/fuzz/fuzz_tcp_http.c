@@ -70,6 +70,7 @@ struct fuzz_conn {
 
 static struct http_stats fuzz_hs;
 
+/* tcp_reasm: a new connection. */
 static enum rn_rc
 fuzz_open(void *ctx, struct tcp_conn_info *c, struct rn_err *err)
 {
@@ -83,6 +84,7 @@ fuzz_open(void *ctx, struct tcp_conn_info *c, struct rn_err *err)
     return RN_OK;
 }
 
+/* The connection's HTTP parser, made at its first byte. */
 static struct http_conn *
 fuzz_http(struct tcp_conn_info *c)
 {
@@ -96,6 +98,7 @@ fuzz_http(struct tcp_conn_info *c)
     return fc->http;
 }
 
+/* tcp_reasm: stream bytes. */
 static enum rn_rc
 fuzz_data(void *ctx, struct tcp_conn_info *c, int dir, const unsigned char *p,
           size_t n, uint64_t frame, int64_t ts, struct rn_err *err)
@@ -104,6 +107,7 @@ fuzz_data(void *ctx, struct tcp_conn_info *c, int dir, const unsigned char *p,
     return http_conn_data(fuzz_http(c), dir, p, n, frame, ts, err);
 }
 
+/* tcp_reasm: lost bytes. */
 static enum rn_rc
 fuzz_gap(void *ctx, struct tcp_conn_info *c, int dir, uint64_t n,
          uint64_t frame, int64_t ts, struct rn_err *err)
@@ -112,6 +116,7 @@ fuzz_gap(void *ctx, struct tcp_conn_info *c, int dir, uint64_t n,
     return http_conn_gap(fuzz_http(c), dir, n, frame, ts, err);
 }
 
+/* tcp_reasm: FIN or RST. */
 static enum rn_rc
 fuzz_close(void *ctx, struct tcp_conn_info *c, int dir, enum tcp_end how,
            uint64_t frame, int64_t ts, struct rn_err *err)
@@ -131,6 +136,7 @@ fuzz_close(void *ctx, struct tcp_conn_info *c, int dir, enum tcp_end how,
     return http_conn_close(fc->http, dir, HTTP_END_FIN, frame, ts, err);
 }
 
+/* tcp_reasm: the connection is gone. */
 static enum rn_rc
 fuzz_end(void *ctx, struct tcp_conn_info *c, enum tcp_end why,
          struct rn_err *err)
@@ -149,6 +155,7 @@ fuzz_end(void *ctx, struct tcp_conn_info *c, enum tcp_end why,
     return rc;
 }
 
+/* Decode the segment list and feed it. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

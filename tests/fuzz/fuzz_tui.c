@@ -12,6 +12,7 @@
 #include "keys.h"
 #include "ui.h"
 
+/* Headless screens are printed: send them to /dev/null. */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -26,6 +27,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* Import the file part; run the interface on the key part. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -22,6 +22,7 @@ static const char freb_seed[] =
     "Culture=\"en-US\"><Opcode>GENERAL_REQUEST_START</Opcode>"
     "</RenderingInfo></Event>\n</failedRequest>\n";
 
+/* Import the log (after the FREB request when asked); walk the store. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -45,12 +45,14 @@ replay_file(const char *path)
     return 0;
 }
 
+/* Folder entries in byte order. */
 static int
 replay_name_cmp(const struct dirent **a, const struct dirent **b)
 {
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* Replay every file and every file of every folder given. */
 int
 main(int argc, char **argv)
 {
