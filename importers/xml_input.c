@@ -499,6 +499,62 @@ xml_input_on_error(void *ctx, xmlErrorPtr e)
              e->int2, msg);
 }
 
+/*
+ * The entity guard reads bytes, so a document it scans must be in an
+ * encoding where ASCII text is ASCII bytes: UTF-8 or an 8-bit code page.
+ * (UTF-16 is transcoded before the guard sees it.)  libxml2 would also
+ * take UCS-4, UTF-7, EBCDIC and others, in which "<!ENTITY" hides; IIS
+ * writes none of them.  Returns 0 when head (a byte-mode document) is
+ * acceptable, else -1 with the encoding named in enc.
+ */
+static int
+xml_encoding_check(const unsigned char *head, size_t n, char *enc,
+                   size_t enc_size)
+{
+    static const char *const ok[] = {"UTF-8",     "UTF8",      "US-ASCII",
+                                     "ASCII",     "ISO-8859-", "ISO8859-",
+                                     "ISO_8859-", "LATIN",     "WINDOWS-125",
+                                     "CP125",     "CP-125",    "ISO-LATIN-"};
+    size_t i = 0, k, end;
+    const char *q;
+    char decl[256];
+
+    snprintf(enc, enc_size, "?");
+    if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
+        i = 3;
+    if (i < n && head[i] != '<' && head[i] != ' ' && head[i] != '\t' &&
+        head[i] != '\r' && head[i] != '\n') {
+        snprintf(enc, enc_size, "unknown (first bytes %02x %02x)", head[i],
+                 i + 1 < n ? head[i + 1] : 0);
+        return -1; /* UCS-4, EBCDIC... detected by libxml2 from bytes */
+    }
+    if (n - i < 5 || memcmp(head + i, "<?xml", 5) != 0)
+        return 0; /* no declaration: UTF-8 */
+    for (end = i; end + 1 < n && end - i < sizeof decl - 1; end++) {
+        if (head[end] == '?' && head[end + 1] == '>')
+            break;
+    }
+    memcpy(decl, head + i, end - i);
+    decl[end - i] = '\0';
+    q = strstr(decl, "encoding");
+    if (q == NULL)
+        return 0;
+    q += strlen("encoding");
+    while (*q == ' ' || *q == '=' || *q == '\t')
+        q++;
+    if (*q != '"' && *q != '\'')
+        return 0; /* malformed: the parser will say so */
+    for (k = 0, q++; *q != '\0' && *q != '"' && *q != '\'' && k + 1 < enc_size;
+         q++)
+        enc[k++] = (char)(*q >= 'a' && *q <= 'z' ? *q - 'a' + 'A' : *q);
+    enc[k] = '\0';
+    for (k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+        if (strncmp(enc, ok[k], strlen(ok[k])) == 0)
+            return 0;
+    }
+    return -1;
+}
+
 enum rn_rc
 xml_input_open(const char *path, struct xml_input **out, struct rn_err *err)
 {
@@ -511,7 +567,7 @@ xml_input_open_cut(const char *path, int64_t limit, const char *tail,
 {
     struct xml_input *in;
     unsigned char head[4096];
-    char first[64];
+    char first[64], enc[64];
     size_t n;
 
     *out = NULL;
@@ -535,6 +591,15 @@ xml_input_open_cut(const char *path, int64_t limit, const char *tail,
     else if (n >= 2 && ((head[0] == 0xFE && head[1] == 0xFF) ||
                         (head[0] == 0 && head[1] == '<')))
         in->enc = XML_ENC_UTF16BE;
+    if (!in->wrap && in->enc == XML_ENC_BYTES &&
+        xml_encoding_check(head, n, enc, sizeof enc) != 0) {
+        fclose(in->f);
+        free(in);
+        return rn_err_set(err, RN_EFORMAT,
+                          "%s: line 1: encoding %s refused (reqnav reads "
+                          "UTF-8, UTF-16 and 8-bit code pages)",
+                          path, enc);
+    }
     if (in->wrap || in->enc != XML_ENC_BYTES) {
         size_t skip = xml_content_start(head, n, in->enc);
 

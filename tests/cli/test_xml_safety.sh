@@ -86,6 +86,37 @@ refused "FREB entities" "$TMP/freb-ent.xml" "line 2: the document declares entit
 } >"$TMP/pe.xml"
 refused "parameter entity" "$TMP/pe.xml" "line 3: the document declares entities"
 
+# The entity check reads bytes: encodings in which "<!ENTITY" is not those
+# bytes (UCS-4, EBCDIC, UTF-7, or a switch to one after the declaration)
+# are refused; IIS writes none of them.
+body="<!DOCTYPE ROOT [<!ENTITY a \"AAAA\">]>
+<ROOT>$(row '\&a;')</ROOT>"
+{
+    printf "<?xml version='1.0' encoding='UCS-4'?>"
+    printf '%s\n' "$body" | iconv -f UTF-8 -t UTF-32BE
+} >"$TMP/enc-switch.xml"
+refused "switch to UCS-4" "$TMP/enc-switch.xml" "line 1: encoding UCS-4 refused"
+printf "<?xml version='1.0' encoding='UCS-4'?>%s\n" "$body" |
+    iconv -f UTF-8 -t UTF-32BE >"$TMP/enc-ucs4.xml"
+refused "UCS-4" "$TMP/enc-ucs4.xml" "line 1: encoding unknown (first bytes 00 00) refused"
+printf "<?xml version='1.0' encoding='IBM037'?>%s\n" "$body" |
+    iconv -f UTF-8 -t IBM037 >"$TMP/enc-ebcdic.xml"
+refused "EBCDIC" "$TMP/enc-ebcdic.xml" "line 1: encoding unknown (first bytes 4c 6f) refused"
+printf "<?xml version='1.0' encoding='UTF-7'?>%s\n" \
+    "$(printf '%s' "$body" | sed 's/<!/+ADwAIQ-/g')" >"$TMP/enc-utf7.xml"
+refused "UTF-7" "$TMP/enc-utf7.xml" "line 1: encoding UTF-7 refused"
+# 8-bit code pages IIS tools write are fine.
+{
+    printf '<?xml version="1.0" encoding="windows-1252"?>\n<ROOT>'
+    row "$(printf 'caf\351')"
+    printf '</ROOT>\n'
+} >"$TMP/cp1252.xml"
+rm -f "$STORE"*
+rn import "$TMP/cp1252.xml" >/dev/null 2>"$TMP/err"
+expect_eq "windows-1252: exit" "$?" 0
+rn sql "SELECT json_extract(fields, '$.RequestURL') FROM event" | tail -1 |
+    grep -q 'http://h/café' && pass || fail "windows-1252 text decoded"
+
 # Log Parser's own internal subset (no entities) still imports.
 {
     echo '<?xml version="1.0" encoding="ISO-10646-UCS-2" standalone="yes" ?>'
