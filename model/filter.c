@@ -247,7 +247,8 @@ filter_term(struct filter *f, const char *key, const char *v,
                       key);
 }
 
-/* Split the next term off *p: [-]key:value with optional "quotes". */
+/* Split the next term off *p: [-]key:value with optional "quotes".
+ * Returns 1, 0 at the end, or -1 when the term does not fit in n. */
 static int
 filter_next_term(const char **p, char *term, size_t n, int *negate)
 {
@@ -270,8 +271,9 @@ filter_next_term(const char **p, char *term, size_t n, int *negate)
             s++;
             continue;
         }
-        if (len + 1 < n)
-            term[len++] = *s;
+        if (len + 1 >= n)
+            return -1; /* never cut a term: it would filter something else */
+        term[len++] = *s;
         s++;
     }
     term[len] = '\0';
@@ -285,13 +287,20 @@ filter_parse(const char *expr, struct filter **out, struct rn_err *err)
     struct filter *f = xcalloc(1, sizeof *f);
     char term[FILTER_MAX_TERM];
     const char *p = expr != NULL ? expr : "";
-    int negate;
+    int negate, next;
     enum rn_rc rc = RN_OK;
 
     *out = NULL;
     rn_buf_init(&f->sql, 64 * 1024);
     rn_buf_init(&f->text, 64 * 1024);
-    while (rc == RN_OK && filter_next_term(&p, term, sizeof term, &negate)) {
+    while (rc == RN_OK &&
+           (next = filter_next_term(&p, term, sizeof term, &negate)) != 0) {
+        if (next < 0) {
+            rc = rn_err_set(err, RN_EINVAL,
+                            "filter: a term longer than %d bytes",
+                            FILTER_MAX_TERM - 1);
+            break;
+        }
         char *colon = strchr(term, ':');
         const char *key = "url", *val = term;
 

@@ -203,6 +203,15 @@ store_bind_opt(sqlite3_stmt *s, int i, int64_t v)
     return sqlite3_bind_int64(s, i, v);
 }
 
+/* Bind a time, NULL when unknown or outside the range the store keeps. */
+static int
+store_bind_ts(sqlite3_stmt *s, int i, int64_t v)
+{
+    if (v < STORE_TS_MIN || v >= STORE_TS_MAX)
+        return sqlite3_bind_null(s, i);
+    return sqlite3_bind_int64(s, i, v);
+}
+
 int
 store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
@@ -795,8 +804,8 @@ store_srcreq_init(struct store_srcreq *r)
 static void
 store_bind_srcreq(sqlite3_stmt *s, const struct store_srcreq *r)
 {
-    store_bind_opt(s, 4, r->start_ns);
-    store_bind_opt(s, 5, r->end_ns);
+    store_bind_ts(s, 4, r->start_ns);
+    store_bind_ts(s, 5, r->end_ns);
     store_bind_text(s, 6, r->verb);
     store_bind_text(s, 7, r->url);
     store_bind_text(s, 8, r->host);
@@ -931,7 +940,7 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
     sqlite3_bind_int(s, 4, st->cur_kind);
     sqlite3_bind_int64(s, 5, ev->seq);
     store_bind_opt(s, 6, ev->line);
-    store_bind_opt(s, 7, ev->ts_ns);
+    store_bind_ts(s, 7, ev->ts_ns);
     sqlite3_bind_text(s, 8, ev->provider, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 9, ev->name, -1, SQLITE_STATIC);
     store_bind_opt(s, 10, ev->level);

@@ -36,6 +36,13 @@ enum store_kind {
 
 /* Unknown value for int64 attributes (times, win32 codes, ports...). */
 #define STORE_NONE INT64_MIN
+/*
+ * Times the store keeps: 1900-01-01 to 2150-01-01 UTC.  Anything outside
+ * (a damaged or hostile timestamp) is stored as unknown, so that the
+ * difference of any two stored times fits in 64 bits.
+ */
+#define STORE_TS_MIN (-2208988800LL * 1000000000LL)
+#define STORE_TS_MAX (5680281600LL * 1000000000LL)
 
 /* Role slots of a request. */
 enum store_role {

@@ -92,7 +92,8 @@ fmt_sources(unsigned mask, char *out, size_t n)
 void
 fmt_rel(int64_t ns, char *out, size_t n)
 {
-    int64_t a = ns < 0 ? -ns : ns;
+    /* The magnitude as unsigned: -INT64_MIN does not exist. */
+    uint64_t a = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
 
     if (ns == STORE_NONE)
         snprintf(out, n, "?");
