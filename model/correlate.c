@@ -111,46 +111,43 @@ correlate_link(struct store *st, int64_t srcreq_id, int64_t request_id,
     return rc;
 }
 
-/* Run one statement over a source's unlinked GUID-keyed requests. */
-static enum rn_rc
-correlate_guid_step(struct store *st, const char *sql, int64_t source_id,
-                    struct rn_err *err)
-{
-    sqlite3_stmt *s = store_cached(st, sql, err);
-    enum rn_rc rc = RN_OK;
-
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, source_id);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        rc = store_dberr(st, "link by request id", err);
-    sqlite3_reset(s);
-    return rc;
-}
-
 /*
- * Source requests keyed by the request GUID (ContextId / activityId) link
- * by it.  Set-based: an ETW trace brings hundreds of thousands at once.
+ * Link a source's unlinked source requests in bulk: those keyed by the
+ * request GUID (ContextId / activityId) by it, and, when guid_only is 0,
+ * the rest to requests of their own (rule "self").  Set-based: an ETW
+ * trace or a capture brings hundreds of thousands at once.
  */
 static enum rn_rc
-correlate_guid(struct store *st, int64_t source_id, struct rn_err *err)
+correlate_bulk(struct store *st, int64_t source_id, int guid_only,
+               struct rn_err *err)
 {
     static const char *const steps[] = {
         "INSERT INTO request (id, key) SELECT rn_request_id(key), key"
         " FROM srcreq WHERE source_id = ?1 AND request_id IS NULL"
-        " AND key GLOB '{*' ON CONFLICT DO NOTHING",
+        " AND (?2 = 0 OR key GLOB '{*') ON CONFLICT DO NOTHING",
         "INSERT OR IGNORE INTO rn_affected SELECT rn_request_id(key)"
         " FROM srcreq WHERE source_id = ?1 AND request_id IS NULL"
-        " AND key GLOB '{*'",
+        " AND (?2 = 0 OR key GLOB '{*')",
         "UPDATE srcreq SET request_id = rn_request_id(key), link_rule ="
-        " CASE kind WHEN 1 THEN 'context_id' ELSE 'activity_id' END"
-        " WHERE source_id = ?1 AND request_id IS NULL AND key GLOB '{*'",
+        " CASE WHEN key NOT GLOB '{*' THEN 'self'"
+        " WHEN kind = 1 THEN 'context_id' ELSE 'activity_id' END"
+        " WHERE source_id = ?1 AND request_id IS NULL"
+        " AND (?2 = 0 OR key GLOB '{*')",
     };
     enum rn_rc rc = RN_OK;
     size_t i;
 
-    for (i = 0; rc == RN_OK && i < sizeof steps / sizeof steps[0]; i++)
-        rc = correlate_guid_step(st, steps[i], source_id, err);
+    for (i = 0; rc == RN_OK && i < sizeof steps / sizeof steps[0]; i++) {
+        sqlite3_stmt *s = store_cached(st, steps[i], err);
+
+        if (s == NULL)
+            return RN_EDB;
+        sqlite3_bind_int64(s, 1, source_id);
+        sqlite3_bind_int(s, 2, guid_only);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_dberr(st, "link requests", err);
+        sqlite3_reset(s);
+    }
     return rc;
 }
 
@@ -163,16 +160,15 @@ correlate_others(struct store *st, int64_t source_id, struct rn_err *err)
     int step;
 
     s = store_cached(st,
-                     "SELECT id, key, kind FROM srcreq WHERE source_id = ?1"
-                     " AND request_id IS NULL",
+                     "SELECT id, kind FROM srcreq WHERE source_id = ?1"
+                     " AND request_id IS NULL AND kind IN (3, 4, 5)",
                      err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t srcreq_id = sqlite3_column_int64(s, 0), request_id = 0;
-        const char *key = (const char *)sqlite3_column_text(s, 1);
-        int kind = sqlite3_column_int(s, 2);
+        int kind = sqlite3_column_int(s, 1);
         const char *rule = "self";
 
         if (kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR) {
@@ -180,11 +176,8 @@ correlate_others(struct store *st, int64_t source_id, struct rn_err *err)
         } else if (kind == STORE_KIND_PCAP) {
             rc = correlate_pcap_match(st, srcreq_id, &request_id, &rule, err);
         }
-        if (rc == RN_OK && request_id == 0) {
-            rule = "self";
-            rc = correlate_request_for_key(st, key, &request_id, err);
-        }
-        if (rc == RN_OK)
+        /* What nothing matched is linked to itself in bulk afterwards. */
+        if (rc == RN_OK && request_id != 0)
             rc = correlate_link(st, srcreq_id, request_id, rule, err);
     }
     if (rc == RN_OK && step != SQLITE_DONE)
@@ -246,9 +239,11 @@ correlate_source(struct store *st, int64_t source_id, struct rn_err *err)
     if (rc == RN_OK)
         rc = store_exec(st, "DELETE FROM rn_affected", err);
     if (rc == RN_OK)
-        rc = correlate_guid(st, source_id, err);
+        rc = correlate_bulk(st, source_id, 1, err);
     if (rc == RN_OK)
         rc = correlate_others(st, source_id, err);
+    if (rc == RN_OK)
+        rc = correlate_bulk(st, source_id, 0, err);
     if (rc == RN_OK)
         rc = correlate_w3c_rescan(st, source_id, err);
     if (rc == RN_OK)

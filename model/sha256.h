@@ -17,4 +17,11 @@ void sha256_update(struct sha256 *c, const void *data, size_t n);
 /* Finish and write the 64 hex digits plus NUL into hex. */
 void sha256_final_hex(struct sha256 *c, char hex[65]);
 
+/*
+ * Use the portable block function even where the CPU has SHA
+ * instructions (tests compare the two); returns whether the accelerated
+ * one was available.
+ */
+int sha256_force_portable(int on);
+
 #endif

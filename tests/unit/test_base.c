@@ -149,6 +149,35 @@ test_sha256(void)
     free(big);
 }
 
+/* The accelerated and portable block functions agree on every length. */
+static void
+test_sha256_paths(void)
+{
+    unsigned char data[1000];
+    char a[65], b[65];
+    struct sha256 c;
+    size_t n, i;
+    int agree = 1;
+
+    for (i = 0; i < sizeof data; i++)
+        data[i] = (unsigned char)(i * 131 + 7);
+    for (n = 0; n <= sizeof data; n += 37) {
+        sha256_force_portable(1);
+        sha256_init(&c);
+        sha256_update(&c, data, n);
+        sha256_final_hex(&c, a);
+        sha256_force_portable(0);
+        sha256_init(&c);
+        sha256_update(&c, data, n / 3);
+        sha256_update(&c, data + n / 3, n - n / 3);
+        sha256_final_hex(&c, b);
+        agree &= strcmp(a, b) == 0;
+    }
+    CHECK(agree);
+    printf("sha256: %s block function\n",
+           sha256_force_portable(0) ? "SHA-NI" : "portable");
+}
+
 static void
 test_url(void)
 {
@@ -171,6 +200,7 @@ main(void)
     test_json();
     test_sanitize();
     test_sha256();
+    test_sha256_paths();
     test_url();
     return test_report("test_base");
 }
