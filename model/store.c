@@ -443,6 +443,11 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
         return rc;
     }
     sqlite3_extended_result_codes(st->db, 1);
+    /* A store may come from someone else: its schema (views, triggers)
+     * runs no function with side effects, and SQL cannot corrupt it
+     * through writable_schema and the like. */
+    sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     /* Temporary storage stays on disk (the default): each imported file is
      * a savepoint whose sub-journal grows with the file, and in memory it
      * would make the import's footprint grow with the input. */
