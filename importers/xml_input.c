@@ -259,6 +259,8 @@ xml_read_file(struct xml_input *in, char *buf, int len)
     if (in->limit >= 0 && in->offset >= in->limit) {
         size_t left = in->tail != NULL ? strlen(in->tail) - in->tail_done : 0;
 
+        if (left == 0)
+            return 0; /* no tail (a run of fragments), or all of it given */
         n = left < (size_t)len ? left : (size_t)len;
         memcpy(buf, in->tail + in->tail_done, n);
         in->tail_done += n;
