@@ -30,6 +30,7 @@
 #include "draw.h"
 #include "keys.h"
 #include "rn_json.h"
+#include "sanitize.h"
 #include "xmalloc.h"
 
 #define UI_TIMEOUT_MS 100
@@ -528,11 +529,14 @@ ui_run(struct store *st, const struct ui_options *opt, struct rn_err *err)
 void
 ui_progress(const char *label, int64_t done, int64_t total, int final)
 {
-    char bar[41];
+    char bar[41], *safe;
     int i, fill;
 
     if (!isatty(STDERR_FILENO))
         return;
+    /* The label is a path from the command line or a folder walk: it may
+     * hold anything a file name can. */
+    safe = sanitize_dup(label != NULL ? label : "");
     if (total > 0) {
         fill = (int)(done * 40 / total);
         if (fill > 40)
@@ -540,11 +544,12 @@ ui_progress(const char *label, int64_t done, int64_t total, int final)
         for (i = 0; i < 40; i++)
             bar[i] = i < fill ? '#' : '.';
         bar[40] = '\0';
-        fprintf(stderr, "\r%-30.30s [%s] %3d%%", label, bar,
+        fprintf(stderr, "\r%-30.30s [%s] %3d%%", safe, bar,
                 (int)(done * 100 / total));
     } else {
-        fprintf(stderr, "\r%-30.30s %lld bytes", label, (long long)done);
+        fprintf(stderr, "\r%-30.30s %lld bytes", safe, (long long)done);
     }
+    free(safe);
     if (final)
         fputc('\n', stderr);
     fflush(stderr);
