@@ -855,9 +855,9 @@ http_dir_line(struct http_conn *h, int d, const unsigned char *p, size_t n,
     struct http_msg *m = &hd->scratch;
     const unsigned char *lf;
     size_t take, i = 0;
-    int ok, kind, role = http_conn_role(h, d);
+    int ok, kind, role = http_conn_role(h, d), fresh = m->head.len == 0;
 
-    if (m->head.len == 0) {
+    if (fresh) {
         while (i < n && (p[i] == '\r' || p[i] == '\n'))
             i++;
         if (i == n)
@@ -873,7 +873,9 @@ http_dir_line(struct http_conn *h, int d, const unsigned char *p, size_t n,
         hd->st = HS_SKIP;
         hd->resync = 1;
         h->stats->resyncs++;
-        return i;
+        /* A line that began in this chunk: search again from its second
+         * byte, or the search would find it again and loop forever. */
+        return fresh ? i + 1 : i;
     }
     ok = http_parse_prefix(m->head.data, m->head.len, hd->resync, role,
                            lf != NULL);

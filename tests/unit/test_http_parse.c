@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "http_parse.h"
 #include "rn_buf.h"
@@ -330,6 +331,38 @@ test_lenient_request_lines(void)
         "/x(0/length/1@2-2)");
 }
 
+/*
+ * A chunk longer than a start line may be, with no line end, that starts
+ * like a request line: the parser used to find the same start again and
+ * loop forever (found by fuzzing).  An alarm turns a hang into a failure.
+ */
+static void
+test_long_line_in_one_chunk(void)
+{
+    static char big[3 * HTTP_LINE_MAX];
+    static const struct step after[] = {
+        {0, "\r\nGET /ok HTTP/1.1\r\n\r\n", 0},
+    };
+    struct http_conn_cb cb = {NULL, on_xact};
+    struct http_conn *h;
+    struct rn_err err = {RN_OK, ""};
+    size_t i;
+
+    for (i = 0; i + 4 <= sizeof big; i += 4)
+        memcpy(big + i, "GET ", 4);
+    alarm(20);
+    rn_buf_reset(&xlog);
+    h = http_conn_new(&cb, 0, NULL, NULL);
+    CHECK(http_conn_data(h, 0, (const unsigned char *)big, sizeof big, 1, 1,
+                         &err) == RN_OK);
+    CHECK(http_conn_data(h, 0, (const unsigned char *)after[0].s,
+                         strlen(after[0].s), 2, 2, &err) == RN_OK);
+    CHECK(http_conn_finish(h, HTTP_END_CAPTURE, &err) == RN_OK);
+    http_conn_free(h);
+    alarm(0);
+    CHECK(strstr(rn_buf_str(&xlog), "GET /ok") != NULL);
+}
+
 int
 main(void)
 {
@@ -346,6 +379,7 @@ main(void)
     test_midstream_and_upgrade();
     test_not_http();
     test_lenient_request_lines();
+    test_long_line_in_one_chunk();
     CHECK(http_parse_is_method("PROPFIND", 8));
     CHECK(!http_parse_is_method("GETX", 4));
     rn_buf_fini(&xlog);
