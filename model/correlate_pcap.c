@@ -112,46 +112,6 @@ pcap_row_fini(struct pcap_row *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Hex digit value, or -1. */
-static int
-pcap_hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* n bytes percent-decoded, '+' as a space, lower case (as W3C does). */
-static char *
-pcap_decode(const char *p, size_t n)
-{
-    char *out = xmalloc(n + 1), *o = out;
-
-    while (n > 0) {
-        char c = *p;
-
-        if (c == '%' && n >= 3 && pcap_hex(p[1]) >= 0 && pcap_hex(p[2]) >= 0) {
-            c = (char)(pcap_hex(p[1]) * 16 + pcap_hex(p[2]));
-            p += 3;
-            n -= 3;
-        } else {
-            p++;
-            n--;
-        }
-        if (c == '+')
-            c = ' ';
-        else if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        *o++ = c;
-    }
-    *o = '\0';
-    return out;
-}
-
 /* Lower-case host without a default port; NULL for none. */
 static char *
 pcap_host(const char *host, const char *url)
@@ -192,11 +152,11 @@ pcap_url(struct pcap_row *r, const char *url)
         return;
     p = strstr(url, "://") != NULL ? rn_url_path(url) : url;
     n = strcspn(p, "?#");
-    r->path = pcap_decode(p, n);
+    r->path = rn_url_fold(p, n);
     if (p[n] == '?') {
         q = p + n + 1;
         r->has_query = 1;
-        r->query = pcap_decode(q, strcspn(q, "#"));
+        r->query = rn_url_fold(q, strcspn(q, "#"));
     }
 }
 

@@ -66,51 +66,16 @@ w3c_row_fini(struct w3c_row *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Hex digit value, or -1. */
-static int
-w3c_hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The comparable path of a URL: no scheme/host, no query, decoded. */
 static char *
 w3c_path(const char *url)
 {
     const char *p;
-    char *out, *o;
-    size_t n;
 
     if (url == NULL || url[0] == '\0')
         return NULL;
     p = strstr(url, "://") != NULL ? rn_url_path(url) : url;
-    n = strcspn(p, "?#");
-    out = o = xmalloc(n + 1);
-    while (n > 0) {
-        char c = *p;
-
-        if (c == '%' && n >= 3 && w3c_hex(p[1]) >= 0 && w3c_hex(p[2]) >= 0) {
-            c = (char)(w3c_hex(p[1]) * 16 + w3c_hex(p[2]));
-            p += 3;
-            n -= 3;
-        } else {
-            p++;
-            n--;
-        }
-        if (c == '+')
-            c = ' ';
-        else if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        *o++ = c;
-    }
-    *o = '\0';
-    return out;
+    return rn_url_fold(p, strcspn(p, "?#"));
 }
 
 /* Read a W3C_COLS row. */

@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "xmalloc.h"
+
 void
 rn_url_host(const char *url, char *out, size_t n)
 {
@@ -46,4 +48,44 @@ rn_url_path(const char *url)
     p += 3;
     p += strcspn(p, "/?#");
     return *p != '\0' ? p : "/";
+}
+
+/* Hex digit value, or -1. */
+static int
+rn_url_hex(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+char *
+rn_url_fold(const char *p, size_t n)
+{
+    char *out = xmalloc(n + 1), *o = out;
+
+    while (n > 0) {
+        char c = *p;
+
+        if (c == '%' && n >= 3 && rn_url_hex(p[1]) >= 0 &&
+            rn_url_hex(p[2]) >= 0) {
+            c = (char)(rn_url_hex(p[1]) * 16 + rn_url_hex(p[2]));
+            p += 3;
+            n -= 3;
+        } else {
+            p++;
+            n--;
+        }
+        if (c == '+')
+            c = ' ';
+        else if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        *o++ = c;
+    }
+    *o = '\0';
+    return out;
 }

@@ -13,4 +13,10 @@ void rn_url_host(const char *url, char *out, size_t n);
 /* Pointer to the path part of an absolute URL ("/x?y"), or url itself. */
 const char *rn_url_path(const char *url);
 
+/*
+ * The comparable form of n bytes of a URL part, as correlation matches
+ * them: percent-decoded, '+' read as a space, ASCII lower case.  Malloc'd.
+ */
+char *rn_url_fold(const char *p, size_t n);
+
 #endif
