@@ -313,6 +313,14 @@ filter_parse(const char *expr, struct filter **out, struct rn_err *err)
             rc = rn_err_set(err, RN_EINVAL, "filter: '%s:' needs a value", key);
             break;
         }
+        /* The canonical text spells the key out ("url:" for a bare term):
+         * it too must fit a term, or it would not parse back. */
+        if (strlen(key) + 1 + strlen(val) >= FILTER_MAX_TERM) {
+            rc = rn_err_set(err, RN_EINVAL,
+                            "filter: a term longer than %d bytes",
+                            FILTER_MAX_TERM - 1);
+            break;
+        }
         if (f->nparams + 2 > FILTER_MAX_PARAMS) {
             rc = rn_err_set(err, RN_EINVAL, "filter: too many terms");
             break;

@@ -351,6 +351,37 @@ store_migrate(struct store *st, struct rn_err *err)
     return rc;
 }
 
+/*
+ * WAL mode and the schema.  Two commands opening a new store at once race
+ * here, and SQLite answers some of those lock conflicts (the switch to WAL,
+ * a read lock upgrading to write) with SQLITE_BUSY at once instead of
+ * waiting: retry the whole step for a while.
+ */
+static enum rn_rc
+store_setup_writable(struct store *st, struct rn_err *err)
+{
+    struct rn_err local;
+    struct timespec pause = {0, 50 * 1000 * 1000};
+    enum rn_rc rc;
+    int tries;
+
+    for (tries = 0;; tries++) {
+        rn_err_clear(&local);
+        rc = store_exec(
+            st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+            &local);
+        if (rc == RN_OK)
+            rc = store_migrate(st, &local);
+        if (rc == RN_OK || tries >= 100 ||
+            (sqlite3_errcode(st->db) & 0xff) != SQLITE_BUSY)
+            break;
+        nanosleep(&pause, NULL);
+    }
+    if (rc != RN_OK)
+        rn_err_set(err, local.rc, "%s", local.msg);
+    return rc;
+}
+
 /* Create the file with mode 0600 before SQLite opens it. */
 static enum rn_rc
 store_create_private(const char *path, struct rn_err *err)
@@ -456,10 +487,7 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
                     "PRAGMA temp_store = FILE",
                     err);
     if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
-        rc = store_exec(
-            st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
-    if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
-        rc = store_migrate(st, err);
+        rc = store_setup_writable(st, err);
     if (rc != RN_OK) {
         /* Name the file: "file is not a database" alone helps nobody. */
         if (err != NULL && strstr(err->msg, path) == NULL) {
