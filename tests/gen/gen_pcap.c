@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcap_write.h"
+
 #define MSS    1460
 #define MAXPKT 4096
 
@@ -45,43 +47,11 @@ static uint64_t bytes_written;
 #define F_PSH 0x08
 #define F_ACK 0x10
 
-static void
-put16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)v;
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-    put16(p, v >> 16);
-    put16(p + 2, v & 0xFFFF);
-}
-
-static void
-le32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-    p[2] = (unsigned char)(v >> 16);
-    p[3] = (unsigned char)(v >> 24);
-}
-
 /* Write the pcap file header. */
 static void
 write_header(void)
 {
-    unsigned char h[24];
-
-    memset(h, 0, sizeof h);
-    le32(h, 0xA1B2C3D4);
-    h[4] = 2;
-    h[6] = 4;
-    le32(h + 16, 65535);
-    le32(h + 20, 1);
-    fwrite(h, 1, sizeof h, out);
-    bytes_written += sizeof h;
+    bytes_written += pcap_write_header(out);
 }
 
 /* Write one packet as a frame (Ethernet + IPv4 + TCP). */

@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcap_write.h"
+
 #define MSS 1460
 
 #define F_FIN 0x01
@@ -49,42 +51,11 @@ struct conn {
 
 static FILE *out;
 
-static void
-put16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)v;
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-    put16(p, v >> 16);
-    put16(p + 2, v & 0xFFFF);
-}
-
-static void
-le32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-    p[2] = (unsigned char)(v >> 16);
-    p[3] = (unsigned char)(v >> 24);
-}
-
 /* The pcap file header: µs times, Ethernet. */
 static void
 pcap_header(void)
 {
-    unsigned char h[24];
-
-    memset(h, 0, sizeof h);
-    le32(h, 0xA1B2C3D4);
-    h[4] = 2;
-    h[6] = 4;
-    le32(h + 16, 65535);
-    le32(h + 20, 1);
-    fwrite(h, 1, sizeof h, out);
+    pcap_write_header(out);
 }
 
 /* One frame at us (µs since 1970) from side dir (0 client) of c. */
