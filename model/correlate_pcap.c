@@ -1177,6 +1177,34 @@ pcap_refresh(struct store *st, int64_t source_id, int recheck,
     return rc;
 }
 
+/*
+ * The time span of a source's requests: first start to last start, or to
+ * the last end when with_end is set.  STORE_NONE when it has none.
+ */
+static enum rn_rc
+pcap_source_span(struct store *st, int64_t source_id, int with_end, int64_t *lo,
+                 int64_t *hi, struct rn_err *err)
+{
+    static const char *const sql[] = {
+        "SELECT min(start_ns), max(start_ns) FROM srcreq"
+        " WHERE source_id = ?1",
+        "SELECT min(start_ns), max(coalesce(end_ns, start_ns))"
+        " FROM srcreq WHERE source_id = ?1",
+    };
+    sqlite3_stmt *s = store_cached(st, sql[with_end != 0], err);
+
+    *lo = *hi = STORE_NONE;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *lo = store_col_opt(s, 0);
+        *hi = store_col_opt(s, 1);
+    }
+    sqlite3_reset(s);
+    return RN_OK;
+}
+
 /* Are there IIS requests near the new capture source_id at all? */
 static enum rn_rc
 pcap_iis_near(struct store *st, int64_t source_id, int *near,
@@ -1187,20 +1215,9 @@ pcap_iis_near(struct store *st, int64_t source_id, int *near,
     enum rn_rc rc = RN_OK;
 
     *near = 0;
-    s = store_cached(st,
-                     "SELECT min(start_ns), max(start_ns) FROM srcreq"
-                     " WHERE source_id = ?1",
-                     err);
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, source_id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        lo = store_col_opt(s, 0);
-        hi = store_col_opt(s, 1);
-    }
-    sqlite3_reset(s);
-    if (lo == STORE_NONE || hi == STORE_NONE)
-        return RN_OK;
+    rc = pcap_source_span(st, source_id, 0, &lo, &hi, err);
+    if (rc != RN_OK || lo == STORE_NONE || hi == STORE_NONE)
+        return rc;
     /* Its times may carry a given offset: look as far as an estimate
      * would, around both. */
     s = store_cached(st,
@@ -1246,20 +1263,9 @@ correlate_pcap_rescan(struct store *st, int64_t source_id, struct rn_err *err)
      * near its requests (an estimate looks PCAP_WIDE_NS either way, and
      * stored times carry at most that much offset; log lines reach IIS
      * requests up to an hour away). */
-    s = store_cached(st,
-                     "SELECT min(start_ns), max(coalesce(end_ns, start_ns))"
-                     " FROM srcreq WHERE source_id = ?1",
-                     err);
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, source_id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        lo = store_col_opt(s, 0);
-        hi = store_col_opt(s, 1);
-    }
-    sqlite3_reset(s);
-    if (lo == STORE_NONE || hi == STORE_NONE)
-        return RN_OK;
+    rc = pcap_source_span(st, source_id, 1, &lo, &hi, err);
+    if (rc != RN_OK || lo == STORE_NONE || hi == STORE_NONE)
+        return rc;
     margin = 2 * PCAP_WIDE_NS + PCAP_NARROW_NS + 2 * PCAP_SEC_NS;
     if (kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR)
         margin += PCAP_LOG_SPAN_NS;
