@@ -541,6 +541,12 @@ http_conn_count(const struct http_conn *h)
     return h->emitted;
 }
 
+uint64_t
+http_conn_last_seq(const struct http_conn *h)
+{
+    return h->nxact;
+}
+
 /* Detach any direction still reading a body into x. */
 static void
 http_conn_detach(struct http_conn *h, struct http_xact *x)

@@ -141,6 +141,12 @@ int http_conn_client_dir(const struct http_conn *h);
 /* Number of exchanges handed out so far. */
 uint64_t http_conn_count(const struct http_conn *h);
 
+/*
+ * Sequence number (http_xact.seq) of the newest exchange created so far,
+ * handed out or not; 0 before the first.
+ */
+uint64_t http_conn_last_seq(const struct http_conn *h);
+
 /* Free (pending exchanges are dropped without callbacks). */
 void http_conn_free(struct http_conn *h);
 

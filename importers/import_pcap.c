@@ -4,10 +4,13 @@
  * byte streams per direction, http_parse into exchanges; each exchange is
  * written as one source request (key "pcap:<sha prefix>:<frame>", with
  * ".N" for the Nth further message starting in the same frame) with
- * its events.  Connection events (SYN, FIN, RST) attach to the
- * connection's first and last exchanges; connections with no HTTP leave
- * nothing in the store.  Memory stays flat in the file size: streams are
- * never buffered whole, and only open exchanges' header blocks are kept.
+ * its events.  The SYN attaches to the connection's first exchange; a
+ * FIN or RST to the exchange that was the newest on its connection when
+ * it arrived (written at once when that exchange is already stored,
+ * else held until it is), or to the first one when none had begun.
+ * Connections with no HTTP leave nothing in the store.  Memory stays flat in
+ * the file size: streams are never buffered whole, and only open exchanges'
+ * header blocks are kept.
  */
 #include "import_pcap.h"
 
@@ -37,12 +40,14 @@ struct pcap_conn_event {
     int dir;          /* sending TCP direction */
     uint64_t frame;
     int64_t ts;
+    uint64_t xseq; /* exchange (http_xact.seq) it belongs to; 0 none yet */
 };
 
 /* Per-connection state (tcp_conn_info.user). */
 struct pcap_conn {
     struct http_conn *http; /* created at the first byte */
     int64_t last_srcreq;    /* last exchange written, 0 when none */
+    uint64_t last_seq;      /* its http_xact.seq */
     int connect_written;    /* TCP_CONNECT already attached */
     int rst;                /* the connection was reset */
     uint64_t key_frame;     /* frame of the last exchange key */
@@ -351,34 +356,51 @@ import_pcap_url(struct pcap_imp *im, const struct http_msg *req,
         rn_buf_append(&im->url, t, tn);
 }
 
-/* Write the connection events waiting for an exchange. */
+/* Write one connection event into exchange sr. */
 static enum rn_rc
-import_pcap_flush_conn_events(struct pcap_imp *im, struct tcp_conn_info *c,
-                              struct pcap_conn *pc, struct rn_err *err)
+import_pcap_conn_event(struct pcap_imp *im, struct pcap_conn *pc,
+                       const struct pcap_conn_event *e, int64_t sr,
+                       struct rn_err *err)
 {
-    int client = http_conn_client_dir(pc->http);
+    int client = pc->http != NULL ? http_conn_client_dir(pc->http) : -1;
+    int rst = strcmp(e->name, "TCP_RST") == 0;
+    struct rn_json_obj o;
+    enum rn_rc rc = import_pcap_fields_begin(im, &o, e->ts);
+
+    if (rc == RN_OK)
+        rc = import_pcap_add(&o, "from",
+                             client < 0         ? "unknown"
+                             : e->dir == client ? "client"
+                                                : "server");
+    if (rc == RN_OK)
+        rc = rn_json_obj_end(&o);
+    if (rc == RN_OK)
+        rc = import_pcap_event(im, sr, e->name, e->frame, e->ts, rst ? 3 : 4,
+                               NULL, err);
+    return rc;
+}
+
+/*
+ * Write the waiting connection events that belong to exchanges up to
+ * seq (all of them when all is set) into exchange sr.
+ */
+static enum rn_rc
+import_pcap_flush_conn_events(struct pcap_imp *im, struct pcap_conn *pc,
+                              int64_t sr, uint64_t seq, int all,
+                              struct rn_err *err)
+{
     enum rn_rc rc = RN_OK;
-    int i;
+    int i, k = 0;
 
-    for (i = 0; i < pc->npend && rc == RN_OK; i++) {
+    for (i = 0; i < pc->npend; i++) {
         struct pcap_conn_event *e = &pc->pend[i];
-        struct rn_json_obj o;
-        int rst = strcmp(e->name, "TCP_RST") == 0;
 
-        rc = import_pcap_fields_begin(im, &o, e->ts);
-        if (rc == RN_OK)
-            rc = import_pcap_add(&o, "from",
-                                 client < 0         ? "unknown"
-                                 : e->dir == client ? "client"
-                                                    : "server");
-        if (rc == RN_OK)
-            rc = rn_json_obj_end(&o);
-        if (rc == RN_OK)
-            rc = import_pcap_event(im, pc->last_srcreq, e->name, e->frame,
-                                   e->ts, rst ? 3 : 4, NULL, err);
+        if (rc == RN_OK && (all || e->xseq <= seq))
+            rc = import_pcap_conn_event(im, pc, e, sr, err);
+        else
+            pc->pend[k++] = *e;
     }
-    (void)c;
-    pc->npend = 0;
+    pc->npend = rc == RN_OK ? k : 0;
     return rc;
 }
 
@@ -601,8 +623,9 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
     if (rc == RN_OK && resp != NULL)
         rc = import_pcap_end_event(im, sr, resp, "HTTP_RESPONSE_END", err);
     pc->last_srcreq = sr;
+    pc->last_seq = x->seq;
     if (rc == RN_OK && pc->npend > 0)
-        rc = import_pcap_flush_conn_events(im, c, pc, err);
+        rc = import_pcap_flush_conn_events(im, pc, sr, x->seq, 0, err);
     return rc;
 }
 
@@ -655,7 +678,11 @@ import_pcap_gap(void *vctx, struct tcp_conn_info *c, int dir, uint64_t n,
     return http_conn_gap(h, dir, n, frame, ts, err);
 }
 
-/* tcp_reasm: FIN or RST. */
+/*
+ * tcp_reasm: FIN or RST.  The direction is closed first (which may end
+ * and store exchanges); the event then belongs to the newest exchange
+ * of the connection: written now if that one is stored, else held.
+ */
 static enum rn_rc
 import_pcap_close(void *vctx, struct tcp_conn_info *c, int dir,
                   enum tcp_end how, uint64_t frame, int64_t ts,
@@ -663,28 +690,33 @@ import_pcap_close(void *vctx, struct tcp_conn_info *c, int dir,
 {
     struct pcap_imp *im = vctx;
     struct pcap_conn *pc = c->user;
+    struct pcap_conn_event e;
     enum rn_rc rc = RN_OK;
 
     im->cur = c;
-    if (pc->npend < PCAP_CONN_EVENTS_MAX) {
-        struct pcap_conn_event *e = &pc->pend[pc->npend++];
-
-        e->name = how == TCP_END_RST ? "TCP_RST" : "TCP_FIN";
-        e->dir = dir;
-        e->frame = frame;
-        e->ts = ts;
+    e.name = how == TCP_END_RST ? "TCP_RST" : "TCP_FIN";
+    e.dir = dir;
+    e.frame = frame;
+    e.ts = ts;
+    e.xseq = 0;
+    if (pc->http != NULL) {
+        if (how == TCP_END_RST) {
+            pc->rst = 1;
+            rc = http_conn_close(pc->http, 0, HTTP_END_RST, frame, ts, err);
+            if (rc == RN_OK)
+                rc = http_conn_close(pc->http, 1, HTTP_END_RST, frame, ts, err);
+        } else {
+            rc = http_conn_close(pc->http, dir, HTTP_END_FIN, frame, ts, err);
+        }
+        if (rc != RN_OK)
+            return rc;
+        e.xseq = http_conn_last_seq(pc->http);
     }
-    if (pc->http == NULL)
-        return RN_OK;
-    if (how == TCP_END_RST) {
-        pc->rst = 1;
-        rc = http_conn_close(pc->http, 0, HTTP_END_RST, frame, ts, err);
-        if (rc == RN_OK)
-            rc = http_conn_close(pc->http, 1, HTTP_END_RST, frame, ts, err);
-    } else {
-        rc = http_conn_close(pc->http, dir, HTTP_END_FIN, frame, ts, err);
-    }
-    return rc;
+    if (e.xseq != 0 && e.xseq == pc->last_seq && pc->last_srcreq != 0)
+        return import_pcap_conn_event(im, pc, &e, pc->last_srcreq, err);
+    if (pc->npend < PCAP_CONN_EVENTS_MAX)
+        pc->pend[pc->npend++] = e;
+    return RN_OK;
 }
 
 /* tcp_reasm: the connection is gone; emit what is left, free. */
@@ -704,7 +736,8 @@ import_pcap_end(void *vctx, struct tcp_conn_info *c, enum tcp_end why,
             pc->http, why == TCP_END_RST ? HTTP_END_RST : HTTP_END_CAPTURE,
             err);
         if (rc == RN_OK && pc->npend > 0 && pc->last_srcreq != 0)
-            rc = import_pcap_flush_conn_events(im, c, pc, err);
+            rc = import_pcap_flush_conn_events(im, pc, pc->last_srcreq, 0, 1,
+                                               err);
     }
     http_conn_free(pc->http);
     free(pc);

@@ -2,7 +2,8 @@
  * Synthetic capture generator for tests and the benchmark.  Writes a
  * libpcap file (Ethernet, IPv4, TCP) of HTTP/1.1 conversations:
  *
- *   gen_pcap ooo|retrans|midstream|pipelined|iis502 OUT
+ *   gen_pcap ooo|retrans|midstream|pipelined|iis502|keepfin|rst502|
+ *            cuthead OUT
  *   gen_pcap bench OUT SIZE_MB [CONNS]
  *
  * Scenario files are small and their expected exchanges are checked by
@@ -347,6 +348,109 @@ scen_iis502(void)
     flush_queue();
 }
 
+/*
+ * Keep-alive: two exchanges on one connection, then both sides close.
+ * Then a pipelined pair where the client half-closes after its second
+ * request while the first response's body is still arriving.
+ */
+static void
+scen_keepfin(void)
+{
+    struct conn c;
+    size_t n;
+
+    conn_init(&c, 6);
+    handshake(&c, 1);
+    n = request(big, sizeof big, "GET", "/k1");
+    send_msg(&c, 0, big, n, 1);
+    n = response(big, sizeof big, 200, "OK", 100);
+    send_msg(&c, 1, big, n, 1);
+    n = request(big, sizeof big, "GET", "/k2");
+    send_msg(&c, 0, big, n, 1);
+    n = response(big, sizeof big, 200, "OK", 50);
+    send_msg(&c, 1, big, n, 1);
+    send_seg(&c, 0, F_FIN | F_ACK, NULL, 0, 1);
+    send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
+
+    conn_init(&c, 7);
+    handshake(&c, 1);
+    n = request(big, sizeof big, "GET", "/p1");
+    send_msg(&c, 0, big, n, 1);
+    n = response(big, sizeof big, 200, "OK", 3000);
+    send_seg(&c, 1, F_ACK, big, MSS, 1);
+    send_msg(&c, 0, big + 65536, request(big + 65536, 4096, "GET", "/p2"), 1);
+    send_seg(&c, 0, F_FIN | F_ACK, NULL, 0, 1);
+    send_msg(&c, 1, big + MSS, n - MSS, 1);
+    n = response(big, sizeof big, 200, "OK", 60);
+    send_msg(&c, 1, big, n, 1);
+    send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
+    flush_queue();
+}
+
+/*
+ * Resets: a 502 then a reset on a keep-alive connection; and a server
+ * that closes an idle keep-alive connection (FIN) just as the client
+ * sends a new request on it, which the server answers with a reset.
+ */
+static void
+scen_rst502(void)
+{
+    struct conn c;
+    size_t n;
+
+    conn_init(&c, 8);
+    handshake(&c, 1);
+    n = request(big, sizeof big, "GET", "/r1");
+    send_msg(&c, 0, big, n, 1);
+    n = response(big, sizeof big, 200, "OK", 10);
+    send_msg(&c, 1, big, n, 1);
+    n = request(big, sizeof big, "POST", "/cgi-bin/r2.exe");
+    send_msg(&c, 0, big, n, 1);
+    n = response(big, sizeof big, 502, "Bad Gateway", 232);
+    send_msg(&c, 1, big, n, 1);
+    send_seg(&c, 1, F_RST | F_ACK, NULL, 0, 1);
+
+    conn_init(&c, 9);
+    handshake(&c, 1);
+    n = request(big, sizeof big, "GET", "/s1");
+    send_msg(&c, 0, big, n, 1);
+    n = response(big, sizeof big, 200, "OK", 20);
+    send_msg(&c, 1, big, n, 1);
+    send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
+    n = request(big, sizeof big, "GET", "/s2");
+    send_msg(&c, 0, big, n, 1);
+    send_seg(&c, 1, F_RST, NULL, 0, 1);
+    flush_queue();
+}
+
+/*
+ * Request heads cut short: one exchange completes, then the capture
+ * ends inside the next request's headers (request line complete, no
+ * blank line).  A second connection ends inside its request line.
+ */
+static void
+scen_cuthead(void)
+{
+    struct conn c;
+    size_t n;
+    static const char cut[] = "GET /cut/page.aspx?id=7 HTTP/1.1\r\n"
+                              "Host: gen.example\r\nUser-Agent: gen_p";
+    static const char line[] = "POST /cgi-bin/upl";
+
+    conn_init(&c, 10);
+    handshake(&c, 1);
+    n = request(big, sizeof big, "GET", "/c1");
+    send_msg(&c, 0, big, n, 1);
+    n = response(big, sizeof big, 200, "OK", 40);
+    send_msg(&c, 1, big, n, 1);
+    send_msg(&c, 0, cut, sizeof cut - 1, 1);
+
+    conn_init(&c, 11);
+    handshake(&c, 1);
+    send_msg(&c, 0, line, sizeof line - 1, 1);
+    flush_queue();
+}
+
 /* Many interleaved keep-alive connections up to size_mb megabytes. */
 static void
 bench(uint64_t size_mb, int nconn)
@@ -422,7 +526,8 @@ main(int argc, char **argv)
 
     if (argc < 3) {
         fprintf(stderr, "usage: gen_pcap ooo|retrans|midstream|pipelined|"
-                        "iis502 OUT | gen_pcap bench OUT SIZE_MB [CONNS]\n");
+                        "iis502|keepfin|rst502|cuthead OUT | gen_pcap bench "
+                        "OUT SIZE_MB [CONNS]\n");
         return 2;
     }
     out = fopen(argv[2], "wb");
@@ -445,6 +550,12 @@ main(int argc, char **argv)
         scen_pipelined();
     else if (strcmp(argv[1], "iis502") == 0)
         scen_iis502();
+    else if (strcmp(argv[1], "keepfin") == 0)
+        scen_keepfin();
+    else if (strcmp(argv[1], "rst502") == 0)
+        scen_rst502();
+    else if (strcmp(argv[1], "cuthead") == 0)
+        scen_cuthead();
     else if (strcmp(argv[1], "bench") == 0 && argc >= 4)
         bench(strtoull(argv[3], NULL, 10),
               argc >= 5 ? (int)strtol(argv[4], NULL, 10) : 2000);
