@@ -46,6 +46,8 @@ struct http_dir {
     int tunnel_after;        /* turn into a tunnel after this message */
     uint64_t last_frame;     /* frame of the last byte seen */
     int64_t last_ts;
+    uint64_t data_frame; /* frame of the last byte received (not a gap) */
+    int64_t data_ts;
 };
 
 struct http_conn {
@@ -795,6 +797,70 @@ http_dir_head_done(struct http_conn *h, int d, uint64_t frame, int64_t ts,
     return http_dir_request(h, d, frame, ts, err);
 }
 
+/*
+ * The head being read in direction d was cut short (how: a close, the
+ * capture end, lost bytes).  A request whose method at least is complete
+ * becomes an exchange with an incomplete request (the header lines
+ * complete so far, no body), so it is not lost; anything else is dropped.
+ * The caller resets the scratch message.
+ */
+static enum rn_rc
+http_dir_cut_head(struct http_conn *h, int d, enum http_end how,
+                  struct rn_err *err)
+{
+    struct http_dir *hd = &h->dir[d];
+    struct http_msg *m = &hd->scratch;
+    struct http_xact *x;
+    size_t i, len;
+    enum rn_rc rc;
+
+    if (m->head.len == 0)
+        return RN_OK;
+    h->stats->partial_heads++;
+    if (http_conn_role(h, d) == HTTP_ROLE_SERVER)
+        return RN_OK;
+    if (hd->st == HS_HEADERS) {
+        if (m->is_response)
+            return RN_OK;
+        len = m->head.len;
+        m->head.len = hd->line_start; /* complete lines only */
+        http_parse_headers(m);
+        m->head.len = len;
+    } else if (hd->st == HS_LINE) {
+        const char *s = m->head.data;
+
+        for (i = 0; i < m->head.len && s[i] != ' '; i++)
+            ;
+        if (i == m->head.len || !http_parse_is_method(s, i))
+            return RN_OK;
+        m->is_response = 0;
+        m->status = -1;
+        m->p[0] = 0;
+        m->plen[0] = (uint32_t)i;
+        m->p[1] = m->p[2] = (uint32_t)m->head.len;
+        m->plen[1] = m->plen[2] = 0;
+        m->line_incomplete = 1;
+    } else {
+        return RN_OK;
+    }
+    if (h->client_dir < 0)
+        h->client_dir = d;
+    rc = http_conn_push(h, &x, err);
+    if (rc != RN_OK)
+        return rc;
+    rn_buf_fini(&x->req.head);
+    http_msg_move(&x->req, m);
+    m = &x->req;
+    h->stats->requests++;
+    m->head_incomplete = 1;
+    m->head_end_frame = m->end_frame = hd->data_frame;
+    m->head_end_ts = m->end_ts = hd->data_ts;
+    m->end = how;
+    m->complete = 0;
+    x->req_done = 1;
+    return http_conn_emit(h, err);
+}
+
 /* Abandon the message being read and search for the next one. */
 static enum rn_rc
 http_dir_lose_sync(struct http_conn *h, int d, uint64_t frame, int64_t ts,
@@ -807,8 +873,8 @@ http_dir_lose_sync(struct http_conn *h, int d, uint64_t frame, int64_t ts,
         hd->m->complete = 0;
         rc = http_dir_end_msg(h, d, HTTP_END_GAP, frame, ts, err);
     }
-    if (hd->scratch.head.len > 0)
-        h->stats->partial_heads++;
+    if (rc == RN_OK)
+        rc = http_dir_cut_head(h, d, HTTP_END_GAP, err);
     http_msg_reset(&hd->scratch);
     if (hd->st != HS_TUNNEL && hd->st != HS_CLOSED) {
         hd->st = HS_LINE;
@@ -1084,6 +1150,8 @@ http_conn_data(struct http_conn *h, int dir, const unsigned char *p, size_t n,
 
     h->dir[dir].last_frame = frame;
     h->dir[dir].last_ts = ts;
+    h->dir[dir].data_frame = frame;
+    h->dir[dir].data_ts = ts;
     while (n > 0 && rc == RN_OK) {
         size_t used = http_dir_step(h, dir, p, n, frame, ts, &rc, err);
 
@@ -1151,8 +1219,8 @@ http_conn_close(struct http_conn *h, int dir, enum http_end how, uint64_t frame,
     /* A message cut by the close ends at the last byte seen. */
     if (hd->m != NULL)
         rc = http_dir_end_msg(h, dir, how, hd->last_frame, hd->last_ts, err);
-    if (hd->scratch.head.len > 0)
-        h->stats->partial_heads++;
+    if (rc == RN_OK)
+        rc = http_dir_cut_head(h, dir, how, err);
     http_msg_reset(&hd->scratch);
     hd->st = HS_CLOSED;
     return rc;

@@ -56,6 +56,11 @@ struct http_msg {
     size_t nhdr, hdr_cap;
     int malformed;          /* some header line was malformed */
     int head_truncated;     /* the head passed HTTP_HEAD_MAX */
+    int head_incomplete;    /* requests: cut (close, capture end, lost
+                               bytes) before the blank line; hdr holds the
+                               complete header lines only, no body read */
+    int line_incomplete;    /* ... and before the end of the request line:
+                               only the method is known (target empty) */
     int64_t content_length; /* -1 when absent or unusable */
     int cl_conflict;        /* Content-Length repeated with other values */
     int chunked;            /* Transfer-Encoding ends in chunked */

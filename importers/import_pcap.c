@@ -152,8 +152,10 @@ import_pcap_event(struct pcap_imp *im, int64_t srcreq, const char *name,
 }
 
 static const char *const import_pcap_reserved[] = {
-    "captured_ts", "clock_offset_ms", "method", "target", "version",
-    "status",      "reason",          "frame",  "client", "server"};
+    "captured_ts", "clock_offset_ms", "method",
+    "target",      "version",         "status",
+    "reason",      "frame",           "client",
+    "server",      "head_incomplete", "request_line_incomplete"};
 
 /* Whether a header name collides with one of our own field names. */
 static int
@@ -322,6 +324,10 @@ import_pcap_attrs_msg(struct rn_buf *b, const char *pfx,
         rn_buf_printf(b, ",\"%s_content_length_conflict\":true", pfx);
     if (m->head_truncated)
         rn_buf_printf(b, ",\"%s_head_truncated\":true", pfx);
+    if (m->head_incomplete)
+        rn_buf_printf(b, ",\"%s_head_incomplete\":true", pfx);
+    if (m->line_incomplete)
+        rn_buf_printf(b, ",\"%s_line_incomplete\":true", pfx);
 }
 
 /* Build the url: the absolute target, or http://Host + target. */
@@ -446,6 +452,13 @@ import_pcap_head_event(struct pcap_imp *im, int64_t sr,
         if (rc == RN_OK)
             rc = rn_json_obj_add(&o, "version", http_msg_at(m, m->p[2]),
                                  m->plen[2]);
+        /* Cut before the blank line: what was captured, as a warning. */
+        if (rc == RN_OK && m->head_incomplete) {
+            level = 3;
+            rc = import_pcap_add(&o, "head_incomplete", http_end_str(m->end));
+        }
+        if (rc == RN_OK && m->line_incomplete)
+            rc = import_pcap_add(&o, "request_line_incomplete", "1");
     }
     if (rc == RN_OK)
         rc = import_pcap_add_headers(&o, m);
@@ -537,10 +550,13 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
                                            host->value_len)
                                 : NULL;
 
-        import_pcap_url(im, req, c, server);
         r.verb = verb;
         r.host = hs;
-        r.url = rn_buf_str(&im->url);
+        /* A request line cut short has no target to build a url from. */
+        if (!req->line_incomplete) {
+            import_pcap_url(im, req, c, server);
+            r.url = rn_buf_str(&im->url);
+        }
     }
     if (resp != NULL)
         r.http_status = resp->status;

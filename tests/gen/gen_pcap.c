@@ -27,6 +27,7 @@ struct pkt {
     uint32_t seq, ack;
     uint8_t flags;
     size_t len;
+    size_t snap; /* captured payload bytes when cut by the snaplen, else 0 */
     unsigned char data[MSS];
 };
 
@@ -62,11 +63,12 @@ write_pkt(const struct pkt *p)
     unsigned char f[16 + 14 + 20 + 20 + MSS];
     unsigned char *e = f + 16, *ip = e + 14, *tcp = ip + 20;
     size_t n = 14 + 20 + 20 + p->len;
+    size_t cap = p->snap > 0 && p->snap < p->len ? n - p->len + p->snap : n;
 
     usec += 37;
     le32(f, (uint32_t)(usec / 1000000));
     le32(f + 4, (uint32_t)(usec % 1000000));
-    le32(f + 8, (uint32_t)n);
+    le32(f + 8, (uint32_t)cap);
     le32(f + 12, (uint32_t)n);
     memset(e, 0, 12);
     e[5] = 1;
@@ -88,8 +90,8 @@ write_pkt(const struct pkt *p)
     tcp[13] = p->flags;
     put16(tcp + 14, 65535);
     memcpy(tcp + 20, p->data, p->len);
-    fwrite(f, 1, 16 + n, out);
-    bytes_written += 16 + n;
+    fwrite(f, 1, 16 + cap, out);
+    bytes_written += 16 + cap;
 }
 
 /* Queue (scenarios) or write (bench) a packet. */
@@ -122,6 +124,7 @@ send_seg(struct conn *c, int dir, uint8_t flags, const void *data, size_t len,
     p.ack = dir == 0 ? c->sseq : c->cseq;
     p.flags = flags;
     p.len = len;
+    p.snap = 0;
     if (len > 0)
         memcpy(p.data, data, len);
     emit(&p, queue);
@@ -426,7 +429,9 @@ scen_rst502(void)
 /*
  * Request heads cut short: one exchange completes, then the capture
  * ends inside the next request's headers (request line complete, no
- * blank line).  A second connection ends inside its request line.
+ * blank line).  A second connection ends inside its request line.  On a
+ * third, the snapshot length cuts a request's frame inside its headers;
+ * the server answers it and a second request follows.
  */
 static void
 scen_cuthead(void)
@@ -448,6 +453,24 @@ scen_cuthead(void)
     conn_init(&c, 11);
     handshake(&c, 1);
     send_msg(&c, 0, line, sizeof line - 1, 1);
+
+    conn_init(&c, 12);
+    handshake(&c, 1);
+    n = (size_t)snprintf(big, sizeof big,
+                         "GET /snap/report.aspx HTTP/1.1\r\nHost: "
+                         "gen.example\r\nCookie: %0400d\r\nAccept: */*"
+                         "\r\n\r\n",
+                         7);
+    send_msg(&c, 0, big, n, 1);
+    pkts[npkts - 1].snap = 60; /* the request line and part of Host */
+    n = response(big, sizeof big, 200, "OK", 30);
+    send_msg(&c, 1, big, n, 1);
+    n = request(big, sizeof big, "GET", "/snap2");
+    send_msg(&c, 0, big, n, 1);
+    n = response(big, sizeof big, 404, "Not Found", 12);
+    send_msg(&c, 1, big, n, 1);
+    send_seg(&c, 0, F_FIN | F_ACK, NULL, 0, 1);
+    send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
     flush_queue();
 }
 

@@ -279,13 +279,100 @@ test_resync_after_gap(void)
          "Content-Length: 0\r\n\r\n",
          0},
         {0, "GET /2 HTTP/1.1\r\nHo", 0},
-        {0, NULL, 7}, /* lost inside the headers: the request is dropped */
+        {0, NULL, 7}, /* lost inside the headers: kept, incomplete */
         {0, "xx\r\n\r\nPOST /3 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 0},
     };
-    /* The 404 came before /3 was sent: it pairs with nothing. */
+    /* The 404 came before /3 was sent: it pairs with nothing.  /2 ends
+     * at its last byte received (frame 5), not at the gap. */
     RUN(s, 0,
         "GET /1(0/length/1@1-1) -> 200(5/gap/0@2-3) | - -> "
-        "404(0/length/1@4-4) | POST /3(3/length/1@7-7)");
+        "404(0/length/1@4-4) | GET /2(0/gap/0@5-5) | POST /3(3/length/1@7-7)");
+}
+
+/* Log a request's cut-head flags and header list. */
+static enum rn_rc
+on_cut(void *ctx, struct http_xact *x, struct rn_err *err)
+{
+    const struct http_msg *m = &x->req;
+    size_t i;
+
+    (void)ctx;
+    (void)err;
+    if (xlog.len > 0)
+        rn_buf_puts(&xlog, " | ");
+    if (!m->present) {
+        rn_buf_printf(&xlog, "- -> %d", x->resp.status);
+        return RN_OK;
+    }
+    rn_buf_printf(
+        &xlog, "%.*s '%.*s' '%.*s' inc=%d line=%d %s@%llu-%llu",
+        (int)m->plen[0], http_msg_at(m, m->p[0]), (int)m->plen[1],
+        http_msg_at(m, m->p[1]), (int)m->plen[2], http_msg_at(m, m->p[2]),
+        m->head_incomplete, m->line_incomplete, http_end_str(m->end),
+        (unsigned long long)m->frame, (unsigned long long)m->end_frame);
+    for (i = 0; i < m->nhdr; i++)
+        rn_buf_printf(&xlog, " [%.*s|%.*s]", (int)m->hdr[i].name_len,
+                      http_msg_at(m, m->hdr[i].name), (int)m->hdr[i].value_len,
+                      http_msg_at(m, m->hdr[i].value));
+    if (x->resp.present)
+        rn_buf_printf(&xlog, " -> %d", x->resp.status);
+    return RN_OK;
+}
+
+/* Feed client bytes in two frames, then end with how (FIN: a close). */
+static void
+run_cut(const char *a, const char *b, int client_dir, enum http_end how,
+        const char *resp, const char *want)
+{
+    struct http_conn_cb cb = {NULL, on_cut};
+    int partial[2] = {client_dir < 0, client_dir < 0};
+    struct http_conn *h = http_conn_new(&cb, client_dir, partial, NULL);
+    struct rn_err err = {RN_OK, ""};
+
+    rn_buf_reset(&xlog);
+    CHECK(http_conn_data(h, 0, (const unsigned char *)a, strlen(a), 1, 1,
+                         &err) == RN_OK);
+    if (b != NULL)
+        CHECK(http_conn_data(h, 0, (const unsigned char *)b, strlen(b), 2, 2,
+                             &err) == RN_OK);
+    if (how == HTTP_END_FIN)
+        CHECK(http_conn_close(h, 0, HTTP_END_FIN, 3, 3, &err) == RN_OK);
+    if (resp != NULL)
+        CHECK(http_conn_data(h, 1, (const unsigned char *)resp, strlen(resp), 4,
+                             4, &err) == RN_OK);
+    CHECK(http_conn_finish(h, how == HTTP_END_FIN ? HTTP_END_CAPTURE : how,
+                           &err) == RN_OK);
+    http_conn_free(h);
+    CHECK_STR(rn_buf_str(&xlog), want);
+}
+
+static void
+test_cut_heads(void)
+{
+    /* The capture ends inside the headers: complete lines are kept. */
+    run_cut("GET /a?x=1 HTTP/1.1\r\nHost: h\r\n", "User-Ag", 0,
+            HTTP_END_CAPTURE, NULL,
+            "GET '/a?x=1' 'HTTP/1.1' inc=1 line=0 capture_end@1-2 [Host|h]");
+    /* A client FIN inside the headers; the server still answers. */
+    run_cut("POST /up HTTP/1.1\r\nContent-Length: 9\r\n", NULL, 0, HTTP_END_FIN,
+            "HTTP/1.1 400 Bad Request\r\n\r\n",
+            "POST '/up' 'HTTP/1.1' inc=1 line=0 fin@1-1 [Content-Length|9] "
+            "-> 400");
+    /* Inside the request line: the method only. */
+    run_cut("GET /cgi-bin/lo", "ng", 0, HTTP_END_RST, NULL,
+            "GET '' '' inc=1 line=1 rst@1-2");
+    /* Roles unknown (no SYN): a cut request still says it is the client. */
+    run_cut("DELETE /x HTTP/1.1\r\n", NULL, -1, HTTP_END_CAPTURE, NULL,
+            "DELETE '/x' 'HTTP/1.1' inc=1 line=0 capture_end@1-1");
+    /* Not a request: no method, an unknown one, or only a method. */
+    run_cut("FROB /x", NULL, 0, HTTP_END_CAPTURE, NULL, "");
+    run_cut("GET", NULL, 0, HTTP_END_CAPTURE, NULL, "");
+    run_cut("\x01\x02 binary", NULL, -1, HTTP_END_CAPTURE, NULL, "");
+    /* A complete request before the cut one is unaffected. */
+    run_cut("GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\nA: b\r\nC", NULL, 0,
+            HTTP_END_CAPTURE, "HTTP/1.1 204 No Content\r\n\r\n",
+            "GET '/1' 'HTTP/1.1' inc=0 line=0 length@1-1 -> 204 | "
+            "GET '/2' 'HTTP/1.1' inc=1 line=0 capture_end@1-1 [A|b]");
 }
 
 static void
@@ -376,6 +463,7 @@ main(void)
     test_malformed_headers();
     test_header_list();
     test_resync_after_gap();
+    test_cut_heads();
     test_midstream_and_upgrade();
     test_not_http();
     test_lenient_request_lines();
