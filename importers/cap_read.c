@@ -1,12 +1,14 @@
 /*
- * Capture file readers behind one iterator.  pcap and pcapng go through
- * libpcap (pcap_open_offline_with_tstamp_precision, nanoseconds, and
+ * Capture file readers behind one iterator.  pcap goes through libpcap
+ * (pcap_open_offline_with_tstamp_precision, nanoseconds, and
  * pcap_next_ex); libpcap's DLT_ values are mapped back to LINKTYPE_
- * numbers.  Network Monitor files are read here with pread(): the frame
- * table (read in blocks, so memory stays flat) gives each frame's
- * offset; 1.x and 2.x record headers, the 2.1+ trailer with its
- * per-frame network type and the 2.3 per-frame UTC FILETIME.  Every
- * offset and length read from the file is checked against the file size
+ * numbers.  pcapng goes to cap_pcapng.c: libpcap refuses a pcapng file
+ * whose interfaces differ in link type or snapshot length, and such
+ * files are what merging captures of several interfaces gives.  Network Monitor
+ * files are read here with pread(): the frame table (read in blocks, so memory
+ * stays flat) gives each frame's offset; 1.x and 2.x record headers, the 2.1+
+ * trailer with its per-frame network type and the 2.3 per-frame UTC FILETIME.
+ * Every offset and length read from the file is checked against the file size
  * before use.
  */
 #include "cap_read.h"
@@ -23,6 +25,7 @@
 
 #include <pcap/pcap.h>
 
+#include "cap_pcapng.h"
 #include "pkt_decode.h"
 #include "rn_time.h"
 #include "xmalloc.h"
@@ -39,6 +42,8 @@ struct cap_reader {
     uint64_t number; /* frames returned or skipped so far */
     /* libpcap */
     pcap_t *pc;
+    /* pcapng */
+    struct cap_pcapng *ng;
     /* Network Monitor */
     int fd;
     int vmaj, vmin;
@@ -135,6 +140,28 @@ cap_read_dlt_link(int dlt)
     }
 }
 
+int
+cap_read_link(unsigned linktype)
+{
+    switch (linktype) {
+    case PKT_LINK_NULL:
+    case PKT_LINK_ETHERNET:
+    case PKT_LINK_RAW:
+    case PKT_LINK_LOOP:
+    case PKT_LINK_SLL:
+    case PKT_LINK_IPV4:
+    case PKT_LINK_IPV6:
+    case PKT_LINK_NFLOG:
+    case PKT_LINK_SLL2:
+        return (int)linktype;
+    case 12: /* DLT_RAW written as a link type by some tools */
+    case 14:
+        return PKT_LINK_RAW;
+    default:
+        return CAP_LINK_UNKNOWN;
+    }
+}
+
 /* Map a Network Monitor network type; -2 for metadata frames to skip. */
 static int
 cap_read_netmon_link(int net)
@@ -145,22 +172,9 @@ cap_read_netmon_link(int net)
         return PKT_LINK_RAW;
     if (net == 0xFFE0 || (net >= 0xFFFB && net <= 0xFFFF))
         return -2;
-    if ((net & 0xF000) == 0xE000 && !(net >= 0xE080 && net <= 0xE08A)) {
-        switch (net & 0x0FFF) {
-        case PKT_LINK_NULL:
-        case PKT_LINK_ETHERNET:
-        case PKT_LINK_RAW:
-        case PKT_LINK_LOOP:
-        case PKT_LINK_SLL:
-        case PKT_LINK_IPV4:
-        case PKT_LINK_IPV6:
-        case PKT_LINK_NFLOG:
-        case PKT_LINK_SLL2:
-            return net & 0x0FFF;
-        default:
-            return CAP_LINK_UNKNOWN;
-        }
-    }
+    if ((net & 0xF000) == 0xE000 && !(net >= 0xE080 && net <= 0xE08A) &&
+        (net & 0x0FFF) != 12 && (net & 0x0FFF) != 14)
+        return cap_read_link((unsigned)(net & 0x0FFF));
     return CAP_LINK_UNKNOWN;
 }
 
@@ -402,8 +416,12 @@ cap_read_open(const char *path, struct cap_reader **out, struct rn_err *err)
     case CAP_FMT_NETMON:
         rc = cap_read_netmon_open(r, err);
         break;
-    case CAP_FMT_PCAP:
     case CAP_FMT_PCAPNG:
+        close(r->fd);
+        r->fd = -1;
+        rc = cap_pcapng_open(path, r->size, &r->ng, err);
+        break;
+    case CAP_FMT_PCAP:
         errbuf[0] = '\0';
         r->pc = pcap_open_offline_with_tstamp_precision(
             path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -437,6 +455,8 @@ cap_read_next(struct cap_reader *r, struct cap_frame *f, int *got,
     *got = 0;
     if (r->fmt == CAP_FMT_NETMON)
         return cap_read_netmon_next(r, f, got, err);
+    if (r->ng != NULL)
+        return cap_pcapng_next(r->ng, f, got, err);
     k = pcap_next_ex(r->pc, &ph, &data);
     if (k == -2)
         return RN_OK;
@@ -483,6 +503,8 @@ cap_read_name(const struct cap_reader *r)
 uint64_t
 cap_read_pos(const struct cap_reader *r)
 {
+    if (r->ng != NULL)
+        return cap_pcapng_pos(r->ng);
     if (r->pc != NULL) {
         FILE *fp = pcap_file(r->pc);
         off_t o = fp != NULL ? ftello(fp) : -1;
@@ -511,6 +533,7 @@ cap_read_close(struct cap_reader *r)
         return;
     if (r->pc != NULL)
         pcap_close(r->pc);
+    cap_pcapng_close(r->ng);
     if (r->fd >= 0)
         close(r->fd);
     free(r->ft);

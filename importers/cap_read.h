@@ -1,9 +1,9 @@
 /*
- * One frame iterator over capture files: pcap and pcapng through libpcap
- * (nanosecond timestamps), Microsoft Network Monitor 1.x/2.x .cap through
- * a reader of our own.  Frames are numbered from 1 in file order, as
- * Wireshark and Network Monitor number them (NetMon metadata frames use
- * up a number but are not returned).
+ * One frame iterator over capture files: pcap through libpcap (nanosecond
+ * timestamps), pcapng and Microsoft Network Monitor 1.x/2.x .cap through
+ * readers of our own (cap_pcapng.c, cap_read.c).  Frames are numbered from 1 in
+ * file order, as Wireshark and Network Monitor number them (NetMon metadata
+ * frames use up a number but are not returned).
  */
 #ifndef CAP_READ_H
 #define CAP_READ_H
@@ -35,6 +35,9 @@ struct cap_frame {
     const unsigned char *data;
     uint32_t caplen, origlen;
 };
+
+/* Map a LINKTYPE_ value to enum pkt_link, or CAP_LINK_UNKNOWN. */
+int cap_read_link(unsigned linktype);
 
 /* Format of a file from its first n bytes (>= 4 needed), or CAP_FMT_NONE. */
 enum cap_format cap_read_probe(const unsigned char *head, size_t n);

@@ -1,7 +1,10 @@
 /*
- * Unit tests for importers/cap_read.c: Network Monitor 1.x/2.x files built
- * here byte by byte (frame table out of physical order, metadata frames,
- * per-frame trailers, FILETIME), damaged files, and pcap through libpcap.
+ * Unit tests for importers/cap_read.c and cap_pcapng.c: Network Monitor
+ * 1.x/2.x files built here byte by byte (frame table out of physical
+ * order, metadata frames, per-frame trailers, FILETIME), pcapng files
+ * (sections of both byte orders, interfaces of different link types and
+ * time resolutions, every packet block kind, blocks to skip), damaged
+ * files, and pcap through libpcap.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -321,6 +324,327 @@ test_pcap(void)
     CHECK(strstr(msg, "not a pcap") != NULL);
 }
 
+/* pcapng builder: blocks appended to file[] in the section's order. */
+static int ng_be;
+
+static void
+ng16(unsigned char *p, unsigned v)
+{
+    if (ng_be) {
+        p[0] = (unsigned char)(v >> 8);
+        p[1] = (unsigned char)v;
+    } else {
+        le16(p, v);
+    }
+}
+
+static void
+ng32(unsigned char *p, uint32_t v)
+{
+    if (ng_be) {
+        ng16(p, v >> 16);
+        ng16(p + 2, v & 0xFFFF);
+    } else {
+        le32(p, v);
+    }
+}
+
+static void
+ng64(unsigned char *p, uint64_t v)
+{
+    if (ng_be) {
+        ng32(p, (uint32_t)(v >> 32));
+        ng32(p + 4, (uint32_t)v);
+    } else {
+        le64(p, v);
+    }
+}
+
+/* Append a block with body b (n bytes, padded); returns its offset. */
+static size_t
+ng_block(uint32_t type, const unsigned char *b, size_t n)
+{
+    size_t at = flen, pad = (4 - n % 4) % 4, len = 12 + n + pad;
+
+    ng32(file + at, type);
+    ng32(file + at + 4, (uint32_t)len);
+    memcpy(file + at + 8, b, n);
+    memset(file + at + 8 + n, 0, pad);
+    ng32(file + at + 8 + n + pad, (uint32_t)len);
+    flen += len;
+    return at;
+}
+
+/* A section header block of byte order big (version major.minor). */
+static size_t
+ng_shb(int big, unsigned major, unsigned minor)
+{
+    unsigned char b[16];
+
+    ng_be = big;
+    ng32(b, 0x1A2B3C4D);
+    ng16(b + 4, major);
+    ng16(b + 6, minor);
+    ng64(b + 8, UINT64_MAX);
+    return ng_block(0x0A0D0D0A, b, sizeof b);
+}
+
+/* An interface; tsresol < 0 leaves the option out. */
+static void
+ng_idb(unsigned linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
+{
+    unsigned char b[64];
+    size_t n = 8;
+
+    memset(b, 0, sizeof b);
+    ng16(b, linktype);
+    ng32(b + 4, snaplen);
+    if (tsresol >= 0) {
+        ng16(b + n, 9);
+        ng16(b + n + 2, 1);
+        b[n + 4] = (unsigned char)tsresol;
+        n += 8;
+    }
+    if (tsoffset != 0) {
+        ng16(b + n, 14);
+        ng16(b + n + 2, 8);
+        ng64(b + n + 4, (uint64_t)tsoffset);
+        n += 12;
+    }
+    ng_block(1, b, n + 4); /* opt_endofopt */
+}
+
+/* An enhanced (type 6) or obsolete (type 2) packet block. */
+static size_t
+ng_pkt(uint32_t type, unsigned ifid, uint64_t ts, const char *data,
+       uint32_t origlen)
+{
+    unsigned char b[256];
+    size_t n = strlen(data);
+
+    if (type == 2) {
+        ng16(b, ifid);
+        ng16(b + 2, 0);
+    } else {
+        ng32(b, ifid);
+    }
+    ng32(b + 4, (uint32_t)(ts >> 32));
+    ng32(b + 8, (uint32_t)ts);
+    ng32(b + 12, (uint32_t)n);
+    ng32(b + 16, origlen);
+    memcpy(b + 20, data, n);
+    return ng_block(type, b, 20 + n);
+}
+
+/* A simple packet block. */
+static void
+ng_spb(const char *data, uint32_t origlen)
+{
+    unsigned char b[256];
+    size_t n = strlen(data);
+
+    ng32(b, origlen);
+    memcpy(b + 4, data, n);
+    ng_block(3, b, 4 + n);
+}
+
+/* The file of test_pcapng: two sections, every kind of block. */
+static void
+build_pcapng(void)
+{
+    static const unsigned char other[8] = "opaque!";
+
+    flen = 0;
+    memset(file, 0, sizeof file);
+    ng_shb(0, 1, 0);
+    ng_idb(1, 0, -1, 0);              /* 0: Ethernet, us */
+    ng_idb(101, 65535, 9, 0);         /* 1: raw IP, ns */
+    ng_idb(113, 4, 0x80 | 10, -3600); /* 2: SLL, 2^-10 s, -1 h */
+    ng_pkt(6, 0, 1124828747123456ULL, "eth", 60);
+    ng_pkt(6, 1, 1124828747123456789ULL, "raw", 3);
+    ng_block(4, other, 8); /* name resolution: skipped */
+    ng_pkt(6, 2, (1124832347ULL << 10) | 512, "sll", 3);
+    ng_spb("hello", 5);             /* interface 0: no time */
+    ng_block(0x00000BAD, other, 8); /* custom: numbered, skipped */
+    ng_pkt(2, 1, 1124828748000000001ULL, "pb", 2);
+    ng_block(0x80000001, other, 8); /* local use: skipped */
+    ng_shb(1, 1, 2);                /* big-endian; minor 2 as 0 */
+    ng_idb(276, 3, 3, 0);           /* 0 again: SLL2, ms, snaplen 3 */
+    ng_pkt(6, 0, 1124828749500ULL, "be", 2);
+    ng_spb("snap", 4); /* cut to the snaplen: "sna" */
+}
+
+static void
+test_pcapng(void)
+{
+    char out[512], msg[RN_ERR_MSG_MAX];
+    int64_t ts[8];
+    struct cap_reader *r = NULL;
+    struct rn_err err = {RN_OK, ""};
+    const int64_t s0 = 1124828747LL * 1000000000LL;
+
+    build_pcapng();
+    save(flen);
+    read_all(out, sizeof out, ts, 8, msg);
+    CHECK_STR(out, "1:1:eth 2:101:raw 3:113:sll 4:1:hello 6:101:pb 7:276:be "
+                   "8:276:sna");
+    CHECK_STR(msg, "");
+    CHECK(ts[0] == s0 + 123456000);
+    CHECK(ts[1] == s0 + 123456789);
+    CHECK(ts[2] == s0 + 500000000); /* 512/1024 s, offset undone */
+    CHECK(ts[3] == CAP_TS_NONE);
+    CHECK(ts[4] == s0 + 1000000001);
+    CHECK(ts[5] == s0 + 2500000000LL);
+    CHECK(ts[6] == CAP_TS_NONE);
+    CHECK(cap_read_open(path, &r, &err) == RN_OK);
+    CHECK_STR(cap_read_name(r), "pcapng");
+    CHECK(cap_read_format(r) == CAP_FMT_PCAPNG);
+    cap_read_close(r);
+}
+
+/* Check that reading the file gives frames want and an error with what. */
+static void
+pcapng_damaged(const char *want, const char *what)
+{
+    char out[512], msg[RN_ERR_MSG_MAX];
+    int64_t ts[8];
+
+    save(flen);
+    read_all(out, sizeof out, ts, 8, msg);
+    CHECK_STR(out, want);
+    if (strstr(msg, what) == NULL || strstr(msg, path) == NULL)
+        fprintf(stderr, "  message: %s (want %s)\n", msg, what);
+    CHECK(strstr(msg, what) != NULL);
+    CHECK(strstr(msg, path) != NULL);
+}
+
+static void
+test_pcapng_damaged(void)
+{
+    size_t at;
+    char want[64];
+
+    /* A trailing length that does not repeat the leading one. */
+    flen = 0;
+    ng_shb(0, 1, 0);
+    ng_idb(1, 0, -1, 0);
+    ng_pkt(6, 0, 1, "aa", 2);
+    at = ng_pkt(6, 0, 2, "bb", 2);
+    ng32(file + flen - 4, 99);
+    snprintf(want, sizeof want, "block at offset %zu", at);
+    pcapng_damaged("1:1:aa", want);
+    pcapng_damaged("1:1:aa", "trailing length 99 does not match 36");
+
+    /* Cut inside a block, and a tail too short for any block. */
+    flen = 0;
+    ng_shb(1, 1, 0);
+    ng_idb(1, 0, -1, 0);
+    ng_pkt(6, 0, 1, "aa", 2);
+    at = ng_pkt(6, 0, 2, "bb", 2);
+    flen -= 10;
+    snprintf(want, sizeof want, "block at offset %zu", at);
+    pcapng_damaged("1:1:aa", want);
+    pcapng_damaged("1:1:aa", "runs past the end of the file");
+    flen = at + 6;
+    pcapng_damaged("1:1:aa", "truncated (6 bytes left");
+
+    /* An interface never described; a captured length past the block. */
+    flen = 0;
+    ng_shb(0, 1, 0);
+    ng_idb(1, 0, -1, 0);
+    ng_pkt(6, 0, 1, "aa", 2);
+    ng_pkt(6, 3, 2, "bb", 2);
+    pcapng_damaged("1:1:aa", "interface 3 not described (the section has 1)");
+    flen = 0;
+    ng_shb(0, 1, 0);
+    ng_idb(1, 0, -1, 0);
+    at = ng_pkt(6, 0, 2, "bb", 2);
+    ng32(file + at + 8 + 12, 200);
+    pcapng_damaged("", "captured length 200 past the end of the block");
+
+    /* Interface IDs start again in a new section. */
+    flen = 0;
+    ng_shb(0, 1, 0);
+    ng_idb(1, 0, -1, 0);
+    ng_idb(1, 0, -1, 0);
+    ng_pkt(6, 1, 1, "aa", 2);
+    ng_shb(0, 1, 0);
+    ng_idb(101, 0, -1, 0);
+    ng_pkt(6, 1, 2, "bb", 2);
+    pcapng_damaged("1:1:aa", "interface 1 not described");
+
+    /* Lengths that are not lengths. */
+    flen = 0;
+    ng_shb(0, 1, 0);
+    ng_idb(1, 0, -1, 0);
+    at = ng_pkt(6, 0, 1, "aa", 2);
+    ng32(file + at + 4, 30);
+    pcapng_damaged("", "bad length 30");
+    ng32(file + at + 4, 8);
+    pcapng_damaged("", "bad length 8");
+    ng32(file + at + 4, 0x7FFFFFFC);
+    pcapng_damaged("", "runs past the end of the file");
+    ng32(file + at + 4, 16); /* too short for an enhanced packet block */
+    ng32(file + at + 12, 16);
+    pcapng_damaged("", "too short");
+
+    /* Section headers: byte-order magic, version, size. */
+    flen = 0;
+    ng_shb(0, 1, 0);
+    file[8] = 0x11;
+    pcapng_damaged("", "bad byte-order magic 113c2b1a");
+    flen = 0;
+    ng_shb(1, 2, 0);
+    pcapng_damaged("", "unsupported pcapng version 2.0");
+    flen = 0;
+    ng_shb(0, 1, 0);
+    ng32(file + 4, 12);
+    pcapng_damaged("", "too short");
+    flen = 0;
+    ng_shb(0, 1, 0);
+    ng_idb(1, 0, -1, 0);
+    ng_pkt(6, 0, 1, "aa", 2);
+    at = ng_shb(0, 1, 0);
+    file[at + 8] = 0;
+    snprintf(want, sizeof want, "block at offset %zu: bad byte", at);
+    pcapng_damaged("1:1:aa", want);
+}
+
+static void
+test_pcapng_times(void)
+{
+    char out[512], msg[RN_ERR_MSG_MAX];
+    int64_t ts[8];
+
+    /* Resolutions out of range and offsets that overflow give no time. */
+    flen = 0;
+    ng_shb(0, 1, 0);
+    ng_idb(1, 0, 20, 0);            /* 10^-20 s */
+    ng_idb(1, 0, 0x80 | 64, 0);     /* 2^-64 s */
+    ng_idb(1, 0, 0, INT64_MAX / 2); /* offset too far */
+    ng_idb(1, 0, 19, 0);            /* 10^-19 s: fine */
+    ng_idb(1, 0, 0x80 | 63, 0);     /* 2^-63 s: fine */
+    ng_idb(1, 0, 0, -1124828747LL); /* s, back to 1970 */
+    ng_pkt(6, 0, 5, "a", 1);
+    ng_pkt(6, 1, 5, "b", 1);
+    ng_pkt(6, 2, 5, "c", 1);
+    ng_pkt(6, 3, 10000000000000000000ULL, "d", 1);
+    ng_pkt(6, 4, UINT64_C(3) << 62, "e", 1);
+    ng_pkt(6, 5, 1124828747ULL + 2, "f", 1);
+    ng_pkt(6, 0, UINT64_MAX, "g", 1);
+    save(flen);
+    read_all(out, sizeof out, ts, 8, msg);
+    CHECK_STR(out, "1:1:a 2:1:b 3:1:c 4:1:d 5:1:e 6:1:f 7:1:g");
+    CHECK_STR(msg, "");
+    CHECK(ts[0] == CAP_TS_NONE);
+    CHECK(ts[1] == CAP_TS_NONE);
+    CHECK(ts[2] == CAP_TS_NONE);
+    CHECK(ts[3] == 1000000000LL);
+    CHECK(ts[4] == 1500000000LL);
+    CHECK(ts[5] == 2000000000LL);
+    CHECK(ts[6] == CAP_TS_NONE);
+}
+
 int
 main(void)
 {
@@ -328,6 +652,9 @@ main(void)
     test_netmon_23();
     test_netmon_damaged();
     test_pcap();
+    test_pcapng();
+    test_pcapng_damaged();
+    test_pcapng_times();
     unlink(path);
     return test_report("test_cap_read");
 }
