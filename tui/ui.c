@@ -314,6 +314,9 @@ ui_interactive(struct store *st, const struct ui_options *opt,
         goto out;
     while (!ui_stop) {
         ui_paint(s, w, 1);
+        /* Background jobs run in steps of a few milliseconds whenever no
+         * key is waiting; saving the UI state waits for a pause. */
+        wtimeout(w, s->jobs != 0 ? 0 : UI_TIMEOUT_MS);
         r = wget_wch(w, &wc);
         if (r == ERR) {
             if (s->jobs != 0 || s->persist_dirty)
@@ -411,15 +414,28 @@ ui_dump(int attrs)
     }
 }
 
-/* Run background jobs to completion (headless: deterministic screens). */
-static double
-ui_idle_all(struct state *s)
-{
-    double t0 = ui_now_ms();
+/* Background work after a key: total time, steps, the longest step. */
+struct ui_idle_stats {
+    double total_ms, max_ms;
+    int steps;
+};
 
-    while (s->jobs != 0)
+/* Run background jobs to completion (headless: deterministic screens). */
+static void
+ui_idle_all(struct state *s, struct ui_idle_stats *st)
+{
+    double t0 = ui_now_ms(), t;
+
+    memset(st, 0, sizeof *st);
+    while (s->jobs != 0) {
+        t = ui_now_ms();
         state_idle(s);
-    return ui_now_ms() - t0;
+        t = ui_now_ms() - t;
+        if (t > st->max_ms)
+            st->max_ms = t;
+        st->steps++;
+    }
+    st->total_ms = ui_now_ms() - t0;
 }
 
 /* The headless front end: keys from a script, screen printed at the end. */
@@ -437,6 +453,7 @@ ui_headless(struct store *st, const struct ui_options *opt, double t_start,
     int n = 0, i;
     size_t bad = 0;
     double t;
+    struct ui_idle_stats idle;
 
     if (opt->keys != NULL) {
         keys = xcalloc(UI_MAX_SCRIPT, sizeof *keys);
@@ -472,9 +489,10 @@ ui_headless(struct store *st, const struct ui_options *opt, double t_start,
     ui_paint(s, w, 0);
     if (opt->timing)
         fprintf(stderr, "first-screen %.2f ms\n", ui_now_ms() - t_start);
-    t = ui_idle_all(s);
+    ui_idle_all(s, &idle);
     if (opt->timing)
-        fprintf(stderr, "background %.2f ms\n", t);
+        fprintf(stderr, "background %.2f ms (%d steps, longest %.2f ms)\n",
+                idle.total_ms, idle.steps, idle.max_ms);
     ui_paint(s, w, 0);
     for (i = 0; i < n; i++) {
         unsigned flags = 0;
@@ -492,7 +510,11 @@ ui_headless(struct store *st, const struct ui_options *opt, double t_start,
             fprintf(stderr, "key %s %.2f ms\n",
                     ui_key_name(keys[i].key, name, sizeof name),
                     ui_now_ms() - t);
-        ui_idle_all(s);
+        ui_idle_all(s, &idle);
+        if (opt->timing && idle.steps > 0)
+            fprintf(stderr, "jobs %s %.2f ms (%d steps, longest %.2f ms)\n",
+                    ui_key_name(keys[i].key, name, sizeof name), idle.total_ms,
+                    idle.steps, idle.max_ms);
         ui_paint(s, w, 0);
         if (flags & UI_QUIT)
             break;
