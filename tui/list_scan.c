@@ -68,12 +68,18 @@ scan_begin(struct state *s, struct list_scan *sc, enum scan_kind kind,
  * something else (an error, "search wrapped") is left for the user.
  */
 static void
-scan_progress(struct state *s, const struct list_scan *sc)
+scan_progress(struct state *s, struct list_scan *sc)
 {
     const char *what = sc->kind == SCAN_SEARCH ? "searching" : "filtering";
+    int64_t now = rn_time_mono_ns();
 
     if (s->msg[0] != '\0' && !s->msg_scan)
         return;
+    /* Five updates a second: enough to see it move, little to send over
+     * a slow link. */
+    if (s->msg_scan && now - sc->shown_ns < 200 * 1000000LL)
+        return;
+    sc->shown_ns = now;
     if (s->total > 0)
         state_message(s, 0, "%s: %lld of %lld requests looked at (Esc stops)",
                       what, (long long)sc->sc.scanned, (long long)s->total);

@@ -77,6 +77,7 @@ struct list_scan {
     int64_t found;        /* fill: rows brought in; count: matches */
     int64_t next_id;      /* count: the next piece starts at this id */
     int64_t span;         /* count: ids a piece covers (adapts to time) */
+    int64_t shown_ns;     /* when progress was last put on the status line */
 };
 
 /* The request list (the start screen, and the list of marked requests). */
