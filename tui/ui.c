@@ -309,6 +309,8 @@ ui_interactive(struct store *st, const struct ui_options *opt,
     ui_window_modes(w);
     s = state_new(st, opt->store_name);
     s->export_fn = opt->export_fn;
+    if (opt->scan_only)
+        s->query_us = -1;
     rc = state_start(s, LINES, COLS, err);
     if (rc != RN_OK)
         goto out;
@@ -483,6 +485,8 @@ ui_headless(struct store *st, const struct ui_options *opt, double t_start,
     w = newwin(LINES, COLS, 0, 0);
     s = state_new(st, opt->store_name);
     s->export_fn = opt->export_fn;
+    if (opt->scan_only)
+        s->query_us = -1;
     rc = state_start(s, LINES, COLS, err);
     if (rc != RN_OK)
         goto out;

@@ -22,6 +22,7 @@ struct ui_options {
     const char *term; /* --term NAME (headless, default xterm) */
     int attrs;        /* --attrs: print attribute lines too */
     int timing;       /* --timing: per-key latency on stderr */
+    int scan_only;    /* every list query a scan in slices (fuzzing) */
 };
 
 /* Defaults: interactive, 80x24 headless size, no keys. */
