@@ -30,6 +30,7 @@
 #include "draw.h"
 #include "keys.h"
 #include "rn_json.h"
+#include "rn_time.h"
 #include "sanitize.h"
 #include "xmalloc.h"
 
@@ -85,10 +86,7 @@ ui_options_set(struct ui_options *o, const char *name, const char *value,
 static double
 ui_now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    return (double)rn_time_mono_ns() / 1e6;
 }
 
 /* Leave curses (fatal hook and every exit path); idempotent. */
@@ -550,33 +548,4 @@ ui_run(struct store *st, const struct ui_options *opt, struct rn_err *err)
     if (opt->headless)
         return ui_headless(st, opt, t0, err);
     return ui_interactive(st, opt, err);
-}
-
-void
-ui_progress(const char *label, int64_t done, int64_t total, int final)
-{
-    char bar[41], *safe;
-    int i, fill;
-
-    if (!isatty(STDERR_FILENO))
-        return;
-    /* The label is a path from the command line or a folder walk: it may
-     * hold anything a file name can. */
-    safe = sanitize_dup(label != NULL ? label : "");
-    if (total > 0) {
-        fill = (int)(done * 40 / total);
-        if (fill > 40)
-            fill = 40;
-        for (i = 0; i < 40; i++)
-            bar[i] = i < fill ? '#' : '.';
-        bar[40] = '\0';
-        fprintf(stderr, "\r%-30.30s [%s] %3d%%", safe, bar,
-                (int)(done * 100 / total));
-    } else {
-        fprintf(stderr, "\r%-30.30s %lld bytes", safe, (long long)done);
-    }
-    free(safe);
-    if (final)
-        fputc('\n', stderr);
-    fflush(stderr);
 }

@@ -44,11 +44,4 @@ enum rn_rc ui_options_set(struct ui_options *o, const char *name,
 enum rn_rc ui_run(struct store *st, const struct ui_options *opt,
                   struct rn_err *err);
 
-/*
- * Draw a one-line import progress bar on stderr when it is a terminal:
- * label, done and total bytes (total <= 0: unknown).  final != 0 ends the
- * line.  For main.c's importer progress callback, before curses starts.
- */
-void ui_progress(const char *label, int64_t done, int64_t total, int final);
-
 #endif
