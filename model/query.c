@@ -134,49 +134,105 @@ struct page_step {
     int64_t ts, id;
 };
 
+/* The SQL of one keyset step selecting cols; where: filter or NULL. */
+static void
+query_page_sql(struct rn_buf *sql, const char *cols, const char *where,
+               const struct page_step *ps, int p)
+{
+    const char *dir = ps->forward ? "ASC" : "DESC";
+
+    rn_buf_printf(sql, "SELECT %s FROM request r WHERE (%s)", cols,
+                  where != NULL ? where : "1");
+    if (ps->sev_eq)
+        rn_buf_printf(sql, " AND r.severity = ?%d", p + 2);
+    if (ps->sev_beyond)
+        rn_buf_printf(sql, " AND r.severity %s ?%d", ps->forward ? "<" : ">",
+                      p + 2);
+    if (ps->have_pos)
+        rn_buf_printf(sql, " AND (r.start_ns, r.id) %s (?%d, ?%d)",
+                      ps->forward ? ">" : "<", p, p + 1);
+    if (ps->order == RQ_ORDER_FAILURES)
+        rn_buf_printf(sql, " ORDER BY r.severity %s,",
+                      ps->forward ? "DESC" : "ASC");
+    else
+        rn_buf_puts(sql, " ORDER BY");
+    rn_buf_printf(sql, " r.start_ns %s, r.id %s LIMIT ?%d", dir, dir, p + 3);
+}
+
+/* Prepare one keyset step and bind the filter, position and limit. */
+static enum rn_rc
+query_page_prepare(struct store *st, const struct filter *f, const char *cols,
+                   int f_in_where, const struct page_step *ps, size_t limit,
+                   sqlite3_stmt **out, struct rn_err *err)
+{
+    struct rn_buf sql;
+    int p = (int)filter_nparams(f) + 1;
+    enum rn_rc rc;
+
+    rn_buf_init(&sql, 256 * 1024);
+    query_page_sql(&sql, cols, f_in_where && f != NULL ? filter_sql(f) : NULL,
+                   ps, p);
+    rc = store_prepare(st, rn_buf_str(&sql), out, err);
+    rn_buf_fini(&sql);
+    if (rc != RN_OK)
+        return rc;
+    query_bind_filter(*out, f);
+    sqlite3_bind_int64(*out, p, ps->ts);
+    sqlite3_bind_int64(*out, p + 1, ps->id);
+    sqlite3_bind_int(*out, p + 2, ps->sev);
+    sqlite3_bind_int64(*out, p + 3, (int64_t)limit);
+    return RN_OK;
+}
+
 static enum rn_rc
 query_page_step(struct store *st, const struct filter *f,
                 const struct page_step *ps, struct rq_row *rows, size_t limit,
                 size_t *got, struct rn_err *err)
 {
-    struct rn_buf sql;
     sqlite3_stmt *s = NULL;
-    const char *dir = ps->forward ? "ASC" : "DESC";
-    int p = (int)filter_nparams(f) + 1, step;
     enum rn_rc rc;
+    int step = SQLITE_DONE;
 
-    rn_buf_init(&sql, 256 * 1024);
-    rn_buf_printf(&sql, "SELECT " RQ_COLUMNS " FROM request r WHERE (%s)",
-                  f != NULL ? filter_sql(f) : "1");
-    if (ps->sev_eq)
-        rn_buf_printf(&sql, " AND r.severity = ?%d", p + 2);
-    if (ps->sev_beyond)
-        rn_buf_printf(&sql, " AND r.severity %s ?%d", ps->forward ? "<" : ">",
-                      p + 2);
-    if (ps->have_pos)
-        rn_buf_printf(&sql, " AND (r.start_ns, r.id) %s (?%d, ?%d)",
-                      ps->forward ? ">" : "<", p, p + 1);
-    if (ps->order == RQ_ORDER_FAILURES)
-        rn_buf_printf(&sql, " ORDER BY r.severity %s,",
-                      ps->forward ? "DESC" : "ASC");
-    else
-        rn_buf_puts(&sql, " ORDER BY");
-    rn_buf_printf(&sql, " r.start_ns %s, r.id %s LIMIT ?%d", dir, dir, p + 3);
-    rc = store_prepare(st, rn_buf_str(&sql), &s, err);
-    rn_buf_fini(&sql);
+    rc = query_page_prepare(st, f, RQ_COLUMNS, 1, ps, limit - *got, &s, err);
     if (rc != RN_OK)
         return rc;
-    query_bind_filter(s, f);
-    sqlite3_bind_int64(s, p, ps->ts);
-    sqlite3_bind_int64(s, p + 1, ps->id);
-    sqlite3_bind_int(s, p + 2, ps->sev);
-    sqlite3_bind_int64(s, p + 3, (int64_t)(limit - *got));
     while (*got < limit && (step = sqlite3_step(s)) == SQLITE_ROW)
         rq_row_read(s, &rows[(*got)++]);
     if (*got < limit && step != SQLITE_DONE)
         rc = store_dberr(st, "list requests", err);
     sqlite3_finalize(s);
     return rc;
+}
+
+/* The keyset step that starts or continues from a position. */
+static void
+query_page_from(struct page_step *ps, enum rq_order order, int forward,
+                const struct rq_pos *from)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->order = order;
+    ps->forward = forward;
+    if (from != NULL) {
+        ps->have_pos = 1;
+        ps->sev = from->severity;
+        ps->ts = from->start_ns == STORE_NONE ? 0 : from->start_ns;
+        ps->id = from->id;
+        /* Failures first: finish the position's severity, then go on
+         * with the severities beyond it (query_page_next). */
+        ps->sev_eq = order == RQ_ORDER_FAILURES;
+    }
+}
+
+/* After a step of the position's severity, the step beyond it. */
+static int
+query_page_next(struct page_step *ps)
+{
+    if (!ps->sev_eq)
+        return 0;
+    ps->sev_eq = 0;
+    ps->sev_beyond = 1;
+    ps->have_pos = 0;
+    return 1;
 }
 
 enum rn_rc
@@ -190,27 +246,10 @@ query_requests_page(struct store *st, const struct filter *f,
     enum rn_rc rc;
 
     *n = 0;
-    memset(&ps, 0, sizeof ps);
-    ps.order = order;
-    ps.forward = forward;
-    if (from != NULL) {
-        ps.have_pos = 1;
-        ps.sev = from->severity;
-        ps.ts = from->start_ns == STORE_NONE ? 0 : from->start_ns;
-        ps.id = from->id;
-    }
-    if (order == RQ_ORDER_FAILURES && from != NULL) {
-        /* Finish the position's severity, then the severities beyond it. */
-        ps.sev_eq = 1;
+    query_page_from(&ps, order, forward, from);
+    rc = query_page_step(st, f, &ps, rows, limit, &got, err);
+    if (rc == RN_OK && got < limit && query_page_next(&ps))
         rc = query_page_step(st, f, &ps, rows, limit, &got, err);
-        ps.sev_eq = 0;
-        ps.sev_beyond = 1;
-        ps.have_pos = 0;
-        if (rc == RN_OK && got < limit)
-            rc = query_page_step(st, f, &ps, rows, limit, &got, err);
-    } else {
-        rc = query_page_step(st, f, &ps, rows, limit, &got, err);
-    }
     if (rc != RN_OK) {
         for (i = 0; i < got; i++)
             rq_row_fini(&rows[i]);
@@ -229,28 +268,153 @@ query_requests_page(struct store *st, const struct filter *f,
     return RN_OK;
 }
 
+int
+rq_pos_cmp(enum rq_order order, const struct rq_pos *a, const struct rq_pos *b)
+{
+    int64_t ta = a->start_ns == STORE_NONE ? 0 : a->start_ns;
+    int64_t tb = b->start_ns == STORE_NONE ? 0 : b->start_ns;
+
+    /* Failures first lists higher severities first. */
+    if (order == RQ_ORDER_FAILURES && a->severity != b->severity)
+        return a->severity > b->severity ? -1 : 1;
+    if (ta != tb)
+        return ta < tb ? -1 : 1;
+    if (a->id != b->id)
+        return a->id < b->id ? -1 : 1;
+    return 0;
+}
+
+/*
+ * One keyset step of a scan slice: look at up to *budget requests, keep
+ * those whose match column is set.  *end: the step ran out of requests.
+ */
+static enum rn_rc
+query_scan_step(struct store *st, const struct filter *f,
+                const struct page_step *ps, size_t *budget, struct rq_scan *sc,
+                struct rq_row *rows, size_t limit, size_t *n, int *end,
+                struct rn_err *err)
+{
+    struct rn_buf cols;
+    sqlite3_stmt *s = NULL;
+    enum rn_rc rc;
+    int step = SQLITE_DONE;
+
+    /* The filter is a column, not a condition: every request in the
+     * window is looked at (and the position advances) matched or not. */
+    rn_buf_init(&cols, 256 * 1024);
+    rn_buf_printf(&cols, "r.id, r.severity, r.start_ns, (%s)",
+                  f != NULL ? filter_sql(f) : "1");
+    *end = 0;
+    rc = query_page_prepare(st, f, rn_buf_str(&cols), 0, ps, *budget, &s, err);
+    rn_buf_fini(&cols);
+    if (rc != RN_OK)
+        return rc;
+    while (*budget > 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct rq_scan before = *sc;
+
+        (*budget)--;
+        sc->scanned++;
+        sc->have_pos = 1;
+        sc->pos.id = sqlite3_column_int64(s, 0);
+        sc->pos.severity = sqlite3_column_int(s, 1);
+        sc->pos.start_ns = store_col_opt(s, 2);
+        if (sqlite3_column_int(s, 3) == 0)
+            continue;
+        if (limit == 0) {
+            (*n)++;
+            continue;
+        }
+        rc = query_request_get(st, sc->pos.id, &rows[*n], err);
+        if (rc != RN_OK) {
+            *sc = before; /* the next slice reads this match again */
+            break;
+        }
+        if (++*n == limit)
+            break;
+    }
+    if (rc == RN_OK && step == SQLITE_DONE)
+        *end = 1;
+    else if (rc == RN_OK && step != SQLITE_ROW)
+        rc = store_dberr(st, "scan requests", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 enum rn_rc
-query_requests_count(struct store *st, const struct filter *f, int64_t *count,
-                     struct rn_err *err)
+query_requests_scan(struct store *st, const struct filter *f,
+                    enum rq_order order, int forward, size_t window,
+                    struct rq_scan *sc, struct rq_row *rows, size_t limit,
+                    size_t *n, struct rn_err *err)
+{
+    struct page_step ps;
+    size_t budget = window, i;
+    enum rn_rc rc;
+    int end = 0;
+
+    *n = 0;
+    if (sc->done)
+        return RN_OK;
+    query_page_from(&ps, order, forward, sc->have_pos ? &sc->pos : NULL);
+    rc = query_scan_step(st, f, &ps, &budget, sc, rows, limit, n, &end, err);
+    if (rc == RN_OK && end && query_page_next(&ps))
+        rc =
+            query_scan_step(st, f, &ps, &budget, sc, rows, limit, n, &end, err);
+    /* Past the deadline the slice just ends early: what it found and
+     * where it stands are sound. */
+    if (rc != RN_OK && rc != RN_ETIMEOUT) {
+        for (i = 0; i < *n && limit > 0; i++)
+            rq_row_fini(&rows[i]);
+        *n = 0;
+        return rc;
+    }
+    sc->done = rc == RN_OK && end;
+    return rc;
+}
+
+/* Count requests matching f, with ids in [lo, hi] when ranged. */
+static enum rn_rc
+query_count(struct store *st, const struct filter *f, int ranged, int64_t lo,
+            int64_t hi, int64_t *count, struct rn_err *err)
 {
     struct rn_buf sql;
     sqlite3_stmt *s;
+    int p = (int)filter_nparams(f) + 1;
     enum rn_rc rc;
 
     rn_buf_init(&sql, 256 * 1024);
     rn_buf_printf(&sql, "SELECT count(*) FROM request r WHERE (%s)",
                   f != NULL ? filter_sql(f) : "1");
+    if (ranged)
+        rn_buf_printf(&sql, " AND r.id BETWEEN ?%d AND ?%d", p, p + 1);
     rc = store_prepare(st, rn_buf_str(&sql), &s, err);
     rn_buf_fini(&sql);
     if (rc != RN_OK)
         return rc;
     query_bind_filter(s, f);
+    if (ranged) {
+        sqlite3_bind_int64(s, p, lo);
+        sqlite3_bind_int64(s, p + 1, hi);
+    }
     if (sqlite3_step(s) == SQLITE_ROW)
         *count = sqlite3_column_int64(s, 0);
     else
         rc = store_dberr(st, "count requests", err);
     sqlite3_finalize(s);
     return rc;
+}
+
+enum rn_rc
+query_requests_count(struct store *st, const struct filter *f, int64_t *count,
+                     struct rn_err *err)
+{
+    return query_count(st, f, 0, 0, 0, count, err);
+}
+
+enum rn_rc
+query_requests_count_ids(struct store *st, const struct filter *f, int64_t lo,
+                         int64_t hi, int64_t *count, struct rn_err *err)
+{
+    return query_count(st, f, 1, lo, hi, count, err);
 }
 
 /* Fetch one request by a single-parameter condition. */
@@ -449,15 +613,22 @@ query_totals(struct store *st, int64_t *requests, int64_t *failed,
     sqlite3_stmt *s;
     enum rn_rc rc;
 
-    rc = store_prepare(st,
-                       "SELECT (SELECT count(*) FROM request),"
-                       " (SELECT count(*) FROM request WHERE severity = 2),"
-                       " (SELECT coalesce(sum(events), 0) FROM source)",
-                       &s, err);
+    /* Without requests: the count of them, the one slow part, is left
+     * out (the interface counts them in pieces). */
+    rc = store_prepare(
+        st,
+        requests != NULL ? "SELECT (SELECT count(*) FROM request),"
+                           " (SELECT count(*) FROM request WHERE severity = 2),"
+                           " (SELECT coalesce(sum(events), 0) FROM source)"
+                         : "SELECT NULL,"
+                           " (SELECT count(*) FROM request WHERE severity = 2),"
+                           " (SELECT coalesce(sum(events), 0) FROM source)",
+        &s, err);
     if (rc != RN_OK)
         return rc;
     if (sqlite3_step(s) == SQLITE_ROW) {
-        *requests = sqlite3_column_int64(s, 0);
+        if (requests != NULL)
+            *requests = sqlite3_column_int64(s, 0);
         *failed = sqlite3_column_int64(s, 1);
         *events = sqlite3_column_int64(s, 2);
     } else {

@@ -69,9 +69,48 @@ enum rn_rc query_requests_page(struct store *st, const struct filter *f,
                                int forward, struct rq_row *rows, size_t limit,
                                size_t *n, struct rn_err *err);
 
+/* Where a sliced scan of the request list stands (zero it to start). */
+struct rq_scan {
+    struct rq_pos pos; /* the last request looked at */
+    int have_pos;      /* 0: from the list's start (forward) or end */
+    int done;          /* the list's end, in scan direction, was reached */
+    int64_t scanned;   /* requests looked at so far */
+};
+
+/*
+ * One bounded slice of a scan over the request list in order: look at no
+ * more than window requests past sc->pos (forward) or before it, and put
+ * those matching f into rows, in scan order (up to limit; the slice stops
+ * at the limit-th match so none is skipped).  With limit 0 it only counts:
+ * *n is the number of matches.  A slice reads at most window index entries
+ * whatever f is, so its time is bounded even for a filter no index serves
+ * and matches nothing: the interface runs slow searches as such slices
+ * between keystrokes.  Past a store_deadline() the slice ends early with
+ * RN_ETIMEOUT: the rows it found and sc are sound, and the next slice goes
+ * on from there.
+ */
+enum rn_rc query_requests_scan(struct store *st, const struct filter *f,
+                               enum rq_order order, int forward, size_t window,
+                               struct rq_scan *sc, struct rq_row *rows,
+                               size_t limit, size_t *n, struct rn_err *err);
+
+/* Order two positions as the list does: <0, 0, >0. */
+int rq_pos_cmp(enum rq_order order, const struct rq_pos *a,
+               const struct rq_pos *b);
+
 /* Count requests matching f. */
 enum rn_rc query_requests_count(struct store *st, const struct filter *f,
                                 int64_t *count, struct rn_err *err);
+
+/*
+ * Count requests matching f whose ids lie in [lo, hi]: a count in pieces
+ * that each cost a bounded share of the table (ids are hashes, spread
+ * evenly over 1 .. QUERY_ID_MAX - 1).
+ */
+#define QUERY_ID_MAX ((int64_t)1 << 53)
+enum rn_rc query_requests_count_ids(struct store *st, const struct filter *f,
+                                    int64_t lo, int64_t hi, int64_t *count,
+                                    struct rn_err *err);
 
 /* One request by id, or by key (GUID, any case); RN_ENOTFOUND if absent. */
 enum rn_rc query_request_get(struct store *st, int64_t id, struct rq_row *row,
@@ -111,7 +150,8 @@ enum rn_rc query_sources(struct store *st, struct src_row **rows, size_t *n,
                          struct rn_err *err);
 void src_rows_free(struct src_row *rows, size_t n);
 
-/* Totals for headers: requests, failed requests (>= 500), events. */
+/* Totals for headers: requests (may be NULL: not counted), failed
+ * requests (>= 500), events. */
 enum rn_rc query_totals(struct store *st, int64_t *requests, int64_t *failed,
                         int64_t *events, struct rn_err *err);
 

@@ -6,6 +6,7 @@
  */
 #include "query_ui.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,21 +23,22 @@ query_ui_hist_fini(struct query_ui_hist *h)
 }
 
 enum rn_rc
-query_ui_hist(struct store *st, size_t nbins, struct query_ui_hist *h,
-              struct rn_err *err)
+query_ui_hist_begin(struct store *st, size_t nbins, struct query_ui_hist *h,
+                    struct rn_err *err)
 {
     sqlite3_stmt *s = NULL;
     int64_t t0, t1;
     enum rn_rc rc;
-    int step;
 
     memset(h, 0, sizeof *h);
     if (nbins == 0 || nbins > 1000000)
         return rn_err_set(err, RN_EINVAL, "histogram: bad bin count %zu",
                           nbins);
+    /* Two subqueries: each is one index seek, where min() and max()
+     * together in one query would read the whole index. */
     rc = store_prepare(st,
-                       "SELECT min(start_ns), max(start_ns) FROM request"
-                       " WHERE start_ns IS NOT NULL",
+                       "SELECT (SELECT min(start_ns) FROM request),"
+                       " (SELECT max(start_ns) FROM request)",
                        &s, err);
     if (rc != RN_OK)
         return rc;
@@ -57,30 +59,60 @@ query_ui_hist(struct store *st, size_t nbins, struct query_ui_hist *h,
     h->n = nbins;
     h->total = xcalloc(nbins, sizeof *h->total);
     h->failed = xcalloc(nbins, sizeof *h->failed);
+    return RN_OK;
+}
+
+enum rn_rc
+query_ui_hist_bins(struct store *st, struct query_ui_hist *h, size_t lo,
+                   size_t hi, struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    enum rn_rc rc;
+    int step;
+
+    if (hi > h->n)
+        hi = h->n;
+    if (lo >= hi)
+        return RN_OK;
+    /* Per severity (triage gives 0, 1 or 2) a range of the covering
+     * index request_by_failure: no table reads, which on a large store
+     * are random and many times slower. */
     rc = store_prepare(st,
                        "SELECT (start_ns - ?1) / ?2, count(*),"
                        " sum(severity = 2) FROM request"
-                       " WHERE start_ns IS NOT NULL GROUP BY 1",
+                       " WHERE severity IN (0, 1, 2)"
+                       " AND start_ns >= ?3 AND start_ns < ?4 GROUP BY 1",
                        &s, err);
-    if (rc != RN_OK) {
-        query_ui_hist_fini(h);
+    if (rc != RN_OK)
         return rc;
-    }
-    sqlite3_bind_int64(s, 1, t0);
+    sqlite3_bind_int64(s, 1, h->t0);
     sqlite3_bind_int64(s, 2, h->width);
+    sqlite3_bind_int64(s, 3, h->t0 + (int64_t)lo * h->width);
+    sqlite3_bind_int64(s, 4, h->t0 + (int64_t)hi * h->width);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t b = sqlite3_column_int64(s, 0);
 
-        if (b < 0 || (size_t)b >= nbins)
+        if (b < (int64_t)lo || b >= (int64_t)hi)
             continue;
         h->total[b] = (uint32_t)sqlite3_column_int64(s, 1);
         h->failed[b] = (uint32_t)sqlite3_column_int64(s, 2);
     }
-    if (step != SQLITE_DONE) {
+    if (step != SQLITE_DONE)
         rc = store_dberr(st, "histogram", err);
-        query_ui_hist_fini(h);
-    }
     sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+query_ui_hist(struct store *st, size_t nbins, struct query_ui_hist *h,
+              struct rn_err *err)
+{
+    enum rn_rc rc = query_ui_hist_begin(st, nbins, h, err);
+
+    if (rc == RN_OK)
+        rc = query_ui_hist_bins(st, h, 0, h->n, err);
+    if (rc != RN_OK)
+        query_ui_hist_fini(h);
     return rc;
 }
 
@@ -99,29 +131,32 @@ query_ui_hist_dump(const struct query_ui_hist *h)
     return rn_buf_take(&b);
 }
 
-/* Read an unsigned decimal at *p, skipping blanks; -1 if none. */
-static long long
-query_ui_num(const char **p)
+/* Read a decimal at *p into *v, skipping blanks; 0 if none or too big. */
+static int
+query_ui_num(const char **p, long long *v)
 {
     const char *s = *p;
-    long long v = 0;
-    int neg = 0, any = 0;
+    int neg = 0, any = 0, d;
 
+    *v = 0;
     while (*s == ' ')
         s++;
     if (*s == '-') {
         neg = 1;
         s++;
     }
-    while (*s >= '0' && *s <= '9' && v < 1000000000000000000LL / 10) {
-        v = v * 10 + (*s - '0');
+    while (*s >= '0' && *s <= '9') {
+        d = *s - '0';
+        if (*v > (LLONG_MAX - d) / 10)
+            return 0;
+        *v = *v * 10 + d;
         s++;
         any = 1;
     }
     *p = s;
-    if (!any)
-        return -1;
-    return neg ? -v : v;
+    if (neg)
+        *v = -*v;
+    return any;
 }
 
 enum rn_rc
@@ -131,13 +166,12 @@ query_ui_hist_load(const char *text, struct query_ui_hist *h,
     const char *p = text;
     long long ver, t0, width, n, a, f;
     size_t i;
+    int ok;
 
     memset(h, 0, sizeof *h);
-    ver = query_ui_num(&p);
-    t0 = query_ui_num(&p);
-    width = query_ui_num(&p);
-    n = query_ui_num(&p);
-    if (ver != 1 || width < 1 || n < 0 || n > 1000000)
+    if (!query_ui_num(&p, &ver) || !query_ui_num(&p, &t0) ||
+        !query_ui_num(&p, &width) || !query_ui_num(&p, &n) || ver != 1 ||
+        width < 1 || n < 0 || n > 1000000)
         return rn_err_set(err, RN_EFORMAT, "histogram cache: bad header");
     h->t0 = t0;
     h->width = width;
@@ -145,11 +179,11 @@ query_ui_hist_load(const char *text, struct query_ui_hist *h,
     h->total = xcalloc(h->n ? h->n : 1, sizeof *h->total);
     h->failed = xcalloc(h->n ? h->n : 1, sizeof *h->failed);
     for (i = 0; i < h->n; i++) {
-        a = query_ui_num(&p);
+        ok = query_ui_num(&p, &a);
         if (*p == '/')
             p++;
-        f = query_ui_num(&p);
-        if (a < 0 || f < 0) {
+        if (!ok || !query_ui_num(&p, &f) || a < 0 || f < 0 || a > UINT32_MAX ||
+            f > UINT32_MAX) {
             query_ui_hist_fini(h);
             return rn_err_set(err, RN_EFORMAT, "histogram cache: bad bin %zu",
                               i);

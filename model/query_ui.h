@@ -28,6 +28,16 @@ struct query_ui_hist {
 enum rn_rc query_ui_hist(struct store *st, size_t nbins,
                          struct query_ui_hist *h, struct rn_err *err);
 
+/*
+ * The same in pieces: begin finds the time range and allocates zeroed
+ * bins, then each call of bins counts bins [lo, hi) (a range of the time
+ * index), so the interface can build it between keystrokes.
+ */
+enum rn_rc query_ui_hist_begin(struct store *st, size_t nbins,
+                               struct query_ui_hist *h, struct rn_err *err);
+enum rn_rc query_ui_hist_bins(struct store *st, struct query_ui_hist *h,
+                              size_t lo, size_t hi, struct rn_err *err);
+
 /* Free the bins; h may be zeroed or filled. */
 void query_ui_hist_fini(struct query_ui_hist *h);
 

@@ -54,6 +54,8 @@ rn_rc_str(enum rn_rc rc)
         return "not found";
     case RN_ECANCELED:
         return "cancelled";
+    case RN_ETIMEOUT:
+        return "deadline passed";
     }
     return "unknown error";
 }

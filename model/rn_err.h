@@ -14,7 +14,8 @@ enum rn_rc {
     RN_EDB,       /* SQLite error; msg carries sqlite3_errmsg() */
     RN_EINVAL,    /* bad argument or query */
     RN_ENOTFOUND, /* no such request, event or file */
-    RN_ECANCELED  /* user cancelled via a progress callback */
+    RN_ECANCELED, /* user cancelled via a progress callback */
+    RN_ETIMEOUT   /* a read ran past its deadline (store_deadline) */
 };
 
 #define RN_ERR_MSG_MAX 512

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 int64_t
 rn_days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -171,4 +172,14 @@ rn_time_format(int64_t ns, char *out)
         snprintf(out, RN_TS_STR_MAX, "%04lld-%02u-%02uT%02u:%02u:%02u.%09lldZ",
                  (long long)y, mo, d, sod / 3600, sod / 60 % 60, sod % 60,
                  (long long)frac);
+}
+
+int64_t
+rn_time_mono_ns(void)
+{
+    struct timespec ts;
+
+    /* CLOCK_MONOTONIC cannot fail on Linux for a valid pointer. */
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * RN_NS_PER_SEC + ts.tv_nsec;
 }

@@ -29,6 +29,9 @@ enum rn_rc rn_time_parse_offset(const char *s, int64_t *off_s);
  */
 void rn_time_format(int64_t ns, char *out);
 
+/* A monotonic clock in nanoseconds, for deadlines and timing. */
+int64_t rn_time_mono_ns(void);
+
 /* Days since the epoch of a proleptic Gregorian date. */
 int64_t rn_days_from_civil(int64_t y, unsigned m, unsigned d);
 

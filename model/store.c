@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "rn_buf.h"
+#include "rn_time.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
@@ -90,6 +91,10 @@ struct store {
         char *key;
         int64_t srcreq;
     } keycache[STORE_KEYCACHE];
+    /* store_deadline(): monotonic ns after which reads are interrupted
+     * (0: none), and whether the last interrupt was ours. */
+    int64_t deadline_ns;
+    int deadline_hit;
 };
 
 static const char *const kind_names[STORE_KIND_MAX + 1] = {
@@ -165,8 +170,38 @@ store_os_error(struct store *st)
 enum rn_rc
 store_dberr(struct store *st, const char *what, struct rn_err *err)
 {
+    if (st->deadline_hit && sqlite3_errcode(st->db) == SQLITE_INTERRUPT)
+        return rn_err_set(err, RN_ETIMEOUT, "%s: %s: deadline passed", st->path,
+                          what);
     return rn_err_set(err, RN_EDB, "%s: database error: %s: %s%s", st->path,
                       what, sqlite3_errmsg(st->db), store_os_error(st));
+}
+
+/* Progress handler: interrupt the statement once the deadline passed. */
+static int
+store_deadline_check(void *arg)
+{
+    struct store *st = arg;
+
+    if (rn_time_mono_ns() < st->deadline_ns)
+        return 0;
+    st->deadline_hit = 1;
+    return 1;
+}
+
+void
+store_deadline(struct store *st, int64_t us)
+{
+    st->deadline_hit = 0;
+    if (us <= 0) {
+        st->deadline_ns = 0;
+        sqlite3_progress_handler(st->db, 0, NULL, NULL);
+        return;
+    }
+    st->deadline_ns = rn_time_mono_ns() + us * 1000;
+    /* Every 1000 virtual machine steps: about a microsecond apart, for a
+     * clock read that costs tens of nanoseconds. */
+    sqlite3_progress_handler(st->db, 1000, store_deadline_check, st);
 }
 
 enum rn_rc
@@ -1044,7 +1079,9 @@ store_sql_readonly(struct store *st, const char *sql, store_row_fn *row,
             rc = row(ctx, nc, names, values);
         }
         if (rc == RN_OK && step != SQLITE_DONE)
-            rc = rn_err_set(err, RN_EINVAL, "sql: %s", sqlite3_errmsg(st->db));
+            rc = st->deadline_hit ? store_dberr(st, "sql", err)
+                                  : rn_err_set(err, RN_EINVAL, "sql: %s",
+                                               sqlite3_errmsg(st->db));
         sqlite3_finalize(s);
         s = NULL;
     }

@@ -73,6 +73,15 @@ enum rn_rc store_open(const char *path, int flags, struct store **out,
 void store_close(struct store *st);
 const char *store_path(const struct store *st);
 
+/*
+ * Bound the reads that follow: a statement still running us microseconds
+ * from now is interrupted and its caller gets RN_ETIMEOUT, so an
+ * interactive caller can hand slow work to a background job instead of
+ * freezing.  us <= 0 lifts the bound.  Only for reads: a write cut short
+ * would roll back a whole transaction.
+ */
+void store_deadline(struct store *st, int64_t us);
+
 /* Outer transaction (BEGIN IMMEDIATE / COMMIT / ROLLBACK). */
 enum rn_rc store_begin(struct store *st, struct rn_err *err);
 enum rn_rc store_commit(struct store *st, struct rn_err *err);

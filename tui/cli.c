@@ -119,21 +119,12 @@ struct cli_progress {
     int shown;
 };
 
-static int64_t
-cli_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* The progress line: at most ten redraws a second, terminals only. */
 static int
 cli_on_progress(void *ctx, const char *path, int64_t done, int64_t total)
 {
     struct cli_progress *p = ctx;
-    int64_t now = cli_now_ns();
+    int64_t now = rn_time_mono_ns();
 
     if (!p->tty || now - p->last_ns < 100000000LL)
         return 0;

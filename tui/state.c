@@ -59,6 +59,7 @@ state_new(struct store *st, const char *name)
     s->cols = 80;
     s->total = s->failed = s->events = -1;
     s->dirty = DIRTY_ALL;
+    s->query_us = (int64_t)STATE_QUERY_MS * 1000;
     return s;
 }
 
@@ -186,6 +187,7 @@ state_message(struct state *s, int err, const char *fmt, ...)
     vsnprintf(s->msg, sizeof s->msg, fmt, ap);
     va_end(ap);
     s->msg_err = err;
+    s->msg_scan = 0;
     s->dirty |= DIRTY_STATUS;
 }
 
@@ -424,33 +426,114 @@ state_hist_cached(struct state *s, const char *stamp)
     return ok;
 }
 
-/* Compute (or load) the overview histogram. */
+/* Keep the finished histogram for the next start (best effort). */
 static void
-state_job_hist(struct state *s)
+state_hist_save(struct state *s)
 {
-    struct rn_err err = {0};
-    char stamp[96];
-    char *text;
+    char *text = query_ui_hist_dump(&s->hist);
 
-    snprintf(stamp, sizeof stamp, "%lld/%lld/%lld", (long long)s->total,
-             (long long)s->failed, (long long)s->events);
-    query_ui_hist_fini(&s->hist);
-    if (state_hist_cached(s, stamp))
-        return;
-    if (query_ui_hist(s->st, STATE_HIST_BINS, &s->hist, &err) != RN_OK) {
-        state_store_error(s, &err);
-        return;
-    }
-    text = query_ui_hist_dump(&s->hist);
     /* The cache is an optimisation: a read-only store just recomputes. */
     if (store_begin(s->st, NULL) == RN_OK) {
         if (store_state_set(s->st, "ui.hist", text, NULL) == RN_OK &&
-            store_state_set(s->st, "ui.hist.stamp", stamp, NULL) == RN_OK)
+            store_state_set(s->st, "ui.hist.stamp", s->hist_stamp, NULL) ==
+                RN_OK)
             store_commit(s->st, NULL);
         else
             store_rollback(s->st);
     }
     free(text);
+}
+
+/*
+ * Load the overview histogram, or build it a piece at a time (about
+ * STATE_SLICE_MS each: a million requests take half a second); the strip
+ * shows it growing.  Returns 1 while pieces remain.
+ */
+static int
+state_job_hist(struct state *s)
+{
+    struct rn_err err = {0};
+    int64_t t0;
+    size_t hi;
+
+    if (s->hist_step == 0) {
+        snprintf(s->hist_stamp, sizeof s->hist_stamp, "%lld/%lld/%lld",
+                 (long long)s->total, (long long)s->failed,
+                 (long long)s->events);
+        query_ui_hist_fini(&s->hist);
+        if (state_hist_cached(s, s->hist_stamp))
+            return 0;
+        if (query_ui_hist_begin(s->st, STATE_HIST_BINS, &s->hist, &err) !=
+            RN_OK) {
+            state_store_error(s, &err);
+            return 0;
+        }
+        s->hist_next = 0;
+        s->hist_step = 8;
+    }
+    t0 = rn_time_mono_ns();
+    hi = s->hist_next + s->hist_step;
+    if (query_ui_hist_bins(s->st, &s->hist, s->hist_next, hi, &err) != RN_OK) {
+        state_store_error(s, &err);
+        query_ui_hist_fini(&s->hist);
+        s->hist_step = 0;
+        return 0;
+    }
+    s->hist_next = hi;
+    t0 = rn_time_mono_ns() - t0;
+    if (t0 < (int64_t)STATE_SLICE_MS * 500000)
+        s->hist_step *= 2;
+    else if (t0 > (int64_t)STATE_SLICE_MS * 1000000 && s->hist_step > 1)
+        s->hist_step /= 2;
+    if (s->hist_next < s->hist.n)
+        return 1;
+    s->hist_step = 0;
+    state_hist_save(s);
+    return 0;
+}
+
+/*
+ * The header's totals.  Failed requests (an index range) and events (a
+ * sum over sources) are quick; counting every request is one step of
+ * SQLite that no deadline stops and takes half a second on a large store
+ * cold from disk, so they are counted in slices (list_scan.c sets
+ * s->total when done).
+ */
+static void
+state_totals(struct state *s)
+{
+    struct rn_err err = {0};
+
+    s->total = -1;
+    if (query_totals(s->st, NULL, &s->failed, &s->events, &err) != RN_OK)
+        state_store_error(s, &err);
+    list_scan_totals(s);
+}
+
+/* Count a list's requests now, or in slices when that is slow. */
+static enum rn_rc
+state_count(struct state *s, struct list_state *l, struct rn_err *err)
+{
+    enum rn_rc rc;
+
+    if (l->filter == NULL) {
+        l->count = s->total; /* known, or soon (state_totals) */
+        return RN_OK;
+    }
+    if (s->query_us < 0) {
+        rc = RN_ETIMEOUT; /* scans only */
+    } else {
+        store_deadline(s->st, s->query_us);
+        rc = query_requests_count(s->st, l->filter, &l->count, err);
+        store_deadline(s->st, 0);
+    }
+    if (rc == RN_ETIMEOUT) {
+        rn_err_clear(err);
+        l->count = -1;
+        list_scan_count(s, l);
+        return RN_OK;
+    }
+    return rc;
 }
 
 int
@@ -462,23 +545,25 @@ state_idle(struct state *s)
 
     if (s->jobs & JOB_TOTALS) {
         s->jobs &= ~(unsigned)JOB_TOTALS;
-        if (query_totals(s->st, &s->total, &s->failed, &s->events, &err) !=
-            RN_OK)
-            state_store_error(s, &err);
+        state_totals(s);
         s->dirty |= DIRTY_HEADER;
-    } else if (s->jobs & JOB_HIST) {
-        s->jobs &= ~(unsigned)JOB_HIST;
-        state_job_hist(s);
+    } else if ((s->jobs & JOB_HIST) &&
+               (s->total >= 0 || s->tscan.kind == SCAN_NONE)) {
+        /* The histogram's cache is keyed by the totals: wait for them. */
+        if (!state_job_hist(s))
+            s->jobs &= ~(unsigned)JOB_HIST;
         s->dirty |= DIRTY_STRIP;
+    } else if (s->jobs & JOB_SCAN) {
+        if (!list_scan_step(s))
+            s->jobs &= ~(unsigned)JOB_SCAN;
     } else if (s->jobs & JOB_COUNT) {
         s->jobs &= ~(unsigned)JOB_COUNT;
         for (i = 0; i < s->depth; i++) {
             if (s->views[i].kind != VIEW_LIST)
                 continue;
             l = &s->views[i].u.list;
-            if (l->count < 0 &&
-                query_requests_count(s->st, l->filter, &l->count, &err) !=
-                    RN_OK) {
+            if (l->count < 0 && l->cscan.kind == SCAN_NONE &&
+                state_count(s, l, &err) != RN_OK) {
                 state_store_error(s, &err);
                 break;
             }
@@ -1073,6 +1158,11 @@ state_key(struct state *s, int key)
         }
         break;
     case ACT_CLEAR:
+        /* First Esc stops a running fill or search (list_scan.c). */
+        if (v->kind == VIEW_LIST && list_scan_stop(&v->u.list)) {
+            state_message(s, 0, "stopped");
+            return UI_HANDLED | UI_REDRAW;
+        }
         if (s->search[0] != '\0') {
             s->search[0] = '\0';
             s->persist_dirty = 1;

@@ -36,6 +36,16 @@
 #define JOB_TOTALS 0x1
 #define JOB_HIST   0x2
 #define JOB_COUNT  0x4
+#define JOB_SCAN   0x8 /* a list fill or search in slices (list_scan.c) */
+
+/*
+ * Keystrokes stay quick on stores of millions of requests: a list query
+ * gets STATE_QUERY_MS; one that needs longer (a filter or search no index
+ * serves) goes on as a scan in slices of about STATE_SLICE_MS, run between
+ * keystrokes.
+ */
+#define STATE_QUERY_MS 15
+#define STATE_SLICE_MS 12
 
 #define STATE_MAX_VIEWS   8
 #define STATE_PROMPT_MAX  1024
@@ -43,17 +53,46 @@
 
 enum view_kind { VIEW_LIST = 0, VIEW_TIMELINE, VIEW_TEXT, VIEW_KIND_COUNT };
 
+enum scan_kind { SCAN_NONE = 0, SCAN_FILL, SCAN_SEARCH, SCAN_COUNT };
+
+/* Where the cursor goes as a fill brings rows in. */
+enum scan_cursor {
+    SCAN_CUR_KEEP = 0, /* stays on its row */
+    SCAN_CUR_NEW,      /* onto the newest row (scrolling past the page) */
+    SCAN_CUR_LAST      /* on the last row (End) */
+};
+
+/* A slow list query run in slices between keystrokes (list_scan.c). */
+struct list_scan {
+    enum scan_kind kind; /* SCAN_NONE: idle */
+    int forward;
+    struct filter *f;     /* search: the list's filter plus text:; owned */
+    struct rq_scan sc;    /* where the scan stands */
+    size_t window;        /* requests a slice looks at (adapts to time) */
+    size_t want;          /* fill: rows still wanted */
+    enum scan_cursor cur; /* fill: cursor rule */
+    int wrapped;          /* search: started over from the list's start */
+    int have_origin;      /* search: began at origin (else at the start) */
+    struct rq_pos origin; /* search: where it began */
+    int64_t found;        /* fill: rows brought in; count: matches */
+    int64_t next_id;      /* count: the next piece starts at this id */
+    int64_t span;         /* count: ids a piece covers (adapts to time) */
+    int64_t shown_ns;     /* when progress was last put on the status line */
+};
+
 /* The request list (the start screen, and the list of marked requests). */
 struct list_state {
     struct filter *filter; /* owned; NULL: every request */
     char *filter_text;     /* owned; "" when none */
     enum rq_order order;
-    int marks_only;      /* the `M` list: filter is marked:yes */
-    struct rq_row *rows; /* the visible page, in list order; owned */
-    size_t n;            /* rows filled */
-    size_t cap;          /* rows allocated (the body height) */
-    size_t cur;          /* cursor index in rows */
-    int64_t count;       /* rows matching the filter, -1 unknown */
+    int marks_only;         /* the `M` list: filter is marked:yes */
+    struct rq_row *rows;    /* the visible page, in list order; owned */
+    size_t n;               /* rows filled */
+    size_t cap;             /* rows allocated (the body height) */
+    size_t cur;             /* cursor index in rows */
+    int64_t count;          /* rows matching the filter, -1 unknown */
+    struct list_scan scan;  /* fill or search running in slices */
+    struct list_scan cscan; /* count running in slices */
 };
 
 /* Display cache of one timeline event (sanitised strings, owned). */
@@ -139,16 +178,23 @@ struct state {
     int search_back;                  /* the active search runs backward (?) */
     char msg[RN_ERR_MSG_MAX + 64];    /* status message, "" none */
     int msg_err;                      /* msg is an error */
+    int msg_scan;                     /* msg is a scan's progress */
     unsigned dirty;                   /* DIRTY_* */
     unsigned jobs;                    /* JOB_* still to run */
     int persist_dirty;                /* UI state changed since the last save */
     int64_t total, failed, events;    /* totals, -1 until known */
     struct query_ui_hist hist;        /* overview; hist.n 0 until known */
+    size_t hist_next, hist_step;      /* building it: next bin, bins a step */
+    char hist_stamp[96];              /* the totals it was built for */
     char *history[STATE_HISTORY_MAX]; /* filter history, newest first */
     size_t nhistory;
     char *export_fmt;           /* between the two export questions; owned */
     char *export_path;          /* waiting for the overwrite answer; owned */
     state_export_fn *export_fn; /* NULL: export not available */
+    struct list_scan tscan;     /* counts total in slices (list_scan.c) */
+    /* The time a list query gets before it goes on as a scan in slices;
+     * < 0: every list query is a scan (tests use it to drive scans). */
+    int64_t query_us;
 };
 
 /* Create the state over an open store; name is shown in the header. */

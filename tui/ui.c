@@ -30,6 +30,7 @@
 #include "draw.h"
 #include "keys.h"
 #include "rn_json.h"
+#include "rn_time.h"
 #include "sanitize.h"
 #include "xmalloc.h"
 
@@ -85,10 +86,7 @@ ui_options_set(struct ui_options *o, const char *name, const char *value,
 static double
 ui_now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    return (double)rn_time_mono_ns() / 1e6;
 }
 
 /* Leave curses (fatal hook and every exit path); idempotent. */
@@ -309,11 +307,16 @@ ui_interactive(struct store *st, const struct ui_options *opt,
     ui_window_modes(w);
     s = state_new(st, opt->store_name);
     s->export_fn = opt->export_fn;
+    if (opt->scan_only)
+        s->query_us = -1;
     rc = state_start(s, LINES, COLS, err);
     if (rc != RN_OK)
         goto out;
     while (!ui_stop) {
         ui_paint(s, w, 1);
+        /* Background jobs run in steps of a few milliseconds whenever no
+         * key is waiting; saving the UI state waits for a pause. */
+        wtimeout(w, s->jobs != 0 ? 0 : UI_TIMEOUT_MS);
         r = wget_wch(w, &wc);
         if (r == ERR) {
             if (s->jobs != 0 || s->persist_dirty)
@@ -411,15 +414,28 @@ ui_dump(int attrs)
     }
 }
 
-/* Run background jobs to completion (headless: deterministic screens). */
-static double
-ui_idle_all(struct state *s)
-{
-    double t0 = ui_now_ms();
+/* Background work after a key: total time, steps, the longest step. */
+struct ui_idle_stats {
+    double total_ms, max_ms;
+    int steps;
+};
 
-    while (s->jobs != 0)
+/* Run background jobs to completion (headless: deterministic screens). */
+static void
+ui_idle_all(struct state *s, struct ui_idle_stats *st)
+{
+    double t0 = ui_now_ms(), t;
+
+    memset(st, 0, sizeof *st);
+    while (s->jobs != 0) {
+        t = ui_now_ms();
         state_idle(s);
-    return ui_now_ms() - t0;
+        t = ui_now_ms() - t;
+        if (t > st->max_ms)
+            st->max_ms = t;
+        st->steps++;
+    }
+    st->total_ms = ui_now_ms() - t0;
 }
 
 /* The headless front end: keys from a script, screen printed at the end. */
@@ -437,6 +453,7 @@ ui_headless(struct store *st, const struct ui_options *opt, double t_start,
     int n = 0, i;
     size_t bad = 0;
     double t;
+    struct ui_idle_stats idle;
 
     if (opt->keys != NULL) {
         keys = xcalloc(UI_MAX_SCRIPT, sizeof *keys);
@@ -466,15 +483,18 @@ ui_headless(struct store *st, const struct ui_options *opt, double t_start,
     w = newwin(LINES, COLS, 0, 0);
     s = state_new(st, opt->store_name);
     s->export_fn = opt->export_fn;
+    if (opt->scan_only)
+        s->query_us = -1;
     rc = state_start(s, LINES, COLS, err);
     if (rc != RN_OK)
         goto out;
     ui_paint(s, w, 0);
     if (opt->timing)
         fprintf(stderr, "first-screen %.2f ms\n", ui_now_ms() - t_start);
-    t = ui_idle_all(s);
+    ui_idle_all(s, &idle);
     if (opt->timing)
-        fprintf(stderr, "background %.2f ms\n", t);
+        fprintf(stderr, "background %.2f ms (%d steps, longest %.2f ms)\n",
+                idle.total_ms, idle.steps, idle.max_ms);
     ui_paint(s, w, 0);
     for (i = 0; i < n; i++) {
         unsigned flags = 0;
@@ -492,7 +512,11 @@ ui_headless(struct store *st, const struct ui_options *opt, double t_start,
             fprintf(stderr, "key %s %.2f ms\n",
                     ui_key_name(keys[i].key, name, sizeof name),
                     ui_now_ms() - t);
-        ui_idle_all(s);
+        ui_idle_all(s, &idle);
+        if (opt->timing && idle.steps > 0)
+            fprintf(stderr, "jobs %s %.2f ms (%d steps, longest %.2f ms)\n",
+                    ui_key_name(keys[i].key, name, sizeof name), idle.total_ms,
+                    idle.steps, idle.max_ms);
         ui_paint(s, w, 0);
         if (flags & UI_QUIT)
             break;
@@ -524,33 +548,4 @@ ui_run(struct store *st, const struct ui_options *opt, struct rn_err *err)
     if (opt->headless)
         return ui_headless(st, opt, t0, err);
     return ui_interactive(st, opt, err);
-}
-
-void
-ui_progress(const char *label, int64_t done, int64_t total, int final)
-{
-    char bar[41], *safe;
-    int i, fill;
-
-    if (!isatty(STDERR_FILENO))
-        return;
-    /* The label is a path from the command line or a folder walk: it may
-     * hold anything a file name can. */
-    safe = sanitize_dup(label != NULL ? label : "");
-    if (total > 0) {
-        fill = (int)(done * 40 / total);
-        if (fill > 40)
-            fill = 40;
-        for (i = 0; i < 40; i++)
-            bar[i] = i < fill ? '#' : '.';
-        bar[40] = '\0';
-        fprintf(stderr, "\r%-30.30s [%s] %3d%%", safe, bar,
-                (int)(done * 100 / total));
-    } else {
-        fprintf(stderr, "\r%-30.30s %lld bytes", safe, (long long)done);
-    }
-    free(safe);
-    if (final)
-        fputc('\n', stderr);
-    fflush(stderr);
 }

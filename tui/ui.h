@@ -22,6 +22,7 @@ struct ui_options {
     const char *term; /* --term NAME (headless, default xterm) */
     int attrs;        /* --attrs: print attribute lines too */
     int timing;       /* --timing: per-key latency on stderr */
+    int scan_only;    /* every list query a scan in slices (fuzzing) */
 };
 
 /* Defaults: interactive, 80x24 headless size, no keys. */
@@ -42,12 +43,5 @@ enum rn_rc ui_options_set(struct ui_options *o, const char *name,
  */
 enum rn_rc ui_run(struct store *st, const struct ui_options *opt,
                   struct rn_err *err);
-
-/*
- * Draw a one-line import progress bar on stderr when it is a terminal:
- * label, done and total bytes (total <= 0: unknown).  final != 0 ends the
- * line.  For main.c's importer progress callback, before curses starts.
- */
-void ui_progress(const char *label, int64_t done, int64_t total, int final);
 
 #endif

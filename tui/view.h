@@ -70,6 +70,32 @@ void view_list_toggle_mark(struct state *s, int64_t id, int marked);
 /* The request under the cursor, or NULL. */
 const struct rq_row *view_list_current(const struct list_state *l);
 
+/* Put a request's row at screen row place, filling the page around it. */
+void view_list_anchor_row(struct state *s, struct list_state *l,
+                          const struct rq_row *r, size_t place);
+
+/*
+ * Slow list queries in slices (list_scan.c).  A fill brings up to want
+ * rows matching the list's filter past from (NULL: the list's start or
+ * end) into the page; a search (f owned) moves the cursor to the first
+ * match past from, starting over from the list's start once; a count
+ * sets l->count.  Each replaces a running scan of its kind.
+ */
+void list_scan_fill(struct state *s, struct list_state *l,
+                    const struct rq_pos *from, int forward, size_t want,
+                    enum scan_cursor cur);
+void list_scan_search(struct state *s, struct list_state *l, struct filter *f,
+                      const struct rq_pos *from, int forward);
+void list_scan_count(struct state *s, struct list_state *l);
+/* Count every request into s->total, in slices. */
+void list_scan_totals(struct state *s);
+/* Stop l's fill or search; returns 1 if one was running. */
+int list_scan_stop(struct list_state *l);
+/* Stop every scan of l, the count too (the list is going away). */
+void list_scan_fini(struct list_state *l);
+/* Run one slice of the first pending scan of any list; 1 if any remain. */
+int list_scan_step(struct state *s);
+
 /* Timeline (view_timeline.c): open request id with the cursor on the
  * event with role (or -1) or uid (or 0). */
 enum rn_rc view_timeline_open(struct state *s, int64_t id, int role,

@@ -47,19 +47,40 @@ list_size(struct state *s, struct list_state *l)
     }
 }
 
-/* Fetch up to limit rows from a position; store errors go to status. */
+/*
+ * Fetch up to limit rows from a position; store errors go to status.
+ * With slow non-NULL the fetch gets STATE_QUERY_MS: one that needs longer
+ * returns 0 rows with *slow set, for the caller to go on as a scan
+ * (list_scan.c).  slow NULL: no deadline.
+ */
 static size_t
 list_fetch(struct state *s, const struct list_state *l, const struct filter *f,
            const struct rq_pos *from, int forward, struct rq_row *rows,
-           size_t limit)
+           size_t limit, int *slow)
 {
     struct rn_err err = {0};
+    enum rn_rc rc;
     size_t n = 0;
 
+    if (slow != NULL)
+        *slow = 0;
     if (limit == 0)
         return 0;
-    if (query_requests_page(s->st, f, l->order, from, forward, rows, limit, &n,
-                            &err) != RN_OK) {
+    if (slow != NULL && s->query_us < 0) {
+        *slow = 1; /* scans only (the tests' way to drive them) */
+        return 0;
+    }
+    if (slow != NULL)
+        store_deadline(s->st, s->query_us);
+    rc = query_requests_page(s->st, f, l->order, from, forward, rows, limit, &n,
+                             &err);
+    if (slow != NULL)
+        store_deadline(s->st, 0);
+    if (rc == RN_ETIMEOUT) {
+        *slow = 1;
+        return 0;
+    }
+    if (rc != RN_OK) {
         state_store_error(s, &err);
         return 0;
     }
@@ -85,15 +106,28 @@ list_anchor_pos(struct state *s, struct list_state *l,
                 const struct rq_pos *from, size_t place)
 {
     size_t h = l->cap, nf, nb = 0, want, i, keep;
-    struct rq_row *fw = xcalloc(h, sizeof *fw);
+    struct rq_row *fw;
+    int slow;
 
+    list_scan_stop(l);
     list_clear(l);
-    nf = list_fetch(s, l, l->filter, from, 1, fw, h);
+    s->dirty |= DIRTY_BODY | DIRTY_STRIP | DIRTY_STATUS;
+    s->persist_dirty = 1;
+    fw = xcalloc(h, sizeof *fw);
+    nf = list_fetch(s, l, l->filter, from, 1, fw, h, &slow);
+    if (slow) {
+        /* The page fills in slices; rows before the position are left
+         * out (scrolling up brings them). */
+        free(fw);
+        list_scan_fill(s, l, from, 1, h, SCAN_CUR_KEEP);
+        return;
+    }
     if (from != NULL) {
         want = place < h ? place : h - 1;
         if (h - nf > want)
             want = h - nf;
-        nb = list_fetch(s, l, l->filter, from, 0, l->rows, want);
+        /* Slow: no rows above the position; the page starts with it. */
+        nb = list_fetch(s, l, l->filter, from, 0, l->rows, want, &slow);
     }
     keep = nf < h - nb ? nf : h - nb;
     for (i = 0; i < nf; i++) {
@@ -105,14 +139,11 @@ list_anchor_pos(struct state *s, struct list_state *l,
     free(fw);
     l->n = nb + keep;
     l->cur = nb < l->n ? nb : (l->n > 0 ? l->n - 1 : 0);
-    s->dirty |= DIRTY_BODY | DIRTY_STRIP | DIRTY_STATUS;
-    s->persist_dirty = 1;
 }
 
-/* Show the row of request id at screen row place (same place if absent). */
-static void
-list_anchor_row(struct state *s, struct list_state *l, const struct rq_row *r,
-                size_t place)
+void
+view_list_anchor_row(struct state *s, struct list_state *l,
+                     const struct rq_row *r, size_t place)
 {
     struct rq_pos p;
 
@@ -136,7 +167,7 @@ view_list_anchor_id(struct state *s, struct list_state *l, int64_t id,
 
     memset(&r, 0, sizeof r);
     if (top_id != 0 && query_request_get(s->st, top_id, &r, &err) == RN_OK) {
-        list_anchor_row(s, l, &r, 0);
+        view_list_anchor_row(s, l, &r, 0);
         rq_row_fini(&r);
         for (i = 0; i < l->n; i++) {
             if (l->rows[i].id == id) {
@@ -148,7 +179,7 @@ view_list_anchor_id(struct state *s, struct list_state *l, int64_t id,
     rn_err_clear(&err);
     memset(&r, 0, sizeof r);
     if (query_request_get(s->st, id, &r, &err) == RN_OK) {
-        list_anchor_row(s, l, &r, l->cap / 3);
+        view_list_anchor_row(s, l, &r, l->cap / 3);
         rq_row_fini(&r);
     }
 }
@@ -196,6 +227,7 @@ view_list_set_filter(struct state *s, struct list_state *l, const char *text,
     rc = list_parse(text, &f, err);
     if (rc != RN_OK)
         return rc;
+    list_scan_fini(l);
     filter_free(l->filter);
     free(l->filter_text);
     l->filter = f;
@@ -227,12 +259,16 @@ list_scroll_fwd(struct state *s, struct list_state *l, size_t k)
     struct rq_row *tmp;
     struct rq_pos p;
     size_t m, drop, i;
+    int slow;
 
+    list_scan_stop(l);
     if (l->n == 0)
         return 0;
     tmp = xcalloc(k, sizeof *tmp);
     rq_pos_of(&l->rows[l->n - 1], &p);
-    m = list_fetch(s, l, l->filter, &p, 1, tmp, k);
+    m = list_fetch(s, l, l->filter, &p, 1, tmp, k, &slow);
+    if (slow)
+        list_scan_fill(s, l, &p, 1, k, SCAN_CUR_NEW);
     drop = l->n + m > l->cap ? l->n + m - l->cap : 0;
     for (i = 0; i < drop; i++)
         rq_row_fini(&l->rows[i]);
@@ -253,12 +289,16 @@ list_scroll_back(struct state *s, struct list_state *l, size_t k)
     struct rq_row *tmp;
     struct rq_pos p;
     size_t m, keep, i;
+    int slow;
 
+    list_scan_stop(l);
     if (l->n == 0)
         return 0;
     tmp = xcalloc(k, sizeof *tmp);
     rq_pos_of(&l->rows[0], &p);
-    m = list_fetch(s, l, l->filter, &p, 0, tmp, k);
+    m = list_fetch(s, l, l->filter, &p, 0, tmp, k, &slow);
+    if (slow)
+        list_scan_fill(s, l, &p, 0, k, SCAN_CUR_NEW);
     keep = l->n + m > l->cap ? l->cap - m : l->n;
     for (i = keep; i < l->n; i++)
         rq_row_fini(&l->rows[i]);
@@ -313,8 +353,9 @@ list_search(struct state *s, struct view *v, int back, int next,
     size_t got;
     long k, step;
     int64_t cur_id;
+    int slow, have = l->n > 0;
 
-    if (l->n == 0)
+    if (!have && incremental)
         return 0;
     /* The page first: cheap and what the user is looking at. */
     step = back ? -1 : 1;
@@ -338,20 +379,35 @@ list_search(struct state *s, struct view *v, int back, int next,
     f = list_filter_plus(s, l, extra);
     if (f == NULL)
         return 0;
-    cur_id = l->rows[l->cur].id;
-    rq_pos_of(&l->rows[back ? 0 : l->n - 1], &p);
+    /* An empty page (still filling, say): from the list's start or end. */
+    list_scan_stop(l);
+    cur_id = have ? l->rows[l->cur].id : 0;
+    if (have)
+        rq_pos_of(&l->rows[back ? 0 : l->n - 1], &p);
     memset(&r, 0, sizeof r);
-    got = list_fetch(s, l, f, &p, !back, &r, 1);
-    if (got == 0) {
+    got = list_fetch(s, l, f, have ? &p : NULL, !back, &r, 1, &slow);
+    if (slow) {
+        /* Too slow for a keystroke: search on in slices. */
+        list_scan_search(s, l, f, have ? &p : NULL, !back);
+        return 1;
+    }
+    if (got == 0 && have) {
         /* Wrap around, as vi does. */
-        got = list_fetch(s, l, f, NULL, !back, &r, 1);
+        got = list_fetch(s, l, f, NULL, !back, &r, 1, &slow);
+        if (slow) {
+            /* Already past the end: start over at once. */
+            list_scan_search(s, l, f, &p, !back);
+            l->scan.wrapped = 1;
+            memset(&l->scan.sc, 0, sizeof l->scan.sc);
+            return 1;
+        }
         if (got == 1 && r.id != cur_id)
             state_message(s, 0, "search wrapped");
     }
     filter_free(f);
     if (got == 0)
         return 0;
-    list_anchor_row(s, l, &r, back ? l->cap / 3 : l->cap * 2 / 3);
+    view_list_anchor_row(s, l, &r, back ? l->cap / 3 : l->cap * 2 / 3);
     rq_row_fini(&r);
     return 1;
 }
@@ -376,7 +432,7 @@ view_list_find_failed(struct state *s, struct list_state *l, int64_t id,
     if (f == NULL)
         return rn_err_set(err, RN_EINVAL, "bad filter");
     memset(&r, 0, sizeof r);
-    if (list_fetch(s, l, f, &p, forward, &r, 1) == 1) {
+    if (list_fetch(s, l, f, &p, forward, &r, 1, NULL) == 1) {
         *out = r.id;
         rq_row_fini(&r);
     }
@@ -476,11 +532,17 @@ list_key(struct state *s, struct view *v, enum keys_action a)
     case ACT_HOME:
         list_anchor_pos(s, l, NULL, 0);
         break;
-    case ACT_END:
+    case ACT_END: {
+        int slow;
+
+        list_scan_stop(l);
         list_clear(l);
-        l->n = list_fetch(s, l, l->filter, NULL, 0, l->rows, h);
+        l->n = list_fetch(s, l, l->filter, NULL, 0, l->rows, h, &slow);
         l->cur = l->n > 0 ? l->n - 1 : 0;
+        if (slow)
+            list_scan_fill(s, l, NULL, 0, h, SCAN_CUR_LAST);
         break;
+    }
     case ACT_OPEN:
     case ACT_JUMP_CGI:
     case ACT_JUMP_HDR:
@@ -507,12 +569,16 @@ list_key(struct state *s, struct view *v, enum keys_action a)
     case ACT_ORDER:
         l->order =
             l->order == RQ_ORDER_TIME ? RQ_ORDER_FAILURES : RQ_ORDER_TIME;
+        /* A count in slices walks positions of the old order. */
+        if (l->cscan.kind != SCAN_NONE)
+            s->jobs |= JOB_COUNT;
+        list_scan_fini(l);
         if (r != NULL) {
             struct rq_row copy;
 
             memset(&copy, 0, sizeof copy);
             if (query_request_get(s->st, r->id, &copy, &err) == RN_OK) {
-                list_anchor_row(s, l, &copy, l->cur);
+                view_list_anchor_row(s, l, &copy, l->cur);
                 rq_row_fini(&copy);
             }
         } else {
@@ -590,7 +656,7 @@ list_resize(struct state *s, struct view *v)
     }
     list_size(s, l);
     if (have) {
-        list_anchor_row(s, l, &r, place < l->cap ? place : l->cap - 1);
+        view_list_anchor_row(s, l, &r, place < l->cap ? place : l->cap - 1);
         rq_row_fini(&r);
     } else {
         list_anchor_pos(s, l, NULL, 0);
@@ -603,6 +669,7 @@ list_fini(struct view *v)
 {
     struct list_state *l = &v->u.list;
 
+    list_scan_fini(l);
     list_clear(l);
     free(l->rows);
     filter_free(l->filter);

@@ -104,6 +104,8 @@ wait_exit() {
 # the header is never reverse, the status line comes last).
 selected() {
     esc=$(printf '\033')
-    screen -e | grep -E "^$esc\[([0-9]+;)*7(;[0-9]+)*m" |
+    # Rows from the 4th: above are the header, the overview strip (whose
+    # cursor bin is reverse video too) and the column headings.
+    screen -e | sed -n '4,$p' | grep -E "^$esc\[([0-9]+;)*7(;[0-9]+)*m" |
         sed "s/$esc\[[0-9;]*m//g" | head -n 1
 }

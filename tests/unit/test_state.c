@@ -26,12 +26,12 @@ key_of(int i, char *buf, size_t n)
 }
 
 /*
- * A store of NREQ requests, one a second; every 10th is a seed-like
+ * A store of nreq requests, one a second; every 10th is a seed-like
  * 502.2 (CGI_LAUNCH, CGI_PREMATURE_TERMINATION, GENERAL_REQUEST_END),
- * the others plain 200s.  Request 42's URL is unique ("needle").
+ * the others plain 200s.  Request needle's URL is unique ("needle").
  */
 static struct store *
-make_store(void)
+make_store(int nreq, int needle)
 {
     struct store_source_info info = {"mem.xml", STORE_KIND_ETW, "test", 10,
                                      "00000000000000000000000000000000000000"
@@ -45,7 +45,7 @@ make_store(void)
     CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
     CHECK(store_begin(st, &err) == RN_OK);
     CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
-    for (i = 0; i < NREQ; i++) {
+    for (i = 0; i < nreq; i++) {
         struct store_srcreq r;
         struct store_event ev;
         char key[64], url[128], fields[256];
@@ -54,7 +54,8 @@ make_store(void)
 
         key_of(i, key, sizeof key);
         snprintf(url, sizeof url, "http://h/%s/%d",
-                 i == 42 ? "needle" : (fail ? "cgi-bin/app.exe" : "page"), i);
+                 i == needle ? "needle" : (fail ? "cgi-bin/app.exe" : "page"),
+                 i);
         store_srcreq_init(&r);
         r.key = key;
         r.verb = fail ? "POST" : "GET";
@@ -434,6 +435,124 @@ test_search(struct store *st)
     state_free(s);
 }
 
+/* Ids of every request matching expr, in list order (malloc'd). */
+static int64_t *
+all_ids(struct store *st, const char *expr, enum rq_order order, size_t *n)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct filter *f = NULL;
+    struct rq_row *rows = calloc(4000, sizeof *rows);
+    int64_t *ids = calloc(4000, sizeof *ids);
+    size_t i;
+
+    CHECK(rows != NULL && ids != NULL);
+    CHECK(filter_parse(expr, &f, &err) == RN_OK);
+    CHECK(query_requests_page(st, f, order, NULL, 1, rows, 4000, n, &err) ==
+          RN_OK);
+    for (i = 0; i < *n; i++) {
+        ids[i] = rows[i].id;
+        rq_row_fini(&rows[i]);
+    }
+    free(rows);
+    filter_free(f);
+    return ids;
+}
+
+/*
+ * Queries that miss their time go on as scans in slices (list_scan.c).
+ * With query_us < 0 every list query is a scan, so each path (filter,
+ * scroll, End, search, count, Esc) goes through one, and must land where
+ * the direct query would.  A real deadline of 1 us sends a search for a
+ * request 2500 rows away to a scan too.
+ */
+static void
+test_slow_scans(void)
+{
+    struct store *st = make_store(3000, 2500);
+    struct rn_err err = {RN_OK, ""};
+    struct state *s = state_new(st, "big");
+    struct list_state *l;
+    int64_t *ids;
+    size_t n, i;
+    int steps;
+
+    s->query_us = -1;
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    idle(s);
+    l = &state_top(s)->u.list;
+    ids = all_ids(st, "url:cgi-bin", l->order, &n);
+    CHECK(n == 300);
+    /* A filter: the page starts empty and fills in slices. */
+    keys(s, "furl:cgi-bin\r");
+    CHECK((s->jobs & JOB_SCAN) != 0);
+    CHECK(l->scan.kind == SCAN_FILL);
+    CHECK(strstr(s->msg, "filtering") != NULL);
+    idle(s);
+    CHECK(l->n == l->cap && l->rows[0].id == ids[0]);
+    CHECK(l->count == 300);
+    CHECK(s->msg[0] == '\0');
+    /* Down past the page, then back up: the cursor follows the list. */
+    for (i = 0; i < 30; i++) {
+        keys(s, "j");
+        idle(s);
+    }
+    CHECK(cur_row(s)->id == ids[30]);
+    for (i = 0; i < 25; i++) {
+        keys(s, "k");
+        idle(s);
+    }
+    CHECK(cur_row(s)->id == ids[5]);
+    /* End fills backward from the list's end; the cursor on the last. */
+    keys(s, "G");
+    idle(s);
+    CHECK(l->n == l->cap && cur_row(s)->id == ids[n - 1]);
+    CHECK(l->rows[0].id == ids[n - l->cap]);
+    keys(s, "g");
+    idle(s);
+    free(ids);
+    /* A search, from the start: found where the direct query finds it. */
+    keys(s, "\\e");
+    idle(s);
+    CHECK_STR(l->filter_text, "");
+    s->query_us = 1;
+    keys(s, "/needle\r");
+    CHECK(l->scan.kind == SCAN_SEARCH);
+    idle(s);
+    s->query_us = -1;
+    CHECK(cur_row(s) != NULL && strstr(cur_row(s)->url, "needle") != NULL);
+    /* From past it, the search starts over and says so. */
+    keys(s, "G");
+    idle(s);
+    keys(s, "/needle\r");
+    idle(s);
+    CHECK(strstr(cur_row(s)->url, "needle") != NULL);
+    CHECK(strstr(s->msg, "wrapped") != NULL);
+    /* Searching while the page still fills: from the list's start. */
+    keys(s, "G/needle\r");
+    idle(s);
+    CHECK(strstr(cur_row(s)->url, "needle") != NULL);
+    CHECK(strstr(s->msg, "wrapped") == NULL);
+    /* Nothing anywhere: one round, then "not found". */
+    keys(s, "/nowhere-at-all\r");
+    idle(s);
+    CHECK(strstr(s->msg, "pattern not found") != NULL);
+    /* Esc stops a scan at once; the cursor stays. */
+    keys(s, "g");
+    idle(s);
+    keys(s, "/nowhere-either\r");
+    CHECK(l->scan.kind == SCAN_SEARCH);
+    state_idle(s);
+    keys(s, "\\e");
+    CHECK(l->scan.kind == SCAN_NONE);
+    CHECK_STR(s->msg, "stopped");
+    for (steps = 0; s->jobs != 0 && steps < 100000; steps++)
+        state_idle(s);
+    CHECK(s->jobs == 0);
+    CHECK(cur_row(s)->id == l->rows[0].id);
+    state_free(s);
+    store_close(st);
+}
+
 /* Export hook for the test: remember what was asked. */
 static int export_calls;
 static char export_fmt[16], export_path[256];
@@ -558,7 +677,7 @@ test_pages(struct store *st)
 int
 main(void)
 {
-    struct store *st = make_store();
+    struct store *st = make_store(NREQ, 42);
 
     test_fmt();
     test_list_paging(st);
@@ -566,6 +685,7 @@ main(void)
     test_search(st);
     test_marks_state_export(st);
     test_pages(st);
+    test_slow_scans();
     store_close(st);
     return test_report("test_state");
 }

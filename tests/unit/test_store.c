@@ -6,6 +6,7 @@
 
 #include "filter.h"
 #include "query.h"
+#include "query_ui.h"
 #include "store.h"
 #include "test.h"
 
@@ -224,6 +225,215 @@ test_paging(void)
     store_close(st);
 }
 
+/* Ids of the requests matching expr, in list order (page by page). */
+static size_t
+page_ids(struct store *st, const struct filter *f, enum rq_order order,
+         int64_t *ids, size_t max)
+{
+    struct rq_row rows[100];
+    struct rn_err err = {RN_OK, ""};
+    size_t n = 0, i;
+
+    CHECK(query_requests_page(st, f, order, NULL, 1, rows, 100, &n, &err) ==
+          RN_OK);
+    for (i = 0; i < n; i++) {
+        if (i < max)
+            ids[i] = rows[i].id;
+        rq_row_fini(&rows[i]);
+    }
+    return n;
+}
+
+/* Scan in slices of window requests, at most limit matches a slice. */
+static size_t
+scan_ids(struct store *st, const struct filter *f, enum rq_order order,
+         int forward, size_t window, size_t limit, int64_t *ids, size_t max,
+         int64_t *scanned)
+{
+    struct rq_scan sc;
+    struct rq_row rows[4];
+    struct rn_err err = {RN_OK, ""};
+    size_t n, got = 0, i, slices = 0;
+
+    memset(&sc, 0, sizeof sc);
+    while (!sc.done && slices++ < 1000) {
+        CHECK(query_requests_scan(st, f, order, forward, window, &sc, rows,
+                                  limit, &n, &err) == RN_OK);
+        CHECK(n <= limit || limit == 0);
+        for (i = 0; i < n && limit > 0; i++) {
+            if (got < max)
+                ids[got] = rows[i].id;
+            got++;
+            rq_row_fini(&rows[i]);
+        }
+        if (limit == 0)
+            got += n;
+    }
+    *scanned = sc.scanned;
+    return got;
+}
+
+/* Count in k pieces of the id space. */
+static int64_t
+count_pieces(struct store *st, const struct filter *f, int64_t k)
+{
+    struct rn_err err = {RN_OK, ""};
+    int64_t span = QUERY_ID_MAX / k + 1, lo, c, sum = 0;
+
+    for (lo = 1; lo < QUERY_ID_MAX; lo += span) {
+        CHECK(query_requests_count_ids(st, f, lo, lo + span - 1, &c, &err) ==
+              RN_OK);
+        sum += c;
+    }
+    return sum;
+}
+
+static void
+test_scan_slices(void)
+{
+    static const char *const exprs[] = {"", "url:odd", "status:502.2",
+                                        "url:nowhere"};
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    struct filter *f;
+    int64_t want[100], got[100], scanned;
+    size_t nw, ng, i, w, e, k;
+    int order, fwd, same;
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    add_source(st, 1, 50, 502, STORE_KIND_ETW);
+    for (e = 0; e < sizeof exprs / sizeof *exprs; e++) {
+        f = NULL;
+        if (exprs[e][0] != '\0')
+            CHECK(filter_parse(exprs[e], &f, &err) == RN_OK);
+        for (order = 0; order < 2; order++) {
+            nw = page_ids(st, f, (enum rq_order)order, want, 100);
+            for (fwd = 0; fwd < 2; fwd++) {
+                static const size_t windows[] = {1, 3, 7, 50, 64};
+
+                for (w = 0; w < 5; w++) {
+                    for (k = 0; k < 2; k++) {
+                        /* limit 1 or 4 rows a slice; then counting */
+                        ng =
+                            scan_ids(st, f, (enum rq_order)order, fwd,
+                                     windows[w], k ? 4 : 1, got, 100, &scanned);
+                        CHECK(ng == nw);
+                        CHECK(scanned == 50);
+                        same = ng == nw;
+                        for (i = 0; same && i < ng; i++)
+                            same = got[i] == want[fwd ? i : nw - 1 - i];
+                        CHECK(same);
+                    }
+                    CHECK(scan_ids(st, f, (enum rq_order)order, fwd, windows[w],
+                                   0, got, 100, &scanned) == nw);
+                    /* A count in id pieces adds up to the same. */
+                    CHECK(count_pieces(st, f, (int64_t)windows[w]) ==
+                          (int64_t)nw);
+                }
+            }
+        }
+        filter_free(f);
+    }
+    store_close(st);
+}
+
+static void
+test_pos_cmp(void)
+{
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    struct rq_row rows[60];
+    struct rq_pos a, b;
+    size_t n, i;
+    int order, ok = 1;
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    add_source(st, 1, 50, 502, STORE_KIND_ETW);
+    for (order = 0; order < 2; order++) {
+        CHECK(query_requests_page(st, NULL, (enum rq_order)order, NULL, 1, rows,
+                                  60, &n, &err) == RN_OK);
+        CHECK(n == 50);
+        for (i = 0; i + 1 < n; i++) {
+            rq_pos_of(&rows[i], &a);
+            rq_pos_of(&rows[i + 1], &b);
+            if (rq_pos_cmp((enum rq_order)order, &a, &b) >= 0 ||
+                rq_pos_cmp((enum rq_order)order, &b, &a) <= 0 ||
+                rq_pos_cmp((enum rq_order)order, &a, &a) != 0)
+                ok = 0;
+        }
+        for (i = 0; i < n; i++)
+            rq_row_fini(&rows[i]);
+    }
+    CHECK(ok);
+    store_close(st);
+}
+
+/* A row callback that counts. */
+static enum rn_rc
+deadline_rows(void *ctx, int n, const char *const *names,
+              const char *const *values)
+{
+    (void)n;
+    (void)names;
+    (void)values;
+    ++*(int *)ctx;
+    return RN_OK;
+}
+
+static void
+test_deadline(void)
+{
+    static const char endless[] =
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
+        " SELECT count(*) FROM c";
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    int rows = 0;
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    add_source(st, 2, 4, 500, STORE_KIND_ETW);
+    /* A query that never ends stops at its deadline... */
+    store_deadline(st, 20000);
+    CHECK(store_sql_readonly(st, endless, deadline_rows, &rows, &err) ==
+          RN_ETIMEOUT);
+    CHECK(strstr(err.msg, "deadline") != NULL);
+    CHECK(rows == 0);
+    rn_err_clear(&err);
+    /* ...and once lifted, reads work as before. */
+    store_deadline(st, 0);
+    CHECK(store_sql_readonly(st, "SELECT * FROM request", deadline_rows, &rows,
+                             &err) == RN_OK);
+    CHECK(rows == 4);
+    CHECK(count(st, "") == 4);
+    store_close(st);
+}
+
+/* The histogram cache keeps real (2005) times and refuses damage. */
+static void
+test_hist_cache(void)
+{
+    uint32_t total[3] = {977, 0, 4000000000u}, failed[3] = {49, 0, 1};
+    struct query_ui_hist h = {1124828346000000000LL, 9765615235LL, 3, total,
+                              failed},
+                         back;
+    struct rn_err err = {RN_OK, ""};
+    char *text = query_ui_hist_dump(&h);
+
+    CHECK(query_ui_hist_load(text, &back, &err) == RN_OK);
+    CHECK(back.t0 == h.t0 && back.width == h.width && back.n == 3);
+    CHECK(back.total[0] == 977 && back.failed[0] == 49);
+    CHECK(back.total[2] == 4000000000u && back.failed[2] == 1);
+    query_ui_hist_fini(&back);
+    free(text);
+    CHECK(query_ui_hist_load("1 99999999999999999999 5 1 1/0", &back, &err) ==
+          RN_EFORMAT);
+    rn_err_clear(&err);
+    CHECK(query_ui_hist_load("1 5 5 2 1/0", &back, &err) == RN_EFORMAT);
+    rn_err_clear(&err);
+    CHECK(query_ui_hist_load("1 5 5 1 1/99999999999", &back, &err) ==
+          RN_EFORMAT);
+}
+
 static void
 test_triage_and_timeline(void)
 {
@@ -318,6 +528,10 @@ main(void)
     test_import_and_filter();
     test_abort_keeps_store();
     test_paging();
+    test_scan_slices();
+    test_pos_cmp();
+    test_deadline();
+    test_hist_cache();
     test_triage_and_timeline();
     test_sql_readonly();
     test_filter_errors();
