@@ -122,9 +122,21 @@ correlate_bulk(struct store *st, int64_t source_id, int guid_only,
                struct rn_err *err)
 {
     static const char *const steps[] = {
-        "INSERT INTO request (id, key) SELECT rn_request_id(key), key"
-        " FROM srcreq WHERE source_id = ?1 AND request_id IS NULL"
-        " AND (?2 = 0 OR key GLOB '{*') ON CONFLICT DO NOTHING",
+        /* A new request starts with the indexed columns triage will give
+         * it when this source is its only one (start: the earliest of the
+         * source request and its events), so that triage's update leaves
+         * the request's five indexes alone (tri_store). */
+        "INSERT INTO request (id, key, start_ns, url, http_status, substatus,"
+        " severity) SELECT id, key, coalesce(CASE WHEN s IS NULL THEN t"
+        " WHEN t IS NULL THEN s ELSE min(s, t) END, 0), url, st,"
+        " CASE WHEN st IS NOT NULL THEN coalesce(sub, 0) END,"
+        " CASE WHEN st >= 500 THEN 2 WHEN st >= 400 THEN 1 ELSE 0 END"
+        " FROM (SELECT rn_request_id(q.key) AS id, q.key AS key,"
+        " q.start_ns AS s, (SELECT min(e.ts_ns) FROM event e"
+        " WHERE e.srcreq_id = q.id) AS t, q.url AS url, q.http_status AS st,"
+        " q.substatus AS sub FROM srcreq q WHERE q.source_id = ?1"
+        " AND q.request_id IS NULL AND (?2 = 0 OR q.key GLOB '{*'))"
+        " WHERE 1 ON CONFLICT DO NOTHING",
         "INSERT OR IGNORE INTO rn_affected SELECT rn_request_id(key)"
         " FROM srcreq WHERE source_id = ?1 AND request_id IS NULL"
         " AND (?2 = 0 OR key GLOB '{*')",

@@ -78,15 +78,29 @@ enum rn_rc
 rn_buf_printf(struct rn_buf *b, const char *fmt, ...)
 {
     va_list ap;
+    size_t avail = b->data != NULL ? b->cap - b->len : 0;
     int n;
 
+    /* Straight into the spare room; a second pass only when it did not
+     * fit (formatting is a large share of building JSON fields). */
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(avail > 0 ? b->data + b->len : NULL, avail, fmt, ap);
     va_end(ap);
     if (n < 0)
         return RN_EINVAL;
-    if (rn_buf_reserve(b, (size_t)n) != RN_OK)
+    if ((size_t)n < avail) {
+        if ((size_t)n > b->max || b->len > b->max - (size_t)n) {
+            b->data[b->len] = '\0'; /* over the limit: as if not written */
+            return RN_ENOMEM;
+        }
+        b->len += (size_t)n;
+        return RN_OK;
+    }
+    if (rn_buf_reserve(b, (size_t)n) != RN_OK) {
+        if (avail > 0)
+            b->data[b->len] = '\0';
         return RN_ENOMEM;
+    }
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);

@@ -599,6 +599,45 @@ tri_diagnosis(struct tri_req *t, struct rn_buf *b)
     }
 }
 
+/* Equal, NULL included. */
+static int
+tri_text_eq(const unsigned char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a == NULL && b == NULL;
+    return strcmp((const char *)a, b) == 0;
+}
+
+/* Do the request's indexed columns already hold these values? */
+static enum rn_rc
+tri_indexed_same(struct store *st, int64_t request_id, const struct tri_req *t,
+                 int64_t start, int severity, int *same, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    *same = 0;
+    s = store_cached(st,
+                     "SELECT start_ns, severity, http_status, substatus, url"
+                     " FROM request WHERE id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, request_id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *same = store_col_opt(s, 0) == start &&
+                sqlite3_column_int(s, 1) == severity &&
+                store_col_opt(s, 2) == t->status &&
+                store_col_opt(s, 3) == t->substatus &&
+                tri_text_eq(sqlite3_column_text(s, 4), t->url);
+    else if (step != SQLITE_DONE)
+        rc = store_dberr(st, "triage read", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
 /* Write the triage results into the request row. */
 static enum rn_rc
 tri_store(struct store *st, int64_t request_id, struct tri_req *t,
@@ -608,7 +647,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
     int64_t start = t->start, end = t->end;
     enum rn_rc rc = RN_OK;
     size_t i;
-    int r;
+    int r, severity, same = 0;
 
     for (i = 0; i < t->nev; i++) {
         if (t->ev[i].ts == STORE_NONE)
@@ -618,18 +657,34 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
         if (end == STORE_NONE || t->ev[i].ts > end)
             end = t->ev[i].ts;
     }
+    /* Keyset paging needs a start time on every row; 0 stands for none. */
+    if (start == STORE_NONE)
+        start = 0;
+    severity = t->status == STORE_NONE ? 0
+               : t->status >= 500      ? 2
+               : t->status >= 400      ? 1
+                                       : 0;
+    rc = tri_indexed_same(st, request_id, t, start, severity, &same, err);
+    if (rc != RN_OK)
+        return rc;
+    /* Setting an indexed column rewrites its index entries even when the
+     * value stays: leave them out when they are as they were. */
     s = store_cached(st,
-                     "UPDATE request SET start_ns = ?2, end_ns = ?3,"
-                     " verb = ?4, url = ?5, host = ?6, http_status = ?7,"
-                     " substatus = ?8, win32_status = ?9, severity = ?10,"
-                     " sources = ?11, cgi_start = ?12, header_error = ?13,"
-                     " status_send = ?14, diagnosis = ?15 WHERE id = ?1",
+                     same ? "UPDATE request SET end_ns = ?3, verb = ?4,"
+                            " host = ?6, win32_status = ?9, sources = ?11,"
+                            " cgi_start = ?12, header_error = ?13,"
+                            " status_send = ?14, diagnosis = ?15 WHERE id = ?1"
+                          : "UPDATE request SET start_ns = ?2, end_ns = ?3,"
+                            " verb = ?4, url = ?5, host = ?6, http_status = ?7,"
+                            " substatus = ?8, win32_status = ?9,"
+                            " severity = ?10, sources = ?11, cgi_start = ?12,"
+                            " header_error = ?13, status_send = ?14,"
+                            " diagnosis = ?15 WHERE id = ?1",
                      err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
-    /* Keyset paging needs a start time on every row; 0 stands for none. */
-    sqlite3_bind_int64(s, 2, start == STORE_NONE ? 0 : start);
+    sqlite3_bind_int64(s, 2, start);
     store_bind_opt(s, 3, end);
     store_bind_text(s, 4, t->verb);
     store_bind_text(s, 5, t->url);
@@ -637,11 +692,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
     store_bind_opt(s, 7, t->status);
     store_bind_opt(s, 8, t->substatus);
     store_bind_opt(s, 9, t->win32);
-    sqlite3_bind_int(s, 10,
-                     t->status == STORE_NONE ? 0
-                     : t->status >= 500      ? 2
-                     : t->status >= 400      ? 1
-                                             : 0);
+    sqlite3_bind_int(s, 10, severity);
     sqlite3_bind_int(s, 11, (int)t->sources);
     for (r = 0; r < STORE_ROLE_COUNT; r++)
         store_bind_opt(s, 12 + r,

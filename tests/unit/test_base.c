@@ -193,9 +193,49 @@ test_url(void)
     CHECK_STR(rn_url_path("http://h:80/a/b?c=1"), "/a/b?c=1");
 }
 
+/* rn_buf_printf: one pass into spare room, two when it grows; the limit. */
+static void
+test_buf_printf(void)
+{
+    struct rn_buf b;
+    char want[300];
+    int i;
+
+    rn_buf_init(&b, 100);
+    /* Growing from nothing, then many appends across capacity steps. */
+    for (i = 0; i < 20; i++)
+        CHECK(rn_buf_printf(&b, "%d,", i % 10) == RN_OK);
+    CHECK_STR(rn_buf_str(&b), "0,1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7,8,9,");
+    CHECK(b.len == 40);
+    /* Exactly up to the limit is fine; one byte more is refused and
+     * leaves the text as it was. */
+    memset(want, 'x', 60);
+    want[60] = '\0';
+    CHECK(rn_buf_printf(&b, "%s", want) == RN_OK);
+    CHECK(b.len == 100);
+    CHECK(rn_buf_printf(&b, "%s", "y") == RN_ENOMEM);
+    CHECK(b.len == 100 && strlen(rn_buf_str(&b)) == 100);
+    rn_buf_reset(&b);
+    /* Refused while the text would fit the room but not the limit. */
+    CHECK(rn_buf_printf(&b, "%s", want) == RN_OK);
+    CHECK(rn_buf_printf(&b, "%s", want) == RN_ENOMEM);
+    CHECK(b.len == 60 && strlen(rn_buf_str(&b)) == 60);
+    /* A long text into a buffer with some room: the second pass. */
+    rn_buf_fini(&b);
+    rn_buf_init(&b, 1000);
+    CHECK(rn_buf_printf(&b, "ab") == RN_OK);
+    memset(want, 'z', 299);
+    want[299] = '\0';
+    CHECK(rn_buf_printf(&b, "%s!", want) == RN_OK);
+    CHECK(b.len == 302 && rn_buf_str(&b)[301] == '!' &&
+          rn_buf_str(&b)[302] == '\0');
+    rn_buf_fini(&b);
+}
+
 int
 main(void)
 {
+    test_buf_printf();
     test_time();
     test_json();
     test_sanitize();
