@@ -261,9 +261,10 @@ list_scroll_fwd(struct state *s, struct list_state *l, size_t k)
     size_t m, drop, i;
     int slow;
 
-    list_scan_stop(l);
-    if (l->n == 0)
+    /* A fill running forward brings these rows already. */
+    if (l->n == 0 || (l->scan.kind == SCAN_FILL && l->scan.forward))
         return 0;
+    list_scan_stop(l);
     tmp = xcalloc(k, sizeof *tmp);
     rq_pos_of(&l->rows[l->n - 1], &p);
     m = list_fetch(s, l, l->filter, &p, 1, tmp, k, &slow);
@@ -291,9 +292,9 @@ list_scroll_back(struct state *s, struct list_state *l, size_t k)
     size_t m, keep, i;
     int slow;
 
-    list_scan_stop(l);
-    if (l->n == 0)
+    if (l->n == 0 || (l->scan.kind == SCAN_FILL && !l->scan.forward))
         return 0;
+    list_scan_stop(l);
     tmp = xcalloc(k, sizeof *tmp);
     rq_pos_of(&l->rows[0], &p);
     m = list_fetch(s, l, l->filter, &p, 0, tmp, k, &slow);

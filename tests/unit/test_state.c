@@ -487,9 +487,14 @@ test_slow_scans(void)
     CHECK((s->jobs & JOB_SCAN) != 0);
     CHECK(l->scan.kind == SCAN_FILL);
     CHECK(strstr(s->msg, "filtering") != NULL);
+    /* Keys while it fills do not stop it. */
+    keys(s, "jj");
+    CHECK(l->scan.kind == SCAN_FILL);
     idle(s);
     CHECK(l->n == l->cap && l->rows[0].id == ids[0]);
     CHECK(l->count == 300);
+    keys(s, "g");
+    idle(s);
     CHECK(s->msg[0] == '\0');
     /* Down past the page, then back up: the cursor follows the list. */
     for (i = 0; i < 30; i++) {
