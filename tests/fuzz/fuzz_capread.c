@@ -12,17 +12,9 @@
 #include <unistd.h>
 
 #include "cap_read.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char fuzz_path[64];
-
-/* Remove the input file at exit. */
-static void
-fuzz_cleanup(void)
-{
-    unlink(fuzz_path);
-}
 
 /* Read every frame of the input as a capture file. */
 int
@@ -32,24 +24,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct rn_err err = {RN_OK, ""};
     struct cap_frame f;
     uint64_t last = 0;
-    FILE *out;
     int got = 1;
 
-    if (fuzz_path[0] == '\0') {
-        int fd;
-
-        snprintf(fuzz_path, sizeof fuzz_path, "/tmp/rn-fuzz-cap.XXXXXX");
-        fd = mkstemp(fuzz_path);
-        if (fd < 0)
-            abort();
-        close(fd);
-        atexit(fuzz_cleanup);
-    }
-    out = fopen(fuzz_path, "wb");
-    if (out == NULL || (size > 0 && fwrite(data, 1, size, out) != size) ||
-        fclose(out) != 0)
-        abort();
-    if (cap_read_open(fuzz_path, &r, &err) != RN_OK) {
+    if (cap_read_open(fuzz_file_write(data, size), &r, &err) != RN_OK) {
         if (r != NULL || err.msg[0] == '\0')
             abort(); /* a refusal says why */
         return 0;

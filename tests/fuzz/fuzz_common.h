@@ -18,6 +18,7 @@
 
 #include <libxml/xmlerror.h>
 
+#include "fuzz_file.h"
 #include "fuzz_json.h"
 #include "importer.h"
 #include "query.h"
@@ -36,41 +37,17 @@ fuzz_xml_quiet(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-/* Remove the input file at exit. */
-static char fuzz_path[64];
-
-static inline void
-fuzz_cleanup(void)
-{
-    if (fuzz_path[0] != '\0')
-        unlink(fuzz_path);
-}
-
 /* Write the input where the importers can read it; its path. */
 static inline const char *
 fuzz_write(const uint8_t *data, size_t size)
 {
-    FILE *f;
+    static int quiet;
 
-    if (fuzz_path[0] == '\0') {
-        int fd;
-
-        snprintf(fuzz_path, sizeof fuzz_path, "/tmp/rn-fuzz.XXXXXX");
-        fd = mkstemp(fuzz_path);
-        if (fd < 0)
-            abort();
-        close(fd);
-        atexit(fuzz_cleanup);
+    if (!quiet) {
         xmlSetGenericErrorFunc(NULL, fuzz_xml_quiet);
+        quiet = 1;
     }
-    f = fopen(fuzz_path, "wb");
-    if (f == NULL)
-        abort();
-    if (size > 0 && fwrite(data, 1, size, f) != size)
-        abort();
-    if (fclose(f) != 0)
-        abort();
-    return fuzz_path;
+    return fuzz_file_write(data, size);
 }
 
 /* JSON the command line would print must be valid JSON. */

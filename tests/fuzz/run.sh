@@ -17,6 +17,10 @@ secs=${2:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
 targets=${*:-etw freb w3c cap capread pkt tcp_http filter export tui}
 corpus_pub=${REQNAV_CORPUS:-../shared/corpus/public}
+# Each input is written to a file (fuzz_file.h): on tmpfs, not the disk.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    export TMPDIR=/dev/shm
+fi
 status=0
 printf '%-9s %7s %10s %7s %7s\n' target seconds execs corpus crashes
 for t in $targets; do
