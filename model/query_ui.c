@@ -36,10 +36,14 @@ query_ui_hist_begin(struct store *st, size_t nbins, struct query_ui_hist *h,
                           nbins);
     /* Two subqueries: each is one index seek, where min() and max()
      * together in one query would read the whole index. */
-    rc = store_prepare(st,
-                       "SELECT (SELECT min(start_ns) FROM request),"
-                       " (SELECT max(start_ns) FROM request)",
-                       &s, err);
+    /* A start of 0 stands for none (triage): such requests are left
+     * out, or one would stretch the bins over 35 years. */
+    rc =
+        store_prepare(st,
+                      "SELECT (SELECT min(start_ns) FROM request"
+                      " WHERE start_ns > 0),"
+                      " (SELECT max(start_ns) FROM request WHERE start_ns > 0)",
+                      &s, err);
     if (rc != RN_OK)
         return rc;
     if (sqlite3_step(s) != SQLITE_ROW) {

@@ -17,27 +17,56 @@
 #include "rn_time.h"
 #include "sanitize.h"
 #include "view.h"
+#include "xmalloc.h"
 
 #define SCAN_WINDOW_MIN   ((int64_t)64)
 #define SCAN_WINDOW_START 2048
 #define SCAN_WINDOW_MAX   ((int64_t)1 << 20)
 #define SCAN_ROWS_MAX     64 /* rows a fill slice may bring in */
 
-/* Forget a scan (its filter too). */
+/* Forget a scan (its filter and pattern too). */
 static void
 scan_reset(struct list_scan *sc)
 {
     filter_free(sc->f);
+    free(sc->pattern);
     memset(sc, 0, sizeof *sc);
 }
 
+/* The scan ended: take its progress off the status line. */
+static void
+scan_progress_clear(struct state *s)
+{
+    if (s->msg_scan) {
+        s->msg[0] = '\0';
+        s->msg_scan = 0;
+        s->dirty |= DIRTY_STATUS;
+    }
+}
+
 int
-list_scan_stop(struct list_state *l)
+list_scan_stop(struct state *s, struct list_state *l)
 {
     int ran = l->scan.kind != SCAN_NONE;
 
+    if (ran)
+        scan_progress_clear(s);
     scan_reset(&l->scan);
     return ran;
+}
+
+int
+list_scan_filling(const struct list_state *l)
+{
+    return l->scan.kind == SCAN_FILL;
+}
+
+void
+list_scan_recount(struct state *s, struct list_state *l)
+{
+    scan_reset(&l->cscan);
+    l->count = -1;
+    s->jobs |= JOB_COUNT;
 }
 
 void
@@ -89,17 +118,6 @@ scan_progress(struct state *s, struct list_scan *sc)
     s->msg_scan = 1;
 }
 
-/* The scan ended: take its progress off the status line. */
-static void
-scan_progress_clear(struct state *s)
-{
-    if (s->msg_scan) {
-        s->msg[0] = '\0';
-        s->msg_scan = 0;
-        s->dirty |= DIRTY_STATUS;
-    }
-}
-
 void
 list_scan_fill(struct state *s, struct list_state *l, const struct rq_pos *from,
                int forward, size_t want, enum scan_cursor cur)
@@ -107,6 +125,10 @@ list_scan_fill(struct state *s, struct list_state *l, const struct rq_pos *from,
     scan_begin(s, &l->scan, SCAN_FILL, from, forward);
     l->scan.want = want;
     l->scan.cur = cur;
+    if (from != NULL) {
+        l->scan.origin = *from;
+        l->scan.have_origin = 1;
+    }
     scan_progress(s, &l->scan);
 }
 
@@ -116,6 +138,8 @@ list_scan_search(struct state *s, struct list_state *l, struct filter *f,
 {
     scan_begin(s, &l->scan, SCAN_SEARCH, from, forward);
     l->scan.f = f;
+    /* The pattern now: by the end the user may have typed another. */
+    l->scan.pattern = xstrdup(s->search);
     if (from != NULL) {
         l->scan.origin = *from;
         l->scan.have_origin = 1;
@@ -183,6 +207,11 @@ scan_count_slice(struct state *s, const struct filter *f, struct list_scan *sc,
     rc = query_requests_count_ids(s->st, f, sc->next_id, hi, &n, &err);
     scan_deadline(s, 0);
     if (rc == RN_ETIMEOUT) {
+        if (sc->span == 1) {
+            /* Not even one id in time: leave the count unknown. */
+            scan_reset(sc);
+            return;
+        }
         sc->span = sc->span / 4 > 0 ? sc->span / 4 : 1; /* retry smaller */
         return;
     }
@@ -253,6 +282,18 @@ scan_fill_done(struct state *s, struct list_state *l, struct rq_row *rows,
         scan_progress(s, sc);
         return;
     }
+    if (sc->want > 0 && sc->forward && sc->have_origin &&
+        sc->cur == SCAN_CUR_KEEP) {
+        /* The list ended below the position: show what is above it. */
+        struct rq_pos from = sc->origin;
+        size_t want = sc->want;
+
+        if (l->n > 0)
+            rq_pos_of(&l->rows[0], &from);
+        list_scan_fill(s, l, &from, 0, want, SCAN_CUR_KEEP);
+        l->scan.have_origin = 0;
+        return;
+    }
     scan_progress_clear(s);
     if (l->n == 0)
         state_message(s, 0, "no request matches the filter");
@@ -296,8 +337,9 @@ scan_search_done(struct state *s, struct list_state *l, struct rq_row *rows,
         sc->wrapped = 1;
         memset(&sc->sc, 0, sizeof sc->sc);
     } else if (sc->sc.done || scan_passed_origin(l, sc)) {
+        p = sanitize_dup(sc->pattern != NULL ? sc->pattern : "");
         scan_reset(sc);
-        p = sanitize_dup(s->search);
+        scan_progress_clear(s);
         state_message(s, 1, "pattern not found: %s", p);
         free(p);
         return;
@@ -367,6 +409,12 @@ scan_pending(struct state *s, int count)
             return l;
     }
     return NULL;
+}
+
+int
+list_scan_waited(struct state *s)
+{
+    return scan_pending(s, 0) != NULL;
 }
 
 int

@@ -381,7 +381,7 @@ state_start(struct state *s, int rows, int cols, struct rn_err *err)
             }
         }
     }
-    s->jobs = JOB_TOTALS | JOB_HIST | JOB_COUNT;
+    s->jobs |= JOB_TOTALS | JOB_HIST | JOB_COUNT;
     s->persist_dirty = 0;
     s->dirty = DIRTY_ALL;
 out:
@@ -547,6 +547,9 @@ state_idle(struct state *s)
         s->jobs &= ~(unsigned)JOB_TOTALS;
         state_totals(s);
         s->dirty |= DIRTY_HEADER;
+    } else if ((s->jobs & JOB_SCAN) && list_scan_waited(s)) {
+        /* What the user waits for (a page, a search) comes first. */
+        list_scan_step(s);
     } else if ((s->jobs & JOB_HIST) &&
                (s->total >= 0 || s->tscan.kind == SCAN_NONE)) {
         /* The histogram's cache is keyed by the totals: wait for them. */
@@ -1159,7 +1162,7 @@ state_key(struct state *s, int key)
         break;
     case ACT_CLEAR:
         /* First Esc stops a running fill or search (list_scan.c). */
-        if (v->kind == VIEW_LIST && list_scan_stop(&v->u.list)) {
+        if (v->kind == VIEW_LIST && list_scan_stop(s, &v->u.list)) {
             state_message(s, 0, "stopped");
             return UI_HANDLED | UI_REDRAW;
         }

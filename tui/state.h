@@ -72,8 +72,9 @@ struct list_scan {
     size_t want;          /* fill: rows still wanted */
     enum scan_cursor cur; /* fill: cursor rule */
     int wrapped;          /* search: started over from the list's start */
-    int have_origin;      /* search: began at origin (else at the start) */
-    struct rq_pos origin; /* search: where it began */
+    int have_origin;      /* began at origin (else at the list's start) */
+    struct rq_pos origin; /* where it began */
+    char *pattern;        /* search: the pattern, for messages; owned */
     int64_t found;        /* fill: rows brought in; count: matches */
     int64_t next_id;      /* count: the next piece starts at this id */
     int64_t span;         /* count: ids a piece covers (adapts to time) */

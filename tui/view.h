@@ -89,8 +89,14 @@ void list_scan_search(struct state *s, struct list_state *l, struct filter *f,
 void list_scan_count(struct state *s, struct list_state *l);
 /* Count every request into s->total, in slices. */
 void list_scan_totals(struct state *s);
-/* Stop l's fill or search; returns 1 if one was running. */
-int list_scan_stop(struct list_state *l);
+/* Stop l's fill or search (its progress message too); 1 if one ran. */
+int list_scan_stop(struct state *s, struct list_state *l);
+/* Is a fill of l's page running? */
+int list_scan_filling(const struct list_state *l);
+/* Count l again from scratch (its rows changed: a mark). */
+void list_scan_recount(struct state *s, struct list_state *l);
+/* Is a fill or search (what the user waits for) pending in any list? */
+int list_scan_waited(struct state *s);
 /* Stop every scan of l, the count too (the list is going away). */
 void list_scan_fini(struct list_state *l);
 /* Run one slice of the first pending scan of any list; 1 if any remain. */

@@ -109,7 +109,7 @@ list_anchor_pos(struct state *s, struct list_state *l,
     struct rq_row *fw;
     int slow;
 
-    list_scan_stop(l);
+    list_scan_stop(s, l);
     list_clear(l);
     s->dirty |= DIRTY_BODY | DIRTY_STRIP | DIRTY_STATUS;
     s->persist_dirty = 1;
@@ -261,10 +261,11 @@ list_scroll_fwd(struct state *s, struct list_state *l, size_t k)
     size_t m, drop, i;
     int slow;
 
-    /* A fill running forward brings these rows already. */
-    if (l->n == 0 || (l->scan.kind == SCAN_FILL && l->scan.forward))
+    /* While the page fills, scrolling waits (a fill brings the rows, and
+     * starting another would drop it). */
+    if (l->n == 0 || list_scan_filling(l))
         return 0;
-    list_scan_stop(l);
+    list_scan_stop(s, l);
     tmp = xcalloc(k, sizeof *tmp);
     rq_pos_of(&l->rows[l->n - 1], &p);
     m = list_fetch(s, l, l->filter, &p, 1, tmp, k, &slow);
@@ -292,9 +293,9 @@ list_scroll_back(struct state *s, struct list_state *l, size_t k)
     size_t m, keep, i;
     int slow;
 
-    if (l->n == 0 || (l->scan.kind == SCAN_FILL && !l->scan.forward))
+    if (l->n == 0 || list_scan_filling(l))
         return 0;
-    list_scan_stop(l);
+    list_scan_stop(s, l);
     tmp = xcalloc(k, sizeof *tmp);
     rq_pos_of(&l->rows[0], &p);
     m = list_fetch(s, l, l->filter, &p, 0, tmp, k, &slow);
@@ -381,7 +382,7 @@ list_search(struct state *s, struct view *v, int back, int next,
     if (f == NULL)
         return 0;
     /* An empty page (still filling, say): from the list's start or end. */
-    list_scan_stop(l);
+    list_scan_stop(s, l);
     cur_id = have ? l->rows[l->cur].id : 0;
     if (have)
         rq_pos_of(&l->rows[back ? 0 : l->n - 1], &p);
@@ -461,7 +462,7 @@ view_list_toggle_mark(struct state *s, int64_t id, int marked)
             if (l->rows[k].id == id)
                 l->rows[k].marked = marked;
         if (l->marks_only)
-            l->count = -1;
+            list_scan_recount(s, l);
     }
     for (i = 0; i < s->depth; i++)
         if (s->views[i].kind == VIEW_TIMELINE && s->views[i].u.tl.req.id == id)
@@ -487,7 +488,8 @@ list_open_marks(struct state *s)
         return UI_HANDLED | UI_REDRAW;
     }
     v->u.list.marks_only = 1;
-    if (v->u.list.n == 0) {
+    /* Still filling (a slow store): the fill says if none is marked. */
+    if (v->u.list.n == 0 && !list_scan_filling(&v->u.list)) {
         state_pop(s);
         state_message(s, 0, "no marked requests (Space marks one)");
         return UI_HANDLED | UI_REDRAW;
@@ -536,7 +538,7 @@ list_key(struct state *s, struct view *v, enum keys_action a)
     case ACT_END: {
         int slow;
 
-        list_scan_stop(l);
+        list_scan_stop(s, l);
         list_clear(l);
         l->n = list_fetch(s, l, l->filter, NULL, 0, l->rows, h, &slow);
         l->cur = l->n > 0 ? l->n - 1 : 0;
@@ -570,10 +572,7 @@ list_key(struct state *s, struct view *v, enum keys_action a)
     case ACT_ORDER:
         l->order =
             l->order == RQ_ORDER_TIME ? RQ_ORDER_FAILURES : RQ_ORDER_TIME;
-        /* A count in slices walks positions of the old order. */
-        if (l->cscan.kind != SCAN_NONE)
-            s->jobs |= JOB_COUNT;
-        list_scan_fini(l);
+        list_scan_stop(s, l); /* the count goes on: order does not change it */
         if (r != NULL) {
             struct rq_row copy;
 
@@ -647,7 +646,7 @@ list_resize(struct state *s, struct view *v)
     size_t place = l->cur, h = (size_t)state_body_height(s);
     int have = 0;
 
-    if (h == l->cap && l->n > 0)
+    if (h == l->cap && (l->n > 0 || list_scan_filling(l)))
         return;
     memset(&r, 0, sizeof r);
     if (l->n > 0) {

@@ -434,6 +434,52 @@ test_hist_cache(void)
           RN_EFORMAT);
 }
 
+/* A request with no time (start 0) does not stretch the histogram. */
+static void
+test_hist_untimed(void)
+{
+    struct store_source_info info = {"untimed", STORE_KIND_ETW, "test", 10,
+                                     NULL};
+    struct store_source_result res;
+    struct store_srcreq r;
+    struct store_event ev;
+    struct query_ui_hist h;
+    struct store *st;
+    struct rn_err err = {RN_OK, ""};
+    int64_t sid, rid;
+    int existing;
+    char sha[65];
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    add_source(st, 5, 20, 502, STORE_KIND_ETW);
+    snprintf(sha, sizeof sha, "%s", fake_sha(6));
+    info.sha256 = sha;
+    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    store_srcreq_init(&r);
+    r.key = "{00000000-0000-0000-0000-00000000dead}";
+    r.verb = "GET";
+    CHECK(store_srcreq_put(st, sid, &r, &rid, &err) == RN_OK);
+    store_event_init(&ev);
+    ev.name = "GENERAL_REQUEST_START";
+    CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+    memset(&res, 0, sizeof res);
+    res.clock_offset_ns = STORE_NONE;
+    CHECK(store_source_end(st, sid, &res, &err) == RN_OK);
+    CHECK(query_ui_hist_begin(st, 10, &h, &err) == RN_OK);
+    CHECK(h.n == 10 && h.t0 == 5000LL * 1000000000LL);
+    CHECK(query_ui_hist_bins(st, &h, 0, 10, &err) == RN_OK);
+    {
+        uint32_t sum = 0;
+        size_t i;
+
+        for (i = 0; i < h.n; i++)
+            sum += h.total[i];
+        CHECK(sum == 20); /* the timed ones, all of them */
+    }
+    query_ui_hist_fini(&h);
+    store_close(st);
+}
+
 static void
 test_triage_and_timeline(void)
 {
@@ -532,6 +578,7 @@ main(void)
     test_pos_cmp();
     test_deadline();
     test_hist_cache();
+    test_hist_untimed();
     test_triage_and_timeline();
     test_sql_readonly();
     test_filter_errors();
