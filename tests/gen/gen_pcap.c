@@ -81,15 +81,8 @@ write_pkt(const struct pkt *p)
     ip[9] = 6;
     put32(ip + 12, p->saddr);
     put32(ip + 16, p->daddr);
-    memset(tcp, 0, 20);
-    put16(tcp, p->sport);
-    put16(tcp + 2, p->dport);
-    put32(tcp + 4, p->seq);
-    put32(tcp + 8, p->ack);
-    tcp[12] = 5 << 4;
-    tcp[13] = p->flags;
-    put16(tcp + 14, 65535);
-    memcpy(tcp + 20, p->data, p->len);
+    tcp_write(tcp, p->sport, p->dport, p->seq, p->ack, p->flags, p->data,
+              p->len);
     fwrite(f, 1, 16 + cap, out);
     bytes_written += 16 + cap;
 }

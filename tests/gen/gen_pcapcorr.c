@@ -83,16 +83,9 @@ frame(struct conn *c, int64_t us, int dir, uint8_t flags, const void *data,
     ip[9] = 6;
     put32(ip + 12, dir == 0 ? c->caddr : c->saddr);
     put32(ip + 16, dir == 0 ? c->saddr : c->caddr);
-    memset(tcp, 0, 20);
-    put16(tcp, dir == 0 ? c->cport : c->sport);
-    put16(tcp + 2, dir == 0 ? c->sport : c->cport);
-    put32(tcp + 4, *seq);
-    put32(tcp + 8, dir == 0 ? c->sseq : c->cseq);
-    tcp[12] = 5 << 4;
-    tcp[13] = flags;
-    put16(tcp + 14, 65535);
-    if (len > 0)
-        memcpy(tcp + 20, data, len);
+    tcp_write(tcp, dir == 0 ? c->cport : c->sport,
+              dir == 0 ? c->sport : c->cport, *seq,
+              dir == 0 ? c->sseq : c->cseq, flags, data, len);
     fwrite(f, 1, 16 + n, out);
     *seq += (uint32_t)len + ((flags & (F_SYN | F_FIN)) ? 1 : 0);
 }

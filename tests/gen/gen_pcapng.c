@@ -238,15 +238,9 @@ ip_tcp(unsigned char *p, const struct conn *c, int dir, uint8_t flags,
         memcpy(p + 16, dst, 4);
     }
     tcp = p + ih;
-    put16(tcp, dir == 0 ? c->cport : c->sport);
-    put16(tcp + 2, dir == 0 ? c->sport : c->cport);
-    put32(tcp + 4, dir == 0 ? c->cseq : c->sseq);
-    put32(tcp + 8, dir == 0 ? c->sseq : c->cseq);
-    tcp[12] = 5 << 4;
-    tcp[13] = flags;
-    put16(tcp + 14, 65535);
-    if (len > 0)
-        memcpy(tcp + 20, data, len);
+    tcp_write(tcp, dir == 0 ? c->cport : c->sport,
+              dir == 0 ? c->sport : c->cport, dir == 0 ? c->cseq : c->sseq,
+              dir == 0 ? c->sseq : c->cseq, flags, data, len);
     return ih + 20 + len;
 }
 

@@ -34,6 +34,23 @@ le32(unsigned char *p, uint32_t v)
 }
 
 /* Write the 24-byte pcap file header to f; returns its size. */
+/* A TCP header of 20 bytes (no options, window 65535), then the payload. */
+static inline void
+tcp_write(unsigned char *tcp, unsigned sport, unsigned dport, uint32_t seq,
+          uint32_t ack, unsigned flags, const void *data, size_t len)
+{
+    memset(tcp, 0, 20);
+    put16(tcp, sport);
+    put16(tcp + 2, dport);
+    put32(tcp + 4, seq);
+    put32(tcp + 8, ack);
+    tcp[12] = 5 << 4;
+    tcp[13] = (unsigned char)flags;
+    put16(tcp + 14, 65535);
+    if (len > 0)
+        memcpy(tcp + 20, data, len);
+}
+
 static inline size_t
 pcap_write_header(FILE *f)
 {
