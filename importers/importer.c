@@ -13,13 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "import_etw.h"
 #include "import_freb.h"
 #include "import_pcap.h"
 #include "import_w3c.h"
+#include "rn_time.h"
 #include "sha256.h"
 #include "xmalloc.h"
 
@@ -83,15 +83,6 @@ import_warn(struct import_ctx *ctx, int64_t line, const char *fmt, ...)
     ctx->warnings++;
     /* A failure to record a warning must not fail the import. */
     (void)store_source_warn(ctx->st, ctx->source_id, line, msg, NULL);
-}
-
-static int64_t
-import_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* Driver state shared by the walk. */
@@ -226,7 +217,7 @@ import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
     enum rn_rc rc;
 
     if (!force && run->batch_files < every &&
-        import_now_ns() - run->batch_start < IMPORT_BATCH_NS)
+        rn_time_mono_ns() - run->batch_start < IMPORT_BATCH_NS)
         return RN_OK;
     rc = store_commit(run->st, err);
     if (rc != RN_OK)
@@ -234,7 +225,7 @@ import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
     run->batch_files = 0;
     if (!force)
         rc = store_begin(run->st, err);
-    run->batch_start = import_now_ns();
+    run->batch_start = rn_time_mono_ns();
     return rc;
 }
 
@@ -427,7 +418,7 @@ import_paths(struct store *st, const char *const *paths, size_t npaths,
     run.opt = opt;
     run.sum = sum;
     run.cancel = opt->cancel;
-    run.batch_start = import_now_ns();
+    run.batch_start = rn_time_mono_ns();
     rc = store_begin(st, err);
     for (i = 0; rc == RN_OK && i < npaths; i++) {
         if (run.cancel != NULL && *run.cancel) {
