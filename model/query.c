@@ -611,30 +611,22 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
 }
 
 enum rn_rc
-query_totals(struct store *st, int64_t *requests, int64_t *failed,
-             int64_t *events, struct rn_err *err)
+query_totals(struct store *st, int64_t *failed, int64_t *events,
+             struct rn_err *err)
 {
     sqlite3_stmt *s;
     enum rn_rc rc;
 
-    /* Without requests: the count of them, the one slow part, is left
-     * out (the interface counts them in pieces). */
     rc = store_prepare(
         st,
-        requests != NULL ? "SELECT (SELECT count(*) FROM request),"
-                           " (SELECT count(*) FROM request WHERE severity = 2),"
-                           " (SELECT coalesce(sum(events), 0) FROM source)"
-                         : "SELECT NULL,"
-                           " (SELECT count(*) FROM request WHERE severity = 2),"
-                           " (SELECT coalesce(sum(events), 0) FROM source)",
+        "SELECT (SELECT count(*) FROM request WHERE severity = 2),"
+        " (SELECT coalesce(sum(events), 0) FROM source)",
         &s, err);
     if (rc != RN_OK)
         return rc;
     if (sqlite3_step(s) == SQLITE_ROW) {
-        if (requests != NULL)
-            *requests = sqlite3_column_int64(s, 0);
-        *failed = sqlite3_column_int64(s, 1);
-        *events = sqlite3_column_int64(s, 2);
+        *failed = sqlite3_column_int64(s, 0);
+        *events = sqlite3_column_int64(s, 1);
     } else {
         rc = store_dberr(st, "count", err);
     }

@@ -150,9 +150,12 @@ enum rn_rc query_sources(struct store *st, struct src_row **rows, size_t *n,
                          struct rn_err *err);
 void src_rows_free(struct src_row *rows, size_t n);
 
-/* Totals for headers: requests (may be NULL: not counted), failed
- * requests (>= 500), events. */
-enum rn_rc query_totals(struct store *st, int64_t *requests, int64_t *failed,
-                        int64_t *events, struct rn_err *err);
+/*
+ * Totals for headers: failed requests (>= 500) and events, both quick.
+ * The count of all requests is query_requests_count, or in pieces
+ * query_requests_count_ids (a single count(*) cannot be interrupted).
+ */
+enum rn_rc query_totals(struct store *st, int64_t *failed, int64_t *events,
+                        struct rn_err *err);
 
 #endif

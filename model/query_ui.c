@@ -107,19 +107,6 @@ query_ui_hist_bins(struct store *st, struct query_ui_hist *h, size_t lo,
     return rc;
 }
 
-enum rn_rc
-query_ui_hist(struct store *st, size_t nbins, struct query_ui_hist *h,
-              struct rn_err *err)
-{
-    enum rn_rc rc = query_ui_hist_begin(st, nbins, h, err);
-
-    if (rc == RN_OK)
-        rc = query_ui_hist_bins(st, h, 0, h->n, err);
-    if (rc != RN_OK)
-        query_ui_hist_fini(h);
-    return rc;
-}
-
 char *
 query_ui_hist_dump(const struct query_ui_hist *h)
 {

@@ -22,16 +22,11 @@ struct query_ui_hist {
 };
 
 /*
- * Count every request with a known start time into nbins bins spanning
- * the first to the last start.  One pass over an index.
- */
-enum rn_rc query_ui_hist(struct store *st, size_t nbins,
-                         struct query_ui_hist *h, struct rn_err *err);
-
-/*
- * The same in pieces: begin finds the time range and allocates zeroed
- * bins, then each call of bins counts bins [lo, hi) (a range of the time
- * index), so the interface can build it between keystrokes.
+ * Count the requests with a known start time into nbins bins spanning
+ * the first to the last start, in pieces: begin finds the time range and
+ * allocates zeroed bins, then each call of bins counts bins [lo, hi) (a
+ * range of the covering failure index), so the interface can build it
+ * between keystrokes.
  */
 enum rn_rc query_ui_hist_begin(struct store *st, size_t nbins,
                                struct query_ui_hist *h, struct rn_err *err);

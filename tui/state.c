@@ -505,7 +505,7 @@ state_totals(struct state *s)
     struct rn_err err = {0};
 
     s->total = -1;
-    if (query_totals(s->st, NULL, &s->failed, &s->events, &err) != RN_OK)
+    if (query_totals(s->st, &s->failed, &s->events, &err) != RN_OK)
         state_store_error(s, &err);
     list_scan_totals(s);
 }
