@@ -169,12 +169,8 @@ list_scan_totals(struct state *s)
     scan_count_begin(s, &s->tscan);
 }
 
-/*
- * The next size of a slice (a window of requests, or a span of ids) that
- * took ns: about STATE_SLICE_MS, between lo and hi.
- */
-static int64_t
-scan_adapt(int64_t size, int64_t ns, int64_t lo, int64_t hi)
+int64_t
+list_scan_size(int64_t size, int64_t ns, int64_t lo, int64_t hi)
 {
     const int64_t target = (int64_t)STATE_SLICE_MS * 1000000;
 
@@ -220,7 +216,8 @@ scan_count_slice(struct state *s, const struct filter *f, struct list_scan *sc,
         state_store_error(s, &err);
         return;
     }
-    sc->span = scan_adapt(sc->span, rn_time_mono_ns() - t0, 1, QUERY_ID_MAX);
+    sc->span =
+        list_scan_size(sc->span, rn_time_mono_ns() - t0, 1, QUERY_ID_MAX);
     sc->found += n;
     sc->next_id = hi + 1;
     if (hi >= QUERY_ID_MAX) {
@@ -375,11 +372,11 @@ scan_slice(struct state *s, struct list_state *l, struct list_scan *sc)
         return;
     }
     /* Cut short by the deadline: what it found stands; smaller next. */
-    sc->window =
-        (size_t)scan_adapt((int64_t)sc->window,
-                           rc == RN_ETIMEOUT ? (int64_t)STATE_SLICE_MS * 4000000
-                                             : rn_time_mono_ns() - t0,
-                           SCAN_WINDOW_MIN, SCAN_WINDOW_MAX);
+    sc->window = (size_t)list_scan_size((int64_t)sc->window,
+                                        rc == RN_ETIMEOUT
+                                            ? (int64_t)STATE_SLICE_MS * 4000000
+                                            : rn_time_mono_ns() - t0,
+                                        SCAN_WINDOW_MIN, SCAN_WINDOW_MAX);
     switch (sc->kind) {
     case SCAN_FILL:
         scan_fill_done(s, l, rows, n);

@@ -480,11 +480,8 @@ state_job_hist(struct state *s)
         return 0;
     }
     s->hist_next = hi;
-    t0 = rn_time_mono_ns() - t0;
-    if (t0 < (int64_t)STATE_SLICE_MS * 500000)
-        s->hist_step *= 2;
-    else if (t0 > (int64_t)STATE_SLICE_MS * 1000000 && s->hist_step > 1)
-        s->hist_step /= 2;
+    s->hist_step = (size_t)list_scan_size(
+        (int64_t)s->hist_step, rn_time_mono_ns() - t0, 1, STATE_HIST_BINS);
     if (s->hist_next < s->hist.n)
         return 1;
     s->hist_step = 0;

@@ -99,6 +99,12 @@ void list_scan_recount(struct state *s, struct list_state *l);
 int list_scan_waited(struct state *s);
 /* Stop every scan of l, the count too (the list is going away). */
 void list_scan_fini(struct list_state *l);
+/*
+ * The next size of a piece of background work (a window of requests, a
+ * span of ids, histogram bins) that took ns: about STATE_SLICE_MS, within
+ * [lo, hi].
+ */
+int64_t list_scan_size(int64_t size, int64_t ns, int64_t lo, int64_t hi);
 /* Run one slice of the first pending scan of any list; 1 if any remain. */
 int list_scan_step(struct state *s);
 
