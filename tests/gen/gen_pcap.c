@@ -164,15 +164,8 @@ conn_init(struct conn *c, int n)
 static size_t
 response(char *buf, size_t cap, int status, const char *reason, size_t n)
 {
-    int h = snprintf(buf, cap,
-                     "HTTP/1.1 %d %s\r\nServer: Microsoft-IIS/6.0\r\n"
-                     "Content-Type: text/html\r\nContent-Length: %zu\r\n\r\n",
-                     status, reason, n);
-    size_t i;
-
-    for (i = 0; i < n && (size_t)h + i < cap; i++)
-        buf[h + i] = (char)('a' + i % 26);
-    return (size_t)h + n;
+    return http_response(buf, cap, status, reason,
+                         "Content-Type: text/html\r\n", n);
 }
 
 static size_t
@@ -206,6 +199,18 @@ swap(size_t a, size_t b)
 }
 
 static char big[1 << 20];
+
+/* A whole request, then its response, each sent in order on c. */
+static void
+exchange(struct conn *c, const char *method, const char *target, int status,
+         const char *reason, size_t body)
+{
+    size_t n = request(big, sizeof big, method, target);
+
+    send_msg(c, 0, big, n, 1);
+    n = response(big, sizeof big, status, reason, body);
+    send_msg(c, 1, big, n, 1);
+}
 
 /* Out of order: request and response segments swapped in the file. */
 static void
@@ -270,23 +275,14 @@ static void
 scen_midstream(void)
 {
     struct conn c;
-    size_t n, skip;
+    size_t skip;
 
     conn_init(&c, 3);
     handshake(&c, 1);
-    n = request(big, sizeof big, "GET", "/m0");
-    send_msg(&c, 0, big, n, 1);
-    n = response(big, sizeof big, 200, "OK", 4000);
-    send_msg(&c, 1, big, n, 1);
+    exchange(&c, "GET", "/m0", 200, "OK", 4000);
     skip = npkts - 1; /* keep only the last body segment */
-    n = request(big, sizeof big, "GET", "/m1");
-    send_msg(&c, 0, big, n, 1);
-    n = response(big, sizeof big, 200, "OK", 100);
-    send_msg(&c, 1, big, n, 1);
-    n = request(big, sizeof big, "POST", "/m2");
-    send_msg(&c, 0, big, n, 1);
-    n = response(big, sizeof big, 404, "Not Found", 10);
-    send_msg(&c, 1, big, n, 1);
+    exchange(&c, "GET", "/m1", 200, "OK", 100);
+    exchange(&c, "POST", "/m2", 404, "Not Found", 10);
     memmove(pkts, pkts + skip, (npkts - skip) * sizeof *pkts);
     npkts -= skip;
     flush_queue();
@@ -357,14 +353,8 @@ scen_keepfin(void)
 
     conn_init(&c, 6);
     handshake(&c, 1);
-    n = request(big, sizeof big, "GET", "/k1");
-    send_msg(&c, 0, big, n, 1);
-    n = response(big, sizeof big, 200, "OK", 100);
-    send_msg(&c, 1, big, n, 1);
-    n = request(big, sizeof big, "GET", "/k2");
-    send_msg(&c, 0, big, n, 1);
-    n = response(big, sizeof big, 200, "OK", 50);
-    send_msg(&c, 1, big, n, 1);
+    exchange(&c, "GET", "/k1", 200, "OK", 100);
+    exchange(&c, "GET", "/k2", 200, "OK", 50);
     send_seg(&c, 0, F_FIN | F_ACK, NULL, 0, 1);
     send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
 
@@ -396,22 +386,13 @@ scen_rst502(void)
 
     conn_init(&c, 8);
     handshake(&c, 1);
-    n = request(big, sizeof big, "GET", "/r1");
-    send_msg(&c, 0, big, n, 1);
-    n = response(big, sizeof big, 200, "OK", 10);
-    send_msg(&c, 1, big, n, 1);
-    n = request(big, sizeof big, "POST", "/cgi-bin/r2.exe");
-    send_msg(&c, 0, big, n, 1);
-    n = response(big, sizeof big, 502, "Bad Gateway", 232);
-    send_msg(&c, 1, big, n, 1);
+    exchange(&c, "GET", "/r1", 200, "OK", 10);
+    exchange(&c, "POST", "/cgi-bin/r2.exe", 502, "Bad Gateway", 232);
     send_seg(&c, 1, F_RST | F_ACK, NULL, 0, 1);
 
     conn_init(&c, 9);
     handshake(&c, 1);
-    n = request(big, sizeof big, "GET", "/s1");
-    send_msg(&c, 0, big, n, 1);
-    n = response(big, sizeof big, 200, "OK", 20);
-    send_msg(&c, 1, big, n, 1);
+    exchange(&c, "GET", "/s1", 200, "OK", 20);
     send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
     n = request(big, sizeof big, "GET", "/s2");
     send_msg(&c, 0, big, n, 1);
@@ -437,10 +418,7 @@ scen_cuthead(void)
 
     conn_init(&c, 10);
     handshake(&c, 1);
-    n = request(big, sizeof big, "GET", "/c1");
-    send_msg(&c, 0, big, n, 1);
-    n = response(big, sizeof big, 200, "OK", 40);
-    send_msg(&c, 1, big, n, 1);
+    exchange(&c, "GET", "/c1", 200, "OK", 40);
     send_msg(&c, 0, cut, sizeof cut - 1, 1);
 
     conn_init(&c, 11);
@@ -458,10 +436,7 @@ scen_cuthead(void)
     pkts[npkts - 1].snap = 60; /* the request line and part of Host */
     n = response(big, sizeof big, 200, "OK", 30);
     send_msg(&c, 1, big, n, 1);
-    n = request(big, sizeof big, "GET", "/snap2");
-    send_msg(&c, 0, big, n, 1);
-    n = response(big, sizeof big, 404, "Not Found", 12);
-    send_msg(&c, 1, big, n, 1);
+    exchange(&c, "GET", "/snap2", 404, "Not Found", 12);
     send_seg(&c, 0, F_FIN | F_ACK, NULL, 0, 1);
     send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
     flush_queue();

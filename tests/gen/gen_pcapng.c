@@ -376,15 +376,7 @@ request(char *buf, size_t cap, const char *method, const char *target)
 static size_t
 response(char *buf, size_t cap, int status, const char *reason, size_t n)
 {
-    int h = snprintf(buf, cap,
-                     "HTTP/1.1 %d %s\r\nServer: Microsoft-IIS/6.0\r\n"
-                     "Content-Length: %zu\r\n\r\n",
-                     status, reason, n);
-    size_t i;
-
-    for (i = 0; i < n && (size_t)h + i < cap; i++)
-        buf[h + i] = (char)('a' + i % 26);
-    return (size_t)h + n;
+    return http_response(buf, cap, status, reason, "", n);
 }
 
 /* One whole exchange on c (segments of at most 1400 bytes). */

@@ -51,6 +51,26 @@ tcp_write(unsigned char *tcp, unsigned sport, unsigned dport, uint32_t seq,
         memcpy(tcp + 20, data, len);
 }
 
+/*
+ * An IIS-like response: status line, Server, the extra header lines
+ * (each ending in CRLF, "" for none), Content-Length, then n bytes of
+ * filler body (cut at cap).  Returns the whole length.
+ */
+static inline size_t
+http_response(char *buf, size_t cap, int status, const char *reason,
+              const char *extra, size_t n)
+{
+    int h = snprintf(buf, cap,
+                     "HTTP/1.1 %d %s\r\nServer: Microsoft-IIS/6.0\r\n"
+                     "%sContent-Length: %zu\r\n\r\n",
+                     status, reason, extra, n);
+    size_t i;
+
+    for (i = 0; i < n && (size_t)h + i < cap; i++)
+        buf[h + i] = (char)('a' + i % 26);
+    return (size_t)h + n;
+}
+
 static inline size_t
 pcap_write_header(FILE *f)
 {
