@@ -272,9 +272,11 @@ scan_fill_done(struct state *s, struct list_state *l, struct rq_row *rows,
     for (i = 0; i < n; i++)
         scan_fill_row(l, &rows[i], sc->forward, sc->cur);
     sc->want -= n;
-    sc->found += (int64_t)n;
-    s->dirty |= DIRTY_BODY | DIRTY_STRIP | DIRTY_STATUS;
-    s->persist_dirty = 1;
+    /* Most slices find nothing: redraw and save only when rows came. */
+    if (n > 0) {
+        s->dirty |= DIRTY_BODY | DIRTY_STRIP | DIRTY_STATUS;
+        s->persist_dirty = 1;
+    }
     if (sc->want > 0 && !sc->sc.done) {
         scan_progress(s, sc);
         return;

@@ -75,7 +75,7 @@ struct list_scan {
     int have_origin;      /* began at origin (else at the list's start) */
     struct rq_pos origin; /* where it began */
     char *pattern;        /* search: the pattern, for messages; owned */
-    int64_t found;        /* fill: rows brought in; count: matches */
+    int64_t found;        /* count: matches so far */
     int64_t next_id;      /* count: the next piece starts at this id */
     int64_t span;         /* count: ids a piece covers (adapts to time) */
     int64_t shown_ns;     /* when progress was last put on the status line */
