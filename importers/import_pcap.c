@@ -302,32 +302,60 @@ import_pcap_attrs_headers(struct rn_buf *b, const char *key,
 }
 
 /* Append one message's facts to attrs under prefix ("request"...). */
+/* ,"<pfx>_<name>": of an attrs member. */
+static void
+import_pcap_attr_key(struct rn_buf *b, const char *pfx, const char *name)
+{
+    rn_buf_puts(b, ",\"");
+    rn_buf_puts(b, pfx);
+    rn_buf_putc(b, '_');
+    rn_buf_puts(b, name);
+    rn_buf_puts(b, "\":");
+}
+
 static void
 import_pcap_attrs_msg(struct rn_buf *b, const char *pfx,
                       const struct http_msg *m)
 {
-    rn_buf_printf(b,
-                  ",\"%s_frame\":%" PRIu64 ",\"%s_end_frame\":%" PRIu64
-                  ",\"%s_body_bytes\":%" PRIu64 ",\"%s_gap_bytes\":%" PRIu64
-                  ",\"%s_complete\":%s,\"%s_end\":\"%s\"",
-                  pfx, m->frame, pfx, m->end_frame, pfx, m->body_bytes, pfx,
-                  m->gap_bytes, pfx, m->complete ? "true" : "false", pfx,
-                  http_end_str(m->end));
-    if (m->content_length >= 0)
-        rn_buf_printf(b, ",\"%s_content_length\":%" PRId64, pfx,
-                      m->content_length);
-    if (m->chunked)
-        rn_buf_printf(b, ",\"%s_chunked\":true", pfx);
-    if (m->malformed)
-        rn_buf_printf(b, ",\"%s_malformed_headers\":true", pfx);
-    if (m->cl_conflict)
-        rn_buf_printf(b, ",\"%s_content_length_conflict\":true", pfx);
-    if (m->head_truncated)
-        rn_buf_printf(b, ",\"%s_head_truncated\":true", pfx);
-    if (m->head_incomplete)
-        rn_buf_printf(b, ",\"%s_head_incomplete\":true", pfx);
-    if (m->line_incomplete)
-        rn_buf_printf(b, ",\"%s_line_incomplete\":true", pfx);
+    static const struct {
+        size_t off; /* of the flag in struct http_msg */
+        const char *name;
+    } flags[] = {
+        {offsetof(struct http_msg, chunked), "chunked"},
+        {offsetof(struct http_msg, malformed), "malformed_headers"},
+        {offsetof(struct http_msg, cl_conflict), "content_length_conflict"},
+        {offsetof(struct http_msg, head_truncated), "head_truncated"},
+        {offsetof(struct http_msg, head_incomplete), "head_incomplete"},
+        {offsetof(struct http_msg, line_incomplete), "line_incomplete"},
+    };
+    size_t i;
+
+    /* Appends rather than one format string: this runs for every
+     * message, and formatting was most of its cost. */
+    import_pcap_attr_key(b, pfx, "frame");
+    rn_buf_put_u64(b, m->frame);
+    import_pcap_attr_key(b, pfx, "end_frame");
+    rn_buf_put_u64(b, m->end_frame);
+    import_pcap_attr_key(b, pfx, "body_bytes");
+    rn_buf_put_u64(b, m->body_bytes);
+    import_pcap_attr_key(b, pfx, "gap_bytes");
+    rn_buf_put_u64(b, m->gap_bytes);
+    import_pcap_attr_key(b, pfx, "complete");
+    rn_buf_puts(b, m->complete ? "true" : "false");
+    import_pcap_attr_key(b, pfx, "end");
+    rn_buf_putc(b, '"');
+    rn_buf_puts(b, http_end_str(m->end));
+    rn_buf_putc(b, '"');
+    if (m->content_length >= 0) {
+        import_pcap_attr_key(b, pfx, "content_length");
+        rn_buf_put_i64(b, m->content_length);
+    }
+    for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (*(const int *)((const char *)m + flags[i].off)) {
+            import_pcap_attr_key(b, pfx, flags[i].name);
+            rn_buf_puts(b, "true");
+        }
+    }
 }
 
 /* Build the url: the absolute target, or http://Host + target. */
@@ -638,6 +666,9 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
         rc = import_pcap_head_event(im, sr, resp, "HTTP_RESPONSE_STATUS", err);
     if (rc == RN_OK && resp != NULL)
         rc = import_pcap_end_event(im, sr, resp, "HTTP_RESPONSE_END", err);
+    /* A close goes to the newest exchange: the one before is complete. */
+    if (rc == RN_OK && pc->last_srcreq != 0)
+        rc = store_srcreq_done(im->st, pc->last_srcreq, err);
     pc->last_srcreq = sr;
     pc->last_seq = x->seq;
     if (rc == RN_OK && pc->npend > 0)
@@ -755,6 +786,8 @@ import_pcap_end(void *vctx, struct tcp_conn_info *c, enum tcp_end why,
             rc = import_pcap_flush_conn_events(im, pc, pc->last_srcreq, 0, 1,
                                                err);
     }
+    if (rc == RN_OK && pc->last_srcreq != 0)
+        rc = store_srcreq_done(im->st, pc->last_srcreq, err);
     http_conn_free(pc->http);
     free(pc);
     c->user = NULL;

@@ -11,17 +11,27 @@
 
 #include "store_impl.h"
 
-/* The temp table of requests whose membership changed during an import. */
-static enum rn_rc
-correlate_affected_init(struct store *st, struct rn_err *err)
+/* The temp table of requests whose membership changed during an import:
+ * empty when a source starts (the store notes requests in it while the
+ * source is read). */
+enum rn_rc
+correlate_begin(struct store *st, struct rn_err *err)
 {
     return store_exec(st,
                       "CREATE TEMP TABLE IF NOT EXISTS rn_affected"
-                      " (id INTEGER PRIMARY KEY)",
+                      " (id INTEGER PRIMARY KEY);"
+                      "DELETE FROM rn_affected",
                       err);
 }
 
-static enum rn_rc
+int
+correlate_starts_alone(int kind)
+{
+    /* Captured exchanges: see correlate_pcap_match. */
+    return kind == STORE_KIND_PCAP;
+}
+
+enum rn_rc
 correlate_touch(struct store *st, int64_t request_id, struct rn_err *err)
 {
     sqlite3_stmt *s;
@@ -243,19 +253,20 @@ correlate_flush(struct store *st, struct rn_err *err)
 }
 
 enum rn_rc
-correlate_source(struct store *st, int64_t source_id, struct rn_err *err)
+correlate_source(struct store *st, int64_t source_id, int unlinked,
+                 struct rn_err *err)
 {
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
-    rc = correlate_affected_init(st, err);
-    if (rc == RN_OK)
-        rc = store_exec(st, "DELETE FROM rn_affected", err);
-    if (rc == RN_OK)
+    /* Each step below reads every source request of the source: skip
+     * them when the store linked them all as they came. */
+    if (unlinked) {
         rc = correlate_bulk(st, source_id, 1, err);
-    if (rc == RN_OK)
-        rc = correlate_others(st, source_id, err);
-    if (rc == RN_OK)
-        rc = correlate_bulk(st, source_id, 0, err);
+        if (rc == RN_OK)
+            rc = correlate_others(st, source_id, err);
+        if (rc == RN_OK)
+            rc = correlate_bulk(st, source_id, 0, err);
+    }
     if (rc == RN_OK)
         rc = correlate_w3c_rescan(st, source_id, err);
     if (rc == RN_OK)

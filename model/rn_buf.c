@@ -74,6 +74,43 @@ rn_buf_putc(struct rn_buf *b, char c)
     return rn_buf_append(b, &c, 1);
 }
 
+size_t
+rn_u64_dec(uint64_t v, char *out)
+{
+    char tmp[20];
+    size_t n = 0, i;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+enum rn_rc
+rn_buf_put_u64(struct rn_buf *b, uint64_t v)
+{
+    char d[20];
+
+    return rn_buf_append(b, d, rn_u64_dec(v, d));
+}
+
+enum rn_rc
+rn_buf_put_i64(struct rn_buf *b, int64_t v)
+{
+    char d[21];
+    /* The magnitude of INT64_MIN does not fit in int64_t: negate unsigned. */
+    uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0;
+
+    if (v < 0)
+        d[n++] = '-';
+    n += rn_u64_dec(mag, d + n);
+    return rn_buf_append(b, d, n);
+}
+
 enum rn_rc
 rn_buf_printf(struct rn_buf *b, const char *fmt, ...)
 {

@@ -7,6 +7,7 @@
 #define RN_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rn_err.h"
 
@@ -27,6 +28,13 @@ enum rn_rc rn_buf_puts(struct rn_buf *b, const char *s);
 enum rn_rc rn_buf_putc(struct rn_buf *b, char c);
 enum rn_rc rn_buf_printf(struct rn_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A number in decimal: what "%" PRIu64 / PRId64 would print, without
+ * the formatter (it is a large share of building JSON per event). */
+enum rn_rc rn_buf_put_u64(struct rn_buf *b, uint64_t v);
+enum rn_rc rn_buf_put_i64(struct rn_buf *b, int64_t v);
+
+/* Write v in decimal at out (room for 20 digits); returns the length. */
+size_t rn_u64_dec(uint64_t v, char *out);
 
 /* Borrowed NUL-terminated view; valid until the next change. */
 const char *rn_buf_str(const struct rn_buf *b);

@@ -145,6 +145,16 @@ rn_time_parse(const char *s, int64_t default_off_s, int64_t *ns)
     return RN_OK;
 }
 
+/* v in exactly n decimal digits, zero-padded. */
+static void
+put_digits(char *out, unsigned v, int n)
+{
+    while (n-- > 0) {
+        out[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 void
 rn_time_format(int64_t ns, char *out)
 {
@@ -160,18 +170,37 @@ rn_time_format(int64_t ns, char *out)
         days--;
     sod = (unsigned)(secs - days * 86400);
     civil_from_days(days, &y, &mo, &d);
-    if (frac % 1000000 == 0)
-        snprintf(out, RN_TS_STR_MAX, "%04lld-%02u-%02uT%02u:%02u:%02u.%03lldZ",
-                 (long long)y, mo, d, sod / 3600, sod / 60 % 60, sod % 60,
-                 (long long)(frac / 1000000));
-    else if (frac % 1000 == 0)
-        snprintf(out, RN_TS_STR_MAX, "%04lld-%02u-%02uT%02u:%02u:%02u.%06lldZ",
-                 (long long)y, mo, d, sod / 3600, sod / 60 % 60, sod % 60,
-                 (long long)(frac / 1000));
-    else
+    if (y < 0 || y > 9999) {
+        /* Outside what four digits hold: the general formatter. */
         snprintf(out, RN_TS_STR_MAX, "%04lld-%02u-%02uT%02u:%02u:%02u.%09lldZ",
                  (long long)y, mo, d, sod / 3600, sod / 60 % 60, sod % 60,
                  (long long)frac);
+        return;
+    }
+    /* By hand: this runs for every event, and snprintf was most of it. */
+    put_digits(out, (unsigned)y, 4);
+    out[4] = '-';
+    put_digits(out + 5, mo, 2);
+    out[7] = '-';
+    put_digits(out + 8, d, 2);
+    out[10] = 'T';
+    put_digits(out + 11, sod / 3600, 2);
+    out[13] = ':';
+    put_digits(out + 14, sod / 60 % 60, 2);
+    out[16] = ':';
+    put_digits(out + 17, sod % 60, 2);
+    out[19] = '.';
+    /* Milli-, micro- or nanoseconds: as many digits as the value needs. */
+    if (frac % 1000000 == 0) {
+        put_digits(out + 20, (unsigned)(frac / 1000000), 3);
+        memcpy(out + 23, "Z", 2);
+    } else if (frac % 1000 == 0) {
+        put_digits(out + 20, (unsigned)(frac / 1000), 6);
+        memcpy(out + 26, "Z", 2);
+    } else {
+        put_digits(out + 20, (unsigned)frac, 9);
+        memcpy(out + 29, "Z", 2);
+    }
 }
 
 int64_t

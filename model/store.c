@@ -31,7 +31,9 @@ extern const char rn_schema_sql[];
 
 enum store_stmt_id {
     SS_SRCREQ_FIND,
+    SS_SRCREQ_REQUEST,
     SS_SRCREQ_INSERT,
+    SS_SRCREQ_INSERT_ALONE,
     SS_SRCREQ_UPDATE,
     SS_EVENT_INSERT,
     SS_COUNT
@@ -40,12 +42,24 @@ enum store_stmt_id {
 static const char *const store_stmt_sql[SS_COUNT] = {
     [SS_SRCREQ_FIND] =
         "SELECT id FROM srcreq WHERE source_id = ?1 AND key = ?2",
+    [SS_SRCREQ_REQUEST] = "SELECT request_id FROM srcreq WHERE id = ?1",
+    /* Both inserts do nothing when (source, key) is there already: the
+     * put then merges into it. */
     [SS_SRCREQ_INSERT] =
         "INSERT INTO srcreq (source_id, kind, key, start_ns, end_ns, verb,"
         " url, host, http_status, substatus, win32_status, client_addr,"
         " client_port, server_addr, server_port, attrs, truncated)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14, ?15, coalesce(?16, '{}'), ?17)",
+        " ?14, ?15, coalesce(?16, '{}'), ?17) ON CONFLICT DO NOTHING",
+    /* Linked at once to a request of its own (correlate_starts_alone). */
+    [SS_SRCREQ_INSERT_ALONE] =
+        "INSERT INTO srcreq (source_id, kind, key, start_ns, end_ns, verb,"
+        " url, host, http_status, substatus, win32_status, client_addr,"
+        " client_port, server_addr, server_port, attrs, truncated,"
+        " request_id, link_rule)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+        " ?14, ?15, coalesce(?16, '{}'), ?17, ?18, 'self')"
+        " ON CONFLICT DO NOTHING",
     [SS_SRCREQ_UPDATE] =
         "UPDATE srcreq SET start_ns = coalesce(?4, start_ns),"
         " end_ns = coalesce(?5, end_ns), verb = coalesce(?6, verb),"
@@ -95,6 +109,19 @@ struct store {
      * (0: none), and whether the last interrupt was ours. */
     int64_t deadline_ns;
     int deadline_hit;
+    /* Source requests of the current source that start alone and are not
+     * done yet (store_srcreq_done), by srcreq id ascending; done ones are
+     * NULL until the array is compacted.  Importers finish a request soon
+     * after its last event, so this holds about one per open connection. */
+    struct store_alone {
+        int64_t srcreq, request;
+        char *key;
+        struct triage_acc *acc;
+    } * alone;
+    size_t nalone, capalone, nalone_live;
+    /* Of the current source: source requests put without a link, and put
+     * without a start or end time (filled from events at the end). */
+    int64_t cur_unlinked, cur_nospan;
 };
 
 static const char *const kind_names[STORE_KIND_MAX + 1] = {
@@ -236,6 +263,12 @@ store_bind_opt(sqlite3_stmt *s, int i, int64_t v)
     if (v == STORE_NONE)
         return sqlite3_bind_null(s, i);
     return sqlite3_bind_int64(s, i, v);
+}
+
+int64_t
+store_ts_norm(int64_t v)
+{
+    return v < STORE_TS_MIN || v >= STORE_TS_MAX ? STORE_NONE : v;
 }
 
 /* Bind a time, NULL when unknown or outside the range the store keeps. */
@@ -467,6 +500,23 @@ store_immutable_uri(const char *path)
     return uri;
 }
 
+/*
+ * The process does not read SQLite's memory statistics, which take a
+ * global lock on every allocation: off.  SQLite takes this only before it
+ * is first initialised and refuses it after, which changes nothing here,
+ * so the result is not an error.
+ */
+static void
+store_config_once(void)
+{
+    static int done;
+
+    if (!done) {
+        done = 1;
+        (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+}
+
 enum rn_rc
 store_open(const char *path, int flags, struct store **out, struct rn_err *err)
 {
@@ -476,6 +526,7 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
     enum rn_rc rc;
 
     *out = NULL;
+    store_config_once();
     if (!(flags & STORE_OPEN_READONLY)) {
         rc = store_create_private(path, err);
         if (rc != RN_OK)
@@ -490,8 +541,10 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
         uri = store_immutable_uri(path);
         oflags |= SQLITE_OPEN_URI;
     }
-    open_rc = sqlite3_open_v2(uri != NULL ? uri : path, &st->db,
-                              oflags | SQLITE_OPEN_NOFOLLOW, NULL);
+    /* One thread uses a connection: no per-call locking. */
+    open_rc = sqlite3_open_v2(
+        uri != NULL ? uri : path, &st->db,
+        oflags | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL);
     free(uri);
     if (open_rc != SQLITE_OK) {
         rc = rn_err_set(err, RN_EIO, "%s: cannot open store: %s", path,
@@ -551,26 +604,6 @@ store_keycache_clear(struct store *st)
     }
 }
 
-void
-store_close(struct store *st)
-{
-    int i;
-
-    if (st == NULL)
-        return;
-    for (i = 0; i < SS_COUNT; i++)
-        sqlite3_finalize(st->stmt[i]);
-    for (i = 0; i < st->ncache; i++)
-        sqlite3_finalize(st->cache[i].stmt);
-    free(st->cache);
-    if (st->in_tx)
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_close(st->db);
-    store_keycache_clear(st);
-    free(st->path);
-    free(st);
-}
-
 /* A hot statement, prepared on first use and reset for this use. */
 static sqlite3_stmt *
 store_stmt(struct store *st, enum store_stmt_id id, struct rn_err *err)
@@ -586,6 +619,172 @@ store_stmt(struct store *st, enum store_stmt_id id, struct rn_err *err)
     sqlite3_reset(st->stmt[id]);
     sqlite3_clear_bindings(st->stmt[id]);
     return st->stmt[id];
+}
+
+/* Drop the source requests waiting to be done (their source ended or was
+ * rolled back). */
+static void
+store_alone_clear(struct store *st)
+{
+    size_t i;
+
+    for (i = 0; i < st->nalone; i++) {
+        free(st->alone[i].key);
+        triage_acc_free(st->alone[i].acc);
+    }
+    free(st->alone);
+    st->alone = NULL;
+    st->nalone = st->capalone = st->nalone_live = 0;
+}
+
+/* The waiting source request srcreq_id, or NULL (never put, or done). */
+static struct store_alone *
+store_alone_find(struct store *st, int64_t srcreq_id)
+{
+    size_t lo = 0, hi = st->nalone;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (st->alone[mid].srcreq < srcreq_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < st->nalone && st->alone[lo].srcreq == srcreq_id &&
+        st->alone[lo].acc != NULL)
+        return &st->alone[lo];
+    return NULL;
+}
+
+/* Squeeze out the done entries once they are the majority. */
+static void
+store_alone_compact(struct store *st)
+{
+    size_t i, k = 0;
+
+    if (st->nalone - st->nalone_live <= st->nalone_live + 64)
+        return;
+    for (i = 0; i < st->nalone; i++) {
+        if (st->alone[i].acc != NULL)
+            st->alone[k++] = st->alone[i];
+    }
+    st->nalone = k;
+}
+
+/* Start waiting on a new source request of a kind that starts alone. */
+static void
+store_alone_add(struct store *st, int64_t srcreq_id, int64_t request_id,
+                const char *key, const struct store_srcreq *r)
+{
+    struct store_alone *a;
+    size_t i;
+
+    store_alone_compact(st);
+    if (st->nalone == st->capalone) {
+        st->capalone = st->capalone == 0 ? 64 : st->capalone * 2;
+        st->alone = xrealloc(st->alone, st->capalone, sizeof *st->alone);
+    }
+    /* Row ids grow, so this is an append; keep the order regardless. */
+    i = st->nalone;
+    while (i > 0 && st->alone[i - 1].srcreq > srcreq_id)
+        i--;
+    memmove(&st->alone[i + 1], &st->alone[i],
+            (st->nalone - i) * sizeof *st->alone);
+    a = &st->alone[i];
+    a->srcreq = srcreq_id;
+    a->request = request_id;
+    a->key = xstrdup(key);
+    a->acc = triage_acc_new(st->cur_kind);
+    triage_acc_srcreq(a->acc, r);
+    st->nalone++;
+    st->nalone_live++;
+}
+
+/* Write the request of a waiting source request and stop waiting.  When
+ * its row was there already (another source request had the key), the
+ * request is triaged as a whole at the end of the source instead. */
+static enum rn_rc
+store_alone_finish(struct store *st, struct store_alone *a, struct rn_err *err)
+{
+    int written = 0;
+    enum rn_rc rc;
+
+    rc = triage_acc_write(st, a->acc, a->request, a->key, &written, err);
+    if (rc == RN_OK && !written)
+        rc = correlate_touch(st, a->request, err);
+    triage_acc_free(a->acc);
+    a->acc = NULL;
+    free(a->key);
+    a->key = NULL;
+    st->nalone_live--;
+    return rc;
+}
+
+/* A change to a source request whose request is written already: it is
+ * triaged again at the end of the source. */
+static enum rn_rc
+store_alone_late(struct store *st, int64_t srcreq_id, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    int64_t request_id = 0;
+    int step;
+
+    s = store_stmt(st, SS_SRCREQ_REQUEST, err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, srcreq_id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        request_id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store_dberr(st, "find request", err);
+    return request_id != 0 ? correlate_touch(st, request_id, err) : RN_OK;
+}
+
+enum rn_rc
+store_srcreq_done(struct store *st, int64_t srcreq_id, struct rn_err *err)
+{
+    struct store_alone *a = store_alone_find(st, srcreq_id);
+
+    return a != NULL ? store_alone_finish(st, a, err) : RN_OK;
+}
+
+/* Write every request still waiting (the source is complete). */
+static enum rn_rc
+store_alone_finish_all(struct store *st, struct rn_err *err)
+{
+    enum rn_rc rc = RN_OK;
+    size_t i;
+
+    for (i = 0; rc == RN_OK && i < st->nalone; i++) {
+        if (st->alone[i].acc != NULL)
+            rc = store_alone_finish(st, &st->alone[i], err);
+    }
+    store_alone_clear(st);
+    return rc;
+}
+
+void
+store_close(struct store *st)
+{
+    int i;
+
+    if (st == NULL)
+        return;
+    store_alone_clear(st);
+    for (i = 0; i < SS_COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    for (i = 0; i < st->ncache; i++)
+        sqlite3_finalize(st->cache[i].stmt);
+    free(st->cache);
+    if (st->in_tx)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(st->db);
+    store_keycache_clear(st);
+    free(st->path);
+    free(st);
 }
 
 sqlite3_stmt *
@@ -700,7 +899,9 @@ store_source_begin(struct store *st, const struct store_source_info *info,
         return store_dberr(st, "find source", err);
     if (*existing)
         return RN_OK;
-    rc = store_exec(st, "SAVEPOINT rn_source", err);
+    rc = correlate_begin(st, err);
+    if (rc == RN_OK)
+        rc = store_exec(st, "SAVEPOINT rn_source", err);
     if (rc != RN_OK)
         return rc;
     store_now_iso(now, sizeof now);
@@ -726,7 +927,9 @@ store_source_begin(struct store *st, const struct store_source_info *info,
     st->cur_source = sqlite3_last_insert_rowid(st->db);
     st->cur_kind = info->kind;
     memcpy(st->cur_sha, info->sha256, 65);
+    st->cur_unlinked = st->cur_nospan = 0;
     store_keycache_clear(st);
+    store_alone_clear(st);
     *source_id = st->cur_source;
     return RN_OK;
 }
@@ -753,14 +956,17 @@ store_source_warn(struct store *st, int64_t source_id, int64_t line,
     return rc;
 }
 
-/* Fill in counts and request spans once all events of a source are in. */
+/* Give the source requests put without a span their events' span.  This
+ * reads every source request of the source: only when some came without
+ * one. */
 static enum rn_rc
-store_source_totals(struct store *st, int64_t source_id,
-                    const struct store_source_result *res, struct rn_err *err)
+store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
 {
     sqlite3_stmt *s;
     enum rn_rc rc;
 
+    if (st->cur_nospan == 0)
+        return RN_OK;
     rc = store_prepare(
         st,
         "UPDATE srcreq SET"
@@ -776,6 +982,18 @@ store_source_totals(struct store *st, int64_t source_id,
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "request spans", err);
     sqlite3_finalize(s);
+    return rc;
+}
+
+/* Fill in counts and request spans once all events of a source are in. */
+static enum rn_rc
+store_source_totals(struct store *st, int64_t source_id,
+                    const struct store_source_result *res, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_source_spans(st, source_id, err);
     if (rc != RN_OK)
         return rc;
     rc = store_prepare(
@@ -833,9 +1051,11 @@ store_source_end(struct store *st, int64_t source_id,
 
     if (source_id != st->cur_source)
         return rn_err_set(err, RN_EINVAL, "no such source import open");
-    rc = store_source_totals(st, source_id, res, err);
+    rc = store_alone_finish_all(st, err);
     if (rc == RN_OK)
-        rc = correlate_source(st, source_id, err);
+        rc = store_source_totals(st, source_id, res, err);
+    if (rc == RN_OK)
+        rc = correlate_source(st, source_id, st->cur_unlinked != 0, err);
     if (rc == RN_OK)
         rc = store_source_counts(st, source_id, res, err);
     if (rc == RN_OK)
@@ -857,6 +1077,7 @@ store_source_abort(struct store *st)
                  NULL);
     st->cur_source = 0;
     store_keycache_clear(st);
+    store_alone_clear(st);
 }
 
 void
@@ -923,13 +1144,75 @@ store_srcreq_find(struct store *st, int64_t source_id, const char *key,
     return RN_OK;
 }
 
+/* Insert a new source request; *id stays 0 when (source, key) exists. */
+static enum rn_rc
+store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
+                    const struct store_srcreq *r, int64_t *id,
+                    struct rn_err *err)
+{
+    int alone = correlate_starts_alone(st->cur_kind);
+    int64_t request_id = alone ? store_request_id_for_key(key) : 0;
+    sqlite3_stmt *s;
+
+    *id = 0;
+    s = store_stmt(st, alone ? SS_SRCREQ_INSERT_ALONE : SS_SRCREQ_INSERT, err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_int(s, 2, st->cur_kind);
+    sqlite3_bind_text(s, 3, key, -1, SQLITE_STATIC);
+    store_bind_srcreq(s, r);
+    if (alone)
+        sqlite3_bind_int64(s, 18, request_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_dberr(st, "insert request", err);
+    sqlite3_reset(s);
+    if (sqlite3_changes(st->db) == 0)
+        return RN_OK;
+    *id = sqlite3_last_insert_rowid(st->db);
+    if (store_ts_norm(r->start_ns) == STORE_NONE ||
+        store_ts_norm(r->end_ns) == STORE_NONE)
+        st->cur_nospan++;
+    if (alone)
+        store_alone_add(st, *id, request_id, key, r);
+    else
+        st->cur_unlinked++;
+    return RN_OK;
+}
+
+/* Merge a later put into source request id. */
+static enum rn_rc
+store_srcreq_merge(struct store *st, int64_t id, const struct store_srcreq *r,
+                   struct rn_err *err)
+{
+    struct store_alone *a;
+    sqlite3_stmt *s;
+
+    if (store_srcreq_empty(r))
+        return RN_OK; /* nothing new to say about a known request */
+    s = store_stmt(st, SS_SRCREQ_UPDATE, err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_srcreq(s, r);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_dberr(st, "update request", err);
+    sqlite3_reset(s);
+    if (!correlate_starts_alone(st->cur_kind))
+        return RN_OK;
+    a = store_alone_find(st, id);
+    if (a == NULL)
+        return store_alone_late(st, id, err);
+    triage_acc_srcreq(a->acc, r);
+    return RN_OK;
+}
+
 enum rn_rc
 store_srcreq_put(struct store *st, int64_t source_id,
                  const struct store_srcreq *r, int64_t *srcreq_id,
                  struct rn_err *err)
 {
     char key[256];
-    sqlite3_stmt *s;
     struct store_key_slot *slot;
     int64_t id = 0;
     enum rn_rc rc;
@@ -940,32 +1223,21 @@ store_srcreq_put(struct store *st, int64_t source_id,
     store_key_normalise(r->key, key, sizeof key);
     slot = &st->keycache[store_hash53(key, strlen(key)) % STORE_KEYCACHE];
     if (slot->key != NULL && strcmp(slot->key, key) == 0) {
+        rc = store_srcreq_merge(st, slot->srcreq, r, err);
         id = slot->srcreq;
     } else {
-        rc = store_srcreq_find(st, source_id, key, &id, err);
-        if (rc != RN_OK)
-            return rc;
+        /* Most keys are new: try the insert first, one index probe. */
+        rc = store_srcreq_insert(st, source_id, key, r, &id, err);
+        if (rc == RN_OK && id == 0) {
+            rc = store_srcreq_find(st, source_id, key, &id, err);
+            if (rc == RN_OK && id == 0)
+                rc = rn_err_set(err, RN_EDB, "request %s vanished", key);
+            if (rc == RN_OK)
+                rc = store_srcreq_merge(st, id, r, err);
+        }
     }
-    if (id != 0 && store_srcreq_empty(r))
-        goto done; /* nothing new to say about a known request */
-    s = store_stmt(st, id != 0 ? SS_SRCREQ_UPDATE : SS_SRCREQ_INSERT, err);
-    if (s == NULL)
-        return RN_EDB;
-    if (id != 0) {
-        sqlite3_bind_int64(s, 1, id);
-    } else {
-        sqlite3_bind_int64(s, 1, source_id);
-        sqlite3_bind_int(s, 2, st->cur_kind);
-        sqlite3_bind_text(s, 3, key, -1, SQLITE_STATIC);
-    }
-    store_bind_srcreq(s, r);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        return store_dberr(st, id != 0 ? "update request" : "insert request",
-                           err);
-    if (id == 0)
-        id = sqlite3_last_insert_rowid(st->db);
-    sqlite3_reset(s);
-done:
+    if (rc != RN_OK)
+        return rc;
     if (slot->key == NULL || slot->srcreq != id) {
         free(slot->key);
         slot->key = xstrdup(key);
@@ -988,7 +1260,7 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
                 const struct store_event *ev, int64_t *uid, struct rn_err *err)
 {
     char ident[96];
-    int n;
+    size_t n;
     int64_t id;
     sqlite3_stmt *s;
 
@@ -997,8 +1269,14 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
                           source_id);
     /* The public id depends only on the content and the event's place in
      * it, so it is the same whatever else is in the store. */
-    n = snprintf(ident, sizeof ident, "%s:%" PRId64, st->cur_sha, ev->ord);
-    id = store_hash53(ident, (size_t)n);
+    memcpy(ident, st->cur_sha, 64);
+    ident[64] = ':';
+    n = 65;
+    if (ev->ord < 0)
+        ident[n++] = '-';
+    n += rn_u64_dec(ev->ord < 0 ? 0 - (uint64_t)ev->ord : (uint64_t)ev->ord,
+                    ident + n);
+    id = store_hash53(ident, n);
     s = store_stmt(st, SS_EVENT_INSERT, err);
     if (s == NULL)
         return RN_EDB;
@@ -1019,6 +1297,13 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
     sqlite3_reset(s);
     if (uid != NULL)
         *uid = id;
+    if (srcreq_id != 0 && correlate_starts_alone(st->cur_kind)) {
+        struct store_alone *a = store_alone_find(st, srcreq_id);
+
+        if (a == NULL)
+            return store_alone_late(st, srcreq_id, err);
+        triage_acc_event(a->acc, id, ev);
+    }
     return RN_OK;
 }
 

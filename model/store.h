@@ -147,6 +147,16 @@ enum rn_rc store_srcreq_put(struct store *st, int64_t source_id,
                             const struct store_srcreq *r, int64_t *srcreq_id,
                             struct rn_err *err);
 
+/*
+ * The importer will put nothing more of source request srcreq_id, nor add
+ * events to it.  Optional (store_source_end finishes the rest), but it
+ * keeps the store's memory flat: a capture's exchange becomes a request
+ * of its own here, written from what the store saw of it.  Late puts or
+ * events still count; they cost a second look at the end.
+ */
+enum rn_rc store_srcreq_done(struct store *st, int64_t srcreq_id,
+                             struct rn_err *err);
+
 struct store_event {
     int64_t ord;   /* 0-based position among this source's events */
     int64_t seq;   /* what the user looks up: EventNumber, frame... */

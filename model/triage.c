@@ -243,10 +243,11 @@ triage_parse_code(const char *s)
     return v < 0 ? (int64_t)(uint32_t)(int32_t)v : v;
 }
 
-/* What triage reads of one event. */
+/* What triage reads of one event that plays a part (a role, or the
+ * module that set the error status). */
 struct tri_event {
-    int64_t uid, ts;
-    int kind;
+    int64_t uid, ts, seq, ord;
+    int kind, role, rank;
     char *name, *status, *substatus, *code, *pid, *cmdline, *headers, *module,
         *reason;
     int headers_null;
@@ -254,14 +255,24 @@ struct tri_event {
 
 /* What triage gathers for one request. */
 struct tri_req {
-    struct tri_event *ev;
-    size_t nev;
+    struct tri_event *ev; /* only the events that play a part */
+    size_t nev, cap;
     int role_ix[STORE_ROLE_COUNT]; /* index into ev, or -1 */
+    int64_t ev_min, ev_max;        /* span of all its events' times */
+    int64_t nadded;                /* events seen: their arrival order */
     /* From source requests, best kind first. */
     char *verb, *url, *host;
     int64_t status, substatus, win32, start, end;
     unsigned sources;
 };
+
+static void
+tri_req_init(struct tri_req *t)
+{
+    memset(t, 0, sizeof *t);
+    t->status = t->substatus = t->win32 = t->start = t->end = STORE_NONE;
+    t->ev_min = t->ev_max = STORE_NONE;
+}
 
 static void
 tri_req_fini(struct tri_req *t)
@@ -287,6 +298,32 @@ tri_req_fini(struct tri_req *t)
     free(t->host);
 }
 
+/* Merge one source request's attributes (sources come best kind first:
+ * the first known value of each wins). */
+static void
+tri_add_srcreq(struct tri_req *t, int kind, const char *verb, const char *url,
+               const char *host, int64_t status, int64_t substatus,
+               int64_t win32, int64_t start, int64_t end)
+{
+    t->sources |= 1u << (kind - 1);
+    if (t->verb == NULL && verb != NULL)
+        t->verb = xstrdup(verb);
+    if (t->url == NULL && url != NULL)
+        t->url = xstrdup(url);
+    if (t->host == NULL && host != NULL)
+        t->host = xstrdup(host);
+    if (t->status == STORE_NONE) {
+        t->status = status;
+        t->substatus = substatus;
+    }
+    if (t->win32 == STORE_NONE)
+        t->win32 = win32;
+    if (t->start == STORE_NONE)
+        t->start = start;
+    if (t->end == STORE_NONE)
+        t->end = end;
+}
+
 /* Merge the source requests' attributes: etw, freb, w3c, httperr, pcap. */
 static enum rn_rc
 tri_load_srcreqs(struct store *st, int64_t request_id, struct tri_req *t,
@@ -304,27 +341,14 @@ tri_load_srcreqs(struct store *st, int64_t request_id, struct tri_req *t,
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        int kind = sqlite3_column_int(s, 0);
-
-        t->sources |= 1u << (kind - 1);
-        if (t->verb == NULL)
-            t->verb = store_col_dup(s, 1);
-        if (t->url == NULL)
-            t->url = store_col_dup(s, 2);
-        if (t->host == NULL)
-            t->host = store_col_dup(s, 3);
-        if (t->status == STORE_NONE) {
-            t->status = store_col_opt(s, 4);
-            t->substatus = store_col_opt(s, 5);
-        }
-        if (t->win32 == STORE_NONE)
-            t->win32 = store_col_opt(s, 6);
-        if (t->start == STORE_NONE)
-            t->start = store_col_opt(s, 7);
-        if (t->end == STORE_NONE)
-            t->end = store_col_opt(s, 8);
-    }
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        tri_add_srcreq(t, sqlite3_column_int(s, 0),
+                       (const char *)sqlite3_column_text(s, 1),
+                       (const char *)sqlite3_column_text(s, 2),
+                       (const char *)sqlite3_column_text(s, 3),
+                       store_col_opt(s, 4), store_col_opt(s, 5),
+                       store_col_opt(s, 6), store_col_opt(s, 7),
+                       store_col_opt(s, 8));
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "triage requests", err);
     sqlite3_reset(s);
@@ -368,23 +392,100 @@ tri_read_fields(struct tri_event *e, const char *json)
     rn_buf_fini(&v);
 }
 
-/* Load the events and pick the role events. */
-static enum rn_rc
-tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
-                struct rn_err *err)
+/*
+ * One event of the request (ts: as stored, STORE_NONE when unknown).  Its
+ * time counts toward the request's span; only the events that play a part
+ * are kept, with their fields decoded: most play none, and decoding is
+ * the cost.
+ */
+static void
+tri_add_event(struct tri_req *t, int64_t uid, int64_t ts, int kind, int64_t seq,
+              const char *name, const char *fields_json)
 {
-    sqlite3_stmt *s;
+    struct tri_event *e;
+    int rank = 0, role;
+
+    t->nadded++;
+    if (ts != STORE_NONE) {
+        if (t->ev_min == STORE_NONE || ts < t->ev_min)
+            t->ev_min = ts;
+        if (t->ev_max == STORE_NONE || ts > t->ev_max)
+            t->ev_max = ts;
+    }
+    if (name == NULL)
+        name = "";
+    role = triage_role_of(name, &rank);
+    if (role < 0 && strcmp(name, "MODULE_SET_RESPONSE_ERROR_STATUS") != 0)
+        return;
+    if (t->nev == t->cap) {
+        t->cap = t->cap == 0 ? 4 : t->cap * 2;
+        t->ev = xrealloc(t->ev, t->cap, sizeof *t->ev);
+    }
+    e = &t->ev[t->nev++];
+    memset(e, 0, sizeof *e);
+    e->uid = uid;
+    e->ts = ts;
+    e->kind = kind;
+    e->seq = seq;
+    e->ord = t->nadded;
+    e->name = xstrdup(name);
+    tri_read_fields(e, fields_json);
+    /* status_send only counts when the event carries a status. */
+    e->role = role == STORE_ROLE_STATUS_SEND && e->status == NULL ? -1 : role;
+    e->rank = rank;
+}
+
+/* Timeline order: timed events first, then kind, seq, arrival. */
+static int
+tri_event_cmp(const void *va, const void *vb)
+{
+    const struct tri_event *a = va, *b = vb;
+
+    if ((a->ts == STORE_NONE) != (b->ts == STORE_NONE))
+        return a->ts == STORE_NONE ? 1 : -1;
+    if (a->ts != b->ts)
+        return a->ts < b->ts ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->seq != b->seq)
+        return a->seq < b->seq ? -1 : 1;
+    return a->ord < b->ord ? -1 : a->ord > b->ord;
+}
+
+/* Pick the role events (events in timeline order): the best rank, ties
+ * to the earliest. */
+static void
+tri_pick_roles(struct tri_req *t)
+{
     int best[STORE_ROLE_COUNT];
-    size_t cap = 0;
-    enum rn_rc rc = RN_OK;
-    int step, r;
+    size_t i;
+    int r;
 
     for (r = 0; r < STORE_ROLE_COUNT; r++) {
         t->role_ix[r] = -1;
         best[r] = 1 << 30;
     }
+    for (i = 0; i < t->nev; i++) {
+        const struct tri_event *e = &t->ev[i];
+
+        if (e->role >= 0 && e->rank < best[e->role]) {
+            best[e->role] = e->rank;
+            t->role_ix[e->role] = (int)i;
+        }
+    }
+}
+
+/* Load the request's events, in timeline order. */
+static enum rn_rc
+tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
+                struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc = RN_OK;
+    int step;
+
     s = store_cached(st,
-                     "SELECT e.uid, e.ts_ns, e.kind, e.name, e.fields"
+                     "SELECT e.uid, e.ts_ns, e.kind, e.seq, e.name, e.fields"
                      " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
                      " WHERE q.request_id = ?1"
                      " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
@@ -392,40 +493,15 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct tri_event *e;
-        int rank = 0, role;
-
-        if (t->nev == cap) {
-            cap = cap == 0 ? 32 : cap * 2;
-            t->ev = xrealloc(t->ev, cap, sizeof *t->ev);
-        }
-        e = &t->ev[t->nev];
-        memset(e, 0, sizeof *e);
-        e->uid = sqlite3_column_int64(s, 0);
-        e->ts = store_col_opt(s, 1);
-        e->kind = sqlite3_column_int(s, 2);
-        e->name = store_col_dup(s, 3);
-        if (e->name == NULL)
-            e->name = xstrdup("");
-        role = triage_role_of(e->name, &rank);
-        /* Only the events triage reads have their fields decoded: most
-         * events of a request play no part, and decoding is the cost. */
-        if (role >= 0 ||
-            strcmp(e->name, "MODULE_SET_RESPONSE_ERROR_STATUS") == 0)
-            tri_read_fields(e, (const char *)sqlite3_column_text(s, 4));
-        /* status_send only counts when the event carries a status. */
-        if (role == STORE_ROLE_STATUS_SEND && e->status == NULL)
-            role = -1;
-        if (role >= 0 && rank < best[role]) {
-            best[role] = rank;
-            t->role_ix[role] = (int)t->nev;
-        }
-        t->nev++;
-    }
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        tri_add_event(t, sqlite3_column_int64(s, 0), store_col_opt(s, 1),
+                      sqlite3_column_int(s, 2), sqlite3_column_int64(s, 3),
+                      (const char *)sqlite3_column_text(s, 4),
+                      (const char *)sqlite3_column_text(s, 5));
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "triage events", err);
     sqlite3_reset(s);
+    tri_pick_roles(t);
     return rc;
 }
 
@@ -638,33 +714,73 @@ tri_indexed_same(struct store *st, int64_t request_id, const struct tri_req *t,
     return rc;
 }
 
-/* Write the triage results into the request row. */
+/* The request row's columns that triage derives beyond t's own. */
+struct tri_row {
+    int64_t start, end;
+    int severity;
+    struct rn_buf diag;
+};
+
+/* Status, roles' words and span: everything the request row gets. */
+static void
+tri_compute(struct tri_req *t, struct tri_row *row)
+{
+    tri_status(t);
+    rn_buf_init(&row->diag, 4096);
+    tri_diagnosis(t, &row->diag);
+    row->start = t->start;
+    row->end = t->end;
+    if (t->ev_min != STORE_NONE &&
+        (row->start == STORE_NONE || t->ev_min < row->start))
+        row->start = t->ev_min;
+    if (t->ev_max != STORE_NONE &&
+        (row->end == STORE_NONE || t->ev_max > row->end))
+        row->end = t->ev_max;
+    /* Keyset paging needs a start time on every row; 0 stands for none. */
+    if (row->start == STORE_NONE)
+        row->start = 0;
+    row->severity = t->status == STORE_NONE ? 0
+                    : t->status >= 500      ? 2
+                    : t->status >= 400      ? 1
+                                            : 0;
+}
+
+/* Bind the request row's columns ?1..?15 (id first). */
+static void
+tri_bind(sqlite3_stmt *s, int64_t request_id, const struct tri_req *t,
+         const struct tri_row *row)
+{
+    int r;
+
+    sqlite3_bind_int64(s, 1, request_id);
+    sqlite3_bind_int64(s, 2, row->start);
+    store_bind_opt(s, 3, row->end);
+    store_bind_text(s, 4, t->verb);
+    store_bind_text(s, 5, t->url);
+    store_bind_text(s, 6, t->host);
+    store_bind_opt(s, 7, t->status);
+    store_bind_opt(s, 8, t->substatus);
+    store_bind_opt(s, 9, t->win32);
+    sqlite3_bind_int(s, 10, row->severity);
+    sqlite3_bind_int(s, 11, (int)t->sources);
+    for (r = 0; r < STORE_ROLE_COUNT; r++)
+        store_bind_opt(s, 12 + r,
+                       t->role_ix[r] >= 0 ? t->ev[t->role_ix[r]].uid
+                                          : STORE_NONE);
+    store_bind_text(s, 15, row->diag.len > 0 ? rn_buf_str(&row->diag) : NULL);
+}
+
+/* Write the triage results into the existing request row. */
 static enum rn_rc
 tri_store(struct store *st, int64_t request_id, struct tri_req *t,
-          const char *diagnosis, struct rn_err *err)
+          const struct tri_row *row, struct rn_err *err)
 {
     sqlite3_stmt *s;
-    int64_t start = t->start, end = t->end;
-    enum rn_rc rc = RN_OK;
-    size_t i;
-    int r, severity, same = 0;
+    enum rn_rc rc;
+    int same = 0;
 
-    for (i = 0; i < t->nev; i++) {
-        if (t->ev[i].ts == STORE_NONE)
-            continue;
-        if (start == STORE_NONE || t->ev[i].ts < start)
-            start = t->ev[i].ts;
-        if (end == STORE_NONE || t->ev[i].ts > end)
-            end = t->ev[i].ts;
-    }
-    /* Keyset paging needs a start time on every row; 0 stands for none. */
-    if (start == STORE_NONE)
-        start = 0;
-    severity = t->status == STORE_NONE ? 0
-               : t->status >= 500      ? 2
-               : t->status >= 400      ? 1
-                                       : 0;
-    rc = tri_indexed_same(st, request_id, t, start, severity, &same, err);
+    rc = tri_indexed_same(st, request_id, t, row->start, row->severity, &same,
+                          err);
     if (rc != RN_OK)
         return rc;
     /* Setting an indexed column rewrites its index entries even when the
@@ -683,22 +799,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
                      err);
     if (s == NULL)
         return RN_EDB;
-    sqlite3_bind_int64(s, 1, request_id);
-    sqlite3_bind_int64(s, 2, start);
-    store_bind_opt(s, 3, end);
-    store_bind_text(s, 4, t->verb);
-    store_bind_text(s, 5, t->url);
-    store_bind_text(s, 6, t->host);
-    store_bind_opt(s, 7, t->status);
-    store_bind_opt(s, 8, t->substatus);
-    store_bind_opt(s, 9, t->win32);
-    sqlite3_bind_int(s, 10, severity);
-    sqlite3_bind_int(s, 11, (int)t->sources);
-    for (r = 0; r < STORE_ROLE_COUNT; r++)
-        store_bind_opt(s, 12 + r,
-                       t->role_ix[r] >= 0 ? t->ev[t->role_ix[r]].uid
-                                          : STORE_NONE);
-    store_bind_text(s, 15, diagnosis[0] != '\0' ? diagnosis : NULL);
+    tri_bind(s, request_id, t, row);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "triage update", err);
     sqlite3_reset(s);
@@ -709,21 +810,128 @@ enum rn_rc
 triage_request(struct store *st, int64_t request_id, struct rn_err *err)
 {
     struct tri_req t;
-    struct rn_buf diag;
+    struct tri_row row;
     enum rn_rc rc;
 
-    memset(&t, 0, sizeof t);
-    t.status = t.substatus = t.win32 = t.start = t.end = STORE_NONE;
-    rn_buf_init(&diag, 4096);
+    tri_req_init(&t);
     rc = tri_load_srcreqs(st, request_id, &t, err);
     if (rc == RN_OK)
         rc = tri_load_events(st, request_id, &t, err);
     if (rc == RN_OK) {
-        tri_status(&t);
-        tri_diagnosis(&t, &diag);
-        rc = tri_store(st, request_id, &t, rn_buf_str(&diag), err);
+        tri_compute(&t, &row);
+        rc = tri_store(st, request_id, &t, &row, err);
+        rn_buf_fini(&row.diag);
     }
-    rn_buf_fini(&diag);
     tri_req_fini(&t);
     return rc;
+}
+
+/* ---- a source request triaged as it is imported ---- */
+
+struct triage_acc {
+    struct tri_req t; /* its events so far */
+    int kind;         /* enum store_kind */
+    char *verb, *url, *host;
+    int64_t status, substatus, win32, start, end;
+};
+
+/* *slot = v when v is known: a later put's known values win. */
+static void
+tri_acc_text(char **slot, const char *v)
+{
+    if (v == NULL)
+        return;
+    free(*slot);
+    *slot = xstrdup(v);
+}
+
+static void
+tri_acc_int(int64_t *slot, int64_t v)
+{
+    if (v != STORE_NONE)
+        *slot = v;
+}
+
+struct triage_acc *
+triage_acc_new(int kind)
+{
+    struct triage_acc *a = xcalloc(1, sizeof *a);
+
+    tri_req_init(&a->t);
+    a->kind = kind;
+    a->status = a->substatus = a->win32 = a->start = a->end = STORE_NONE;
+    return a;
+}
+
+void
+triage_acc_srcreq(struct triage_acc *a, const struct store_srcreq *r)
+{
+    tri_acc_int(&a->start, store_ts_norm(r->start_ns));
+    tri_acc_int(&a->end, store_ts_norm(r->end_ns));
+    tri_acc_text(&a->verb, r->verb);
+    tri_acc_text(&a->url, r->url);
+    tri_acc_text(&a->host, r->host);
+    tri_acc_int(&a->status, r->http_status);
+    tri_acc_int(&a->substatus, r->substatus);
+    tri_acc_int(&a->win32, r->win32_status);
+}
+
+void
+triage_acc_event(struct triage_acc *a, int64_t uid,
+                 const struct store_event *ev)
+{
+    tri_add_event(&a->t, uid, store_ts_norm(ev->ts_ns), a->kind, ev->seq,
+                  ev->name, ev->fields_json);
+}
+
+enum rn_rc
+triage_acc_write(struct store *st, struct triage_acc *a, int64_t request_id,
+                 const char *key, int *written, struct rn_err *err)
+{
+    struct tri_req *t = &a->t;
+    struct tri_row row;
+    sqlite3_stmt *s;
+    enum rn_rc rc = RN_OK;
+
+    *written = 0;
+    tri_add_srcreq(t, a->kind, a->verb, a->url, a->host, a->status,
+                   a->substatus, a->win32, a->start, a->end);
+    /* Events arrived in the importer's order; roles go by the timeline's. */
+    if (t->nev > 1)
+        qsort(t->ev, t->nev, sizeof *t->ev, tri_event_cmp);
+    tri_pick_roles(t);
+    tri_compute(t, &row);
+    s = store_cached(st,
+                     "INSERT INTO request (id, start_ns, end_ns, verb, url,"
+                     " host, http_status, substatus, win32_status, severity,"
+                     " sources, cgi_start, header_error, status_send,"
+                     " diagnosis, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                     " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+                     " ON CONFLICT DO NOTHING",
+                     err);
+    if (s == NULL) {
+        rc = RN_EDB;
+    } else {
+        tri_bind(s, request_id, t, &row);
+        sqlite3_bind_text(s, 16, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_dberr(st, "insert request", err);
+        else
+            *written = sqlite3_changes(store_db(st)) > 0;
+        sqlite3_reset(s);
+    }
+    rn_buf_fini(&row.diag);
+    return rc;
+}
+
+void
+triage_acc_free(struct triage_acc *a)
+{
+    if (a == NULL)
+        return;
+    tri_req_fini(&a->t);
+    free(a->verb);
+    free(a->url);
+    free(a->host);
+    free(a);
 }

@@ -1,5 +1,7 @@
 /* Unit tests for the base utilities: time, JSON, sanitiser, SHA-256. */
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,9 +234,73 @@ test_buf_printf(void)
     rn_buf_fini(&b);
 }
 
+/* The hand-written number and time formatters against printf. */
+static void
+test_formatters(void)
+{
+    static const int64_t ints[] = {0,   1,         9,         10,       -1,
+                                   -10, 123456789, INT64_MAX, INT64_MIN};
+    static const int64_t times[] = {
+        0,
+        1,
+        999999999,
+        1124828747000000000LL,  /* the seed case: whole milliseconds */
+        1124828747123456000LL,  /* microseconds */
+        1124828747123456789LL,  /* nanoseconds */
+        -1,                     /* 1969-12-31T23:59:59.999999999Z */
+        -2208988800000000000LL, /* 1900-01-01 */
+        5680281599999999999LL,  /* 2149-12-31, the last time kept */
+        INT64_MAX,
+        INT64_MIN,
+    };
+    struct rn_buf b;
+    char want[64], got[RN_TS_STR_MAX];
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    size_t i;
+
+    rn_buf_init(&b, 1000);
+    for (i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        rn_buf_reset(&b);
+        CHECK(rn_buf_put_i64(&b, ints[i]) == RN_OK);
+        snprintf(want, sizeof want, "%" PRId64, ints[i]);
+        CHECK_STR(rn_buf_str(&b), want);
+        rn_buf_reset(&b);
+        CHECK(rn_buf_put_u64(&b, (uint64_t)ints[i]) == RN_OK);
+        snprintf(want, sizeof want, "%" PRIu64, (uint64_t)ints[i]);
+        CHECK_STR(rn_buf_str(&b), want);
+    }
+    rn_buf_fini(&b);
+    for (i = 0; i < sizeof times / sizeof times[0]; i++) {
+        rn_time_format(times[i], got);
+        CHECK(strlen(got) >= 24 && got[strlen(got) - 1] == 'Z');
+    }
+    rn_time_format(-1, got);
+    CHECK_STR(got, "1969-12-31T23:59:59.999999999Z");
+    rn_time_format(-2208988800000000000LL, got);
+    CHECK_STR(got, "1900-01-01T00:00:00.000Z");
+    rn_time_format(5680281599999999999LL, got);
+    CHECK_STR(got, "2149-12-31T23:59:59.999999999Z");
+    rn_time_format(1124828747123456000LL, got);
+    CHECK_STR(got, "2005-08-23T20:25:47.123456Z");
+    /* Random times round-trip through the parser. */
+    for (i = 0; i < 10000; i++) {
+        int64_t ns, back = 0;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        ns = (int64_t)(x % 7889270400000000000ULL) - 2208988800000000000LL;
+        if (i % 3 == 0)
+            ns -= ns % 1000000;
+        rn_time_format(ns, got);
+        CHECK(rn_time_parse(got, 0, &back) == RN_OK && back == ns);
+    }
+}
+
 int
 main(void)
 {
+    test_formatters();
     test_buf_printf();
     test_time();
     test_json();
