@@ -8,7 +8,13 @@
  * buffer, capped at CAP_PCAPNG_BLOCK_MAX); other blocks are skipped by
  * their length.  A frame's link type and time come from its interface:
  * if_tsresol (10^-n or 2^-n seconds, microseconds by default) and
- * if_tsoffset (seconds added).  Wireshark also numbers custom blocks,
+ * if_tsoffset (seconds added).  So does the length of the frame check
+ * sequence that ends its frames, read as Wireshark reads it: if_fcslen
+ * (code 13, one byte) is in bits by the specification, but a value under
+ * 8 is taken as octets (what some writers meant); the FCS length in bits
+ * 5-8 of a packet's epb_flags (code 2, in octets; 0 = not given) overrides
+ * the interface's for that packet.  Simple packet blocks have no options
+ * and use interface 0's.  Wireshark also numbers custom blocks,
  * decryption-secrets blocks and systemd journal entries as frames, so
  * they use up a frame number here but are not returned.
  */
@@ -34,7 +40,9 @@
 #define PCAPNG_CB_NOCOPY 0x40000BADu
 
 #define PCAPNG_OPT_END      0
+#define PCAPNG_OPT_FLAGS    2 /* epb_flags, in packet blocks */
 #define PCAPNG_OPT_TSRESOL  9
+#define PCAPNG_OPT_FCSLEN   13
 #define PCAPNG_OPT_TSOFFSET 14
 
 #define PCAPNG_TSRESOL_DEFAULT 6 /* microseconds */
@@ -48,6 +56,7 @@ struct cap_pcapng_if {
     uint32_t snaplen;  /* 0: no limit */
     unsigned tsresol;  /* if_tsresol byte */
     int64_t tsoffset;  /* if_tsoffset, seconds */
+    uint32_t fcs;      /* FCS bytes ending each frame (if_fcslen), or 0 */
 };
 
 struct cap_pcapng {
@@ -121,27 +130,70 @@ cap_pcapng_seek(struct cap_pcapng *p, uint64_t off, struct rn_err *err)
     return RN_OK;
 }
 
-/* Read the interface options we use (a damaged list is ignored from there). */
+/*
+ * The option at *pos of the list o (n bytes): its code and length into
+ * *code and *len, its value returned, *pos moved past it; NULL at the end
+ * of the list or where it is damaged (the rest is ignored).
+ */
+static const unsigned char *
+cap_pcapng_opt(const struct cap_pcapng *p, const unsigned char *o, size_t n,
+               size_t *pos, unsigned *code, size_t *len)
+{
+    size_t padded;
+
+    if (*pos > n || n - *pos < 4)
+        return NULL;
+    *code = cap_pcapng_u16(p, o + *pos);
+    *len = cap_pcapng_u16(p, o + *pos + 2);
+    padded = (*len + 3) & ~(size_t)3;
+    if (*code == PCAPNG_OPT_END || padded > n - *pos - 4)
+        return NULL;
+    *pos += 4 + padded;
+    return o + *pos - padded;
+}
+
+/* FCS bytes for an if_fcslen value (bits; under 8 taken as octets). */
+static uint32_t
+cap_pcapng_fcs_octets(unsigned v)
+{
+    return v < 8 ? v : v / 8;
+}
+
+/* Read the interface options we use. */
 static void
 cap_pcapng_idb_options(const struct cap_pcapng *p, struct cap_pcapng_if *ifc,
                        const unsigned char *o, size_t n)
 {
-    size_t pos = 0;
+    const unsigned char *v;
+    size_t pos = 0, len;
+    unsigned code;
+    int fcs_seen = 0;
 
-    while (n - pos >= 4) {
-        unsigned code = cap_pcapng_u16(p, o + pos);
-        size_t len = cap_pcapng_u16(p, o + pos + 2);
-        size_t padded = (len + 3) & ~(size_t)3;
-        const unsigned char *v = o + pos + 4;
-
-        if (code == PCAPNG_OPT_END || padded > n - pos - 4)
-            break;
+    while ((v = cap_pcapng_opt(p, o, n, &pos, &code, &len)) != NULL) {
         if (code == PCAPNG_OPT_TSRESOL && len >= 1)
             ifc->tsresol = v[0];
         else if (code == PCAPNG_OPT_TSOFFSET && len >= 8)
             ifc->tsoffset = (int64_t)cap_pcapng_u64(p, v);
-        pos += 4 + padded;
+        else if (code == PCAPNG_OPT_FCSLEN && len == 1 && !fcs_seen) {
+            /* Wireshark keeps the first of repeated options. */
+            ifc->fcs = cap_pcapng_fcs_octets(v[0]);
+            fcs_seen = 1;
+        }
     }
+}
+
+/* The FCS length in octets a packet block's options give, or 0. */
+static uint32_t
+cap_pcapng_pkt_fcs(const struct cap_pcapng *p, const unsigned char *o, size_t n)
+{
+    const unsigned char *v;
+    size_t pos = 0, len;
+    unsigned code;
+
+    while ((v = cap_pcapng_opt(p, o, n, &pos, &code, &len)) != NULL)
+        if (code == PCAPNG_OPT_FLAGS && len == 4)
+            return (cap_pcapng_u32(p, v) >> 5) & 0xF;
+    return 0;
 }
 
 /* Time in ns of a timestamp t in ifc's units, or CAP_TS_NONE. */
@@ -251,6 +303,7 @@ cap_pcapng_idb(struct cap_pcapng *p, uint64_t off, size_t blen,
     ifc->snaplen = cap_pcapng_u32(p, p->buf + 4);
     ifc->tsresol = PCAPNG_TSRESOL_DEFAULT;
     ifc->tsoffset = 0;
+    ifc->fcs = 0;
     cap_pcapng_idb_options(p, ifc, p->buf + 8, blen - 8);
     return RN_OK;
 }
@@ -267,7 +320,8 @@ cap_pcapng_packet(struct cap_pcapng *p, uint32_t type, uint64_t off,
                                             : "packet block";
     size_t hlen = type == PCAPNG_SPB ? 4 : 20;
     const struct cap_pcapng_if *ifc;
-    uint32_t ifid, caplen, origlen;
+    uint32_t ifid, caplen, origlen, fcs;
+    size_t data_end;
     uint64_t t = 0;
 
     if (blen < hlen)
@@ -306,6 +360,16 @@ cap_pcapng_packet(struct cap_pcapng *p, uint32_t type, uint64_t off,
     f->data = p->buf + hlen;
     f->caplen = caplen;
     f->origlen = origlen < caplen ? caplen : origlen;
+    fcs = ifc->fcs;
+    data_end = hlen + (((size_t)caplen + 3) & ~(size_t)3);
+    if (type != PCAPNG_SPB && data_end < blen) {
+        uint32_t pkt =
+            cap_pcapng_pkt_fcs(p, p->buf + data_end, blen - data_end);
+
+        if (pkt != 0)
+            fcs = pkt;
+    }
+    cap_read_fcs_strip(f, fcs);
     return RN_OK;
 }
 
@@ -419,8 +483,8 @@ cap_pcapng_block(struct cap_pcapng *p, uint32_t *type, size_t *blen,
 }
 
 enum rn_rc
-cap_pcapng_open(const char *path, uint64_t size, struct cap_pcapng **out,
-                struct rn_err *err)
+cap_pcapng_open(const char *path, FILE *fp, uint64_t size,
+                struct cap_pcapng **out, struct rn_err *err)
 {
     struct cap_pcapng *p;
     uint32_t type;
@@ -431,12 +495,7 @@ cap_pcapng_open(const char *path, uint64_t size, struct cap_pcapng **out,
     p = xcalloc(1, sizeof *p);
     p->path = xstrdup(path);
     p->size = size;
-    p->fp = fopen(path, "rb");
-    if (p->fp == NULL) {
-        rc = rn_err_set(err, RN_EIO, "%s: %s", path, strerror(errno));
-        cap_pcapng_close(p);
-        return rc;
-    }
+    p->fp = fp;
     setvbuf(p->fp, NULL, _IOFBF, PCAPNG_STDIO_BUF);
     /* The first block must be a section header (the probe saw its type). */
     rc = cap_pcapng_block(p, &type, &blen, err);

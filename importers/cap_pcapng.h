@@ -3,14 +3,16 @@
  * a file whose interfaces differ in link type or snapshot length (as
  * mergecap writes when it merges an Ethernet and a Linux-cooked capture),
  * so every pcapng file is read here: sections of either byte order,
- * interfaces with their own link type, if_tsresol and if_tsoffset, and
- * enhanced, simple and obsolete packet blocks.  Frames are numbered as
- * Wireshark numbers them.
+ * interfaces with their own link type, if_tsresol, if_tsoffset and
+ * if_fcslen, and enhanced, simple and obsolete packet blocks (with the FCS
+ * length of epb_flags).  Frames are numbered as Wireshark numbers them, and
+ * an Ethernet frame's FCS is taken off as cap_read_fcs_strip says.
  */
 #ifndef CAP_PCAPNG_H
 #define CAP_PCAPNG_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cap_read.h"
 #include "rn_err.h"
@@ -24,10 +26,12 @@
 struct cap_pcapng;
 
 /*
- * Open path (size bytes, already known to start with a section header
- * block's type).  The path is copied for messages.
+ * Read the pcapng file path (size bytes, already known to start with a
+ * section header block's type) from fp, positioned at its start.  fp
+ * belongs to the reader from here on: cap_pcapng_close closes it, and so
+ * does a failed open.  The path is copied for messages.
  */
-enum rn_rc cap_pcapng_open(const char *path, uint64_t size,
+enum rn_rc cap_pcapng_open(const char *path, FILE *fp, uint64_t size,
                            struct cap_pcapng **out, struct rn_err *err);
 
 /*

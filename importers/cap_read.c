@@ -1,15 +1,21 @@
 /*
- * Capture file readers behind one iterator.  pcap goes through libpcap
- * (pcap_open_offline_with_tstamp_precision, nanoseconds, and
+ * Capture file readers behind one iterator.  The file is opened once: its
+ * magic number is read with pread(), and for pcap and pcapng the same
+ * descriptor is then handed to stdio.  pcap goes through libpcap
+ * (pcap_fopen_offline_with_tstamp_precision, nanoseconds, and
  * pcap_next_ex); libpcap's DLT_ values are mapped back to LINKTYPE_
- * numbers.  pcapng goes to cap_pcapng.c: libpcap refuses a pcapng file
- * whose interfaces differ in link type or snapshot length, and such
- * files are what merging captures of several interfaces gives.  Network Monitor
- * files are read here with pread(): the frame table (read in blocks, so memory
- * stays flat) gives each frame's offset; 1.x and 2.x record headers, the 2.1+
- * trailer with its per-frame network type and the 2.3 per-frame UTC FILETIME.
- * Every offset and length read from the file is checked against the file size
- * before use.
+ * numbers, and the FCS length in the upper bits of the header's link type
+ * (pcap_datalink_ext(): the P bit 0x04000000 says it is there, bits 28-31
+ * give it in 16-bit words, as Wireshark reads it) is taken off every
+ * Ethernet frame.  pcapng goes to cap_pcapng.c: libpcap refuses a pcapng
+ * file whose interfaces differ in link type or snapshot length, and such
+ * files are what merging captures of several interfaces gives.  Network
+ * Monitor files are read here with pread(): the frame table (read in
+ * blocks, so memory stays flat) gives each frame's offset; 1.x and 2.x
+ * record headers, the 2.1+ trailer with its per-frame network type and the
+ * 2.3 per-frame UTC FILETIME.  They say nothing of an FCS, so their frames
+ * are returned as they are.  Every offset and length read from the file
+ * is checked against the file size before use.
  */
 #include "cap_read.h"
 
@@ -42,6 +48,7 @@ struct cap_reader {
     uint64_t number; /* frames returned or skipped so far */
     /* libpcap */
     pcap_t *pc;
+    uint32_t fcs; /* FCS bytes at the end of every Ethernet frame */
     /* pcapng */
     struct cap_pcapng *ng;
     /* Network Monitor */
@@ -160,6 +167,18 @@ cap_read_link(unsigned linktype)
     default:
         return CAP_LINK_UNKNOWN;
     }
+}
+
+void
+cap_read_fcs_strip(struct cap_frame *f, uint32_t fcs)
+{
+    f->fcs = 0;
+    if (fcs == 0 || f->link != PKT_LINK_ETHERNET || f->origlen < fcs)
+        return;
+    f->origlen -= fcs; /* origlen >= caplen: every reader makes it so */
+    if (f->caplen > f->origlen)
+        f->caplen = f->origlen;
+    f->fcs = fcs;
 }
 
 /* Map a Network Monitor network type; -2 for metadata frames to skip. */
@@ -362,6 +381,7 @@ cap_read_netmon_next(struct cap_reader *r, struct cap_frame *f, int *got,
         f->data = p;
         f->caplen = caplen;
         f->origlen = origlen < caplen ? caplen : origlen;
+        f->fcs = 0;
         if (tlen == 15) {
             /* Unsigned: a FILETIME near the bottom must not overflow. */
             int64_t ft = (int64_t)(cap_read_le64(p + caplen + 6) -
@@ -381,13 +401,44 @@ cap_read_netmon_next(struct cap_reader *r, struct cap_frame *f, int *got,
     }
 }
 
+/* Hand the descriptor (still at offset 0) over to a stdio stream *fp. */
+static enum rn_rc
+cap_read_fdopen(struct cap_reader *r, FILE **fp, struct rn_err *err)
+{
+    *fp = fdopen(r->fd, "rb");
+    if (*fp == NULL)
+        return rn_err_set(err, RN_EIO, "%s: %s", r->path, strerror(errno));
+    r->fd = -1; /* the stream owns it now */
+    return RN_OK;
+}
+
+/* Open a pcap file through libpcap on stream fp (closed on failure too). */
+static enum rn_rc
+cap_read_pcap_open(struct cap_reader *r, FILE *fp, struct rn_err *err)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    int ext;
+
+    errbuf[0] = '\0';
+    r->pc = pcap_fopen_offline_with_tstamp_precision(
+        fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (r->pc == NULL) {
+        fclose(fp); /* libpcap leaves it to us when it fails */
+        return rn_err_set(err, RN_EFORMAT, "%s: %s", r->path, errbuf);
+    }
+    ext = pcap_datalink_ext(r->pc);
+    if (ext != PCAP_ERROR_NOT_ACTIVATED && LT_FCS_LENGTH_PRESENT(ext))
+        r->fcs = (uint32_t)LT_FCS_LENGTH(ext) * 2;
+    return RN_OK;
+}
+
 enum rn_rc
 cap_read_open(const char *path, struct cap_reader **out, struct rn_err *err)
 {
     struct cap_reader *r;
     unsigned char head[4];
     struct stat sb;
-    char errbuf[PCAP_ERRBUF_SIZE];
+    FILE *fp;
     enum rn_rc rc = RN_OK;
     int fd;
 
@@ -417,18 +468,14 @@ cap_read_open(const char *path, struct cap_reader **out, struct rn_err *err)
         rc = cap_read_netmon_open(r, err);
         break;
     case CAP_FMT_PCAPNG:
-        close(r->fd);
-        r->fd = -1;
-        rc = cap_pcapng_open(path, r->size, &r->ng, err);
+        rc = cap_read_fdopen(r, &fp, err);
+        if (rc == RN_OK)
+            rc = cap_pcapng_open(path, fp, r->size, &r->ng, err);
         break;
     case CAP_FMT_PCAP:
-        errbuf[0] = '\0';
-        r->pc = pcap_open_offline_with_tstamp_precision(
-            path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-        if (r->pc == NULL)
-            rc = rn_err_set(err, RN_EFORMAT, "%s: %s", path, errbuf);
-        close(r->fd);
-        r->fd = -1;
+        rc = cap_read_fdopen(r, &fp, err);
+        if (rc == RN_OK)
+            rc = cap_read_pcap_open(r, fp, err);
         break;
     case CAP_FMT_NONE:
         rc = rn_err_set(err, RN_EFORMAT,
@@ -474,6 +521,7 @@ cap_read_next(struct cap_reader *r, struct cap_frame *f, int *got,
     f->data = data;
     f->caplen = ph->caplen;
     f->origlen = ph->len < ph->caplen ? ph->caplen : ph->len;
+    cap_read_fcs_strip(f, r->fcs);
     *got = 1;
     return RN_OK;
 }

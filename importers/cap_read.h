@@ -3,7 +3,11 @@
  * timestamps), pcapng and Microsoft Network Monitor 1.x/2.x .cap through
  * readers of our own (cap_pcapng.c, cap_read.c).  Frames are numbered from 1 in
  * file order, as Wireshark and Network Monitor number them (NetMon metadata
- * frames use up a number but are not returned).
+ * frames use up a number but are not returned).  Where the file says that
+ * Ethernet frames end in a frame check sequence (the FCS bits of a pcap
+ * header's link type, pcapng's if_fcslen and epb_flags), the readers take
+ * it off before returning the frame, so that the decoder never reads it as
+ * payload (it would when the IP length is 0, see pkt_decode.c).
  */
 #ifndef CAP_READ_H
 #define CAP_READ_H
@@ -33,11 +37,22 @@ struct cap_frame {
     int link;        /* enum pkt_link, or CAP_LINK_UNKNOWN */
     int raw_link;    /* the file's own link/network type value */
     const unsigned char *data;
-    uint32_t caplen, origlen;
+    uint32_t caplen, origlen; /* without the FCS */
+    uint32_t fcs;             /* FCS bytes taken off the end (0: none) */
 };
 
 /* Map a LINKTYPE_ value to enum pkt_link, or CAP_LINK_UNKNOWN. */
 int cap_read_link(unsigned linktype);
+
+/*
+ * Take an FCS of fcs bytes off the end of f (f->fcs says how many were
+ * taken).  Only Ethernet frames are changed, as Wireshark only applies
+ * an FCS length to Ethernet.  The FCS ends the frame on the wire: origlen
+ * loses it, caplen only the part of it that was captured (a frame cut by
+ * the snapshot length keeps what it has up to the FCS).  A frame shorter
+ * than its FCS is left alone.
+ */
+void cap_read_fcs_strip(struct cap_frame *f, uint32_t fcs);
 
 /* Format of a file from its first n bytes (>= 4 needed), or CAP_FMT_NONE. */
 enum cap_format cap_read_probe(const unsigned char *head, size_t n);

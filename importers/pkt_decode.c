@@ -3,7 +3,9 @@
  * in the captured bytes before reading it; lengths from the IP header
  * bound the payload (Ethernet padding, FCS), and the wire length stands
  * in when the IP length is 0 or impossible (segmentation offload on the
- * capturing host).  Checksums are not validated: offload makes them wrong.
+ * capturing host); that length no longer counts an FCS the capture file
+ * declared (the readers take it off, see cap_read.h).  Checksums are not
+ * validated: offload makes them wrong.
  */
 #include "pkt_decode.h"
 

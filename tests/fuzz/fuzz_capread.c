@@ -1,9 +1,10 @@
 /*
- * Fuzz target: the capture file readers alone (cap_read.c: pcap and
- * pcapng through libpcap, Network Monitor 1.x/2.x through our reader),
+ * Fuzz target: the capture file readers alone (cap_read.c: pcap through
+ * libpcap, pcapng and Network Monitor 1.x/2.x through our readers),
  * without the store: every frame is read to the end or to the first
  * error, and each must be consistent (number increasing, captured length
- * within the data given).
+ * within the data given and no more than the length on the wire, also
+ * once an FCS is taken off).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         volatile unsigned char sum = 0;
         uint32_t i;
 
-        if (f.number <= last)
+        if (f.number <= last || f.caplen > f.origlen)
             abort();
         last = f.number;
         for (i = 0; i < f.caplen; i++)

@@ -1,8 +1,9 @@
 /*
  * Test helper: print every frame cap_read returns for a capture file, one
- * line each: "number<TAB>caplen<TAB>origlen<TAB>time<TAB>linktype", the
- * time as seconds.nanoseconds since 1970 (empty when the file stores
- * none), so tests can compare the readers with tshark's frame fields.  A
+ * line each: "number<TAB>caplen<TAB>origlen<TAB>time<TAB>linktype<TAB>fcs",
+ * the time as seconds.nanoseconds since 1970 (empty when the file stores
+ * none), the lengths without the FCS and fcs the bytes of it taken off,
+ * so tests can compare the readers with tshark's frame fields.  A
  * read error is printed to stderr after the frames, and the exit status
  * is then 1.
  *
@@ -41,7 +42,7 @@ main(int argc, char **argv)
             }
             printf("%" PRId64 ".%09" PRId64, s, ns);
         }
-        printf("\t%d\n", f.raw_link);
+        printf("\t%d\t%" PRIu32 "\n", f.raw_link, f.fcs);
     }
     cap_read_close(r);
     if (err.rc != RN_OK) {

@@ -10,6 +10,12 @@
  *   gen_pcapng sll OUT       a classic pcap, Linux cooked (SLL), with one
  *                            conversation (GET /sll-pcap -> 200), for
  *                            merging with an Ethernet pcap by mergecap
+ *   gen_pcapng fcs OUT       Ethernet frames that end in a frame check
+ *                            sequence, as described below
+ *   gen_pcapng fcspcap OUT   a classic pcap whose link-type field says
+ *                            every frame ends in a 4-byte FCS (P bit,
+ *                            2 x 16 bits): POST /fcs-pcap -> 502 (232)
+ *                            then GET /again -> 200 (5) on one connection
  *
  * mixed, section 1 (little-endian):
  *   if 0  Ethernet, snaplen 0, default resolution (us)
@@ -29,6 +35,27 @@
  *   F  EPB if 0  IPv4  GET /be           -> 500  (frames cut to 128)
  *   G  EPB if 1  IPv4  GET /be-eth       -> 200
  * Expected: 7 requests; statuses 200 x3, 301, 404, 500, 502.
+ *
+ * fcs (one little-endian section): every frame is sent with its IPv4
+ * total length 0, as a host with segmentation offload captures it, so a
+ * reader that leaves the FCS on hands its 4 bytes to TCP as payload.  The
+ * FCS is the frame's real CRC-32.
+ *   if 0  Ethernet, if_fcslen 32 (bits, as the specification says)
+ *   if 1  Ethernet, no if_fcslen; some packets say FCS length 4 (octets)
+ *         in epb_flags
+ *   if 2  Ethernet, snaplen 96, if_fcslen 4 (octets, as older writers
+ *         put it and Wireshark reads a value under 8)
+ *   if 3  raw IP, if_fcslen 32: no FCS on the frames, none taken off
+ *   A  EPB if 0  POST /fcs.exe (body 300)  -> 502 (232)
+ *   B  EPB if 1  GET /flags  -> 200 (1000)   epb_flags FCS 4, with FCS
+ *   C  EPB if 1  GET /plain  -> 404 (20)     no flags, no FCS
+ *   D  EPB if 2  GET /cut    -> 204          the response is cut by the
+ *                                            snaplen inside its FCS
+ *   E  EPB if 2  GET /big    -> 200 (100)    the response is cut before
+ *                                            its FCS (body not captured)
+ *   F  EPB if 3  GET /raw    -> 200 (50)
+ *   G  SPB if 0  GET /spb    -> 200 (10)     interface 0's if_fcslen
+ *   H  PB  if 1  GET /pb     -> 301 (0)      pack_flags FCS 4, with FCS
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +82,7 @@ static FILE *out;
 static int be;                                     /* section byte order */
 static uint64_t clock_ns = 1124828747000000000ULL; /* 2005-08-23T20:25:47Z */
 static int bad_trailer;                            /* badtrail mode armed */
+static int classic; /* seg() writes classic pcap records */
 
 /* Interfaces of the current section. */
 struct iface {
@@ -73,7 +101,10 @@ struct conn {
     uint16_t cport, sport;
     uint32_t cseq, sseq;
     int ifid;
-    int block; /* BLK_EPB, BLK_SPB or BLK_PB */
+    int block;     /* BLK_EPB, BLK_SPB or BLK_PB */
+    int tso;       /* IP length field 0 (segmentation offload) */
+    int fcs;       /* a 4-byte FCS ends each frame */
+    int flags_fcs; /* FCS length for epb_flags, 0 for no option */
 };
 
 /* Section-order writers into a block buffer. */
@@ -163,9 +194,10 @@ shb(int big)
     block(0x0A0D0D0A, b, n);
 }
 
-/* An interface description block; returns its ID. */
+/* An interface description block (if_fcslen unless < 0); returns its ID. */
 static int
-idb(int linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
+idb_fcs(int linktype, uint32_t snaplen, int tsresol, int64_t tsoffset,
+        int fcslen)
 {
     unsigned char b[64], v[8];
     size_t n;
@@ -182,6 +214,10 @@ idb(int linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
         w64(v, (uint64_t)tsoffset);
         n = opt(b, n, 14, v, 8);
     }
+    if (fcslen >= 0) {
+        v[0] = (unsigned char)fcslen;
+        n = opt(b, n, 13, v, 1);
+    }
     n = opt(b, n, 0, "", 0);
     block(1, b, n);
     ifs[nifs].linktype = linktype;
@@ -189,6 +225,13 @@ idb(int linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
     ifs[nifs].tsresol = tsresol;
     ifs[nifs].tsoffset = tsoffset;
     return nifs++;
+}
+
+/* An interface description block without if_fcslen; returns its ID. */
+static int
+idb(int linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
+{
+    return idb_fcs(linktype, snaplen, tsresol, tsoffset, -1);
 }
 
 /* The current time in the units of interface i. */
@@ -237,11 +280,48 @@ ip_tcp(unsigned char *p, const struct conn *c, int dir, uint8_t flags,
         memcpy(p + 12, src, 4);
         memcpy(p + 16, dst, 4);
     }
+    if (c->tso)
+        put16(p + (c->v6 ? 4 : 2), 0);
     tcp = p + ih;
     tcp_write(tcp, dir == 0 ? c->cport : c->sport,
               dir == 0 ? c->sport : c->cport, dir == 0 ? c->cseq : c->sseq,
               dir == 0 ? c->sseq : c->cseq, flags, data, len);
     return ih + 20 + len;
+}
+
+/* CRC-32 of n bytes: an Ethernet FCS (sent least significant byte first). */
+static uint32_t
+fcs32(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    size_t i;
+    int k;
+
+    for (i = 0; i < n; i++) {
+        c ^= p[i];
+        for (k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+/*
+ * The options of c's packet block whose data ends at m in b: padding,
+ * then epb_flags (direction and FCS length) when c has one; returns the
+ * new end.
+ */
+static size_t
+pkt_options(unsigned char *b, size_t m, const struct conn *c, int dir)
+{
+    unsigned char v[4];
+
+    if (c->flags_fcs == 0)
+        return m;
+    while (m % 4 != 0)
+        b[m++] = 0;
+    w32(v, (dir == 0 ? 2u : 1u) | (uint32_t)c->flags_fcs << 5);
+    m = opt(b, m, 2, v, 4);
+    return opt(b, m, 0, "", 0);
 }
 
 /* Link header for linktype in front of an IP packet; returns its size. */
@@ -291,9 +371,20 @@ seg(struct conn *c, int dir, uint8_t flags, const void *data, size_t len)
 
     clock_ns += 37000;
     n += ip_tcp(pkt + n, c, dir, flags, data, len);
+    if (c->fcs) {
+        le32(pkt + n, fcs32(pkt, n));
+        n += 4;
+    }
     caplen = i->snaplen != 0 && n > i->snaplen ? i->snaplen : n;
     t = ts_units(i);
-    if (c->block == BLK_SPB) {
+    if (classic) {
+        le32(b, (uint32_t)(clock_ns / 1000000000u));
+        le32(b + 4, (uint32_t)(clock_ns % 1000000000u / 1000u));
+        le32(b + 8, (uint32_t)caplen);
+        le32(b + 12, (uint32_t)n);
+        memcpy(b + 16, pkt, caplen);
+        fwrite(b, 1, 16 + caplen, out);
+    } else if (c->block == BLK_SPB) {
         w32(b, (uint32_t)n);
         memcpy(b + 4, pkt, caplen);
         block(BLK_SPB, b, 4 + caplen);
@@ -305,7 +396,7 @@ seg(struct conn *c, int dir, uint8_t flags, const void *data, size_t len)
         w32(b + 12, (uint32_t)caplen);
         w32(b + 16, (uint32_t)n);
         memcpy(b + 20, pkt, caplen);
-        block(BLK_PB, b, 20 + caplen);
+        block(BLK_PB, b, pkt_options(b, 20 + caplen, c, dir));
     } else {
         w32(b, (uint32_t)c->ifid);
         w32(b + 4, (uint32_t)(t >> 32));
@@ -313,7 +404,7 @@ seg(struct conn *c, int dir, uint8_t flags, const void *data, size_t len)
         w32(b + 12, (uint32_t)caplen);
         w32(b + 16, (uint32_t)n);
         memcpy(b + 20, pkt, caplen);
-        block(BLK_EPB, b, 20 + caplen);
+        block(BLK_EPB, b, pkt_options(b, 20 + caplen, c, dir));
     }
     if (dir == 0)
         c->cseq += (uint32_t)len + ((flags & (F_SYN | F_FIN)) ? 1 : 0);
@@ -484,6 +575,108 @@ mixed(int badtrail)
     closing(&f);
 }
 
+/* A connection of the fcs scenarios: offloaded, with FCS (fcs 0: none). */
+static void
+fcs_conn(struct conn *c, int n, int ifid, int blk, int fcs, int flags_fcs)
+{
+    conn_init(c, n, 0, ifid, blk);
+    c->tso = 1;
+    c->fcs = fcs;
+    c->flags_fcs = flags_fcs;
+}
+
+/* One exchange on its own connection: handshake, exchange, close. */
+static void
+fcs_exchange(struct conn *c, const char *method, const char *target, int status,
+             const char *reason, size_t body)
+{
+    handshake(c);
+    exchange(c, method, target, status, reason, body);
+    closing(c);
+}
+
+/* The fcs scenario (see the top of the file). */
+static void
+fcs_file(void)
+{
+    struct conn a, bb, c, d, e, f, g, h;
+    static char buf[8192];
+    size_t n;
+
+    shb(0);
+    idb_fcs(LT_ETHERNET, 0, -1, 0, 32);
+    idb(LT_ETHERNET, 65535, -1, 0);
+    idb_fcs(LT_ETHERNET, 96, -1, 0, 4);
+    idb_fcs(LT_RAW, 0, -1, 0, 32);
+
+    /* A: the request's headers and its 300-byte body in two segments. */
+    fcs_conn(&a, 11, 0, BLK_EPB, 1, 0);
+    handshake(&a);
+    n = (size_t)snprintf(buf, sizeof buf,
+                         "POST /fcs.exe HTTP/1.1\r\nHost: gen.example\r\n"
+                         "Content-Length: 300\r\n\r\n");
+    seg(&a, 0, F_ACK | F_PSH, buf, n);
+    memset(buf, 'p', 300);
+    seg(&a, 0, F_ACK | F_PSH, buf, 300);
+    n = response(buf, sizeof buf, 502, "Bad Gateway", 232);
+    seg(&a, 1, F_ACK | F_PSH, buf, n);
+    closing(&a);
+
+    fcs_conn(&bb, 12, 1, BLK_EPB, 1, 4);
+    fcs_exchange(&bb, "GET", "/flags", 200, "OK", 1000);
+    fcs_conn(&c, 13, 1, BLK_EPB, 0, 0);
+    fcs_exchange(&c, "GET", "/plain", 404, "Not Found", 20);
+
+    /* D: a 94-byte response frame, 98 with its FCS, cut at 96. */
+    fcs_conn(&d, 14, 2, BLK_EPB, 1, 0);
+    handshake(&d);
+    n = (size_t)snprintf(buf, sizeof buf,
+                         "GET /cut HTTP/1.1\r\nHost: g\r\n\r\n");
+    seg(&d, 0, F_ACK | F_PSH, buf, n);
+    n = (size_t)snprintf(buf, sizeof buf,
+                         "HTTP/1.1 204 No Content\r\nServer: gen\r\n\r\n");
+    seg(&d, 1, F_ACK | F_PSH, buf, n);
+    closing(&d);
+
+    /* E: the response's headers fit in 96 bytes, its body does not. */
+    fcs_conn(&e, 15, 2, BLK_EPB, 1, 0);
+    handshake(&e);
+    n = (size_t)snprintf(buf, sizeof buf,
+                         "GET /big HTTP/1.1\r\nHost: g\r\n\r\n");
+    seg(&e, 0, F_ACK | F_PSH, buf, n);
+    n = (size_t)snprintf(buf, sizeof buf,
+                         "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
+    memset(buf + n, 'b', 100);
+    seg(&e, 1, F_ACK | F_PSH, buf, n + 100);
+    closing(&e);
+
+    fcs_conn(&f, 16, 3, BLK_EPB, 0, 0);
+    fcs_exchange(&f, "GET", "/raw", 200, "OK", 50);
+    fcs_conn(&g, 17, 0, BLK_SPB, 1, 0);
+    fcs_exchange(&g, "GET", "/spb", 200, "OK", 10);
+    fcs_conn(&h, 18, 1, BLK_PB, 1, 4);
+    fcs_exchange(&h, "GET", "/pb", 301, "Moved Permanently", 0);
+}
+
+/* The fcspcap scenario: a classic pcap whose frames end in an FCS. */
+static void
+fcs_pcap(void)
+{
+    struct conn c;
+
+    pcap_write_header_link(out, 0x24000000u | LT_ETHERNET);
+    classic = 1;
+    nifs = 1;
+    ifs[0].linktype = LT_ETHERNET;
+    ifs[0].snaplen = 65535;
+    ifs[0].tsresol = -1;
+    fcs_conn(&c, 19, 0, BLK_EPB, 1, 0);
+    handshake(&c);
+    exchange(&c, "POST", "/fcs-pcap", 502, "Bad Gateway", 232);
+    exchange(&c, "GET", "/again", 200, "OK", 5);
+    closing(&c);
+}
+
 /* A classic pcap with Linux cooked headers: one conversation. */
 static void
 sll_pcap(void)
@@ -537,7 +730,8 @@ int
 main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: gen_pcapng mixed|badtrail|sll OUT\n");
+        fprintf(stderr,
+                "usage: gen_pcapng mixed|badtrail|sll|fcs|fcspcap OUT\n");
         return 2;
     }
     out = fopen(argv[2], "wb");
@@ -551,6 +745,10 @@ main(int argc, char **argv)
         mixed(1);
     else if (strcmp(argv[1], "sll") == 0)
         sll_pcap();
+    else if (strcmp(argv[1], "fcs") == 0)
+        fcs_file();
+    else if (strcmp(argv[1], "fcspcap") == 0)
+        fcs_pcap();
     else {
         fprintf(stderr, "gen_pcapng: unknown scenario %s\n", argv[1]);
         return 2;

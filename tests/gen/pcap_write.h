@@ -1,7 +1,8 @@
 /*
  * Byte helpers shared by the capture generators: big-endian network
  * fields, little-endian pcap fields, and the pcap file header (µs times,
- * Ethernet, snaplen 65535).  Header-only: each generator is one program.
+ * Ethernet unless told, snaplen 65535).  Header-only: each generator is one
+ * program.
  */
 #ifndef PCAP_WRITE_H
 #define PCAP_WRITE_H
@@ -33,7 +34,6 @@ le32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)(v >> 24);
 }
 
-/* Write the 24-byte pcap file header to f; returns its size. */
 /* A TCP header of 20 bytes (no options, window 65535), then the payload. */
 static inline void
 tcp_write(unsigned char *tcp, unsigned sport, unsigned dport, uint32_t seq,
@@ -71,8 +71,12 @@ http_response(char *buf, size_t cap, int status, const char *reason,
     return (size_t)h + n;
 }
 
+/*
+ * Write the 24-byte pcap file header to f with the link-type field lt
+ * (a LINKTYPE_ value, with FCS bits above it if wanted); returns its size.
+ */
 static inline size_t
-pcap_write_header(FILE *f)
+pcap_write_header_link(FILE *f, uint32_t lt)
 {
     unsigned char h[24];
 
@@ -81,8 +85,15 @@ pcap_write_header(FILE *f)
     h[4] = 2;
     h[6] = 4;
     le32(h + 16, 65535);
-    le32(h + 20, 1);
+    le32(h + 20, lt);
     return fwrite(h, 1, sizeof h, f);
+}
+
+/* Write the 24-byte pcap file header (Ethernet) to f; returns its size. */
+static inline size_t
+pcap_write_header(FILE *f)
+{
+    return pcap_write_header_link(f, 1);
 }
 
 #endif

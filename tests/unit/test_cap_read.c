@@ -4,7 +4,9 @@
  * order, metadata frames, per-frame trailers, FILETIME), pcapng files
  * (sections of both byte orders, interfaces of different link types and
  * time resolutions, every packet block kind, blocks to skip), damaged
- * files, and pcap through libpcap.
+ * files, pcap through libpcap, and frame check sequences taken off
+ * Ethernet frames where a pcap header or pcapng interface or packet says
+ * they are there.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -389,9 +391,10 @@ ng_shb(int big, unsigned major, unsigned minor)
     return ng_block(0x0A0D0D0A, b, sizeof b);
 }
 
-/* An interface; tsresol < 0 leaves the option out. */
+/* An interface; tsresol < 0 and fcslen < 0 leave their options out. */
 static void
-ng_idb(unsigned linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
+ng_idb_fcs(unsigned linktype, uint32_t snaplen, int tsresol, int64_t tsoffset,
+           int fcslen)
 {
     unsigned char b[64];
     size_t n = 8;
@@ -411,17 +414,35 @@ ng_idb(unsigned linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
         ng64(b + n + 4, (uint64_t)tsoffset);
         n += 12;
     }
+    if (fcslen >= 0) {
+        ng16(b + n, 13);
+        ng16(b + n + 2, 1);
+        b[n + 4] = (unsigned char)fcslen;
+        n += 8;
+    }
     ng_block(1, b, n + 4); /* opt_endofopt */
 }
 
-/* An enhanced (type 6) or obsolete (type 2) packet block. */
-static size_t
-ng_pkt(uint32_t type, unsigned ifid, uint64_t ts, const char *data,
-       uint32_t origlen)
+/* An interface without if_fcslen. */
+static void
+ng_idb(unsigned linktype, uint32_t snaplen, int tsresol, int64_t tsoffset)
 {
-    unsigned char b[256];
-    size_t n = strlen(data);
+    ng_idb_fcs(linktype, snaplen, tsresol, tsoffset, -1);
+}
 
+/*
+ * An enhanced (type 6) or obsolete (type 2) packet block of n bytes of
+ * data, with an epb_flags option of optlen bytes (flags, or its first
+ * bytes) unless optlen is 0.
+ */
+static size_t
+ng_pkt_bin(uint32_t type, unsigned ifid, uint64_t ts, const void *data,
+           size_t n, uint32_t origlen, unsigned optlen, uint32_t flags)
+{
+    unsigned char b[256], v[4];
+    size_t m = 20 + ((n + 3) & ~(size_t)3);
+
+    memset(b, 0, sizeof b);
     if (type == 2) {
         ng16(b, ifid);
         ng16(b + 2, 0);
@@ -433,7 +454,22 @@ ng_pkt(uint32_t type, unsigned ifid, uint64_t ts, const char *data,
     ng32(b + 12, (uint32_t)n);
     ng32(b + 16, origlen);
     memcpy(b + 20, data, n);
-    return ng_block(type, b, 20 + n);
+    if (optlen == 0)
+        return ng_block(type, b, 20 + n);
+    ng32(v, flags);
+    ng16(b + m, 2);
+    ng16(b + m + 2, optlen);
+    memcpy(b + m + 4, v, optlen);
+    m += 4 + ((optlen + 3) & ~3u);
+    return ng_block(type, b, m + 4); /* opt_endofopt */
+}
+
+/* An enhanced (type 6) or obsolete (type 2) packet block of a string. */
+static size_t
+ng_pkt(uint32_t type, unsigned ifid, uint64_t ts, const char *data,
+       uint32_t origlen)
+{
+    return ng_pkt_bin(type, ifid, ts, data, strlen(data), origlen, 0, 0);
 }
 
 /* A simple packet block. */
@@ -645,6 +681,205 @@ test_pcapng_times(void)
     CHECK(ts[6] == CAP_TS_NONE);
 }
 
+/* Read all frames: "caplen/origlen/fcs" joined by spaces. */
+static void
+read_lens(char *out, size_t outlen, char *errmsg)
+{
+    struct cap_reader *r = NULL;
+    struct rn_err err = {RN_OK, ""};
+    struct cap_frame f;
+    int got;
+    size_t len = 0;
+
+    out[0] = '\0';
+    errmsg[0] = '\0';
+    if (cap_read_open(path, &r, &err) != RN_OK) {
+        snprintf(errmsg, RN_ERR_MSG_MAX, "%s", err.msg);
+        return;
+    }
+    while (cap_read_next(r, &f, &got, &err) == RN_OK && got) {
+        int w =
+            snprintf(out + len, outlen - len, "%s%u/%u/%u", len > 0 ? " " : "",
+                     (unsigned)f.caplen, (unsigned)f.origlen, (unsigned)f.fcs);
+
+        if (w > 0 && (size_t)w < outlen - len)
+            len += (size_t)w;
+    }
+    snprintf(errmsg, RN_ERR_MSG_MAX, "%s", err.msg);
+    cap_read_close(r);
+}
+
+static void
+test_pcapng_fcs(void)
+{
+    static const char d20[] = "0123456789abcdefFCS!";
+    char out[512], msg[RN_ERR_MSG_MAX];
+
+    flen = 0;
+    ng_shb(0, 1, 0);
+    ng_idb_fcs(1, 0, -1, 0, 32);   /* 0: 32 bits, the specification's unit */
+    ng_idb_fcs(1, 0, -1, 0, 2);    /* 1: under 8: octets */
+    ng_idb_fcs(1, 0, -1, 0, 16);   /* 2: 2 octets */
+    ng_idb(1, 0, -1, 0);           /* 3: nothing said */
+    ng_idb_fcs(101, 0, -1, 0, 32); /* 4: raw IP: not Ethernet */
+    ng_idb_fcs(1, 0, -1, 0, 0);    /* 5: no FCS */
+    ng_pkt_bin(6, 0, 1, d20, 20, 20, 0, 0);       /* whole: 16/16 */
+    ng_pkt_bin(6, 0, 1, d20, 10, 20, 0, 0);       /* cut before the FCS */
+    ng_pkt_bin(6, 0, 1, d20, 18, 20, 0, 0);       /* cut inside the FCS */
+    ng_pkt_bin(6, 0, 1, d20, 3, 3, 0, 0);         /* shorter than an FCS */
+    ng_pkt_bin(6, 0, 1, d20, 20, 20, 4, 2u << 5); /* epb_flags: 2 */
+    ng_pkt_bin(6, 0, 1, d20, 20, 20, 4, 3);       /* flags, no FCS length */
+    ng_pkt_bin(6, 1, 1, d20, 20, 20, 0, 0);
+    ng_pkt_bin(6, 2, 1, d20, 20, 20, 0, 0);
+    ng_pkt_bin(6, 3, 1, d20, 20, 20, 0, 0);
+    ng_pkt_bin(6, 3, 1, d20, 20, 20, 4, 4u << 5);
+    ng_pkt_bin(6, 3, 1, d20, 20, 20, 2, 4u << 5); /* option too short */
+    ng_pkt_bin(2, 3, 1, d20, 20, 20, 4, 1u << 5); /* PB, pack_flags: 1 */
+    ng_pkt_bin(6, 4, 1, d20, 20, 20, 0, 0);
+    ng_pkt_bin(6, 5, 1, d20, 20, 20, 0, 0);
+    ng_spb(d20, 20); /* interface 0 */
+    /* Big-endian: the flags are read in the section's order. */
+    ng_shb(1, 1, 0);
+    ng_idb_fcs(1, 0, -1, 0, 32);
+    ng_pkt_bin(6, 0, 1, d20, 20, 20, 0, 0);
+    ng_pkt_bin(6, 0, 1, d20, 20, 20, 4, 1u << 5);
+    save(flen);
+    read_lens(out, sizeof out, msg);
+    CHECK_STR(out, "16/16/4 10/16/4 16/16/4 3/3/0 18/18/2 16/16/4 18/18/2 "
+                   "18/18/2 20/20/0 16/16/4 20/20/0 19/19/1 20/20/0 20/20/0 "
+                   "16/16/4 16/16/4 19/19/1");
+    CHECK_STR(msg, "");
+
+    /* Repeated if_fcslen: the first counts, as in Wireshark. */
+    {
+        unsigned char b[32];
+
+        flen = 0;
+        ng_shb(0, 1, 0);
+        memset(b, 0, sizeof b);
+        ng16(b, 1);
+        ng16(b + 8, 13);
+        ng16(b + 10, 1);
+        b[12] = 32;
+        ng16(b + 16, 13);
+        ng16(b + 18, 1);
+        b[20] = 0;
+        ng_block(1, b, 28);
+        ng_pkt_bin(6, 0, 1, d20, 20, 20, 0, 0);
+        save(flen);
+        read_lens(out, sizeof out, msg);
+        CHECK_STR(out, "16/16/4");
+    }
+}
+
+/* A microsecond pcap of one 20-byte frame, link-type field lt. */
+static void
+build_pcap_link(uint32_t lt, const void *data, uint32_t caplen,
+                uint32_t origlen)
+{
+    memset(file, 0, sizeof file);
+    le32(file, 0xA1B2C3D4);
+    le16(file + 4, 2);
+    le16(file + 6, 4);
+    le32(file + 16, 65535);
+    le32(file + 20, lt);
+    le32(file + 24, 1124828747);
+    le32(file + 32, caplen);
+    le32(file + 36, origlen);
+    memcpy(file + 40, data, caplen);
+    flen = 40 + caplen;
+}
+
+static void
+test_pcap_fcs(void)
+{
+    static const char d20[] = "0123456789abcdefFCS!";
+    static const struct {
+        uint32_t lt, caplen;
+        const char *want;
+    } cases[] = {
+        {0x24000001u, 20, "16/16/4"}, /* P bit, 2 x 16 bits */
+        {0x14000001u, 20, "18/18/2"}, /* 1 x 16 bits */
+        {0x04000001u, 20, "20/20/0"}, /* P bit, length 0: none */
+        {0x20000001u, 20, "20/20/0"}, /* a length without the P bit */
+        {0x24000001u, 12, "12/16/4"}, /* cut by the snaplen */
+        {0x24000065u, 20, "20/20/0"}, /* raw IP (101): not Ethernet */
+    };
+    char out[64], msg[RN_ERR_MSG_MAX];
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        build_pcap_link(cases[i].lt, d20, cases[i].caplen, 20);
+        save(flen);
+        read_lens(out, sizeof out, msg);
+        CHECK_STR(out, cases[i].want);
+        CHECK_STR(msg, "");
+    }
+    /* A header libpcap refuses: the stream handed to it is closed. */
+    build_pcap_link(1, d20, 20, 20);
+    save(16);
+    read_lens(out, sizeof out, msg);
+    CHECK_STR(out, "");
+    CHECK(strstr(msg, path) != NULL);
+}
+
+/*
+ * An Ethernet frame of IPv4 or IPv6 with its length field 0 (segmentation
+ * offload) and a 5-byte TCP payload, then a 4-byte FCS; returns its length.
+ */
+static size_t
+offload_frame(unsigned char *p, int v6)
+{
+    size_t ih = v6 ? 40 : 20, n = 14 + ih + 20 + 5;
+
+    memset(p, 0, n + 4);
+    p[12] = v6 ? 0x86 : 0x08;
+    p[13] = v6 ? 0xDD : 0x00;
+    if (v6) {
+        p[14] = 0x60;
+        p[14 + 6] = 6; /* next header TCP; payload length 0 */
+    } else {
+        p[14] = 0x45;
+        p[14 + 9] = 6; /* total length 0 */
+    }
+    p[14 + ih + 12] = 5 << 4;
+    memcpy(p + 14 + ih + 20, "hello", 5);
+    memcpy(p + n, "\xde\xad\xbe\xef", 4);
+    return n + 4;
+}
+
+static void
+test_fcs_offload(void)
+{
+    unsigned char fr[128];
+    struct cap_reader *r = NULL;
+    struct rn_err err = {RN_OK, ""};
+    struct cap_frame f;
+    struct pkt_tcp seg;
+    int got = 0, v6, k = 0;
+
+    /* The decoder takes the wire length: without the FCS, 5 bytes. */
+    flen = 0;
+    ng_shb(0, 1, 0);
+    ng_idb_fcs(1, 0, -1, 0, 32);
+    for (v6 = 0; v6 <= 1; v6++) {
+        size_t n = offload_frame(fr, v6);
+
+        ng_pkt_bin(6, 0, 1, fr, n, (uint32_t)n, 0, 0);
+    }
+    save(flen);
+    CHECK(cap_read_open(path, &r, &err) == RN_OK);
+    while (r != NULL && cap_read_next(r, &f, &got, &err) == RN_OK && got) {
+        CHECK(pkt_decode(f.link, f.data, f.caplen, f.origlen, &seg) == PKT_TCP);
+        CHECK(seg.ipver == (k == 0 ? 4 : 6));
+        CHECK(seg.seg_len == 5 && seg.cap_len == 5);
+        CHECK(memcmp(seg.payload, "hello", 5) == 0);
+        k++;
+    }
+    CHECK(k == 2);
+    cap_read_close(r);
+}
+
 int
 main(void)
 {
@@ -655,6 +890,9 @@ main(void)
     test_pcapng();
     test_pcapng_damaged();
     test_pcapng_times();
+    test_pcapng_fcs();
+    test_pcap_fcs();
+    test_fcs_offload();
     unlink(path);
     return test_report("test_cap_read");
 }
