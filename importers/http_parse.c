@@ -12,6 +12,14 @@
  * one (1xx interims attach to it without using it up); an exchange is
  * handed to the consumer when its request and response have ended, in
  * FIFO order.  Responses with no request become exchanges of their own.
+ *
+ * A header block cut short (the capture ends, a FIN or RST, lost bytes
+ * before the blank line) is not thrown away: a request whose method is
+ * complete, and a final response whose status code is complete, are
+ * kept with the header lines complete so far, marked head_incomplete
+ * (line_incomplete when the start line itself was cut), ended by the
+ * cause, and paired like complete ones.  The 502 of a connection that
+ * IIS reset mid-head is thus still seen.  Cut interims are dropped.
  */
 #include "http_parse.h"
 
@@ -703,6 +711,18 @@ http_dir_request(struct http_conn *h, int d, uint64_t frame, int64_t ts,
     return http_dir_end_msg(h, d, HTTP_END_LENGTH, frame, ts, err);
 }
 
+/* Whether status st on exchange x turns the connection into a tunnel. */
+static int
+http_xact_tunnels(const struct http_xact *x, int st)
+{
+    const struct http_msg *req = x->req.present ? &x->req : NULL;
+
+    return st == 101 ||
+           (req != NULL && req->plen[0] == 7 &&
+            memcmp(http_msg_at(req, req->p[0]), "CONNECT", 7) == 0 &&
+            st >= 200 && st < 300);
+}
+
 /* A response head is complete in direction d: pair it, pick its body. */
 static enum rn_rc
 http_dir_response(struct http_conn *h, int d, uint64_t frame, int64_t ts,
@@ -711,7 +731,7 @@ http_dir_response(struct http_conn *h, int d, uint64_t frame, int64_t ts,
     struct http_dir *hd = &h->dir[d];
     struct http_xact *x;
     struct http_msg *m, *req;
-    int st = hd->scratch.status, head_req = 0, connect = 0;
+    int st = hd->scratch.status, head_req = 0;
     enum rn_rc rc = RN_OK;
 
     if (h->resp_next < h->qlen) {
@@ -747,13 +767,10 @@ http_dir_response(struct http_conn *h, int d, uint64_t frame, int64_t ts,
     hd->m = m;
     hd->mx = x;
     req = x->req.present ? &x->req : NULL;
-    if (req != NULL) {
+    if (req != NULL)
         head_req = req->plen[0] == 4 &&
                    memcmp(http_msg_at(req, req->p[0]), "HEAD", 4) == 0;
-        connect = req->plen[0] == 7 &&
-                  memcmp(http_msg_at(req, req->p[0]), "CONNECT", 7) == 0;
-    }
-    if (st == 101 || (connect && st >= 200 && st < 300)) {
+    if (http_xact_tunnels(x, st)) {
         x->tunnel = 1;
         http_conn_tunnel(h, d);
         return http_dir_end_msg(h, d, HTTP_END_LENGTH, frame, ts, err);
@@ -798,11 +815,69 @@ http_dir_head_done(struct http_conn *h, int d, uint64_t frame, int64_t ts,
 }
 
 /*
+ * Whether a cut start line in scratch (no line end) is a response line
+ * at least as far as its status: "HTTP/x.y SP ddd" followed by a space,
+ * a tab or the end of the data.  Records its pieces (the reason may be
+ * cut) when it is.
+ */
+static int
+http_dir_cut_status_line(struct http_dir *hd, int role)
+{
+    struct http_msg *m = &hd->scratch;
+
+    if (role == HTTP_ROLE_CLIENT || m->head.len < 9 ||
+        !http_parse_version_at(m->head.data, m->head.len, hd->resync) ||
+        m->head.data[8] != ' ')
+        return 0;
+    return http_parse_start_line(m, hd->resync, role) == 2;
+}
+
+/* Whether a request line cut after its method names a known method. */
+static int
+http_dir_cut_request_line(struct http_dir *hd, int role)
+{
+    struct http_msg *m = &hd->scratch;
+    const char *s = m->head.data;
+    size_t i;
+
+    if (role == HTTP_ROLE_SERVER)
+        return 0;
+    for (i = 0; i < m->head.len && s[i] != ' '; i++)
+        ;
+    if (i == m->head.len || !http_parse_is_method(s, i))
+        return 0;
+    m->is_response = 0;
+    m->status = -1;
+    m->p[0] = 0;
+    m->plen[0] = (uint32_t)i;
+    m->p[1] = m->p[2] = (uint32_t)m->head.len;
+    m->plen[1] = m->plen[2] = 0;
+    return 1;
+}
+
+/* Mark the cut message m (now in an exchange) as ended by how. */
+static void
+http_dir_cut_mark(const struct http_dir *hd, struct http_msg *m,
+                  enum http_end how)
+{
+    m->head_incomplete = 1;
+    m->head_end_frame = m->end_frame = hd->data_frame;
+    m->head_end_ts = m->end_ts = hd->data_ts;
+    m->end = how;
+    m->complete = 0;
+}
+
+/*
  * The head being read in direction d was cut short (how: a close, the
- * capture end, lost bytes).  A request whose method at least is complete
- * becomes an exchange with an incomplete request (the header lines
- * complete so far, no body), so it is not lost; anything else is dropped.
- * The caller resets the scratch message.
+ * capture end, lost bytes).  What is known is kept, marked incomplete,
+ * with the header lines complete so far and no body:
+ *   - a request whose method at least is complete becomes an exchange
+ *     of its own;
+ *   - a final response whose status at least is complete ("HTTP/1.1
+ *     502", the reason possibly cut) pairs like a complete one: with the
+ *     oldest exchange waiting for a response, else on its own (orphan).
+ * Anything shorter, and an interim 1xx, is dropped.  The caller resets
+ * the scratch message.
  */
 static enum rn_rc
 http_dir_cut_head(struct http_conn *h, int d, enum http_end how,
@@ -811,53 +886,66 @@ http_dir_cut_head(struct http_conn *h, int d, enum http_end how,
     struct http_dir *hd = &h->dir[d];
     struct http_msg *m = &hd->scratch;
     struct http_xact *x;
-    size_t i, len;
+    int role = http_conn_role(h, d);
+    size_t len;
     enum rn_rc rc;
 
     if (m->head.len == 0)
         return RN_OK;
     h->stats->partial_heads++;
-    if (http_conn_role(h, d) == HTTP_ROLE_SERVER)
-        return RN_OK;
     if (hd->st == HS_HEADERS) {
-        if (m->is_response)
+        if (role == (m->is_response ? HTTP_ROLE_CLIENT : HTTP_ROLE_SERVER))
             return RN_OK;
         len = m->head.len;
         m->head.len = hd->line_start; /* complete lines only */
         http_parse_headers(m);
         m->head.len = len;
     } else if (hd->st == HS_LINE) {
-        const char *s = m->head.data;
-
-        for (i = 0; i < m->head.len && s[i] != ' '; i++)
-            ;
-        if (i == m->head.len || !http_parse_is_method(s, i))
+        if (http_dir_cut_status_line(hd, role))
+            m->line_incomplete = 1;
+        else if (http_dir_cut_request_line(hd, role))
+            m->line_incomplete = 1;
+        else
             return RN_OK;
-        m->is_response = 0;
-        m->status = -1;
-        m->p[0] = 0;
-        m->plen[0] = (uint32_t)i;
-        m->p[1] = m->p[2] = (uint32_t)m->head.len;
-        m->plen[1] = m->plen[2] = 0;
-        m->line_incomplete = 1;
     } else {
         return RN_OK;
     }
+    if (m->is_response && m->status >= 100 && m->status < 200 &&
+        m->status != 101)
+        return RN_OK; /* an interim: nothing to pair with */
     if (h->client_dir < 0)
-        h->client_dir = d;
-    rc = http_conn_push(h, &x, err);
-    if (rc != RN_OK)
-        return rc;
-    rn_buf_fini(&x->req.head);
-    http_msg_move(&x->req, m);
-    m = &x->req;
-    h->stats->requests++;
-    m->head_incomplete = 1;
-    m->head_end_frame = m->end_frame = hd->data_frame;
-    m->head_end_ts = m->end_ts = hd->data_ts;
-    m->end = how;
-    m->complete = 0;
-    x->req_done = 1;
+        h->client_dir = m->is_response ? !d : d;
+    if (!m->is_response) {
+        rc = http_conn_push(h, &x, err);
+        if (rc != RN_OK)
+            return rc;
+        rn_buf_fini(&x->req.head);
+        http_msg_move(&x->req, m);
+        h->stats->requests++;
+        http_dir_cut_mark(hd, &x->req, how);
+        x->req_done = 1;
+        return http_conn_emit(h, err);
+    }
+    if (h->resp_next < h->qlen) {
+        x = h->q[(h->qhead + h->resp_next) % HTTP_QUEUE_MAX];
+    } else {
+        rc = http_conn_push(h, &x, err);
+        if (rc != RN_OK)
+            return rc;
+        h->stats->orphan_responses++;
+    }
+    h->resp_next++;
+    rn_buf_fini(&x->resp.head);
+    http_msg_move(&x->resp, m);
+    h->stats->responses++;
+    http_dir_cut_mark(hd, &x->resp, how);
+    x->resp_done = 1;
+    if (http_xact_tunnels(x, x->resp.status)) {
+        /* A cut 101 (or CONNECT 2xx): what follows is not HTTP. */
+        x->tunnel = 1;
+        http_conn_tunnel(h, d);
+        hd->st = HS_TUNNEL;
+    }
     return http_conn_emit(h, err);
 }
 
@@ -1227,17 +1315,25 @@ http_conn_close(struct http_conn *h, int dir, enum http_end how, uint64_t frame,
 }
 
 enum rn_rc
+http_conn_close_both(struct http_conn *h, enum http_end how, uint64_t frame,
+                     int64_t ts, struct rn_err *err)
+{
+    const struct http_msg *a = &h->dir[0].scratch, *b = &h->dir[1].scratch;
+    /* Heads cut in both directions: the one that began first is kept
+     * first, so a response pairs with a request only if it came later. */
+    int first = a->head.len > 0 && b->head.len > 0 && b->frame < a->frame;
+    enum rn_rc rc = http_conn_close(h, first, how, frame, ts, err);
+
+    if (rc == RN_OK)
+        rc = http_conn_close(h, !first, how, frame, ts, err);
+    return rc;
+}
+
+enum rn_rc
 http_conn_finish(struct http_conn *h, enum http_end how, struct rn_err *err)
 {
-    enum rn_rc rc = RN_OK;
-    int d;
+    enum rn_rc rc = http_conn_close_both(h, how, 0, 0, err);
 
-    for (d = 0; d < 2; d++) {
-        enum rn_rc rc2 = http_conn_close(h, d, how, 0, 0, err);
-
-        if (rc == RN_OK)
-            rc = rc2;
-    }
     while (rc == RN_OK && h->qlen > 0) {
         struct http_xact *x = h->q[h->qhead];
 

@@ -56,11 +56,13 @@ struct http_msg {
     size_t nhdr, hdr_cap;
     int malformed;          /* some header line was malformed */
     int head_truncated;     /* the head passed HTTP_HEAD_MAX */
-    int head_incomplete;    /* requests: cut (close, capture end, lost
-                               bytes) before the blank line; hdr holds the
+    int head_incomplete;    /* cut (close, capture end, lost bytes)
+                               before the blank line; hdr holds the
                                complete header lines only, no body read */
-    int line_incomplete;    /* ... and before the end of the request line:
-                               only the method is known (target empty) */
+    int line_incomplete;    /* ... and before the end of the start line:
+                               a request's method only (target empty), a
+                               response's version and status (the reason
+                               possibly cut) */
     int64_t content_length; /* -1 when absent or unusable */
     int cl_conflict;        /* Content-Length repeated with other values */
     int chunked;            /* Transfer-Encoding ends in chunked */
@@ -135,6 +137,14 @@ enum rn_rc http_conn_gap(struct http_conn *h, int dir, uint64_t n,
 /* Direction dir ended (HTTP_END_FIN, _RST or _CAPTURE) at frame/ts. */
 enum rn_rc http_conn_close(struct http_conn *h, int dir, enum http_end how,
                            uint64_t frame, int64_t ts, struct rn_err *err);
+
+/*
+ * Both directions ended at once (a reset) at frame/ts, each closed with
+ * how.  When both were inside a header block, the block that began
+ * first is closed first: cut heads pair by time like complete ones.
+ */
+enum rn_rc http_conn_close_both(struct http_conn *h, enum http_end how,
+                                uint64_t frame, int64_t ts, struct rn_err *err);
 
 /* End of connection: close open directions with how, emit everything. */
 enum rn_rc http_conn_finish(struct http_conn *h, enum http_end how,

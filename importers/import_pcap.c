@@ -8,6 +8,10 @@
  * FIN or RST to the exchange that was the newest on its connection when
  * it arrived (written at once when that exchange is already stored,
  * else held until it is), or to the first one when none had begun.
+ * A header block cut short (http_parse keeps a request's or a final
+ * response's) is written with what arrived: its head event carries
+ * head_incomplete (the cause) and is at least a warning, and it gets no
+ * end event (no body was read).
  * Connections with no HTTP leave nothing in the store.  Memory stays flat in
  * the file size: streams are never buffered whole, and only open exchanges'
  * header blocks are kept.
@@ -151,11 +155,19 @@ import_pcap_event(struct pcap_imp *im, int64_t srcreq, const char *name,
     return store_event_add(im->st, im->ctx->source_id, srcreq, &ev, NULL, err);
 }
 
-static const char *const import_pcap_reserved[] = {
-    "captured_ts", "clock_offset_ms", "method",
-    "target",      "version",         "status",
-    "reason",      "frame",           "client",
-    "server",      "head_incomplete", "request_line_incomplete"};
+static const char *const import_pcap_reserved[] = {"captured_ts",
+                                                   "clock_offset_ms",
+                                                   "method",
+                                                   "target",
+                                                   "version",
+                                                   "status",
+                                                   "reason",
+                                                   "frame",
+                                                   "client",
+                                                   "server",
+                                                   "head_incomplete",
+                                                   "request_line_incomplete",
+                                                   "response_line_incomplete"};
 
 /* Whether a header name collides with one of our own field names. */
 static int
@@ -470,6 +482,14 @@ import_pcap_head_event(struct pcap_imp *im, int64_t sr,
             rc = rn_json_obj_add(&o, "version", http_msg_at(m, m->p[0]),
                                  m->plen[0]);
         level = import_pcap_status_level(m->status);
+        /* Cut before the blank line: at least a warning (a 502 stays an
+         * error). */
+        if (rc == RN_OK && m->head_incomplete) {
+            level = level < 3 ? level : 3;
+            rc = import_pcap_add(&o, "head_incomplete", http_end_str(m->end));
+        }
+        if (rc == RN_OK && m->line_incomplete)
+            rc = import_pcap_add(&o, "response_line_incomplete", "1");
     } else {
         if (rc == RN_OK)
             rc = rn_json_obj_add(&o, "method", http_msg_at(m, m->p[0]),
@@ -664,7 +684,9 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
                                     "HTTP_RESPONSE_INTERIM", err);
     if (rc == RN_OK && resp != NULL)
         rc = import_pcap_head_event(im, sr, resp, "HTTP_RESPONSE_STATUS", err);
-    if (rc == RN_OK && resp != NULL)
+    /* A head cut short has no end of its own (as for requests): the
+     * status event says what cut it. */
+    if (rc == RN_OK && resp != NULL && !resp->head_incomplete)
         rc = import_pcap_end_event(im, sr, resp, "HTTP_RESPONSE_END", err);
     /* A close goes to the newest exchange: the one before is complete. */
     if (rc == RN_OK && pc->last_srcreq != 0)
@@ -749,9 +771,7 @@ import_pcap_close(void *vctx, struct tcp_conn_info *c, int dir,
     if (pc->http != NULL) {
         if (how == TCP_END_RST) {
             pc->rst = 1;
-            rc = http_conn_close(pc->http, 0, HTTP_END_RST, frame, ts, err);
-            if (rc == RN_OK)
-                rc = http_conn_close(pc->http, 1, HTTP_END_RST, frame, ts, err);
+            rc = http_conn_close_both(pc->http, HTTP_END_RST, frame, ts, err);
         } else {
             rc = http_conn_close(pc->http, dir, HTTP_END_FIN, frame, ts, err);
         }

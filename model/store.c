@@ -285,7 +285,7 @@ store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v == NULL)
         return sqlite3_bind_null(s, i);
-    return sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
 int64_t

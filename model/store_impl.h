@@ -35,7 +35,9 @@ enum rn_rc store_exec(struct store *st, const char *sql, struct rn_err *err);
 
 /* Bind an int64 that may be STORE_NONE (bound as NULL). */
 int store_bind_opt(sqlite3_stmt *s, int i, int64_t v);
-/* Bind a string that may be NULL. */
+/* Bind a string that may be NULL.  Not copied (a JSON object per row is
+ * the bulk of an import): it must stay as it is until the statement is
+ * stepped, as every caller does by stepping at once. */
 int store_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Column as int64, STORE_NONE for NULL. */
 int64_t store_col_opt(sqlite3_stmt *s, int i);

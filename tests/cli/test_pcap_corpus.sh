@@ -15,11 +15,12 @@
 #   both off together.
 # The setting that matched is printed.
 #
-# Not counted: requests whose header block the end of the capture or a
-# close (FIN, RST) cut short.  reqnav keeps them, marked head_incomplete,
-# but tshark never shows them (it waits for the rest of the headers);
-# see test_pcap_cut_heads.sh.  A head cut by lost bytes (snapshot length)
-# is counted: tshark shows the captured part.
+# Not counted: requests and responses whose header block the end of the
+# capture or a close (FIN, RST) cut short.  reqnav keeps them, marked
+# head_incomplete, but tshark never shows them (it waits for the rest of
+# the headers); see test_pcap_cut_heads.sh and test_pcap_cut_responses.sh.
+# A head cut by lost bytes (snapshot length) is counted: tshark shows the
+# captured part.
 #
 # Excluded, with the reason:
 #   tcpdump-arcnet-rfc1201-arp-icmp-http.pcap  ARCNET (link type 129) is
@@ -59,6 +60,8 @@ rc=$?
     SELECT s.path, json_extract(e.fields, '\$.status'), count(*)
       FROM event e JOIN source s ON s.id = e.source_id
       WHERE e.name IN ('HTTP_RESPONSE_STATUS', 'HTTP_RESPONSE_INTERIM')
+      AND ifnull(json_extract(e.fields, '\$.head_incomplete'), '')
+          NOT IN ('capture_end', 'fin', 'rst')
       GROUP BY s.path, 2" | tail -n +2 >"$T/ours.tsv"
 
 # "req N" and "code count" lines -> "req=N code:count ..." (codes sorted).

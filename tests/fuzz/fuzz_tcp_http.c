@@ -128,9 +128,7 @@ fuzz_close(void *ctx, struct tcp_conn_info *c, int dir, enum tcp_end how,
     if (fc->http == NULL)
         return RN_OK;
     if (how == TCP_END_RST) {
-        rc = http_conn_close(fc->http, 0, HTTP_END_RST, frame, ts, err);
-        if (rc == RN_OK)
-            rc = http_conn_close(fc->http, 1, HTTP_END_RST, frame, ts, err);
+        rc = http_conn_close_both(fc->http, HTTP_END_RST, frame, ts, err);
         return rc;
     }
     return http_conn_close(fc->http, dir, HTTP_END_FIN, frame, ts, err);

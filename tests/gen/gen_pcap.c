@@ -3,7 +3,7 @@
  * libpcap file (Ethernet, IPv4, TCP) of HTTP/1.1 conversations:
  *
  *   gen_pcap ooo|retrans|midstream|pipelined|iis502|keepfin|rst502|
- *            cuthead OUT
+ *            cuthead|cutresp OUT
  *   gen_pcap bench OUT SIZE_MB [CONNS]
  *
  * Scenario files are small and their expected exchanges are checked by
@@ -442,6 +442,74 @@ scen_cuthead(void)
     flush_queue();
 }
 
+/*
+ * Response heads cut short (scen_cuthead's mirror).  Connection 13: two
+ * pipelined requests; the first is answered in full, the capture ends
+ * inside the 502 header lines of the second.  14: IIS answers a POST
+ * upload with a 502 and resets the connection in the middle of its
+ * header lines.  15: the server closes (FIN) inside the status line,
+ * after the status code.  16: the capture ends inside the status code
+ * (the response is dropped, the request kept).  17: the snapshot length
+ * cuts a 502's frame inside its header lines; a second exchange follows.
+ */
+static void
+scen_cutresp(void)
+{
+    struct conn c;
+    size_t n;
+    int i;
+    static const char cut[] = "HTTP/1.1 502 Bad Gateway\r\n"
+                              "Server: Microsoft-IIS/6.0\r\nContent-Le";
+    static const char rst[] = "HTTP/1.1 502 Bad Gateway\r\n"
+                              "Server: Microsoft-IIS/6.0\r\n"
+                              "Date: Tue, 23 Aug 2005 20:25:47 GMT\r\nConte";
+    static const char line[] = "HTTP/1.1 502 Bad Gat";
+    static const char digits[] = "HTTP/1.1 50";
+
+    conn_init(&c, 13);
+    handshake(&c, 1);
+    n = request(big, sizeof big, "GET", "/r1");
+    n += request(big + n, sizeof big - n, "GET", "/cgi-bin/cut.exe");
+    send_msg(&c, 0, big, n, 1);
+    n = response(big, sizeof big, 200, "OK", 20);
+    send_msg(&c, 1, big, n, 1);
+    send_msg(&c, 1, cut, sizeof cut - 1, 1);
+
+    conn_init(&c, 14);
+    handshake(&c, 1);
+    n = (size_t)snprintf(big, sizeof big,
+                         "POST /cgi-bin/upload.exe HTTP/1.1\r\nHost: "
+                         "gen.example\r\nContent-Length: 105906875\r\n\r\n");
+    send_msg(&c, 0, big, n, 1);
+    memset(big, 'x', MSS);
+    for (i = 0; i < 3; i++)
+        send_seg(&c, 0, F_ACK, big, MSS, 1);
+    send_msg(&c, 1, rst, sizeof rst - 1, 1);
+    send_seg(&c, 1, F_RST | F_ACK, NULL, 0, 1);
+
+    conn_init(&c, 15);
+    handshake(&c, 1);
+    n = request(big, sizeof big, "GET", "/cgi-bin/line.exe");
+    send_msg(&c, 0, big, n, 1);
+    send_msg(&c, 1, line, sizeof line - 1, 1);
+    send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
+
+    conn_init(&c, 16);
+    handshake(&c, 1);
+    n = request(big, sizeof big, "GET", "/cgi-bin/digits.exe");
+    send_msg(&c, 0, big, n, 1);
+    send_msg(&c, 1, digits, sizeof digits - 1, 1);
+
+    conn_init(&c, 17);
+    handshake(&c, 1);
+    exchange(&c, "GET", "/cgi-bin/snap.exe", 502, "Bad Gateway", 232);
+    pkts[npkts - 1].snap = 60; /* the status line and part of Server */
+    exchange(&c, "GET", "/snap2", 200, "OK", 12);
+    send_seg(&c, 0, F_FIN | F_ACK, NULL, 0, 1);
+    send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
+    flush_queue();
+}
+
 /* Many interleaved keep-alive connections up to size_mb megabytes. */
 static void
 bench(uint64_t size_mb, int nconn)
@@ -517,7 +585,8 @@ main(int argc, char **argv)
 
     if (argc < 3) {
         fprintf(stderr, "usage: gen_pcap ooo|retrans|midstream|pipelined|"
-                        "iis502|keepfin|rst502|cuthead OUT | gen_pcap bench "
+                        "iis502|keepfin|rst502|cuthead|cutresp OUT | gen_pcap "
+                        "bench "
                         "OUT SIZE_MB [CONNS]\n");
         return 2;
     }
@@ -547,6 +616,8 @@ main(int argc, char **argv)
         scen_rst502();
     else if (strcmp(argv[1], "cuthead") == 0)
         scen_cuthead();
+    else if (strcmp(argv[1], "cutresp") == 0)
+        scen_cutresp();
     else if (strcmp(argv[1], "bench") == 0 && argc >= 4)
         bench(strtoull(argv[3], NULL, 10),
               argc >= 5 ? (int)strtol(argv[4], NULL, 10) : 2000);

@@ -375,6 +375,254 @@ test_cut_heads(void)
             "GET '/2' 'HTTP/1.1' inc=1 line=0 capture_end@1-1 [A|b]");
 }
 
+/* Log an exchange with its response's cut-head flags and header list. */
+static enum rn_rc
+on_cutresp(void *ctx, struct http_xact *x, struct rn_err *err)
+{
+    const struct http_msg *m = &x->resp;
+    size_t i;
+    int k;
+
+    (void)ctx;
+    (void)err;
+    if (xlog.len > 0)
+        rn_buf_puts(&xlog, " | ");
+    if (x->req.present)
+        rn_buf_printf(&xlog, "%.*s %.*s(%s)", (int)x->req.plen[0],
+                      http_msg_at(&x->req, x->req.p[0]), (int)x->req.plen[1],
+                      http_msg_at(&x->req, x->req.p[1]),
+                      http_end_str(x->req.end));
+    else
+        rn_buf_puts(&xlog, "-");
+    for (k = 0; k < x->ninterim; k++)
+        rn_buf_printf(&xlog, " ~%d", x->interim[k].status);
+    if (!m->present)
+        return RN_OK;
+    rn_buf_printf(&xlog, " -> %d '%.*s' inc=%d line=%d %s/%d@%llu-%llu",
+                  m->status, (int)m->plen[2], http_msg_at(m, m->p[2]),
+                  m->head_incomplete, m->line_incomplete, http_end_str(m->end),
+                  m->complete, (unsigned long long)m->frame,
+                  (unsigned long long)m->end_frame);
+    for (i = 0; i < m->nhdr; i++)
+        rn_buf_printf(&xlog, " [%.*s|%.*s]", (int)m->hdr[i].name_len,
+                      http_msg_at(m, m->hdr[i].name), (int)m->hdr[i].value_len,
+                      http_msg_at(m, m->hdr[i].value));
+    if (x->tunnel)
+        rn_buf_puts(&xlog, " tunnel");
+    return RN_OK;
+}
+
+/* A script step that may close a direction in a given way. */
+struct cstep {
+    int dir;
+    const char *s;     /* bytes; NULL: a gap (gap > 0) or a close (how) */
+    unsigned gap;      /* bytes lost */
+    enum http_end how; /* close: HTTP_END_FIN, _RST or _CAPTURE */
+};
+
+/*
+ * Run a script (whole chunks, then one byte at a time), finish with how,
+ * compare the log with want; stats (may be NULL) gets the first run's.
+ */
+static void
+run_cutresp(const struct cstep *steps, size_t n, int client_dir,
+            enum http_end how, const char *want, struct http_stats *stats)
+{
+    int bytewise;
+
+    for (bytewise = 0; bytewise < 2; bytewise++) {
+        struct http_conn_cb cb = {NULL, on_cutresp};
+        int partial[2] = {client_dir < 0, client_dir < 0};
+        struct http_conn *h;
+        struct rn_err err = {RN_OK, ""};
+        size_t i, k;
+
+        rn_buf_reset(&xlog);
+        h = http_conn_new(&cb, client_dir, partial, bytewise ? NULL : stats);
+        for (i = 0; i < n; i++) {
+            const struct cstep *s = &steps[i];
+            uint64_t f = i + 1;
+
+            if (s->s != NULL) {
+                size_t len = strlen(s->s), step = bytewise ? 1 : len;
+
+                for (k = 0; k < len; k += step)
+                    CHECK(http_conn_data(h, s->dir,
+                                         (const unsigned char *)s->s + k,
+                                         len - k < step ? len - k : step, f,
+                                         (int64_t)f, &err) == RN_OK);
+            } else if (s->gap > 0) {
+                CHECK(http_conn_gap(h, s->dir, s->gap, f, (int64_t)f, &err) ==
+                      RN_OK);
+            } else {
+                CHECK(http_conn_close(h, s->dir, s->how, f, (int64_t)f, &err) ==
+                      RN_OK);
+            }
+        }
+        CHECK(http_conn_finish(h, how, &err) == RN_OK);
+        http_conn_free(h);
+        if (strcmp(rn_buf_str(&xlog), want) != 0)
+            fprintf(stderr, "  (bytewise=%d)\n", bytewise);
+        CHECK_STR(rn_buf_str(&xlog), want);
+    }
+}
+
+#define RUN_CUT(steps, cd, how, want, stats)                                   \
+    run_cutresp(steps, sizeof steps / sizeof steps[0], cd, how, want, stats)
+
+static void
+test_cut_responses(void)
+{
+    struct http_stats st;
+    /* Pipelined: the capture ends inside the second response's header
+     * lines; it pairs with the second request, the third has none. */
+    static const struct cstep pipe[] = {
+        {0,
+         "GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\nGET /3 HTTP/1.1\r\n"
+         "\r\n",
+         0, HTTP_END_NONE},
+        {1, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nA", 0, HTTP_END_NONE},
+        {1, "HTTP/1.1 502 Bad Gateway\r\nServer: IIS\r\nConte", 0,
+         HTTP_END_NONE},
+    };
+    /* IIS answers an upload early and resets inside its header lines. */
+    static const struct cstep rst[] = {
+        {0, "POST /cgi HTTP/1.1\r\nContent-Length: 100\r\n\r\nsome", 0,
+         HTTP_END_NONE},
+        {1, "HTTP/1.1 502 Bad Gateway\r\nServer: IIS\r\n", 0, HTTP_END_NONE},
+        {0, NULL, 0, HTTP_END_RST},
+        {1, NULL, 0, HTTP_END_RST},
+    };
+    /* A FIN inside the status line, after the code. */
+    static const struct cstep fin[] = {
+        {0, "GET /a HTTP/1.1\r\n\r\n", 0, HTTP_END_NONE},
+        {1, "HTTP/1.1 502 Bad Gat", 0, HTTP_END_NONE},
+        {1, NULL, 0, HTTP_END_FIN},
+    };
+    /* The code itself complete, nothing after it. */
+    static const struct cstep code[] = {
+        {0, "GET /a HTTP/1.1\r\n\r\n", 0, HTTP_END_NONE},
+        {1, "HTTP/1.0 404", 0, HTTP_END_NONE},
+    };
+    /* Lost bytes inside the header lines: kept, cut by the gap, and the
+     * next response is found again and pairs with the next request. */
+    static const struct cstep gap[] = {
+        {0, "GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n", 0, HTTP_END_NONE},
+        {1, "HTTP/1.1 502 Bad Gateway\r\nServer: IIS\r\nX-Cut: ab", 0,
+         HTTP_END_NONE},
+        {1, NULL, 40, HTTP_END_NONE},
+        {1,
+         "cd\r\nContent-Length: 4\r\n\r\nbodyHTTP/1.1 200 OK\r\n"
+         "Content-Length: 0\r\n\r\n",
+         0, HTTP_END_NONE},
+    };
+    /* A cut request after a complete one, the first one's response cut:
+     * each keeps its own half, in order. */
+    static const struct cstep both[] = {
+        {0, "GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\nHo", 0, HTTP_END_NONE},
+        {1, "HTTP/1.1 500 Internal Server Error\r\nA: b\r\n", 0, HTTP_END_NONE},
+    };
+    /* No request at all: a response of its own (an orphan). */
+    static const struct cstep orphan[] = {
+        {1, "HTTP/1.1 502 Bad Gateway\r\nServer: IIS\r\n", 0, HTTP_END_NONE},
+    };
+    /* Roles unknown (no SYN): a cut response says it is the server. */
+    static const struct cstep unknown[] = {
+        {1, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\n", 0,
+         HTTP_END_NONE},
+        {0, "GET /late HTTP/1.1\r\n", 0, HTTP_END_NONE},
+    };
+    /* Both heads cut at the end, the request's begun first, its client
+     * the second TCP direction: the response answers it. */
+    static const struct cstep early[] = {
+        {1, "POST /x HTTP/1.1\r\nContent-Le", 0, HTTP_END_NONE},
+        {0, "HTTP/1.1 400 Bad Request\r\nServer: IIS\r\n", 0, HTTP_END_NONE},
+    };
+    /* Too short to know the status: dropped, the request kept. */
+    static const struct cstep digits[] = {
+        {0, "GET /a HTTP/1.1\r\n\r\n", 0, HTTP_END_NONE},
+        {1, "HTTP/1.1 50", 0, HTTP_END_NONE},
+    };
+    static const struct cstep notcode[] = {
+        {0, "GET /a HTTP/1.1\r\n\r\n", 0, HTTP_END_NONE},
+        {1, "HTTP/1.1 5021 x", 0, HTTP_END_NONE},
+    };
+    static const struct cstep version[] = {
+        {0, "GET /a HTTP/1.1\r\n\r\n", 0, HTTP_END_NONE},
+        {1, "HTTP/1.1", 0, HTTP_END_NONE},
+    };
+    /* An interim cut short is dropped; the final response still pairs. */
+    static const struct cstep interim[] = {
+        {0, "POST /a HTTP/1.1\r\nExpect: 100-continue\r\n\r\n", 0,
+         HTTP_END_NONE},
+        {1, "HTTP/1.1 100 Continue\r\nX: y\r\n", 0, HTTP_END_NONE},
+        {1, NULL, 0, HTTP_END_FIN},
+    };
+    /* A 101 cut by lost bytes: what follows is a tunnel, not HTTP. */
+    static const struct cstep upgrade[] = {
+        {0, "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n", 0, HTTP_END_NONE},
+        {1, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n", 0,
+         HTTP_END_NONE},
+        {1, NULL, 10, HTTP_END_NONE},
+        {1, "\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0,
+         HTTP_END_NONE},
+        {0, "GET /x HTTP/1.1\r\n\r\n", 0, HTTP_END_NONE},
+    };
+
+    memset(&st, 0, sizeof st);
+    RUN_CUT(pipe, 0, HTTP_END_CAPTURE,
+            "GET /1(length) -> 200 'OK' inc=0 line=0 length/1@2-2 "
+            "[Content-Length|1] | GET /2(length) -> 502 'Bad Gateway' inc=1 "
+            "line=0 capture_end/0@3-3 [Server|IIS] | GET /3(length)",
+            &st);
+    CHECK(st.requests == 3 && st.responses == 2);
+    CHECK(st.partial_heads == 1 && st.orphan_responses == 0);
+    RUN_CUT(rst, 0, HTTP_END_CAPTURE,
+            "POST /cgi(rst) -> 502 'Bad Gateway' inc=1 line=0 rst/0@2-2 "
+            "[Server|IIS]",
+            NULL);
+    RUN_CUT(fin, 0, HTTP_END_CAPTURE,
+            "GET /a(length) -> 502 'Bad Gat' inc=1 line=1 fin/0@2-2", NULL);
+    RUN_CUT(code, 0, HTTP_END_RST,
+            "GET /a(length) -> 404 '' inc=1 line=1 rst/0@2-2", NULL);
+    RUN_CUT(gap, 0, HTTP_END_CAPTURE,
+            "GET /1(length) -> 502 'Bad Gateway' inc=1 line=0 gap/0@2-2 "
+            "[Server|IIS] | GET /2(length) -> 200 'OK' inc=0 line=0 "
+            "length/1@4-4 [Content-Length|0]",
+            NULL);
+    RUN_CUT(both, 0, HTTP_END_CAPTURE,
+            "GET /1(length) -> 500 'Internal Server Error' inc=1 line=0 "
+            "capture_end/0@2-2 [A|b] | GET /2(capture_end)",
+            NULL);
+    memset(&st, 0, sizeof st);
+    RUN_CUT(orphan, 0, HTTP_END_CAPTURE,
+            "- -> 502 'Bad Gateway' inc=1 line=0 capture_end/0@1-1 "
+            "[Server|IIS]",
+            &st);
+    CHECK(st.requests == 0 && st.responses == 1);
+    CHECK(st.partial_heads == 1 && st.orphan_responses == 1);
+    RUN_CUT(unknown, -1, HTTP_END_CAPTURE,
+            "- -> 503 'Service Unavailable' inc=1 line=0 capture_end/0@1-1 "
+            "[Retry-After|5] | GET /late(capture_end)",
+            NULL);
+    RUN_CUT(early, 1, HTTP_END_RST,
+            "POST /x(rst) -> 400 'Bad Request' inc=1 line=0 rst/0@2-2 "
+            "[Server|IIS]",
+            NULL);
+    memset(&st, 0, sizeof st);
+    RUN_CUT(digits, 0, HTTP_END_CAPTURE, "GET /a(length)", &st);
+    CHECK(st.requests == 1 && st.responses == 0 && st.partial_heads == 1);
+    RUN_CUT(notcode, 0, HTTP_END_CAPTURE, "GET /a(length)", NULL);
+    RUN_CUT(version, 0, HTTP_END_CAPTURE, "GET /a(length)", NULL);
+    memset(&st, 0, sizeof st);
+    RUN_CUT(interim, 0, HTTP_END_CAPTURE, "POST /a(length)", &st);
+    CHECK(st.responses == 0 && st.interims == 0);
+    RUN_CUT(upgrade, 0, HTTP_END_CAPTURE,
+            "GET /ws(length) -> 101 'Switching Protocols' inc=1 line=0 "
+            "gap/0@2-2 [Upgrade|websocket] tunnel",
+            NULL);
+}
+
 static void
 test_midstream_and_upgrade(void)
 {
@@ -464,6 +712,7 @@ main(void)
     test_header_list();
     test_resync_after_gap();
     test_cut_heads();
+    test_cut_responses();
     test_midstream_and_upgrade();
     test_not_http();
     test_lenient_request_lines();

@@ -94,8 +94,8 @@ static void
 add_other_source(struct store *st)
 {
     struct store_source_info info = {"etw", STORE_KIND_ETW, "test", 1,
-                                      "11111111111111111111111111111111"
-                                      "11111111111111111111111111111111"};
+                                     "11111111111111111111111111111111"
+                                     "11111111111111111111111111111111"};
     struct store_source_result res;
     struct store_srcreq r;
     struct store_event ev;
@@ -241,8 +241,8 @@ static void
 test_matches_read_back(unsigned seed, int nreq, int with_shared)
 {
     struct store_source_info info = {"cap", STORE_KIND_PCAP, "pcap", 1,
-                                      "22222222222222222222222222222222"
-                                      "22222222222222222222222222222222"};
+                                     "22222222222222222222222222222222"
+                                     "22222222222222222222222222222222"};
     struct store_source_result res;
     struct rn_err err = {RN_OK, ""};
     struct store *st;
@@ -286,8 +286,8 @@ static void
 test_abort(void)
 {
     struct store_source_info info = {"cap", STORE_KIND_PCAP, "pcap", 1,
-                                      "33333333333333333333333333333333"
-                                      "33333333333333333333333333333333"};
+                                     "33333333333333333333333333333333"
+                                     "33333333333333333333333333333333"};
     struct store_source_result res;
     struct rn_err err = {RN_OK, ""};
     struct store *st;
