@@ -313,7 +313,6 @@ import_pcap_attrs_headers(struct rn_buf *b, const char *key,
     rn_buf_putc(b, ']');
 }
 
-/* Append one message's facts to attrs under prefix ("request"...). */
 /* ,"<pfx>_<name>": of an attrs member. */
 static void
 import_pcap_attr_key(struct rn_buf *b, const char *pfx, const char *name)
@@ -325,6 +324,7 @@ import_pcap_attr_key(struct rn_buf *b, const char *pfx, const char *name)
     rn_buf_puts(b, "\":");
 }
 
+/* Append one message's facts to attrs under prefix ("request"...). */
 static void
 import_pcap_attrs_msg(struct rn_buf *b, const char *pfx,
                       const struct http_msg *m)
