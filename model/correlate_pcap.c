@@ -1052,8 +1052,13 @@ pcap_apply(struct store *st, struct pcap_src *src, int have, int64_t offset,
            int agree, int *moved, struct rn_err *err)
 {
     static const char *const sql[] = {
+        /* Through the source requests' index: none leads from a source
+         * to its events (schema.sql).  A capture's events all belong to
+         * an exchange; the second term keeps any that would not. */
         "UPDATE event SET ts_ns = ts_ns + ?2,"
-        " fields = rn_pcap_offset_fields(fields, ?3) WHERE source_id = ?1",
+        " fields = rn_pcap_offset_fields(fields, ?3)"
+        " WHERE srcreq_id IN (SELECT id FROM srcreq WHERE source_id = ?1)"
+        " OR (srcreq_id IS NULL AND source_id = ?1)",
         "UPDATE srcreq SET start_ns = start_ns + ?2, end_ns = end_ns + ?2"
         " WHERE source_id = ?1",
         "INSERT OR IGNORE INTO rn_affected SELECT DISTINCT request_id"

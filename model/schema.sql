@@ -1,4 +1,4 @@
--- reqnav case store, schema version 2.
+-- reqnav case store, schema version 3.
 --
 -- One SQLite file per case.  The central data structure is the event
 -- table: every record read from every source, with its position in the
@@ -90,7 +90,6 @@ CREATE TABLE srcreq (
 );
 CREATE INDEX srcreq_by_request ON srcreq(request_id);
 CREATE UNIQUE INDEX srcreq_by_source_key ON srcreq(source_id, key);
-CREATE INDEX srcreq_by_key ON srcreq(key);
 CREATE INDEX srcreq_by_kind_time ON srcreq(kind, start_ns);
 
 CREATE TABLE event (
@@ -109,7 +108,10 @@ CREATE TABLE event (
     raw       TEXT                        -- XML fragment or HTTP headers
 );
 CREATE INDEX event_by_srcreq ON event(srcreq_id, ts_ns, kind, seq);
-CREATE INDEX event_by_source ON event(source_id, seq);
+-- No index leads from a source to its events or from a key to source
+-- requests of every source: nothing queries them, and keeping them cost a
+-- tenth of an import (version 3 dropped them).  A source's events are
+-- reached through its source requests (event_by_srcreq).
 
 -- Key/value state of the interactive front end (cursor, filter, ...).
 CREATE TABLE ui_state (

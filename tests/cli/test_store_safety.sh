@@ -64,6 +64,53 @@ expect_eq "sql --store F" \
 "$REQNAV" sql --store >/dev/null 2>&1
 expect_eq "--store without a value" "$?" 2
 
+# ---- schema versions: an older store is brought up to date, a newer one
+# is refused and left alone -------------------------------------------------
+S3="$TMP/v2.db"
+"$REQNAV" import --store "$S3" -q "$TMP/in/fr000001.xml" >/dev/null 2>&1
+schema() { # version, then the indexes version 3 dropped that are there
+    python3 - "$1" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+v = db.execute("PRAGMA user_version").fetchone()[0]
+ix = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name"
+      " IN ('srcreq_by_key', 'event_by_source') ORDER BY name")]
+print(v, " ".join(ix))
+PY
+}
+setschema() { # as an older or newer reqnav would have left it
+    python3 - "$1" "$2" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+if sys.argv[2] == "2":
+    db.executescript("CREATE INDEX srcreq_by_key ON srcreq(key);"
+                     "CREATE INDEX event_by_source ON event(source_id, seq);")
+db.execute("PRAGMA user_version = %d" % int(sys.argv[2]))
+db.commit()
+db.close()
+PY
+}
+if command -v python3 >/dev/null 2>&1; then
+    expect_eq "new store: version 3" "$(schema "$S3")" "3 "
+    setschema "$S3" 2
+    expect_eq "made version 2" "$(schema "$S3")" \
+        "2 event_by_source srcreq_by_key"
+    expect_eq "version 2 store opens" \
+        "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 1
+    expect_eq "and is version 3" "$(schema "$S3")" "3 "
+    "$REQNAV" import --store "$S3" -q "$TMP/in/fr000002.xml" >/dev/null 2>&1
+    expect_eq "imports after the upgrade" \
+        "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 2
+    setschema "$S3" 99
+    "$REQNAV" requests --store "$S3" >/dev/null 2>"$TMP/newer.err"
+    expect_eq "newer store refused" "$?" 1
+    grep -q "schema version 99 is newer" "$TMP/newer.err" && pass ||
+        fail "newer store: $(cat "$TMP/newer.err")"
+    expect_eq "newer store left alone" "$(schema "$S3")" "99 "
+else
+    echo "python3 not installed: schema version checks skipped"
+fi
+
 # ---- reqnav sql is read-only and reaches nothing outside ----------------
 sqlfails() {
     desc=$1
