@@ -676,6 +676,52 @@ http_conn_tunnel(struct http_conn *h, int server_dir)
         c->st = HS_TUNNEL;
 }
 
+/* Queue a new exchange for the request in m (moved into it). */
+static enum rn_rc
+http_conn_add_request(struct http_conn *h, struct http_msg *m,
+                      struct http_xact **out, struct rn_err *err)
+{
+    struct http_xact *x;
+    enum rn_rc rc = http_conn_push(h, &x, err);
+
+    if (rc != RN_OK)
+        return rc;
+    rn_buf_fini(&x->req.head);
+    http_msg_move(&x->req, m);
+    h->stats->requests++;
+    *out = x;
+    return RN_OK;
+}
+
+/* The exchange the next response belongs to: the oldest one waiting for
+ * its response, else a new one of its own (an orphan response). */
+static enum rn_rc
+http_conn_response_xact(struct http_conn *h, struct http_xact **out,
+                        struct rn_err *err)
+{
+    enum rn_rc rc;
+
+    if (h->resp_next < h->qlen) {
+        *out = h->q[(h->qhead + h->resp_next) % HTTP_QUEUE_MAX];
+        return RN_OK;
+    }
+    rc = http_conn_push(h, out, err);
+    if (rc == RN_OK)
+        h->stats->orphan_responses++;
+    return rc;
+}
+
+/* Make the final response in m exchange x's (it uses x up). */
+static void
+http_conn_set_response(struct http_conn *h, struct http_xact *x,
+                       struct http_msg *m)
+{
+    h->resp_next++;
+    rn_buf_fini(&x->resp.head);
+    http_msg_move(&x->resp, m);
+    h->stats->responses++;
+}
+
 /* A request head is complete in direction d: queue it, pick its body. */
 static enum rn_rc
 http_dir_request(struct http_conn *h, int d, uint64_t frame, int64_t ts,
@@ -684,14 +730,11 @@ http_dir_request(struct http_conn *h, int d, uint64_t frame, int64_t ts,
     struct http_dir *hd = &h->dir[d];
     struct http_xact *x;
     struct http_msg *m;
-    enum rn_rc rc = http_conn_push(h, &x, err);
+    enum rn_rc rc = http_conn_add_request(h, &hd->scratch, &x, err);
 
     if (rc != RN_OK)
         return rc;
-    rn_buf_fini(&x->req.head);
-    http_msg_move(&x->req, &hd->scratch);
     m = &x->req;
-    h->stats->requests++;
     hd->m = m;
     hd->mx = x;
     if (m->head_truncated)
@@ -732,16 +775,10 @@ http_dir_response(struct http_conn *h, int d, uint64_t frame, int64_t ts,
     struct http_xact *x;
     struct http_msg *m, *req;
     int st = hd->scratch.status, head_req = 0;
-    enum rn_rc rc = RN_OK;
+    enum rn_rc rc = http_conn_response_xact(h, &x, err);
 
-    if (h->resp_next < h->qlen) {
-        x = h->q[(h->qhead + h->resp_next) % HTTP_QUEUE_MAX];
-    } else {
-        rc = http_conn_push(h, &x, err);
-        if (rc != RN_OK)
-            return rc;
-        h->stats->orphan_responses++;
-    }
+    if (rc != RN_OK)
+        return rc;
     if (st >= 100 && st < 200 && st != 101) {
         /* Interim: kept with the exchange, does not use it up. */
         h->stats->interims++;
@@ -759,11 +796,8 @@ http_dir_response(struct http_conn *h, int d, uint64_t frame, int64_t ts,
         hd->st = HS_LINE;
         return RN_OK;
     }
-    h->resp_next++;
-    rn_buf_fini(&x->resp.head);
-    http_msg_move(&x->resp, &hd->scratch);
+    http_conn_set_response(h, x, &hd->scratch);
     m = &x->resp;
-    h->stats->responses++;
     hd->m = m;
     hd->mx = x;
     req = x->req.present ? &x->req : NULL;
@@ -916,28 +950,17 @@ http_dir_cut_head(struct http_conn *h, int d, enum http_end how,
     if (h->client_dir < 0)
         h->client_dir = m->is_response ? !d : d;
     if (!m->is_response) {
-        rc = http_conn_push(h, &x, err);
+        rc = http_conn_add_request(h, m, &x, err);
         if (rc != RN_OK)
             return rc;
-        rn_buf_fini(&x->req.head);
-        http_msg_move(&x->req, m);
-        h->stats->requests++;
         http_dir_cut_mark(hd, &x->req, how);
         x->req_done = 1;
         return http_conn_emit(h, err);
     }
-    if (h->resp_next < h->qlen) {
-        x = h->q[(h->qhead + h->resp_next) % HTTP_QUEUE_MAX];
-    } else {
-        rc = http_conn_push(h, &x, err);
-        if (rc != RN_OK)
-            return rc;
-        h->stats->orphan_responses++;
-    }
-    h->resp_next++;
-    rn_buf_fini(&x->resp.head);
-    http_msg_move(&x->resp, m);
-    h->stats->responses++;
+    rc = http_conn_response_xact(h, &x, err);
+    if (rc != RN_OK)
+        return rc;
+    http_conn_set_response(h, x, m);
     http_dir_cut_mark(hd, &x->resp, how);
     x->resp_done = 1;
     if (http_xact_tunnels(x, x->resp.status)) {
