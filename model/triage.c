@@ -435,7 +435,8 @@ tri_add_event(struct tri_req *t, int64_t uid, int64_t ts, int kind, int64_t seq,
     e->rank = rank;
 }
 
-/* Timeline order: timed events first, then kind, seq, arrival. */
+/* Timeline order, as query_timeline sorts: timed events first, then
+ * kind, seq, arrival. */
 static int
 tri_event_cmp(const void *va, const void *vb)
 {
@@ -452,8 +453,9 @@ tri_event_cmp(const void *va, const void *vb)
     return a->ord < b->ord ? -1 : a->ord > b->ord;
 }
 
-/* Pick the role events (events in timeline order): the best rank, ties
- * to the earliest. */
+/* Put the events that play a part in timeline order and pick the role
+ * events: the best rank, ties to the earliest.  The events come in
+ * arrival order, from the store or from an import. */
 static void
 tri_pick_roles(struct tri_req *t)
 {
@@ -461,6 +463,8 @@ tri_pick_roles(struct tri_req *t)
     size_t i;
     int r;
 
+    if (t->nev > 1)
+        qsort(t->ev, t->nev, sizeof *t->ev, tri_event_cmp);
     for (r = 0; r < STORE_ROLE_COUNT; r++) {
         t->role_ix[r] = -1;
         best[r] = 1 << 30;
@@ -475,7 +479,8 @@ tri_pick_roles(struct tri_req *t)
     }
 }
 
-/* Load the request's events, in timeline order. */
+/* Load the request's events in the order they were stored (their arrival
+ * order, which tri_event_cmp needs for its last tie). */
 static enum rn_rc
 tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
                 struct rn_err *err)
@@ -487,8 +492,7 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
     s = store_cached(st,
                      "SELECT e.uid, e.ts_ns, e.kind, e.seq, e.name, e.fields"
                      " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
-                     " WHERE q.request_id = ?1"
-                     " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
+                     " WHERE q.request_id = ?1 ORDER BY e.id",
                      err);
     if (s == NULL)
         return RN_EDB;
@@ -501,7 +505,6 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "triage events", err);
     sqlite3_reset(s);
-    tri_pick_roles(t);
     return rc;
 }
 
@@ -725,6 +728,7 @@ struct tri_row {
 static void
 tri_compute(struct tri_req *t, struct tri_row *row)
 {
+    tri_pick_roles(t);
     tri_status(t);
     rn_buf_init(&row->diag, 4096);
     tri_diagnosis(t, &row->diag);
@@ -829,13 +833,13 @@ triage_request(struct store *st, int64_t request_id, struct rn_err *err)
 /* ---- a source request triaged as it is imported ---- */
 
 struct triage_acc {
-    struct tri_req t; /* its events so far */
-    int kind;         /* enum store_kind */
-    char *verb, *url, *host;
-    int64_t status, substatus, win32, start, end;
+    /* Its one source request's values (a later put's known ones win) and
+     * its events so far. */
+    struct tri_req t;
+    int kind; /* enum store_kind */
 };
 
-/* *slot = v when v is known: a later put's known values win. */
+/* *slot = v when v is known. */
 static void
 tri_acc_text(char **slot, const char *v)
 {
@@ -858,22 +862,24 @@ triage_acc_new(int kind)
     struct triage_acc *a = xcalloc(1, sizeof *a);
 
     tri_req_init(&a->t);
+    a->t.sources = 1u << (kind - 1);
     a->kind = kind;
-    a->status = a->substatus = a->win32 = a->start = a->end = STORE_NONE;
     return a;
 }
 
 void
 triage_acc_srcreq(struct triage_acc *a, const struct store_srcreq *r)
 {
-    tri_acc_int(&a->start, store_ts_norm(r->start_ns));
-    tri_acc_int(&a->end, store_ts_norm(r->end_ns));
-    tri_acc_text(&a->verb, r->verb);
-    tri_acc_text(&a->url, r->url);
-    tri_acc_text(&a->host, r->host);
-    tri_acc_int(&a->status, r->http_status);
-    tri_acc_int(&a->substatus, r->substatus);
-    tri_acc_int(&a->win32, r->win32_status);
+    struct tri_req *t = &a->t;
+
+    tri_acc_int(&t->start, store_ts_norm(r->start_ns));
+    tri_acc_int(&t->end, store_ts_norm(r->end_ns));
+    tri_acc_text(&t->verb, r->verb);
+    tri_acc_text(&t->url, r->url);
+    tri_acc_text(&t->host, r->host);
+    tri_acc_int(&t->status, r->http_status);
+    tri_acc_int(&t->substatus, r->substatus);
+    tri_acc_int(&t->win32, r->win32_status);
 }
 
 void
@@ -894,12 +900,6 @@ triage_acc_write(struct store *st, struct triage_acc *a, int64_t request_id,
     enum rn_rc rc = RN_OK;
 
     *written = 0;
-    tri_add_srcreq(t, a->kind, a->verb, a->url, a->host, a->status,
-                   a->substatus, a->win32, a->start, a->end);
-    /* Events arrived in the importer's order; roles go by the timeline's. */
-    if (t->nev > 1)
-        qsort(t->ev, t->nev, sizeof *t->ev, tri_event_cmp);
-    tri_pick_roles(t);
     tri_compute(t, &row);
     s = store_cached(st,
                      "INSERT INTO request (id, start_ns, end_ns, verb, url,"
@@ -930,8 +930,5 @@ triage_acc_free(struct triage_acc *a)
     if (a == NULL)
         return;
     tri_req_fini(&a->t);
-    free(a->verb);
-    free(a->url);
-    free(a->host);
     free(a);
 }
