@@ -97,18 +97,23 @@ rn_buf_put_u64(struct rn_buf *b, uint64_t v)
     return rn_buf_append(b, d, rn_u64_dec(v, d));
 }
 
+size_t
+rn_i64_dec(int64_t v, char *out)
+{
+    /* The magnitude of INT64_MIN does not fit in int64_t: negate unsigned. */
+    if (v < 0) {
+        out[0] = '-';
+        return 1 + rn_u64_dec(0 - (uint64_t)v, out + 1);
+    }
+    return rn_u64_dec((uint64_t)v, out);
+}
+
 enum rn_rc
 rn_buf_put_i64(struct rn_buf *b, int64_t v)
 {
     char d[21];
-    /* The magnitude of INT64_MIN does not fit in int64_t: negate unsigned. */
-    uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    size_t n = 0;
 
-    if (v < 0)
-        d[n++] = '-';
-    n += rn_u64_dec(mag, d + n);
-    return rn_buf_append(b, d, n);
+    return rn_buf_append(b, d, rn_i64_dec(v, d));
 }
 
 enum rn_rc

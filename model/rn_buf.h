@@ -33,8 +33,10 @@ enum rn_rc rn_buf_printf(struct rn_buf *b, const char *fmt, ...)
 enum rn_rc rn_buf_put_u64(struct rn_buf *b, uint64_t v);
 enum rn_rc rn_buf_put_i64(struct rn_buf *b, int64_t v);
 
-/* Write v in decimal at out (room for 20 digits); returns the length. */
+/* Write v in decimal at out (room for 20 digits, 21 with a sign); returns
+ * the length.  Not NUL-terminated. */
 size_t rn_u64_dec(uint64_t v, char *out);
+size_t rn_i64_dec(int64_t v, char *out);
 
 /* Borrowed NUL-terminated view; valid until the next change. */
 const char *rn_buf_str(const struct rn_buf *b);

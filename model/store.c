@@ -1281,11 +1281,7 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
      * it, so it is the same whatever else is in the store. */
     memcpy(ident, st->cur_sha, 64);
     ident[64] = ':';
-    n = 65;
-    if (ev->ord < 0)
-        ident[n++] = '-';
-    n += rn_u64_dec(ev->ord < 0 ? 0 - (uint64_t)ev->ord : (uint64_t)ev->ord,
-                    ident + n);
+    n = 65 + rn_i64_dec(ev->ord, ident + 65);
     id = store_hash53(ident, n);
     s = store_stmt(st, SS_EVENT_INSERT, err);
     if (s == NULL)
