@@ -46,3 +46,70 @@ finish() {
     echo "$(basename "$0" .sh): $PASSES passed, $FAILS failed"
     [ "$FAILS" -eq 0 ]
 }
+
+# ---- HTTP counts of a capture, ours and tshark's ------------------------
+# Both as "req=N code:count ..." (codes sorted, interim 1xx included).
+
+# "req N" and "code count" lines -> "req=N code:count ...".
+http_canon() {
+    sort | awk '$1 == "req" { r = $2; next } { s = s " " $1 ":" $2 }
+        END { printf "req=%d%s\n", r, s }'
+}
+
+# tshark's "methods<TAB>codes" lines (comma lists) -> http_canon.
+tshark_lines_canon() {
+    awk -F'\t' '
+        { n = split($1, a, ","); for (i = 1; i <= n; i++) if (a[i] != "") rq++
+          m = split($2, b, ","); for (i = 1; i <= m; i++) if (b[i] != "") c[b[i]]++ }
+        END { print "req", rq + 0; for (k in c) print k, c[k] }' | http_canon
+}
+
+# tshark_http_counts FILE [TSHARK OPTION...]
+tshark_http_counts() {
+    _thc_file=$1
+    shift
+    tshark -r "$_thc_file" -Y http "$@" -T fields -e http.request.method \
+        -e http.response.code 2>/dev/null | tshark_lines_canon
+}
+
+# Ours, in $STORE.  With "visible", without the heads that the end of the
+# capture or a close (FIN, RST) cut short: tshark never shows those (it
+# waits for the rest of the headers), while a head cut by lost bytes it
+# shows.
+ours_http_counts() {
+    _ohc_cut=
+    [ "${1:-}" = visible ] &&
+        _ohc_cut="AND ifnull(json_extract(fields, '\$.head_incomplete'), '')
+            NOT IN ('capture_end', 'fin', 'rst')"
+    rn sql "SELECT 'req', count(*) FROM event WHERE
+            name = 'HTTP_REQUEST_HEADERS' $_ohc_cut
+        UNION ALL SELECT json_extract(fields, '\$.status'), count(*)
+            FROM event WHERE name IN ('HTTP_RESPONSE_STATUS',
+            'HTTP_RESPONSE_INTERIM') $_ohc_cut GROUP BY 1" | tail -n +2 |
+        http_canon
+}
+
+# tshark_agrees FILE OURS [TSHARK OPTION...]: does tshark count OURS under
+# one of the settings its answer depends on (test_pcap_corpus.sh says
+# why)?  They are tried in order; sets tshark_matched (the setting) and
+# tshark_first (the answer under the first).
+tshark_agrees() {
+    _ta_file=$1
+    _ta_ours=$2
+    shift 2
+    tshark_matched=
+    tshark_first=
+    for _ta_cfg in "-o tcp.reassemble_out_of_order:TRUE" \
+        "-o tcp.reassemble_out_of_order:TRUE -o http.desegment_body:FALSE" \
+        "-o tcp.reassemble_out_of_order:FALSE" \
+        "-o tcp.reassemble_out_of_order:FALSE -o http.desegment_body:FALSE"; do
+        # shellcheck disable=SC2086
+        _ta_theirs=$(tshark_http_counts "$_ta_file" $_ta_cfg "$@")
+        [ -n "$tshark_first" ] || tshark_first=$_ta_theirs
+        if [ "$_ta_theirs" = "$_ta_ours" ]; then
+            tshark_matched=$_ta_cfg
+            return 0
+        fi
+    done
+    return 1
+}

@@ -36,8 +36,10 @@ CORPUS=${REQNAV_CORPUS:-${RN_SRC:-.}/../shared/corpus/public}
 command -v tshark >/dev/null 2>&1 || { echo "skip: no tshark"; exit 77; }
 [ -x "$REQNAV" ] || { echo "no reqnav binary (REQNAV)"; exit 1; }
 
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+RN_SRC=${RN_SRC:-$(dirname "$0")/../..}
+export REQNAV RN_SRC
+. "$(dirname "$0")/lib.sh"
+T=$TMP
 DB=$T/store.db
 
 ls "$CORPUS"/pcap/*.pcap "$CORPUS"/pcapng/*.pcap* 2>/dev/null |
@@ -64,26 +66,12 @@ rc=$?
           NOT IN ('capture_end', 'fin', 'rst')
       GROUP BY s.path, 2" | tail -n +2 >"$T/ours.tsv"
 
-# "req N" and "code count" lines -> "req=N code:count ..." (codes sorted).
-canon() {
-    sort | awk '$1 == "req" { r = $2; next } { s = s " " $1 ":" $2 }
-        END { printf "req=%d%s\n", r, s }'
-}
-
-# tshark's "methods<TAB>codes" lines (comma lists) -> canon input.
-tshark_counts() {
-    awk -F'\t' '
-        { n = split($1, a, ","); for (i = 1; i <= n; i++) if (a[i] != "") rq++
-          m = split($2, b, ","); for (i = 1; i <= m; i++) if (b[i] != "") c[b[i]]++ }
-        END { print "req", rq + 0; for (k in c) print k, c[k] }' | canon
-}
-
-# Our rows for one path -> canon input.
+# Our rows for one path -> "req=N code:count ..." (http_canon: lib.sh).
 ours_counts() {
-    awk -F'\t' -v p="$1" '$1 == p { print $2, $3 }' "$T/ours.tsv" | canon
+    awk -F'\t' -v p="$1" '$1 == p { print $2, $3 }' "$T/ours.tsv" | http_canon
 }
 
-fail=0
+failed=0
 n=0
 while IFS= read -r f; do
     n=$((n + 1))
@@ -92,28 +80,13 @@ while IFS= read -r f; do
     *zeek-http-get-to-ssh-nanosec.pcap) extra="-d tcp.port==22,http" ;;
     esac
     ours=$(ours_counts "$f")
-    matched=
-    first=
-    for cfg in "-o tcp.reassemble_out_of_order:TRUE" \
-        "-o tcp.reassemble_out_of_order:TRUE -o http.desegment_body:FALSE" \
-        "-o tcp.reassemble_out_of_order:FALSE" \
-        "-o tcp.reassemble_out_of_order:FALSE -o http.desegment_body:FALSE"; do
-        # shellcheck disable=SC2086
-        theirs=$(tshark -r "$f" -Y http $cfg $extra -T fields \
-            -e http.request.method -e http.response.code 2>/dev/null |
-            tshark_counts)
-        [ -n "$first" ] || first=$theirs
-        if [ "$ours" = "$theirs" ]; then
-            matched=$cfg
-            break
-        fi
-    done
-    if [ -n "$matched" ]; then
-        echo "ok   $(basename "$f"): $ours [$matched]"
+    # shellcheck disable=SC2086
+    if tshark_agrees "$f" "$ours" $extra; then
+        echo "ok   $(basename "$f"): $ours [$tshark_matched]"
     else
-        echo "FAIL $(basename "$f"): reqnav '$ours', tshark '$first'"
-        fail=1
+        echo "FAIL $(basename "$f"): reqnav '$ours', tshark '$tshark_first'"
+        failed=1
     fi
 done <"$T/files"
 echo "$n captures compared"
-exit $fail
+exit $failed

@@ -100,42 +100,13 @@ fi
 
 if command -v tshark >/dev/null 2>&1; then
     rows "$TMP/cut.pcap" >/dev/null
-    # Ours as tshark would count them: "req=N code:count ...".
-    ours=$(rn sql "SELECT 'req', count(*) FROM event WHERE
-            name = 'HTTP_REQUEST_HEADERS' AND ifnull(json_extract(fields,
-            '\$.head_incomplete'), '') NOT IN ('capture_end', 'fin', 'rst')
-        UNION ALL SELECT json_extract(fields, '\$.status'), count(*)
-            FROM event WHERE name IN ('HTTP_RESPONSE_STATUS',
-            'HTTP_RESPONSE_INTERIM') AND ifnull(json_extract(fields,
-            '\$.head_incomplete'), '') NOT IN ('capture_end', 'fin', 'rst')
-            GROUP BY 1" | tail -n +2 |
-        sort | awk '$1 == "req" { r = $2; next } { s = s " " $1 ":" $2 }
-            END { printf "req=%d%s\n", r, s }')
+    ours=$(ours_http_counts visible)
     expect_eq "ours without capture-end cuts" "$ours" "req=7 200:2 502:1"
-    matched=
-    for cfg in "-o tcp.reassemble_out_of_order:TRUE" \
-        "-o tcp.reassemble_out_of_order:TRUE -o http.desegment_body:FALSE" \
-        "-o tcp.reassemble_out_of_order:FALSE" \
-        "-o tcp.reassemble_out_of_order:FALSE -o http.desegment_body:FALSE"; do
-        # shellcheck disable=SC2086
-        theirs=$(tshark -r "$TMP/cut.pcap" -Y http $cfg -T fields \
-            -e http.request.method -e http.response.code 2>/dev/null |
-            awk -F'\t' '
-            { n = split($1, a, ","); for (i = 1; i <= n; i++) if (a[i] != "") rq++
-              m = split($2, b, ","); for (i = 1; i <= m; i++) if (b[i] != "") c[b[i]]++ }
-            END { print "req", rq + 0; for (k in c) print k, c[k] }' |
-            sort | awk '$1 == "req" { r = $2; next } { s = s " " $1 ":" $2 }
-                END { printf "req=%d%s\n", r, s }')
-        if [ "$theirs" = "$ours" ]; then
-            matched=$cfg
-            break
-        fi
-    done
-    if [ -n "$matched" ]; then
-        echo "tshark agrees with $matched: $ours"
+    if tshark_agrees "$TMP/cut.pcap" "$ours"; then
+        echo "tshark agrees with $tshark_matched: $ours"
         pass
     else
-        fail "tshark: '$theirs', ours '$ours'"
+        fail "tshark: '$tshark_first', ours '$ours'"
     fi
 else
     echo "tshark not installed: oracle comparison skipped"

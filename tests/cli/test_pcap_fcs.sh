@@ -47,27 +47,9 @@ rows() {
     rn sql "SELECT 'warnings', warnings FROM source" | tail -n +2
 }
 
-# "req=N code:count ..." of the store (interim 1xx included).
-ours_counts() {
-    rn sql "SELECT 'req', count(*) FROM event WHERE
-            name = 'HTTP_REQUEST_HEADERS'
-        UNION ALL SELECT json_extract(fields, '\$.status'), count(*)
-            FROM event WHERE name IN ('HTTP_RESPONSE_STATUS',
-            'HTTP_RESPONSE_INTERIM') GROUP BY 1" | tail -n +2 | canon
-}
-
-canon() {
-    sort | awk '$1 == "req" { r = $2; next } { s = s " " $1 ":" $2 }
-        END { printf "req=%d%s\n", r, s }'
-}
-
+# Counts against tshark (ours_http_counts, tshark_http_counts: lib.sh).
 tshark_counts() {
-    tshark -r "$1" -Y http -o tcp.reassemble_out_of_order:TRUE -T fields \
-        -e http.request.method -e http.response.code 2>/dev/null |
-        awk -F'\t' '
-        { n = split($1, a, ","); for (i = 1; i <= n; i++) if (a[i] != "") rq++
-          m = split($2, b, ","); for (i = 1; i <= m; i++) if (b[i] != "") c[b[i]]++ }
-        END { print "req", rq + 0; for (k in c) print k, c[k] }' | canon
+    tshark_http_counts "$1" -o tcp.reassemble_out_of_order:TRUE
 }
 
 # Frame by frame against tshark, which leaves the FCS in the frame and
@@ -124,9 +106,9 @@ if [ -n "$have_tshark" ]; then
     expect_eq "fcs: frames against tshark" \
         "$(frames_vs_tshark "$TMP/fcs.pcapng")" ""
     rows "$TMP/fcs.pcapng" >/dev/null
-    expect_eq "fcs: tshark -Y http" "$(ours_counts)" \
+    expect_eq "fcs: tshark -Y http" "$(ours_http_counts)" \
         "$(tshark_counts "$TMP/fcs.pcapng")"
-    expect_eq "fcs: counts" "$(ours_counts)" \
+    expect_eq "fcs: counts" "$(ours_http_counts)" \
         "req=8 200:4 204:1 301:1 404:1 502:1"
 else
     echo "tshark not installed: frames and counts not compared"
@@ -145,7 +127,7 @@ if [ -n "$have_tshark" ]; then
     expect_eq "fcspcap: frames against tshark" \
         "$(frames_vs_tshark "$TMP/fcs.pcap")" ""
     rows "$TMP/fcs.pcap" >/dev/null
-    expect_eq "fcspcap: tshark -Y http" "$(ours_counts)" \
+    expect_eq "fcspcap: tshark -Y http" "$(ours_http_counts)" \
         "$(tshark_counts "$TMP/fcs.pcap")"
 fi
 finish

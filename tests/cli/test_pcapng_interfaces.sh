@@ -46,27 +46,9 @@ rows() {
         tail -n +2
 }
 
-# "req=N code:count ..." of the store (interim 1xx included).
-ours_counts() {
-    rn sql "SELECT 'req', count(*) FROM event WHERE
-            name = 'HTTP_REQUEST_HEADERS'
-        UNION ALL SELECT json_extract(fields, '\$.status'), count(*)
-            FROM event WHERE name IN ('HTTP_RESPONSE_STATUS',
-            'HTTP_RESPONSE_INTERIM') GROUP BY 1" | tail -n +2 | canon
-}
-
-canon() {
-    sort | awk '$1 == "req" { r = $2; next } { s = s " " $1 ":" $2 }
-        END { printf "req=%d%s\n", r, s }'
-}
-
+# Counts against tshark (ours_http_counts, tshark_http_counts: lib.sh).
 tshark_counts() {
-    tshark -r "$1" -Y http -o tcp.reassemble_out_of_order:TRUE -T fields \
-        -e http.request.method -e http.response.code 2>/dev/null |
-        awk -F'\t' '
-        { n = split($1, a, ","); for (i = 1; i <= n; i++) if (a[i] != "") rq++
-          m = split($2, b, ","); for (i = 1; i <= m; i++) if (b[i] != "") c[b[i]]++ }
-        END { print "req", rq + 0; for (k in c) print k, c[k] }' | canon
+    tshark_http_counts "$1" -o tcp.reassemble_out_of_order:TRUE
 }
 
 # cap_dump's frames against tshark's (packets only: tshark also lists
@@ -105,9 +87,9 @@ expect_eq "mixed: times" \
 if [ -n "$have_tshark" ]; then
     frames_agree "$TMP/mixed.pcapng" && pass || fail "mixed: frames differ from tshark"
     rows "$TMP/mixed.pcapng" >/dev/null
-    expect_eq "mixed: tshark -Y http" "$(ours_counts)" \
+    expect_eq "mixed: tshark -Y http" "$(ours_http_counts)" \
         "$(tshark_counts "$TMP/mixed.pcapng")"
-    expect_eq "mixed: counts" "$(ours_counts)" \
+    expect_eq "mixed: counts" "$(ours_http_counts)" \
         "req=7 200:3 301:1 404:1 500:1 502:1"
 fi
 
@@ -129,7 +111,7 @@ if command -v mergecap >/dev/null 2>&1; then
         "$(printf '%s\n' "rc=0" "GET	http://gen.example/sll-pcap	200	0" \
             "GET	http://gen.example/ooo	200	0")"
     [ -n "$have_tshark" ] && expect_eq "merged: tshark -Y http" \
-        "$(ours_counts)" "$(tshark_counts "$TMP/merged.pcapng")"
+        "$(ours_http_counts)" "$(tshark_counts "$TMP/merged.pcapng")"
 else
     echo "mergecap not installed: merged case skipped"
 fi

@@ -200,14 +200,23 @@ swap(size_t a, size_t b)
 
 static char big[1 << 20];
 
+/* A request, from the client, in as many segments as it needs. */
+static void
+send_request(struct conn *c, const char *method, const char *target)
+{
+    size_t n = request(big, sizeof big, method, target);
+
+    send_msg(c, 0, big, n, 1);
+}
+
 /* A whole request, then its response, each sent in order on c. */
 static void
 exchange(struct conn *c, const char *method, const char *target, int status,
          const char *reason, size_t body)
 {
-    size_t n = request(big, sizeof big, method, target);
+    size_t n;
 
-    send_msg(c, 0, big, n, 1);
+    send_request(c, method, target);
     n = response(big, sizeof big, status, reason, body);
     send_msg(c, 1, big, n, 1);
 }
@@ -247,8 +256,7 @@ scen_retrans(void)
 
     conn_init(&c, 2);
     handshake(&c, 1);
-    n = request(big, sizeof big, "GET", "/retrans");
-    send_msg(&c, 0, big, n, 1);
+    send_request(&c, "GET", "/retrans");
     pkts[npkts] = pkts[npkts - 1]; /* the request again */
     npkts++;
     n = response(big, sizeof big, 200, "OK", 5000);
@@ -360,8 +368,7 @@ scen_keepfin(void)
 
     conn_init(&c, 7);
     handshake(&c, 1);
-    n = request(big, sizeof big, "GET", "/p1");
-    send_msg(&c, 0, big, n, 1);
+    send_request(&c, "GET", "/p1");
     n = response(big, sizeof big, 200, "OK", 3000);
     send_seg(&c, 1, F_ACK, big, MSS, 1);
     send_msg(&c, 0, big + 65536, request(big + 65536, 4096, "GET", "/p2"), 1);
@@ -382,7 +389,6 @@ static void
 scen_rst502(void)
 {
     struct conn c;
-    size_t n;
 
     conn_init(&c, 8);
     handshake(&c, 1);
@@ -394,8 +400,7 @@ scen_rst502(void)
     handshake(&c, 1);
     exchange(&c, "GET", "/s1", 200, "OK", 20);
     send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
-    n = request(big, sizeof big, "GET", "/s2");
-    send_msg(&c, 0, big, n, 1);
+    send_request(&c, "GET", "/s2");
     send_seg(&c, 1, F_RST, NULL, 0, 1);
     flush_queue();
 }
@@ -489,15 +494,13 @@ scen_cutresp(void)
 
     conn_init(&c, 15);
     handshake(&c, 1);
-    n = request(big, sizeof big, "GET", "/cgi-bin/line.exe");
-    send_msg(&c, 0, big, n, 1);
+    send_request(&c, "GET", "/cgi-bin/line.exe");
     send_msg(&c, 1, line, sizeof line - 1, 1);
     send_seg(&c, 1, F_FIN | F_ACK, NULL, 0, 1);
 
     conn_init(&c, 16);
     handshake(&c, 1);
-    n = request(big, sizeof big, "GET", "/cgi-bin/digits.exe");
-    send_msg(&c, 0, big, n, 1);
+    send_request(&c, "GET", "/cgi-bin/digits.exe");
     send_msg(&c, 1, digits, sizeof digits - 1, 1);
 
     conn_init(&c, 17);

@@ -121,9 +121,14 @@ build_netmon(int major, int minor, const struct nm_frame *fr, int n)
     flen = off + 4 * (size_t)n;
 }
 
-/* Read all frames: "number:link:data" joined by spaces. */
+/*
+ * Read all frames into out, joined by spaces: "number:link:data", or
+ * with lens "caplen/origlen/fcs"; the first maxts times into ts; the
+ * reader's error (or "") into errmsg.
+ */
 static void
-read_all(char *out, size_t outlen, int64_t *ts, int maxts, char *errmsg)
+read_frames(char *out, size_t outlen, int64_t *ts, int maxts, char *errmsg,
+            int lens)
 {
     struct cap_reader *r = NULL;
     struct rn_err err = {RN_OK, ""};
@@ -138,9 +143,13 @@ read_all(char *out, size_t outlen, int64_t *ts, int maxts, char *errmsg)
         return;
     }
     while (cap_read_next(r, &f, &got, &err) == RN_OK && got) {
-        int w = snprintf(out + len, outlen - len, "%s%llu:%d:%.*s",
-                         len > 0 ? " " : "", (unsigned long long)f.number,
-                         f.link, (int)f.caplen, (const char *)f.data);
+        const char *sep = len > 0 ? " " : "";
+        int w = lens ? snprintf(out + len, outlen - len, "%s%u/%u/%u", sep,
+                                (unsigned)f.caplen, (unsigned)f.origlen,
+                                (unsigned)f.fcs)
+                     : snprintf(out + len, outlen - len, "%s%llu:%d:%.*s", sep,
+                                (unsigned long long)f.number, f.link,
+                                (int)f.caplen, (const char *)f.data);
 
         if (w > 0 && (size_t)w < outlen - len)
             len += (size_t)w;
@@ -149,6 +158,13 @@ read_all(char *out, size_t outlen, int64_t *ts, int maxts, char *errmsg)
     }
     snprintf(errmsg, RN_ERR_MSG_MAX, "%s", err.msg);
     cap_read_close(r);
+}
+
+/* Read all frames: "number:link:data" joined by spaces. */
+static void
+read_all(char *out, size_t outlen, int64_t *ts, int maxts, char *errmsg)
+{
+    read_frames(out, outlen, ts, maxts, errmsg, 0);
 }
 
 static void
@@ -685,28 +701,7 @@ test_pcapng_times(void)
 static void
 read_lens(char *out, size_t outlen, char *errmsg)
 {
-    struct cap_reader *r = NULL;
-    struct rn_err err = {RN_OK, ""};
-    struct cap_frame f;
-    int got;
-    size_t len = 0;
-
-    out[0] = '\0';
-    errmsg[0] = '\0';
-    if (cap_read_open(path, &r, &err) != RN_OK) {
-        snprintf(errmsg, RN_ERR_MSG_MAX, "%s", err.msg);
-        return;
-    }
-    while (cap_read_next(r, &f, &got, &err) == RN_OK && got) {
-        int w =
-            snprintf(out + len, outlen - len, "%s%u/%u/%u", len > 0 ? " " : "",
-                     (unsigned)f.caplen, (unsigned)f.origlen, (unsigned)f.fcs);
-
-        if (w > 0 && (size_t)w < outlen - len)
-            len += (size_t)w;
-    }
-    snprintf(errmsg, RN_ERR_MSG_MAX, "%s", err.msg);
-    cap_read_close(r);
+    read_frames(out, outlen, NULL, 0, errmsg, 1);
 }
 
 static void

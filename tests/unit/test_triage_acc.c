@@ -89,6 +89,17 @@ scalar(struct store *st, const char *sql)
     return v;
 }
 
+/* End source sid with no problem to report; its counts in *res. */
+static enum rn_rc
+end_source(struct store *st, int64_t sid, struct store_source_result *res)
+{
+    struct rn_err err = {RN_OK, ""};
+
+    memset(res, 0, sizeof *res);
+    res->clock_offset_ns = STORE_NONE;
+    return store_source_end(st, sid, res, &err);
+}
+
 /* A source of another kind whose request has the key "shared". */
 static void
 add_other_source(struct store *st)
@@ -115,9 +126,7 @@ add_other_source(struct store *st)
     ev.name = "CGI_LAUNCH";
     ev.fields_json = "{\"ProcessId\":\"77\"}";
     CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
-    memset(&res, 0, sizeof res);
-    res.clock_offset_ns = STORE_NONE;
-    CHECK(store_source_end(st, sid, &res, &err) == RN_OK);
+    CHECK(end_source(st, sid, &res) == RN_OK);
 }
 
 /* An event with random name, time and fields for source request sr. */
@@ -256,9 +265,7 @@ test_matches_read_back(unsigned seed, int nreq, int with_shared)
         add_other_source(st);
     CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
     fill_capture(st, sid, nreq);
-    memset(&res, 0, sizeof res);
-    res.clock_offset_ns = STORE_NONE;
-    CHECK(store_source_end(st, sid, &res, &err) == RN_OK);
+    CHECK(end_source(st, sid, &res) == RN_OK);
     CHECK(res.requests == nreq);
     /* Every exchange is linked to a request of its own, but "shared". */
     CHECK(scalar(st, "SELECT count(*) FROM srcreq WHERE kind = 5 AND"
@@ -306,9 +313,7 @@ test_abort(void)
     CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
     CHECK(!existing);
     fill_capture(st, sid, 5);
-    memset(&res, 0, sizeof res);
-    res.clock_offset_ns = STORE_NONE;
-    CHECK(store_source_end(st, sid, &res, &err) == RN_OK);
+    CHECK(end_source(st, sid, &res) == RN_OK);
     CHECK(scalar(st, "SELECT count(*) FROM request") == 5);
     store_close(st);
 }
