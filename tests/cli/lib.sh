@@ -113,3 +113,14 @@ tshark_agrees() {
     done
     return 1
 }
+
+# expect_tshark_agrees FILE OURS [TSHARK OPTION...]: tshark_agrees as a
+# check, saying which setting agreed.
+expect_tshark_agrees() {
+    if tshark_agrees "$@"; then
+        echo "tshark agrees with $tshark_matched: $2"
+        pass
+    else
+        fail "tshark: '$tshark_first', ours '$2'"
+    fi
+}

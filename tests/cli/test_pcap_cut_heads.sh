@@ -82,12 +82,7 @@ if command -v tshark >/dev/null 2>&1; then
     rows "$TMP/cut.pcap" >/dev/null
     ours=$(ours_http_counts visible)
     expect_eq "ours without capture-end cuts" "$ours" "req=3 200:2 404:1"
-    if tshark_agrees "$TMP/cut.pcap" "$ours"; then
-        echo "tshark agrees with $tshark_matched: $ours"
-        pass
-    else
-        fail "tshark: '$tshark_first', ours '$ours'"
-    fi
+    expect_tshark_agrees "$TMP/cut.pcap" "$ours"
 else
     echo "tshark not installed: oracle comparison skipped"
 fi
