@@ -5,7 +5,7 @@ cd "${RN_SRC:?}" || exit 1
 fails=0
 bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
-for f in model/*.c model/*.h; do
+for f in model/*/*.c model/*/*.h; do
     grep -qE '#include *[<"](n?curses|ncursesw/|term\.h|libxml/|pcap)' "$f" &&
         bad "$f: model/ includes a higher layer or parser library"
     grep -qE '#include *"(tui|importers)/' "$f" && bad "$f: model/ includes tui/ or importers/"

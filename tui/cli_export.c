@@ -1,5 +1,5 @@
 /*
- * `reqnav export`: the command-line face of model/export.h.
+ * `reqnav export`: the command-line face of model/report/export.h.
  *
  *   reqnav export (--filter EXPR | --id ID... | --marked [--filter EXPR])
  *                 --format md|html|json|csv [-o FILE] [--force]

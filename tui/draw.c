@@ -7,7 +7,7 @@
  * terminal on a key.
  *
  * Every string that comes from a trace was sanitised in the state or is
- * sanitised here (model/sanitize.h) before it reaches the window.
+ * sanitised here (model/base/sanitize.h) before it reaches the window.
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* wcwidth */

@@ -2,7 +2,7 @@
  * Text formatting for the front end, without curses: times, durations,
  * statuses, source letters and positions, event fields, display widths
  * and middle elision.  Everything here works on UTF-8 that has already
- * been through model/sanitize.h (no control characters).
+ * been through model/base/sanitize.h (no control characters).
  */
 #ifndef FMT_H
 #define FMT_H

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the filter language (model/filter.c).  A filter that
+ * Fuzz target: the filter language (model/query/filter.c).  A filter that
  * parses must give SQL that SQLite accepts with its parameters: it is
  * run against an empty store, and its canonical text must parse again
  * to the same canonical text.

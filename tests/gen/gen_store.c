@@ -1,6 +1,6 @@
 /*
  * Benchmark store generator: writes a case store directly through
- * model/store.h (no XML), as an ETW import would: one source, N requests
+ * model/store/store.h (no XML), as an ETW import would: one source, N requests
  * one every 10 ms, each with E events (GENERAL_REQUEST_START, filler
  * events, GENERAL_REQUEST_END); every 20th request is a CGI 502.2 with
  * CGI_LAUNCH and CGI_PREMATURE_TERMINATION.
