@@ -427,8 +427,6 @@ import_paths(struct store *st, const char *const *paths, size_t npaths,
         }
         rc = import_path(&run, paths[i], 0, 0, err);
     }
-    if (rc == RN_OK && run.cancel != NULL && *run.cancel)
-        sum->cancelled = 1; /* interrupted after the last file's import */
     if (rc == RN_ECANCELED) {
         /* Keep every file finished before the interruption. */
         sum->cancelled = 1;
@@ -436,6 +434,11 @@ import_paths(struct store *st, const char *const *paths, size_t npaths,
     }
     if (rc == RN_OK)
         rc = import_maybe_commit(&run, 1, err);
+    /* Looked at after the final commit, not before it: an interrupt during
+     * the last file's correlation or the commit itself is reported (what
+     * was committed stays), never dropped as if nothing had happened. */
+    if (rc == RN_OK && run.cancel != NULL && *run.cancel)
+        sum->cancelled = 1;
     if (rc != RN_OK) {
         /* Files reported imported since the last commit are undone. */
         ingest_rollback(run.in);

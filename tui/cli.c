@@ -176,6 +176,9 @@ cli_on_report(void *vctx, const struct import_report *r)
         cli_put_safe(out, r->message, 0);
     }
     fputc('\n', out);
+    /* A line per file as it is done, also into a pipe or a log file (not
+     * in 4 KB bursts): what the line says is what a watcher can act on. */
+    (void)fflush(out);
 }
 
 /* REQNAV_COMMIT_FILES: commit the import every N files (1..100000) rather
@@ -291,7 +294,12 @@ cli_import_paths(struct store *st, const struct import_options *base,
         cli_sources_snapshot(st, &before, &nbefore);
     rc = import_paths(st, (const char *const *)paths, (size_t)npaths, &opt,
                       &sum, &err);
+    /* Back to the caller's handler first, then look at the flag: a SIGINT
+     * that came before is seen here, one after it takes the usual course,
+     * none falls in between unnoticed. */
     sigaction(SIGINT, &old, NULL);
+    if (rc == RN_OK && cli_interrupted)
+        sum.cancelled = 1;
     if (progress.shown)
         fputs("\r\033[K", stderr);
     if (!quiet && rc == RN_OK) {

@@ -240,6 +240,41 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
 }
 
 /*
+ * Does another line of l's kind (with another key) match IIS source
+ * request i?  lines is the statement of w3c_contested, reset here.
+ */
+static enum rn_rc
+w3c_lines_contest(struct store *st, sqlite3_stmt *lines,
+                  const struct w3c_row *l, const struct w3c_row *i,
+                  int *contested, struct rn_err *err)
+{
+    int step;
+
+    sqlite3_reset(lines);
+    sqlite3_bind_int(lines, 1, l->kind);
+    sqlite3_bind_int64(lines, 2, l->id);
+    /* Lines with time-taken start near i's start; lines without it
+     * have start = end, near i's end. */
+    sqlite3_bind_int64(lines, 3, i->start - W3C_SLACK_NS);
+    sqlite3_bind_int64(lines, 4, i->start + W3C_SLACK_NS);
+    sqlite3_bind_int64(lines, 5, i->end - W3C_SLACK_NS);
+    sqlite3_bind_int64(lines, 6, i->end + W3C_SLACK_NS);
+    while ((step = sqlite3_step(lines)) == SQLITE_ROW) {
+        struct w3c_row o;
+        int client = 0;
+
+        w3c_row_read(lines, &o);
+        if (strcmp(o.key, l->key) != 0 && w3c_pred(&o, i, &client))
+            *contested = 1;
+        w3c_row_fini(&o);
+        if (*contested)
+            return RN_OK;
+    }
+    return step == SQLITE_DONE ? RN_OK
+                               : store_dberr(st, "match log lines", err);
+}
+
+/*
  * Does another line of l's kind (with another key) match one of request
  * R's IIS source requests?  Then R is ambiguous for l.
  */
@@ -264,42 +299,17 @@ w3c_contested(struct store *st, const struct w3c_row *l, int64_t request_id,
     if (iis == NULL || lines == NULL)
         return RN_EDB;
     sqlite3_bind_int64(iis, 1, request_id);
-    while (!*contested && (step = sqlite3_step(iis)) == SQLITE_ROW) {
+    while (rc == RN_OK && !*contested &&
+           (step = sqlite3_step(iis)) == SQLITE_ROW) {
         struct w3c_row i;
-        int lstep;
 
         w3c_row_read(iis, &i);
-        if (i.start == STORE_NONE || i.end == STORE_NONE) {
-            w3c_row_fini(&i);
-            continue;
-        }
-        sqlite3_reset(lines);
-        sqlite3_bind_int(lines, 1, l->kind);
-        sqlite3_bind_int64(lines, 2, l->id);
-        /* Lines with time-taken start near i's start; lines without it
-         * have start = end, near i's end. */
-        sqlite3_bind_int64(lines, 3, i.start - W3C_SLACK_NS);
-        sqlite3_bind_int64(lines, 4, i.start + W3C_SLACK_NS);
-        sqlite3_bind_int64(lines, 5, i.end - W3C_SLACK_NS);
-        sqlite3_bind_int64(lines, 6, i.end + W3C_SLACK_NS);
-        while (!*contested && (lstep = sqlite3_step(lines)) == SQLITE_ROW) {
-            struct w3c_row o;
-            int client = 0;
-
-            w3c_row_read(lines, &o);
-            if (strcmp(o.key, l->key) != 0 && w3c_pred(&o, &i, &client))
-                *contested = 1;
-            w3c_row_fini(&o);
-        }
+        if (i.start != STORE_NONE && i.end != STORE_NONE)
+            rc = w3c_lines_contest(st, lines, l, &i, contested, err);
         w3c_row_fini(&i);
-        if (!*contested && lstep != SQLITE_DONE) {
-            rc = store_dberr(st, "match log lines", err);
-            goto out;
-        }
     }
-    if (!*contested && step != SQLITE_DONE)
+    if (rc == RN_OK && !*contested && step != SQLITE_DONE)
         rc = store_dberr(st, "match requests", err);
-out:
     sqlite3_reset(iis);
     sqlite3_reset(lines);
     return rc;
