@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "rn_buf.h"
+#include "rn_cause.h"
 #include "rn_json.h"
 #include "store_impl.h"
 #include "xmalloc.h"
@@ -588,10 +589,12 @@ tri_missing_headers(const char *h, struct rn_buf *b)
                        "block");
 }
 
-/* The sentence for a CGI request that ended early or timed out. */
-static void
+/* The sentence for a CGI request that ended early or timed out; returns
+ * its cause. */
+static const char *
 tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
 {
+    const char *cause;
     const struct tri_event *launch = NULL, *herr;
     char code[160];
 
@@ -610,12 +613,15 @@ tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
         rn_buf_printf(b, " (%.*s)", (int)(n > 200 ? 200 : n), launch->cmdline);
     }
     if (strcmp(herr->name, "CGI_TIMEOUT") == 0) {
+        cause = "cgi_timeout";
         rn_buf_puts(b, " did not answer within the CGI timeout and was "
                        "killed by IIS");
     } else if (herr->headers == NULL || herr->headers[0] == '\0') {
+        cause = "cgi_no_headers";
         rn_buf_puts(b, " ended before sending any HTTP headers (Headers= "
                        "empty)");
     } else {
+        cause = "cgi_bad_headers";
         rn_buf_puts(b, " ended before sending a complete set of HTTP headers "
                        "(Headers=");
         tri_quote(b, herr->headers);
@@ -626,27 +632,37 @@ tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
         triage_code_text(t->win32, code, sizeof code);
         rn_buf_printf(b, "; exit code 0x%08" PRIX32 "%s%s", (uint32_t)t->win32,
                       code[0] ? ": " : "", code);
+        /* An NTSTATUS exit is a crash, whatever the headers were; the
+         * value IIS gives a process it killed at the time-out is not. */
+        if ((uint32_t)t->win32 >= 0xC0000000u &&
+            (uint32_t)t->win32 != 0xF1256323u)
+            cause = "cgi_crash";
     }
+    return cause;
 }
 
-/* The one-sentence diagnosis; empty when there is nothing to say. */
+/* The one-sentence diagnosis and its cause (rn_cause.h) into cause[n];
+ * both empty when there is nothing to say. */
 static void
-tri_diagnosis(struct tri_req *t, struct rn_buf *b)
+tri_diagnosis(struct tri_req *t, struct rn_buf *b, char *cause, size_t n)
 {
     const char *words;
     char code[160];
     size_t i;
 
+    cause[0] = '\0';
     if (t->status == STORE_NONE || t->status < 400)
         return;
     if (t->role_ix[STORE_ROLE_HEADER_ERROR] >= 0 &&
         strncmp(t->ev[t->role_ix[STORE_ROLE_HEADER_ERROR]].name, "CGI_", 4) ==
             0) {
-        tri_diag_cgi(t, b);
+        snprintf(cause, n, "%s", tri_diag_cgi(t, b));
         rn_buf_printf(b, "; IIS answered %" PRId64 ".%" PRId64, t->status,
                       t->substatus);
         return;
     }
+    /* No class explains it (yet): the status names the group. */
+    snprintf(cause, n, "http_%03d", (int)(t->status % 1000));
     if (t->role_ix[STORE_ROLE_HEADER_ERROR] >= 0) {
         const char *name = t->ev[t->role_ix[STORE_ROLE_HEADER_ERROR]].name;
         const char *text = tri_event_text(name);
@@ -678,6 +694,14 @@ tri_diagnosis(struct tri_req *t, struct rn_buf *b)
     }
 }
 
+/* The request row's columns that triage derives beyond t's own. */
+struct tri_row {
+    int64_t start, end;
+    int severity;
+    struct rn_buf diag;
+    char cause[40]; /* empty: none */
+};
+
 /* Equal, NULL included. */
 static int
 tri_text_eq(const unsigned char *a, const char *b)
@@ -690,7 +714,7 @@ tri_text_eq(const unsigned char *a, const char *b)
 /* Do the request's indexed columns already hold these values? */
 static enum rn_rc
 tri_indexed_same(struct store *st, int64_t request_id, const struct tri_req *t,
-                 int64_t start, int severity, int *same, struct rn_err *err)
+                 const struct tri_row *row, int *same, struct rn_err *err)
 {
     sqlite3_stmt *s;
     enum rn_rc rc = RN_OK;
@@ -698,31 +722,26 @@ tri_indexed_same(struct store *st, int64_t request_id, const struct tri_req *t,
 
     *same = 0;
     s = store_cached(st,
-                     "SELECT start_ns, severity, http_status, substatus, url"
-                     " FROM request WHERE id = ?1",
+                     "SELECT start_ns, severity, http_status, substatus, url,"
+                     " cause FROM request WHERE id = ?1",
                      err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
     step = sqlite3_step(s);
     if (step == SQLITE_ROW)
-        *same = store_col_opt(s, 0) == start &&
-                sqlite3_column_int(s, 1) == severity &&
+        *same = store_col_opt(s, 0) == row->start &&
+                sqlite3_column_int(s, 1) == row->severity &&
                 store_col_opt(s, 2) == t->status &&
                 store_col_opt(s, 3) == t->substatus &&
-                tri_text_eq(sqlite3_column_text(s, 4), t->url);
+                tri_text_eq(sqlite3_column_text(s, 4), t->url) &&
+                tri_text_eq(sqlite3_column_text(s, 5),
+                            row->cause[0] != '\0' ? row->cause : NULL);
     else if (step != SQLITE_DONE)
         rc = store_dberr(st, "triage read", err);
     sqlite3_reset(s);
     return rc;
 }
-
-/* The request row's columns that triage derives beyond t's own. */
-struct tri_row {
-    int64_t start, end;
-    int severity;
-    struct rn_buf diag;
-};
 
 /* Status, roles' words and span: everything the request row gets. */
 static void
@@ -731,7 +750,7 @@ tri_compute(struct tri_req *t, struct tri_row *row)
     tri_pick_roles(t);
     tri_status(t);
     rn_buf_init(&row->diag, 4096);
-    tri_diagnosis(t, &row->diag);
+    tri_diagnosis(t, &row->diag, row->cause, sizeof row->cause);
     row->start = t->start;
     row->end = t->end;
     if (t->ev_min != STORE_NONE &&
@@ -749,7 +768,7 @@ tri_compute(struct tri_req *t, struct tri_row *row)
                                             : 0;
 }
 
-/* Bind the request row's columns ?1..?15 (id first). */
+/* Bind the request row's columns ?1..?15 and ?17 (id first). */
 static void
 tri_bind(sqlite3_stmt *s, int64_t request_id, const struct tri_req *t,
          const struct tri_row *row)
@@ -772,6 +791,9 @@ tri_bind(sqlite3_stmt *s, int64_t request_id, const struct tri_req *t,
                        t->role_ix[r] >= 0 ? t->ev[t->role_ix[r]].uid
                                           : STORE_NONE);
     store_bind_text(s, 15, row->diag.len > 0 ? rn_buf_str(&row->diag) : NULL);
+    /* The update that leaves indexed columns alone has no ?17. */
+    if (sqlite3_bind_parameter_count(s) >= 17)
+        store_bind_text(s, 17, row->cause[0] != '\0' ? row->cause : NULL);
 }
 
 /* Write the triage results into the existing request row. */
@@ -783,8 +805,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
     enum rn_rc rc;
     int same = 0;
 
-    rc = tri_indexed_same(st, request_id, t, row->start, row->severity, &same,
-                          err);
+    rc = tri_indexed_same(st, request_id, t, row, &same, err);
     if (rc != RN_OK)
         return rc;
     /* Setting an indexed column rewrites its index entries even when the
@@ -799,7 +820,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
                             " substatus = ?8, win32_status = ?9,"
                             " severity = ?10, sources = ?11, cgi_start = ?12,"
                             " header_error = ?13, status_send = ?14,"
-                            " diagnosis = ?15 WHERE id = ?1",
+                            " diagnosis = ?15, cause = ?17 WHERE id = ?1",
                      err);
     if (s == NULL)
         return RN_EDB;
@@ -905,8 +926,8 @@ triage_acc_write(struct store *st, struct triage_acc *a, int64_t request_id,
                      "INSERT INTO request (id, start_ns, end_ns, verb, url,"
                      " host, http_status, substatus, win32_status, severity,"
                      " sources, cgi_start, header_error, status_send,"
-                     " diagnosis, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                     " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+                     " diagnosis, key, cause) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                     " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
                      " ON CONFLICT DO NOTHING",
                      err);
     if (s == NULL) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rn_buf.h"
+#include "rn_cause.h"
 #include "rn_time.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -215,6 +216,15 @@ filter_term(struct filter *f, const char *key, const char *v,
                           "header_error, status_send)",
                           v);
     }
+    if (strcmp(key, "cause") == 0) {
+        /* A misspelt cause would match nothing and look like an answer. */
+        if (!rn_cause_valid(v))
+            return rn_err_set(err, RN_EINVAL,
+                              "filter: unknown cause '%s' (reqnav causes "
+                              "lists them; the man page explains each)",
+                              v);
+        return rn_buf_printf(&f->sql, "r.cause = ?%d", filter_add_text(f, v));
+    }
     if (strcmp(key, "since") == 0)
         return filter_term_time(f, ">=", v, err);
     if (strcmp(key, "until") == 0)
@@ -243,7 +253,7 @@ filter_term(struct filter *f, const char *key, const char *v,
     }
     return rn_err_set(err, RN_EINVAL,
                       "filter: unknown key '%s' (status, verb, url, source, "
-                      "has, since, until, key, id, marked, text)",
+                      "has, cause, since, until, key, id, marked, text)",
                       key);
 }
 

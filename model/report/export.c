@@ -350,6 +350,7 @@ export_redact_request(const struct rq_row *r, struct rq_row *out)
     out->host = r->host != NULL ? xstrdup(r->host) : NULL;
     out->url = redact_dup(r->url, 0, NULL);
     out->diagnosis = redact_dup(r->diagnosis, REDACT_LOOSE, NULL);
+    out->cause = r->cause != NULL ? xstrdup(r->cause) : NULL;
 }
 
 /* Mask secrets in the fields and raw text of events, in place. */
