@@ -94,3 +94,26 @@ rn_cause_label(const char *id, long long count, char *out, size_t n)
     else
         snprintf(out, n, "%s", id);
 }
+
+const char *
+rn_cause_absence(const char *id, const char *role_name)
+{
+    int start = strcmp(role_name, "cgi_start") == 0;
+
+    if (id == NULL)
+        return NULL;
+    if (strncmp(id, "httpsys_", 8) == 0 && strcmp(role_name, "status_send"))
+        return "HTTP.sys answered before any worker process saw the request: "
+               "no handler ran";
+    if (strcmp(id, "client_disconnect") == 0 &&
+        strcmp(role_name, "status_send"))
+        return "the client went away: no handler failed";
+    if (strcmp(id, "arr_no_server") == 0 && strcmp(role_name, "status_send"))
+        return "ARR had no member to route to";
+    if (start &&
+        (strcmp(id, "config_error") == 0 || strcmp(id, "aspnet_startup") == 0))
+        return "the request failed before any handler started";
+    if (start && strncmp(id, "ancm_", 5) == 0)
+        return "the ASP.NET Core module logged no forwarding start";
+    return NULL;
+}

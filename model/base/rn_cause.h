@@ -10,9 +10,9 @@
 #include <stddef.h>
 
 struct rn_cause {
-    const char *id;     /* stable, lower case: cgi_timeout */
-    const char *one;    /* one request: "CGI timeout" */
-    const char *many;   /* several: "CGI timeouts" */
+    const char *id;   /* stable, lower case: cgi_timeout */
+    const char *one;  /* one request: "CGI timeout" */
+    const char *many; /* several: "CGI timeouts" */
 };
 
 /* The table, in summary order; *n receives its length. */
@@ -28,5 +28,9 @@ int rn_cause_valid(const char *id);
 /* Words for count requests of cause id ("6 CGI timeouts" without the
  * number): the table's, or "HTTP 404 responses" for http_404. */
 void rn_cause_label(const char *id, long long count, char *out, size_t n);
+
+/* Why a request of cause id has no event for the jump role (role_name:
+ * cgi_start, header_error, status_send), or NULL when nothing says. */
+const char *rn_cause_absence(const char *id, const char *role_name);
 
 #endif

@@ -12,6 +12,10 @@
  * -1 when the name has no role. */
 int triage_role_of(const char *name, int *rank);
 
+/* What the event is, for the jump keys ("FastCGI start", "ARR route"),
+ * or NULL when the name plays no role. */
+const char *triage_event_label(const char *name);
+
 /*
  * Words for an error value: CGI exit codes (NTSTATUS, CRT abort), HRESULTs
  * and Win32 codes.  Writes into out (size n); empty when unknown.
