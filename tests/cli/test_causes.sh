@@ -72,6 +72,13 @@ expect_eq "causes table header" "$(head -1 "$TMP/causes.txt" | tr -s ' ')" \
     " COUNT STATUS CAUSE LABEL"
 grep -q '^ *1 502.2 *cgi_no_headers *CGI exit before any header$' \
     "$TMP/causes.txt" && pass || fail "causes table: $(cat "$TMP/causes.txt")"
+# The man page explains every cause in the table.
+ids=$(grep -o '^    {"[a-z_]*",' "$RN_SRC/model/base/rn_cause.c" | tr -dc 'a-z_\n')
+[ -n "$ids" ] && pass || fail "no cause ids read from rn_cause.c"
+for id in $ids; do
+    grep -q "^\.B[RI]* .*\b$id\b" "$RN_SRC/share/man/reqnav.1" && pass ||
+        fail "man page does not list cause $id"
+done
 rn causes --format csv >/dev/null 2>&1
 expect_eq "causes --format csv: usage error" "$?" 2
 finish

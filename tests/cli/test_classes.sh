@@ -97,6 +97,16 @@ expect_eq "client endings: not a configuration failure" \
 jq -r '.[1].diagnosis' "$TMP/cl.json" | grep -q "DynamicCompressionModule" &&
     pass || fail "client 500.19: module not named"
 
+# A connection-level HTTPERR line is an event of the connection, not a
+# request.
+expect_eq "Timer_ConnectionIdle: no request" \
+    "$(jq '[.[] | select(.url == null)] | length' "$TMP/all.json")" 0
+expect_eq "Timer_ConnectionIdle: an event of no request" \
+    "$(rn sql "SELECT count(*) FROM event WHERE name =
+        'HTTPERR_Timer_ConnectionIdle' AND srcreq_id IS NULL" | tail -1)" 1
+expect_eq "HTTPERR: six requests of seven lines" \
+    "$(jq '[.[] | select(.sources == ["httperr"])] | length' "$TMP/all.json")" 6
+
 # Ordinary traffic has no cause; the summary lists each class once.
 expect_eq "2xx without cause" \
     "$(jq '[.[] | select(.http_status == 200 and .cause != null)] | length' "$TMP/all.json")" 0
