@@ -498,8 +498,7 @@ w3c_record(struct w3c_state *s, char *line, int complete, struct rn_err *err)
      * (FORMATS.md H): it belongs to no source request. */
     srcreq = 0;
     if (s->kind != STORE_KIND_HTTPERR || q.verb != NULL || q.url != NULL) {
-        rc = store_srcreq_put(s->ctx->st, s->ctx->source_id, &q, &srcreq,
-                              err);
+        rc = store_srcreq_put(s->ctx->st, s->ctx->source_id, &q, &srcreq, err);
         if (rc != RN_OK)
             return rc;
     }

@@ -38,96 +38,245 @@ struct ev {
 struct cls {
     const char *cause, *url, *verb;
     int status, sub;
-    long long win32;    /* the W3C sc-win32-status */
-    int taken;          /* ms */
-    int freb;           /* has a FREB file */
+    long long win32; /* the W3C sc-win32-status */
+    int taken;       /* ms */
+    int freb;        /* has a FREB file */
     struct ev ev[8];
 };
 
-#define START {"GENERAL_REQUEST_START", 1, 4, 0, {{"SiteId", "1"}}}
+#define START                                                                  \
+    {                                                                          \
+        "GENERAL_REQUEST_START", 1, 4, 0,                                      \
+        {                                                                      \
+            {                                                                  \
+                "SiteId", "1"                                                  \
+            }                                                                  \
+        }                                                                      \
+    }
 #define END(st, sub, ms)                                                       \
-    {"GENERAL_REQUEST_END", 2, 4, ms, {{"HttpStatus", st}, {"HttpSubStatus", sub}}}
-#define HEADERS(ms) {"GENERAL_RESPONSE_HEADERS", 47, 4, ms, {{"Headers", "Server: Microsoft-IIS/10.0&#13;&#10;"}}}
+    {                                                                          \
+        "GENERAL_REQUEST_END", 2, 4, ms,                                       \
+        {                                                                      \
+            {"HttpStatus", st},                                                \
+            {                                                                  \
+                "HttpSubStatus", sub                                           \
+            }                                                                  \
+        }                                                                      \
+    }
+#define HEADERS(ms)                                                            \
+    {                                                                          \
+        "GENERAL_RESPONSE_HEADERS", 47, 4, ms,                                 \
+        {                                                                      \
+            {                                                                  \
+                "Headers", "Server: Microsoft-IIS/10.0&#13;&#10;"              \
+            }                                                                  \
+        }                                                                      \
+    }
 #define MODERR(mod, note, st, sub, code, ms, cfg)                              \
-    {"MODULE_SET_RESPONSE_ERROR_STATUS", 16, 2, ms,                            \
-     {{"ModuleName", mod}, {"Notification", note}, {"HttpStatus", st},         \
-      {"HttpSubStatus", sub}, {"ErrorCode", code}, {"ConfigExceptionInfo", cfg}}}
+    {                                                                          \
+        "MODULE_SET_RESPONSE_ERROR_STATUS", 16, 2, ms,                         \
+        {                                                                      \
+            {"ModuleName", mod}, {"Notification", note}, {"HttpStatus", st},   \
+                {"HttpSubStatus", sub}, {"ErrorCode", code},                   \
+            {                                                                  \
+                "ConfigExceptionInfo", cfg                                     \
+            }                                                                  \
+        }                                                                      \
+    }
 
 static const struct cls classes[] = {
-    {"cgi_timeout", "/cgi-bin/slow.exe", "GET", 502, 1, 0, 900010, 1,
+    {"cgi_timeout",
+     "/cgi-bin/slow.exe",
+     "GET",
+     502,
+     1,
+     0,
+     900010,
+     1,
      {START,
-      {"CGI_LAUNCH", 3, 4, 10,
+      {"CGI_LAUNCH",
+       3,
+       4,
+       10,
        {{"CommandLine", "\"C:\\inetpub\\cgi-bin\\slow.exe\" "},
         {"ProcessId", "5120"}}},
       {"CGI_TIMEOUT", 6, 3, 900005, {{"Timeout", "900"}}},
       MODERR("CgiModule", "128", "502", "1", "4045759267", 900006, ""),
-      HEADERS(900007), END("502", "1", 900010)}},
-    {"fastcgi_request_timeout", "/index.php", "GET", 500, 0, 258, 90020, 1,
+      HEADERS(900007),
+      END("502", "1", 900010)}},
+    {"fastcgi_request_timeout",
+     "/index.php",
+     "GET",
+     500,
+     0,
+     258,
+     90020,
+     1,
      {START,
-      {"FASTCGI_START", 1, 4, 10,
+      {"FASTCGI_START",
+       1,
+       4,
+       10,
        {{"ExePath", "C:\\PHP\\php-cgi.exe"}, {"ProcessId", "6100"}}},
-      {"FASTCGI_REQUEST_TIMEOUT", 2, 2, 90010,
+      {"FASTCGI_REQUEST_TIMEOUT",
+       2,
+       2,
+       90010,
        {{"ExePath", "C:\\PHP\\php-cgi.exe"}, {"RequestTimeout", "90"}}},
       MODERR("FastCgiModule", "128", "500", "0", "2147942658", 90011, ""),
-      HEADERS(90012), END("500", "0", 90020)}},
-    {"arr_timeout", "/shop/cart", "POST", 502, 3, 12002, 30005, 1,
+      HEADERS(90012),
+      END("500", "0", 90020)}},
+    {"arr_timeout",
+     "/shop/cart",
+     "POST",
+     502,
+     3,
+     12002,
+     30005,
+     1,
      {START,
-      {"ARR_SERVER_ROUTED", 1, 4, 5,
-       {{"RoutingReason", "LoadBalancing"}, {"Server", "member1.example.com"},
-        {"State", "Active"}, {"TotalRequests", "3"},
-        {"FailedRequests", "1"}, {"ResponseTime", "0"}}},
-      {"GENERAL_SET_REQUEST_HEADER", 42, 4, 6,
+      {"ARR_SERVER_ROUTED",
+       1,
+       4,
+       5,
+       {{"RoutingReason", "LoadBalancing"},
+        {"Server", "member1.example.com"},
+        {"State", "Active"},
+        {"TotalRequests", "3"},
+        {"FailedRequests", "1"},
+        {"ResponseTime", "0"}}},
+      {"GENERAL_SET_REQUEST_HEADER",
+       42,
+       4,
+       6,
        {{"HeaderName", "X-ARR-LOG-ID"},
         {"HeaderValue", "{7f3c1a2b-0000-4000-8000-00000000a11e}"}}},
       MODERR("ApplicationRequestRouting", "128", "502", "3", "2147954402",
              30003, ""),
-      HEADERS(30004), END("502", "3", 30005)}},
-    {"arr_connection_error", "/shop/pay", "POST", 502, 3, 12030, 1200, 1,
+      HEADERS(30004),
+      END("502", "3", 30005)}},
+    {"arr_connection_error",
+     "/shop/pay",
+     "POST",
+     502,
+     3,
+     12030,
+     1200,
+     1,
      {START,
-      {"ARR_SERVER_ROUTED", 1, 4, 5,
-       {{"RoutingReason", "LoadBalancing"}, {"Server", "member2.example.com"},
+      {"ARR_SERVER_ROUTED",
+       1,
+       4,
+       5,
+       {{"RoutingReason", "LoadBalancing"},
+        {"Server", "member2.example.com"},
         {"State", "Active"}}},
-      MODERR("ApplicationRequestRouting", "128", "502", "3", "2147954430",
-             1198, ""),
-      HEADERS(1199), END("502", "3", 1200)}},
-    {"arr_no_server", "/shop/", "GET", 502, 4, 0, 15, 0, {{NULL, 0, 0, 0, {{NULL, NULL}}}}},
-    {"ancm_forward_failure", "/api/orders", "GET", 502, 3, 12002, 120010, 1,
-     {START, {"ANCM_REQUEST_FORWARD_START", 3, 4, 5, {{"ErrorCode", "0"}}},
-      {"ANCM_REQUEST_FORWARD_FAIL", 5, 2, 120005,
-       {{"ErrorCode", "0x80072ee2"}}},
-      MODERR("AspNetCoreModuleV2", "128", "502", "3", "2147954402", 120006,
+      MODERR("ApplicationRequestRouting", "128", "502", "3", "2147954430", 1198,
              ""),
-      HEADERS(120007), END("502", "3", 120010)}},
-    {"ancm_start_failure", "/api/health", "GET", 502, 5, 193, 2100, 1,
+      HEADERS(1199),
+      END("502", "3", 1200)}},
+    {"arr_no_server",
+     "/shop/",
+     "GET",
+     502,
+     4,
+     0,
+     15,
+     0,
+     {{NULL, 0, 0, 0, {{NULL, NULL}}}}},
+    {"ancm_forward_failure",
+     "/api/orders",
+     "GET",
+     502,
+     3,
+     12002,
+     120010,
+     1,
      {START,
-      {"ANCM_START_APPLICATION_FAIL", 2, 2, 2000,
+      {"ANCM_REQUEST_FORWARD_START", 3, 4, 5, {{"ErrorCode", "0"}}},
+      {"ANCM_REQUEST_FORWARD_FAIL",
+       5,
+       2,
+       120005,
+       {{"ErrorCode", "0x80072ee2"}}},
+      MODERR("AspNetCoreModuleV2", "128", "502", "3", "2147954402", 120006, ""),
+      HEADERS(120007),
+      END("502", "3", 120010)}},
+    {"ancm_start_failure",
+     "/api/health",
+     "GET",
+     502,
+     5,
+     193,
+     2100,
+     1,
+     {START,
+      {"ANCM_START_APPLICATION_FAIL",
+       2,
+       2,
+       2000,
        {{"FailureDescription",
          "Application '/LM/W3SVC/1/ROOT/api' failed to start process with "
          "commandline 'dotnet .\\Api.dll', ErrorCode = '0x800700c1 : 0."}}},
       MODERR("AspNetCoreModuleV2", "128", "502", "5", "2147942593", 2001, ""),
-      HEADERS(2002), END("502", "5", 2100)}},
-    {"ancm_inprocess_failure", "/app/", "GET", 500, 30, 0, 800, 1,
-     {START, {"ANCM_EXECUTE_REQUEST_FAIL", 7, 2, 700, {{"ErrorCode", "0x8000ffff"}}},
+      HEADERS(2002),
+      END("502", "5", 2100)}},
+    {"ancm_inprocess_failure",
+     "/app/",
+     "GET",
+     500,
+     30,
+     0,
+     800,
+     1,
+     {START,
+      {"ANCM_EXECUTE_REQUEST_FAIL", 7, 2, 700, {{"ErrorCode", "0x8000ffff"}}},
       MODERR("AspNetCoreModuleV2", "128", "500", "30", "2147549183", 701, ""),
-      HEADERS(702), END("500", "30", 800)}},
-    {"config_error", "/legacy/", "GET", 500, 19, 13, 20, 1,
+      HEADERS(702),
+      END("500", "30", 800)}},
+    {"config_error",
+     "/legacy/",
+     "GET",
+     500,
+     19,
+     13,
+     20,
+     1,
      {START,
       MODERR("IIS Web Core", "1", "500", "19", "2147942413", 8,
              "\\\\?\\C:\\inetpub\\wwwroot\\legacy\\web.config ( 12) "
              ":Unrecognized element 'rewrite'"),
       HEADERS(9), END("500", "19", 20)}},
-    {"client_disconnect", "/reports/big.pdf", "GET", 500, 19, 64, 45000, 1,
+    {"client_disconnect",
+     "/reports/big.pdf",
+     "GET",
+     500,
+     19,
+     64,
+     45000,
+     1,
      {START,
-      MODERR("DynamicCompressionModule", "268435456", "500", "19",
-             "2147943629", 44990, ""),
+      MODERR("DynamicCompressionModule", "268435456", "500", "19", "2147943629",
+             44990, ""),
       END("500", "19", 45000)}},
-    {"aspnet_startup", "/portal/", "GET", 500, 0, 0, 3000, 1,
+    {"aspnet_startup",
+     "/portal/",
+     "GET",
+     500,
+     0,
+     0,
+     3000,
+     1,
      {START,
-      MODERR("AspNetInitializationExceptionModule", "1", "500", "0", "0",
-             2900, ""),
-      {"GENERAL_RESPONSE_ENTITY_BUFFER", 33, 4, 2901,
+      MODERR("AspNetInitializationExceptionModule", "1", "500", "0", "0", 2900,
+             ""),
+      {"GENERAL_RESPONSE_ENTITY_BUFFER",
+       33,
+       4,
+       2901,
        {{"Buffer", "Server Error in '/portal' Application."}}},
-      HEADERS(2902), END("500", "0", 3000)}},
+      HEADERS(2902),
+      END("500", "0", 3000)}},
 };
 
 #define NCLASSES (sizeof classes / sizeof classes[0])
@@ -139,7 +288,8 @@ iso(char *out, size_t n, long long ms)
     long long t = ms / 1000, days = t / 86400, sod = t % 86400;
     long long z = days + 719468, era = z / 146097, doe = z - era * 146097;
     long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long y = yoe + era * 400,
+              doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     long long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
     long long m = mp < 10 ? mp + 3 : mp - 9;
 
@@ -178,8 +328,9 @@ write_event(FILE *f, const struct ev *e, long long start_ms, const char *guid)
     for (i = 0; i < 6 && e->data[i].k != NULL; i++)
         fprintf(f, "  <Data Name=\"%s\">%s</Data>\r\n", e->data[i].k,
                 e->data[i].v);
-    fprintf(f, " </EventData>\r\n <RenderingInfo Culture=\"en-US\">\r\n"
-               "  <Opcode>%s</Opcode>\r\n </RenderingInfo>\r\n</Event>\r\n",
+    fprintf(f,
+            " </EventData>\r\n <RenderingInfo Culture=\"en-US\">\r\n"
+            "  <Opcode>%s</Opcode>\r\n </RenderingInfo>\r\n</Event>\r\n",
             e->name);
 }
 
@@ -195,14 +346,15 @@ write_freb(const char *dir, size_t k, const struct cls *c, long long start_ms)
     f = fopen(path, "wb");
     if (f == NULL)
         return -1;
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\r\n"
-               "<failedRequest url=\"http://www.example.com:80%s\"\r\n"
-               " siteId=\"1\" appPoolId=\"DefaultAppPool\" processId=\"2864\""
-               " verb=\"%s\"\r\n activityId=\"{%s}\""
-               " failureReason=\"STATUS_CODE\" statusCode=\"%d.%d\""
-               " triggerStatusCode=\"%d\" timeTaken=\"%d\"\r\n"
-               " xmlns:freb=\"http://schemas.microsoft.com/win/2006/06/iis/"
-               "freb\">\r\n",
+    fprintf(f,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\r\n"
+            "<failedRequest url=\"http://www.example.com:80%s\"\r\n"
+            " siteId=\"1\" appPoolId=\"DefaultAppPool\" processId=\"2864\""
+            " verb=\"%s\"\r\n activityId=\"{%s}\""
+            " failureReason=\"STATUS_CODE\" statusCode=\"%d.%d\""
+            " triggerStatusCode=\"%d\" timeTaken=\"%d\"\r\n"
+            " xmlns:freb=\"http://schemas.microsoft.com/win/2006/06/iis/"
+            "freb\">\r\n",
             c->url, c->verb, guid, c->status, c->sub, c->status, c->taken);
     for (i = 0; i < 8 && c->ev[i].name != NULL; i++)
         write_event(f, &c->ev[i], start_ms, guid);
