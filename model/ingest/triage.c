@@ -1394,6 +1394,47 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
     return rc;
 }
 
+void
+triage_compute(const struct triage_srcreq_in *rq, size_t nrq,
+               const struct triage_event_in *ev, size_t nev,
+               int64_t offline_near, struct triage_result *out)
+{
+    struct tri_req t;
+    struct tri_row row;
+    size_t i;
+    int r;
+
+    tri_req_init(&t);
+    for (i = 0; i < nrq; i++)
+        tri_add_srcreq(&t, rq[i].kind, rq[i].verb, rq[i].url, rq[i].host,
+                       rq[i].status, rq[i].substatus, rq[i].win32,
+                       rq[i].start_ns, rq[i].end_ns);
+    for (i = 0; i < nev; i++)
+        tri_add_event(&t, ev[i].uid, ev[i].ts_ns, ev[i].kind, ev[i].seq,
+                      ev[i].name, ev[i].fields_json);
+    t.offline_near = offline_near;
+    tri_compute(&t, &row);
+    out->status = t.status;
+    out->substatus = t.substatus;
+    out->win32 = t.win32;
+    out->start_ns = row.start;
+    out->end_ns = row.end;
+    out->severity = row.severity;
+    for (r = 0; r < STORE_ROLE_COUNT; r++)
+        out->roles[r] = t.role_ix[r] >= 0 ? t.ev[t.role_ix[r]].uid : STORE_NONE;
+    out->diagnosis = row.diag.len > 0 ? xstrdup(rn_buf_str(&row.diag)) : NULL;
+    snprintf(out->cause, sizeof out->cause, "%s", row.cause);
+    rn_buf_fini(&row.diag);
+    tri_req_fini(&t);
+}
+
+void
+triage_result_fini(struct triage_result *r)
+{
+    free(r->diagnosis);
+    r->diagnosis = NULL;
+}
+
 enum rn_rc
 triage_request(struct store *st, int64_t request_id, struct rn_err *err)
 {
