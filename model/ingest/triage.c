@@ -946,18 +946,28 @@ tri_put_secs(struct rn_buf *b, int64_t from, int64_t to)
 static void
 tri_put_exe(struct rn_buf *b, const char *path)
 {
-    const char *p = path, *q;
+    const char *p = path, *q, *end, *base;
     size_t n;
 
-    while (*p == '"' || *p == ' ')
+    /* A quoted path ends at its quote (a command line's arguments follow);
+     * an unquoted one is the whole value, spaces included. */
+    while (*p == ' ')
         p++;
-    n = strcspn(p, "\" ");
-    for (q = p; q < p + n; q++) {
-        if (*q == '\\' || *q == '/')
-            p = q + 1;
+    if (*p == '"') {
+        p++;
+        end = p + strcspn(p, "\"");
+    } else {
+        end = p + strlen(p);
+        while (end > p && end[-1] == ' ')
+            end--;
     }
-    n = strcspn(p, "\" ");
-    rn_buf_printf(b, "%.*s", (int)(n > 120 ? 120 : n), p);
+    base = p;
+    for (q = p; q < end; q++) {
+        if (*q == '\\' || *q == '/')
+            base = q + 1;
+    }
+    n = (size_t)(end - base);
+    rn_buf_printf(b, "%.*s", (int)(n > 120 ? 120 : n), base);
 }
 
 static void

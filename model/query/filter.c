@@ -11,6 +11,7 @@
 
 #include "rn_buf.h"
 #include "rn_cause.h"
+#include "rn_role.h"
 #include "rn_time.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -208,13 +209,15 @@ filter_term(struct filter *f, const char *key, const char *v,
                              filter_add_int(f, 1 << (k - 1)));
     }
     if (strcmp(key, "has") == 0) {
-        if (strcmp(v, "cgi_start") == 0 || strcmp(v, "header_error") == 0 ||
-            strcmp(v, "status_send") == 0)
-            return rn_buf_printf(&f->sql, "r.%s IS NOT NULL", v);
-        return rn_err_set(err, RN_EINVAL,
-                          "filter: unknown role '%s' (cgi_start, "
-                          "header_error, status_send)",
-                          v);
+        /* The role's name is its column: a fixed string from the table,
+         * never the user's text. */
+        k = rn_role_find(v);
+        if (k >= 0)
+            return rn_buf_printf(&f->sql, "r.%s IS NOT NULL",
+                                 rn_role_get(k)->name);
+        return rn_err_set(
+            err, RN_EINVAL, "filter: unknown role '%s' (%s, %s, %s)", v,
+            rn_role_get(0)->name, rn_role_get(1)->name, rn_role_get(2)->name);
     }
     if (strcmp(key, "cause") == 0) {
         /* A misspelt cause would match nothing and look like an answer. */

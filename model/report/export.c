@@ -27,6 +27,7 @@
 #include "redact.h"
 #include "render.h"
 #include "rn_json.h"
+#include "rn_role.h"
 #include "xmalloc.h"
 
 #define EXPORT_PAGE    256
@@ -90,16 +91,9 @@ export_default_name(enum export_format fmt, int64_t now_ns, char *out, size_t n)
 const char *
 export_role_label(int role)
 {
-    switch (role) {
-    case STORE_ROLE_CGI_START:
-        return "CGI start";
-    case STORE_ROLE_HEADER_ERROR:
-        return "header error";
-    case STORE_ROLE_STATUS_SEND:
-        return "status send";
-    default:
-        return "";
-    }
+    const struct rn_role *r = rn_role_get(role);
+
+    return r != NULL ? r->label : "";
 }
 
 enum rn_rc

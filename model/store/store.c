@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "rn_buf.h"
+#include "rn_role.h"
 #include "rn_time.h"
 #include "store_impl.h"
 #include "xmalloc.h"
@@ -148,15 +149,15 @@ store_kind_parse(const char *name)
     return 0;
 }
 
+_Static_assert(STORE_ROLE_COUNT == RN_ROLE_COUNT,
+               "enum store_role and the role table (rn_role.c) agree");
+
 const char *
 store_role_name(int role)
 {
-    static const char *const names[STORE_ROLE_COUNT] = {
-        "cgi_start", "header_error", "status_send"};
+    const struct rn_role *r = rn_role_get(role);
 
-    if (role < 0 || role >= STORE_ROLE_COUNT)
-        return NULL;
-    return names[role];
+    return r != NULL ? r->name : NULL;
 }
 
 sqlite3 *

@@ -11,8 +11,8 @@
 #include "test.h"
 #include "triage.h"
 
-#define N STORE_NONE
-#define S(x) ((int64_t)(x) * 1000000000)
+#define N    STORE_NONE
+#define S(x) ((int64_t)(x)*1000000000)
 
 /* One FREB source request with status, and its events. */
 struct case_in {
@@ -99,7 +99,8 @@ test_cgi(void)
     /* The seed: no header at all; exit code 0. */
     add_rq(&c, 1, 502, 2, N, S(0), S(401));
     add_ev(&c, 1, S(1), "CGI_LAUNCH",
-           "{\"CommandLine\":\"\\\"D:\\\\htmlos.exe\\\" \",\"ProcessId\":\"3136\"}");
+           "{\"CommandLine\":\"\\\"D:\\\\htmlos.exe\\\" "
+           "\",\"ProcessId\":\"3136\"}");
     add_ev(&c, 1, S(401), "CGI_PREMATURE_TERMINATION", "{\"Headers\":\"\"}");
     add_ev(&c, 1, S(401), "GENERAL_REQUEST_END",
            "{\"HttpStatus\":\"502\",\"HttpSubStatus\":\"2\"}");
