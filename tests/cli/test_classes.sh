@@ -52,6 +52,10 @@ cls fastcgi_request_timeout 500.0 freb+w3c FASTCGI_START \
     FASTCGI_REQUEST_TIMEOUT $END \
     "FastCGI request time-out: php-cgi.exe ran 90.0 s, requestTimeout is 90 s" \
     "0x80070102: WAIT_TIMEOUT"
+# The same class seen by ETW alone (IISFastCGI provider): no start event.
+cls fastcgi_activity_timeout 500.0 etw - FASTCGI_ACTIVITY_TIMEOUT $END \
+    "FastCGI activity time-out: the FastCGI process ran 30.0 s" \
+    "within the activity timeout"
 cls arr_timeout 502.3 freb+w3c ARR_SERVER_ROUTED $ME $END \
     "member member1.example.com" "proxy time-out: 30.0 s" \
     "0x80072EE2: ERROR_WINHTTP_TIMEOUT"
@@ -115,7 +119,7 @@ expect_eq "summary: each cause once" \
     "$(jq -r '[.[].cause] | length' "$TMP/causes.json")" \
     "$(jq -r '[.[].cause] | unique | length' "$TMP/causes.json")"
 expect_eq "summary: the classes" "$(jq -r '[.[].cause] | sort | join(" ")' "$TMP/causes.json")" \
-    "ancm_forward_failure ancm_inprocess_failure ancm_start_failure arr_connection_error arr_no_server arr_timeout aspnet_startup cgi_timeout client_disconnect config_error fastcgi_request_timeout httpsys_abandoned httpsys_app_offline httpsys_queue_full"
+    "ancm_forward_failure ancm_inprocess_failure ancm_start_failure arr_connection_error arr_no_server arr_timeout aspnet_startup cgi_timeout client_disconnect config_error fastcgi_activity_timeout fastcgi_request_timeout httpsys_abandoned httpsys_app_offline httpsys_queue_full"
 expect_eq "summary: AppOffline first" \
     "$(jq -c '.[0] | [.cause, .count, .status]' "$TMP/causes.json")" \
     '["httpsys_app_offline",3,"503.0"]'

@@ -6,6 +6,10 @@
  *                                           one (events of §H's shapes)
  *                     DIR/u_ex260302.log    the W3C lines (and ordinary
  *                                           traffic around them)
+ *                     DIR/etw.xml           ETW (Log Parser rows): a
+ *                                           FastCGI activity time-out
+ *                                           seen by the IISFastCGI
+ *                                           provider, among 200s
  *                     DIR/httperr1.log      HTTP.sys's lines: three
  *                                           AppOffline 503s in two
  *                                           minutes, QueueFull, a worker
@@ -415,6 +419,58 @@ write_httperr(const char *dir)
     return fclose(f) == 0 ? 0 : -1;
 }
 
+/* One Log Parser row. */
+static void
+etw_row(FILE *f, int num, const char *provider, const char *name, long long ms,
+        const char *guid, const char *data)
+{
+    char t[64];
+
+    w3c_time(t, sizeof t, ms);
+    fprintf(f,
+            "<ROW><EventNumber>%d</EventNumber><EventName>%s</EventName>"
+            "<EventTypeName>%s</EventTypeName><Timestamp>%s</Timestamp>"
+            "<UserData>ContextId={%s}%s%s</UserData></ROW>\r\n",
+            num, provider, name, t, guid, data != NULL ? "|" : "",
+            data != NULL ? data : "");
+}
+
+/* ETW: a 200 and a FastCGI activity time-out (500.0) after 31 s.  The
+ * IISFastCGI events carry the ContextId alone (iis_events.c). */
+static int
+write_etw(const char *dir)
+{
+    const long long t0 = (BASE_S + 10800) * 1000;
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/etw.xml", dir);
+    f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<ROOT "
+               "DATE_CREATED=\"2026-03-02 13:00:00\" CREATED_BY=\"Microsoft "
+               "Log Parser V2.2\">\r\n");
+    etw_row(f, 1, "IISGeneral", "GENERAL_REQUEST_START", t0,
+            "00000000-0000-0000-E7A0-000000000001",
+            "SiteId=1|AppPoolId=PhpPool|ConnId=1|RawConnId=0|RequestURL="
+            "http://www.example.com:80/home.php|RequestVerb=GET");
+    etw_row(f, 2, "IISGeneral", "GENERAL_REQUEST_END", t0,
+            "00000000-0000-0000-E7A0-000000000001",
+            "BytesSent=900|BytesReceived=300|HttpStatus=200|HttpSubStatus=0");
+    etw_row(f, 3, "IISGeneral", "GENERAL_REQUEST_START", t0 + 1000,
+            "00000000-0000-0000-E7A0-000000000002",
+            "SiteId=1|AppPoolId=PhpPool|ConnId=2|RawConnId=0|RequestURL="
+            "http://www.example.com:80/report.php|RequestVerb=GET");
+    etw_row(f, 4, "IISFastCGI", "FASTCGI_ACTIVITY_TIMEOUT", t0 + 31000,
+            "00000000-0000-0000-E7A0-000000000002", NULL);
+    etw_row(f, 5, "IISGeneral", "GENERAL_REQUEST_END", t0 + 31000,
+            "00000000-0000-0000-E7A0-000000000002",
+            "BytesSent=1200|BytesReceived=300|HttpStatus=500|HttpSubStatus=0");
+    fprintf(f, "</ROOT>\r\n");
+    return fclose(f) == 0 ? 0 : -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -457,7 +513,8 @@ main(int argc, char **argv)
             return 1;
         }
     }
-    if (fclose(w3c) != 0 || write_httperr(argv[1]) != 0) {
+    if (fclose(w3c) != 0 || write_httperr(argv[1]) != 0 ||
+        write_etw(argv[1]) != 0) {
         perror(argv[1]);
         return 1;
     }
