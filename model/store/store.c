@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "rn_buf.h"
+#include "rn_role.h"
 #include "rn_time.h"
 #include "store_impl.h"
 #include "xmalloc.h"
@@ -27,7 +28,7 @@
 extern const char rn_schema_sql[];
 
 /* Schema version this build writes; store_migrate() brings older ones up. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum store_stmt_id {
     SS_SRCREQ_FIND,
@@ -137,15 +138,15 @@ store_kind_parse(const char *name)
     return 0;
 }
 
+_Static_assert(STORE_ROLE_COUNT == RN_ROLE_COUNT,
+               "enum store_role and the role table (rn_role.c) agree");
+
 const char *
 store_role_name(int role)
 {
-    static const char *const names[STORE_ROLE_COUNT] = {
-        "cgi_start", "header_error", "status_send"};
+    const struct rn_role *r = rn_role_get(role);
 
-    if (role < 0 || role >= STORE_ROLE_COUNT)
-        return NULL;
-    return names[role];
+    return r != NULL ? r->name : NULL;
 }
 
 sqlite3 *
@@ -408,8 +409,18 @@ store_migrate(struct store *st, struct rn_err *err)
                         "DROP INDEX IF EXISTS srcreq_by_key;"
                         "DROP INDEX IF EXISTS event_by_source",
                         err);
+    /* 3 -> 4: the failure class of each request.  Requests triaged
+     * before keep NULL until an import touches them again: re-triaging
+     * every request here would make opening an old store as slow as
+     * importing it (the man page says so). */
+    if (rc == RN_OK && version > 0 && version < 4)
+        rc = store_exec(st,
+                        "ALTER TABLE request ADD COLUMN cause TEXT;"
+                        "CREATE INDEX request_by_cause ON request(cause)"
+                        " WHERE cause IS NOT NULL",
+                        err);
     if (rc == RN_OK)
-        rc = store_exec(st, "PRAGMA user_version = 3", err);
+        rc = store_exec(st, "PRAGMA user_version = 4", err);
     if (rc == RN_OK)
         return store_exec(st, "COMMIT", err);
     store_exec(st, "ROLLBACK", NULL);
