@@ -31,14 +31,15 @@ static const unsigned char guid_ndis[16] = {
 #define KW_START     0x40000000ull
 #define KW_END       0x80000000ull
 
-#define PKTMON_FIXED      34
-#define PKTMON_COMPONENT  20 /* rundown: component id and type */
-#define PKTMON_MINIPORT   2  /* component type of a NIC driver */
-#define PKTMON_DIR_RX     3
-#define PKTMON_DIR_TX     4
-#define LINKTYPE_80211    105
-#define CAP_ETL_FRAG_MAX  65535 /* as etl2pcapng: bytes of one packet */
-#define CAP_ETL_FRAG_SLOT 64    /* threads with a packet half logged */
+#define PKTMON_FIXED         34
+#define PKTMON_COMPONENT     20 /* rundown: component id and type */
+#define PKTMON_MINIPORT      2  /* component type of a NIC driver */
+#define PKTMON_DIR_RX        3
+#define PKTMON_DIR_TX        4
+#define LINKTYPE_80211       105
+#define CAP_ETL_FRAG_MAX     65535 /* as etl2pcapng: bytes of one packet */
+#define CAP_ETL_FRAG_SLOT    64    /* threads with a packet half logged */
+#define CAP_ETL_WIRE_UNKNOWN (65535 + 14) /* largest IP packet + Ethernet */
 
 struct cap_etl_pkt {
     uint64_t group; /* PktGroupId (PktMon) */
@@ -272,8 +273,13 @@ cap_etl_ndis(struct cap_etl *e, const struct etl_event *ev, struct rn_err *err)
     rc = cap_etl_add(e, ev, s->buf, s->len, s->wire, &p, err);
     if (rc != RN_OK)
         return rc;
-    if ((ev->keyword & KW_TRUNCATED) && p->origlen == p->caplen)
-        e->info.truncated++; /* cut by netsh; the length is not logged */
+    if ((ev->keyword & KW_TRUNCATED) && p->origlen == p->caplen) {
+        /* Cut by netsh (packettruncatebytes), which does not log the
+         * length on the wire: say it is as long as an IP packet can be,
+         * so the IP header's own length decides what is missing. */
+        p->origlen = CAP_ETL_WIRE_UNKNOWN;
+        e->info.truncated++;
+    }
     p->raw_link = ev->keyword & KW_80211    ? LINKTYPE_80211
                   : ev->keyword & KW_RAW_IP ? PKT_LINK_RAW
                                             : PKT_LINK_ETHERNET;

@@ -25,9 +25,11 @@
 
 /* What an .etl file held beyond its frames. */
 struct cap_etl_info {
-    uint64_t packet_events; /* packet events, before de-duplication */
+    uint64_t packet_events; /* packets logged, before de-duplication (a
+                             * packet NDIS logs in fragments counts once) */
     uint64_t duplicates;    /* PktMon appearances left out */
-    uint64_t truncated;     /* frames logged shorter than on the wire */
+    uint64_t truncated;     /* of packet_events, logged shorter than on the
+                             * wire (before de-duplication) */
     uint64_t lost_buf_off;  /* first buffer flagged for lost events, */
     int lost;               /* when lost is set */
     uint32_t events_lost;   /* the logfile header's count */

@@ -35,7 +35,8 @@ static const struct command commands[] = {
      "timeline [--format table|json] ID|KEY\n"
      "        every event of one request, from every source, in time order"},
     {"sources", cli_sources,
-     "sources\n        the imported files, with their state and problems"},
+     "sources [--format table|json]\n        the imported files, with their "
+     "state and problems"},
     {"export", cli_export,
      "export (--filter EXPR | --id ID... | --marked) --format "
      "md|html|json|csv\n"

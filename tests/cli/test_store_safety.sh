@@ -68,13 +68,17 @@ expect_eq "--store without a value" "$?" 2
 # is refused and left alone -------------------------------------------------
 S3="$TMP/v2.db"
 "$REQNAV" import --store "$S3" -q "$TMP/in/fr000001.xml" >/dev/null 2>&1
-schema() { # version, then the indexes version 3 dropped that are there
+schema() { # version, the indexes version 3 dropped that are there, and
+    # whether source lacks version 4's capture column
     python3 - "$1" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 v = db.execute("PRAGMA user_version").fetchone()[0]
 ix = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name"
       " IN ('srcreq_by_key', 'event_by_source') ORDER BY name")]
+cols = [r[1] for r in db.execute("PRAGMA table_info(source)")]
+if "capture" not in cols:
+    ix.append("no-capture")
 print(v, " ".join(ix))
 PY
 }
@@ -85,19 +89,21 @@ db = sqlite3.connect(sys.argv[1])
 if sys.argv[2] == "2":
     db.executescript("CREATE INDEX srcreq_by_key ON srcreq(key);"
                      "CREATE INDEX event_by_source ON event(source_id, seq);")
+if sys.argv[2] in ("2", "3"):
+    db.execute("ALTER TABLE source DROP COLUMN capture")
 db.execute("PRAGMA user_version = %d" % int(sys.argv[2]))
 db.commit()
 db.close()
 PY
 }
 if command -v python3 >/dev/null 2>&1; then
-    expect_eq "new store: version 3" "$(schema "$S3")" "3 "
+    expect_eq "new store: version 4" "$(schema "$S3")" "4 "
     setschema "$S3" 2
     expect_eq "made version 2" "$(schema "$S3")" \
-        "2 event_by_source srcreq_by_key"
+        "2 event_by_source srcreq_by_key no-capture"
     expect_eq "version 2 store opens" \
         "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 1
-    expect_eq "and is version 3" "$(schema "$S3")" "3 "
+    expect_eq "and is version 4" "$(schema "$S3")" "4 "
     "$REQNAV" import --store "$S3" -q "$TMP/in/fr000002.xml" >/dev/null 2>&1
     expect_eq "imports after the upgrade" \
         "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 2

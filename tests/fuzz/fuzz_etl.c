@@ -97,8 +97,7 @@ fuzz_xpress(const uint8_t *data, size_t size)
 
     if (out == NULL)
         abort();
-    if (etl_xpress_decode(data + 2, size - 2, out, cap, &got, &why, &at) ==
-        0) {
+    if (etl_xpress_decode(data + 2, size - 2, out, cap, &got, &why, &at) == 0) {
         if (got > cap)
             abort();
     } else if (why == NULL || at > size - 2) {

@@ -16,6 +16,8 @@
  *                  the WirelessWAN keyword
  *   --frag N       NDIS: split packets into fragments of at most N bytes,
  *                  PacketStart on the first event and PacketEnd on the last
+ *                  (NDIS logs no length on the wire: a frame the pcap's
+ *                  snapshot length cut gets the PacketTruncated keyword)
  *   --gft          NDIS: the trailing GftFlowEntryId and
  *                  GftOffloadInformation fields after the fragment
  *   --vmswitch     NDIS: 1003 (Hyper-V switch) events instead of 1001
@@ -271,7 +273,8 @@ pktmon_packet(int c, uint64_t group, int64_t ts, const unsigned char *f,
 
 /* NDIS: the packet in fragments of at most o.frag bytes. */
 static void
-ndis_packet(int c, int64_t ts, const unsigned char *f, unsigned caplen)
+ndis_packet(int c, int64_t ts, const unsigned char *f, unsigned caplen,
+            unsigned origlen)
 {
     static unsigned char d[256 + MAX_FRAME];
     unsigned off = 0, step = o.frag > 0 ? o.frag : caplen;
@@ -279,6 +282,11 @@ ndis_packet(int c, int64_t ts, const unsigned char *f, unsigned caplen)
     do {
         unsigned n = caplen - off < step ? caplen - off : step, k = 0;
         uint64_t kw = (o.raw ? 0x200ull : 0x1ull) | 0x200000000ull;
+
+        /* A frame the pcap's snapshot length cut: netsh's truncation,
+         * which says so but not how long the packet was. */
+        if (caplen < origlen)
+            kw |= 0x2000000ull;
 
         if (off == 0)
             kw |= 0x40000000ull;
@@ -370,8 +378,8 @@ parse_opts(int argc, char **argv)
         else
             usage();
     }
-    if (argc - i != 2 || o.cpus < 1 || o.cpus > MAX_CPUS ||
-        o.buffer < 4096 || o.buffer > 16u * 1024 * 1024 || o.buffer % 8)
+    if (argc - i != 2 || o.cpus < 1 || o.cpus > MAX_CPUS || o.buffer < 4096 ||
+        o.buffer > 16u * 1024 * 1024 || o.buffer % 8)
         usage();
     return i;
 }
@@ -413,8 +421,9 @@ main(int argc, char **argv)
     }
     while (fread(rh, 1, 16, in) == 16) {
         uint32_t caplen = rd32(rh + 8, swap), origlen = rd32(rh + 12, swap);
-        int64_t ft = FILETIME_UNIX_EPOCH + (int64_t)rd32(rh, swap) * 10000000 +
-                     (nano ? rd32(rh + 4, swap) / 100 : rd32(rh + 4, swap) * 10);
+        int64_t ft =
+            FILETIME_UNIX_EPOCH + (int64_t)rd32(rh, swap) * 10000000 +
+            (nano ? rd32(rh + 4, swap) / 100 : rd32(rh + 4, swap) * 10);
         const unsigned char *f = frame;
         int c;
 
@@ -440,7 +449,7 @@ main(int argc, char **argv)
         if (o.pktmon)
             pktmon_packet(c, n + 1, ft, f, caplen, origlen);
         else
-            ndis_packet(c, ft, f, caplen);
+            ndis_packet(c, ft, f, caplen, origlen);
         n++;
     }
     /* The last buffers in reverse processor order: not time order. */
