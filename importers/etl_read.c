@@ -41,6 +41,7 @@ struct etl_walk {
     uint64_t size;
     const struct etl_walk_cb *cb;
     unsigned char *raw, *dec; /* the buffer as stored, and decoded */
+    size_t raw_cap, dec_cap;  /* grown to the largest buffer met */
     struct etl_header hdr;
     int have_hdr;
 };
@@ -302,6 +303,11 @@ etl_buffer_load(struct etl_walk *w, struct etl_buffer *b,
                           "the %llu bytes left",
                           w->path, (unsigned long long)b->off, b->size,
                           (unsigned long long)(w->size - b->off));
+    if (b->size > w->raw_cap) {
+        w->raw_cap = b->size;
+        w->raw = xrealloc(w->raw, w->raw_cap, 1);
+        h = w->raw;
+    }
     rc = etl_pread(w, h + ETL_BUFFER_HDR, b->size - ETL_BUFFER_HDR,
                    b->off + ETL_BUFFER_HDR, err);
     if (rc != RN_OK)
@@ -324,8 +330,10 @@ etl_buffer_load(struct etl_walk *w, struct etl_buffer *b,
                               "%s: buffer at offset %llu: FilledBytes %u of "
                               "a compressed buffer out of range",
                               w->path, (unsigned long long)b->off, b->filled);
-        if (w->dec == NULL)
-            w->dec = xmalloc(ETL_BUFFER_MAX);
+        if (b->filled > w->dec_cap) {
+            w->dec_cap = b->filled;
+            w->dec = xrealloc(w->dec, w->dec_cap, 1);
+        }
         if (etl_xpress_decode(h + ETL_BUFFER_HDR, b->size - ETL_BUFFER_HDR,
                               w->dec + ETL_BUFFER_HDR,
                               b->filled - ETL_BUFFER_HDR, &got, &why, &at) != 0)
@@ -361,7 +369,8 @@ etl_walk(const char *path, int fd, uint64_t size, const struct etl_walk_cb *cb,
     w.fd = fd;
     w.size = size;
     w.cb = cb;
-    w.raw = xmalloc(ETL_BUFFER_MAX);
+    w.raw_cap = ETL_BUFFER_HDR;
+    w.raw = xmalloc(w.raw_cap);
     while (off < size && rc == RN_OK) {
         struct etl_buffer b;
         const unsigned char *base = NULL;
