@@ -4,7 +4,11 @@
 #   tshark -r FILE -Y http -T fields -e http.response.code
 # on the same file.  Also checks that both found the same number of
 # responses.  Prints MB/s, exchanges/s and peak RSS; the ratio column is
-# our time over tshark's.
+# our time over tshark's.  Then the same traffic as the .etl files
+# Windows writes (tests/gen/gen_etl.c: netsh's NDIS events in 64 KiB
+# per-processor buffers, and pktmon's, each packet at two components),
+# imported beside the pcap: for those rows the reference is our own pcap
+# import, and the exchanges found must be the same.
 . "$(dirname "$0")/lib.sh"
 SIZE_MB=${PCAP_MB:-1024}
 CONNS=${PCAP_CONNS:-2000}
@@ -36,3 +40,24 @@ echo "  generated: $(cat "$file.txt" 2>/dev/null)" >&2
 echo "  reqnav: $exchanges exchanges, $responses responses;" \
     "tshark/reqnav time: $(awk -v a="$ref_s" -v b="$our_s" \
         'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')" >&2
+
+# ---- the same traffic as .etl (reference: our pcap import) --------------
+for kind in ndis pktmon; do
+    etl="$file.$kind.etl"
+    opt=""
+    [ "$kind" = pktmon ] && opt=--pktmon
+    # shellcheck disable=SC2086
+    [ -s "$etl" ] ||
+        "$BUILD/tests/gen_etl" $opt --buffer 65536 --cpus 4 "$file" "$etl"
+    ebytes=$(stat -c %s "$etl")
+    rm -f "$BENCH_DIR/etl.db"*
+    set -- $(measure ours "$REQNAV" --store "$BENCH_DIR/etl.db" -q import "$etl")
+    etl_s=$2 etl_kb=$3
+    ex=$("$REQNAV" --store "$BENCH_DIR/etl.db" sql \
+        'SELECT count(*) FROM srcreq' | tail -1)
+    [ "$ex" = "$exchanges" ] ||
+        echo "warning: .etl ($kind) gave $ex exchanges, the pcap $exchanges" >&2
+    row "etl import ($kind)" "$ebytes" "$etl_s" "$etl_kb" "$our_s" "$our_kb" \
+        "$ex" xch
+done
+echo "  etl rows: reference = the pcap import of the same traffic" >&2

@@ -127,6 +127,28 @@ kept=$(rn sources --format json | jq '.[0].frames')
 [ "$kept" -gt 0 ] && [ "$kept" -lt "$(wc -l <"$TMP/pcap.frames")" ] &&
     pass || fail "cut .etl kept $kept frames"
 
+# A record whose size runs past its buffer's FilledBytes, in the third
+# buffer: the second buffer's frames are kept, both offsets named.
+cp "$TMP/whole.etl" "$TMP/badrec.etl"
+printf '\377\377' | dd of="$TMP/badrec.etl" bs=1 seek=$((8192 + 72)) \
+    conv=notrunc 2>/dev/null
+rm -f "$STORE"*
+rn import "$TMP/badrec.etl" >"$TMP/badrec.out" 2>&1
+grep -q "buffer at offset 8192, record at offset 72: size 65535 does not fit" \
+    "$TMP/badrec.out" && pass || fail "bad record: $(cat "$TMP/badrec.out")"
+kept=$(rn sources --format json | jq '.[0].frames')
+[ "$kept" -gt 0 ] && pass || fail "bad record kept $kept frames"
+# A buffer flagged for lost events: imported whole, with a warning.
+cp "$TMP/whole.etl" "$TMP/lost.etl"
+printf '\005' | dd of="$TMP/lost.etl" bs=1 seek=$((4096 + 52)) conv=notrunc \
+    2>/dev/null
+rm -f "$STORE"*
+rn import "$TMP/lost.etl" >"$TMP/lost.out" 2>&1
+grep -q "buffer at offset 4096: events were lost while tracing" \
+    "$TMP/lost.out" && pass || fail "lost buffer: $(cat "$TMP/lost.out")"
+expect_eq "lost buffer frames" "$(rn sources --format json | jq '.[0].frames')" \
+    "$(wc -l <"$TMP/pcap.frames" | tr -d ' ')"
+
 # ---- an ETW trace without packet events --------------------------------
 c=$(corpus)
 if [ -n "$c" ] && [ -f "$c/etl/airbus-lxcore_kernel.etl" ]; then
