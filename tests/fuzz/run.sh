@@ -37,7 +37,7 @@ for t in $targets; do
     extra=""
     case $t in
     cap | capread | export | tui)
-        for d in pcap pcapng; do
+        for d in pcap pcapng etl; do
             [ -d "$corpus_pub/$d" ] && extra="$extra $corpus_pub/$d"
         done
         ;;
