@@ -96,6 +96,25 @@ case " $cpus" in
 *) fail "buffers in processor order: $cpus" ;;
 esac
 
+# ---- sources --format json: the same summary for every capture format ---
+summary() {
+    rm -f "$STORE"*
+    rn -q import "$1" >/dev/null 2>&1
+    rn sources --format json | jq -c '.[0] | [.frames, .first, .last,
+        .link_types, .packet_events]'
+}
+want=$(summary "$TMP/iis502.pcap")
+expect_eq "pcap summary" "$want" \
+    "[27,\"2005-08-23T20:25:47.000037Z\",\"2005-08-23T20:25:47.000999Z\",[1],null]"
+"$GEN_ETL" "$TMP/iis502.pcap" "$TMP/sum.etl"
+expect_eq "etl summary" "$(summary "$TMP/sum.etl")" "${want%,null]},27]"
+if command -v editcap >/dev/null 2>&1; then
+    for fmt in pcapng netmon2; do
+        editcap -F $fmt "$TMP/iis502.pcap" "$TMP/sum.$fmt" 2>/dev/null
+        expect_eq "$fmt summary" "$(summary "$TMP/sum.$fmt")" "$want"
+    done
+fi
+
 # ---- PktMon's default truncation ---------------------------------------
 "$GEN_ETL" --pktmon --pkt-size 128 "$TMP/iis502.pcap" "$TMP/trunc.etl"
 rm -f "$STORE"*
