@@ -273,6 +273,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     res.clock_offset_ns =
         imp->kind == STORE_KIND_PCAP ? ctx.clock_offset_ns : STORE_NONE;
     res.format = ctx.format_detail;
+    res.capture_json = ctx.capture[0] != '\0' ? ctx.capture : NULL;
     rc = ingest_source_end(run->in, source_id, &res, err);
     if (rc != RN_OK)
         return rc;

@@ -39,6 +39,7 @@ struct import_ctx {
     char message[RN_ERR_MSG_MAX]; /* first problem with its position */
     int64_t warnings;
     const char *format_detail; /* e.g. "etw-logparser"; static string */
+    char capture[512];         /* captures: JSON object of what the file held */
 };
 
 /* Record a problem: the first becomes ctx->message, all become warnings. */

@@ -851,27 +851,81 @@ cli_timeline(const struct cli_global *g, int argc, char **argv)
 
 /* ---- sources --------------------------------------------------------- */
 
-int
-cli_sources(const struct cli_global *g, int argc, char **argv)
+/* ,"key":n or ,"key":null for an optional integer. */
+static void
+cli_json_opt(struct rn_buf *b, const char *key, int64_t v)
 {
-    struct store *st;
-    struct src_row *rows;
-    struct rn_err err = {RN_OK, ""};
-    size_t n, i;
+    if (v == STORE_NONE)
+        rn_buf_printf(b, ",\"%s\":null", key);
+    else
+        rn_buf_printf(b, ",\"%s\":%" PRId64, key, v);
+}
 
-    (void)argv;
-    if (argc > 1) {
-        cli_error("sources: no arguments expected");
-        return CLI_EXIT_USAGE;
+/* The link types ("1,101") as a JSON array of numbers; others dropped. */
+static void
+cli_json_links(struct rn_buf *b, const char *s)
+{
+    int n = 0;
+
+    rn_buf_puts(b, ",\"link_types\":[");
+    while (s != NULL && *s != '\0') {
+        char *end;
+        long long v = strtoll(s, &end, 10);
+
+        if (end != s && (*end == ',' || *end == '\0'))
+            rn_buf_printf(b, "%s%lld", n++ > 0 ? "," : "", v);
+        s = strchr(s, ',');
+        if (s != NULL)
+            s++;
     }
-    st = cli_open_store(g->store_path, 1);
-    if (st == NULL)
-        return CLI_EXIT_INPUT;
-    if (query_sources(st, &rows, &n, &err) != RN_OK) {
-        cli_error("%s", err.msg);
-        store_close(st);
-        return CLI_EXIT_INPUT;
+    rn_buf_putc(b, ']');
+}
+
+/* One source as a JSON object (reqnav sources --format json). */
+static void
+cli_source_json(struct rn_buf *b, const struct src_row *s)
+{
+    rn_buf_printf(b, "{\"id\":%" PRId64 ",\"path\":", s->id);
+    rn_json_cstr(b, s->path);
+    rn_buf_printf(b, ",\"kind\":\"%s\",\"format\":", store_kind_name(s->kind));
+    rn_json_cstr(b, s->format);
+    rn_buf_printf(b, ",\"bytes\":%" PRId64 ",\"sha256\":", s->size);
+    rn_json_cstr(b, s->sha256);
+    rn_buf_puts(b, ",\"imported_at\":");
+    rn_json_cstr(b, s->imported_at);
+    rn_buf_printf(b,
+                  ",\"events\":%" PRId64 ",\"requests\":%" PRId64
+                  ",\"warnings\":%" PRId64 ",\"state\":\"%s\",\"message\":",
+                  s->events, s->requests, s->warnings,
+                  s->truncated ? "truncated" : "complete");
+    rn_json_cstr(b, s->message);
+    if (s->kind == STORE_KIND_PCAP) {
+        cli_json_opt(b, "clock_offset_ns", s->clock_offset_ns);
+        rn_buf_printf(b, ",\"clock_offset_given\":%s",
+                      s->clock_offset_given ? "true" : "false");
+        cli_json_opt(b, "clock_offset_matches", s->clock_offset_matches);
+        cli_json_opt(b, "frames", s->frames);
+        rn_buf_puts(b, ",\"first\":");
+        rn_json_cstr(b, s->first);
+        rn_buf_puts(b, ",\"last\":");
+        rn_json_cstr(b, s->last);
+        cli_json_links(b, s->link_types);
+        /* Only .etl files count packet events apart from frames. */
+        if (s->packet_events != STORE_NONE) {
+            cli_json_opt(b, "packet_events", s->packet_events);
+            cli_json_opt(b, "packet_events_truncated",
+                         s->packet_events_truncated);
+        }
     }
+    rn_buf_putc(b, '}');
+}
+
+/* The table of sources. */
+static void
+cli_sources_table(const struct src_row *rows, size_t n)
+{
+    size_t i;
+
     printf("%-4s %-8s %-18s %12s %9s %9s %-9s %s\n", "ID", "KIND", "FORMAT",
            "BYTES", "EVENTS", "REQUESTS", "STATE", "PATH");
     for (i = 0; i < n; i++) {
@@ -893,6 +947,56 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
             printf("\n     %s", text);
         }
         putchar('\n');
+    }
+}
+
+int
+cli_sources(const struct cli_global *g, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0}};
+    enum cli_format fmt = CLI_TABLE;
+    struct store *st;
+    struct src_row *rows;
+    struct rn_err err = {RN_OK, ""};
+    size_t n, i;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c != 'F' || cli_parse_format(optarg, 0, &fmt) != 0) {
+            if (c == 'F')
+                cli_error("bad --format '%s' (table or json)", optarg);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        cli_error("sources: no arguments expected");
+        return CLI_EXIT_USAGE;
+    }
+    st = cli_open_store(g->store_path, 1);
+    if (st == NULL)
+        return CLI_EXIT_INPUT;
+    if (query_sources(st, &rows, &n, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        store_close(st);
+        return CLI_EXIT_INPUT;
+    }
+    if (fmt == CLI_JSON) {
+        struct rn_buf b;
+
+        rn_buf_init(&b, 1024u * 1024);
+        fputs("[", stdout);
+        for (i = 0; i < n; i++) {
+            rn_buf_reset(&b);
+            cli_source_json(&b, &rows[i]);
+            fputs(i > 0 ? ",\n" : "\n", stdout);
+            fwrite(b.data, 1, b.len, stdout);
+        }
+        fputs(n > 0 ? "\n]\n" : "]\n", stdout);
+        rn_buf_fini(&b);
+    } else {
+        cli_sources_table(rows, n);
     }
     src_rows_free(rows, n);
     store_close(st);

@@ -38,7 +38,8 @@ static const struct command commands[] = {
      "causes [--filter EXPR] [--format table|json]\n"
      "        the failures grouped by cause, most first"},
     {"sources", cli_sources,
-     "sources\n        the imported files, with their state and problems"},
+     "sources [--format table|json]\n        the imported files, with their "
+     "state and problems"},
     {"export", cli_export,
      "export (--filter EXPR | --id ID... | --marked) --format "
      "md|html|json|csv\n"

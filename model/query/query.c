@@ -61,6 +61,9 @@ src_row_fini(struct src_row *s)
     free(s->sha256);
     free(s->imported_at);
     free(s->message);
+    free(s->first);
+    free(s->last);
+    free(s->link_types);
     memset(s, 0, sizeof *s);
 }
 
@@ -574,7 +577,14 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
                        "SELECT id, path, kind, format, size, sha256,"
                        " imported_at, events, requests, warnings, truncated,"
                        " message, clock_offset_ns, clock_offset_given,"
-                       " clock_offset_matches FROM source ORDER BY id",
+                       " clock_offset_matches, json_extract(c, '$.frames'),"
+                       " json_extract(c, '$.first'), json_extract(c, '$.last'),"
+                       " (SELECT group_concat(value, ',') FROM"
+                       "   json_each(c, '$.link_types')),"
+                       " json_extract(c, '$.packet_events'),"
+                       " json_extract(c, '$.packet_events_truncated')"
+                       " FROM (SELECT *, CASE WHEN json_valid(capture)"
+                       "   THEN capture END AS c FROM source) ORDER BY id",
                        &s, err);
     if (rc != RN_OK)
         return rc;
@@ -601,6 +611,12 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
         r->clock_offset_ns = store_col_opt(s, 12);
         r->clock_offset_given = sqlite3_column_int(s, 13);
         r->clock_offset_matches = store_col_opt(s, 14);
+        r->frames = store_col_opt(s, 15);
+        r->first = store_col_dup(s, 16);
+        r->last = store_col_dup(s, 17);
+        r->link_types = store_col_dup(s, 18);
+        r->packet_events = store_col_opt(s, 19);
+        r->packet_events_truncated = store_col_opt(s, 20);
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "list sources", err);

@@ -142,6 +142,12 @@ struct src_row {
      * came from --clock-offset, and how many matches the estimate fits. */
     int64_t clock_offset_ns, clock_offset_matches;
     int clock_offset_given;
+    /* Captures: what the file held (STORE_NONE / NULL when unknown):
+     * frames, earliest and latest frame times (ISO 8601), link types
+     * ("1,101"); for .etl, packet events before de-duplication and the
+     * packets logged cut short. */
+    int64_t frames, packet_events, packet_events_truncated;
+    char *first, *last, *link_types;
 };
 
 void src_row_fini(struct src_row *s);
