@@ -211,18 +211,17 @@ run_default(const struct cli_global *g, const struct ui_options *uo, int argc,
 {
     struct import_options opt;
     struct store *st;
+    struct stat sb;
     int status = CLI_EXIT_OK;
 
     if (argc > 0) {
         memset(&opt, 0, sizeof opt);
         opt.clock_offset_ns = STORE_NONE;
-        st = cli_open_store(g->store_path, 0);
-        if (st == NULL)
-            return CLI_EXIT_INPUT;
-        status = cli_import_paths(st, &opt, argv, argc, g->quiet);
-        store_close(st);
+        status = cli_import_into(g, &opt, argv, argc, g->quiet);
         if (status == 130)
             return status;
+        if (status != CLI_EXIT_OK && stat(g->store_path, &sb) != 0)
+            return status; /* nothing to show: no store was made */
     }
     if (uo->headless || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) {
         struct ui_options o = *uo;

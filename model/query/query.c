@@ -633,3 +633,26 @@ query_totals(struct store *st, int64_t *failed, int64_t *events,
     sqlite3_finalize(s);
     return rc;
 }
+
+enum rn_rc
+query_source_kinds(struct store *st, unsigned *mask, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int r;
+
+    *mask = 0;
+    rc = store_prepare(st, "SELECT DISTINCT kind FROM source", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        int k = sqlite3_column_int(s, 0);
+
+        if (k >= 1 && k <= STORE_KIND_MAX)
+            *mask |= 1u << (k - 1);
+    }
+    if (r != SQLITE_DONE)
+        rc = store_dberr(st, "source kinds", err);
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -158,4 +158,9 @@ void src_rows_free(struct src_row *rows, size_t n);
 enum rn_rc query_totals(struct store *st, int64_t *failed, int64_t *events,
                         struct rn_err *err);
 
+/* The source kinds present in the store, as a request's sources mask
+ * (bit kind - 1): the widest SOURCES cell a table may need. */
+enum rn_rc query_source_kinds(struct store *st, unsigned *mask,
+                              struct rn_err *err);
+
 #endif
