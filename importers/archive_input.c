@@ -3,13 +3,14 @@
  */
 #include "archive_input.h"
 
+#include <sys/stat.h>
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sha256.h"
@@ -28,7 +29,10 @@ archive_input_probe(const unsigned char *h, size_t n)
     if (n >= 4 && h[0] == 'B' && h[1] == 'Z' && h[2] == 'h' && h[3] >= '1' &&
         h[3] <= '9')
         return "bzip2";
-    if (n >= 6 && memcmp(h, "\xFD" "7zXZ\0", 6) == 0)
+    if (n >= 6 && memcmp(h,
+                         "\xFD"
+                         "7zXZ\0",
+                         6) == 0)
         return "xz";
     if (n >= 262 && memcmp(h + 257, "ustar", 5) == 0)
         return "tar";
@@ -118,9 +122,8 @@ archive_spool_member(struct archive *a, struct spool *s,
         size_t n = (size_t)got;
 
         if (m->nhead < sizeof m->head) {
-            size_t take = sizeof m->head - m->nhead < n
-                              ? sizeof m->head - m->nhead
-                              : n;
+            size_t take =
+                sizeof m->head - m->nhead < n ? sizeof m->head - m->nhead : n;
 
             memcpy(m->head + m->nhead, buf, take);
             m->nhead += take;
@@ -165,8 +168,8 @@ archive_damaged(struct archive_damage *dmg, const char *display,
 /* Hand one spooled member to fn, then drop the spool. */
 static enum rn_rc
 archive_member_out(struct archive *a, const char *display, const char *name,
-                   archive_member_fn *fn, void *ctx,
-                   struct archive_damage *dmg, struct rn_err *err)
+                   archive_member_fn *fn, void *ctx, struct archive_damage *dmg,
+                   struct rn_err *err)
 {
     struct archive_member *m = xcalloc(1, sizeof *m);
     struct spool s = {"", NULL};
@@ -196,9 +199,8 @@ archive_member_out(struct archive *a, const char *display, const char *name,
 }
 
 enum rn_rc
-archive_input_walk(const char *path, const char *display,
-                   archive_member_fn *fn, void *ctx, struct archive_damage *dmg,
-                   struct rn_err *err)
+archive_input_walk(const char *path, const char *display, archive_member_fn *fn,
+                   void *ctx, struct archive_damage *dmg, struct rn_err *err)
 {
     struct archive *a = archive_read_new();
     struct archive_entry *e;

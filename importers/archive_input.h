@@ -22,24 +22,23 @@ const char *archive_input_probe(const unsigned char *head, size_t n);
 
 /* One member, spooled. */
 struct archive_member {
-    const char *name;      /* the member's path in the archive */
-    const char *file;      /* a path that opens the spooled content */
-    int64_t size;          /* bytes */
-    char sha256[65];       /* hex digest of the content */
+    const char *name; /* the member's path in the archive */
+    const char *file; /* a path that opens the spooled content */
+    int64_t size;     /* bytes */
+    char sha256[65];  /* hex digest of the content */
     unsigned char head[ARCHIVE_INPUT_HEAD]; /* its first bytes */
     size_t nhead;
 };
 
 /* Called once per regular member, in archive order; an error stops the
  * walk and is returned (store errors, cancellation). */
-typedef enum rn_rc archive_member_fn(void *ctx,
-                                     const struct archive_member *m,
+typedef enum rn_rc archive_member_fn(void *ctx, const struct archive_member *m,
                                      struct rn_err *err);
 
 /* Why a walk stopped early: the archive is damaged (or unreadable). */
 struct archive_damage {
     int damaged;
-    int64_t members;  /* members handed over before the damage */
+    int64_t members;          /* members handed over before the damage */
     char msg[RN_ERR_MSG_MAX]; /* names the archive and the member */
 };
 

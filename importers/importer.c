@@ -499,10 +499,13 @@ import_dir(struct import_run *run, const char *path, int depth,
         if (run->cancel != NULL && *run->cancel) {
             run->sum->cancelled = 1; /* stop the walk, and say so */
         } else if (rc == RN_OK && name[0] != '.') {
-            size_t len = strlen(path) + strlen(name) + 2;
+            size_t plen = strlen(path), len = plen + strlen(name) + 2;
             char *child = xmalloc(len);
 
-            snprintf(child, len, "%s/%s", path, name);
+            /* "share/samples/" + name, not "share/samples//name". */
+            while (plen > 1 && path[plen - 1] == '/')
+                plen--;
+            snprintf(child, len, "%.*s/%s", (int)plen, path, name);
             rc = import_path(run, child, 1, depth + 1, err);
             free(child);
         }

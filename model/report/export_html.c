@@ -453,8 +453,12 @@ html_request(struct export_ctx *c, const struct rq_row *r,
     html_text(b, r->url, "<span class=\"muted\">unknown</span>");
     rn_buf_puts(b, "</td></tr>\n<tr><th>Status</th><td>");
     html_status(b, r);
-    if (r->win32_status != STORE_NONE)
-        rn_buf_printf(b, " (Win32 status %" PRId64 ")", r->win32_status);
+    if (r->win32_status != STORE_NONE) {
+        char w32[64];
+
+        render_win32(r->win32_status, w32, sizeof w32);
+        rn_buf_printf(b, " (Win32 status <span class=\"mono\">%s</span>)", w32);
+    }
     rn_buf_puts(b, "</td></tr>\n");
     render_sources(r->sources, ", ", src, sizeof src);
     html_meta_row(b, "Sources", src);
