@@ -875,6 +875,43 @@ cli_sql_row(void *vctx, int ncol, const char *const *names,
     return RN_OK;
 }
 
+/* One schema object: its CREATE text as stored, comments included. */
+static enum rn_rc
+cli_schema_row(void *vctx, int ncol, const char *const *names,
+               const char *const *values)
+{
+    struct rn_buf b;
+
+    (void)vctx;
+    (void)names;
+    if (ncol < 1 || values[0] == NULL)
+        return RN_OK;
+    rn_buf_init(&b, 16u * 1024 * 1024);
+    sanitize_append(&b, values[0], strlen(values[0]), SANITIZE_KEEP_WS);
+    printf("%s;\n\n", rn_buf_str(&b));
+    rn_buf_fini(&b);
+    return RN_OK;
+}
+
+/* The tables and the views of the sql command, documented. */
+static enum rn_rc
+cli_sql_schema(struct store *st, struct rn_err *err)
+{
+    fputs("-- The case store, as `reqnav sql` reads it: tables (with their\n"
+          "-- columns' meaning), then the views named as the request list\n"
+          "-- and the timeline name things (requests, events).\n"
+          "-- Kinds: 1 etw, 2 freb, 3 w3c, 4 httperr, 5 pcap; times are UTC\n"
+          "-- nanoseconds (_ns) in tables, ISO 8601 in the views.\n\n",
+          stdout);
+    return store_sql_readonly(
+        st,
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT "
+        "NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid; "
+        "SELECT sql FROM sqlite_temp_master WHERE type = 'view' "
+        "ORDER BY rowid",
+        cli_schema_row, NULL, err);
+}
+
 int
 cli_sql(const struct cli_global *g, int argc, char **argv)
 {
@@ -882,16 +919,20 @@ cli_sql(const struct cli_global *g, int argc, char **argv)
     struct store *st;
     struct rn_err err = {RN_OK, ""};
     enum rn_rc rc;
+    int schema = argc == 2 && strcmp(argv[1], "--schema") == 0;
 
     if (argc != 2) {
         cli_error("sql: give one query, e.g. reqnav sql 'SELECT count(*) "
-                  "FROM event'");
+                  "FROM requests', or --schema");
         return CLI_EXIT_USAGE;
     }
     st = cli_open_store(g->store_path, 1);
     if (st == NULL)
         return CLI_EXIT_INPUT;
-    rc = store_sql_readonly(st, argv[1], cli_sql_row, &ctx, &err);
+    if (schema)
+        rc = cli_sql_schema(st, &err);
+    else
+        rc = store_sql_readonly(st, argv[1], cli_sql_row, &ctx, &err);
     store_close(st);
     if (rc != RN_OK) {
         cli_error("%s", err.msg);
