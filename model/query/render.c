@@ -91,10 +91,12 @@ render_duration(int64_t ns, char *out, size_t n)
     } else if (ms < 1000) {
         snprintf(out, n, "%" PRId64 "ms", ms);
     } else if (s < 60) {
-        t = (ns + 50000000) / 100000000; /* tenths, rounded */
+        /* Tenths, cut like every unit here: 59.96 s must not read 60.0s
+         * in the seconds form. */
+        t = ns / 100000000;
         snprintf(out, n, "%" PRId64 ".%" PRId64 "s", t / 10, t % 10);
     } else if (s < 3600) {
-        t = ns / 100000000; /* tenths, cut: 59.96 s must not show as 60 */
+        t = ns / 100000000;
         snprintf(out, n, "%" PRId64 "m%02" PRId64 ".%" PRId64 "s", t / 600,
                  t / 10 % 60, t % 10);
     } else {

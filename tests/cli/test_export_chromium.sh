@@ -109,7 +109,7 @@ dur=$(jq -r '.[0].duration_ms' "$TMP/r.json" | python3 -c '
 import sys
 ms = float(sys.stdin.read())
 if ms < 1000: print("%dms" % int(ms))
-elif ms < 60000: print("%.1fs" % (round(ms / 100) / 10))
+elif ms < 60000: t = int(ms // 100); print("%d.%ds" % (t // 10, t % 10))
 elif ms < 3600000:
     t = int(ms // 100); print("%dm%02d.%ds" % (t // 600, t // 10 % 60, t % 10))
 else:
