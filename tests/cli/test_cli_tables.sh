@@ -95,6 +95,11 @@ expect_eq "md 5xx sources: all three files" \
 rn export --filter status:502.1 --format html -o "$TMP/w.html"
 grep -qF '(Win32 status <span class="mono">0x80070102 WAIT_TIMEOUT</span>)' "$TMP/w.html" &&
     pass || fail "html HRESULT in hex"
+# HTML: the same human offsets and times.
+rn export --filter status:502.2 --format html -o "$TMP/r.html" >/dev/null
+grep -qF '<th>Offset</th><th>Time</th>' "$TMP/r.html" && pass || fail "html Offset header"
+grep -qF '>+6m41.0s<' "$TMP/r.html" && pass || fail "html human offset"
+grep -qF '2005-08-23T20:19:06.498000Z' "$TMP/r.html" && pass || fail "html fixed-width time"
 rn export --filter status:502.1 --format json >"$TMP/w.json"
 expect_eq "json win32_status stays a number" \
     "$(jq '.requests[0].request.win32_status' "$TMP/w.json")" 2147942658
