@@ -1012,7 +1012,7 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
     rn_buf_init(&im.fields, RN_BUF_MAX_FIELD);
     rn_buf_init(&im.attrs, RN_BUF_MAX_FIELD);
     rn_buf_init(&im.url, HTTP_HEAD_MAX + 256);
-    rc = cap_read_open(ctx->path, &cr, err);
+    rc = cap_read_open(ctx->file, &cr, err);
     if (rc != RN_OK)
         goto out;
     ctx->format_detail = cap_read_name(cr);

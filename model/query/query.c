@@ -757,3 +757,53 @@ query_causes(struct store *st, const struct filter *f, struct cause_row **rows,
         qsort(*rows, *n, sizeof **rows, query_cause_cmp);
     return RN_OK;
 }
+
+enum rn_rc
+query_source_kinds(struct store *st, unsigned *mask, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int r;
+
+    *mask = 0;
+    rc = store_prepare(st, "SELECT DISTINCT kind FROM source", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        int k = sqlite3_column_int(s, 0);
+
+        if (k >= 1 && k <= STORE_KIND_MAX)
+            *mask |= 1u << (k - 1);
+    }
+    if (r != SQLITE_DONE)
+        rc = store_dberr(st, "source kinds", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+query_request_source_ids(struct store *st, int64_t id, int64_t *ids, size_t max,
+                         size_t *n, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int r;
+
+    *n = 0;
+    rc = store_prepare(st,
+                       "SELECT DISTINCT source_id FROM srcreq "
+                       "WHERE request_id = ?1",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n < max)
+            ids[*n] = sqlite3_column_int64(s, 0);
+        (*n)++;
+    }
+    if (r != SQLITE_DONE)
+        rc = store_dberr(st, "request sources", err);
+    sqlite3_finalize(s);
+    return rc;
+}

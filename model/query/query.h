@@ -181,4 +181,14 @@ enum rn_rc query_causes(struct store *st, const struct filter *f,
                         struct cause_row **rows, size_t *n, struct rn_err *err);
 void cause_rows_free(struct cause_row *rows, size_t n);
 
+/* The sources that hold a part of request id: their ids into ids (at most
+ * max; *n may exceed max, then only max are stored). */
+enum rn_rc query_request_source_ids(struct store *st, int64_t id, int64_t *ids,
+                                    size_t max, size_t *n, struct rn_err *err);
+
+/* The source kinds present in the store, as a request's sources mask
+ * (bit kind - 1): the widest SOURCES cell a table may need. */
+enum rn_rc query_source_kinds(struct store *st, unsigned *mask,
+                              struct rn_err *err);
+
 #endif

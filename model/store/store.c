@@ -26,6 +26,7 @@
 #include "xmalloc.h"
 
 extern const char rn_schema_sql[];
+extern const char rn_views_sql[];
 
 /* Schema version this build writes; store_migrate() brings older ones up. */
 #define STORE_SCHEMA_VERSION 4
@@ -1207,7 +1208,12 @@ store_sql_readonly(struct store *st, const char *sql, store_row_fn *row,
 {
     const char *tail = sql;
     sqlite3_stmt *s = NULL;
-    enum rn_rc rc = store_exec(st, "PRAGMA query_only = 1", err);
+    /* The views that name columns as the list does (views.sql): TEMP, so
+     * made before query_only and never written into the case. */
+    enum rn_rc rc = store_exec(st, rn_views_sql, err);
+
+    if (rc == RN_OK)
+        rc = store_exec(st, "PRAGMA query_only = 1", err);
 
     if (rc != RN_OK)
         return rc;
