@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rn_json.h"
+#include "rn_kind.h"
 #include "rn_time.h"
 #include "sanitize.h"
 
@@ -24,32 +25,7 @@ render_status(const struct rq_row *r, char *out, size_t n)
 void
 render_position(int kind, const char *file, int64_t seq, char *out, size_t n)
 {
-    const char *base = file != NULL ? file : "?", *p;
-
-    for (p = base; *p != '\0'; p++) {
-        if (*p == '/' || *p == '\\')
-            base = p + 1;
-    }
-    switch (kind) {
-    case STORE_KIND_ETW:
-        snprintf(out, n, "ETW #%" PRId64, seq);
-        break;
-    case STORE_KIND_FREB:
-        snprintf(out, n, "FREB %s #%" PRId64, base, seq);
-        break;
-    case STORE_KIND_PCAP:
-        snprintf(out, n, "PCAP frame %" PRId64, seq);
-        break;
-    case STORE_KIND_W3C:
-        snprintf(out, n, "W3C %s line %" PRId64, base, seq);
-        break;
-    case STORE_KIND_HTTPERR:
-        snprintf(out, n, "HTTPERR %s line %" PRId64, base, seq);
-        break;
-    default:
-        snprintf(out, n, "%s #%" PRId64, base, seq);
-        break;
-    }
+    rn_kind_position(kind, file, seq, out, n);
 }
 
 int

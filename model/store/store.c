@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "rn_buf.h"
+#include "rn_kind.h"
 #include "rn_role.h"
 #include "rn_time.h"
 #include "store_impl.h"
@@ -116,27 +117,23 @@ struct store {
     int64_t cur_events;
 };
 
-static const char *const kind_names[STORE_KIND_MAX + 1] = {
-    NULL, "etw", "freb", "w3c", "httperr", "pcap"};
+_Static_assert(STORE_KIND_MAX == RN_KIND_MAX,
+               "enum store_kind and the kind table (rn_kind.c) agree");
 
 const char *
 store_kind_name(int kind)
 {
-    if (kind < 1 || kind > STORE_KIND_MAX)
-        return NULL;
-    return kind_names[kind];
+    const struct rn_kind *k = rn_kind_get(kind);
+
+    return k != NULL ? k->name : NULL;
 }
 
 int
 store_kind_parse(const char *name)
 {
-    int k;
+    const struct rn_kind *k = rn_kind_find(name);
 
-    for (k = 1; k <= STORE_KIND_MAX; k++) {
-        if (strcmp(name, kind_names[k]) == 0)
-            return k;
-    }
-    return 0;
+    return k != NULL ? k->id : 0;
 }
 
 _Static_assert(STORE_ROLE_COUNT == RN_ROLE_COUNT,
