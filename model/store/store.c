@@ -427,8 +427,8 @@ store_migrate(struct store *st, struct rn_err *err)
     if (rc == RN_OK && version > 0 && version < 4)
         rc = store_exec(st,
                         "ALTER TABLE request ADD COLUMN cause TEXT;"
-                        "CREATE INDEX request_by_cause ON request(cause)"
-                        " WHERE cause IS NOT NULL",
+                        "CREATE INDEX request_by_cause ON request(cause,"
+                        " http_status, substatus) WHERE cause IS NOT NULL",
                         err);
     if (rc == RN_OK)
         rc = store_exec(st, "PRAGMA user_version = 4", err);
