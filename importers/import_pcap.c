@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cap_etl.h"
 #include "cap_read.h"
 #include "http_parse.h"
 #include "pkt_decode.h"
@@ -62,7 +63,7 @@ struct pcap_conn {
 
 struct pcap_imp {
     struct import_ctx *ctx;
-    struct store *st;
+    struct ingest *in;
     char keypfx[40];   /* "pcap:<16 hex>:" */
     int64_t ord;       /* next event ordinal */
     int64_t offset_ns; /* clock offset applied to times, or 0 */
@@ -75,7 +76,10 @@ struct pcap_imp {
     int nwarned_links;
     int warned_cap;
     uint64_t exchanges, frames, tcp_frames, undecodable;
-    int64_t last_ts; /* time of the previous frame */
+    int64_t last_ts;               /* time of the previous frame */
+    int64_t min_ts, max_ts;        /* earliest and latest frame times */
+    int links[PCAP_LINK_WARN_MAX]; /* link types seen (sources json) */
+    int nlinks;
 };
 
 /* Event time: the captured time shifted by the clock offset, if any. */
@@ -152,7 +156,7 @@ import_pcap_event(struct pcap_imp *im, int64_t srcreq, const char *name,
     ev.level = level;
     ev.fields_json = rn_buf_str(&im->fields);
     ev.raw = raw;
-    return store_event_add(im->st, im->ctx->source_id, srcreq, &ev, NULL, err);
+    return ingest_event_add(im->in, im->ctx->source_id, srcreq, &ev, NULL, err);
 }
 
 static const char *const import_pcap_reserved[] = {"captured_ts",
@@ -650,7 +654,7 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
         rn_buf_puts(&im->attrs, "{\"attrs_truncated\":true}");
     }
     r.attrs_json = rn_buf_str(&im->attrs);
-    rc = store_srcreq_put(im->st, im->ctx->source_id, &r, &sr, err);
+    rc = ingest_srcreq_put(im->in, im->ctx->source_id, &r, &sr, err);
     free((char *)(uintptr_t)r.verb);
     free((char *)(uintptr_t)r.host);
     if (rc != RN_OK)
@@ -690,7 +694,7 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
         rc = import_pcap_end_event(im, sr, resp, "HTTP_RESPONSE_END", err);
     /* A close goes to the newest exchange: the one before is complete. */
     if (rc == RN_OK && pc->last_srcreq != 0)
-        rc = store_srcreq_done(im->st, pc->last_srcreq, err);
+        rc = ingest_srcreq_done(im->in, pc->last_srcreq, err);
     pc->last_srcreq = sr;
     pc->last_seq = x->seq;
     if (rc == RN_OK && pc->npend > 0)
@@ -807,7 +811,7 @@ import_pcap_end(void *vctx, struct tcp_conn_info *c, enum tcp_end why,
                                                err);
     }
     if (rc == RN_OK && pc->last_srcreq != 0)
-        rc = store_srcreq_done(im->st, pc->last_srcreq, err);
+        rc = ingest_srcreq_done(im->in, pc->last_srcreq, err);
     http_conn_free(pc->http);
     free(pc);
     c->user = NULL;
@@ -844,6 +848,87 @@ import_pcap_keypfx(struct pcap_imp *im)
              "pcap:%.16s:", sha != NULL ? sha : "0000000000000000");
 }
 
+/* Count a frame for the source's summary: times and link types. */
+static void
+import_pcap_seen(struct pcap_imp *im, const struct cap_frame *f)
+{
+    int link = f->link != CAP_LINK_UNKNOWN ? f->link : f->raw_link, i;
+
+    if (im->frames == 0 || f->ts_ns < im->min_ts)
+        im->min_ts = f->ts_ns;
+    if (im->frames == 0 || f->ts_ns > im->max_ts)
+        im->max_ts = f->ts_ns;
+    im->frames++;
+    for (i = 0; i < im->nlinks && im->links[i] != link; i++)
+        ;
+    if (i == im->nlinks && im->nlinks < PCAP_LINK_WARN_MAX)
+        im->links[im->nlinks++] = link;
+}
+
+/*
+ * The source's capture summary (reqnav sources --format json): frames,
+ * earliest and latest times, link types; for .etl also the packet events
+ * before de-duplication and those logged cut short.
+ */
+static void
+import_pcap_summary(struct pcap_imp *im, const struct cap_reader *cr)
+{
+    const struct cap_etl_info *ei = cap_read_etl_info(cr);
+    char a[RN_TS_STR_MAX], b[RN_TS_STR_MAX];
+    struct rn_buf s;
+    int i;
+
+    rn_buf_init(&s, sizeof im->ctx->capture - 1);
+    rn_buf_printf(&s, "{\"frames\":%" PRIu64, im->frames);
+    if (im->frames > 0) {
+        rn_time_format(im->min_ts, a);
+        rn_time_format(im->max_ts, b);
+        rn_buf_printf(&s, ",\"first\":\"%s\",\"last\":\"%s\"", a, b);
+    } else {
+        rn_buf_puts(&s, ",\"first\":null,\"last\":null");
+    }
+    rn_buf_puts(&s, ",\"link_types\":[");
+    for (i = 0; i < im->nlinks; i++)
+        rn_buf_printf(&s, "%s%d", i > 0 ? "," : "", im->links[i]);
+    rn_buf_putc(&s, ']');
+    if (ei != NULL)
+        rn_buf_printf(&s,
+                      ",\"packet_events\":%" PRIu64
+                      ",\"packet_events_truncated\":%" PRIu64,
+                      ei->packet_events, ei->truncated);
+    if (rn_buf_putc(&s, '}') == RN_OK)
+        snprintf(im->ctx->capture, sizeof im->ctx->capture, "%s",
+                 rn_buf_str(&s));
+    rn_buf_fini(&s);
+}
+
+/* What an .etl file says of its own gaps, as warnings. */
+static void
+import_pcap_etl_warnings(struct pcap_imp *im, const struct cap_reader *cr)
+{
+    const struct cap_etl_info *ei = cap_read_etl_info(cr);
+
+    if (ei == NULL)
+        return;
+    if (ei->truncated > 0)
+        import_warn(im->ctx, STORE_NONE,
+                    "%s: %" PRIu64 " of %" PRIu64 " packet events were "
+                    "logged cut short (pktmon logs 128 bytes a packet unless "
+                    "started with --pkt-size 0); their exchanges are marked "
+                    "truncated",
+                    im->ctx->path, ei->truncated, ei->packet_events);
+    if (ei->lost)
+        import_warn(im->ctx, STORE_NONE,
+                    "%s: buffer at offset %" PRIu64 ": events were lost "
+                    "while tracing; the capture has gaps",
+                    im->ctx->path, ei->lost_buf_off);
+    else if (ei->events_lost > 0)
+        import_warn(im->ctx, STORE_NONE,
+                    "%s: the trace lost %u events while tracing; the "
+                    "capture has gaps",
+                    im->ctx->path, ei->events_lost);
+}
+
 /* Read every frame and feed the pipeline. */
 static enum rn_rc
 import_pcap_frames(struct pcap_imp *im, struct cap_reader *cr,
@@ -870,7 +955,7 @@ import_pcap_frames(struct pcap_imp *im, struct cap_reader *cr,
         if (f.ts_ns == CAP_TS_NONE)
             f.ts_ns = im->last_ts;
         im->last_ts = f.ts_ns;
-        im->frames++;
+        import_pcap_seen(im, &f);
         if (im->frames % PCAP_PROGRESS_FRAMES == 0) {
             rc = import_progress(im->ctx, (int64_t)cap_read_pos(cr), err);
             if (rc != RN_OK)
@@ -916,7 +1001,7 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
 
     memset(&im, 0, sizeof im);
     im.ctx = ctx;
-    im.st = ctx->st;
+    im.in = ctx->in;
     /* --clock-offset: applied here and kept; otherwise times stay as
      * captured and correlation shifts them by its estimate. */
     if (ctx->clock_offset_ns != STORE_NONE) {
@@ -944,6 +1029,10 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
     cb.end = import_pcap_end;
     im.ra = tcp_reasm_new(&cb, NULL);
     rc = import_pcap_frames(&im, cr, err);
+    if (rc == RN_OK) {
+        import_pcap_summary(&im, cr);
+        import_pcap_etl_warnings(&im, cr);
+    }
     if (rc == RN_OK && im.frames > 0 && im.exchanges == 0)
         import_warn(ctx, STORE_NONE,
                     "%s: %" PRIu64 " frames, %" PRIu64

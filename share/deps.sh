@@ -5,8 +5,8 @@
 # pdftotext, which render the HTML report (tests/cli/test_export_chromium.sh).
 set -e
 pkgs="make cmake gcc pkg-config libsqlite3-dev libxml2-dev libncurses-dev
-libpcap-dev libarchive-dev jq tmux tcpdump tshark libxml2-utils clang-format
-python3 time clang libclang-rt-14-dev zip xz-utils bzip2"
+libpcap-dev nettle-dev libarchive-dev jq tmux tcpdump tshark libxml2-utils
+clang-format python3 time clang libclang-rt-14-dev zip xz-utils bzip2"
 case "${1:-}" in
 --test) pkgs="$pkgs chromium poppler-utils" ;;
 "") ;;

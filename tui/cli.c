@@ -23,6 +23,7 @@
 #include "query.h"
 #include "render.h"
 #include "rn_buf.h"
+#include "rn_cause.h"
 #include "rn_json.h"
 #include "rn_time.h"
 #include "sanitize.h"
@@ -176,6 +177,9 @@ cli_on_report(void *vctx, const struct import_report *r)
         cli_put_safe(out, r->message, 0);
     }
     fputc('\n', out);
+    /* A line per file as it is done, also into a pipe or a log file (not
+     * in 4 KB bursts): what the line says is what a watcher can act on. */
+    (void)fflush(out);
 }
 
 /* REQNAV_COMMIT_FILES: commit the import every N files (1..100000) rather
@@ -291,7 +295,12 @@ cli_import_paths(struct store *st, const struct import_options *base,
         cli_sources_snapshot(st, &before, &nbefore);
     rc = import_paths(st, (const char *const *)paths, (size_t)npaths, &opt,
                       &sum, &err);
+    /* Back to the caller's handler first, then look at the flag: a SIGINT
+     * that came before is seen here, one after it takes the usual course,
+     * none falls in between unnoticed. */
     sigaction(SIGINT, &old, NULL);
+    if (rc == RN_OK && cli_interrupted)
+        sum.cancelled = 1;
     if (progress.shown)
         fputs("\r\033[K", stderr);
     if (!quiet && rc == RN_OK) {
@@ -533,6 +542,8 @@ cli_request_csv_row(const struct rq_row *r)
     rn_buf_puts(&b, r->win32_status != STORE_NONE ? num : "");
     rn_buf_printf(&b, ",%s,", src);
     render_csv_field(&b, r->diagnosis);
+    rn_buf_putc(&b, ',');
+    render_csv_field(&b, r->cause);
     rn_buf_puts(&b, "\r\n");
     fwrite(b.data, 1, b.len, stdout);
     rn_buf_fini(&b);
@@ -613,7 +624,7 @@ cli_requests(const struct cli_global *g, int argc, char **argv)
         fputs("[", stdout);
     else if (fmt == CLI_CSV)
         fputs("id,key,start,end,duration_ms,verb,url,status,win32_status,"
-              "sources,diagnosis\r\n",
+              "sources,diagnosis,cause\r\n",
               stdout);
     else
         cli_request_table_head(&cols);
@@ -656,6 +667,116 @@ cli_requests(const struct cli_global *g, int argc, char **argv)
     filter_free(f);
     store_close(st);
     return status;
+}
+
+/* ---- causes ---------------------------------------------------------- */
+
+/* One summary line as JSON. */
+static void
+cli_cause_json(struct rn_buf *b, const struct cause_row *c)
+{
+    char label[128];
+
+    rn_cause_label(c->cause, (long long)c->count, label, sizeof label);
+    rn_buf_puts(b, "{\"cause\":");
+    rn_json_cstr(b, c->cause);
+    rn_buf_puts(b, ",\"label\":");
+    rn_json_cstr(b, label);
+    rn_buf_printf(b, ",\"count\":%" PRId64 ",\"status\":", c->count);
+    if (c->status != STORE_NONE)
+        rn_buf_printf(b, "\"%" PRId64 ".%" PRId64 "\"", c->status,
+                      c->substatus);
+    else
+        rn_buf_puts(b, "null");
+    rn_buf_putc(b, '}');
+}
+
+/* The summary as a table or JSON. */
+static void
+cli_causes_print(const struct cause_row *rows, size_t n, enum cli_format fmt)
+{
+    struct rn_buf b;
+    char label[128], status[32];
+    size_t i;
+
+    if (fmt == CLI_JSON) {
+        rn_buf_init(&b, 1024 * 1024);
+        rn_buf_putc(&b, '[');
+        for (i = 0; i < n; i++) {
+            rn_buf_puts(&b, i > 0 ? ",\n" : "\n");
+            cli_cause_json(&b, &rows[i]);
+        }
+        rn_buf_puts(&b, n > 0 ? "\n]\n" : "]\n");
+        fwrite(b.data, 1, b.len, stdout);
+        rn_buf_fini(&b);
+        return;
+    }
+    printf("%7s %-7s %-24s %s\n", "COUNT", "STATUS", "CAUSE", "LABEL");
+    for (i = 0; i < n; i++) {
+        rn_cause_label(rows[i].cause, (long long)rows[i].count, label,
+                       sizeof label);
+        if (rows[i].status != STORE_NONE)
+            snprintf(status, sizeof status, "%" PRId64 ".%" PRId64,
+                     rows[i].status, rows[i].substatus);
+        else
+            snprintf(status, sizeof status, "various");
+        printf("%7" PRId64 " %-7s %-24s %s\n", rows[i].count, status,
+               rows[i].cause, label);
+    }
+}
+
+int
+cli_causes(const struct cli_global *g, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"filter", required_argument, NULL, 'f'},
+        {"format", required_argument, NULL, 'F'},
+        {NULL, 0, NULL, 0}};
+    enum cli_format fmt = CLI_TABLE;
+    const char *expr = NULL;
+    struct filter *f = NULL;
+    struct store *st;
+    struct cause_row *rows;
+    struct rn_err err = {RN_OK, ""};
+    size_t n;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+        if (c == 'f') {
+            expr = optarg;
+        } else if (c == 'F' && cli_parse_format(optarg, 0, &fmt) == 0) {
+            continue;
+        } else {
+            if (c == 'F')
+                cli_error("bad --format '%s' (table or json)", optarg);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_error("causes: unexpected argument '%s'", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    if (filter_parse(expr, &f, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    st = cli_open_store(g->store_path, 1);
+    if (st == NULL) {
+        filter_free(f);
+        return CLI_EXIT_INPUT;
+    }
+    if (query_causes(st, f, &rows, &n, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        filter_free(f);
+        store_close(st);
+        return CLI_EXIT_INPUT;
+    }
+    cli_causes_print(rows, n, fmt);
+    cause_rows_free(rows, n);
+    filter_free(f);
+    store_close(st);
+    return CLI_EXIT_OK;
 }
 
 /* ---- timeline -------------------------------------------------------- */
@@ -801,27 +922,81 @@ cli_timeline(const struct cli_global *g, int argc, char **argv)
 
 /* ---- sources --------------------------------------------------------- */
 
-int
-cli_sources(const struct cli_global *g, int argc, char **argv)
+/* ,"key":n or ,"key":null for an optional integer. */
+static void
+cli_json_opt(struct rn_buf *b, const char *key, int64_t v)
 {
-    struct store *st;
-    struct src_row *rows;
-    struct rn_err err = {RN_OK, ""};
-    size_t n, i;
+    if (v == STORE_NONE)
+        rn_buf_printf(b, ",\"%s\":null", key);
+    else
+        rn_buf_printf(b, ",\"%s\":%" PRId64, key, v);
+}
 
-    (void)argv;
-    if (argc > 1) {
-        cli_error("sources: no arguments expected");
-        return CLI_EXIT_USAGE;
+/* The link types ("1,101") as a JSON array of numbers; others dropped. */
+static void
+cli_json_links(struct rn_buf *b, const char *s)
+{
+    int n = 0;
+
+    rn_buf_puts(b, ",\"link_types\":[");
+    while (s != NULL && *s != '\0') {
+        char *end;
+        long long v = strtoll(s, &end, 10);
+
+        if (end != s && (*end == ',' || *end == '\0'))
+            rn_buf_printf(b, "%s%lld", n++ > 0 ? "," : "", v);
+        s = strchr(s, ',');
+        if (s != NULL)
+            s++;
     }
-    st = cli_open_store(g->store_path, 1);
-    if (st == NULL)
-        return CLI_EXIT_INPUT;
-    if (query_sources(st, &rows, &n, &err) != RN_OK) {
-        cli_error("%s", err.msg);
-        store_close(st);
-        return CLI_EXIT_INPUT;
+    rn_buf_putc(b, ']');
+}
+
+/* One source as a JSON object (reqnav sources --format json). */
+static void
+cli_source_json(struct rn_buf *b, const struct src_row *s)
+{
+    rn_buf_printf(b, "{\"id\":%" PRId64 ",\"path\":", s->id);
+    rn_json_cstr(b, s->path);
+    rn_buf_printf(b, ",\"kind\":\"%s\",\"format\":", store_kind_name(s->kind));
+    rn_json_cstr(b, s->format);
+    rn_buf_printf(b, ",\"bytes\":%" PRId64 ",\"sha256\":", s->size);
+    rn_json_cstr(b, s->sha256);
+    rn_buf_puts(b, ",\"imported_at\":");
+    rn_json_cstr(b, s->imported_at);
+    rn_buf_printf(b,
+                  ",\"events\":%" PRId64 ",\"requests\":%" PRId64
+                  ",\"warnings\":%" PRId64 ",\"state\":\"%s\",\"message\":",
+                  s->events, s->requests, s->warnings,
+                  s->truncated ? "truncated" : "complete");
+    rn_json_cstr(b, s->message);
+    if (s->kind == STORE_KIND_PCAP) {
+        cli_json_opt(b, "clock_offset_ns", s->clock_offset_ns);
+        rn_buf_printf(b, ",\"clock_offset_given\":%s",
+                      s->clock_offset_given ? "true" : "false");
+        cli_json_opt(b, "clock_offset_matches", s->clock_offset_matches);
+        cli_json_opt(b, "frames", s->frames);
+        rn_buf_puts(b, ",\"first\":");
+        rn_json_cstr(b, s->first);
+        rn_buf_puts(b, ",\"last\":");
+        rn_json_cstr(b, s->last);
+        cli_json_links(b, s->link_types);
+        /* Only .etl files count packet events apart from frames. */
+        if (s->packet_events != STORE_NONE) {
+            cli_json_opt(b, "packet_events", s->packet_events);
+            cli_json_opt(b, "packet_events_truncated",
+                         s->packet_events_truncated);
+        }
     }
+    rn_buf_putc(b, '}');
+}
+
+/* The table of sources. */
+static void
+cli_sources_table(const struct src_row *rows, size_t n)
+{
+    size_t i;
+
     printf("%-4s %-8s %-18s %12s %9s %9s %-9s %s\n", "ID", "KIND", "FORMAT",
            "BYTES", "EVENTS", "REQUESTS", "STATE", "PATH");
     for (i = 0; i < n; i++) {
@@ -843,6 +1018,56 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
             printf("\n     %s", text);
         }
         putchar('\n');
+    }
+}
+
+int
+cli_sources(const struct cli_global *g, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0}};
+    enum cli_format fmt = CLI_TABLE;
+    struct store *st;
+    struct src_row *rows;
+    struct rn_err err = {RN_OK, ""};
+    size_t n, i;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c != 'F' || cli_parse_format(optarg, 0, &fmt) != 0) {
+            if (c == 'F')
+                cli_error("bad --format '%s' (table or json)", optarg);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        cli_error("sources: no arguments expected");
+        return CLI_EXIT_USAGE;
+    }
+    st = cli_open_store(g->store_path, 1);
+    if (st == NULL)
+        return CLI_EXIT_INPUT;
+    if (query_sources(st, &rows, &n, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        store_close(st);
+        return CLI_EXIT_INPUT;
+    }
+    if (fmt == CLI_JSON) {
+        struct rn_buf b;
+
+        rn_buf_init(&b, 1024u * 1024);
+        fputs("[", stdout);
+        for (i = 0; i < n; i++) {
+            rn_buf_reset(&b);
+            cli_source_json(&b, &rows[i]);
+            fputs(i > 0 ? ",\n" : "\n", stdout);
+            fwrite(b.data, 1, b.len, stdout);
+        }
+        fputs(n > 0 ? "\n]\n" : "]\n", stdout);
+        rn_buf_fini(&b);
+    } else {
+        cli_sources_table(rows, n);
     }
     src_rows_free(rows, n);
     store_close(st);

@@ -38,8 +38,12 @@ static const struct command commands[] = {
     {"timeline", cli_timeline,
      "timeline [--format table|json] ID|KEY\n"
      "        every event of one request, from every source, in time order"},
+    {"causes", cli_causes,
+     "causes [--filter EXPR] [--format table|json]\n"
+     "        the failures grouped by cause, most first"},
     {"sources", cli_sources,
-     "sources\n        the imported files, with their state and problems"},
+     "sources [--format table|json]\n        the imported files, with their "
+     "state and problems"},
     {"export", cli_export,
      "export (--filter EXPR | --id ID... | --marked) --format "
      "md|html|json|csv\n"
