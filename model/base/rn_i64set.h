@@ -16,7 +16,10 @@ struct rn_i64set {
     size_t n;
 };
 
-#define RN_I64SET_INIT {NULL, 0, 0}
+#define RN_I64SET_INIT                                                         \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
 
 /* Add v (nonzero); 1 when it was new. */
 int rn_i64set_add(struct rn_i64set *s, int64_t v);

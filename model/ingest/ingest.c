@@ -103,8 +103,7 @@ enum rn_rc
 ingest_source_begin(struct ingest *in, const struct store_source_info *info,
                     int64_t *source_id, int *existing, struct rn_err *err)
 {
-    enum rn_rc rc =
-        store_source_begin(in->st, info, source_id, existing, err);
+    enum rn_rc rc = store_source_begin(in->st, info, source_id, existing, err);
 
     if (rc != RN_OK || *existing)
         return rc;
@@ -288,8 +287,7 @@ ingest_srcreq_done(struct ingest *in, int64_t srcreq_id, struct rn_err *err)
 
 enum rn_rc
 ingest_event_add(struct ingest *in, int64_t source_id, int64_t srcreq_id,
-                 const struct store_event *ev, int64_t *uid,
-                 struct rn_err *err)
+                 const struct store_event *ev, int64_t *uid, struct rn_err *err)
 {
     struct ingest_alone *a;
     int64_t id = 0;
