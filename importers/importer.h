@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ingest.h"
 #include "rn_err.h"
 #include "store.h"
 
@@ -24,8 +25,11 @@ typedef int import_progress_fn(void *ctx, const char *path, int64_t done,
                                int64_t total);
 
 struct import_ctx {
-    struct store *st;
-    const char *path;
+    struct ingest *in; /* the import session: every write goes through it */
+    const char *path;  /* the name users see, in messages and the store */
+    /* Where the content is read: path itself, or the spool file of an
+     * archive member ("case.zip!W3SVC1/f.xml"); open this, name path. */
+    const char *file;
     int64_t source_id;
     int64_t size;            /* bytes */
     const char *sha256;      /* hex digest of the content */

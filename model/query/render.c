@@ -79,6 +79,126 @@ render_ms(struct rn_buf *b, int64_t ns)
 }
 
 void
+render_duration(int64_t ns, char *out, size_t n)
+{
+    int64_t ms = ns / 1000000, s = ns / 1000000000, t;
+
+    if (ns < 0) {
+        snprintf(out, n, "-");
+    } else if (ns < 1000000) {
+        /* Sub-millisecond: two significant decimals are enough. */
+        snprintf(out, n, "%.2gms", (double)ns / 1e6);
+    } else if (ms < 1000) {
+        snprintf(out, n, "%" PRId64 "ms", ms);
+    } else if (s < 60) {
+        /* Tenths, cut like every unit here: 59.96 s must not read 60.0s
+         * in the seconds form. */
+        t = ns / 100000000;
+        snprintf(out, n, "%" PRId64 ".%" PRId64 "s", t / 10, t % 10);
+    } else if (s < 3600) {
+        t = ns / 100000000;
+        snprintf(out, n, "%" PRId64 "m%02" PRId64 ".%" PRId64 "s", t / 600,
+                 t / 10 % 60, t % 10);
+    } else {
+        snprintf(out, n, "%" PRId64 "h%02" PRId64 "m%02" PRId64 "s", s / 3600,
+                 s / 60 % 60, s % 60);
+    }
+}
+
+void
+render_offset(int64_t ns, char *out, size_t n)
+{
+    char d[RENDER_DUR_MAX];
+
+    render_duration(ns < 0 ? -ns : ns, d, sizeof d);
+    snprintf(out, n, "%c%s", ns < 0 ? '-' : '+', d);
+}
+
+/* Names of the Win32 errors an IIS failure trace reports most. */
+static const struct {
+    uint32_t code;
+    const char *name;
+} render_win32_names[] = {
+    {0, "ERROR_SUCCESS"},
+    {1, "ERROR_INVALID_FUNCTION"},
+    {2, "ERROR_FILE_NOT_FOUND"},
+    {3, "ERROR_PATH_NOT_FOUND"},
+    {5, "ERROR_ACCESS_DENIED"},
+    {6, "ERROR_INVALID_HANDLE"},
+    {8, "ERROR_NOT_ENOUGH_MEMORY"},
+    {14, "ERROR_OUTOFMEMORY"},
+    {38, "ERROR_HANDLE_EOF"},
+    {50, "ERROR_NOT_SUPPORTED"},
+    {64, "ERROR_NETNAME_DELETED"},
+    {87, "ERROR_INVALID_PARAMETER"},
+    {109, "ERROR_BROKEN_PIPE"},
+    {121, "ERROR_SEM_TIMEOUT"},
+    {193, "ERROR_BAD_EXE_FORMAT"},
+    {232, "ERROR_NO_DATA"},
+    {233, "ERROR_PIPE_NOT_CONNECTED"},
+    {234, "ERROR_MORE_DATA"},
+    {258, "WAIT_TIMEOUT"},
+    {995, "ERROR_OPERATION_ABORTED"},
+    {997, "ERROR_IO_PENDING"},
+    {1067, "ERROR_PROCESS_ABORTED"},
+    {1223, "ERROR_CANCELLED"},
+    {1229, "ERROR_CONNECTION_INVALID"},
+    {1236, "ERROR_CONNECTION_ABORTED"},
+    {1460, "ERROR_TIMEOUT"},
+    {0x80004005u, "E_FAIL"},
+};
+
+void
+render_win32(int64_t v, char *out, size_t n)
+{
+    uint32_t code = (uint32_t)v, win32 = code;
+    const char *name = NULL;
+    size_t i;
+
+    /* HRESULT_FROM_WIN32 (0x8007xxxx) carries a Win32 code. */
+    if ((code & 0xFFFF0000u) == 0x80070000u)
+        win32 = code & 0xFFFFu;
+    for (i = 0; i < sizeof render_win32_names / sizeof render_win32_names[0];
+         i++) {
+        if (render_win32_names[i].code == win32 ||
+            render_win32_names[i].code == code)
+            name = render_win32_names[i].name;
+    }
+    if (v < 0 || v > 0xFFFFFFFFLL)
+        snprintf(out, n, "%" PRId64, v);
+    else if (code >= 0x10000u)
+        snprintf(out, n, "0x%08" PRIX32 "%s%s", code, name ? " " : "",
+                 name ? name : "");
+    else
+        snprintf(out, n, "%" PRIu32 "%s%s", code, name ? " " : "",
+                 name ? name : "");
+}
+
+void
+render_time_fixed(int64_t ns, int digits, char *out)
+{
+    char *dot, *z;
+    size_t have;
+
+    rn_time_format(ns, out);
+    dot = strchr(out, '.');
+    z = strchr(out, 'Z');
+    if (z == NULL || digits < 1 || digits > 9)
+        return;
+    if (dot == NULL) {
+        dot = z;
+        memmove(z + 1, z, 2);
+        *dot = '.';
+        z++;
+    }
+    have = (size_t)(z - dot - 1);
+    while (have < (size_t)digits)
+        dot[1 + have++] = '0';
+    dot[1 + digits] = 'Z';
+    dot[2 + digits] = '\0';
+}
+
+void
 render_sources(unsigned sources, const char *sep, char *out, size_t n)
 {
     size_t len = 0;
@@ -184,6 +304,8 @@ render_request_json(struct rn_buf *b, const struct rq_row *r)
     rn_buf_putc(b, '}');
     json_key(b, "diagnosis", 0);
     rn_json_cstr(b, r->diagnosis);
+    json_key(b, "cause", 0);
+    rn_json_cstr(b, r->cause);
     json_key(b, "marked", 0);
     rn_buf_puts(b, r->marked ? "true" : "false");
     return rn_buf_putc(b, '}');
