@@ -10,7 +10,7 @@
 }
 
 # SIGINT after a file's report line, that is during the final correlation
-# step and commit or the summary: never swallowed.  A small file, so that
+# step and commit or the summary: never swallowed.  A file of a few MB, so that
 # its batch is young and all its correlation waits for the final commit
 # (a few hundred ms).  The import is held there with SIGSTOP (a real
 # signal at a real point, no hook); when it is stopped with its SIGINT
@@ -18,7 +18,7 @@
 # import must then end with 130 and its message and keep the file whole.
 # When the import was already past that point at the stop, the round
 # tells nothing and is run again.
-"$GEN_ETW" --dialect tracerpt --size-mb 1 >"$TMP/small-etw.xml" || exit 1
+"$GEN_ETW" --dialect tracerpt --size-mb 4 >"$TMP/small-etw.xml" || exit 1
 # sigint_caught PID: the process has a SIGINT handler installed (bit 2 of
 # SigCgt, in its last hex digit), that is it is inside the import.
 sigint_caught() {
