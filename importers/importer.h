@@ -38,6 +38,7 @@ struct import_ctx {
     char message[RN_ERR_MSG_MAX]; /* first problem with its position */
     int64_t warnings;
     const char *format_detail; /* e.g. "etw-logparser"; static string */
+    char frames_sha256[65];    /* captures: hash of frame times and bytes */
 };
 
 /* Record a problem: the first becomes ctx->message, all become warnings. */

@@ -38,7 +38,7 @@ render_position(int kind, const char *file, int64_t seq, char *out, size_t n)
         snprintf(out, n, "FREB %s #%" PRId64, base, seq);
         break;
     case STORE_KIND_PCAP:
-        snprintf(out, n, "PCAP frame %" PRId64, seq);
+        snprintf(out, n, "PCAP %s frame %" PRId64, base, seq);
         break;
     case STORE_KIND_W3C:
         snprintf(out, n, "W3C %s line %" PRId64, base, seq);

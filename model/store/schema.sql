@@ -1,4 +1,4 @@
--- reqnav case store, schema version 3.
+-- reqnav case store, schema version 4.
 --
 -- One SQLite file per case.  The central data structure is the event
 -- table: every record read from every source, with its position in the
@@ -30,7 +30,9 @@ CREATE TABLE source (
     message     TEXT,                     -- first problem, with its position
     clock_offset_ns INTEGER,              -- captures: offset applied to times
     clock_offset_given INTEGER NOT NULL DEFAULT 0, -- 1: --clock-offset
-    clock_offset_matches INTEGER          -- captures: matches the estimate fits
+    clock_offset_matches INTEGER,         -- captures: matches the estimate fits
+    frames_sha256 TEXT                    -- captures: hash of the frames' times
+                                          -- and bytes, whatever the container
 );
 
 CREATE TABLE source_warning (

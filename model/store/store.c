@@ -27,7 +27,7 @@
 extern const char rn_schema_sql[];
 
 /* Schema version this build writes; store_migrate() brings older ones up. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum store_stmt_id {
     SS_SRCREQ_FIND,
@@ -419,8 +419,13 @@ store_migrate(struct store *st, struct rn_err *err)
                         "DROP INDEX IF EXISTS srcreq_by_key;"
                         "DROP INDEX IF EXISTS event_by_source",
                         err);
+    /* 3 -> 4: the same capture in another container is known by its
+     * frames (store_source_by_frames). */
+    if (rc == RN_OK && version > 0 && version < 4)
+        rc = store_exec(st, "ALTER TABLE source ADD COLUMN frames_sha256 TEXT",
+                        err);
     if (rc == RN_OK)
-        rc = store_exec(st, "PRAGMA user_version = 3", err);
+        rc = store_exec(st, "PRAGMA user_version = 4", err);
     if (rc == RN_OK)
         return store_exec(st, "COMMIT", err);
     store_exec(st, "ROLLBACK", NULL);
@@ -1013,7 +1018,7 @@ store_source_totals(struct store *st, int64_t source_id,
         "   WHERE source_id = ?1),"
         " truncated = ?2, message = ?3, clock_offset_ns = ?4,"
         " clock_offset_given = ?4 IS NOT NULL,"
-        " format = coalesce(?5, format) WHERE id = ?1",
+        " format = coalesce(?5, format), frames_sha256 = ?7 WHERE id = ?1",
         &s, err);
     if (rc != RN_OK)
         return rc;
@@ -1024,6 +1029,7 @@ store_source_totals(struct store *st, int64_t source_id,
     store_bind_text(s, 5, res != NULL ? res->format : NULL);
     /* Counted as they came: no index leads from a source to its events. */
     sqlite3_bind_int64(s, 6, st->cur_events);
+    store_bind_text(s, 7, res != NULL ? res->frames_sha256 : NULL);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "source totals", err);
     sqlite3_finalize(s);
@@ -1076,6 +1082,38 @@ store_source_end(struct store *st, int64_t source_id,
     }
     st->cur_source = 0;
     return RN_OK;
+}
+
+enum rn_rc
+store_source_by_frames(struct store *st, const char *frames_sha256, int64_t *id,
+                       char *path, size_t n, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int step;
+
+    *id = 0;
+    if (n > 0)
+        path[0] = '\0';
+    rc = store_prepare(st,
+                       "SELECT id, path FROM source WHERE frames_sha256 = ?1"
+                       " ORDER BY id LIMIT 1",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    store_bind_text(s, 1, frames_sha256);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_text(s, 1);
+
+        *id = sqlite3_column_int64(s, 0);
+        if (n > 0)
+            snprintf(path, n, "%s", p != NULL ? (const char *)p : "?");
+    } else if (step != SQLITE_DONE) {
+        rc = store_dberr(st, "find source by frames", err);
+    }
+    sqlite3_finalize(s);
+    return rc;
 }
 
 void

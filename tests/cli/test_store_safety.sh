@@ -68,13 +68,15 @@ expect_eq "--store without a value" "$?" 2
 # is refused and left alone -------------------------------------------------
 S3="$TMP/v2.db"
 "$REQNAV" import --store "$S3" -q "$TMP/in/fr000001.xml" >/dev/null 2>&1
-schema() { # version, then the indexes version 3 dropped that are there
+schema() { # version, the indexes version 3 dropped, the column 4 added
     python3 - "$1" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 v = db.execute("PRAGMA user_version").fetchone()[0]
 ix = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name"
       " IN ('srcreq_by_key', 'event_by_source') ORDER BY name")]
+ix += [r[1] for r in db.execute("PRAGMA table_info(source)")
+       if r[1] == "frames_sha256"]
 print(v, " ".join(ix))
 PY
 }
@@ -82,6 +84,8 @@ setschema() { # as an older or newer reqnav would have left it
     python3 - "$1" "$2" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
+if sys.argv[2] in ("2", "3"):
+    db.execute("ALTER TABLE source DROP COLUMN frames_sha256")
 if sys.argv[2] == "2":
     db.executescript("CREATE INDEX srcreq_by_key ON srcreq(key);"
                      "CREATE INDEX event_by_source ON event(source_id, seq);")
@@ -91,13 +95,19 @@ db.close()
 PY
 }
 if command -v python3 >/dev/null 2>&1; then
-    expect_eq "new store: version 3" "$(schema "$S3")" "3 "
+    expect_eq "new store: version 4" "$(schema "$S3")" "4 frames_sha256"
+    setschema "$S3" 3
+    expect_eq "made version 3" "$(schema "$S3")" "3 "
+    expect_eq "version 3 store opens" \
+        "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 1
+    expect_eq "and is version 4" "$(schema "$S3")" "4 frames_sha256"
     setschema "$S3" 2
     expect_eq "made version 2" "$(schema "$S3")" \
         "2 event_by_source srcreq_by_key"
     expect_eq "version 2 store opens" \
         "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 1
-    expect_eq "and is version 3" "$(schema "$S3")" "3 "
+    expect_eq "and is version 4 again" "$(schema "$S3")" \
+        "4 frames_sha256"
     "$REQNAV" import --store "$S3" -q "$TMP/in/fr000002.xml" >/dev/null 2>&1
     expect_eq "imports after the upgrade" \
         "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 2
@@ -106,7 +116,7 @@ if command -v python3 >/dev/null 2>&1; then
     expect_eq "newer store refused" "$?" 1
     grep -q "schema version 99 is newer" "$TMP/newer.err" && pass ||
         fail "newer store: $(cat "$TMP/newer.err")"
-    expect_eq "newer store left alone" "$(schema "$S3")" "99 "
+    expect_eq "newer store left alone" "$(schema "$S3")" "99 frames_sha256"
 else
     echo "python3 not installed: schema version checks skipped"
 fi
