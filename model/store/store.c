@@ -975,6 +975,8 @@ store_source_warn(struct store *st, int64_t source_id, int64_t line,
 static enum rn_rc
 store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
 {
+    /* A connection's open and close (TCP_*) are not its requests' times
+     * (triage.c leaves them out of a request's span too). */
     sqlite3_stmt *s;
     enum rn_rc rc;
 
@@ -984,9 +986,9 @@ store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
         st,
         "UPDATE srcreq SET"
         " start_ns = coalesce(start_ns, (SELECT min(ts_ns) FROM event"
-        "   WHERE srcreq_id = srcreq.id)),"
+        "   WHERE srcreq_id = srcreq.id AND name NOT GLOB 'TCP_*')),"
         " end_ns = coalesce(end_ns, (SELECT max(ts_ns) FROM event"
-        "   WHERE srcreq_id = srcreq.id))"
+        "   WHERE srcreq_id = srcreq.id AND name NOT GLOB 'TCP_*'))"
         " WHERE source_id = ?1 AND (start_ns IS NULL OR end_ns IS NULL)",
         &s, err);
     if (rc != RN_OK)

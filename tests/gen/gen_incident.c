@@ -245,10 +245,13 @@ struct tev {
     char v[4][128]; /* values the event's kv point into */
 };
 
+/* Order of event pointers (the events themselves stay put: their kv
+ * values point into them). */
 static int
 tev_cmp(const void *a, const void *b)
 {
-    const struct tev *x = a, *y = b;
+    const struct tev *x = *(const struct tev *const *)a,
+                     *y = *(const struct tev *const *)b;
 
     if (x->ts != y->ts)
         return x->ts < y->ts ? -1 : 1;
@@ -357,11 +360,12 @@ req_events(const struct incident *g, int i, struct tev *v, int *n)
     return *n - n0;
 }
 
-/* Every ETW event of the incident, in time order. */
-static struct tev *
-etw_events(const struct incident *g, int *n)
+/* Every ETW event of the incident (*all, to free) in time order. */
+static struct tev **
+etw_events(const struct incident *g, int *n, struct tev **all)
 {
     struct tev *v = calloc((size_t)g->n * 8, sizeof *v);
+    struct tev **order;
     int i;
 
     if (v == NULL) {
@@ -373,8 +377,16 @@ etw_events(const struct incident *g, int *n)
         if (g->r[i].etw)
             req_events(g, i, v, n);
     }
-    qsort(v, (size_t)*n, sizeof *v, tev_cmp);
-    return v;
+    order = calloc((size_t)*n + 1, sizeof *order);
+    if (order == NULL) {
+        perror("gen_incident");
+        exit(1);
+    }
+    for (i = 0; i < *n; i++)
+        order[i] = &v[i];
+    qsort(order, (size_t)*n, sizeof *order, tev_cmp);
+    *all = v;
+    return order;
 }
 
 static FILE *
@@ -419,15 +431,16 @@ static void
 write_tracerpt(const struct incident *g, const char *dir, const char *name)
 {
     int n, i;
-    struct tev *v = etw_events(g, &n);
+    struct tev *all, **v = etw_events(g, &n, &all);
     FILE *f = out_open(dir, name);
 
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<Events>\r\n");
     for (i = 0; i < n; i++)
-        freb_event_ns(f, &v[i].ev, v[i].ts, g->r[v[i].req].guid, 0, 7);
+        freb_event_ns(f, &v[i]->ev, v[i]->ts, g->r[v[i]->req].guid, 0, 7);
     fprintf(f, "</Events>\r\n");
     out_close(f);
     free(v);
+    free(all);
 }
 
 /* Log Parser: <ROOT> of <ROW>s, times truncated to the second. */
@@ -435,7 +448,7 @@ static void
 write_logparser(const struct incident *g, const char *dir)
 {
     int n, i, k;
-    struct tev *v = etw_events(g, &n);
+    struct tev *all, **v = etw_events(g, &n, &all);
     FILE *f = out_open(dir, "etw-logparser.xml");
 
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -445,7 +458,7 @@ write_logparser(const struct incident *g, const char *dir)
     for (i = 0; i < n; i++) {
         char ts[64];
 
-        gen_ts_ns(ts, sizeof ts, v[i].ts, 1);
+        gen_ts_ns(ts, sizeof ts, v[i]->ts, 1);
         ts[10] = ' ';
         ts[19] = '\0';
         fprintf(f,
@@ -454,15 +467,16 @@ write_logparser(const struct incident *g, const char *dir)
                 "  <EventTypeName>%s</EventTypeName>\n"
                 "  <Timestamp>%s</Timestamp>\n"
                 "  <UserData>ContextId={%s}",
-                i + 1, lp_class(v[i].ev.area), v[i].ev.name, ts,
-                g->r[v[i].req].guid);
-        for (k = 0; k < 8 && v[i].ev.data[k].k != NULL; k++)
-            fprintf(f, "|%s=%s", v[i].ev.data[k].k, v[i].ev.data[k].v);
+                i + 1, lp_class(v[i]->ev.area), v[i]->ev.name, ts,
+                g->r[v[i]->req].guid);
+        for (k = 0; k < 8 && v[i]->ev.data[k].k != NULL; k++)
+            fprintf(f, "|%s=%s", v[i]->ev.data[k].k, v[i]->ev.data[k].v);
         fprintf(f, "</UserData>\n</ROW>\n");
     }
     fputs("</ROOT>\n", f);
     out_close(f);
     free(v);
+    free(all);
 }
 
 /* One FREB file per failure IIS saw, its events stamped to the ms. */
