@@ -493,7 +493,7 @@ w3c_record(struct w3c_state *s, char *line, int complete, struct rn_err *err)
                  (long long)taken);
         q.attrs_json = attrs;
     }
-    rc = store_srcreq_put(s->ctx->st, s->ctx->source_id, &q, &srcreq, err);
+    rc = ingest_srcreq_put(s->ctx->in, s->ctx->source_id, &q, &srcreq, err);
     if (rc != RN_OK)
         return rc;
     reason = w3c_val(s, vals, n, COL_REASON);
@@ -511,7 +511,8 @@ w3c_record(struct w3c_state *s, char *line, int complete, struct rn_err *err)
                : q.http_status >= 400 ? 3
                                       : 4;
     se.fields_json = rn_buf_str(&s->json);
-    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL, err);
+    rc =
+        ingest_event_add(s->ctx->in, s->ctx->source_id, srcreq, &se, NULL, err);
     s->records++;
     if (rc == RN_OK && s->records % W3C_PROGRESS_EVERY == 0)
         rc = import_progress(s->ctx, s->offset, err);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ingest_impl.h"
 #include "rn_buf.h"
 #include "rn_json.h"
 #include "rn_time.h"
