@@ -60,21 +60,103 @@ etw_name_at(const char *p)
     return n > 0 && p[n] == '=' ? n : 0;
 }
 
-/* End of the value starting at v: the next "|Name=" (the expected next
- * field when we know it), or the end of the string. */
-static const char *
-etw_value_end(const char *v, const struct iis_event *def, int next_ix)
+/* Length of n hex digits at p, or 0 when they are not all there. */
+static size_t
+etw_hex_run(const char *p, size_t n)
 {
-    char next[64], pat[80];
-    const char *p;
+    size_t i;
 
+    for (i = 0; i < n; i++) {
+        char c = p[i];
+
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+              (c >= 'A' && c <= 'F')))
+            return 0;
+    }
+    return n;
+}
+
+/* Length of a braced GUID "{8-4-4-4-12}" at p, or 0. */
+static size_t
+etw_guid_len(const char *p)
+{
+    static const size_t runs[] = {8, 4, 4, 4, 12};
+    size_t o = 1, i;
+
+    if (p[0] != '{')
+        return 0;
+    for (i = 0; i < 5; i++) {
+        if (etw_hex_run(p + o, runs[i]) == 0)
+            return 0;
+        o += runs[i];
+        if (p[o] != (i < 4 ? '-' : '}'))
+            return 0;
+        o++;
+    }
+    return o;
+}
+
+/*
+ * Length of a value at p that cannot hold "|Name=" (a GUID, a decimal or
+ * 0x number, true or false), or 0.  Such a value ends at the first '|'
+ * whatever the catalogue expects next, so a field the catalogue does not
+ * list, or one out of order, is never swallowed into it.
+ */
+static size_t
+etw_atom_len(const char *p)
+{
+    size_t n = etw_guid_len(p);
+
+    if (n > 0)
+        return n;
+    if (strncmp(p, "true", 4) == 0)
+        return 4;
+    if (strncmp(p, "false", 5) == 0)
+        return 5;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        n = 2;
+        while (etw_hex_run(p + n, 1) != 0)
+            n++;
+        return n > 2 ? n : 0;
+    }
+    n = p[0] == '-' ? 1 : 0;
+    while (p[n] >= '0' && p[n] <= '9')
+        n++;
+    return n > (p[0] == '-' ? 1u : 0u) ? n : 0;
+}
+
+/* Does the value at v end after an atom where "|Name=" follows? */
+static const char *
+etw_atom_end(const char *v)
+{
+    size_t n = etw_atom_len(v);
+
+    if (n > 0 && v[n] == '|' && etw_name_at(v + n + 1) > 0)
+        return v + n;
+    return NULL;
+}
+
+/* End of the value starting at v: after an atom (etw_atom_len), else
+ * with the event's catalogue entry def the next "|Name=" naming one of its
+ * fields (in any order) or the end of the string, without it the next
+ * "|Name=". */
+static const char *
+etw_value_end(const char *v, const struct iis_event *def)
+{
+    const char *p = etw_atom_end(v);
+
+    if (p != NULL)
+        return p;
     if (def != NULL) {
-        if (!iis_event_field_name(def, next_ix, next, sizeof next))
-            return v + strlen(v); /* last known field: rest of string */
-        snprintf(pat, sizeof pat, "|%s=", next);
-        p = strstr(v, pat);
-        if (p != NULL)
-            return p;
+        for (p = strchr(v, '|'); p != NULL; p = strchr(p + 1, '|')) {
+            size_t n = etw_name_at(p + 1);
+
+            if (n > 0 && iis_event_field_index(def, p + 1, n, NULL) >= 0)
+                return p;
+        }
+        /* No known field follows: a string (URL, headers) may hold "|x=",
+         * so it runs to the end. */
+        return v + strlen(v);
     }
     for (p = strchr(v, '|'); p != NULL; p = strchr(p + 1, '|')) {
         if (etw_name_at(p + 1) > 0)
@@ -132,6 +214,17 @@ etw_split_known(const struct iis_event *def, int count, const char *ud,
     if (strncmp(ud, name, strlen(name)) != 0 || ud[strlen(name)] != '=')
         return 0;
     start[0] = ud;
+    /* A GUID or number followed by "|Name=" means fields the catalogue
+     * does not list (or not in this order): split field by field. */
+    for (i = 0; i < count; i++) {
+        const char *e = i + 1 < count ? start[i + 1] - 1 : ud + strlen(ud);
+        const char *a;
+
+        iis_event_field_name(def, i, name, sizeof name);
+        a = etw_atom_end(start[i] + strlen(name) + 1);
+        if (a != NULL && a < e)
+            return 0;
+    }
     for (i = 0; i < count; i++) {
         size_t nlen;
         const char *v, *e;
@@ -187,7 +280,7 @@ import_etw_split_userdata(const char *event_name, const char *ud,
             break;
         v = p + nlen + 1;
         ix = def != NULL ? iis_event_field_index(def, p, nlen, NULL) : -1;
-        e = etw_value_end(v, ix >= 0 ? def : NULL, ix + 1);
+        e = etw_value_end(v, ix >= 0 ? def : NULL);
         add(ctx, p, nlen, v, (size_t)(e - v));
         if (*e == '\0')
             break;
@@ -281,7 +374,8 @@ etw_emit(struct etw_state *s, struct rn_err *err)
     enum rn_rc rc;
 
     rn_json_obj_end(&e->obj);
-    if (e->context != NULL && e->context[0] == '{') {
+    if (e->context != NULL && etw_guid_len(e->context) > 0 &&
+        e->context[etw_guid_len(e->context)] == '\0') {
         struct store_srcreq r;
         char host[256];
 
@@ -304,6 +398,13 @@ etw_emit(struct etw_state *s, struct rn_err *err)
         rc = ingest_srcreq_put(s->ctx->in, s->ctx->source_id, &r, &srcreq, err);
         if (rc != RN_OK)
             return rc;
+    } else if (e->context != NULL) {
+        /* Never a key from a value that is not a GUID: the event stays,
+         * outside any request. */
+        import_warn(s->ctx, e->line,
+                    "%s: line %lld: ContextId is not a GUID; event kept "
+                    "outside any request",
+                    s->ctx->path, (long long)e->line);
     }
     store_event_init(&se);
     se.ord = s->ord++;

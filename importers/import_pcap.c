@@ -30,6 +30,7 @@
 #include "rn_buf.h"
 #include "rn_json.h"
 #include "rn_time.h"
+#include "sha256.h"
 #include "store.h"
 #include "tcp_reasm.h"
 #include "xmalloc.h"
@@ -80,6 +81,7 @@ struct pcap_imp {
     int64_t min_ts, max_ts;        /* earliest and latest frame times */
     int links[PCAP_LINK_WARN_MAX]; /* link types seen (sources json) */
     int nlinks;
+    struct sha256 frames_hash; /* every frame's time and bytes, in order */
 };
 
 /* Event time: the captured time shifted by the clock offset, if any. */
@@ -929,6 +931,26 @@ import_pcap_etl_warnings(struct pcap_imp *im, const struct cap_reader *cr)
                     im->ctx->path, ei->events_lost);
 }
 
+/*
+ * Add a frame to the capture's frames hash: its time (ns, little-endian),
+ * captured length and bytes, so that the same traffic saved as pcap,
+ * pcapng or Network Monitor hashes the same.
+ */
+static void
+import_pcap_hash_frame(struct pcap_imp *im, const struct cap_frame *f)
+{
+    unsigned char h[12];
+    uint64_t t = (uint64_t)f->ts_ns;
+    int i;
+
+    for (i = 0; i < 8; i++)
+        h[i] = (unsigned char)(t >> (8 * i));
+    for (i = 0; i < 4; i++)
+        h[8 + i] = (unsigned char)(f->caplen >> (8 * i));
+    sha256_update(&im->frames_hash, h, sizeof h);
+    sha256_update(&im->frames_hash, f->data, f->caplen);
+}
+
 /* Read every frame and feed the pipeline. */
 static enum rn_rc
 import_pcap_frames(struct pcap_imp *im, struct cap_reader *cr,
@@ -955,7 +977,8 @@ import_pcap_frames(struct pcap_imp *im, struct cap_reader *cr,
         if (f.ts_ns == CAP_TS_NONE)
             f.ts_ns = im->last_ts;
         im->last_ts = f.ts_ns;
-        import_pcap_seen(im, &f);
+        import_pcap_seen(im, &f); /* counts the frame */
+        import_pcap_hash_frame(im, &f);
         if (im->frames % PCAP_PROGRESS_FRAMES == 0) {
             rc = import_progress(im->ctx, (int64_t)cap_read_pos(cr), err);
             if (rc != RN_OK)
@@ -1009,6 +1032,7 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
         im.offset_ns = ctx->clock_offset_ns;
     }
     import_pcap_keypfx(&im);
+    sha256_init(&im.frames_hash);
     rn_buf_init(&im.fields, RN_BUF_MAX_FIELD);
     rn_buf_init(&im.attrs, RN_BUF_MAX_FIELD);
     rn_buf_init(&im.url, HTTP_HEAD_MAX + 256);
@@ -1033,6 +1057,9 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
         import_pcap_summary(&im, cr);
         import_pcap_etl_warnings(&im, cr);
     }
+    /* A capture read whole is known by its frames (importer.c). */
+    if (rc == RN_OK && !ctx->truncated && im.frames > 0)
+        sha256_final_hex(&im.frames_hash, ctx->frames_sha256);
     if (rc == RN_OK && im.frames > 0 && im.exchanges == 0)
         import_warn(ctx, STORE_NONE,
                     "%s: %" PRIu64 " frames, %" PRIu64

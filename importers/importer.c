@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,6 +259,36 @@ import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
     return rc;
 }
 
+/*
+ * A capture whose frames (times and bytes) are already in the store, in
+ * whatever container, is the same traffic: drop what this import wrote
+ * and say which file it duplicates (*dup = 1).
+ */
+static enum rn_rc
+import_same_frames(struct import_run *run, const struct importer *imp,
+                   const struct import_ctx *ctx, int *dup, struct rn_err *err)
+{
+    char other[1024], msg[RN_ERR_MSG_MAX];
+    int64_t id;
+    enum rn_rc rc;
+
+    *dup = 0;
+    rc = ingest_source_by_frames(run->in, ctx->frames_sha256, &id, other,
+                                 sizeof other, err);
+    if (rc != RN_OK || id == 0)
+        return rc;
+    ingest_source_abort(run->in);
+    snprintf(msg, sizeof msg,
+             "%.200s: the same frames as %.200s (source %" PRId64
+             "), already in the store",
+             ctx->path, other, id);
+    import_report(run, ctx->path,
+                  ctx->format_detail ? ctx->format_detail : imp->name,
+                  IMPORT_DUPLICATE, 0, 0, 0, msg);
+    *dup = 1;
+    return RN_OK;
+}
+
 /* Run the importer on a file whose source row is open. */
 static enum rn_rc
 import_run_source(struct import_run *run, const struct importer *imp,
@@ -298,7 +329,15 @@ import_run_source(struct import_run *run, const struct importer *imp,
         import_report(run, path, imp->name, IMPORT_FAILED, 0, 0, 0, ierr.msg);
         return RN_OK;
     }
+    if (ctx.frames_sha256[0] != '\0') {
+        int dup;
+
+        rc = import_same_frames(run, imp, &ctx, &dup, err);
+        if (rc != RN_OK || dup)
+            return rc;
+    }
     memset(&res, 0, sizeof res);
+    res.frames_sha256 = ctx.frames_sha256[0] != '\0' ? ctx.frames_sha256 : NULL;
     res.truncated = ctx.truncated;
     res.message = ctx.message[0] != '\0' ? ctx.message : NULL;
     /* A given clock offset is fixed for the capture (no estimate). */

@@ -43,6 +43,7 @@ struct import_ctx {
     int64_t warnings;
     const char *format_detail; /* e.g. "etw-logparser"; static string */
     char capture[512];         /* captures: JSON object of what the file held */
+    char frames_sha256[65];    /* captures: hash of frame times and bytes */
 };
 
 /* Record a problem: the first becomes ctx->message, all become warnings. */

@@ -233,6 +233,63 @@ cli_sources_snapshot(struct store *st, struct src_row **rows, size_t *n)
     if (query_sources(st, rows, n, &err) != RN_OK) {
         *rows = NULL;
         *n = 0;
+        return;
+    }
+    /* Without the counts the import only leaves out its link lines. */
+    (void)query_source_links(st, *rows, *n, &err);
+}
+
+/* "L of R requests linked to another source, A alone" into out. */
+static void
+cli_links_text(const struct src_row *s, char *out, size_t n)
+{
+    snprintf(out, n,
+             "%" PRId64 " of %" PRId64 " request%s linked to another "
+             "source, %" PRId64 " alone",
+             s->linked, s->requests, s->requests == 1 ? "" : "s",
+             s->requests - s->linked);
+}
+
+/* Does the store hold sources of more than one kind (anything to link)? */
+static int
+cli_kinds_mixed(const struct src_row *rows, size_t n)
+{
+    size_t i;
+
+    for (i = 1; i < n; i++) {
+        if (rows[i].kind != rows[0].kind)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * After an import: one line per source whose links are new or changed (a
+ * later source can link an earlier one's requests), when there is more
+ * than one kind of source to link.
+ */
+static void
+cli_report_links(const struct src_row *before, size_t nb,
+                 const struct src_row *after, size_t na)
+{
+    char text[160];
+    size_t i, j;
+
+    if (!cli_kinds_mixed(after, na))
+        return;
+    for (i = 0; i < na; i++) {
+        const struct src_row *a = &after[i];
+        const struct src_row *b = NULL;
+
+        for (j = 0; j < nb && b == NULL; j++)
+            b = before[j].id == a->id ? &before[j] : NULL;
+        if (a->linked < 0 || a->requests == 0 ||
+            (b != NULL && b->linked == a->linked))
+            continue;
+        cli_links_text(a, text, sizeof text);
+        fputs("info      ", stdout);
+        cli_put_safe(stdout, a->path, 0);
+        printf(": %s\n", text);
     }
 }
 
@@ -306,6 +363,7 @@ cli_import_paths(struct store *st, const struct import_options *base,
     if (!quiet && rc == RN_OK) {
         cli_sources_snapshot(st, &after, &nafter);
         cli_report_offsets(before, nbefore, after, nafter);
+        cli_report_links(before, nbefore, after, nafter);
     }
     src_rows_free(before, nbefore);
     src_rows_free(after, nafter);
@@ -970,6 +1028,10 @@ cli_source_json(struct rn_buf *b, const struct src_row *s)
                   s->events, s->requests, s->warnings,
                   s->truncated ? "truncated" : "complete");
     rn_json_cstr(b, s->message);
+    /* Of its requests, those linked with another kind of source's. */
+    if (s->linked >= 0)
+        rn_buf_printf(b, ",\"linked\":%" PRId64 ",\"alone\":%" PRId64,
+                      s->linked, s->requests - s->linked);
     if (s->kind == STORE_KIND_PCAP) {
         cli_json_opt(b, "clock_offset_ns", s->clock_offset_ns);
         rn_buf_printf(b, ",\"clock_offset_given\":%s",
@@ -1017,6 +1079,12 @@ cli_sources_table(const struct src_row *rows, size_t n)
             cli_clock_offset_text(s, text, sizeof text);
             printf("\n     %s", text);
         }
+        if (cli_kinds_mixed(rows, n) && s->requests > 0) {
+            char text[160];
+
+            cli_links_text(s, text, sizeof text);
+            printf("\n     %s", text);
+        }
         putchar('\n');
     }
 }
@@ -1048,7 +1116,8 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
     st = cli_open_store(g->store_path, 1);
     if (st == NULL)
         return CLI_EXIT_INPUT;
-    if (query_sources(st, &rows, &n, &err) != RN_OK) {
+    if (query_sources(st, &rows, &n, &err) != RN_OK ||
+        query_source_links(st, rows, n, &err) != RN_OK) {
         cli_error("%s", err.msg);
         store_close(st);
         return CLI_EXIT_INPUT;

@@ -10,7 +10,7 @@ static const struct rn_kind kinds[RN_KIND_MAX] = {
     {2, "freb", 'F', "FREB", 1, "#", RN_MATCH_GUID, "activity_id"},
     {3, "w3c", 'W', "W3C", 1, "line", RN_MATCH_LOG, NULL},
     {4, "httperr", 'H', "HTTPERR", 1, "line", RN_MATCH_LOG, NULL},
-    {5, "pcap", 'P', "PCAP", 0, "frame", RN_MATCH_CAPTURE, NULL},
+    {5, "pcap", 'P', "PCAP", 1, "frame", RN_MATCH_CAPTURE, NULL},
 };
 
 const struct rn_kind *

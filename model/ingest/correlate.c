@@ -238,7 +238,7 @@ correlate_others(struct correlate *co, int64_t source_id, struct rn_err *err)
 
         /* Each way of matching has its matcher (rn_kind.h). */
         if (k != NULL && k->match == RN_MATCH_LOG)
-            rc = correlate_w3c_match(st, srcreq_id, &request_id, &rule, err);
+            rc = correlate_w3c_match(co, srcreq_id, &request_id, &rule, err);
         else if (k != NULL && k->match == RN_MATCH_CAPTURE)
             rc = correlate_pcap_match(st, srcreq_id, &request_id, &rule, err);
         /* What nothing matched is linked to itself in bulk afterwards. */

@@ -67,7 +67,7 @@ enum rn_rc correlate_request_for_key(struct store *st, const char *key,
  * per capture, after its clock offset, by correlate_pcap_rescan: the
  * pcap matcher leaves each exchange alone at first.
  */
-enum rn_rc correlate_w3c_match(struct store *st, int64_t srcreq_id,
+enum rn_rc correlate_w3c_match(struct correlate *co, int64_t srcreq_id,
                                int64_t *request_id, const char **rule,
                                struct rn_err *err);
 enum rn_rc correlate_pcap_match(struct store *st, int64_t srcreq_id,

@@ -46,6 +46,7 @@
 
 #include "correlate.h"
 #include "ingest_impl.h"
+#include "match.h"
 #include "rn_kind.h"
 #include "rn_time.h"
 #include "rn_url.h"
@@ -92,10 +93,13 @@ struct pcap_src {
     int given;       /* from --clock-offset: never estimated */
 };
 
-/* Distinct candidate requests of an exchange. */
+/* Distinct candidate requests of an exchange, with the cheapest cost of
+ * their IIS rows (match_pcap_cost) and their start. */
 struct pcap_cands {
     int64_t req[PCAP_MAX_CAND];
     int client[PCAP_MAX_CAND];
+    int64_t cost[PCAP_MAX_CAND], start[PCAP_MAX_CAND];
+    int64_t first[PCAP_MAX_CAND]; /* lowest IIS source request id */
     int n;
     int overflow;
 };
@@ -372,9 +376,10 @@ pcap_load(struct store *st, const struct pcap_src *src, int64_t id,
     return rc;
 }
 
-/* Add request_id to c (once), noting client use. */
+/* Add request_id to c (once), noting client use and the cheapest cost. */
 static void
-pcap_cands_add(struct pcap_cands *c, int64_t request_id, int client)
+pcap_cands_add_cost(struct pcap_cands *c, int64_t request_id, int client,
+                    int64_t cost, int64_t start, int64_t first)
 {
     int k;
 
@@ -382,12 +387,36 @@ pcap_cands_add(struct pcap_cands *c, int64_t request_id, int client)
         ;
     if (k < c->n) {
         c->client[k] |= client;
+        if (cost < c->cost[k])
+            c->cost[k] = cost;
+        if (first < c->first[k])
+            c->first[k] = first;
     } else if (c->n == PCAP_MAX_CAND) {
         c->overflow = 1;
     } else {
         c->req[c->n] = request_id;
+        c->cost[c->n] = cost;
+        c->start[c->n] = start;
+        c->first[c->n] = first;
         c->client[c->n++] = client;
     }
+}
+
+static void
+pcap_cands_add(struct pcap_cands *c, int64_t request_id, int client)
+{
+    pcap_cands_add_cost(c, request_id, client, 0, 0, 0);
+}
+
+/* match_pcap_cost of exchange x (raw times, offset to apply) and IIS i. */
+static int64_t
+pcap_cost(const struct pcap_row *x, const struct pcap_row *i, int64_t offset)
+{
+    int64_t xe =
+        x->complete && x->end != STORE_NONE ? x->end + offset : MATCH_NONE;
+    int64_t ie = i->complete && i->end != STORE_NONE ? i->end : MATCH_NONE;
+
+    return match_pcap_cost(x->start + offset, xe, i->start, ie, i->res);
 }
 
 /* Does exchange x fit IIS row i with this offset and window? */
@@ -464,7 +493,8 @@ pcap_link_cand(void *vctx, const struct pcap_row *i, struct rn_err *err)
     rc = pcap_fits(lc->st, lc->x, i, lc->offset, PCAP_NARROW_NS, 0, &fits,
                    &client, err);
     if (rc == RN_OK && fits)
-        pcap_cands_add(lc->c, i->request_id, client);
+        pcap_cands_add_cost(lc->c, i->request_id, client,
+                            pcap_cost(lc->x, i, lc->offset), i->start, i->id);
     return rc;
 }
 
@@ -532,11 +562,11 @@ pcap_contested(struct store *st, const struct pcap_src *src,
     return rc;
 }
 
-/* Match a loaded exchange: *request_id 0 when nothing or several fit. */
+/* Match a loaded exchange the old way: one candidate, uncontested. */
 static enum rn_rc
-pcap_match_row(struct store *st, const struct pcap_src *src,
-               const struct pcap_row *x, int64_t *request_id, const char **rule,
-               struct rn_err *err)
+pcap_match_unique(struct store *st, const struct pcap_src *src,
+                  const struct pcap_row *x, int64_t *request_id,
+                  const char **rule, struct rn_err *err)
 {
     struct pcap_cands c;
     struct pcap_link_ctx lc;
@@ -561,6 +591,300 @@ pcap_match_row(struct store *st, const struct pcap_src *src,
     *rule =
         c.client[0] ? "pcap_time_url_status_client" : "pcap_time_url_status";
     return RN_OK;
+}
+
+/* Largest set of exchanges and requests assigned together. */
+#define PCAP_MAX_COMP 256
+
+/*
+ * The component of the candidate graph around an exchange: exchanges of
+ * its capture and IIS requests linked by candidate pairs, closed both
+ * ways, so the same set (and assignment) whichever exchange it is built
+ * from.
+ */
+struct pcap_comp {
+    struct pcap_row x[PCAP_MAX_COMP];
+    /* Requests in time order: start, then the first IIS source request
+     * (import order is file order, which breaks ties of whole seconds). */
+    int64_t req[PCAP_MAX_COMP], req_start[PCAP_MAX_COMP],
+        req_first[PCAP_MAX_COMP];
+    struct match_edge edge[PCAP_MAX_COMP * 4];
+    int edge_client[PCAP_MAX_COMP * 4];
+    size_t nx, nr, ne;
+    int overflow;
+};
+
+static void
+pcap_comp_fini(struct pcap_comp *c)
+{
+    size_t k;
+
+    for (k = 0; k < c->nx; k++)
+        pcap_row_fini(&c->x[k]);
+    c->nx = 0;
+}
+
+/* Add exchange row x (taking its strings) unless it is there. */
+static void
+pcap_comp_x(struct pcap_comp *c, struct pcap_row *x)
+{
+    size_t k;
+
+    for (k = 0; k < c->nx && c->x[k].id != x->id; k++)
+        ;
+    if (k < c->nx || c->nx == PCAP_MAX_COMP) {
+        c->overflow |= k == c->nx;
+        pcap_row_fini(x);
+        return;
+    }
+    c->x[c->nx++] = *x;
+    memset(x, 0, sizeof *x);
+}
+
+static size_t
+pcap_comp_req(struct pcap_comp *c, int64_t r, int64_t start, int64_t first)
+{
+    size_t k;
+
+    for (k = 0; k < c->nr && c->req[k] != r; k++)
+        ;
+    if (k == c->nr) {
+        if (c->nr == PCAP_MAX_COMP) {
+            c->overflow = 1;
+            return PCAP_MAX_COMP;
+        }
+        c->req[c->nr] = r;
+        c->req_first[c->nr] = first;
+        c->req_start[c->nr++] = start;
+    }
+    return k;
+}
+
+static void
+pcap_comp_edge(struct pcap_comp *c, size_t a, size_t b, int64_t cost,
+               int client)
+{
+    size_t k;
+
+    for (k = 0; k < c->ne; k++) {
+        if (c->edge[k].a == a && c->edge[k].b == b)
+            return;
+    }
+    if (c->ne == sizeof c->edge / sizeof c->edge[0]) {
+        c->overflow = 1;
+        return;
+    }
+    c->edge[c->ne] = (struct match_edge){a, b, cost};
+    c->edge_client[c->ne++] = client;
+}
+
+/* The exchanges of src that fit request r's IIS rows, into c. */
+static enum rn_rc
+pcap_comp_xs_of(struct store *st, const struct pcap_src *src,
+                struct pcap_comp *c, int64_t r, struct rn_err *err)
+{
+    sqlite3_stmt *iis, *xs;
+    enum rn_rc rc = RN_OK;
+    int step = SQLITE_DONE, xstep;
+
+    iis = store_cached(st,
+                       "SELECT " PCAP_COLS " FROM srcreq WHERE request_id = ?1"
+                       " AND kind IN (1, 2)",
+                       err);
+    xs = store_cached(st,
+                      "SELECT " PCAP_COLS " FROM srcreq WHERE kind = 5"
+                      " AND source_id = ?1 AND id != ?2"
+                      " AND start_ns BETWEEN ?3 AND ?4",
+                      err);
+    if (iis == NULL || xs == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(iis, 1, r);
+    while (rc == RN_OK && (step = sqlite3_step(iis)) == SQLITE_ROW) {
+        struct pcap_row i;
+
+        pcap_row_read(iis, NULL, &i);
+        if (i.start == STORE_NONE) {
+            pcap_row_fini(&i);
+            continue;
+        }
+        sqlite3_reset(xs);
+        sqlite3_bind_int64(xs, 1, src->id);
+        sqlite3_bind_int64(xs, 2, 0);
+        sqlite3_bind_int64(xs, 3, i.start - PCAP_NARROW_NS);
+        sqlite3_bind_int64(xs, 4, i.start + i.res + PCAP_NARROW_NS);
+        while (rc == RN_OK && (xstep = sqlite3_step(xs)) == SQLITE_ROW) {
+            struct pcap_row o;
+            int fits, client;
+
+            pcap_row_read(xs, src, &o);
+            rc = pcap_fits(st, &o, &i, src->offset, PCAP_NARROW_NS, 0, &fits,
+                           &client, err);
+            if (rc == RN_OK && fits)
+                pcap_comp_x(c, &o);
+            pcap_row_fini(&o);
+        }
+        if (rc == RN_OK && xstep != SQLITE_DONE)
+            rc = store_dberr(st, "match exchanges", err);
+        pcap_row_fini(&i);
+    }
+    if (rc == RN_OK && step != SQLITE_DONE)
+        rc = store_dberr(st, "match requests", err);
+    sqlite3_reset(iis);
+    sqlite3_reset(xs);
+    return rc;
+}
+
+/* Build the component of exchange id. */
+static enum rn_rc
+pcap_comp_build(struct store *st, const struct pcap_src *src, int64_t id,
+                struct pcap_comp *c, struct rn_err *err)
+{
+    struct pcap_row first;
+    size_t xi = 0, ri = 0, k;
+    enum rn_rc rc;
+    int found;
+
+    rc = pcap_load(st, src, id, &first, &found, err);
+    if (rc != RN_OK || !found)
+        return rc;
+    pcap_comp_x(c, &first);
+    while (rc == RN_OK && !c->overflow && (xi < c->nx || ri < c->nr)) {
+        if (xi < c->nx) {
+            struct pcap_cands cd;
+            struct pcap_link_ctx lc;
+
+            memset(&cd, 0, sizeof cd);
+            lc.st = st;
+            lc.x = &c->x[xi];
+            lc.offset = src->offset;
+            lc.c = &cd;
+            rc = pcap_each_iis(st, &c->x[xi], src->offset, PCAP_NARROW_NS,
+                               pcap_link_cand, &lc, err);
+            c->overflow |= cd.overflow;
+            for (k = 0; rc == RN_OK && k < (size_t)cd.n; k++) {
+                size_t b =
+                    pcap_comp_req(c, cd.req[k], cd.start[k], cd.first[k]);
+
+                if (b < PCAP_MAX_COMP)
+                    pcap_comp_edge(c, xi, b, cd.cost[k], cd.client[k]);
+            }
+            xi++;
+            continue;
+        }
+        rc = pcap_comp_xs_of(st, src, c, c->req[ri], err);
+        ri++;
+    }
+    return rc;
+}
+
+/* Assign the component: to[k] the request of exchange k (0: alone). */
+static void
+pcap_comp_assign(struct pcap_comp *c, int64_t *to, const char **rule)
+{
+    size_t xrank[PCAP_MAX_COMP], rrank[PCAP_MAX_COMP], xby[PCAP_MAX_COMP];
+    size_t to_b[PCAP_MAX_COMP], k, j;
+    int64_t margin[PCAP_MAX_COMP];
+    struct match_edge e[sizeof c->edge / sizeof c->edge[0]];
+
+    /* Time order on both sides: exchanges by start, then id. */
+    for (k = 0; k < c->nx; k++) {
+        xrank[k] = 0;
+        for (j = 0; j < c->nx; j++)
+            xrank[k] +=
+                c->x[j].start < c->x[k].start ||
+                (c->x[j].start == c->x[k].start && c->x[j].id < c->x[k].id);
+        xby[xrank[k]] = k;
+    }
+    for (k = 0; k < c->nr; k++) {
+        rrank[k] = 0;
+        for (j = 0; j < c->nr; j++)
+            rrank[k] += c->req_start[j] < c->req_start[k] ||
+                        (c->req_start[j] == c->req_start[k] &&
+                         c->req_first[j] < c->req_first[k]);
+    }
+    for (k = 0; k < c->ne; k++)
+        e[k] = (struct match_edge){xrank[c->edge[k].a], rrank[c->edge[k].b],
+                                   c->edge[k].cost};
+    match_assign(e, c->ne, c->nx, c->nr, to_b, margin);
+    for (k = 0; k < c->nx; k++) {
+        size_t x = xby[k];
+
+        to[x] = 0;
+        rule[x] = "self";
+        if (to_b[k] == c->nr)
+            continue;
+        for (j = 0; j < c->nr && rrank[j] != to_b[k]; j++)
+            ;
+        to[x] = c->req[j];
+        for (j = 0; j < c->ne; j++) {
+            if (c->edge[j].a == x && c->req[c->edge[j].b] == to[x])
+                rule[x] = c->edge_client[j] ? "pcap_time_url_status_client"
+                                            : "pcap_time_url_status";
+        }
+    }
+}
+
+/* Move exchange x to target (0: its own request) if that changes. */
+static enum rn_rc
+pcap_apply_link(struct correlate *co, const struct pcap_row *x, int64_t target,
+                const char *rule, struct rn_err *err)
+{
+    struct store *st = co->st;
+    enum rn_rc rc = RN_OK;
+
+    if (target == 0)
+        target = store_request_id_for_key(x->key);
+    if (target == x->request_id && x->rule != NULL &&
+        strcmp(rule, x->rule) == 0)
+        return RN_OK;
+    if (strcmp(rule, "self") == 0)
+        rc = correlate_request_for_key(st, x->key, &target, err);
+    if (rc == RN_OK)
+        rc = correlate_link(co, x->id, target, rule, err);
+    return rc;
+}
+
+/*
+ * Match exchange id by assigning its component, moving every exchange of
+ * the component where the assignment puts it.
+ */
+static enum rn_rc
+pcap_match_comp(struct correlate *co, const struct pcap_src *src, int64_t id,
+                struct rn_err *err)
+{
+    struct store *st = co->st;
+    struct pcap_comp *c = xcalloc(1, sizeof *c);
+    int64_t to[PCAP_MAX_COMP];
+    const char *rules[PCAP_MAX_COMP];
+    enum rn_rc rc;
+    size_t k;
+
+    rc = pcap_comp_build(st, src, id, c, err);
+    if (rc == RN_OK && c->overflow) {
+        struct pcap_row x;
+        int64_t target;
+        const char *rule;
+        int found;
+
+        pcap_comp_fini(c);
+        rc = pcap_load(st, src, id, &x, &found, err);
+        if (rc == RN_OK && found) {
+            rc = pcap_match_unique(st, src, &x, &target, &rule, err);
+            if (rc == RN_OK)
+                rc = pcap_apply_link(co, &x, target, rule, err);
+            pcap_row_fini(&x);
+        }
+        goto out;
+    }
+    if (rc != RN_OK || c->nx == 0)
+        goto out;
+    pcap_comp_assign(c, to, rules);
+    for (k = 0; rc == RN_OK && k < c->nx; k++)
+        rc = pcap_apply_link(co, &c->x[k], to[k], rules[k], err);
+out:
+    pcap_comp_fini(c);
+    free(c);
+    return rc;
 }
 
 /*
@@ -1117,33 +1441,12 @@ pcap_apply(struct correlate *co, struct pcap_src *src, int have, int64_t offset,
 
 /* ---- re-evaluation ---- */
 
-/* Match an exchange again and move its link if the outcome changed. */
+/* Match an exchange (and its component) again; move what changed. */
 static enum rn_rc
 pcap_recheck(struct correlate *co, const struct pcap_src *src, int64_t id,
              struct rn_err *err)
 {
-    struct store *st = co->st;
-    struct pcap_row x;
-    const char *rule;
-    int64_t target;
-    int found;
-    enum rn_rc rc;
-
-    rc = pcap_load(st, src, id, &x, &found, err);
-    if (rc != RN_OK || !found)
-        return rc;
-    rc = pcap_match_row(st, src, &x, &target, &rule, err);
-    if (rc == RN_OK && target == 0)
-        target = store_request_id_for_key(x.key);
-    if (rc == RN_OK && (target != x.request_id || x.rule == NULL ||
-                        strcmp(rule, x.rule) != 0)) {
-        if (strcmp(rule, "self") == 0)
-            rc = correlate_request_for_key(st, x.key, &target, err);
-        if (rc == RN_OK)
-            rc = correlate_link(co, x.id, target, rule, err);
-    }
-    pcap_row_fini(&x);
-    return rc;
+    return pcap_match_comp(co, src, id, err);
 }
 
 /* Match every exchange of capture src again. */

@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "correlate.h"
+#include "match.h"
 #include "rn_i64set.h"
 #include "rn_kind.h"
 #include "rn_time.h"
@@ -38,6 +39,9 @@
 /* Longest request considered when a line has no time-taken. */
 #define W3C_MAX_SPAN_NS (3600 * RN_NS_PER_SEC)
 #define W3C_MAX_CAND    64
+/* Largest set of lines and requests assigned together (a component of
+ * the candidate graph); past it a line links only when unambiguous. */
+#define W3C_MAX_COMP 256
 
 /* Columns read for both sides of a match. */
 #define W3C_COLS                                                               \
@@ -51,8 +55,9 @@
 struct w3c_row {
     int64_t id, request_id;
     int kind;
-    char *key, *verb, *path, *client, *rule;
+    char *key, *verb, *path, *query, *client, *rule;
     int64_t start, end, status, sub, cport;
+    int64_t taken;   /* lines: time-taken in ns, or STORE_NONE */
     int taken_known; /* lines: start = end - time-taken */
     int complete;    /* IIS: not truncated and has GENERAL_REQUEST_END */
 };
@@ -63,6 +68,7 @@ w3c_row_fini(struct w3c_row *r)
     free(r->key);
     free(r->verb);
     free(r->path);
+    free(r->query);
     free(r->client);
     free(r->rule);
     memset(r, 0, sizeof *r);
@@ -78,6 +84,18 @@ w3c_path(const char *url)
         return NULL;
     p = strstr(url, "://") != NULL ? rn_url_path(url) : url;
     return rn_url_fold(p, strcspn(p, "?#"));
+}
+
+/* The comparable query of a URL: decoded, folded, without '#'. */
+static char *
+w3c_query(const char *url)
+{
+    const char *q;
+
+    if (url == NULL || (q = strchr(url, '?')) == NULL)
+        return NULL;
+    q++;
+    return rn_url_fold(q, strcspn(q, "#"));
 }
 
 /* Read a W3C_COLS row. */
@@ -96,59 +114,52 @@ w3c_row_read(sqlite3_stmt *s, struct w3c_row *r)
     r->verb = store_col_dup(s, 6);
     url = store_col_dup(s, 7);
     r->path = w3c_path(url);
+    r->query = w3c_query(url);
     free(url);
     r->status = store_col_opt(s, 8);
     r->sub = store_col_opt(s, 9);
     r->client = store_col_dup(s, 10);
     r->cport = store_col_opt(s, 11);
     r->taken_known = sqlite3_column_type(s, 13) != SQLITE_NULL;
+    r->taken =
+        r->taken_known ? sqlite3_column_int64(s, 13) * 1000000 : STORE_NONE;
     r->rule = store_col_dup(s, 14);
     r->complete = sqlite3_column_int(s, 12) == 0 && sqlite3_column_int(s, 15);
 }
 
-/* Absolute difference, saturating. */
-static int64_t
-w3c_absdiff(int64_t a, int64_t b)
+/* A w3c_row as the matching core sees it. */
+static struct match_req
+w3c_req(const struct w3c_row *r)
 {
-    return a > b ? a - b : b - a;
+    struct match_req m;
+
+    memset(&m, 0, sizeof m);
+    m.start = r->start == STORE_NONE ? MATCH_NONE : r->start;
+    m.end = r->end == STORE_NONE ? MATCH_NONE : r->end;
+    m.taken = r->taken == STORE_NONE ? MATCH_NONE : r->taken;
+    m.complete = r->complete;
+    m.verb = r->verb;
+    m.path = r->path;
+    m.query = r->query;
+    m.client = r->client;
+    m.status = r->status == STORE_NONE ? MATCH_NONE : r->status;
+    m.sub = r->sub == STORE_NONE ? MATCH_NONE : r->sub;
+    m.cport = r->cport == STORE_NONE ? MATCH_NONE : r->cport;
+    return m;
 }
 
 /*
- * Does line l describe the same request as IIS source request i?  Sets
- * *client when the client address took part.
+ * May line l describe the same request as IIS source request i
+ * (match_w3c_cost)?  Sets *client when the client address took part and
+ * *cost.
  */
 static int
-w3c_pred(const struct w3c_row *l, const struct w3c_row *i, int *client)
+w3c_pred(const struct w3c_row *l, const struct w3c_row *i, int *client,
+         int64_t *cost)
 {
-    if (l->end == STORE_NONE || i->start == STORE_NONE || i->end == STORE_NONE)
-        return 0;
-    if (l->taken_known) {
-        if (w3c_absdiff(i->start, l->start) > W3C_SLACK_NS)
-            return 0;
-        if (i->complete ? w3c_absdiff(i->end, l->end) > W3C_SLACK_NS
-                        : i->end > l->end + W3C_SLACK_NS)
-            return 0;
-    } else if (!i->complete || w3c_absdiff(i->end, l->end) > W3C_SLACK_NS) {
-        return 0;
-    }
-    if (l->path == NULL || i->path == NULL || strcmp(l->path, i->path) != 0)
-        return 0;
-    if (l->verb != NULL && i->verb != NULL && strcasecmp(l->verb, i->verb))
-        return 0;
-    if (l->status != STORE_NONE && i->status != STORE_NONE &&
-        l->status != i->status)
-        return 0;
-    if (l->sub != STORE_NONE && i->sub != STORE_NONE && l->sub != i->sub)
-        return 0;
-    if (l->cport != STORE_NONE && i->cport != STORE_NONE &&
-        l->cport != i->cport)
-        return 0;
-    if (l->client != NULL && i->client != NULL) {
-        if (strcasecmp(l->client, i->client) != 0)
-            return 0;
-        *client = 1;
-    }
-    return 1;
+    struct match_req ml = w3c_req(l), mi = w3c_req(i);
+
+    return match_w3c_cost(&ml, &mi, cost, client);
 }
 
 /* Load one source request by id. */
@@ -176,10 +187,12 @@ w3c_load(struct store *st, int64_t id, struct w3c_row *r, int *found,
     return rc;
 }
 
-/* Candidate requests of a line: distinct request ids, and client use. */
+/* Candidate requests of a line: distinct request ids, client use, the
+ * cheapest cost of their IIS source requests and their end. */
 struct w3c_cands {
     int64_t req[W3C_MAX_CAND];
     int client[W3C_MAX_CAND];
+    int64_t cost[W3C_MAX_CAND], end[W3C_MAX_CAND];
     int n;
     int overflow;
 };
@@ -217,9 +230,10 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct w3c_row i;
         int client = 0;
+        int64_t cost;
 
         w3c_row_read(s, &i);
-        if (w3c_pred(l, &i, &client)) {
+        if (w3c_pred(l, &i, &client, &cost)) {
             for (k = 0; k < c->n && c->req[k] != i.request_id; k++)
                 ;
             if (k == c->n) {
@@ -227,10 +241,14 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
                     c->overflow = 1;
                 } else {
                     c->req[c->n] = i.request_id;
+                    c->cost[c->n] = cost;
+                    c->end[c->n] = i.end != STORE_NONE ? i.end : i.start;
                     c->client[c->n++] = client;
                 }
             } else {
                 c->client[k] |= client;
+                if (cost < c->cost[k])
+                    c->cost[k] = cost;
             }
         }
         w3c_row_fini(&i);
@@ -264,9 +282,10 @@ w3c_lines_contest(struct store *st, sqlite3_stmt *lines,
     while ((step = sqlite3_step(lines)) == SQLITE_ROW) {
         struct w3c_row o;
         int client = 0;
+        int64_t cost;
 
         w3c_row_read(lines, &o);
-        if (strcmp(o.key, l->key) != 0 && w3c_pred(&o, i, &client))
+        if (strcmp(o.key, l->key) != 0 && w3c_pred(&o, i, &client, &cost))
             *contested = 1;
         w3c_row_fini(&o);
         if (*contested)
@@ -327,10 +346,260 @@ w3c_rule(int kind, int client)
     return client ? "w3c_time_url_status_client" : "w3c_time_url_status";
 }
 
-/* Match a loaded line: *request_id 0 when nothing or several match. */
+/*
+ * The component of the candidate graph around a line: the lines (of its
+ * kind) and IIS requests linked by candidate pairs, closed under both
+ * directions, so that it is the same set whichever of its lines it is
+ * built from; the assignment over it then does not depend on import order.
+ */
+struct w3c_comp {
+    struct w3c_row line[W3C_MAX_COMP];
+    int64_t req[W3C_MAX_COMP], req_end[W3C_MAX_COMP];
+    struct match_edge edge[W3C_MAX_COMP * 4];
+    int edge_client[W3C_MAX_COMP * 4];
+    size_t nl, nr, ne;
+    int overflow;
+};
+
+static void
+w3c_comp_fini(struct w3c_comp *c)
+{
+    size_t k;
+
+    for (k = 0; k < c->nl; k++)
+        w3c_row_fini(&c->line[k]);
+    c->nl = 0;
+}
+
+/* Index of request id r in c, added if new; W3C_MAX_COMP when full. */
+static size_t
+w3c_comp_req(struct w3c_comp *c, int64_t r, int64_t end)
+{
+    size_t k;
+
+    for (k = 0; k < c->nr && c->req[k] != r; k++)
+        ;
+    if (k == c->nr) {
+        if (c->nr == W3C_MAX_COMP) {
+            c->overflow = 1;
+            return W3C_MAX_COMP;
+        }
+        c->req[c->nr] = r;
+        c->req_end[c->nr++] = end;
+    }
+    return k;
+}
+
+/* Add a candidate pair unless it is there. */
+static void
+w3c_comp_edge(struct w3c_comp *c, size_t a, size_t b, int64_t cost, int client)
+{
+    size_t k;
+
+    for (k = 0; k < c->ne; k++) {
+        if (c->edge[k].a == a && c->edge[k].b == b)
+            return;
+    }
+    if (c->ne == sizeof c->edge / sizeof c->edge[0]) {
+        c->overflow = 1;
+        return;
+    }
+    c->edge[c->ne] = (struct match_edge){a, b, cost};
+    c->edge_client[c->ne++] = client;
+}
+
+/* Add line l (taking its strings) unless it is there. */
+static void
+w3c_comp_line(struct w3c_comp *c, struct w3c_row *l)
+{
+    size_t k;
+
+    for (k = 0; k < c->nl && c->line[k].id != l->id; k++)
+        ;
+    if (k < c->nl || c->nl == W3C_MAX_COMP) {
+        c->overflow |= k == c->nl;
+        w3c_row_fini(l);
+        return;
+    }
+    c->line[c->nl++] = *l;
+    memset(l, 0, sizeof *l);
+}
+
+/* The lines of kind (other than those in c) that match request r's IIS
+ * source requests, into c. */
 static enum rn_rc
-w3c_match_row(struct store *st, const struct w3c_row *l, int64_t *request_id,
-              const char **rule, struct rn_err *err)
+w3c_comp_lines_of(struct store *st, struct w3c_comp *c, int kind, int64_t r,
+                  struct rn_err *err)
+{
+    sqlite3_stmt *iis, *lines;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    iis = store_cached(st,
+                       "SELECT " W3C_COLS " FROM srcreq WHERE request_id = ?1"
+                       " AND kind IN (1, 2)",
+                       err);
+    lines = store_cached(st,
+                         "SELECT " W3C_COLS " FROM srcreq WHERE kind = ?1"
+                         " AND (start_ns BETWEEN ?2 AND ?3"
+                         " OR start_ns BETWEEN ?4 AND ?5)",
+                         err);
+    if (iis == NULL || lines == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(iis, 1, r);
+    while (rc == RN_OK && (step = sqlite3_step(iis)) == SQLITE_ROW) {
+        struct w3c_row i;
+        int lstep;
+
+        w3c_row_read(iis, &i);
+        if (i.start == STORE_NONE) {
+            w3c_row_fini(&i);
+            continue;
+        }
+        sqlite3_reset(lines);
+        sqlite3_bind_int(lines, 1, kind);
+        sqlite3_bind_int64(lines, 2, i.start - W3C_SLACK_NS);
+        sqlite3_bind_int64(lines, 3, i.start + W3C_SLACK_NS);
+        sqlite3_bind_int64(
+            lines, 4, (i.end != STORE_NONE ? i.end : i.start) - W3C_SLACK_NS);
+        sqlite3_bind_int64(
+            lines, 5, (i.end != STORE_NONE ? i.end : i.start) + W3C_SLACK_NS);
+        while ((lstep = sqlite3_step(lines)) == SQLITE_ROW) {
+            struct w3c_row o;
+            int client = 0;
+            int64_t cost;
+
+            w3c_row_read(lines, &o);
+            if (w3c_pred(&o, &i, &client, &cost))
+                w3c_comp_line(c, &o);
+            w3c_row_fini(&o);
+        }
+        if (lstep != SQLITE_DONE)
+            rc = store_dberr(st, "match log lines", err);
+        w3c_row_fini(&i);
+    }
+    if (rc == RN_OK && step != SQLITE_DONE)
+        rc = store_dberr(st, "match requests", err);
+    sqlite3_reset(iis);
+    sqlite3_reset(lines);
+    return rc;
+}
+
+/* Build the component of line l (a copy is taken). */
+static enum rn_rc
+w3c_comp_build(struct store *st, const struct w3c_row *l, struct w3c_comp *c,
+               struct rn_err *err)
+{
+    struct w3c_row first;
+    size_t li = 0, ri = 0, k;
+    enum rn_rc rc = RN_OK;
+    int found;
+
+    rc = w3c_load(st, l->id, &first, &found, err);
+    if (rc != RN_OK || !found)
+        return rc;
+    w3c_comp_line(c, &first);
+    while (rc == RN_OK && !c->overflow && (li < c->nl || ri < c->nr)) {
+        if (li < c->nl) {
+            struct w3c_cands cd;
+
+            rc = w3c_candidates(st, &c->line[li], &cd, err);
+            c->overflow |= cd.overflow;
+            for (k = 0; rc == RN_OK && k < (size_t)cd.n; k++) {
+                size_t b = w3c_comp_req(c, cd.req[k], cd.end[k]);
+
+                if (b < W3C_MAX_COMP)
+                    w3c_comp_edge(c, li, b, cd.cost[k], cd.client[k]);
+            }
+            li++;
+            continue;
+        }
+        rc = w3c_comp_lines_of(st, c, l->kind, c->req[ri], err);
+        ri++;
+    }
+    return rc;
+}
+
+/* Order for the assignment: lines by their second then position (logs
+ * are written in completion order), requests by their end. */
+static int
+w3c_line_before(const struct w3c_row *x, const struct w3c_row *y)
+{
+    if (x->end != y->end)
+        return x->end < y->end;
+    return x->id < y->id;
+}
+
+/*
+ * Assign the component one to one: to[k] the request of line k (0 when
+ * alone) and its rule.
+ */
+static void
+w3c_comp_assign(struct w3c_comp *c, int64_t *to, const char **rule)
+{
+    size_t lrank[W3C_MAX_COMP], rrank[W3C_MAX_COMP], lby[W3C_MAX_COMP];
+    size_t to_b[W3C_MAX_COMP], k, j;
+    int64_t margin[W3C_MAX_COMP];
+    struct match_edge e[sizeof c->edge / sizeof c->edge[0]];
+
+    for (k = 0; k < c->nl; k++) {
+        lrank[k] = 0;
+        for (j = 0; j < c->nl; j++)
+            lrank[k] += w3c_line_before(&c->line[j], &c->line[k]);
+        lby[lrank[k]] = k;
+    }
+    for (k = 0; k < c->nr; k++) {
+        rrank[k] = 0;
+        for (j = 0; j < c->nr; j++)
+            rrank[k] +=
+                c->req_end[j] < c->req_end[k] ||
+                (c->req_end[j] == c->req_end[k] && c->req[j] < c->req[k]);
+    }
+    for (k = 0; k < c->ne; k++)
+        e[k] = (struct match_edge){lrank[c->edge[k].a], rrank[c->edge[k].b],
+                                   c->edge[k].cost};
+    match_assign(e, c->ne, c->nl, c->nr, to_b, margin);
+    for (k = 0; k < c->nl; k++) {
+        size_t l = lby[k];
+
+        to[l] = 0;
+        rule[l] = "self";
+        if (to_b[k] == c->nr)
+            continue;
+        for (j = 0; j < c->nr && rrank[j] != to_b[k]; j++)
+            ;
+        to[l] = c->req[j];
+        for (j = 0; j < c->ne; j++) {
+            if (c->edge[j].a == l && c->req[c->edge[j].b] == to[l])
+                rule[l] = w3c_rule(c->line[l].kind, c->edge_client[j]);
+        }
+    }
+}
+
+/* Move line l to target (0: its own request) under rule if that changes. */
+static enum rn_rc
+w3c_apply(struct correlate *co, const struct w3c_row *l, int64_t target,
+          const char *rule, struct rn_err *err)
+{
+    struct store *st = co->st;
+    enum rn_rc rc = RN_OK;
+
+    if (target == 0)
+        target = store_request_id_for_key(l->key);
+    if (target == l->request_id && l->rule != NULL &&
+        strcmp(rule, l->rule) == 0)
+        return RN_OK;
+    if (strcmp(rule, "self") == 0)
+        rc = correlate_request_for_key(st, l->key, &target, err);
+    if (rc == RN_OK)
+        rc = correlate_link(co, l->id, target, rule, err);
+    return rc;
+}
+
+/* Match a loaded line the old way: one candidate, uncontested. */
+static enum rn_rc
+w3c_match_unique(struct store *st, const struct w3c_row *l, int64_t *request_id,
+                 const char **rule, struct rn_err *err)
 {
     struct w3c_cands c;
     int contested = 0;
@@ -349,10 +618,54 @@ w3c_match_row(struct store *st, const struct w3c_row *l, int64_t *request_id,
     return RN_OK;
 }
 
-enum rn_rc
-correlate_w3c_match(struct store *st, int64_t srcreq_id, int64_t *request_id,
-                    const char **rule, struct rn_err *err)
+/*
+ * Match a loaded line by assigning its component; the component's other
+ * lines are moved where the assignment puts them (all but l when
+ * apply_self is 0).  *request_id 0: l stays alone.
+ */
+static enum rn_rc
+w3c_match_row(struct correlate *co, const struct w3c_row *l, int apply_self,
+              int64_t *request_id, const char **rule, struct rn_err *err)
 {
+    struct store *st = co->st;
+    struct w3c_comp *c = xcalloc(1, sizeof *c);
+    int64_t to[W3C_MAX_COMP];
+    const char *rules[W3C_MAX_COMP];
+    enum rn_rc rc;
+    size_t k;
+
+    *request_id = 0;
+    *rule = "self";
+    rc = w3c_comp_build(st, l, c, err);
+    if (rc == RN_OK && c->overflow) {
+        rc = w3c_match_unique(st, l, request_id, rule, err);
+        if (rc == RN_OK && apply_self)
+            rc = w3c_apply(co, l, *request_id, *rule, err);
+        goto out;
+    }
+    if (rc != RN_OK || c->nl == 0)
+        goto out;
+    w3c_comp_assign(c, to, rules);
+    for (k = 0; rc == RN_OK && k < c->nl; k++) {
+        if (c->line[k].id == l->id) {
+            *request_id = to[k];
+            *rule = rules[k];
+            if (!apply_self)
+                continue;
+        }
+        rc = w3c_apply(co, &c->line[k], to[k], rules[k], err);
+    }
+out:
+    w3c_comp_fini(c);
+    free(c);
+    return rc;
+}
+
+enum rn_rc
+correlate_w3c_match(struct correlate *co, int64_t srcreq_id,
+                    int64_t *request_id, const char **rule, struct rn_err *err)
+{
+    struct store *st = co->st;
     struct w3c_row l;
     int found;
     enum rn_rc rc;
@@ -362,12 +675,12 @@ correlate_w3c_match(struct store *st, int64_t srcreq_id, int64_t *request_id,
     rc = w3c_load(st, srcreq_id, &l, &found, err);
     if (rc != RN_OK || !found)
         return rc;
-    rc = w3c_match_row(st, &l, request_id, rule, err);
+    rc = w3c_match_row(co, &l, 0, request_id, rule, err);
     w3c_row_fini(&l);
     return rc;
 }
 
-/* Re-evaluate one line and move its link if the outcome changed. */
+/* Re-evaluate one line (and its component) and move what changed. */
 static enum rn_rc
 w3c_recheck(struct correlate *co, int64_t id, struct rn_err *err)
 {
@@ -381,16 +694,7 @@ w3c_recheck(struct correlate *co, int64_t id, struct rn_err *err)
     rc = w3c_load(st, id, &l, &found, err);
     if (rc != RN_OK || !found)
         return rc;
-    rc = w3c_match_row(st, &l, &target, &rule, err);
-    if (rc == RN_OK && target == 0)
-        target = store_request_id_for_key(l.key);
-    if (rc == RN_OK && (target != l.request_id || l.rule == NULL ||
-                        strcmp(rule, l.rule) != 0)) {
-        if (strcmp(rule, "self") == 0)
-            rc = correlate_request_for_key(st, l.key, &target, err);
-        if (rc == RN_OK)
-            rc = correlate_link(co, l.id, target, rule, err);
-    }
+    rc = w3c_match_row(co, &l, 1, &target, &rule, err);
     w3c_row_fini(&l);
     return rc;
 }

@@ -332,6 +332,13 @@ ingest_source_end(struct ingest *in, int64_t source_id,
     return RN_OK;
 }
 
+enum rn_rc
+ingest_source_by_frames(struct ingest *in, const char *frames_sha256,
+                        int64_t *id, char *path, size_t n, struct rn_err *err)
+{
+    return store_source_by_frames(in->st, frames_sha256, id, path, n, err);
+}
+
 void
 ingest_source_abort(struct ingest *in)
 {

@@ -47,6 +47,10 @@ enum rn_rc ingest_source_end(struct ingest *in, int64_t source_id,
                              struct store_source_result *res,
                              struct rn_err *err);
 void ingest_source_abort(struct ingest *in);
+/* The first finished source with these frames (store_source_by_frames). */
+enum rn_rc ingest_source_by_frames(struct ingest *in, const char *frames_sha256,
+                                   int64_t *id, char *path, size_t n,
+                                   struct rn_err *err);
 
 /* What one source saw of one request; the same key again merges. */
 enum rn_rc ingest_srcreq_put(struct ingest *in, int64_t source_id,

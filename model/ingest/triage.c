@@ -17,6 +17,7 @@
 #include "rn_buf.h"
 #include "rn_cause.h"
 #include "rn_json.h"
+#include "rn_time.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
@@ -321,7 +322,9 @@ struct tri_req {
     struct tri_event *ev; /* only the events that play a part */
     size_t nev, cap;
     int role_ix[STORE_ROLE_COUNT]; /* index into ev, or -1 */
-    int64_t ev_min, ev_max;        /* span of all its events' times */
+    int64_t ev_min, ev_max;        /* span of its precise events' times */
+    int64_t cev_min, cev_max;      /* ... and of its coarse ones */
+    int64_t cstart, cend;          /* span of its coarse source requests */
     int64_t nadded;                /* events seen: their arrival order */
     /* From source requests, best kind first. */
     char *verb, *url, *host;
@@ -336,6 +339,34 @@ tri_req_init(struct tri_req *t)
     memset(t, 0, sizeof *t);
     t->status = t->substatus = t->win32 = t->start = t->end = STORE_NONE;
     t->ev_min = t->ev_max = STORE_NONE;
+    t->cev_min = t->cev_max = t->cstart = t->cend = STORE_NONE;
+}
+
+/*
+ * Is a time of this kind of source coarse, whole seconds standing for an
+ * interval?  W3C and HTTPERR lines always are; ETW events are when stamped
+ * on the second, as Log Parser writes them (tracerpt's 100 ns stamps fall
+ * on one a ten-millionth of the time).
+ */
+static int
+tri_coarse(int kind, int64_t ts)
+{
+    if (kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR)
+        return 1;
+    return kind == STORE_KIND_ETW && ts != STORE_NONE &&
+           ts % RN_NS_PER_SEC == 0;
+}
+
+/* Widen [*lo, *hi] to hold t. */
+static void
+tri_widen(int64_t *lo, int64_t *hi, int64_t t)
+{
+    if (t == STORE_NONE)
+        return;
+    if (*lo == STORE_NONE || t < *lo)
+        *lo = t;
+    if (*hi == STORE_NONE || t > *hi)
+        *hi = t;
 }
 
 static void
@@ -388,6 +419,15 @@ tri_add_srcreq(struct tri_req *t, int kind, const char *verb, const char *url,
     }
     if (t->win32 == STORE_NONE)
         t->win32 = win32;
+    /* Timing comes from the most precise source that saw the request. */
+    if (tri_coarse(kind, start) &&
+        (end == STORE_NONE || tri_coarse(kind, end))) {
+        if (t->cstart == STORE_NONE)
+            t->cstart = start;
+        if (t->cend == STORE_NONE)
+            t->cend = end;
+        return;
+    }
     if (t->start == STORE_NONE)
         t->start = start;
     if (t->end == STORE_NONE)
@@ -488,12 +528,14 @@ tri_add_event(struct tri_req *t, int64_t uid, int64_t ts, int kind, int64_t seq,
     int rank = 0, role;
 
     t->nadded++;
-    if (ts != STORE_NONE) {
-        if (t->ev_min == STORE_NONE || ts < t->ev_min)
-            t->ev_min = ts;
-        if (t->ev_max == STORE_NONE || ts > t->ev_max)
-            t->ev_max = ts;
-    }
+    /* A connection's open and close (TCP_*) are not the request's: a
+     * keep-alive connection closes long after its last request ends. */
+    if (name != NULL && strncmp(name, "TCP_", 4) == 0)
+        ;
+    else if (tri_coarse(kind, ts))
+        tri_widen(&t->cev_min, &t->cev_max, ts);
+    else
+        tri_widen(&t->ev_min, &t->ev_max, ts);
     if (name == NULL)
         name = "";
     role = triage_role_of(name, &rank);
@@ -1327,6 +1369,14 @@ tri_compute(struct tri_req *t, struct tri_row *row)
     tri_diagnosis(t, &row->diag, row->cause, sizeof row->cause);
     row->start = t->start;
     row->end = t->end;
+    /* Seen only by coarse sources: their span, as logged. */
+    if (row->start == STORE_NONE && row->end == STORE_NONE &&
+        t->ev_min == STORE_NONE) {
+        row->start = t->cstart;
+        row->end = t->cend;
+        tri_widen(&row->start, &row->end, t->cev_min);
+        tri_widen(&row->start, &row->end, t->cev_max);
+    }
     if (t->ev_min != STORE_NONE &&
         (row->start == STORE_NONE || t->ev_min < row->start))
         row->start = t->ev_min;

@@ -176,6 +176,25 @@ filter_term_time(struct filter *f, const char *op, const char *v,
                          filter_add_int(f, ns));
 }
 
+/*
+ * link:alone: requests holding a single kind of source although the store
+ * holds another kind they could have been linked with; link:linked: those
+ * holding several.
+ */
+static enum rn_rc
+filter_term_link(struct filter *f, const char *v, struct rn_err *err)
+{
+    if (strcmp(v, "alone") == 0)
+        return rn_buf_puts(&f->sql,
+                           "((r.sources & (r.sources - 1)) = 0 AND EXISTS"
+                           " (SELECT 1 FROM source o"
+                           "  WHERE (1 << (o.kind - 1)) != r.sources))");
+    if (strcmp(v, "linked") == 0)
+        return rn_buf_puts(&f->sql, "(r.sources & (r.sources - 1)) != 0");
+    return rn_err_set(err, RN_EINVAL,
+                      "filter: link takes alone or linked, not '%s'", v);
+}
+
 /* Compile one key:value term into SQL. */
 static enum rn_rc
 filter_term(struct filter *f, const char *key, const char *v,
@@ -228,6 +247,8 @@ filter_term(struct filter *f, const char *key, const char *v,
                               v);
         return rn_buf_printf(&f->sql, "r.cause = ?%d", filter_add_text(f, v));
     }
+    if (strcmp(key, "link") == 0)
+        return filter_term_link(f, v, err);
     if (strcmp(key, "since") == 0)
         return filter_term_time(f, ">=", v, err);
     if (strcmp(key, "until") == 0)
@@ -256,7 +277,7 @@ filter_term(struct filter *f, const char *key, const char *v,
     }
     return rn_err_set(err, RN_EINVAL,
                       "filter: unknown key '%s' (status, verb, url, source, "
-                      "has, cause, since, until, key, id, marked, text)",
+                      "has, cause, link, since, until, key, id, marked, text)",
                       key);
 }
 

@@ -617,6 +617,7 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
         r->link_types = store_col_dup(s, 18);
         r->packet_events = store_col_opt(s, 19);
         r->packet_events_truncated = store_col_opt(s, 20);
+        r->linked = -1;
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "list sources", err);
@@ -628,6 +629,40 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
     *rows = v;
     *n = got;
     return RN_OK;
+}
+
+enum rn_rc
+query_source_links(struct store *st, struct src_row *rows, size_t n,
+                   struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    size_t i;
+    int step;
+
+    for (i = 0; i < n; i++)
+        rows[i].linked = 0;
+    rc = store_prepare(st,
+                       "SELECT s.source_id, count(*) FROM srcreq s"
+                       " WHERE s.request_id IS NOT NULL AND EXISTS (SELECT 1"
+                       "   FROM srcreq o WHERE o.request_id = s.request_id"
+                       "   AND o.kind != s.kind)"
+                       " GROUP BY s.source_id",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+
+        for (i = 0; i < n; i++) {
+            if (rows[i].id == id)
+                rows[i].linked = sqlite3_column_int64(s, 1);
+        }
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "count linked source requests", err);
+    sqlite3_finalize(s);
+    return rc;
 }
 
 enum rn_rc

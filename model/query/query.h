@@ -148,6 +148,9 @@ struct src_row {
      * packets logged cut short. */
     int64_t frames, packet_events, packet_events_truncated;
     char *first, *last, *link_types;
+    /* Its requests held by a row with another kind of source's
+     * (query_source_links; -1 until then); the others stayed alone. */
+    int64_t linked;
 };
 
 void src_row_fini(struct src_row *s);
@@ -156,6 +159,14 @@ void src_row_fini(struct src_row *s);
 enum rn_rc query_sources(struct store *st, struct src_row **rows, size_t *n,
                          struct rn_err *err);
 void src_rows_free(struct src_row *rows, size_t n);
+
+/*
+ * Fill each row's linked count: its source requests whose request also
+ * holds another kind of source's.  A scan of every source request, so callers
+ * that only list sources (the import's quiet path) leave it out.
+ */
+enum rn_rc query_source_links(struct store *st, struct src_row *rows, size_t n,
+                              struct rn_err *err);
 
 /*
  * Totals for headers: failed requests (>= 500) and events, both quick.

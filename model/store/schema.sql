@@ -35,6 +35,8 @@ CREATE TABLE source (
                                           -- file held (frames, first, last,
                                           -- link_types; .etl: packet_events,
                                           -- packet_events_truncated), else NULL
+    frames_sha256 TEXT                    -- captures: hash of the frames' times
+                                          -- and bytes, whatever the container
 );
 
 CREATE TABLE source_warning (

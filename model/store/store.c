@@ -443,6 +443,12 @@ store_migrate(struct store *st, struct rn_err *err)
     if (rc == RN_OK && version > 0 && version < 4 &&
         !store_has_column(st, "source", "capture"))
         rc = store_exec(st, "ALTER TABLE source ADD COLUMN capture TEXT", err);
+    /* ... and the same capture in another container is known by its
+     * frames (store_source_by_frames). */
+    if (rc == RN_OK && version > 0 && version < 4 &&
+        !store_has_column(st, "source", "frames_sha256"))
+        rc = store_exec(st, "ALTER TABLE source ADD COLUMN frames_sha256 TEXT",
+                        err);
     if (rc == RN_OK)
         rc = store_exec(st, "PRAGMA user_version = 4", err);
     if (rc == RN_OK)
@@ -840,6 +846,8 @@ store_source_warn(struct store *st, int64_t source_id, int64_t line,
 static enum rn_rc
 store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
 {
+    /* A connection's open and close (TCP_*) are not its requests' times
+     * (triage.c leaves them out of a request's span too). */
     sqlite3_stmt *s;
     enum rn_rc rc;
 
@@ -847,9 +855,9 @@ store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
         st,
         "UPDATE srcreq SET"
         " start_ns = coalesce(start_ns, (SELECT min(ts_ns) FROM event"
-        "   WHERE srcreq_id = srcreq.id)),"
+        "   WHERE srcreq_id = srcreq.id AND name NOT GLOB 'TCP_*')),"
         " end_ns = coalesce(end_ns, (SELECT max(ts_ns) FROM event"
-        "   WHERE srcreq_id = srcreq.id))"
+        "   WHERE srcreq_id = srcreq.id AND name NOT GLOB 'TCP_*'))"
         " WHERE source_id = ?1 AND (start_ns IS NULL OR end_ns IS NULL)",
         &s, err);
     if (rc != RN_OK)
@@ -883,7 +891,8 @@ store_source_finish(struct store *st, int64_t source_id, int spans,
         "   WHERE source_id = ?1),"
         " truncated = ?2, message = ?3, clock_offset_ns = ?4,"
         " clock_offset_given = ?4 IS NOT NULL,"
-        " format = coalesce(?5, format), capture = ?7 WHERE id = ?1",
+        " format = coalesce(?5, format), capture = ?7, frames_sha256 = ?8"
+        " WHERE id = ?1",
         &s, err);
     if (rc != RN_OK)
         return rc;
@@ -895,6 +904,7 @@ store_source_finish(struct store *st, int64_t source_id, int spans,
     /* Counted as they came: no index leads from a source to its events. */
     sqlite3_bind_int64(s, 6, st->cur_events);
     store_bind_text(s, 7, res != NULL ? res->capture_json : NULL);
+    store_bind_text(s, 8, res != NULL ? res->frames_sha256 : NULL);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "source totals", err);
     sqlite3_finalize(s);
@@ -941,6 +951,38 @@ store_source_end(struct store *st, int64_t source_id,
     }
     st->cur_source = 0;
     return RN_OK;
+}
+
+enum rn_rc
+store_source_by_frames(struct store *st, const char *frames_sha256, int64_t *id,
+                       char *path, size_t n, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int step;
+
+    *id = 0;
+    if (n > 0)
+        path[0] = '\0';
+    rc = store_prepare(st,
+                       "SELECT id, path FROM source WHERE frames_sha256 = ?1"
+                       " ORDER BY id LIMIT 1",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    store_bind_text(s, 1, frames_sha256);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_text(s, 1);
+
+        *id = sqlite3_column_int64(s, 0);
+        if (n > 0)
+            snprintf(path, n, "%s", p != NULL ? (const char *)p : "?");
+    } else if (step != SQLITE_DONE) {
+        rc = store_dberr(st, "find source by frames", err);
+    }
+    sqlite3_finalize(s);
+    return rc;
 }
 
 void

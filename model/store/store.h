@@ -110,13 +110,14 @@ enum rn_rc store_source_warn(struct store *st, int64_t source_id, int64_t line,
                              const char *msg, struct rn_err *err);
 
 struct store_source_result {
-    int truncated;            /* input ended early; what was read is kept */
-    const char *message;      /* first problem with its position, or NULL */
-    int64_t clock_offset_ns;  /* captures, or STORE_NONE */
-    const char *format;       /* refined format name, or NULL to keep */
-    const char *capture_json; /* captures: what the file held (a JSON
-                               * object, see schema.sql), or NULL */
-    int64_t events, requests; /* filled in by store_source_end */
+    int truncated;             /* input ended early; what was read is kept */
+    const char *message;       /* first problem with its position, or NULL */
+    int64_t clock_offset_ns;   /* captures, or STORE_NONE */
+    const char *format;        /* refined format name, or NULL to keep */
+    const char *capture_json;  /* captures: what the file held (a JSON
+                                * object, see schema.sql), or NULL */
+    const char *frames_sha256; /* captures: store_source_by_frames, or NULL */
+    int64_t events, requests;  /* filled in by store_source_end */
 };
 
 /*
@@ -134,6 +135,15 @@ enum rn_rc store_source_finish(struct store *st, int64_t source_id, int spans,
 enum rn_rc store_source_end(struct store *st, int64_t source_id,
                             struct store_source_result *res,
                             struct rn_err *err);
+
+/*
+ * The first finished source whose frames hash is frames_sha256: *id (0
+ * when none) and its path into path (size n).  A capture saved again in
+ * another container (pcap, pcapng, Network Monitor) has the same frames.
+ */
+enum rn_rc store_source_by_frames(struct store *st, const char *frames_sha256,
+                                  int64_t *id, char *path, size_t n,
+                                  struct rn_err *err);
 
 /* Drop everything written since store_source_begin. */
 void store_source_abort(struct store *st);

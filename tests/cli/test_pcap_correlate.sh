@@ -185,7 +185,8 @@ expect_eq "skew: parts give the requests of the whole" \
     "$(jq -c 'map(del(.roles))' "$TMP/skew.c12.json")" \
     "$(jq -c 'map(del(.roles))' "$TMP/skew.req.json")"
 
-# ---- two identical GETs in one second: not linked -----------------------
+# ---- two identical GETs in one second: paired in time order (issue 13:
+# identical evidence is assigned in time order, not left alone) ----------
 A=$TMP/ambiguous
 mkdir -p "$A"
 "$GEN_PCAPCORR" ambiguous "$A"
@@ -197,10 +198,13 @@ for order in ep pe; do
     rn requests --format json >"$TMP/amb.$order.json"
     expect_eq "ambiguous $order: poll requests" \
         "$(jq -c '[.[] | select(.url | test("poll")) | .sources | join(",")] | sort' \
-            "$TMP/amb.$order.json")" '["etw","etw","pcap","pcap"]'
+            "$TMP/amb.$order.json")" '["etw,pcap","etw,pcap"]'
     expect_eq "ambiguous $order: rules" \
         "$(q "SELECT group_concat(link_rule, ' ') FROM (SELECT link_rule FROM srcreq WHERE kind = 5 ORDER BY url, start_ns)")" \
-        "self self pcap_time_url_status"
+        "pcap_time_url_status pcap_time_url_status pcap_time_url_status"
+    expect_eq "ambiguous $order: first with first" \
+        "$(q "SELECT client_port FROM srcreq WHERE kind = 5 AND request_id = (SELECT request_id FROM srcreq WHERE key = '{00000000-0000-0000-5a00-0000000a0010}')")" \
+        5001
     expect_eq "ambiguous $order: unique one linked" \
         "$(jq -c '[.[] | select(.url | test("unique")) | .sources]' "$TMP/amb.$order.json")" \
         '[["etw","pcap"]]'
@@ -213,9 +217,9 @@ W=$TMP/w3c
 mkdir -p "$W"
 "$GEN_PCAPCORR" w3c "$W"
 fresh "$W/etw.xml" "$W/capture.pcap"
-expect_eq "w3c: without the log, both exchanges alone" \
-    "$(q "SELECT group_concat(link_rule, ' ') FROM srcreq WHERE kind = 5")" \
-    "self self"
+expect_eq "w3c: without the log, the earlier exchange (time order)" \
+    "$(q "SELECT group_concat(link_rule || ':' || client_addr, ' ') FROM (SELECT * FROM srcreq WHERE kind = 5 ORDER BY start_ns)")" \
+    "pcap_time_url_status:192.0.2.7 self:192.0.2.99"
 for order in ewc ecw wec wce cew cwe; do
     set --
     for x in $(echo "$order" | sed 's/./& /g'); do

@@ -21,115 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AREA_GENERAL "{D42CF7EF-DE92-473E-8B6C-621EA663113A}"
-#define AREA_NOTIFY  "{002E91E3-E7AE-44AB-8E07-99230FFA6ADE}"
-#define AREA_CGI     "{E2E55403-0D2E-4609-A470-BE0DA04013C0}"
+#include "iis_write.h"
 
 /* The incident every correlation fixture describes. */
 #define INC_GUID    "00000000-0000-0000-1A00-0080000000F3"
 #define INC_URL     "http://www.example.com:80/cgi-bin/report.exe/run?id=42"
 #define INC_CMD     "\"C:\\inetpub\\cgi-bin\\report.exe\" "
 #define INC_HEADERS "Content-Type: text/html&#13;&#10;X-Debug: 1&#13;&#10;"
-
-/* One <Data Name=..> or freb:Description pair. */
-struct kv {
-    const char *k, *v;
-};
-
-/* One event of a request. */
-struct gen_ev {
-    const char *name;
-    int opcode, level;
-    const char *keywords, *area;
-    int ms; /* milliseconds after the request start */
-    struct kv data[8];
-    struct kv desc[3];
-};
-
-/* Write "YYYY-MM-DDThh:mm:ss.mmmZ" for base seconds + ms. */
-static void
-gen_ts(char *out, size_t n, long long base_s, long long ms)
-{
-    long long t = base_s + ms / 1000, days = t / 86400, sod = t % 86400;
-    /* Civil date from days since 1970 (Howard Hinnant's algorithm). */
-    long long z = days + 719468, era = z / 146097;
-    long long doe = z - era * 146097;
-    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long y = yoe + era * 400,
-              doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-    long long m = mp < 10 ? mp + 3 : mp - 9;
-
-    if (m <= 2)
-        y++;
-    snprintf(out, n, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", y, m,
-             d, sod / 3600, sod / 60 % 60, sod % 60, ms % 1000);
-}
-
-/* The FREB prolog and root element. */
-static void
-freb_head(FILE *f, const char *url, const char *verb, const char *guid,
-          const char *status, long long taken)
-{
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\r\n"
-               "<?xml-stylesheet type='text/xsl' href='freb.xsl'?>\r\n"
-               "<!-- saved from url=(0014)about:internet -->\r\n");
-    fprintf(f, "<failedRequest url=\"%s\"\r\n", url);
-    fprintf(f, "               siteId=\"1\"\r\n"
-               "               appPoolId=\"DefaultAppPool\"\r\n"
-               "               processId=\"2864\"\r\n");
-    fprintf(f, "               verb=\"%s\"\r\n", verb);
-    fprintf(f, "               remoteUserName=\"\"\r\n"
-               "               userName=\"\"\r\n"
-               "               tokenUserName=\"NT AUTHORITY\\IUSR\"\r\n"
-               "               authenticationType=\"anonymous\"\r\n");
-    fprintf(f, "               activityId=\"{%s}\"\r\n", guid);
-    fprintf(f, "               failureReason=\"STATUS_CODE\"\r\n");
-    fprintf(f, "               statusCode=\"%s\"\r\n", status);
-    fprintf(f, "               triggerStatusCode=\"%s\"\r\n", status);
-    fprintf(f, "               timeTaken=\"%lld\"\r\n", taken);
-    fprintf(f, "               xmlns:freb=\"http://schemas.microsoft.com/win/"
-               "2006/06/iis/freb\"\r\n               >\r\n");
-}
-
-/* One <Event> in FREB (or tracerpt, without freb:) form. */
-static void
-freb_event(FILE *f, const struct gen_ev *e, long long base_s, const char *guid,
-           int freb)
-{
-    char ts[64];
-    int i;
-
-    gen_ts(ts, sizeof ts, base_s, e->ms);
-    fprintf(f, "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/"
-               "events/event\">\r\n <System>\r\n");
-    fprintf(f, "  <Provider Name=\"WWW Server\" Guid=\"{3A2A4E84-4C21-4981-"
-               "AE10-3FDA0D9B0F83}\"/>\r\n");
-    fprintf(f, "  <EventID>0</EventID>\r\n  <Version>1</Version>\r\n");
-    fprintf(f, "  <Level>%d</Level>\r\n  <Opcode>%d</Opcode>\r\n", e->level,
-            e->opcode);
-    fprintf(f, "  <Keywords>%s</Keywords>\r\n", e->keywords);
-    fprintf(f, "  <TimeCreated SystemTime=\"%s\"/>\r\n", ts);
-    fprintf(f, "  <Correlation ActivityID=\"{%s}\"/>\r\n", guid);
-    fprintf(f, "  <Execution ProcessID=\"2864\" ThreadID=\"1234\"/>\r\n"
-               "  <Computer>WEB01</Computer>\r\n </System>\r\n");
-    fprintf(f, " <EventData>\r\n  <Data Name=\"ContextId\">{%s}</Data>\r\n",
-            guid);
-    for (i = 0; i < 8 && e->data[i].k != NULL; i++)
-        fprintf(f, "  <Data Name=\"%s\">%s</Data>\r\n", e->data[i].k,
-                e->data[i].v);
-    fprintf(f, " </EventData>\r\n <RenderingInfo Culture=\"en-US\">\r\n");
-    fprintf(f, "  <Opcode>%s</Opcode>\r\n", e->name);
-    for (i = 0; freb && i < 3 && e->desc[i].k != NULL; i++)
-        fprintf(f, "  <freb:Description Data=\"%s\">%s</freb:Description>\r\n",
-                e->desc[i].k, e->desc[i].v);
-    fprintf(f, " </RenderingInfo>\r\n <ExtendedTracingInfo xmlns=\"http://"
-               "schemas.microsoft.com/win/2004/08/events/trace\">\r\n");
-    fprintf(f,
-            "  <EventGuid>%s</EventGuid>\r\n </ExtendedTracingInfo>\r\n"
-            "</Event>\r\n",
-            e->area);
-}
 
 /* The events of a 502.2 CGI failure (FORMATS.md A.8). */
 static size_t

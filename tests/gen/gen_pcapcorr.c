@@ -34,20 +34,14 @@
 
 #define MSS 1460
 
-#define F_FIN 0x01
-#define F_SYN 0x02
-#define F_RST 0x04
-#define F_PSH 0x08
-#define F_ACK 0x10
+#define F_FIN TCPF_FIN
+#define F_SYN TCPF_SYN
+#define F_RST TCPF_RST
+#define F_PSH TCPF_PSH
+#define F_ACK TCPF_ACK
 
 /* 2005-08-23T20:18:00Z, the start of the seed trace. */
 #define BASE_S 1124828280LL
-
-struct conn {
-    uint32_t caddr, saddr;
-    uint16_t cport, sport;
-    uint32_t cseq, sseq; /* next sequence number of each side */
-};
 
 static FILE *out;
 
@@ -60,39 +54,17 @@ pcap_header(void)
 
 /* One frame at us (µs since 1970) from side dir (0 client) of c. */
 static void
-frame(struct conn *c, int64_t us, int dir, uint8_t flags, const void *data,
+frame(struct tcp_conn *c, int64_t us, int dir, uint8_t flags, const void *data,
       size_t len)
 {
-    unsigned char f[16 + 14 + 20 + 20 + MSS];
-    unsigned char *e = f + 16, *ip = e + 14, *tcp = ip + 20;
-    size_t n = 14 + 20 + 20 + len;
-    uint32_t *seq = dir == 0 ? &c->cseq : &c->sseq;
+    unsigned char f[TCP_FRAME_MAX];
 
-    le32(f, (uint32_t)(us / 1000000));
-    le32(f + 4, (uint32_t)(us % 1000000));
-    le32(f + 8, (uint32_t)n);
-    le32(f + 12, (uint32_t)n);
-    memset(e, 0, 12);
-    e[5] = dir == 0 ? 1 : 2;
-    e[11] = dir == 0 ? 2 : 1;
-    put16(e + 12, 0x0800);
-    memset(ip, 0, 20);
-    ip[0] = 0x45;
-    put16(ip + 2, (unsigned)(40 + len));
-    ip[8] = 64;
-    ip[9] = 6;
-    put32(ip + 12, dir == 0 ? c->caddr : c->saddr);
-    put32(ip + 16, dir == 0 ? c->saddr : c->caddr);
-    tcp_write(tcp, dir == 0 ? c->cport : c->sport,
-              dir == 0 ? c->sport : c->cport, *seq,
-              dir == 0 ? c->sseq : c->cseq, flags, data, len);
-    fwrite(f, 1, 16 + n, out);
-    *seq += (uint32_t)len + ((flags & (F_SYN | F_FIN)) ? 1 : 0);
+    fwrite(f, 1, tcp_conn_frame(f, c, us, dir, flags, data, len), out);
 }
 
 /* Open c at us: SYN, SYN-ACK, ACK 0.4 ms apart. */
 static void
-handshake(struct conn *c, int64_t us)
+handshake(struct tcp_conn *c, int64_t us)
 {
     frame(c, us, 0, F_SYN, NULL, 0);
     frame(c, us + 400, 1, F_SYN | F_ACK, NULL, 0);
@@ -101,7 +73,7 @@ handshake(struct conn *c, int64_t us)
 
 /* Send a message from dir at us in MSS segments 0.1 ms apart. */
 static void
-message(struct conn *c, int64_t us, int dir, const char *data, size_t len)
+message(struct tcp_conn *c, int64_t us, int dir, const char *data, size_t len)
 {
     size_t off = 0;
 
@@ -115,7 +87,7 @@ message(struct conn *c, int64_t us, int dir, const char *data, size_t len)
 }
 
 static void
-conn_init(struct conn *c, uint32_t caddr, uint16_t cport, uint32_t saddr)
+conn_init(struct tcp_conn *c, uint32_t caddr, uint16_t cport, uint32_t saddr)
 {
     c->caddr = caddr;
     c->saddr = saddr;
@@ -145,7 +117,7 @@ scen_seed(void)
     int64_t t1 = (BASE_S + 467) * 1000000LL + 480000 + skew;
     const uint64_t total = 105906875;
     static char buf[65536];
-    struct conn c;
+    struct tcp_conn c;
     uint64_t sent;
     size_t n, k;
     int i;
@@ -319,7 +291,7 @@ write_capture(const struct iis_req *r, int n, int64_t base_s, int64_t skew_us)
 
     pcap_header();
     for (i = 0; i < n; i++) {
-        struct conn c;
+        struct tcp_conn c;
         int64_t s = (base_s * 1000 + r[i].start_ms) * 1000 + skew_us;
         int64_t e = (base_s * 1000 + r[i].end_ms) * 1000 + skew_us;
         size_t len;

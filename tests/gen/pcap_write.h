@@ -51,6 +51,59 @@ tcp_write(unsigned char *tcp, unsigned sport, unsigned dport, uint32_t seq,
         memcpy(tcp + 20, data, len);
 }
 
+/* TCP flag bits. */
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+#define TCPF_PSH 0x08
+#define TCPF_ACK 0x10
+
+/* One TCP connection over IPv4 and Ethernet, as a capture writer sees it. */
+struct tcp_conn {
+    uint32_t caddr, saddr;
+    uint16_t cport, sport;
+    uint32_t cseq, sseq; /* next sequence number of each side */
+};
+
+/* Largest record tcp_conn_frame writes (payload up to mss 1460). */
+#define TCP_FRAME_MAX (16 + 14 + 20 + 20 + 1460)
+
+/*
+ * Build one pcap record (16-byte header, Ethernet, IPv4, TCP, len bytes
+ * of data, len <= 1460) at us (µs since 1970) from side dir (0 client) of
+ * c into f, which holds TCP_FRAME_MAX bytes; advance that side's sequence
+ * number.  Returns the record's size.
+ */
+static inline size_t
+tcp_conn_frame(unsigned char *f, struct tcp_conn *c, int64_t us, int dir,
+               unsigned flags, const void *data, size_t len)
+{
+    unsigned char *e = f + 16, *ip = e + 14, *tcp = ip + 20;
+    size_t n = 14 + 20 + 20 + len;
+    uint32_t *seq = dir == 0 ? &c->cseq : &c->sseq;
+
+    le32(f, (uint32_t)(us / 1000000));
+    le32(f + 4, (uint32_t)(us % 1000000));
+    le32(f + 8, (uint32_t)n);
+    le32(f + 12, (uint32_t)n);
+    memset(e, 0, 12);
+    e[5] = dir == 0 ? 1 : 2;
+    e[11] = dir == 0 ? 2 : 1;
+    put16(e + 12, 0x0800);
+    memset(ip, 0, 20);
+    ip[0] = 0x45;
+    put16(ip + 2, (unsigned)(40 + len));
+    ip[8] = 64;
+    ip[9] = 6;
+    put32(ip + 12, dir == 0 ? c->caddr : c->saddr);
+    put32(ip + 16, dir == 0 ? c->saddr : c->caddr);
+    tcp_write(tcp, dir == 0 ? c->cport : c->sport,
+              dir == 0 ? c->sport : c->cport, *seq,
+              dir == 0 ? c->sseq : c->cseq, flags, data, len);
+    *seq += (uint32_t)len + ((flags & (TCPF_SYN | TCPF_FIN)) ? 1 : 0);
+    return 16 + n;
+}
+
 /*
  * An IIS-like response: status line, Server, the extra header lines
  * (each ending in CRLF, "" for none), Content-Length, then n bytes of

@@ -367,7 +367,7 @@ test_kinds(void)
     rn_kind_position(3, "logs/u_ex260302.log", 100, buf, sizeof buf);
     CHECK_STR(buf, "W3C u_ex260302.log line 100");
     rn_kind_position(5, "c.pcap", 114, buf, sizeof buf);
-    CHECK_STR(buf, "PCAP frame 114");
+    CHECK_STR(buf, "PCAP c.pcap frame 114");
 }
 
 int

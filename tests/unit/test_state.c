@@ -206,7 +206,7 @@ test_fmt(void)
     fmt_srcpos(STORE_KIND_FREB, "C:\\logs\\fr000017.xml", 12, b, sizeof b);
     CHECK_STR(b, "FREB fr000017.xml #12");
     fmt_srcpos(STORE_KIND_PCAP, "x.pcap", 5731, b, sizeof b);
-    CHECK_STR(b, "PCAP frame 5731");
+    CHECK_STR(b, "PCAP x.pcap frame 5731");
     fmt_time(1124828346LL * 1000000000LL, FMT_TIME_SHORT, b, sizeof b);
     CHECK_STR(b, "08-23 20:19:06.000");
 

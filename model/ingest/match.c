@@ -1,0 +1,175 @@
+/* The matching core (match.h): comparisons and one-to-one assignment. */
+#include "match.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NS_PER_S 1000000000LL
+/* IIS stamps its end a little before the last byte leaves, and clocks
+ * of one machine still differ by a tick. */
+#define MATCH_END_SLACK_NS (50 * 1000000LL)
+/* time-taken runs from the first byte in to the last send completed; IIS
+ * sees a little less.  It may run longer, by the wait for the client's
+ * last ACK (KB 944884): allow up to this much more. */
+#define MATCH_ACK_WAIT_NS (2 * NS_PER_S)
+/* How much longer time-taken may be than what IIS saw and still say
+ * nothing more than "the same request" (a LAN round trip or two). */
+#define MATCH_SAME_TAKEN_NS (100 * 1000000LL)
+
+/* Two optional strings agree unless both are known and differ. */
+static int
+match_str_ok(const char *a, const char *b)
+{
+    return a == NULL || b == NULL || strcasecmp(a, b) == 0;
+}
+
+static int
+match_num_ok(int64_t a, int64_t b)
+{
+    return a == MATCH_NONE || b == MATCH_NONE || a == b;
+}
+
+/* Distance from t to [lo, hi] (0 inside). */
+static int64_t
+match_outside(int64_t t, int64_t lo, int64_t hi)
+{
+    return t < lo ? lo - t : t > hi ? t - hi : 0;
+}
+
+/* Do the fields both sides know agree? */
+static int
+match_fields_ok(const struct match_req *l, const struct match_req *i)
+{
+    if (l->path == NULL || i->path == NULL || strcmp(l->path, i->path) != 0)
+        return 0;
+    /* A missing query on one side is an empty one on the other. */
+    if (strcmp(l->query != NULL ? l->query : "",
+               i->query != NULL ? i->query : "") != 0)
+        return 0;
+    return match_str_ok(l->verb, i->verb) &&
+           match_num_ok(l->status, i->status) && match_num_ok(l->sub, i->sub) &&
+           match_num_ok(l->cport, i->cport) &&
+           match_str_ok(l->client, i->client);
+}
+
+int
+match_w3c_cost(const struct match_req *l, const struct match_req *i,
+               int64_t *cost, int *client)
+{
+    int64_t lo, hi, off;
+
+    *cost = 0;
+    *client = 0;
+    if (l->end == MATCH_NONE || i->start == MATCH_NONE ||
+        !match_fields_ok(l, i))
+        return 0;
+    lo = l->end - MATCH_END_SLACK_NS;
+    hi = l->end + NS_PER_S + MATCH_END_SLACK_NS;
+    if (i->complete && i->end != MATCH_NONE) {
+        int64_t d = i->end - i->start;
+
+        off = match_outside(i->end, lo, hi);
+        if (off > 0)
+            return 0;
+        if (l->taken != MATCH_NONE) {
+            if (d > l->taken + MATCH_END_SLACK_NS ||
+                d < l->taken - MATCH_ACK_WAIT_NS)
+                return 0;
+            /* Within the usual wait for the last ACK, durations are the
+             * same evidence: the assignment then goes by time order. */
+            *cost = l->taken - d > MATCH_SAME_TAKEN_NS
+                        ? l->taken - d - MATCH_SAME_TAKEN_NS
+                        : 0;
+        }
+    } else {
+        /* IIS did not see the end: it started before the line's end, and
+         * where time-taken says when a line has it. */
+        if (i->start > hi)
+            return 0;
+        if (l->taken != MATCH_NONE) {
+            off = match_outside(i->start, lo - l->taken - MATCH_ACK_WAIT_NS,
+                                hi - l->taken + MATCH_END_SLACK_NS);
+            if (off > 0)
+                return 0;
+        }
+        /* Less sure than a seen end: after every complete candidate. */
+        *cost = MATCH_ACK_WAIT_NS;
+    }
+    *client = l->client != NULL && i->client != NULL;
+    return 1;
+}
+
+int64_t
+match_pcap_cost(int64_t xs, int64_t xe, int64_t is, int64_t ie, int64_t res)
+{
+    int64_t cost = match_outside(xs, is, is + res);
+
+    if (xe != MATCH_NONE && ie != MATCH_NONE)
+        cost += match_outside(xe, ie, ie + res);
+    return cost;
+}
+
+static int
+match_edge_cmp(const void *x, const void *y)
+{
+    const struct match_edge *p = x, *q = y;
+
+    if (p->cost != q->cost)
+        return p->cost < q->cost ? -1 : 1;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    return p->b < q->b ? -1 : p->b > q->b;
+}
+
+void
+match_assign(struct match_edge *e, size_t ne, size_t na, size_t nb,
+             size_t *to_b, int64_t *margin)
+{
+    int64_t *own = malloc((na > 0 ? na : 1) * sizeof *own);
+    int64_t *other_a = malloc((na > 0 ? na : 1) * sizeof *other_a);
+    int64_t *other_b = malloc((nb > 0 ? nb : 1) * sizeof *other_b);
+    unsigned char *b_used = calloc(nb > 0 ? nb : 1, 1);
+    size_t k;
+
+    for (k = 0; k < na; k++) {
+        to_b[k] = nb;
+        margin[k] = INT64_MAX;
+    }
+    if (own == NULL || other_a == NULL || other_b == NULL || b_used == NULL)
+        goto out; /* nothing assigned: every line stays alone */
+    qsort(e, ne, sizeof *e, match_edge_cmp);
+    for (k = 0; k < ne; k++) {
+        if (to_b[e[k].a] != nb || b_used[e[k].b])
+            continue;
+        to_b[e[k].a] = e[k].b;
+        own[e[k].a] = e[k].cost;
+        b_used[e[k].b] = 1;
+    }
+    /* Margin: how much dearer the next pair either side had is. */
+    for (k = 0; k < na; k++)
+        other_a[k] = INT64_MAX;
+    for (k = 0; k < nb; k++)
+        other_b[k] = INT64_MAX;
+    for (k = 0; k < ne; k++) {
+        if (to_b[e[k].a] == e[k].b)
+            continue;
+        if (e[k].cost < other_a[e[k].a])
+            other_a[e[k].a] = e[k].cost;
+        if (e[k].cost < other_b[e[k].b])
+            other_b[e[k].b] = e[k].cost;
+    }
+    for (k = 0; k < na; k++) {
+        int64_t o;
+
+        if (to_b[k] == nb)
+            continue;
+        o = other_a[k] < other_b[to_b[k]] ? other_a[k] : other_b[to_b[k]];
+        margin[k] = o == INT64_MAX ? INT64_MAX : o - own[k];
+    }
+out:
+    free(own);
+    free(other_a);
+    free(other_b);
+    free(b_used);
+}

@@ -1,0 +1,70 @@
+/*
+ * The matching core: pure functions, no store.  What two sources say of
+ * one request is compared field by field (match_w3c_cost), and candidate
+ * pairs are assigned one to one (match_assign).  correlate_w3c.c feeds
+ * them from the store and applies the result.
+ */
+#ifndef MATCH_H
+#define MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MATCH_NONE INT64_MIN
+
+/*
+ * What one source saw of a request.  Strings are NULL and numbers
+ * MATCH_NONE when unknown; path and query are folded (rn_url_fold) so both
+ * sides compare alike.
+ */
+struct match_req {
+    int64_t start, end; /* ns; a log line: end = its second, start unused */
+    int64_t taken;      /* log line: time-taken in ns, or MATCH_NONE */
+    int complete;       /* IIS: saw the request's end (GENERAL_REQUEST_END) */
+    const char *verb, *path, *query, *client;
+    int64_t status, sub, cport;
+};
+
+/*
+ * A W3C or HTTPERR line l against what IIS (ETW or FREB) saw, i.  A line's
+ * time is when its entry was written, at the request's end, truncated to
+ * the second (FORMATS.md F.1): i's end must fall in [end, end + 1 s), and
+ * i's duration must agree with time-taken (which may also hold the wait
+ * for the client's last ACK, so it may be longer).  Verb, path, query,
+ * status, substatus, client address and port must agree wherever both
+ * know them.  Returns 1 with *cost (ns; lower is closer) when they may be
+ * the same request, 0 when the evidence conflicts.  *client: the client
+ * address took part.
+ */
+int match_w3c_cost(const struct match_req *l, const struct match_req *i,
+                   int64_t *cost, int *client);
+
+/*
+ * How far apart a captured exchange (start xs, end xe, clock offset
+ * applied; xe MATCH_NONE when its response was not seen whole) and what
+ * IIS saw (start is, end ie, MATCH_NONE when not seen; times that stand
+ * for [t, t + res), res 0 when precise) are: the distance of each of the
+ * exchange's times to the IIS interval, summed.  Both sides' other fields
+ * must already agree.
+ */
+int64_t match_pcap_cost(int64_t xs, int64_t xe, int64_t is, int64_t ie,
+                        int64_t res);
+
+/* A candidate pair: left index a, right index b, and its cost. */
+struct match_edge {
+    size_t a, b;
+    int64_t cost;
+};
+
+/*
+ * One-to-one assignment of na left items to nb right items over the
+ * candidate pairs e (sorted in place): the cheapest pair first; pairs of
+ * equal cost (identical evidence) in left then right order, which callers
+ * give in time order, so identical candidates pair in time order.  Fills
+ * to_b[a] (nb when unassigned) and margin[a]: how much cheaper the pair is
+ * than the next candidate either side had (INT64_MAX when none).
+ */
+void match_assign(struct match_edge *e, size_t ne, size_t na, size_t nb,
+                  size_t *to_b, int64_t *margin);
+
+#endif

@@ -1,0 +1,28 @@
+# Correlation quality on gen_incident's realistic incidents (not a speed
+# figure): for each shape and seed, the rows reqnav shows against the
+# ground truth, scored by incident_score.sh (rows, truth, phantom, wrong
+# merges, merged/mergeable, alone, durations off).  Seeds: INCIDENT_SEEDS
+# (default "1 2 3").
+. "$(dirname "$0")/lib.sh"
+GEN=$BUILD/tests/gen_incident
+SCORE=$(dirname "$0")/incident_score.sh
+for seed in ${INCIDENT_SEEDS:-1 2 3}; do
+    for shape in iis7 iis6-lp iis6-tr; do
+        D=$BENCH_DIR/incident-$shape-$seed
+        db=$BENCH_DIR/incident.db
+        rm -rf "$D" "$db"*
+        "$GEN" "${shape%%-*}" "$seed" "$D"
+        case $shape in
+        iis7)
+            set -- "$D/etw.xml" "$D/freb" "$D/u_ex24030510.log" "$D/capture.pcap"
+            coarse=3
+            ;;
+        iis6-lp) set -- "$D/etw-logparser.xml" "$D/capture.pcap"; coarse=1 ;;
+        iis6-tr) set -- "$D/etw-tracerpt.xml" "$D/capture.pcap"; coarse= ;;
+        esac
+        "$REQNAV" --store "$db" -q import "$@" >/dev/null 2>&1 ||
+            echo "warning: $shape/$seed import exited non-zero" >&2
+        printf "%-22s %s\n" "match $shape/$seed" \
+            "$(sh "$SCORE" "$REQNAV" "$db" "$D/truth.tsv" "$coarse")"
+    done
+done
