@@ -120,6 +120,7 @@ struct text_state {
     char *title;  /* owned */
     char **lines; /* owned, sanitised */
     size_t n, top;
+    int help_cols; /* the help page, built for this width; 0 other pages */
 };
 
 struct view {

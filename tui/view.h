@@ -1,11 +1,14 @@
 /*
- * Views are vtables (tmux's window_mode, htop's PanelClass).  This is the
- * state half of each view: key handling, resizing, searching and
- * freeing; it links without curses.  The drawing half is the table in
- * tui/draw.c indexed by the same enum view_kind.
+ * Views are vtables (tmux's window_mode, htop's PanelClass): each view is
+ * one module (view_list.c, view_timeline.c, view_text.c) holding its
+ * state, its keys and its drawing.  Drawing goes into a WINDOW passed in
+ * (a terminal or the headless screen of the tests), with the primitives
+ * and theme of tui/draw.c.
  */
 #ifndef VIEW_H
 #define VIEW_H
+
+#include <curses.h>
 
 #include "keys.h"
 #include "state.h"
@@ -26,6 +29,19 @@ struct view_ops {
                   int incremental);
     /* Free what the view owns. */
     void (*fini)(struct view *v);
+    /* Draw the header line at y (already filled in the header colour). */
+    void (*draw_header)(const struct state *s, WINDOW *w, int y);
+    /* Draw the strip under the header, or NULL: the view has none. */
+    void (*draw_strip)(const struct state *s, WINDOW *w, int y);
+    /* Draw the column headings, or NULL: none. */
+    void (*draw_colhdr)(const struct state *s, WINDOW *w, int y);
+    /* Draw the body (and the pane under it, if any). */
+    void (*draw_body)(const struct state *s, WINDOW *w,
+                      const struct state_layout *lay);
+    /* Key hints for the status line; shortest: the narrow form. */
+    const char *(*hints)(int shortest);
+    /* Is the pane under the body shown (half the body), or NULL: never. */
+    int (*pane)(const struct view *v);
 };
 
 extern const struct view_ops view_list_ops;
@@ -39,6 +55,8 @@ const struct view_ops *view_ops_of(enum view_kind kind);
 struct view *state_push(struct state *s, enum view_kind kind);
 /* Pop and free the top view (never the root list). */
 void state_pop(struct state *s);
+/* Pop views until a request list is on top. */
+void state_pop_to_list(struct state *s);
 /* The nearest list view under the top (the root at least). */
 struct list_state *state_list(struct state *s);
 /* Body height of the top view. */
@@ -129,5 +147,20 @@ void view_text_open(struct state *s, const char *title, char **lines, size_t n);
 void view_text_help(struct state *s);
 /* Run read-only SQL and show the result. */
 void view_text_sql(struct state *s, const char *sql);
+
+/*
+ * The : commands (commands.c), a table beside the key table: the help
+ * page lists both.  run gets the text after the command word.
+ */
+struct cmd_entry {
+    const char *name;
+    const char *alias; /* NULL: none */
+    const char *args;  /* synopsis, "" none */
+    const char *help;
+    unsigned (*run)(struct state *s, char *arg);
+};
+
+/* The command table, terminated by a NULL name; static. */
+const struct cmd_entry *cmd_table(void);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "fmt.h"
 #include "sanitize.h"
 #include "view.h"
@@ -677,6 +678,279 @@ list_fini(struct view *v)
     memset(l, 0, sizeof *l);
 }
 
+/* ---- drawing ---------------------------------------------------- */
+
+/* The header: the store, its totals (or the marked count), the order. */
+static void
+list_draw_header(const struct state *s, WINDOW *w, int y)
+{
+    const struct list_state *l = &state_top_const(s)->u.list;
+    char line[512], a[32], b[32], c[32];
+    attr_t h = draw_attr(TH_HEADER);
+    int x;
+
+    draw_count(s->total, a, sizeof a);
+    draw_count(s->failed, b, sizeof b);
+    draw_count(s->events, c, sizeof c);
+    if (l->marks_only) {
+        draw_count(l->count, a, sizeof a);
+        snprintf(line, sizeof line, " reqnav  %s  marked requests: %s",
+                 s->store_name, a);
+    } else if (s->total < 0) {
+        snprintf(line, sizeof line, " reqnav  %s  counting...", s->store_name);
+    } else {
+        snprintf(line, sizeof line,
+                 " reqnav  %s  %s requests  %s failed  %s events",
+                 s->store_name, a, b, c);
+    }
+    x = draw_text(w, y, 0, s->cols, line, h);
+    snprintf(line, sizeof line, "%s ",
+             l->order == RQ_ORDER_TIME ? "time order" : "failures first");
+    if ((int)strlen(line) + x + 1 < s->cols)
+        draw_text(w, y, s->cols - (int)strlen(line), (int)strlen(line), line,
+                  h);
+}
+
+/* Bin of a time in the histogram, or -1. */
+static long
+draw_hist_bin(const struct query_ui_hist *hi, int64_t t)
+{
+    int64_t b;
+
+    if (hi->n == 0 || t == STORE_NONE || t < hi->t0)
+        return -1;
+    b = (t - hi->t0) / hi->width;
+    return b >= (int64_t)hi->n ? (long)hi->n - 1 : (long)b;
+}
+
+/* The overview strip: requests over time, failures highlighted. */
+static void
+draw_strip(const struct state *s, WINDOW *w, int y)
+{
+    static const char *const levels_u[] = {" ",
+                                           "\xe2\x96\x81",
+                                           "\xe2\x96\x82",
+                                           "\xe2\x96\x83",
+                                           "\xe2\x96\x84",
+                                           "\xe2\x96\x85",
+                                           "\xe2\x96\x86",
+                                           "\xe2\x96\x87",
+                                           "\xe2\x96\x88"};
+    static const char levels_a[] = " .:-=+*#@";
+    const struct query_ui_hist *hi = &s->hist;
+    const struct list_state *l = &state_top_const(s)->u.list;
+    const struct rq_row *r = view_list_current(l);
+    int cols = s->cols, c;
+    uint64_t max = 0, tot, fail;
+    long curbin = r != NULL ? draw_hist_bin(hi, r->start_ns) : -1;
+    long curcol = -1;
+
+    draw_clear_line(w, y, cols);
+    if (hi->n == 0) {
+        draw_text(w, y, 0, cols,
+                  (s->jobs & (JOB_HIST | JOB_TOTALS))
+                      ? " overview: computing..."
+                      : " overview: no times",
+                  draw_attr(TH_DIM));
+        return;
+    }
+    for (c = 0; c < cols; c++) {
+        size_t b0 = (size_t)c * hi->n / (size_t)cols,
+               b1 = (size_t)(c + 1) * hi->n / (size_t)cols, b;
+
+        tot = 0;
+        for (b = b0; b < b1 || b == b0; b++)
+            tot += hi->total[b < hi->n ? b : hi->n - 1];
+        if (tot > max)
+            max = tot;
+        if (curbin >= 0 && (size_t)curbin >= b0 && (size_t)curbin < b1)
+            curcol = c;
+    }
+    if (curbin >= 0 && curcol < 0)
+        curcol = (long)((size_t)curbin * (size_t)cols / hi->n);
+    for (c = 0; c < cols; c++) {
+        size_t b0 = (size_t)c * hi->n / (size_t)cols,
+               b1 = (size_t)(c + 1) * hi->n / (size_t)cols, b;
+        int lv;
+        attr_t a;
+        char ch[2];
+
+        tot = fail = 0;
+        for (b = b0; b < b1 || b == b0; b++) {
+            tot += hi->total[b < hi->n ? b : hi->n - 1];
+            fail += hi->failed[b < hi->n ? b : hi->n - 1];
+        }
+        lv = tot == 0 ? 0 : (int)((tot * 8 + max - 1) / (max ? max : 1));
+        if (lv < 1 && tot > 0)
+            lv = 1;
+        if (lv > 8)
+            lv = 8;
+        a = fail > 0 ? draw_attr(TH_STRIPFAIL) : draw_attr(TH_STRIP);
+        if (c == curcol)
+            a |= draw_attr(TH_STRIPCUR);
+        if (draw_is_utf8()) {
+            draw_text(w, y, c, 1, levels_u[lv], a);
+        } else {
+            ch[0] = levels_a[lv];
+            ch[1] = '\0';
+            draw_text(w, y, c, 1, ch, a);
+        }
+    }
+}
+
+/* Column layout of the request list for a width. */
+struct draw_cols {
+    enum fmt_time_style ts;
+    int tw, verb, status, dur, src; /* 0: column hidden */
+};
+
+/* Choose the list columns for cols. */
+static void
+draw_list_cols(int cols, struct draw_cols *dc)
+{
+    memset(dc, 0, sizeof *dc);
+    dc->verb = 6;
+    dc->status = 5;
+    if (cols >= 110) {
+        dc->ts = FMT_TIME_FULL;
+        dc->tw = 23;
+    } else if (cols >= 66) {
+        dc->ts = FMT_TIME_SHORT;
+        dc->tw = 18;
+    } else {
+        dc->ts = FMT_TIME_CLOCK;
+        dc->tw = 8;
+    }
+    if (cols >= 50) {
+        dc->dur = 6;
+        dc->src = 5;
+    }
+    if (cols < 34)
+        dc->verb = 0;
+}
+
+/* Draw one list row. */
+static void
+draw_list_row(const struct state *s, WINDOW *w, int y,
+              const struct draw_cols *dc, const struct rq_row *r, int sel)
+{
+    attr_t base = sel ? draw_attr(TH_SELECT) : A_NORMAL;
+    char buf[64], *url, *verb, *el;
+    int x = 0, cols = s->cols, uw;
+
+    draw_fill(w, y, 0, cols, base);
+    x += draw_text(w, y, x, cols - x, r->marked ? "*" : " ",
+                   base | (r->marked ? draw_attr(TH_MARK) : A_NORMAL));
+    x += 1;
+    fmt_time(r->start_ns, dc->ts, buf, sizeof buf);
+    x += draw_text(w, y, x, dc->tw < cols - x ? dc->tw : cols - x, buf, base);
+    x += 1;
+    if (dc->verb > 0) {
+        verb = sanitize_dup(r->verb != NULL ? r->verb : "-");
+        draw_text(w, y, x, dc->verb < cols - x ? dc->verb : cols - x, verb,
+                  base);
+        free(verb);
+        x += dc->verb + 1;
+    }
+    if (x < cols) {
+        fmt_status(r->http_status, r->substatus, buf, sizeof buf);
+        draw_text(w, y, x, cols - x, buf,
+                  base | (r->severity == 2   ? draw_attr(TH_FAIL)
+                          : r->severity == 1 ? draw_attr(TH_WARN)
+                                             : A_NORMAL));
+        x += dc->status + 1;
+    }
+    if (dc->dur > 0 && x + dc->dur < cols) {
+        int dw;
+
+        fmt_duration(r->start_ns, r->end_ns, buf, sizeof buf);
+        dw = (int)strlen(buf);
+        draw_text(w, y, x + (dw < dc->dur ? dc->dur - dw : 0), dc->dur, buf,
+                  base);
+        x += dc->dur + 1;
+    }
+    if (dc->src > 0 && x + dc->src < cols) {
+        fmt_sources(r->sources, buf, sizeof buf);
+        draw_text(w, y, x, dc->src, buf, base);
+        x += dc->src + 1;
+    }
+    uw = cols - x;
+    if (uw <= 0)
+        return;
+    url = sanitize_dup(r->url != NULL ? r->url : "-");
+    el = fmt_elide_middle(url, (size_t)uw,
+                          draw_is_utf8() ? "\xe2\x80\xa6" : "~");
+    draw_text_hl(w, y, x, uw, el, base, s->search);
+    free(el);
+    free(url);
+}
+
+/* Column headings of the list. */
+static void
+draw_list_colhdr(const struct state *s, WINDOW *w, int y)
+{
+    struct draw_cols dc;
+    char line[256];
+    int x = 2;
+    attr_t a = draw_attr(TH_COLHDR);
+
+    draw_list_cols(s->cols, &dc);
+    draw_fill(w, y, 0, s->cols, a);
+    snprintf(line, sizeof line, "%-*s", dc.tw,
+             dc.tw >= 11 ? "START (UTC)" : "START");
+    x += draw_text(w, y, x, s->cols - x, line, a) + 1;
+    if (dc.verb > 0) {
+        draw_text(w, y, x, s->cols - x, "VERB", a);
+        x += dc.verb + 1;
+    }
+    if (x < s->cols) {
+        draw_text(w, y, x, s->cols - x, "STAT", a);
+        x += dc.status + 1;
+    }
+    if (dc.dur > 0 && x + dc.dur < s->cols) {
+        draw_text(w, y, x + 2, s->cols - x - 2, "TIME", a);
+        x += dc.dur + 1;
+    }
+    if (dc.src > 0 && x + dc.src < s->cols) {
+        draw_text(w, y, x, s->cols - x, "SRC", a);
+        x += dc.src + 1;
+    }
+    if (x < s->cols)
+        draw_text(w, y, x, s->cols - x, "URL", a);
+}
+
+/* The request list body. */
+static void
+draw_list(const struct state *s, WINDOW *w, const struct state_layout *lay)
+{
+    const struct list_state *l = &state_top_const(s)->u.list;
+    struct draw_cols dc;
+    int i;
+
+    draw_list_cols(s->cols, &dc);
+    for (i = 0; i < lay->body_h; i++) {
+        if ((size_t)i < l->n)
+            draw_list_row(s, w, lay->body_y + i, &dc, &l->rows[i],
+                          (size_t)i == l->cur);
+        else
+            draw_clear_line(w, lay->body_y + i, s->cols);
+    }
+    if (l->n == 0 && lay->body_h > 0)
+        draw_text(w, lay->body_y, 2, s->cols - 2,
+                  l->filter_text[0] ? "no request matches the filter (Esc "
+                                      "clears it)"
+                                    : "no requests in this store",
+                  draw_attr(TH_DIM));
+}
+
+/* Key hints for the status line: long, then short forms. */
+static const char *
+list_hints(int shortest)
+{
+    return shortest ? "Enter open  ? help  q quit"
+                    : "Enter open  f filter  / search  ? help  q quit";
+}
+
 const struct view_ops view_list_ops = {
     .name = "list",
     .keys_in = KEYS_IN_LIST,
@@ -684,4 +958,10 @@ const struct view_ops view_list_ops = {
     .resize = list_resize,
     .search = list_search,
     .fini = list_fini,
+    .draw_header = list_draw_header,
+    .draw_strip = draw_strip,
+    .draw_colhdr = draw_list_colhdr,
+    .draw_body = draw_list,
+    .hints = list_hints,
+    .pane = NULL,
 };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "fmt.h"
 #include "rn_buf.h"
 #include "rn_json.h"
@@ -498,6 +499,233 @@ view_timeline_detail_free(char **lines, size_t n)
     free(lines);
 }
 
+/* ---- drawing ---------------------------------------------------- */
+
+/* The header: verb, status, duration, events, URL. */
+static void
+tl_draw_header(const struct state *s, WINDOW *w, int y)
+{
+    const struct tl_state *t = &state_top_const(s)->u.tl;
+    const struct rq_row *r = &t->req;
+    char line[128], st[32], dur[32];
+    attr_t h = draw_attr(TH_HEADER);
+    char *url = sanitize_dup(r->url != NULL ? r->url : "-");
+    char *verb = sanitize_dup(r->verb != NULL ? r->verb : "-");
+    int x;
+
+    fmt_status(r->http_status, r->substatus, st, sizeof st);
+    fmt_duration(r->start_ns, r->end_ns, dur, sizeof dur);
+    x = draw_text(w, y, 0, s->cols, " ", h);
+    x += draw_text(w, y, x, s->cols - x, verb, h);
+    x += draw_text(w, y, x, s->cols - x, " ", h);
+    x += draw_text(w, y, x, s->cols - x, st,
+                   r->severity == 2 ? (draw_attr(TH_FAIL) | A_REVERSE) : h);
+    snprintf(line, sizeof line, " %s %zu events%s ", dur, t->n,
+             r->marked ? " [marked]" : "");
+    x += draw_text(w, y, x, s->cols - x, line, h);
+    draw_text(w, y, x, s->cols - x, url, h);
+    free(url);
+    free(verb);
+}
+
+/* The timeline's phase bar: the request's span with role markers. */
+static void
+draw_phase(const struct state *s, WINDOW *w, int y)
+{
+    const struct tl_state *t = &state_top_const(s)->u.tl;
+    int64_t t0 = t->req.start_ns, t1 = t->req.end_ns;
+    int cols = s->cols, x0, x1, c, i, curc = -1, last_marker = -1;
+    static const char role_ch[] = "CHS";
+    char lab[32];
+
+    draw_clear_line(w, y, cols);
+    for (i = 0; (size_t)i < t->n; i++) {
+        int64_t ts = t->ev[i].ts_ns;
+
+        if (ts == STORE_NONE)
+            continue;
+        if (t0 == STORE_NONE || ts < t0)
+            t0 = ts;
+        if (t1 == STORE_NONE || ts > t1)
+            t1 = ts;
+    }
+    if (t0 == STORE_NONE || cols < 12) {
+        draw_text(w, y, 0, cols, " no times", draw_attr(TH_DIM));
+        return;
+    }
+    fmt_duration(t0, t1, lab, sizeof lab);
+    x0 = 1;
+    x1 = cols - (int)strlen(lab) - 3;
+    if (x1 <= x0 + 2)
+        x1 = cols - 2;
+    draw_text(w, y, x0 - 1, 1, draw_is_utf8() ? "\xe2\x94\x9c" : "|",
+              draw_attr(TH_BAR));
+    for (c = x0; c < x1; c++)
+        draw_text(w, y, c, 1, draw_is_utf8() ? "\xe2\x94\x80" : "-",
+                  draw_attr(TH_BAR));
+    draw_text(w, y, x1, 1, draw_is_utf8() ? "\xe2\x94\xa4" : "|",
+              draw_attr(TH_BAR));
+    if (x1 + 2 < cols)
+        draw_text(w, y, x1 + 2, cols - x1 - 2, lab, draw_attr(TH_DIM));
+    for (i = 0; (size_t)i < t->n; i++) {
+        const struct ev_row *e = &t->ev[i];
+        int pos;
+        char ch[2] = {0, 0};
+
+        if (e->ts_ns == STORE_NONE)
+            continue;
+        /* Leave two cells at the end for markers pushed right. */
+        pos = x0 + (int)((double)(e->ts_ns - t0) / (double)(t1 - t0 + 1) *
+                         (double)(x1 - x0 - 2));
+        if ((size_t)i == t->cur)
+            curc = pos;
+        if (e->role < 0 || e->role >= STORE_ROLE_COUNT)
+            continue;
+        /* Markers at the same cell (one-second clocks) stand side by
+         * side, the later one on the right. */
+        if (pos <= last_marker && last_marker + 1 < x1)
+            pos = last_marker + 1;
+        last_marker = pos;
+        ch[0] = role_ch[e->role];
+        draw_text(w, y, pos, 1, ch, draw_attr(TH_ROLE));
+    }
+    if (curc >= 0)
+        mvwchgat(w, y, curc, 1, draw_attr(TH_STRIPCUR), 0, NULL);
+}
+
+/* The timeline's third line: the diagnosis, or column headings. */
+static void
+draw_tl_colhdr(const struct state *s, WINDOW *w, int y)
+{
+    const struct tl_state *t = &state_top_const(s)->u.tl;
+    char *d;
+
+    draw_fill(w, y, 0, s->cols, draw_attr(TH_COLHDR));
+    if (t->req.diagnosis != NULL && t->req.diagnosis[0] != '\0') {
+        d = sanitize_dup(t->req.diagnosis);
+        draw_text(w, y, 1, s->cols - 1, d, draw_attr(TH_COLHDR));
+        free(d);
+    } else {
+        draw_text(w, y, 1, s->cols - 1, "  +MS  SOURCE  EVENT  FIELDS",
+                  draw_attr(TH_COLHDR));
+    }
+}
+
+/* The timeline body: one event per row. */
+static void
+draw_timeline(const struct state *s, WINDOW *w, const struct state_layout *lay)
+{
+    const struct tl_state *t = &state_top_const(s)->u.tl;
+    int cols = s->cols, i, posw = 4, namew = 4, relw = 2;
+    size_t k;
+
+    for (k = 0; k < t->n; k++) {
+        int pw = (int)fmt_width(t->disp[k].pos),
+            nw = (int)fmt_width(t->disp[k].name),
+            rw = (int)strlen(t->disp[k].rel);
+
+        posw = pw > posw ? pw : posw;
+        namew = nw > namew ? nw : namew;
+        relw = rw > relw ? rw : relw;
+    }
+    posw = posw > 24 ? 24 : posw;
+    namew = namew > 28 ? 28 : namew;
+    relw = relw > 12 ? 12 : relw;
+    if (cols < 70) {
+        posw = posw > 12 ? 12 : posw;
+        namew = namew > 20 ? 20 : namew;
+    }
+    for (i = 0; i < lay->body_h; i++) {
+        size_t e = t->top + (size_t)i;
+        int y = lay->body_y + i, x = 0, sel, rw;
+        attr_t base, na;
+        const struct ev_row *ev;
+        char ch[2] = {' ', 0};
+
+        if (e >= t->n) {
+            draw_clear_line(w, y, cols);
+            continue;
+        }
+        ev = &t->ev[e];
+        sel = e == t->cur;
+        base = sel ? draw_attr(TH_SELECT) : A_NORMAL;
+        draw_fill(w, y, 0, cols, base);
+        if (ev->role >= 0 && ev->role < STORE_ROLE_COUNT)
+            ch[0] = "CHS"[ev->role];
+        x += draw_text(w, y, x, cols - x, ch, base | draw_attr(TH_ROLE)) + 1;
+        rw = (int)strlen(t->disp[e].rel);
+        draw_text(w, y, x + (relw - rw > 0 ? relw - rw : 0), cols - x,
+                  t->disp[e].rel, base);
+        x += relw + 1;
+        if (x < cols)
+            draw_text_hl(w, y, x, posw < cols - x ? posw : cols - x,
+                         t->disp[e].pos, base | draw_attr(TH_DIM), s->search);
+        x += posw + 1;
+        na = base;
+        if (ev->level != STORE_NONE && ev->level >= 1 && ev->level <= 2)
+            na |= draw_attr(TH_FAIL);
+        else if (ev->level == 3)
+            na |= draw_attr(TH_WARN);
+        if (ev->role >= 0)
+            na |= A_BOLD;
+        if (x < cols)
+            draw_text_hl(w, y, x, namew < cols - x ? namew : cols - x,
+                         t->disp[e].name, na, s->search);
+        x += namew + 1;
+        if (x < cols)
+            draw_text_hl(w, y, x, cols - x, t->disp[e].fields, base, s->search);
+    }
+}
+
+/* The timeline's detail pane: all fields and the raw source. */
+static void
+draw_detail(const struct state *s, WINDOW *w, const struct state_layout *lay)
+{
+    const struct tl_state *t = &state_top_const(s)->u.tl;
+    size_t n = 0, k;
+    char **lines = view_timeline_detail(t, &n);
+    char title[128];
+    int i, y = lay->detail_y;
+
+    snprintf(title, sizeof title,
+             " detail  (J/K scroll, Enter closes)  %zu/%zu",
+             n ? t->detail_top + 1 : 0, n);
+    draw_fill(w, y, 0, s->cols, draw_attr(TH_COLHDR));
+    draw_text(w, y, 0, s->cols, title, draw_attr(TH_COLHDR));
+    for (i = 1; i < lay->detail_h; i++) {
+        k = t->detail_top + (size_t)(i - 1);
+        draw_clear_line(w, y + i, s->cols);
+        if (k < n)
+            draw_text_hl(w, y + i, 1, s->cols - 1, lines[k], A_NORMAL,
+                         s->search);
+    }
+    view_timeline_detail_free(lines, n);
+}
+
+/* Is the detail pane shown? */
+static int
+tl_pane(const struct view *v)
+{
+    return v->u.tl.detail;
+}
+
+/* The body, and the detail pane under it when shown. */
+static void
+tl_draw_body(const struct state *s, WINDOW *w, const struct state_layout *lay)
+{
+    draw_timeline(s, w, lay);
+    if (lay->detail_h > 0)
+        draw_detail(s, w, lay);
+}
+
+/* Key hints for the status line: long, then short forms. */
+static const char *
+tl_hints(int shortest)
+{
+    return shortest ? "c/h/s jump  ? help  q back"
+                    : "c/h/s jump  e/E failed  Enter detail  ? help  q back";
+}
+
 const struct view_ops view_timeline_ops = {
     .name = "timeline",
     .keys_in = KEYS_IN_TIMELINE,
@@ -505,4 +733,10 @@ const struct view_ops view_timeline_ops = {
     .resize = tl_resize,
     .search = tl_search,
     .fini = tl_fini,
+    .draw_header = tl_draw_header,
+    .draw_strip = draw_phase,
+    .draw_colhdr = draw_tl_colhdr,
+    .draw_body = tl_draw_body,
+    .hints = tl_hints,
+    .pane = tl_pane,
 };

@@ -11,6 +11,7 @@
 #include "fmt.h"
 #include "keys.h"
 #include "query.h"
+#include "rn_time.h"
 #include "state.h"
 #include "store.h"
 #include "test.h"
@@ -424,9 +425,15 @@ test_search(struct store *st)
     keys(s, "g/page/5\\e");
     CHECK(s->prompt.kind == PROMPT_NONE);
     CHECK(cur_row(s)->id == nth_id(st, state_top(s)->u.list.order, 0));
-    /* Backward search. */
-    keys(s, "G?app.exe\r");
+    /* Backward search is N after /; ? is the help, not a search. */
+    keys(s, "G/app.exe\rN");
+    CHECK(s->prompt.kind == PROMPT_NONE);
     CHECK(strstr(cur_row(s)->url, "app.exe") != NULL);
+    keys(s, "?");
+    CHECK(state_top(s)->kind == VIEW_TEXT);
+    CHECK(state_top(s)->u.text.help_cols == 80);
+    keys(s, "q");
+    CHECK(state_top(s)->kind == VIEW_LIST);
     /* In a timeline, search covers the fields. */
     keys(s, "\\e\r/ProcessId\r");
     CHECK_STR(tl_name(s), "CGI_LAUNCH");
@@ -763,6 +770,62 @@ test_pages(struct store *st)
     state_free(s);
 }
 
+/* Does a help line contain text? */
+static int
+help_has(const struct text_state *t, const char *text)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        if (strstr(t->lines[i], text) != NULL)
+            return 1;
+    return 0;
+}
+
+/*
+ * The help wraps to the screen (again after a resize), lists the :
+ * commands from their table and takes its examples from the store.
+ */
+static void
+test_help(struct store *st)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct state *s = state_new(st, "mem");
+    const struct text_state *t;
+    const struct cmd_entry *c;
+    char want[64], when[RN_TS_STR_MAX];
+    size_t i, widest = 0;
+
+    CHECK(state_start(s, 24, 50, &err) == RN_OK);
+    keys(s, "\\e\\e");
+    rn_time_format(cur_row(s)->start_ns, when);
+    keys(s, "?");
+    CHECK(state_top(s)->kind == VIEW_TEXT);
+    t = &state_top(s)->u.text;
+    for (i = 0; i < t->n; i++)
+        widest =
+            fmt_width(t->lines[i]) > widest ? fmt_width(t->lines[i]) : widest;
+    CHECK(widest <= 50);
+    for (c = cmd_table(); c->name != NULL; c++) {
+        snprintf(want, sizeof want, ":%s", c->name);
+        CHECK(help_has(t, want));
+    }
+    /* The :goto example is the cursor's request's own clock time. */
+    snprintf(want, sizeof want, ":goto %.5s", when + 11);
+    CHECK(help_has(t, want));
+    state_resize(s, 24, 120);
+    t = &state_top(s)->u.text;
+    CHECK(t->help_cols == 120);
+    widest = 0;
+    for (i = 0; i < t->n; i++)
+        widest =
+            fmt_width(t->lines[i]) > widest ? fmt_width(t->lines[i]) : widest;
+    CHECK(widest > 50 && widest <= 120);
+    keys(s, "q:nosuch\\r");
+    CHECK(strstr(s->msg, "unknown command 'nosuch'") != NULL);
+    state_free(s);
+}
+
 int
 main(void)
 {
@@ -772,6 +835,7 @@ main(void)
     test_list_paging(st);
     test_filter_and_jumps(st);
     test_search(st);
+    test_help(st);
     test_marks_state_export(st);
     test_pages(st);
     test_slow_scans();
