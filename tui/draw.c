@@ -303,7 +303,7 @@ draw_screen(const struct state *s, WINDOW *w, unsigned dirty)
         ops->draw_strip != NULL)
         ops->draw_strip(s, w, lay.strip_y);
     if ((dirty & DIRTY_HEADER) && lay.colhdr_y >= 0 && ops->draw_colhdr != NULL)
-        ops->draw_colhdr(s, w, lay.colhdr_y);
+        ops->draw_colhdr(s, w, &lay);
     if (dirty & DIRTY_BODY)
         ops->draw_body(s, w, &lay);
     if (dirty & DIRTY_STATUS)

@@ -41,29 +41,62 @@ fmt_time(int64_t ns, enum fmt_time_style style, char *out, size_t n)
         snprintf(out, n, "%.8s", iso + 11);
 }
 
+/* a rounded to the nearest multiple of u. */
+static uint64_t
+fmt_round(uint64_t a, uint64_t u)
+{
+    return a > UINT64_MAX - u / 2 ? a / u * u : (a + u / 2) / u * u;
+}
+
+void
+fmt_span(uint64_t a, char *out, size_t n)
+{
+    /* Each unit rounds to its own precision; a value that rounds up into
+     * the next unit is shown in that one (999.6ms is 1.0s). */
+    uint64_t r, s;
+
+    if (a == 0) {
+        snprintf(out, n, "0ms");
+        return;
+    }
+    if (a < 1000000 && (r = fmt_round(a, 1000)) < 1000000) {
+        snprintf(out, n, "%lluus", (unsigned long long)(r / 1000));
+        return;
+    }
+    if (a < 10000000 && (r = fmt_round(a, 100000)) < 10000000) {
+        snprintf(out, n, "%llu.%llums", (unsigned long long)(r / 1000000),
+                 (unsigned long long)(r % 1000000 / 100000));
+        return;
+    }
+    if (a < RN_NS_PER_SEC && (r = fmt_round(a, 1000000)) < RN_NS_PER_SEC) {
+        snprintf(out, n, "%llums", (unsigned long long)(r / 1000000));
+        return;
+    }
+    r = fmt_round(a, 100000000);
+    s = r / RN_NS_PER_SEC;
+    if (s < 60) {
+        snprintf(out, n, "%llu.%llus", (unsigned long long)s,
+                 (unsigned long long)(r % RN_NS_PER_SEC / 100000000));
+    } else if (s < 3600) {
+        snprintf(out, n, "%llum%02llu.%llus", (unsigned long long)(s / 60),
+                 (unsigned long long)(s % 60),
+                 (unsigned long long)(r % RN_NS_PER_SEC / 100000000));
+    } else {
+        s = fmt_round(a, RN_NS_PER_SEC) / RN_NS_PER_SEC;
+        snprintf(out, n, "%lluh%02llum%02llus", (unsigned long long)(s / 3600),
+                 (unsigned long long)(s % 3600 / 60),
+                 (unsigned long long)(s % 60));
+    }
+}
+
 void
 fmt_duration(int64_t start_ns, int64_t end_ns, char *out, size_t n)
 {
-    int64_t d, ms, s;
-
     if (start_ns == STORE_NONE || end_ns == STORE_NONE || end_ns < start_ns) {
         snprintf(out, n, "-");
         return;
     }
-    d = end_ns - start_ns;
-    ms = d / 1000000;
-    s = d / RN_NS_PER_SEC;
-    if (ms < 1000)
-        snprintf(out, n, "%lldms", (long long)ms);
-    else if (s < 60)
-        snprintf(out, n, "%lld.%llds", (long long)s,
-                 (long long)(ms % 1000 / 100));
-    else if (s < 3600)
-        snprintf(out, n, "%lldm%02llds", (long long)(s / 60),
-                 (long long)(s % 60));
-    else
-        snprintf(out, n, "%lldh%02lldm", (long long)(s / 3600),
-                 (long long)(s % 3600 / 60));
+    fmt_span((uint64_t)(end_ns - start_ns), out, n);
 }
 
 void
@@ -94,15 +127,14 @@ fmt_rel(int64_t ns, char *out, size_t n)
 {
     /* The magnitude as unsigned: -INT64_MIN does not exist. */
     uint64_t a = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
+    char span[32];
 
-    if (ns == STORE_NONE)
+    if (ns == STORE_NONE) {
         snprintf(out, n, "?");
-    else if (a % 1000000 == 0)
-        snprintf(out, n, "%s%lld", ns < 0 ? "-" : "+",
-                 (long long)(a / 1000000));
-    else
-        snprintf(out, n, "%s%lld.%03lld", ns < 0 ? "-" : "+",
-                 (long long)(a / 1000000), (long long)(a % 1000000 / 1000));
+        return;
+    }
+    fmt_span(a, span, sizeof span);
+    snprintf(out, n, "%s%s", ns < 0 ? "-" : "+", span);
 }
 
 void
@@ -442,4 +474,64 @@ fmt_find_ci(const char *hay, const char *needle)
             return (long)i;
     }
     return -1;
+}
+
+size_t
+fmt_wrap(const char *s, size_t width, size_t *start, size_t *len, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t total = strlen(s), i = 0, lines = 0, w = 0, line0 = 0, brk = 0, k;
+    uint32_t cp;
+    int cw;
+
+    if (width < 1)
+        width = 1;
+    while (i < total) {
+        k = rn_utf8_decode(p + i, total - i, &cp);
+        if (k == 0) {
+            k = 1;
+            cp = '?';
+        }
+        cw = fmt_cp_width(cp);
+        if (cp == ' ')
+            brk = i; /* the last blank: a break there drops it */
+        if (w + (size_t)cw > width && i > line0) {
+            size_t end = brk > line0 ? brk : i;
+
+            if (lines < max) {
+                start[lines] = line0;
+                len[lines] = end - line0;
+            }
+            lines++;
+            line0 = end;
+            while (line0 < total && s[line0] == ' ')
+                line0++;
+            brk = line0;
+            w = 0;
+            i = line0;
+            continue;
+        }
+        w += (size_t)cw;
+        i += k;
+    }
+    if (i > line0 || lines == 0) {
+        if (lines < max) {
+            start[lines] = line0;
+            len[lines] = total - line0;
+        }
+        lines++;
+    }
+    return lines;
+}
+
+const char *
+fmt_level(int64_t level)
+{
+    /* The trace levels of ETW and FREB (TRACE_LEVEL_*). */
+    static const char *const names[] = {"always",  "critical",    "error",
+                                        "warning", "information", "verbose"};
+
+    if (level >= 0 && level <= 5)
+        return names[level];
+    return "other";
 }

@@ -29,7 +29,16 @@ state_layout(const struct state *s, struct state_layout *lay)
     if (ops->draw_strip != NULL && rows >= 8) {
         lay->strip_y = 1;
         lay->colhdr_y = 2;
-        lay->body_y = 3;
+        lay->colhdr_h = 1;
+        if (ops->colhdr_lines != NULL) {
+            /* At most half the rows under the strip: events stay seen. */
+            int want = ops->colhdr_lines(s, v), most = (rows - 4) / 2;
+
+            lay->colhdr_h = want < 1 ? 1 : want > most ? most : want;
+            if (lay->colhdr_h < 1)
+                lay->colhdr_h = 1;
+        }
+        lay->body_y = 2 + lay->colhdr_h;
     }
     avail = lay->status_y - lay->body_y;
     if (avail < 1)

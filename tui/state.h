@@ -164,6 +164,7 @@ struct state_layout {
     int header_y; /* header line */
     int strip_y;  /* overview strip / phase bar, or -1 */
     int colhdr_y; /* column headings, or -1 */
+    int colhdr_h; /* their lines (a wrapped diagnosis above them) */
     int body_y, body_h;
     int detail_y, detail_h; /* timeline detail pane, h 0 when hidden */
     int status_y;

@@ -22,8 +22,7 @@ unsigned state_prompt_key(struct state *s, int key);
 /* export_flow.c */
 void state_export_run(struct state *s, const char *fmt, const char *path);
 unsigned state_export_path(struct state *s, const char *path);
-unsigned state_export_start(struct state *s, const char *fmt,
-                            const char *path);
+unsigned state_export_start(struct state *s, const char *fmt, const char *path);
 
 /* commands.c */
 unsigned state_apply_filter(struct state *s, const char *text);

@@ -33,8 +33,11 @@ struct view_ops {
     void (*draw_header)(const struct state *s, WINDOW *w, int y);
     /* Draw the strip under the header, or NULL: the view has none. */
     void (*draw_strip)(const struct state *s, WINDOW *w, int y);
-    /* Draw the column headings, or NULL: none. */
-    void (*draw_colhdr)(const struct state *s, WINDOW *w, int y);
+    /* Draw the column headings (lay->colhdr_y, colhdr_h lines), or NULL. */
+    void (*draw_colhdr)(const struct state *s, WINDOW *w,
+                        const struct state_layout *lay);
+    /* Lines the column headings want (a wrapped diagnosis), NULL: one. */
+    int (*colhdr_lines)(const struct state *s, const struct view *v);
     /* Draw the body (and the pane under it, if any). */
     void (*draw_body)(const struct state *s, WINDOW *w,
                       const struct state_layout *lay);
@@ -135,10 +138,10 @@ void view_timeline_jump_role(struct state *s, struct tl_state *t, int role);
 /*
  * The detail pane of the cursor's event as sanitised lines: its fields
  * one per line, then its raw source text (or a hex view of binary raw
- * data).  Malloc'd array of malloc'd strings; free with
- * view_timeline_detail_free.
+ * data), each wrapped whole to width columns (0: not wrapped).  Malloc'd array
+ * of malloc'd strings; free with view_timeline_detail_free.
  */
-char **view_timeline_detail(const struct tl_state *t, size_t *n);
+char **view_timeline_detail(const struct tl_state *t, size_t width, size_t *n);
 void view_timeline_detail_free(char **lines, size_t n);
 
 /* Text page (view_text.c): takes ownership of lines. */

@@ -887,8 +887,10 @@ draw_list_row(const struct state *s, WINDOW *w, int y,
 
 /* Column headings of the list. */
 static void
-draw_list_colhdr(const struct state *s, WINDOW *w, int y)
+draw_list_colhdr(const struct state *s, WINDOW *w,
+                 const struct state_layout *lay)
 {
+    int y = lay->colhdr_y;
     struct draw_cols dc;
     char line[256];
     int x = 2;

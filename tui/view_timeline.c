@@ -243,10 +243,10 @@ tl_next_failed(struct state *s, struct tl_state *t, int forward)
 
 /* Number of lines in the cursor event's detail. */
 static size_t
-tl_detail_count(const struct tl_state *t)
+tl_detail_count(const struct state *s, const struct tl_state *t)
 {
     size_t n;
-    char **lines = view_timeline_detail(t, &n);
+    char **lines = view_timeline_detail(t, (size_t)s->cols - 1, &n);
 
     view_timeline_detail_free(lines, n);
     return n;
@@ -316,7 +316,7 @@ tl_key(struct state *s, struct view *v, enum keys_action a)
             s->dirty = DIRTY_ALL;
             break;
         }
-        dn = tl_detail_count(t);
+        dn = tl_detail_count(s, t);
         if (t->detail_top + 1 < dn)
             t->detail_top++;
         break;
@@ -431,8 +431,66 @@ tl_add_hex(char ***lines, size_t *n, size_t *cap, const char *raw)
     }
 }
 
+/*
+ * Wrap every line to width columns so the pane shows each field whole;
+ * continuation lines are indented past the line's own indent.  Frees the
+ * old lines and returns the new array (*n updated).
+ */
+/* Append a copy of len bytes of s after ind blanks. */
+static void
+tl_push_piece(char ***out, size_t *m, size_t *cap, size_t ind, const char *s,
+              size_t len)
+{
+    char *piece = xmalloc(ind + len + 1);
+
+    memset(piece, ' ', ind);
+    memcpy(piece + ind, s, len);
+    piece[ind + len] = '\0';
+    if (*m == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *out = xrealloc(*out, *cap, sizeof **out);
+    }
+    (*out)[(*m)++] = piece;
+}
+
+static char **
+tl_wrap_lines(char **lines, size_t *n, size_t width)
+{
+    char **out = NULL;
+    size_t cap = 0, m = 0, i, k, nl, ind, st0, ln0, *st, *ln;
+    const char *rest;
+
+    for (i = 0; i < *n; i++) {
+        if (fmt_width(lines[i]) <= width) {
+            tl_push_piece(&out, &m, &cap, 0, lines[i], strlen(lines[i]));
+            continue;
+        }
+        ind = strspn(lines[i], " ") + 4;
+        if (ind + 8 > width)
+            ind = 0;
+        /* The first line at full width, the rest under the indent. */
+        fmt_wrap(lines[i], width, &st0, &ln0, 1);
+        tl_push_piece(&out, &m, &cap, 0, lines[i] + st0, ln0);
+        rest = lines[i] + st0 + ln0;
+        rest += strspn(rest, " ");
+        if (*rest == '\0')
+            continue;
+        nl = fmt_wrap(rest, width - ind, NULL, NULL, 0);
+        st = xcalloc(nl, sizeof *st);
+        ln = xcalloc(nl, sizeof *ln);
+        fmt_wrap(rest, width - ind, st, ln, nl);
+        for (k = 0; k < nl; k++)
+            tl_push_piece(&out, &m, &cap, ind, rest + st[k], ln[k]);
+        free(st);
+        free(ln);
+    }
+    view_timeline_detail_free(lines, *n);
+    *n = m;
+    return out;
+}
+
 char **
-view_timeline_detail(const struct tl_state *t, size_t *n)
+view_timeline_detail(const struct tl_state *t, size_t width, size_t *n)
 {
     char **lines = NULL, buf[512], ts[64];
     size_t cap = 0, i, len;
@@ -449,8 +507,8 @@ view_timeline_detail(const struct tl_state *t, size_t *n)
              e->role >= 0 ? store_role_name(e->role) : "");
     len = strlen(buf);
     if (e->level != STORE_NONE)
-        snprintf(buf + len, sizeof buf - len, "   level %lld",
-                 (long long)e->level);
+        snprintf(buf + len, sizeof buf - len, "   level: %s",
+                 fmt_level(e->level));
     tl_add(&lines, n, &cap, "", buf, strlen(buf));
     snprintf(buf, sizeof buf, "source   %s", t->disp[t->cur].pos);
     len = strlen(buf);
@@ -462,8 +520,8 @@ view_timeline_detail(const struct tl_state *t, size_t *n)
     tl_add(&lines, n, &cap, buf, e->file ? e->file : "",
            e->file ? strlen(e->file) : 0);
     fmt_time(e->ts_ns, FMT_TIME_FULL, ts, sizeof ts);
-    snprintf(buf, sizeof buf, "time     %s UTC (%s ms)%s", ts,
-             t->disp[t->cur].rel, e->provider != NULL ? "   provider " : "");
+    snprintf(buf, sizeof buf, "time     %s UTC (%s)%s", ts, t->disp[t->cur].rel,
+             e->provider != NULL ? "   provider " : "");
     tl_add(&lines, n, &cap, buf, e->provider ? e->provider : "",
            e->provider ? strlen(e->provider) : 0);
     fmt_fields_parse(e->fields_json, &f);
@@ -486,6 +544,8 @@ view_timeline_detail(const struct tl_state *t, size_t *n)
         else
             tl_add_split(&lines, n, &cap, "  ", "  ", e->raw, 4000);
     }
+    if (width > 0)
+        lines = tl_wrap_lines(lines, n, width);
     return lines;
 }
 
@@ -593,22 +653,125 @@ draw_phase(const struct state *s, WINDOW *w, int y)
         mvwchgat(w, y, curc, 1, draw_attr(TH_STRIPCUR), 0, NULL);
 }
 
-/* The timeline's third line: the diagnosis, or column headings. */
+/* Column widths of the timeline for the screen and its events. */
+struct tl_cols {
+    int relw, posw, namew;
+};
+
+/*
+ * Each column as wide as its widest entry, within a share of the screen
+ * (so at 160 columns MODULE_SET_RESPONSE_ERROR_STATUS and a W3C file's
+ * line stand whole, and at 80 the fields keep room).
+ */
 static void
-draw_tl_colhdr(const struct state *s, WINDOW *w, int y)
+tl_cols(const struct state *s, const struct tl_state *t, struct tl_cols *c)
+{
+    int room, pcap, ncap;
+    size_t k;
+
+    c->relw = 6;
+    c->posw = 6;
+    c->namew = 5;
+    for (k = 0; k < t->n; k++) {
+        int pw = (int)fmt_width(t->disp[k].pos),
+            nw = (int)fmt_width(t->disp[k].name),
+            rw = (int)strlen(t->disp[k].rel);
+
+        c->posw = pw > c->posw ? pw : c->posw;
+        c->namew = nw > c->namew ? nw : c->namew;
+        c->relw = rw > c->relw ? rw : c->relw;
+    }
+    c->relw = c->relw > 12 ? 12 : c->relw;
+    room = s->cols - c->relw - 5;
+    /* The event name first: CGI_PREMATURE_TERMINATION whole at 80. */
+    pcap = room / 4 > 12 ? room / 4 : 12;
+    ncap = room * 2 / 5 > 26 ? room * 2 / 5 : 26;
+    c->posw = c->posw > pcap ? pcap : c->posw;
+    c->namew = c->namew > ncap ? ncap : c->namew;
+}
+
+/* The diagnosis as wrapped lines: how many at width (starts in st). */
+static size_t
+tl_diag_lines(const char *d, size_t width, size_t *st, size_t *ln, size_t max)
+{
+    if (d == NULL || d[0] == '\0')
+        return 0;
+    return fmt_wrap(d, width, st, ln, max);
+}
+
+/* Lines above the events: the whole diagnosis, then the headings. */
+static int
+tl_colhdr_lines(const struct state *s, const struct view *v)
+{
+    char *d = v->u.tl.req.diagnosis != NULL
+                  ? sanitize_dup(v->u.tl.req.diagnosis)
+                  : NULL;
+    size_t n =
+        tl_diag_lines(d, s->cols > 2 ? (size_t)s->cols - 2 : 1, NULL, NULL, 0);
+
+    free(d);
+    return (int)n + 1;
+}
+
+/* The diagnosis wrapped whole (the most important text), then headings. */
+static void
+draw_tl_colhdr(const struct state *s, WINDOW *w, const struct state_layout *lay)
 {
     const struct tl_state *t = &state_top_const(s)->u.tl;
-    char *d;
+    char *d = t->req.diagnosis != NULL ? sanitize_dup(t->req.diagnosis) : NULL;
+    size_t width = s->cols > 2 ? (size_t)s->cols - 2 : 1, nl, k, *st, *ln;
+    struct tl_cols c;
+    int y = lay->colhdr_y, x;
+    attr_t a = draw_attr(TH_COLHDR);
 
-    draw_fill(w, y, 0, s->cols, draw_attr(TH_COLHDR));
-    if (t->req.diagnosis != NULL && t->req.diagnosis[0] != '\0') {
-        d = sanitize_dup(t->req.diagnosis);
-        draw_text(w, y, 1, s->cols - 1, d, draw_attr(TH_COLHDR));
-        free(d);
-    } else {
-        draw_text(w, y, 1, s->cols - 1, "  +MS  SOURCE  EVENT  FIELDS",
-                  draw_attr(TH_COLHDR));
+    nl = tl_diag_lines(d, width, NULL, NULL, 0);
+    st = xcalloc(nl + 1, sizeof *st);
+    ln = xcalloc(nl + 1, sizeof *ln);
+    tl_diag_lines(d, width, st, ln, nl);
+    for (k = 0; k < nl && (int)k < lay->colhdr_h - 1; k++) {
+        draw_clear_line(w, y, s->cols);
+        /* The last line that fits ends in an ellipsis when cut. */
+        draw_textn(w, y, 1, s->cols - 1, d + st[k], ln[k], draw_attr(TH_FAIL));
+        if ((int)k == lay->colhdr_h - 2 && k + 1 < nl && s->cols > 2)
+            draw_text(w, y, s->cols - 2, 1,
+                      draw_is_utf8() ? "\xe2\x80\xa6" : "~",
+                      draw_attr(TH_FAIL));
+        y++;
     }
+    free(st);
+    free(ln);
+    free(d);
+    tl_cols(s, t, &c);
+    draw_fill(w, y, 0, s->cols, a);
+    x = 2 + c.relw - 6;
+    draw_text(w, y, x > 0 ? x : 0, s->cols, "OFFSET", a);
+    x = 2 + c.relw + 1;
+    if (x < s->cols)
+        draw_text(w, y, x, s->cols - x, "SOURCE", a);
+    x += c.posw + 1;
+    if (x < s->cols)
+        draw_text(w, y, x, s->cols - x, "EVENT", a);
+    x += c.namew + 1;
+    if (x < s->cols)
+        draw_text(w, y, x, s->cols - x, "FIELDS", a);
+}
+
+/*
+ * A cell cut in the middle when too wide: a file's end and the position
+ * in it, an event name's end (..._TERMINATION), are the informative parts.
+ */
+static void
+tl_draw_cell(const struct state *s, WINDOW *w, int y, int x, int width,
+             const char *text, attr_t a)
+{
+    char *el;
+
+    if (width <= 0)
+        return;
+    el = fmt_elide_middle(text, (size_t)width,
+                          draw_is_utf8() ? "\xe2\x80\xa6" : "~");
+    draw_text_hl(w, y, x, width, el, a, s->search);
+    free(el);
 }
 
 /* The timeline body: one event per row. */
@@ -616,25 +779,13 @@ static void
 draw_timeline(const struct state *s, WINDOW *w, const struct state_layout *lay)
 {
     const struct tl_state *t = &state_top_const(s)->u.tl;
-    int cols = s->cols, i, posw = 4, namew = 4, relw = 2;
-    size_t k;
+    int cols = s->cols, i, posw, namew, relw;
+    struct tl_cols c;
 
-    for (k = 0; k < t->n; k++) {
-        int pw = (int)fmt_width(t->disp[k].pos),
-            nw = (int)fmt_width(t->disp[k].name),
-            rw = (int)strlen(t->disp[k].rel);
-
-        posw = pw > posw ? pw : posw;
-        namew = nw > namew ? nw : namew;
-        relw = rw > relw ? rw : relw;
-    }
-    posw = posw > 24 ? 24 : posw;
-    namew = namew > 28 ? 28 : namew;
-    relw = relw > 12 ? 12 : relw;
-    if (cols < 70) {
-        posw = posw > 12 ? 12 : posw;
-        namew = namew > 20 ? 20 : namew;
-    }
+    tl_cols(s, t, &c);
+    relw = c.relw;
+    posw = c.posw;
+    namew = c.namew;
     for (i = 0; i < lay->body_h; i++) {
         size_t e = t->top + (size_t)i;
         int y = lay->body_y + i, x = 0, sel, rw;
@@ -658,8 +809,8 @@ draw_timeline(const struct state *s, WINDOW *w, const struct state_layout *lay)
                   t->disp[e].rel, base);
         x += relw + 1;
         if (x < cols)
-            draw_text_hl(w, y, x, posw < cols - x ? posw : cols - x,
-                         t->disp[e].pos, base | draw_attr(TH_DIM), s->search);
+            tl_draw_cell(s, w, y, x, posw < cols - x ? posw : cols - x,
+                         t->disp[e].pos, base | draw_attr(TH_DIM));
         x += posw + 1;
         na = base;
         if (ev->level != STORE_NONE && ev->level >= 1 && ev->level <= 2)
@@ -669,8 +820,8 @@ draw_timeline(const struct state *s, WINDOW *w, const struct state_layout *lay)
         if (ev->role >= 0)
             na |= A_BOLD;
         if (x < cols)
-            draw_text_hl(w, y, x, namew < cols - x ? namew : cols - x,
-                         t->disp[e].name, na, s->search);
+            tl_draw_cell(s, w, y, x, namew < cols - x ? namew : cols - x,
+                         t->disp[e].name, na);
         x += namew + 1;
         if (x < cols)
             draw_text_hl(w, y, x, cols - x, t->disp[e].fields, base, s->search);
@@ -683,7 +834,7 @@ draw_detail(const struct state *s, WINDOW *w, const struct state_layout *lay)
 {
     const struct tl_state *t = &state_top_const(s)->u.tl;
     size_t n = 0, k;
-    char **lines = view_timeline_detail(t, &n);
+    char **lines = view_timeline_detail(t, (size_t)s->cols - 1, &n);
     char title[128];
     int i, y = lay->detail_y;
 
@@ -739,4 +890,5 @@ const struct view_ops view_timeline_ops = {
     .draw_body = tl_draw_body,
     .hints = tl_hints,
     .pane = tl_pane,
+    .colhdr_lines = tl_colhdr_lines,
 };

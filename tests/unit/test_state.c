@@ -181,13 +181,27 @@ test_fmt(void)
     size_t bad;
 
     fmt_duration(0, 401 * 1000000000LL, b, sizeof b);
-    CHECK_STR(b, "6m41s");
+    CHECK_STR(b, "6m41.0s");
     fmt_duration(0, 12 * 1000000LL, b, sizeof b);
     CHECK_STR(b, "12ms");
     fmt_duration(0, 3400 * 1000000LL, b, sizeof b);
     CHECK_STR(b, "3.4s");
     fmt_duration(0, 7300 * 1000000000LL, b, sizeof b);
-    CHECK_STR(b, "2h01m");
+    CHECK_STR(b, "2h01m40s");
+    fmt_duration(0, 294061405000LL, b, sizeof b);
+    CHECK_STR(b, "4m54.1s");
+    fmt_duration(0, 999600000LL, b, sizeof b);
+    CHECK_STR(b, "1.0s");
+    fmt_duration(0, 59960000000LL, b, sizeof b);
+    CHECK_STR(b, "1m00.0s");
+    fmt_duration(0, 15500 * 1000000LL, b, sizeof b);
+    CHECK_STR(b, "15.5s");
+    fmt_duration(0, 412000, b, sizeof b);
+    CHECK_STR(b, "412us");
+    fmt_duration(0, 1250000, b, sizeof b);
+    CHECK_STR(b, "1.3ms");
+    fmt_duration(5, 5, b, sizeof b);
+    CHECK_STR(b, "0ms");
     fmt_duration(STORE_NONE, 5, b, sizeof b);
     CHECK_STR(b, "-");
     fmt_status(502, 2, b, sizeof b);
@@ -197,9 +211,30 @@ test_fmt(void)
     fmt_sources(0x1 | 0x2 | 0x10, b, sizeof b);
     CHECK_STR(b, "EF  P");
     fmt_rel(401000000000LL, b, sizeof b);
-    CHECK_STR(b, "+401000");
-    fmt_rel(1500000, b, sizeof b);
-    CHECK_STR(b, "+1.500");
+    CHECK_STR(b, "+6m41.0s");
+    fmt_rel(294061405000LL, b, sizeof b);
+    CHECK_STR(b, "+4m54.1s");
+    fmt_rel(12000000, b, sizeof b);
+    CHECK_STR(b, "+12ms");
+    fmt_rel(-1500000, b, sizeof b);
+    CHECK_STR(b, "-1.5ms");
+    fmt_rel(STORE_NONE, b, sizeof b);
+    CHECK_STR(b, "?");
+    {
+        size_t st[8], ln[8], nl;
+
+        nl = fmt_wrap("the CGI did not answer", 10, st, ln, 8);
+        CHECK(nl == 3);
+        CHECK(ln[0] == 7 &&
+              strncmp("the CGI did not answer" + st[0], "the CGI", 7) == 0);
+        CHECK(strncmp("the CGI did not answer" + st[1], "did not", 7) == 0);
+        CHECK(strncmp("the CGI did not answer" + st[2], "answer", 6) == 0 &&
+              ln[2] == 6);
+        /* A word wider than the line is cut; the count is exact. */
+        nl = fmt_wrap("abcdefghijKLMNO", 10, st, ln, 1);
+        CHECK(nl == 2 && ln[0] == 10);
+        CHECK(fmt_wrap("", 10, st, ln, 8) == 1 && ln[0] == 0);
+    }
     fmt_srcpos(STORE_KIND_FREB, "C:\\logs\\fr000017.xml", 12, b, sizeof b);
     CHECK_STR(b, "FREB fr000017.xml #12");
     fmt_srcpos(STORE_KIND_PCAP, "x.pcap", 5731, b, sizeof b);
@@ -363,7 +398,7 @@ test_filter_and_jumps(struct store *st)
     CHECK(state_top(s)->u.tl.detail);
     {
         size_t n, k;
-        char **lines = view_timeline_detail(&state_top(s)->u.tl, &n);
+        char **lines = view_timeline_detail(&state_top(s)->u.tl, 0, &n);
         int headers = 0, role = 0;
 
         for (k = 0; k < n; k++) {
