@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "rn_time.h"
 #include "sanitize.h"
 #include "state_impl.h"
@@ -42,6 +43,34 @@ state_parse_goto(const char *arg, int64_t ref, int64_t *ns)
     return rn_time_parse(buf, 0, ns) == RN_OK ? 0 : -1;
 }
 
+/*
+ * Say where :goto landed in a list: in failures-first order the time is
+ * looked up within the cursor's group (failed, warnings, the rest), which
+ * is not where a user reading "goto" expects without being told.
+ */
+static void
+state_goto_said(struct state *s, const struct list_state *l, int64_t ns)
+{
+    static const char *const group[] = {"other", "warning", "failed"};
+    const struct rq_row *r = view_list_current(l);
+    char want[64], got[64];
+
+    fmt_time(ns, FMT_TIME_FULL, want, sizeof want);
+    if (r == NULL) {
+        state_message(s, 0, "goto %s: no request there", want);
+        return;
+    }
+    fmt_time(r->start_ns, FMT_TIME_FULL, got, sizeof got);
+    if (l->order == RQ_ORDER_FAILURES)
+        state_message(
+            s, 0,
+            "goto: %s, the first %s request from then "
+            "(failures first; o: time order)",
+            got, group[r->severity >= 0 && r->severity <= 2 ? r->severity : 0]);
+    else
+        state_message(s, 0, "goto: %s, the first request from %s", got, want);
+}
+
 /* :goto TIME in the top view. */
 static void
 state_goto(struct state *s, const char *arg)
@@ -74,6 +103,7 @@ state_goto(struct state *s, const char *arg)
         s->persist_dirty = 1;
     } else if (v->kind == VIEW_LIST) {
         view_list_goto_time(s, &v->u.list, ns);
+        state_goto_said(s, &v->u.list, ns);
     } else {
         state_message(s, 1, "goto: not in this view");
     }

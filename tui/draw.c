@@ -265,6 +265,12 @@ draw_status(const struct state *s, WINDOW *w, int y)
         else
             snprintf(line, sizeof line, " all requests (%s)", cnt);
     }
+    if (s->marked > 0) {
+        size_t len = strlen(line);
+
+        snprintf(line + len, sizeof line - len, "  %lld marked",
+                 (long long)s->marked);
+    }
     if (s->search[0] != '\0') {
         size_t len = strlen(line);
 
@@ -278,6 +284,11 @@ draw_status(const struct state *s, WINDOW *w, int y)
     hw = (int)strlen(hints);
     if (x + 2 + hw >= s->cols) {
         hints = view_ops_of(v->kind)->hints(1);
+        hw = (int)strlen(hints);
+    }
+    if (x + 2 + hw >= s->cols) {
+        /* Narrower still: the one hint that leads to the others. */
+        hints = "? help";
         hw = (int)strlen(hints);
     }
     if (x + 2 + hw < s->cols)

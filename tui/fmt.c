@@ -535,3 +535,170 @@ fmt_level(int64_t level)
         return names[level];
     return "other";
 }
+
+const char *
+fmt_url_path(const char *url)
+{
+    const char *p = strstr(url, "://");
+
+    if (p == NULL || strchr(url, '/') < p)
+        return url;
+    p = strchr(p + 3, '/');
+    return p != NULL ? p : "/";
+}
+
+/*
+ * Does a path segment look random (an id, a session, a hash): ten or more
+ * characters of which a third or more are digits, or hex with dashes?
+ */
+static int
+fmt_seg_random(const char *s, size_t len)
+{
+    size_t i, digits = 0, hex = 0;
+
+    if (len < 10)
+        return 0;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        digits += isdigit(c) != 0;
+        hex += isxdigit(c) != 0 || c == '-' || c == '{' || c == '}';
+    }
+    return digits * 3 >= len || hex == len;
+}
+
+/* Does a segment name a program or page (ends in .exe, .aspx, .htm...)? */
+static int
+fmt_seg_page(const char *s, size_t len)
+{
+    size_t i = len, ext;
+
+    while (i > 0 && s[i - 1] != '.')
+        i--;
+    ext = len - i;
+    if (i == 0 || ext < 2 || ext > 5 || !isalpha((unsigned char)s[i]))
+        return 0;
+    for (; i < len; i++)
+        if (!isalnum((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* One part of a shortened URL: a segment (with its leading '/'). */
+struct fmt_part {
+    char *text; /* owned */
+    int page;   /* a program or page name: shortened last */
+    int random; /* shortened first */
+};
+
+/* Total display width of the parts. */
+static size_t
+fmt_parts_width(const struct fmt_part *pt, size_t n)
+{
+    size_t i, w = 0;
+
+    for (i = 0; i < n; i++)
+        w += fmt_width(pt[i].text);
+    return w;
+}
+
+/*
+ * Shorten the widest part of the class (random 1: random segments, 0:
+ * other non-page parts) by the excess, to no less than min columns.
+ * Returns 1 if one was shortened.
+ */
+static int
+fmt_parts_shrink(struct fmt_part *pt, size_t n, int random, size_t excess,
+                 size_t min, const char *ell)
+{
+    size_t i, best = n, bw = 0, w, target;
+    char *el;
+
+    for (i = 0; i < n; i++) {
+        if (pt[i].page || pt[i].random != random)
+            continue;
+        w = fmt_width(pt[i].text);
+        if (w > min && w > bw) {
+            best = i;
+            bw = w;
+        }
+    }
+    if (best == n)
+        return 0;
+    target = bw > excess + min ? bw - excess : min;
+    el = fmt_elide_middle(pt[best].text, target, ell);
+    free(pt[best].text);
+    pt[best].text = el;
+    return 1;
+}
+
+char *
+fmt_url_short(const char *url, size_t width, const char *ell)
+{
+    struct fmt_part pt[64];
+    size_t n = 0, i, len, total;
+    const char *p = url, *q = strchr(url, '?'), *end;
+    struct rn_buf b;
+
+    if (fmt_width(url) <= width)
+        return xstrdup(url);
+    /* Segments of the path, each with its leading '/'; then the query. */
+    end = q != NULL ? q : url + strlen(url);
+    while (p < end && n < 62) {
+        const char *s = p + (*p == '/');
+
+        s = memchr(s, '/', (size_t)(end - s));
+        s = s != NULL ? s : end;
+        len = (size_t)(s - p);
+        pt[n].text = xstrndup(p, len);
+        pt[n].page = fmt_seg_page(p + (*p == '/'), len - (*p == '/'));
+        pt[n].random = fmt_seg_random(p + (*p == '/'), len - (*p == '/'));
+        n++;
+        p = s;
+    }
+    if (p < end) { /* more segments than parts: keep the rest whole */
+        pt[n].text = xstrndup(p, (size_t)(end - p));
+        pt[n].page = pt[n].random = 0;
+        n++;
+    }
+    /* The last segment names what was asked for (unless it is an id):
+     * keep it like a page. */
+    if (n > 0 && !pt[n - 1].random)
+        pt[n - 1].page = 1;
+    if (q != NULL) {
+        /* The query goes first: "?" and the ellipsis. */
+        rn_buf_init(&b, 16);
+        rn_buf_puts(&b, "?");
+        rn_buf_puts(&b, ell);
+        pt[n].text = rn_buf_take(&b);
+        pt[n].page = pt[n].random = 0;
+        n++;
+    }
+    while ((total = fmt_parts_width(pt, n)) > width &&
+           fmt_parts_shrink(pt, n, 1, total - width, 7, ell))
+        ;
+    while ((total = fmt_parts_width(pt, n)) > width &&
+           fmt_parts_shrink(pt, n, 0, total - width, 4, ell))
+        ;
+    /* Still too wide: leading directories give way to one ellipsis. */
+    rn_buf_init(&b, strlen(url) + 16);
+    rn_buf_puts(&b, "");
+    i = 0;
+    if (fmt_parts_width(pt, n) > width)
+        while (i + 1 < n && !pt[i].page &&
+               fmt_parts_width(pt + i, n - i) + fmt_width(ell) > width)
+            i++;
+    if (i > 0)
+        rn_buf_puts(&b, ell);
+    for (; i < n; i++)
+        rn_buf_puts(&b, pt[i].text);
+    for (i = 0; i < n; i++)
+        free(pt[i].text);
+    if (fmt_width(rn_buf_str(&b)) > width) {
+        char *el = fmt_elide_middle(rn_buf_str(&b), width, ell);
+
+        rn_buf_fini(&b);
+        return el;
+    }
+    return rn_buf_take(&b);
+}

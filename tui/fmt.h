@@ -81,6 +81,17 @@ char *fmt_elide_middle(const char *s, size_t width, const char *ell);
 size_t fmt_wrap(const char *s, size_t width, size_t *start, size_t *len,
                 size_t max);
 
+/* The path (and query) of a URL: what follows scheme://authority. */
+const char *fmt_url_path(const char *url);
+
+/*
+ * A URL or path shortened to width columns, the least informative part
+ * first: the query becomes "?…", then long random segments (ids,
+ * sessions) are cut in the middle, then directories; the program or page
+ * name (htmlos.exe, the last segment) is cut last.  Malloc'd.
+ */
+char *fmt_url_short(const char *url, size_t width, const char *ell);
+
 /* Byte offset of the first case-insensitive (ASCII) match, or -1. */
 long fmt_find_ci(const char *hay, const char *needle);
 

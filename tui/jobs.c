@@ -21,7 +21,27 @@ state_totals(struct state *s)
     s->total = -1;
     if (query_totals(s->st, &s->failed, &s->events, &err) != RN_OK)
         state_store_error(s, &err);
+    state_count_facts(s);
     list_scan_totals(s);
+}
+
+void
+state_count_facts(struct state *s)
+{
+    struct rn_err err = {0};
+    struct filter *f = NULL;
+
+    if (query_ui_many_hosts(s->st, &s->many_hosts, &err) != RN_OK)
+        state_store_error(s, &err);
+    rn_err_clear(&err);
+    /* marked:yes is served by a partial index: quick on any store. */
+    if (filter_parse("marked:yes", &f, &err) != RN_OK ||
+        query_requests_count(s->st, f, &s->marked, &err) != RN_OK) {
+        s->marked = -1;
+        state_store_error(s, &err);
+    }
+    filter_free(f);
+    s->dirty |= DIRTY_STATUS | DIRTY_BODY | DIRTY_HEADER;
 }
 
 /* Count a list's requests now, or in slices when that is slow. */

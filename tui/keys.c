@@ -51,6 +51,8 @@ static const struct keys_binding keys_bindings[] = {
     {KEYS_ESC, A, ACT_CLEAR, "Esc",
      "stop a running search, clear the search, then the filter"},
     {'o', L, ACT_ORDER, "o", "toggle failures first / time order"},
+    {'i', L, ACT_IDS, "i",
+     "show/hide the request id column (for reqnav timeline ID)"},
     {' ', L | T, ACT_MARK, "Space", "mark/unmark the request"},
     {'M', L, ACT_MARKS, "M", "list the marked requests"},
     {'x', L, ACT_EXPORT, "x", "export the marked requests"},

@@ -72,6 +72,7 @@ enum keys_action {
     ACT_DETAIL_DOWN,
     ACT_DETAIL_UP,
     ACT_CLEAR,
+    ACT_IDS,
     ACT_REDRAW
 };
 

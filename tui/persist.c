@@ -91,6 +91,8 @@ state_save(struct state *s)
     if (rc == RN_OK)
         rc = store_state_set(s->st, "ui.history", rn_buf_str(&hist), &err);
     if (rc == RN_OK)
+        rc = state_set_int(s, "ui.ids", s->show_ids, &err);
+    if (rc == RN_OK)
         rc = store_commit(s->st, &err);
     else
         store_rollback(s->st);
@@ -139,6 +141,8 @@ state_start(struct state *s, int rows, int cols, struct rn_err *err)
     if (search != NULL)
         snprintf(s->search, sizeof s->search, "%s", search);
     s->search_back = (int)state_get_int(s, "ui.search_back", 0) != 0;
+    s->show_ids = (int)state_get_int(s, "ui.ids", 0) != 0;
+    state_count_facts(s);
     cursor = state_get_int(s, "ui.cursor", 0);
     top = state_get_int(s, "ui.top", 0);
     open = state_get_int(s, "ui.open", 0);

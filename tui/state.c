@@ -41,7 +41,7 @@ state_new(struct store *st, const char *name)
     s->store_name = sanitize_dup(name != NULL ? name : "");
     s->rows = 24;
     s->cols = 80;
-    s->total = s->failed = s->events = -1;
+    s->total = s->failed = s->events = s->marked = -1;
     s->dirty = DIRTY_ALL;
     s->query_us = (int64_t)STATE_QUERY_MS * 1000;
     return s;

@@ -186,6 +186,9 @@ struct state {
     unsigned jobs;                    /* JOB_* still to run */
     int persist_dirty;                /* UI state changed since the last save */
     int64_t total, failed, events;    /* totals, -1 until known */
+    int64_t marked;                   /* marked requests, -1 until known */
+    int many_hosts;                   /* URLs name several hosts */
+    int show_ids;                     /* the list shows request ids (i) */
     struct query_ui_hist hist;        /* overview; hist.n 0 until known */
     size_t hist_next, hist_step;      /* building it: next bin, bins a step */
     char hist_stamp[96];              /* the totals it was built for */

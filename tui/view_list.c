@@ -468,8 +468,10 @@ view_list_toggle_mark(struct state *s, int64_t id, int marked)
     for (i = 0; i < s->depth; i++)
         if (s->views[i].kind == VIEW_TIMELINE && s->views[i].u.tl.req.id == id)
             s->views[i].u.tl.req.marked = marked;
+    if (s->marked >= 0)
+        s->marked += marked ? 1 : -1;
     s->jobs |= JOB_COUNT;
-    s->dirty |= DIRTY_BODY | DIRTY_HEADER;
+    s->dirty |= DIRTY_BODY | DIRTY_HEADER | DIRTY_STATUS;
 }
 
 /* Open the list of marked requests. */
@@ -588,6 +590,11 @@ list_key(struct state *s, struct view *v, enum keys_action a)
         state_message(s, 0, "%s",
                       l->order == RQ_ORDER_TIME ? "time order"
                                                 : "failures first");
+        s->dirty = DIRTY_ALL;
+        break;
+    case ACT_IDS:
+        s->show_ids = !s->show_ids;
+        s->persist_dirty = 1;
         s->dirty = DIRTY_ALL;
         break;
     case ACT_MARK:
@@ -801,20 +808,26 @@ draw_strip(const struct state *s, WINDOW *w, int y)
 /* Column layout of the request list for a width. */
 struct draw_cols {
     enum fmt_time_style ts;
-    int tw, verb, status, dur, src; /* 0: column hidden */
+    int id, tw, verb, status, dur, src, host; /* 0: column hidden */
 };
 
-/* Choose the list columns for cols. */
+/*
+ * Choose the list columns for the screen: the URL column (the path; the
+ * host has its own column when the store has several) gets what is left.
+ */
 static void
-draw_list_cols(int cols, struct draw_cols *dc)
+draw_list_cols(const struct state *s, struct draw_cols *dc)
 {
+    int cols = s->cols;
+
     memset(dc, 0, sizeof *dc);
     dc->verb = 6;
     dc->status = 5;
-    if (cols >= 110) {
+    dc->id = s->show_ids ? 16 : 0;
+    if (cols >= 110 + dc->id) {
         dc->ts = FMT_TIME_FULL;
         dc->tw = 23;
-    } else if (cols >= 66) {
+    } else if (cols >= 66 + dc->id) {
         dc->ts = FMT_TIME_SHORT;
         dc->tw = 18;
     } else {
@@ -822,11 +835,36 @@ draw_list_cols(int cols, struct draw_cols *dc)
         dc->tw = 8;
     }
     if (cols >= 50) {
-        dc->dur = 6;
+        dc->dur = 7;
         dc->src = 5;
     }
+    /* Narrower, the path alone: the page name matters more than the
+     * host (shown in the timeline's header). */
+    if (s->many_hosts && cols >= 100)
+        dc->host = cols >= 140 ? 28 : 20;
     if (cols < 34)
         dc->verb = 0;
+    if (cols < 40)
+        dc->id = 0;
+}
+
+/* The host of a URL (sanitised, malloc'd), "-" when it has none. */
+static char *
+draw_url_host(const char *url)
+{
+    const char *p = url != NULL ? strstr(url, "://") : NULL, *end;
+
+    if (p == NULL)
+        return xstrdup("-");
+    p += 3;
+    end = strchr(p, '/');
+    end = end != NULL ? end : p + strlen(p);
+    {
+        char *raw = xstrndup(p, (size_t)(end - p)), *safe = sanitize_dup(raw);
+
+        free(raw);
+        return safe;
+    }
 }
 
 /* Draw one list row. */
@@ -835,6 +873,7 @@ draw_list_row(const struct state *s, WINDOW *w, int y,
               const struct draw_cols *dc, const struct rq_row *r, int sel)
 {
     attr_t base = sel ? draw_attr(TH_SELECT) : A_NORMAL;
+    const char *ell = draw_is_utf8() ? "\xe2\x80\xa6" : "~";
     char buf[64], *url, *verb, *el;
     int x = 0, cols = s->cols, uw;
 
@@ -842,6 +881,12 @@ draw_list_row(const struct state *s, WINDOW *w, int y,
     x += draw_text(w, y, x, cols - x, r->marked ? "*" : " ",
                    base | (r->marked ? draw_attr(TH_MARK) : A_NORMAL));
     x += 1;
+    if (dc->id > 0) {
+        snprintf(buf, sizeof buf, "%lld", (long long)r->id);
+        draw_text(w, y, x, dc->id < cols - x ? dc->id : cols - x, buf,
+                  base | draw_attr(TH_DIM));
+        x += dc->id + 1;
+    }
     fmt_time(r->start_ns, dc->ts, buf, sizeof buf);
     x += draw_text(w, y, x, dc->tw < cols - x ? dc->tw : cols - x, buf, base);
     x += 1;
@@ -874,12 +919,21 @@ draw_list_row(const struct state *s, WINDOW *w, int y,
         draw_text(w, y, x, dc->src, buf, base);
         x += dc->src + 1;
     }
+    if (dc->host > 0 && x + dc->host < cols) {
+        char *h = draw_url_host(r->url);
+
+        el = fmt_elide_middle(h, (size_t)dc->host, ell);
+        draw_text_hl(w, y, x, dc->host, el, base, s->search);
+        free(el);
+        free(h);
+        x += dc->host + 1;
+    }
     uw = cols - x;
     if (uw <= 0)
         return;
-    url = sanitize_dup(r->url != NULL ? r->url : "-");
-    el = fmt_elide_middle(url, (size_t)uw,
-                          draw_is_utf8() ? "\xe2\x80\xa6" : "~");
+    /* The path: the host is the same on every row (or in its column). */
+    url = sanitize_dup(r->url != NULL ? fmt_url_path(r->url) : "-");
+    el = fmt_url_short(url, (size_t)uw, ell);
     draw_text_hl(w, y, x, uw, el, base, s->search);
     free(el);
     free(url);
@@ -896,8 +950,12 @@ draw_list_colhdr(const struct state *s, WINDOW *w,
     int x = 2;
     attr_t a = draw_attr(TH_COLHDR);
 
-    draw_list_cols(s->cols, &dc);
+    draw_list_cols(s, &dc);
     draw_fill(w, y, 0, s->cols, a);
+    if (dc.id > 0) {
+        draw_text(w, y, x, s->cols - x, "ID", a);
+        x += dc.id + 1;
+    }
     snprintf(line, sizeof line, "%-*s", dc.tw,
              dc.tw >= 11 ? "START (UTC)" : "START");
     x += draw_text(w, y, x, s->cols - x, line, a) + 1;
@@ -910,15 +968,19 @@ draw_list_colhdr(const struct state *s, WINDOW *w,
         x += dc.status + 1;
     }
     if (dc.dur > 0 && x + dc.dur < s->cols) {
-        draw_text(w, y, x + 2, s->cols - x - 2, "TIME", a);
+        draw_text(w, y, x + 3, s->cols - x - 3, "TIME", a);
         x += dc.dur + 1;
     }
     if (dc.src > 0 && x + dc.src < s->cols) {
         draw_text(w, y, x, s->cols - x, "SRC", a);
         x += dc.src + 1;
     }
+    if (dc.host > 0 && x + dc.host < s->cols) {
+        draw_text(w, y, x, s->cols - x, "HOST", a);
+        x += dc.host + 1;
+    }
     if (x < s->cols)
-        draw_text(w, y, x, s->cols - x, "URL", a);
+        draw_text(w, y, x, s->cols - x, "PATH", a);
 }
 
 /* The request list body. */
@@ -929,7 +991,7 @@ draw_list(const struct state *s, WINDOW *w, const struct state_layout *lay)
     struct draw_cols dc;
     int i;
 
-    draw_list_cols(s->cols, &dc);
+    draw_list_cols(s, &dc);
     for (i = 0; i < lay->body_h; i++) {
         if ((size_t)i < l->n)
             draw_list_row(s, w, lay->body_y + i, &dc, &l->rows[i],

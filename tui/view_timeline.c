@@ -583,7 +583,16 @@ tl_draw_header(const struct state *s, WINDOW *w, int y)
     snprintf(line, sizeof line, " %s %zu events%s ", dur, t->n,
              r->marked ? " [marked]" : "");
     x += draw_text(w, y, x, s->cols - x, line, h);
-    draw_text(w, y, x, s->cols - x, url, h);
+    if (x < s->cols) {
+        /* The path (with the host only when the store has several),
+         * its page name kept when the header is narrow. */
+        char *el = fmt_url_short(s->many_hosts ? url : fmt_url_path(url),
+                                 (size_t)(s->cols - x),
+                                 draw_is_utf8() ? "\xe2\x80\xa6" : "~");
+
+        draw_text(w, y, x, s->cols - x, el, h);
+        free(el);
+    }
     free(url);
     free(verb);
 }

@@ -184,3 +184,49 @@ query_ui_hist_load(const char *text, struct query_ui_hist *h,
     }
     return RN_OK;
 }
+
+/* Length of "scheme://authority" at the start of url (0: none). */
+static size_t
+query_ui_authority(const char *url)
+{
+    const char *p = strstr(url, "://"), *slash;
+
+    if (p == NULL)
+        return 0;
+    slash = strchr(p + 3, '/');
+    return slash != NULL ? (size_t)(slash - url) : strlen(url);
+}
+
+enum rn_rc
+query_ui_many_hosts(struct store *st, int *many, struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    const char *lo, *hi;
+    size_t al, ah;
+    enum rn_rc rc;
+
+    /* URLs sorted between two that share "scheme://host:port" share it
+     * too, so the first and last URL of the index answer for every
+     * request: two index seeks however large the store. */
+    *many = 0;
+    rc = store_prepare(st,
+                       "SELECT (SELECT min(url) FROM request),"
+                       " (SELECT max(url) FROM request)",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = store_dberr(st, "hosts", err);
+        sqlite3_finalize(s);
+        return rc;
+    }
+    lo = (const char *)sqlite3_column_text(s, 0);
+    hi = (const char *)sqlite3_column_text(s, 1);
+    if (lo != NULL && hi != NULL) {
+        al = query_ui_authority(lo);
+        ah = query_ui_authority(hi);
+        *many = al != ah || strncmp(lo, hi, al) != 0;
+    }
+    sqlite3_finalize(s);
+    return RN_OK;
+}

@@ -41,4 +41,10 @@ char *query_ui_hist_dump(const struct query_ui_hist *h);
 enum rn_rc query_ui_hist_load(const char *text, struct query_ui_hist *h,
                               struct rn_err *err);
 
+/*
+ * Do the requests' URLs name more than one scheme://host:port?  *many is
+ * 1 if so (the explorer then shows hosts), 0 if not.
+ */
+enum rn_rc query_ui_many_hosts(struct store *st, int *many, struct rn_err *err);
+
 #endif

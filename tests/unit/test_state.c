@@ -235,6 +235,31 @@ test_fmt(void)
         CHECK(nl == 2 && ln[0] == 10);
         CHECK(fmt_wrap("", 10, st, ln, 8) == 1 && ln[0] == 0);
     }
+    CHECK_STR(fmt_url_path("http://h.example:80/cgi-bin/a.exe?x=1"),
+              "/cgi-bin/a.exe?x=1");
+    CHECK_STR(fmt_url_path("http://h.example"), "/");
+    CHECK_STR(fmt_url_path("/plain/path"), "/plain/path");
+    e = fmt_url_short("/cgi-bin/htmlos.exe/00182.3.055317239900014075", 31,
+                      "~");
+    CHECK(fmt_width(e) <= 31);
+    CHECK(strstr(e, "/cgi-bin/htmlos.exe/") == e);
+    free(e);
+    /* Narrower: the directories give way before the program name. */
+    e = fmt_url_short("/cgi-bin/htmlos.exe/00182.3.055317239900014075", 20,
+                      "~");
+    CHECK(fmt_width(e) <= 20);
+    CHECK(strstr(e, "~/htmlos.exe/") == e);
+    free(e);
+    e = fmt_url_short("/app/page.aspx?session=abcdefghijklmnop&x=1", 20, "~");
+    CHECK_STR(e, "/app/page.aspx?~");
+    free(e);
+    e = fmt_url_short("/a/b.htm", 20, "~");
+    CHECK_STR(e, "/a/b.htm");
+    free(e);
+    /* Far too narrow: still no wider than asked. */
+    e = fmt_url_short("/cgi-bin/htmlos.exe/00182.3.055317239900014075", 8, "~");
+    CHECK(fmt_width(e) <= 8);
+    free(e);
     fmt_srcpos(STORE_KIND_FREB, "C:\\logs\\fr000017.xml", 12, b, sizeof b);
     CHECK_STR(b, "FREB fr000017.xml #12");
     fmt_srcpos(STORE_KIND_PCAP, "x.pcap", 5731, b, sizeof b);
@@ -345,6 +370,8 @@ test_list_paging(struct store *st)
     CHECK(cur_row(s)->start_ns == (1124828346LL + 54) * 1000000000LL);
     keys(s, ":goto 20:19:10\r");
     CHECK(cur_row(s)->start_ns == (1124828346LL + 4) * 1000000000LL);
+    CHECK(strstr(s->msg, "goto: 2005-08-23 20:19:10.000, the first request") ==
+          s->msg);
     keys(s, ":goto nonsense\r");
     CHECK(strstr(s->msg, "goto: bad time") != NULL);
     state_free(s);
@@ -861,6 +888,47 @@ test_help(struct store *st)
     state_free(s);
 }
 
+/*
+ * The list's facts: one host (the path alone), the marked count on the
+ * status line, the id column toggled and kept, :goto in failures order
+ * saying where it landed.
+ */
+static void
+test_list_facts(struct store *st)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct state *s = state_new(st, "mem");
+    int64_t before;
+
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    keys(s, "\\e\\e");
+    CHECK(s->many_hosts == 0); /* every URL is http://h/... */
+    before = s->marked;
+    CHECK(before >= 0);
+    keys(s, "g ");
+    CHECK(s->marked == before + (cur_row(s) != NULL ? 1 : 0));
+    keys(s, "k ");
+    CHECK(s->marked == before);
+    CHECK(s->show_ids == 0);
+    keys(s, "i");
+    CHECK(s->show_ids == 1);
+    state_save(s);
+    state_free(s);
+    s = state_new(st, "mem");
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    CHECK(s->show_ids == 1);
+    CHECK(s->marked == before);
+    keys(s, "i");
+    CHECK(s->show_ids == 0);
+    /* Failures first: goto names the group it looked in. */
+    keys(s, ":goto 2005-08-23T20:20:00Z\\r");
+    CHECK(strstr(s->msg, "failures first") != NULL);
+    CHECK(strstr(s->msg, "the first failed request") != NULL ||
+          strstr(s->msg, "the first other request") != NULL);
+    state_save(s);
+    state_free(s);
+}
+
 int
 main(void)
 {
@@ -871,6 +939,7 @@ main(void)
     test_filter_and_jumps(st);
     test_search(st);
     test_help(st);
+    test_list_facts(st);
     test_marks_state_export(st);
     test_pages(st);
     test_slow_scans();

@@ -1,0 +1,109 @@
+# Reading a failure at 80x24 and 160x45 (issue 14, the explorer's half):
+# the diagnosis wrapped whole, offsets in human units under a header,
+# columns sized to the screen, ? for the help and N for backward search.
+. "$(dirname "$0")/lib.sh"
+
+# The seed case with a CGI path long enough that its diagnosis needs
+# more than one line even at 160 columns.
+LONG='D:\Inetpub\wwwroot\departments\admissions\applications\cgi-bin\legacy-programs\htmlos-v4-release-candidate\bin\x86\htmlos.exe'
+seed_xml | sed "s|D:\\\\Inetpub\\\\cgi-bin\\\\htmlos.exe|$(printf '%s' "$LONG" | sed 's/\\/\\\\/g')|" \
+    >"$TMP/trace.xml"
+rm -f "$STORE"*
+check "import" "$REQNAV" --store "$STORE" -q import "$TMP/trace.xml"
+DIAG=$("$REQNAV" --store "$STORE" requests --filter status:502.2 \
+    --format json | jq -r '.[0].diagnosis')
+check "diagnosis names the long path" \
+    sh -c "printf '%s' \"\$1\" | grep -qF 'htmlos-v4-release-candidate'" _ "$DIAG"
+
+# whole_diag: the screen's text holds the diagnosis (compared without
+# blanks: a path too long for a line is cut inside a word).
+whole_diag() {
+    want=$(printf '%s' "$DIAG" | tr -d ' ')
+    screen | tr -d ' \n' | grep -qF -- "$want"
+}
+
+# fresh: a store with no saved UI state.
+fresh() {
+    rm -f "$STORE"*
+    "$REQNAV" --store "$STORE" -q import "$TMP/trace.xml"
+}
+
+for size in 80x24 160x45; do
+    cols=${size%x*}
+    rows=${size#*x}
+    check "$size: store" fresh
+    start "$cols" "$rows"
+    check "$size: list" wait_for "failures first"
+    keys Enter
+    check "$size: timeline" wait_for "GENERAL_REQUEST_START"
+    check "$size: the whole diagnosis on screen" whole_diag
+    check "$size: offset header" wait_for "OFFSET"
+    check "$size: human offsets" wait_for "+6m41.0s"
+    expect_eq "$size: no raw milliseconds" \
+        "$(screen | grep -c '+401000')" 0
+    check "$size: event name whole" wait_for "CGI_PREMATURE_TERMINATION"
+    expect_eq "$size: no line wider than the screen" \
+        "$(screen | grep -c "^.\{$((cols + 1)),\}")" 0
+    keys q
+    check "$size: back to the list" wait_for "all requests"
+    # The path, not the host, with the program name visible.
+    check "$size: program name in the list" wait_for "/cgi-bin/htmlos.exe/"
+    expect_eq "$size: one host: no host in the list" \
+        "$(screen | grep -c 'btdatashare')" 0
+    # Marks counted on the status line; the id column toggles.
+    keys Space
+    check "$size: marked count" wait_for "1 marked"
+    keys i
+    ID=$("$REQNAV" --store "$STORE" requests --filter status:502.2 \
+        --format json | jq -r '.[0].id')
+    check "$size: id column" wait_for "$ID"
+    keys i
+    check "$size: id column hidden" wait_gone "$ID"
+    keys : 
+    type_text "goto 20:19"
+    keys Enter
+    check "$size: goto says where" wait_for "goto: 2005-08-23 20:19:06"
+    keys Enter
+    check "$size: timeline again" wait_for "OFFSET"
+    # ? is the help, not a search; it lists the : commands too.
+    keys '?'
+    check "$size: ? opens the help" wait_for "reqnav keys"
+    keys End
+    check "$size: help lists :goto" wait_for ":goto"
+    expect_eq "$size: no search prompt" "$(screen | grep -c '^?')" 0
+    keys q
+    check "$size: back in the timeline" wait_for "OFFSET"
+    keys Q
+    expect_eq "$size: exit" "$(wait_exit)" 0
+done
+
+# The help wraps to the screen, with examples from the store's own day.
+check "60: store" fresh
+start 60 30
+check "60: list" wait_for "all requests"
+keys '?'
+check "60: help" wait_for "reqnav keys"
+expect_eq "60: help lines fit" "$(screen | grep -c '^.\{61,\}')" 0
+keys End
+check "60: example from the store's day" wait_for ":goto 20:19"
+keys q Q
+expect_eq "60: exit" "$(wait_exit)" 0
+
+# N after / searches backward: both requests match; n moves on, N back.
+check "N: store" fresh
+start 80 24
+check "N: list" wait_for "failures first"
+type_text "/btdatashare"
+keys Enter
+check "N: search active" wait_for "search: /btdatashare"
+first=$(selected)
+keys n
+sleep 0.3
+second=$(selected)
+check "N: n moved to the other match" [ -n "$second" -a "$first" != "$second" ]
+keys N
+sleep 0.3
+expect_eq "N: N went back" "$(selected)" "$first"
+keys Q
+expect_eq "N: exit" "$(wait_exit)" 0
+finish
