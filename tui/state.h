@@ -189,6 +189,9 @@ struct state {
     int64_t marked;                   /* marked requests, -1 until known */
     int many_hosts;                   /* URLs name several hosts */
     int show_ids;                     /* the list shows request ids (i) */
+    int64_t data_version;             /* the store's, when last polled */
+    int have_version;                 /* data_version was read */
+    int64_t poll_ns;                  /* when it was last polled */
     struct query_ui_hist hist;        /* overview; hist.n 0 until known */
     size_t hist_next, hist_step;      /* building it: next bin, bins a step */
     char hist_stamp[96];              /* the totals it was built for */
@@ -222,6 +225,15 @@ unsigned state_key(struct state *s, int key);
 
 /* Run one background job; returns non-zero while jobs remain. */
 int state_idle(struct state *s);
+
+/*
+ * Has another process changed the store (PRAGMA data_version)?  Asked at
+ * most every quarter second unless force; when it has, everything shown
+ * is read again (state_refresh) and 1 is returned.
+ */
+int state_poll(struct state *s, int force);
+/* Read again everything shown, keeping cursors on their requests. */
+void state_refresh(struct state *s);
 
 /* Save the UI state into the store if it changed; errors on the status. */
 void state_save(struct state *s);

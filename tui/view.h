@@ -77,6 +77,11 @@ void view_list_anchor_id(struct state *s, struct list_state *l, int64_t id,
 /* Replace the filter; returns RN_EINVAL with err on a bad expression. */
 enum rn_rc view_list_set_filter(struct state *s, struct list_state *l,
                                 const char *text, struct rn_err *err);
+/*
+ * Fetch the page again (the store changed under it), the cursor on its
+ * request, or where that request stood if it is gone; recount.
+ */
+void view_list_reload(struct state *s, struct list_state *l);
 /* Move to the first request starting at or after t. */
 void view_list_goto_time(struct state *s, struct list_state *l, int64_t t);
 /*
@@ -133,6 +138,11 @@ int list_scan_step(struct state *s);
  * event with role (or -1) or uid (or 0). */
 enum rn_rc view_timeline_open(struct state *s, int64_t id, int role,
                               int64_t uid, struct rn_err *err);
+/*
+ * Read an open timeline again (the store changed): events, request, the
+ * cursor on the same event (or the same place).
+ */
+void view_timeline_reload(struct state *s, struct view *v);
 /* Move to the event with role; message when the request has none. */
 void view_timeline_jump_role(struct state *s, struct tl_state *t, int role);
 /*

@@ -199,6 +199,35 @@ list_parse(const char *text, struct filter **f, struct rn_err *err)
     return filter_parse(text, f, err);
 }
 
+void
+view_list_reload(struct state *s, struct list_state *l)
+{
+    const struct rq_row *r = view_list_current(l);
+    struct rq_row keep;
+    struct rq_pos p;
+    struct rn_err err = {0};
+    int64_t id, top;
+    size_t place;
+
+    l->count = -1;
+    if (r == NULL) {
+        list_anchor_pos(s, l, NULL, 0);
+        return;
+    }
+    id = r->id;
+    top = l->rows[0].id;
+    place = l->cur;
+    list_pos_incl(r, &p);
+    memset(&keep, 0, sizeof keep);
+    if (query_request_get(s->st, id, &keep, &err) == RN_OK) {
+        rq_row_fini(&keep);
+        view_list_anchor_id(s, l, id, top);
+    } else {
+        /* The request was merged away: stay where it stood. */
+        list_anchor_pos(s, l, &p, place);
+    }
+}
+
 enum rn_rc
 view_list_init(struct state *s, struct list_state *l, const char *filter_text,
                enum rq_order order, struct rn_err *err)

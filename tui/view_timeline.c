@@ -150,6 +150,39 @@ view_timeline_open(struct state *s, int64_t id, int role, int64_t uid,
     return RN_OK;
 }
 
+void
+view_timeline_reload(struct state *s, struct view *v)
+{
+    struct tl_state t, *old = &v->u.tl;
+    struct rn_err err = {0};
+    struct view tmp;
+    int64_t uid = old->n > 0 ? old->ev[old->cur].uid : 0;
+    size_t i;
+
+    memset(&t, 0, sizeof t);
+    if (query_request_get(s->st, old->req.id, &t.req, &err) != RN_OK ||
+        query_timeline(s->st, &t.req, &t.ev, &t.n, &err) != RN_OK) {
+        /* Merged into another request: the old view stays readable. */
+        rq_row_fini(&t.req);
+        state_message(s, 1, "the open request changed in the store: %s",
+                      err.msg);
+        return;
+    }
+    tl_build(&t);
+    t.cur = old->cur < t.n ? old->cur : (t.n ? t.n - 1 : 0);
+    for (i = 0; i < t.n; i++)
+        if (uid != 0 && t.ev[i].uid == uid)
+            t.cur = i;
+    t.top = old->top;
+    t.detail = old->detail;
+    t.detail_top = old->detail_top;
+    tmp.kind = VIEW_TIMELINE;
+    tmp.u.tl = *old;
+    tl_fini(&tmp);
+    v->u.tl = t;
+    tl_fix_top(s, &v->u.tl);
+}
+
 /* Is event e a warning or worse (level 1..3)? */
 static int
 tl_is_warning(const struct ev_row *e)

@@ -230,3 +230,20 @@ query_ui_many_hosts(struct store *st, int *many, struct rn_err *err)
     sqlite3_finalize(s);
     return RN_OK;
 }
+
+enum rn_rc
+query_ui_data_version(struct store *st, int64_t *v, struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    enum rn_rc rc;
+
+    rc = store_prepare(st, "PRAGMA data_version", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *v = sqlite3_column_int64(s, 0);
+    else
+        rc = store_dberr(st, "data_version", err);
+    sqlite3_finalize(s);
+    return rc;
+}

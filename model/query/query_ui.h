@@ -47,4 +47,12 @@ enum rn_rc query_ui_hist_load(const char *text, struct query_ui_hist *h,
  */
 enum rn_rc query_ui_many_hosts(struct store *st, int *many, struct rn_err *err);
 
+/*
+ * SQLite's data_version of the store's connection: it changes when
+ * another connection (another reqnav import) commits, not for this
+ * connection's own writes.  The explorer polls it to refresh.
+ */
+enum rn_rc query_ui_data_version(struct store *st, int64_t *v,
+                                 struct rn_err *err);
+
 #endif

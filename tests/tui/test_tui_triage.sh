@@ -106,4 +106,26 @@ sleep 0.3
 expect_eq "N: N went back" "$(selected)" "$first"
 keys Q
 expect_eq "N: exit" "$(wait_exit)" 0
+# Another process's import into the open store: the header, the list and
+# an open timeline refresh within a second, the cursor on its request.
+for size in 80x24 160x45; do
+    check "$size refresh: store" fresh
+    start ${size%x*} ${size#*x}
+    check "$size refresh: list" wait_for "2 requests"
+    keys Enter
+    check "$size refresh: timeline" wait_for "OFFSET"
+    "$REQNAV" --store "$STORE" -q import \
+        "$RN_SRC/share/samples/iis6-cgi-502-2-etw.xml" || fail "second import"
+    check "$size refresh: notice" wait_for "the store changed"
+    # (not $n: the wait helpers use it)
+    total=$("$REQNAV" --store "$STORE" sql "SELECT count(*) FROM request" |
+        tail -n 1)
+    keys q
+    check "$size refresh: header counts" wait_for "$total requests"
+    check "$size refresh: list count" wait_for "all requests ($total)"
+    expect_eq "$size refresh: cursor on its request" \
+        "$(selected | grep -c 'htmlos.exe')" 1
+    keys Q
+    expect_eq "$size refresh: exit" "$(wait_exit)" 0
+done
 finish

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fmt.h"
 #include "keys.h"
@@ -32,21 +33,23 @@ key_of(int i, char *buf, size_t n)
  * the others plain 200s.  Request needle's URL is unique ("needle").
  */
 static struct store *
-make_store(int nreq, int needle)
+make_store_at(const char *path, int first, int nreq, int needle)
 {
+    char sha[65];
     struct store_source_info info = {"mem.xml", STORE_KIND_ETW, "test", 10,
-                                     "00000000000000000000000000000000000000"
-                                     "00000000000000000000000001"};
+                                     sha};
     struct store_source_result res;
     struct rn_err err = {RN_OK, ""};
     struct store *st = NULL;
     int64_t sid, rid;
     int existing, i, ord = 0;
 
-    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    /* Each import its own content (the store skips a source seen). */
+    snprintf(sha, sizeof sha, "%064d", first + 1);
+    CHECK(store_open(path, 0, &st, &err) == RN_OK);
     CHECK(store_begin(st, &err) == RN_OK);
     CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
-    for (i = 0; i < nreq; i++) {
+    for (i = first; i < first + nreq; i++) {
         struct store_srcreq r;
         struct store_event ev;
         char key[64], url[128], fields[256];
@@ -106,6 +109,12 @@ make_store(int nreq, int needle)
     if (err.rc != RN_OK)
         fprintf(stderr, "store: %s\n", err.msg);
     return st;
+}
+
+static struct store *
+make_store(int nreq, int needle)
+{
+    return make_store_at(":memory:", 0, nreq, needle);
 }
 
 /* Feed a key script (keys.h syntax). */
@@ -929,6 +938,52 @@ test_list_facts(struct store *st)
     state_free(s);
 }
 
+/*
+ * Another process's import into the open store: the poll notices it (and
+ * only it: the explorer's own saves do not count), the totals, the list
+ * and the open timeline are read again, the cursor stays on its request.
+ */
+static void
+test_refresh(void)
+{
+    char path[64];
+    struct rn_err err = {RN_OK, ""};
+    struct store *mine, *other;
+    struct state *s;
+    int64_t id;
+
+    snprintf(path, sizeof path, "/tmp/rn-test-refresh-%d.db", (int)getpid());
+    remove(path);
+    mine = make_store_at(path, 0, 20, -1);
+    s = state_new(mine, "file");
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    idle(s);
+    CHECK(s->total == 20);
+    keys(s, "jj "); /* a write of our own: no refresh */
+    state_save(s);
+    CHECK(state_poll(s, 1) == 0);
+    keys(s, "k");
+    id = cur_row(s)->id;
+    keys(s, "\\r");
+    CHECK(state_top(s)->kind == VIEW_TIMELINE);
+    other = make_store_at(path, 1000, 30, -1);
+    store_close(other);
+    CHECK(state_poll(s, 1) == 1);
+    CHECK(strstr(s->msg, "store changed") != NULL);
+    idle(s);
+    CHECK(s->total == 50);
+    CHECK(state_top(s)->kind == VIEW_TIMELINE);
+    CHECK(state_top(s)->u.tl.n > 0);
+    keys(s, "q");
+    CHECK(state_top(s)->kind == VIEW_LIST);
+    CHECK(cur_row(s) != NULL && cur_row(s)->id == id);
+    CHECK(state_list(s)->count == 50);
+    CHECK(state_poll(s, 1) == 0);
+    state_free(s);
+    store_close(mine);
+    remove(path);
+}
+
 int
 main(void)
 {
@@ -940,6 +995,7 @@ main(void)
     test_search(st);
     test_help(st);
     test_list_facts(st);
+    test_refresh();
     test_marks_state_export(st);
     test_pages(st);
     test_slow_scans();
