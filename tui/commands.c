@@ -210,6 +210,15 @@ cmd_marks(struct state *s, char *arg)
     return cmd_list_action(s, ACT_MARKS);
 }
 
+/* :sources */
+static unsigned
+cmd_sources(struct state *s, char *arg)
+{
+    (void)arg;
+    view_text_sources(s);
+    return UI_HANDLED | UI_REDRAW;
+}
+
 /* :help */
 static unsigned
 cmd_help(struct state *s, char *arg)
@@ -238,6 +247,8 @@ static const struct cmd_entry cmd_entries[] = {
     {"sql", NULL, "SELECT ...", "run read-only SQL on the store", cmd_sql},
     {"order", NULL, "time|failures", "order of the list (as o)", cmd_order},
     {"marks", NULL, "", "list the marked requests (as M)", cmd_marks},
+    {"sources", NULL, "", "every imported file and its problems (as S)",
+     cmd_sources},
     {"help", "h", "", "this help (as ?)", cmd_help},
     {"quit", "q", "", "quit (as Q)", cmd_quit},
     {NULL, NULL, NULL, NULL, NULL}};

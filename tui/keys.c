@@ -55,6 +55,8 @@ static const struct keys_binding keys_bindings[] = {
      "show/hide the request id column (for reqnav timeline ID)"},
     {' ', L | T, ACT_MARK, "Space", "mark/unmark the request"},
     {'M', L, ACT_MARKS, "M", "list the marked requests"},
+    {'S', L | T, ACT_SOURCES, "S",
+     "sources: every imported file, its state, counts and problems"},
     {'x', L, ACT_EXPORT, "x", "export the marked requests"},
     {':', A, ACT_COMMAND, ":", "command line (commands below)"},
     {'?', A, ACT_HELP, "?", "this help"},

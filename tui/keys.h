@@ -73,6 +73,7 @@ enum keys_action {
     ACT_DETAIL_UP,
     ACT_CLEAR,
     ACT_IDS,
+    ACT_SOURCES,
     ACT_REDRAW
 };
 

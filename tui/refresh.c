@@ -6,8 +6,8 @@
  * the histogram, each list's page (the cursor on its request) and open
  * timelines.
  */
-#include "state_impl.h"
 #include "rn_time.h"
+#include "state_impl.h"
 #include "view.h"
 
 /* How often the store is asked: well inside the second users wait. */
@@ -23,8 +23,7 @@ state_refresh(struct state *s)
             /* A count begun before the import would be short. */
             list_scan_fini(&s->views[i].u.list);
             view_list_reload(s, &s->views[i].u.list);
-        }
-        else if (s->views[i].kind == VIEW_TIMELINE)
+        } else if (s->views[i].kind == VIEW_TIMELINE)
             view_timeline_reload(s, &s->views[i]);
     }
     /* Totals (then the histogram, whose cache is keyed by them). */

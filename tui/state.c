@@ -182,6 +182,9 @@ state_key(struct state *s, int key)
     case ACT_HELP:
         view_text_help(s);
         return UI_HANDLED | UI_REDRAW;
+    case ACT_SOURCES:
+        view_text_sources(s);
+        return UI_HANDLED | UI_REDRAW;
     case ACT_COMMAND:
         return state_prompt_open(s, PROMPT_COMMAND, "");
     case ACT_SEARCH_FWD:

@@ -158,6 +158,8 @@ void view_timeline_detail_free(char **lines, size_t n);
 void view_text_open(struct state *s, const char *title, char **lines, size_t n);
 /* The help page, from the key table. */
 void view_text_help(struct state *s);
+/* The sources page: every imported file, its state, counts, problems. */
+void view_text_sources(struct state *s);
 /* Run read-only SQL and show the result. */
 void view_text_sql(struct state *s, const char *sql);
 

@@ -248,6 +248,123 @@ view_text_help(struct state *s)
         v->u.text.help_cols = s->cols;
 }
 
+/* Warnings of one source onto the page (query_ui_source_warnings). */
+struct text_warn_ctx {
+    struct text_lines *tl;
+    size_t width;
+    const char *shown; /* the source's problem, already on the page */
+};
+
+static void
+text_source_warning(void *vctx, int64_t line, const char *msg)
+{
+    struct text_warn_ctx *c = vctx;
+    char *m = sanitize_dup(msg != NULL ? msg : "");
+    char lead[64];
+
+    if (c->shown != NULL && msg != NULL && strcmp(c->shown, msg) == 0) {
+        free(m);
+        return;
+    }
+    if (line != STORE_NONE)
+        snprintf(lead, sizeof lead, "      line %lld: ", (long long)line);
+    else
+        snprintf(lead, sizeof lead, "      ");
+    text_wrap(c->tl, lead, m, c->width);
+    free(m);
+}
+
+/* How many of a source's requests were linked; -1 when that is slow. */
+static int64_t
+text_source_linked(struct state *s, int64_t id)
+{
+    struct rn_err err = {0};
+    int64_t linked = -1;
+    enum rn_rc rc;
+
+    store_deadline(s->st, 100 * 1000);
+    rc = query_ui_source_linked(s->st, id, &linked, &err);
+    store_deadline(s->st, 0);
+    return rc == RN_OK ? linked : -1;
+}
+
+/* One source: kind, state, counts, its problem, its warnings. */
+static void
+text_source(struct state *s, struct text_lines *tl, const struct src_row *r,
+            size_t width)
+{
+    struct text_warn_ctx wc = {tl, width, r->message};
+    struct rn_err err = {0};
+    char line[512], linked[48], *p;
+    int64_t nl = text_source_linked(s, r->id);
+
+    if (nl >= 0)
+        snprintf(linked, sizeof linked, "%lld linked with other sources",
+                 (long long)nl);
+    else
+        snprintf(linked, sizeof linked, "linked: too slow to count here");
+    snprintf(line, sizeof line,
+             "%s (%s), %s: %lld events, %lld requests, %s, %lld warnings",
+             store_kind_name(r->kind), r->format,
+             r->truncated      ? "TRUNCATED"
+             : r->warnings > 0 ? "partial"
+                               : "complete",
+             (long long)r->events, (long long)r->requests, linked,
+             (long long)r->warnings);
+    p = sanitize_dup(r->path);
+    text_wrap(tl, "  ", p, width);
+    free(p);
+    text_wrap(tl, "    ", line, width);
+    if (r->message != NULL && r->message[0] != '\0') {
+        p = sanitize_dup(r->message);
+        text_wrap(tl, "    problem: ", p, width);
+        free(p);
+    }
+    if (r->warnings > 0 &&
+        query_ui_source_warnings(s->st, r->id, 5, text_source_warning, &wc,
+                                 &err) != RN_OK)
+        text_wrap(tl, "    ", err.msg, width);
+}
+
+void
+view_text_sources(struct state *s)
+{
+    struct text_lines tl = {0};
+    struct src_row *rows = NULL;
+    struct rn_err err = {0};
+    size_t n = 0, i, width = (size_t)s->cols;
+    int64_t bad = 0;
+    char line[128];
+
+    if (query_sources(s->st, &rows, &n, &err) != RN_OK) {
+        state_store_error(s, &err);
+        return;
+    }
+    for (i = 0; i < n; i++)
+        bad += rows[i].truncated || rows[i].warnings > 0;
+    snprintf(line, sizeof line, "%zu files, %lld with problems (q closes)", n,
+             (long long)bad);
+    text_push(&tl, line);
+    /* Files with problems first: they are why this page was opened. */
+    for (i = 0; i < n; i++)
+        if (rows[i].truncated || rows[i].warnings > 0) {
+            text_push(&tl, "");
+            text_source(s, &tl, &rows[i], width);
+        }
+    for (i = 0; i < n; i++)
+        if (!rows[i].truncated && rows[i].warnings == 0) {
+            text_push(&tl, "");
+            text_source(s, &tl, &rows[i], width);
+        }
+    text_push(&tl, "");
+    text_wrap(&tl, "",
+              "Files skipped at import (not traces, unreadable) are not kept "
+              "in the store: reqnav import names each with the reason.",
+              width);
+    src_rows_free(rows, n);
+    view_text_open(s, "sources", tl.v, tl.n);
+}
+
 struct text_sql_ctx {
     struct text_lines tl;
     size_t rows;

@@ -128,4 +128,37 @@ for size in 80x24 160x45; do
     keys Q
     expect_eq "$size refresh: exit" "$(wait_exit)" 0
 done
+# The sources screen: a cut FREB file with its position, the others
+# complete, linked counts; S and :sources open it.
+if [ -n "${GEN_FREB:-}" ] && [ -x "$GEN_FREB" ]; then
+    mkdir -p "$TMP/W3SVC1"
+    "$GEN_FREB" cgi502 "$TMP/W3SVC1/fr000001.xml"
+    "$GEN_FREB" truncated "$TMP/W3SVC1/fr000002.xml"
+    check "sources: store" fresh
+    "$REQNAV" --store "$STORE" -q import "$TMP/W3SVC1" >/dev/null 2>&1
+    POS=$("$REQNAV" --store "$STORE" sql \
+        "SELECT message FROM source WHERE path LIKE '%fr000002.xml'" |
+        tail -n 1 | grep -o 'line [0-9]*')
+    check "sources: the cut file has a position" [ -n "$POS" ]
+    for size in 80x24 160x45; do
+        start ${size%x*} ${size#*x}
+        check "$size sources: list" wait_for "all requests"
+        keys S
+        check "$size sources: page" wait_for "3 files, 1 with problems"
+        check "$size sources: cut file first" wait_for "fr000002.xml"
+        check "$size sources: its position" wait_for "$POS"
+        check "$size sources: linked count" wait_for "linked with other"
+        check "$size sources: complete files" wait_for "complete:"
+        keys q
+        check "$size sources: back" wait_for "all requests"
+        keys :
+        type_text sources
+        keys Enter
+        check "$size :sources" wait_for "3 files, 1 with problems"
+        keys q Q
+        expect_eq "$size sources: exit" "$(wait_exit)" 0
+    done
+else
+    echo "gen_freb not built: sources screen not tested" >&2
+fi
 finish

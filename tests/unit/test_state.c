@@ -929,6 +929,16 @@ test_list_facts(struct store *st)
     CHECK(s->marked == before);
     keys(s, "i");
     CHECK(s->show_ids == 0);
+    /* The sources page: the one in-memory source, complete. */
+    keys(s, "S");
+    CHECK(state_top(s)->kind == VIEW_TEXT);
+    CHECK_STR(state_top(s)->u.text.title, "sources");
+    CHECK(strstr(state_top(s)->u.text.lines[0], "1 files, 0 with problems") !=
+          NULL);
+    CHECK(help_has(&state_top(s)->u.text, "complete:"));
+    CHECK(help_has(&state_top(s)->u.text, "0 linked with other sources"));
+    keys(s, "q");
+    CHECK(state_top(s)->kind == VIEW_LIST);
     /* Failures first: goto names the group it looked in. */
     keys(s, ":goto 2005-08-23T20:20:00Z\\r");
     CHECK(strstr(s->msg, "failures first") != NULL);
