@@ -9,7 +9,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 
-.PHONY: all build test asan sample format format-check bench fuzz clean
+.PHONY: all build test asan sample format format-check bench fuzz warnings clean
 
 all: build
 
@@ -42,6 +42,24 @@ format-check:
 bench: build
 	sh tests/bench/run
 
+# -Werror at the optimisation levels users build with: the shipped flags
+# (RelWithDebInfo, Release, MinSizeRel) and -O2 -fno-inline, whose
+# different inlining finds other maybe-uninitialised paths.  One build
+# folder each under $(WARN_BUILD); CI runs this.
+WARN_BUILD ?= build-warn
+warnings:
+	@set -e; for cfg in RelWithDebInfo Release MinSizeRel O2-no-inline; do \
+	    case $$cfg in \
+	    O2-no-inline) type=Release; flags="-O2 -fno-inline";; \
+	    *) type=$$cfg; flags="";; \
+	    esac; \
+	    echo "warnings: $$cfg"; \
+	    cmake -S . -B $(WARN_BUILD)/$$cfg -DCMAKE_BUILD_TYPE=$$type \
+	        -DCMAKE_C_FLAGS="$$flags" -DRN_WERROR=ON >/dev/null; \
+	    cmake --build $(WARN_BUILD)/$$cfg -j$(JOBS) >/dev/null || \
+	        { cmake --build $(WARN_BUILD)/$$cfg -j1 2>&1 | grep -E "error|warning" >&2; exit 1; }; \
+	done; echo "warnings: 4 builds passed, 0 failed"
+
 # libFuzzer targets (clang, ASan+UBSan), each run FUZZ_SECONDS in turn:
 # `make fuzz FUZZ_SECONDS=60 [FUZZ_TARGETS="etw cap"]`.
 fuzz:
@@ -51,4 +69,4 @@ fuzz:
 	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(WARN_BUILD)

@@ -301,7 +301,7 @@ etw_emit(struct etw_state *s, struct rn_err *err)
         }
         r.client_addr = e->raddr;
         r.client_port = etw_int(e->rport);
-        rc = store_srcreq_put(s->ctx->st, s->ctx->source_id, &r, &srcreq, err);
+        rc = ingest_srcreq_put(s->ctx->in, s->ctx->source_id, &r, &srcreq, err);
         if (rc != RN_OK)
             return rc;
     }
@@ -314,7 +314,8 @@ etw_emit(struct etw_state *s, struct rn_err *err)
     se.name = e->name != NULL && e->name[0] != '\0' ? e->name : "(unnamed)";
     se.level = e->level;
     se.fields_json = rn_buf_str(&e->json);
-    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL, err);
+    rc =
+        ingest_event_add(s->ctx->in, s->ctx->source_id, srcreq, &se, NULL, err);
     if (rc == RN_OK && s->ord % ETW_PROGRESS_EVERY == 0)
         rc = import_progress(s->ctx, xml_input_offset(s->in), err);
     return rc;

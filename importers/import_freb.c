@@ -158,7 +158,7 @@ freb_root(struct freb_state *s, struct rn_err *err)
                     "%s: line %lld: bad statusCode \"%.32s\"", s->ctx->path,
                     (long long)xml_input_line(s->in), status);
     q.attrs_json = rn_buf_str(&s->attrs);
-    rc = store_srcreq_put(s->ctx->st, s->ctx->source_id, &q, &s->srcreq, err);
+    rc = ingest_srcreq_put(s->ctx->in, s->ctx->source_id, &q, &s->srcreq, err);
     free(url);
     free(verb);
     free(act);
@@ -190,7 +190,7 @@ freb_request_facts(struct freb_state *s, const char *name, int64_t line,
     } else {
         return RN_OK;
     }
-    return store_srcreq_put(s->ctx->st, s->ctx->source_id, &q, NULL, err);
+    return ingest_srcreq_put(s->ctx->in, s->ctx->source_id, &q, NULL, err);
 }
 
 /* Is name a System element whose content is all in its attributes? */
@@ -271,8 +271,8 @@ freb_event(struct freb_state *s, struct rn_err *err)
                     s->ctx->path, (long long)se.line, se.name);
     freb_fields_json(s);
     se.fields_json = rn_buf_str(&s->json);
-    rc = store_event_add(s->ctx->st, s->ctx->source_id, s->srcreq, &se, NULL,
-                         err);
+    rc = ingest_event_add(s->ctx->in, s->ctx->source_id, s->srcreq, &se, NULL,
+                          err);
     if (rc == RN_OK)
         rc = freb_request_facts(s, se.name, se.line, err);
     s->ord++;
@@ -418,7 +418,7 @@ freb_run(struct import_ctx *ctx, struct rn_err *err)
         store_srcreq_init(&q);
         q.key = s.key;
         q.truncated = 1;
-        rc = store_srcreq_put(ctx->st, ctx->source_id, &q, NULL, err);
+        rc = ingest_srcreq_put(ctx->in, ctx->source_id, &q, NULL, err);
     } else if (rc == RN_EFORMAT && s.srcreq != 0) {
         /* Keep the root and the complete events; say where it broke. */
         int64_t line;
@@ -433,7 +433,7 @@ freb_run(struct import_ctx *ctx, struct rn_err *err)
         store_srcreq_init(&q);
         q.key = s.key;
         q.truncated = 1;
-        rc = store_srcreq_put(ctx->st, ctx->source_id, &q, NULL, err);
+        rc = ingest_srcreq_put(ctx->in, ctx->source_id, &q, NULL, err);
     }
     ctx->format_detail = "freb";
     rn_buf_fini(&s.json);

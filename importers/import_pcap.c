@@ -62,7 +62,7 @@ struct pcap_conn {
 
 struct pcap_imp {
     struct import_ctx *ctx;
-    struct store *st;
+    struct ingest *in;
     char keypfx[40];   /* "pcap:<16 hex>:" */
     int64_t ord;       /* next event ordinal */
     int64_t offset_ns; /* clock offset applied to times, or 0 */
@@ -152,7 +152,7 @@ import_pcap_event(struct pcap_imp *im, int64_t srcreq, const char *name,
     ev.level = level;
     ev.fields_json = rn_buf_str(&im->fields);
     ev.raw = raw;
-    return store_event_add(im->st, im->ctx->source_id, srcreq, &ev, NULL, err);
+    return ingest_event_add(im->in, im->ctx->source_id, srcreq, &ev, NULL, err);
 }
 
 static const char *const import_pcap_reserved[] = {"captured_ts",
@@ -650,7 +650,7 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
         rn_buf_puts(&im->attrs, "{\"attrs_truncated\":true}");
     }
     r.attrs_json = rn_buf_str(&im->attrs);
-    rc = store_srcreq_put(im->st, im->ctx->source_id, &r, &sr, err);
+    rc = ingest_srcreq_put(im->in, im->ctx->source_id, &r, &sr, err);
     free((char *)(uintptr_t)r.verb);
     free((char *)(uintptr_t)r.host);
     if (rc != RN_OK)
@@ -690,7 +690,7 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
         rc = import_pcap_end_event(im, sr, resp, "HTTP_RESPONSE_END", err);
     /* A close goes to the newest exchange: the one before is complete. */
     if (rc == RN_OK && pc->last_srcreq != 0)
-        rc = store_srcreq_done(im->st, pc->last_srcreq, err);
+        rc = ingest_srcreq_done(im->in, pc->last_srcreq, err);
     pc->last_srcreq = sr;
     pc->last_seq = x->seq;
     if (rc == RN_OK && pc->npend > 0)
@@ -807,7 +807,7 @@ import_pcap_end(void *vctx, struct tcp_conn_info *c, enum tcp_end why,
                                                err);
     }
     if (rc == RN_OK && pc->last_srcreq != 0)
-        rc = store_srcreq_done(im->st, pc->last_srcreq, err);
+        rc = ingest_srcreq_done(im->in, pc->last_srcreq, err);
     http_conn_free(pc->http);
     free(pc);
     c->user = NULL;
@@ -916,7 +916,7 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
 
     memset(&im, 0, sizeof im);
     im.ctx = ctx;
-    im.st = ctx->st;
+    im.in = ctx->in;
     /* --clock-offset: applied here and kept; otherwise times stay as
      * captured and correlation shifts them by its estimate. */
     if (ctx->clock_offset_ns != STORE_NONE) {

@@ -493,9 +493,15 @@ w3c_record(struct w3c_state *s, char *line, int complete, struct rn_err *err)
                  (long long)taken);
         q.attrs_json = attrs;
     }
-    rc = store_srcreq_put(s->ctx->st, s->ctx->source_id, &q, &srcreq, err);
-    if (rc != RN_OK)
-        return rc;
+    /* A connection-level HTTP.sys line (no verb and no URL, such as
+     * Timer_ConnectionIdle) is an event of the connection, not a request
+     * (FORMATS.md H): it belongs to no source request. */
+    srcreq = 0;
+    if (s->kind != STORE_KIND_HTTPERR || q.verb != NULL || q.url != NULL) {
+        rc = ingest_srcreq_put(s->ctx->in, s->ctx->source_id, &q, &srcreq, err);
+        if (rc != RN_OK)
+            return rc;
+    }
     reason = w3c_val(s, vals, n, COL_REASON);
     w3c_event_name(s, reason, name, sizeof name);
     store_event_init(&se);
@@ -511,7 +517,8 @@ w3c_record(struct w3c_state *s, char *line, int complete, struct rn_err *err)
                : q.http_status >= 400 ? 3
                                       : 4;
     se.fields_json = rn_buf_str(&s->json);
-    rc = store_event_add(s->ctx->st, s->ctx->source_id, srcreq, &se, NULL, err);
+    rc =
+        ingest_event_add(s->ctx->in, s->ctx->source_id, srcreq, &se, NULL, err);
     s->records++;
     if (rc == RN_OK && s->records % W3C_PROGRESS_EVERY == 0)
         rc = import_progress(s->ctx, s->offset, err);

@@ -82,12 +82,12 @@ import_warn(struct import_ctx *ctx, int64_t line, const char *fmt, ...)
         snprintf(ctx->message, sizeof ctx->message, "%s", msg);
     ctx->warnings++;
     /* A failure to record a warning must not fail the import. */
-    (void)store_source_warn(ctx->st, ctx->source_id, line, msg, NULL);
+    (void)ingest_source_warn(ctx->in, ctx->source_id, line, msg, NULL);
 }
 
 /* Driver state shared by the walk. */
 struct import_run {
-    struct store *st;
+    struct ingest *in;
     const struct import_options *opt;
     struct import_summary *sum;
     int batch_files;
@@ -219,12 +219,12 @@ import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
     if (!force && run->batch_files < every &&
         rn_time_mono_ns() - run->batch_start < IMPORT_BATCH_NS)
         return RN_OK;
-    rc = store_commit(run->st, err);
+    rc = ingest_commit(run->in, err);
     if (rc != RN_OK)
         return rc; /* the batch is gone: import_paths counts it */
     run->batch_files = 0;
     if (!force)
-        rc = store_begin(run->st, err);
+        rc = ingest_begin(run->in, err);
     run->batch_start = rn_time_mono_ns();
     return rc;
 }
@@ -241,7 +241,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     enum rn_rc rc;
 
     memset(&ctx, 0, sizeof ctx);
-    ctx.st = run->st;
+    ctx.in = run->in;
     ctx.path = path;
     ctx.source_id = source_id;
     ctx.size = size;
@@ -253,7 +253,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     if (rc == RN_EDB || rc == RN_ECANCELED) {
         /* The store itself failed, or the user stopped: drop this file
          * and let the caller stop at this boundary. */
-        store_source_abort(run->st);
+        ingest_source_abort(run->in);
         if (rc == RN_ECANCELED) {
             run->sum->cancelled = 1;
             import_report(run, path, imp->name, IMPORT_FAILED, 0, 0, 0,
@@ -262,7 +262,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
         return rn_err_set(err, rc, "%s", ierr.msg);
     }
     if (rc != RN_OK) {
-        store_source_abort(run->st);
+        ingest_source_abort(run->in);
         import_report(run, path, imp->name, IMPORT_FAILED, 0, 0, 0, ierr.msg);
         return RN_OK;
     }
@@ -273,7 +273,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     res.clock_offset_ns =
         imp->kind == STORE_KIND_PCAP ? ctx.clock_offset_ns : STORE_NONE;
     res.format = ctx.format_detail;
-    rc = store_source_end(run->st, source_id, &res, err);
+    rc = ingest_source_end(run->in, source_id, &res, err);
     if (rc != RN_OK)
         return rc;
     import_report(run, path, ctx.format_detail ? ctx.format_detail : imp->name,
@@ -319,7 +319,7 @@ import_file(struct import_run *run, const char *path, int in_walk,
     info.kind = imp->kind;
     info.format = imp->name;
     info.sha256 = hex;
-    rc = store_source_begin(run->st, &info, &source_id, &existing, err);
+    rc = ingest_source_begin(run->in, &info, &source_id, &existing, err);
     if (rc != RN_OK)
         return rc;
     if (existing) {
@@ -414,12 +414,12 @@ import_paths(struct store *st, const char *const *paths, size_t npaths,
 
     memset(sum, 0, sizeof *sum);
     memset(&run, 0, sizeof run);
-    run.st = st;
+    run.in = ingest_open(st);
     run.opt = opt;
     run.sum = sum;
     run.cancel = opt->cancel;
     run.batch_start = rn_time_mono_ns();
-    rc = store_begin(st, err);
+    rc = ingest_begin(run.in, err);
     for (i = 0; rc == RN_OK && i < npaths; i++) {
         if (run.cancel != NULL && *run.cancel) {
             sum->cancelled = 1;
@@ -427,8 +427,6 @@ import_paths(struct store *st, const char *const *paths, size_t npaths,
         }
         rc = import_path(&run, paths[i], 0, 0, err);
     }
-    if (rc == RN_OK && run.cancel != NULL && *run.cancel)
-        sum->cancelled = 1; /* interrupted after the last file's import */
     if (rc == RN_ECANCELED) {
         /* Keep every file finished before the interruption. */
         sum->cancelled = 1;
@@ -436,10 +434,16 @@ import_paths(struct store *st, const char *const *paths, size_t npaths,
     }
     if (rc == RN_OK)
         rc = import_maybe_commit(&run, 1, err);
+    /* Looked at after the final commit, not before it: an interrupt during
+     * the last file's correlation or the commit itself is reported (what
+     * was committed stays), never dropped as if nothing had happened. */
+    if (rc == RN_OK && run.cancel != NULL && *run.cancel)
+        sum->cancelled = 1;
     if (rc != RN_OK) {
         /* Files reported imported since the last commit are undone. */
-        store_rollback(st);
+        ingest_rollback(run.in);
         sum->rolled_back = run.batch_files;
     }
+    ingest_close(run.in);
     return rc;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ingest.h"
 #include "rn_err.h"
 #include "store.h"
 
@@ -24,7 +25,7 @@ typedef int import_progress_fn(void *ctx, const char *path, int64_t done,
                                int64_t total);
 
 struct import_ctx {
-    struct store *st;
+    struct ingest *in; /* the import session: every write goes through it */
     const char *path;
     int64_t source_id;
     int64_t size;            /* bytes */

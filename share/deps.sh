@@ -3,8 +3,8 @@
 # Run as root (or with sudo available); does nothing when all is there.
 set -e
 pkgs="make cmake gcc pkg-config libsqlite3-dev libxml2-dev libncurses-dev
-libpcap-dev jq tmux tcpdump tshark libxml2-utils clang-format python3 time
-clang libclang-rt-14-dev"
+libpcap-dev nettle-dev jq tmux tcpdump tshark libxml2-utils clang-format
+python3 time clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -23,6 +23,7 @@
 #include "query.h"
 #include "render.h"
 #include "rn_buf.h"
+#include "rn_cause.h"
 #include "rn_json.h"
 #include "rn_time.h"
 #include "sanitize.h"
@@ -176,6 +177,9 @@ cli_on_report(void *vctx, const struct import_report *r)
         cli_put_safe(out, r->message, 0);
     }
     fputc('\n', out);
+    /* A line per file as it is done, also into a pipe or a log file (not
+     * in 4 KB bursts): what the line says is what a watcher can act on. */
+    (void)fflush(out);
 }
 
 /* REQNAV_COMMIT_FILES: commit the import every N files (1..100000) rather
@@ -291,7 +295,12 @@ cli_import_paths(struct store *st, const struct import_options *base,
         cli_sources_snapshot(st, &before, &nbefore);
     rc = import_paths(st, (const char *const *)paths, (size_t)npaths, &opt,
                       &sum, &err);
+    /* Back to the caller's handler first, then look at the flag: a SIGINT
+     * that came before is seen here, one after it takes the usual course,
+     * none falls in between unnoticed. */
     sigaction(SIGINT, &old, NULL);
+    if (rc == RN_OK && cli_interrupted)
+        sum.cancelled = 1;
     if (progress.shown)
         fputs("\r\033[K", stderr);
     if (!quiet && rc == RN_OK) {
@@ -464,6 +473,8 @@ cli_request_csv_row(const struct rq_row *r)
     rn_buf_puts(&b, r->win32_status != STORE_NONE ? num : "");
     rn_buf_printf(&b, ",%s,", src);
     render_csv_field(&b, r->diagnosis);
+    rn_buf_putc(&b, ',');
+    render_csv_field(&b, r->cause);
     rn_buf_puts(&b, "\r\n");
     fwrite(b.data, 1, b.len, stdout);
     rn_buf_fini(&b);
@@ -542,7 +553,7 @@ cli_requests(const struct cli_global *g, int argc, char **argv)
         fputs("[", stdout);
     else if (fmt == CLI_CSV)
         fputs("id,key,start,end,duration_ms,verb,url,status,win32_status,"
-              "sources,diagnosis\r\n",
+              "sources,diagnosis,cause\r\n",
               stdout);
     else
         printf("%-16s %-24s %-7s %-7s %10s %-14s %s\n", "ID", "START", "VERB",
@@ -586,6 +597,116 @@ cli_requests(const struct cli_global *g, int argc, char **argv)
     filter_free(f);
     store_close(st);
     return status;
+}
+
+/* ---- causes ---------------------------------------------------------- */
+
+/* One summary line as JSON. */
+static void
+cli_cause_json(struct rn_buf *b, const struct cause_row *c)
+{
+    char label[128];
+
+    rn_cause_label(c->cause, (long long)c->count, label, sizeof label);
+    rn_buf_puts(b, "{\"cause\":");
+    rn_json_cstr(b, c->cause);
+    rn_buf_puts(b, ",\"label\":");
+    rn_json_cstr(b, label);
+    rn_buf_printf(b, ",\"count\":%" PRId64 ",\"status\":", c->count);
+    if (c->status != STORE_NONE)
+        rn_buf_printf(b, "\"%" PRId64 ".%" PRId64 "\"", c->status,
+                      c->substatus);
+    else
+        rn_buf_puts(b, "null");
+    rn_buf_putc(b, '}');
+}
+
+/* The summary as a table or JSON. */
+static void
+cli_causes_print(const struct cause_row *rows, size_t n, enum cli_format fmt)
+{
+    struct rn_buf b;
+    char label[128], status[32];
+    size_t i;
+
+    if (fmt == CLI_JSON) {
+        rn_buf_init(&b, 1024 * 1024);
+        rn_buf_putc(&b, '[');
+        for (i = 0; i < n; i++) {
+            rn_buf_puts(&b, i > 0 ? ",\n" : "\n");
+            cli_cause_json(&b, &rows[i]);
+        }
+        rn_buf_puts(&b, n > 0 ? "\n]\n" : "]\n");
+        fwrite(b.data, 1, b.len, stdout);
+        rn_buf_fini(&b);
+        return;
+    }
+    printf("%7s %-7s %-24s %s\n", "COUNT", "STATUS", "CAUSE", "LABEL");
+    for (i = 0; i < n; i++) {
+        rn_cause_label(rows[i].cause, (long long)rows[i].count, label,
+                       sizeof label);
+        if (rows[i].status != STORE_NONE)
+            snprintf(status, sizeof status, "%" PRId64 ".%" PRId64,
+                     rows[i].status, rows[i].substatus);
+        else
+            snprintf(status, sizeof status, "various");
+        printf("%7" PRId64 " %-7s %-24s %s\n", rows[i].count, status,
+               rows[i].cause, label);
+    }
+}
+
+int
+cli_causes(const struct cli_global *g, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"filter", required_argument, NULL, 'f'},
+        {"format", required_argument, NULL, 'F'},
+        {NULL, 0, NULL, 0}};
+    enum cli_format fmt = CLI_TABLE;
+    const char *expr = NULL;
+    struct filter *f = NULL;
+    struct store *st;
+    struct cause_row *rows;
+    struct rn_err err = {RN_OK, ""};
+    size_t n;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+        if (c == 'f') {
+            expr = optarg;
+        } else if (c == 'F' && cli_parse_format(optarg, 0, &fmt) == 0) {
+            continue;
+        } else {
+            if (c == 'F')
+                cli_error("bad --format '%s' (table or json)", optarg);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_error("causes: unexpected argument '%s'", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    if (filter_parse(expr, &f, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    st = cli_open_store(g->store_path, 1);
+    if (st == NULL) {
+        filter_free(f);
+        return CLI_EXIT_INPUT;
+    }
+    if (query_causes(st, f, &rows, &n, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        filter_free(f);
+        store_close(st);
+        return CLI_EXIT_INPUT;
+    }
+    cli_causes_print(rows, n, fmt);
+    cause_rows_free(rows, n);
+    filter_free(f);
+    store_close(st);
+    return CLI_EXIT_OK;
 }
 
 /* ---- timeline -------------------------------------------------------- */

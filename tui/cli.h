@@ -21,6 +21,7 @@ int cli_import(const struct cli_global *g, int argc, char **argv);
 int cli_requests(const struct cli_global *g, int argc, char **argv);
 int cli_timeline(const struct cli_global *g, int argc, char **argv);
 int cli_sources(const struct cli_global *g, int argc, char **argv);
+int cli_causes(const struct cli_global *g, int argc, char **argv);
 int cli_sql(const struct cli_global *g, int argc, char **argv);
 /* tui/cli_export.c */
 int cli_export(const struct cli_global *g, int argc, char **argv);

@@ -34,6 +34,9 @@ static const struct command commands[] = {
     {"timeline", cli_timeline,
      "timeline [--format table|json] ID|KEY\n"
      "        every event of one request, from every source, in time order"},
+    {"causes", cli_causes,
+     "causes [--filter EXPR] [--format table|json]\n"
+     "        the failures grouped by cause, most first"},
     {"sources", cli_sources,
      "sources\n        the imported files, with their state and problems"},
     {"export", cli_export,

@@ -13,9 +13,11 @@
 #include "draw.h"
 #include "fmt.h"
 #include "rn_buf.h"
+#include "rn_cause.h"
 #include "rn_json.h"
 #include "rn_time.h"
 #include "sanitize.h"
+#include "triage.h"
 #include "view.h"
 #include "xmalloc.h"
 
@@ -89,6 +91,7 @@ tl_build(struct tl_state *t)
 void
 view_timeline_jump_role(struct state *s, struct tl_state *t, int role)
 {
+    const char *why;
     size_t i;
 
     for (i = 0; i < t->n; i++) {
@@ -100,7 +103,12 @@ view_timeline_jump_role(struct state *s, struct tl_state *t, int role)
             return;
         }
     }
-    state_message(s, 1, "no %s event in this request", store_role_name(role));
+    /* Say why when the failure class has no such event (an HTTP.sys 503
+     * has no handler start), rather than leave the key silent. */
+    why = rn_cause_absence(t->req.cause, store_role_name(role));
+    state_message(s, 1, "no %s event in this request%s%s",
+                  store_role_name(role), why != NULL ? ": " : "",
+                  why != NULL ? why : "");
 }
 
 enum rn_rc
@@ -528,6 +536,7 @@ view_timeline_detail(const struct tl_state *t, size_t width, size_t *n)
     char **lines = NULL, buf[512], ts[64];
     size_t cap = 0, i, len;
     const struct ev_row *e;
+    const char *label;
     struct fmt_fields f;
 
     *n = 0;
@@ -535,9 +544,13 @@ view_timeline_detail(const struct tl_state *t, size_t width, size_t *n)
         return NULL;
     e = &t->ev[t->cur];
     /* Three lines of where and when, then the fields, then the raw text. */
-    snprintf(buf, sizeof buf, "event    %s%s%s", t->disp[t->cur].name,
+    /* The role with what the event is: "cgi_start (FastCGI start)". */
+    label = e->role >= 0 ? triage_event_label(e->name) : NULL;
+    snprintf(buf, sizeof buf, "event    %s%s%s%s%s%s", t->disp[t->cur].name,
              e->role >= 0 ? "   role: " : "",
-             e->role >= 0 ? store_role_name(e->role) : "");
+             e->role >= 0 ? store_role_name(e->role) : "",
+             label != NULL ? " (" : "", label != NULL ? label : "",
+             label != NULL ? ")" : "");
     len = strlen(buf);
     if (e->level != STORE_NONE)
         snprintf(buf + len, sizeof buf - len, "   level: %s",

@@ -1,27 +1,27 @@
-/* SHA-256 (FIPS 180-4), for source content hashes. */
+/*
+ * SHA-256 for source content hashes, from Nettle (which picks its SHA
+ * extension code on CPUs that have it).  reqnav's own small API over it,
+ * so callers hash without knowing the library.
+ */
 #ifndef SHA256_H
 #define SHA256_H
 
+#include <nettle/sha2.h>
 #include <stddef.h>
-#include <stdint.h>
+
+/* Nettle's header maps these names onto its own functions; in reqnav they
+ * are the wrappers below (Nettle's stay reachable as nettle_sha256_*). */
+#undef sha256_init
+#undef sha256_update
+#undef sha256_digest
 
 struct sha256 {
-    uint32_t h[8];
-    uint64_t len;          /* bytes hashed so far */
-    unsigned char buf[64]; /* pending partial block */
-    size_t nbuf;
+    struct sha256_ctx ctx;
 };
 
 void sha256_init(struct sha256 *c);
 void sha256_update(struct sha256 *c, const void *data, size_t n);
 /* Finish and write the 64 hex digits plus NUL into hex. */
 void sha256_final_hex(struct sha256 *c, char hex[65]);
-
-/*
- * Use the portable block function even where the CPU has SHA
- * instructions (tests compare the two); returns whether the accelerated
- * one was available.
- */
-int sha256_force_portable(int on);
 
 #endif

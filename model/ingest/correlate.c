@@ -2,26 +2,29 @@
  * Correlation driver.  After each source: link its source requests (GUID
  * rule here, other kinds through their matchers), let earlier unlinked
  * source requests try again against it, then re-triage every request that
- * gained or lost a member (tracked in temp.rn_affected) and drop requests
- * left empty.  The result depends on the set of sources, not their order.
+ * gained or lost a member (co->affected) and drop requests left empty.
+ * The result depends on the set of sources, not their order.
  */
 #include "correlate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "ingest_impl.h"
 #include "store_impl.h"
 
-/* The temp table of requests whose membership changed during an import:
- * empty when a source starts (the store notes requests in it while the
- * source is read). */
-enum rn_rc
-correlate_begin(struct store *st, struct rn_err *err)
+void
+correlate_init(struct correlate *co, struct store *st)
 {
-    return store_exec(st,
-                      "CREATE TEMP TABLE IF NOT EXISTS rn_affected"
-                      " (id INTEGER PRIMARY KEY);"
-                      "DELETE FROM rn_affected",
-                      err);
+    memset(co, 0, sizeof *co);
+    co->st = st;
+}
+
+void
+correlate_fini(struct correlate *co)
+{
+    rn_i64set_fini(&co->affected);
+    rn_i64set_fini(&co->pcap_dirty);
 }
 
 int
@@ -31,20 +34,22 @@ correlate_starts_alone(int kind)
     return kind == STORE_KIND_PCAP;
 }
 
-enum rn_rc
-correlate_touch(struct store *st, int64_t request_id, struct rn_err *err)
+void
+correlate_touch(struct correlate *co, int64_t request_id)
 {
-    sqlite3_stmt *s;
-    enum rn_rc rc = RN_OK;
+    rn_i64set_add(&co->affected, request_id);
+}
 
-    s = store_cached(st, "INSERT OR IGNORE INTO rn_affected VALUES (?1)", err);
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, request_id);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        rc = store_dberr(st, "note request", err);
+enum rn_rc
+correlate_touch_each(struct correlate *co, sqlite3_stmt *s, const char *what,
+                     struct rn_err *err)
+{
+    int step;
+
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        correlate_touch(co, sqlite3_column_int64(s, 0));
     sqlite3_reset(s);
-    return rc;
+    return step == SQLITE_DONE ? RN_OK : store_dberr(co->st, what, err);
 }
 
 enum rn_rc
@@ -72,9 +77,10 @@ correlate_request_for_key(struct store *st, const char *key,
 }
 
 enum rn_rc
-correlate_link(struct store *st, int64_t srcreq_id, int64_t request_id,
+correlate_link(struct correlate *co, int64_t srcreq_id, int64_t request_id,
                const char *rule, struct rn_err *err)
 {
+    struct store *st = co->st;
     sqlite3_stmt *s;
     int64_t old = 0;
     enum rn_rc rc = RN_OK;
@@ -99,23 +105,21 @@ correlate_link(struct store *st, int64_t srcreq_id, int64_t request_id,
         rc = store_dberr(st, "link request", err);
     sqlite3_reset(s);
     if (rc == RN_OK)
-        rc = correlate_touch(st, request_id, err);
+        correlate_touch(co, request_id);
     if (rc == RN_OK && old != 0 && old != request_id) {
-        rc = correlate_touch(st, old, err);
+        correlate_touch(co, old);
         /* A triage mark follows the source request to its new request. */
+        rc = store_prepare(st,
+                           "UPDATE request SET marked = 1 WHERE id = ?2"
+                           " AND (SELECT marked FROM request"
+                           " WHERE id = ?1) != 0",
+                           &s, err);
         if (rc == RN_OK) {
-            rc = store_prepare(st,
-                               "UPDATE request SET marked = 1 WHERE id = ?2"
-                               " AND (SELECT marked FROM request"
-                               " WHERE id = ?1) != 0",
-                               &s, err);
-            if (rc == RN_OK) {
-                sqlite3_bind_int64(s, 1, old);
-                sqlite3_bind_int64(s, 2, request_id);
-                if (sqlite3_step(s) != SQLITE_DONE)
-                    rc = store_dberr(st, "move mark", err);
-                sqlite3_finalize(s);
-            }
+            sqlite3_bind_int64(s, 1, old);
+            sqlite3_bind_int64(s, 2, request_id);
+            if (sqlite3_step(s) != SQLITE_DONE)
+                rc = store_dberr(st, "move mark", err);
+            sqlite3_finalize(s);
         }
     }
     return rc;
@@ -128,7 +132,7 @@ correlate_link(struct store *st, int64_t srcreq_id, int64_t request_id,
  * trace or a capture brings hundreds of thousands at once.
  */
 static enum rn_rc
-correlate_bulk(struct store *st, int64_t source_id, int guid_only,
+correlate_bulk(struct correlate *co, int64_t source_id, int guid_only,
                struct rn_err *err)
 {
     static const char *const steps[] = {
@@ -147,7 +151,7 @@ correlate_bulk(struct store *st, int64_t source_id, int guid_only,
         " q.substatus AS sub FROM srcreq q WHERE q.source_id = ?1"
         " AND q.request_id IS NULL AND (?2 = 0 OR q.key GLOB '{*'))"
         " WHERE 1 ON CONFLICT DO NOTHING",
-        "INSERT OR IGNORE INTO rn_affected SELECT rn_request_id(key)"
+        "SELECT rn_request_id(key)"
         " FROM srcreq WHERE source_id = ?1 AND request_id IS NULL"
         " AND (?2 = 0 OR key GLOB '{*')",
         "UPDATE srcreq SET request_id = rn_request_id(key), link_rule ="
@@ -160,14 +164,19 @@ correlate_bulk(struct store *st, int64_t source_id, int guid_only,
     size_t i;
 
     for (i = 0; rc == RN_OK && i < sizeof steps / sizeof steps[0]; i++) {
-        sqlite3_stmt *s = store_cached(st, steps[i], err);
+        sqlite3_stmt *s = store_cached(co->st, steps[i], err);
 
         if (s == NULL)
             return RN_EDB;
         sqlite3_bind_int64(s, 1, source_id);
         sqlite3_bind_int(s, 2, guid_only);
+        if (i == 1) {
+            /* The requests about to gain members. */
+            rc = correlate_touch_each(co, s, "link requests", err);
+            continue;
+        }
         if (sqlite3_step(s) != SQLITE_DONE)
-            rc = store_dberr(st, "link requests", err);
+            rc = store_dberr(co->st, "link requests", err);
         sqlite3_reset(s);
     }
     return rc;
@@ -175,8 +184,9 @@ correlate_bulk(struct store *st, int64_t source_id, int guid_only,
 
 /* Link the other source requests of a source through their matchers. */
 static enum rn_rc
-correlate_others(struct store *st, int64_t source_id, struct rn_err *err)
+correlate_others(struct correlate *co, int64_t source_id, struct rn_err *err)
 {
+    struct store *st = co->st;
     sqlite3_stmt *s;
     enum rn_rc rc = RN_OK;
     int step;
@@ -200,7 +210,7 @@ correlate_others(struct store *st, int64_t source_id, struct rn_err *err)
         }
         /* What nothing matched is linked to itself in bulk afterwards. */
         if (rc == RN_OK && request_id != 0)
-            rc = correlate_link(st, srcreq_id, request_id, rule, err);
+            rc = correlate_link(co, srcreq_id, request_id, rule, err);
     }
     if (rc == RN_OK && step != SQLITE_DONE)
         rc = store_dberr(st, "link source", err);
@@ -208,52 +218,52 @@ correlate_others(struct store *st, int64_t source_id, struct rn_err *err)
     return rc;
 }
 
-/* Re-triage the touched requests; delete the ones left empty. */
+/* Re-triage the touched requests; delete the ones left empty.  Triage
+ * may not touch more, but a request is taken off the set before its turn
+ * so that anything it did note would be kept for the next round. */
 static enum rn_rc
-correlate_finish(struct store *st, struct rn_err *err)
+correlate_finish(struct correlate *co, struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
-    int step;
+    enum rn_rc rc = RN_OK;
+    int64_t *ids;
+    size_t n, i;
 
-    rc = store_exec(st,
-                    "DELETE FROM request WHERE id IN (SELECT id FROM"
-                    " rn_affected) AND NOT EXISTS (SELECT 1 FROM srcreq"
-                    " WHERE request_id = request.id);"
-                    "DELETE FROM rn_affected WHERE id NOT IN"
-                    " (SELECT id FROM request)",
-                    err);
-    if (rc != RN_OK)
-        return rc;
-    s = store_cached(st, "SELECT id FROM rn_affected", err);
-    if (s == NULL)
-        return RN_EDB;
-    while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
-        rc = triage_request(st, sqlite3_column_int64(s, 0), err);
-    if (rc == RN_OK && step != SQLITE_DONE)
-        rc = store_dberr(st, "triage", err);
-    sqlite3_reset(s);
-    if (rc == RN_OK)
-        rc = store_exec(st, "DELETE FROM rn_affected", err);
+    ids = rn_i64set_take_sorted(&co->affected, &n);
+    for (i = 0; rc == RN_OK && i < n; i++) {
+        s = store_cached(co->st,
+                         "DELETE FROM request WHERE id = ?1 AND NOT EXISTS"
+                         " (SELECT 1 FROM srcreq WHERE request_id = ?1)",
+                         err);
+        if (s == NULL) {
+            rc = RN_EDB;
+            break;
+        }
+        sqlite3_bind_int64(s, 1, ids[i]);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_dberr(co->st, "drop empty request", err);
+        sqlite3_reset(s);
+        if (rc == RN_OK && sqlite3_changes(store_db(co->st)) == 0)
+            rc = triage_request(co->st, ids[i], err);
+    }
+    free(ids);
     return rc;
 }
 
 enum rn_rc
-correlate_flush(struct store *st, struct rn_err *err)
+correlate_flush(struct correlate *co, struct rn_err *err)
 {
     enum rn_rc rc;
     int worked = 0;
 
-    /* Only a correlate_source() of this connection notes captures, and it
-     * made rn_affected first. */
-    rc = correlate_pcap_flush(st, &worked, err);
+    rc = correlate_pcap_flush(co, &worked, err);
     if (rc == RN_OK && worked)
-        rc = correlate_finish(st, err);
+        rc = correlate_finish(co, err);
     return rc;
 }
 
 enum rn_rc
-correlate_source(struct store *st, int64_t source_id, int unlinked,
+correlate_source(struct correlate *co, int64_t source_id, int unlinked,
                  struct rn_err *err)
 {
     enum rn_rc rc = RN_OK;
@@ -261,17 +271,17 @@ correlate_source(struct store *st, int64_t source_id, int unlinked,
     /* Each step below reads every source request of the source: skip
      * them when the store linked them all as they came. */
     if (unlinked) {
-        rc = correlate_bulk(st, source_id, 1, err);
+        rc = correlate_bulk(co, source_id, 1, err);
         if (rc == RN_OK)
-            rc = correlate_others(st, source_id, err);
+            rc = correlate_others(co, source_id, err);
         if (rc == RN_OK)
-            rc = correlate_bulk(st, source_id, 0, err);
+            rc = correlate_bulk(co, source_id, 0, err);
     }
     if (rc == RN_OK)
-        rc = correlate_w3c_rescan(st, source_id, err);
+        rc = correlate_w3c_rescan(co, source_id, err);
     if (rc == RN_OK)
-        rc = correlate_pcap_rescan(st, source_id, err);
+        rc = correlate_pcap_rescan(co, source_id, err);
     if (rc == RN_OK)
-        rc = correlate_finish(st, err);
+        rc = correlate_finish(co, err);
     return rc;
 }

@@ -4,8 +4,9 @@
  * Sources without one (W3C and HTTPERR lines, captured exchanges) are
  * matched by kind-specific rules in correlate_w3c.c and correlate_pcap.c.
  *
- * Internal to model/.  Every link goes through correlate_link(), which
- * records the rule, moves marks, and notes the requests to re-triage.
+ * Private to model/ingest/.  Every link goes through correlate_link(),
+ * which records the rule, moves marks, and notes the request to re-triage
+ * in struct correlate, the state the import session (ingest.c) owns.
  */
 #ifndef CORRELATE_H
 #define CORRELATE_H
@@ -13,14 +14,45 @@
 #include <stdint.h>
 
 #include "rn_err.h"
+#include "rn_i64set.h"
 #include "store.h"
+
+struct correlate {
+    struct store *st;
+    /* Requests whose members changed since the last finish: re-triaged,
+     * or deleted when left empty, at the end of the source. */
+    struct rn_i64set affected;
+    /* Captures that sources of this batch may change: refreshed once,
+     * before the batch commits (a FREB folder brings thousands of
+     * sources near the same capture). */
+    struct rn_i64set pcap_dirty;
+};
+
+void correlate_init(struct correlate *co, struct store *st);
+void correlate_fini(struct correlate *co);
+
+/* Note a request whose members changed. */
+void correlate_touch(struct correlate *co, int64_t request_id);
+
+/* Does a source of this kind link its source requests to requests of
+ * their own at first (matching them later, as a whole)? */
+int correlate_starts_alone(int kind);
+
+/* After a source's rows are in: link its source requests, let earlier
+ * ones try again against it, re-triage what changed.  unlinked: some of
+ * its source requests are not linked yet. */
+enum rn_rc correlate_source(struct correlate *co, int64_t source_id,
+                            int unlinked, struct rn_err *err);
+
+/* Work deferred to the end of a batch (captures); before each commit. */
+enum rn_rc correlate_flush(struct correlate *co, struct rn_err *err);
 
 /*
  * Link srcreq_id to the logical request request_id (creating nothing: the
  * request row must exist) with the name of the rule that matched.  A
  * request left without source requests is deleted (its mark moves along).
  */
-enum rn_rc correlate_link(struct store *st, int64_t srcreq_id,
+enum rn_rc correlate_link(struct correlate *co, int64_t srcreq_id,
                           int64_t request_id, const char *rule,
                           struct rn_err *err);
 
@@ -46,17 +78,17 @@ enum rn_rc correlate_pcap_match(struct store *st, int64_t srcreq_id,
  * After a new source arrives, source requests imported earlier may match
  * it: re-run matching for the unlinked ones (link_rule 'self').
  */
-enum rn_rc correlate_w3c_rescan(struct store *st, int64_t source_id,
+enum rn_rc correlate_w3c_rescan(struct correlate *co, int64_t source_id,
                                 struct rn_err *err);
-enum rn_rc correlate_pcap_rescan(struct store *st, int64_t source_id,
+enum rn_rc correlate_pcap_rescan(struct correlate *co, int64_t source_id,
                                  struct rn_err *err);
 
 /*
  * Bring up to date the captures that sources imported since the last
  * flush may change (estimate, times, links).  Run before each commit;
- * *worked: there were some (requests to re-triage are in rn_affected).
+ * *worked: there were some (requests to re-triage are in co->affected).
  */
-enum rn_rc correlate_pcap_flush(struct store *st, int *worked,
+enum rn_rc correlate_pcap_flush(struct correlate *co, int *worked,
                                 struct rn_err *err);
 
 #endif

@@ -45,6 +45,7 @@
 #include <strings.h>
 
 #include "correlate.h"
+#include "ingest_impl.h"
 #include "rn_time.h"
 #include "rn_url.h"
 #include "store_impl.h"
@@ -1043,14 +1044,31 @@ pcap_apply_step(struct store *st, const char *sql, int64_t source_id,
     return rc;
 }
 
+/* Note every request a capture's exchanges are linked to. */
+static enum rn_rc
+pcap_touch_all(struct correlate *co, int64_t source_id, struct rn_err *err)
+{
+    sqlite3_stmt *s =
+        store_cached(co->st,
+                     "SELECT DISTINCT request_id FROM srcreq"
+                     " WHERE source_id = ?1 AND request_id IS NOT NULL",
+                     err);
+
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    return correlate_touch_each(co, s, "note requests", err);
+}
+
 /*
  * Make the offset (have: one is known) the one applied to capture src's
  * times.  *moved: the times or the offset changed.
  */
 static enum rn_rc
-pcap_apply(struct store *st, struct pcap_src *src, int have, int64_t offset,
+pcap_apply(struct correlate *co, struct pcap_src *src, int have, int64_t offset,
            int agree, int *moved, struct rn_err *err)
 {
+    struct store *st = co->st;
     static const char *const sql[] = {
         /* Through the source requests' index: none leads from a source
          * to its events (schema.sql).  A capture's events all belong to
@@ -1061,8 +1079,6 @@ pcap_apply(struct store *st, struct pcap_src *src, int have, int64_t offset,
         " OR (srcreq_id IS NULL AND source_id = ?1)",
         "UPDATE srcreq SET start_ns = start_ns + ?2, end_ns = end_ns + ?2"
         " WHERE source_id = ?1",
-        "INSERT OR IGNORE INTO rn_affected SELECT DISTINCT request_id"
-        " FROM srcreq WHERE source_id = ?1 AND request_id IS NOT NULL",
         "UPDATE source SET clock_offset_ns = ?4, clock_offset_matches = ?5"
         " WHERE id = ?1",
     };
@@ -1074,7 +1090,7 @@ pcap_apply(struct store *st, struct pcap_src *src, int have, int64_t offset,
     *moved = src->have_offset != have || (have && src->offset != offset);
     if (!*moved)
         /* Same offset: only the number of matches may differ. */
-        return pcap_apply_step(st, sql[3], src->id, 0, NULL, offset, have,
+        return pcap_apply_step(st, sql[2], src->id, 0, NULL, offset, have,
                                agree, err);
     delta = (have ? offset : 0) - (src->have_offset ? src->offset : 0);
     snprintf(ms, sizeof ms, "%.3f", (double)offset / 1e6);
@@ -1085,6 +1101,9 @@ pcap_apply(struct store *st, struct pcap_src *src, int have, int64_t offset,
     for (i = 0; rc == RN_OK && i < sizeof sql / sizeof sql[0]; i++)
         rc = pcap_apply_step(st, sql[i], src->id, delta, have ? ms : NULL,
                              offset, have, agree, err);
+    /* Every request of the capture has new times to triage. */
+    if (rc == RN_OK)
+        rc = pcap_touch_all(co, src->id, err);
     if (rc == RN_OK) {
         src->have_offset = have;
         src->offset = have ? offset : 0;
@@ -1096,9 +1115,10 @@ pcap_apply(struct store *st, struct pcap_src *src, int have, int64_t offset,
 
 /* Match an exchange again and move its link if the outcome changed. */
 static enum rn_rc
-pcap_recheck(struct store *st, const struct pcap_src *src, int64_t id,
+pcap_recheck(struct correlate *co, const struct pcap_src *src, int64_t id,
              struct rn_err *err)
 {
+    struct store *st = co->st;
     struct pcap_row x;
     const char *rule;
     int64_t target;
@@ -1116,7 +1136,7 @@ pcap_recheck(struct store *st, const struct pcap_src *src, int64_t id,
         if (strcmp(rule, "self") == 0)
             rc = correlate_request_for_key(st, x.key, &target, err);
         if (rc == RN_OK)
-            rc = correlate_link(st, x.id, target, rule, err);
+            rc = correlate_link(co, x.id, target, rule, err);
     }
     pcap_row_fini(&x);
     return rc;
@@ -1124,9 +1144,10 @@ pcap_recheck(struct store *st, const struct pcap_src *src, int64_t id,
 
 /* Match every exchange of capture src again. */
 static enum rn_rc
-pcap_recheck_all(struct store *st, const struct pcap_src *src,
+pcap_recheck_all(struct correlate *co, const struct pcap_src *src,
                  struct rn_err *err)
 {
+    struct store *st = co->st;
     sqlite3_stmt *s = NULL;
     int64_t *ids = NULL;
     size_t n = 0, cap = 0, i;
@@ -1150,7 +1171,7 @@ pcap_recheck_all(struct store *st, const struct pcap_src *src,
         rc = store_dberr(st, "read exchanges", err);
     sqlite3_finalize(s);
     for (i = 0; rc == RN_OK && i < n; i++)
-        rc = pcap_recheck(st, src, ids[i], err);
+        rc = pcap_recheck(co, src, ids[i], err);
     free(ids);
     return rc;
 }
@@ -1161,9 +1182,10 @@ pcap_recheck_all(struct store *st, const struct pcap_src *src,
  * recheck is set, otherwise only if the offset moved).
  */
 static enum rn_rc
-pcap_refresh(struct store *st, int64_t source_id, int recheck,
+pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
              struct rn_err *err)
 {
+    struct store *st = co->st;
     struct pcap_src src;
     int64_t offset = 0;
     int kind, found = 0, agree = 0, moved = 0;
@@ -1175,10 +1197,10 @@ pcap_refresh(struct store *st, int64_t source_id, int recheck,
     if (!src.given) {
         rc = pcap_estimate(st, &src, &found, &offset, &agree, err);
         if (rc == RN_OK)
-            rc = pcap_apply(st, &src, found, offset, agree, &moved, err);
+            rc = pcap_apply(co, &src, found, offset, agree, &moved, err);
     }
     if (rc == RN_OK && (recheck || moved))
-        rc = pcap_recheck_all(st, &src, err);
+        rc = pcap_recheck_all(co, &src, err);
     return rc;
 }
 
@@ -1242,12 +1264,13 @@ pcap_iis_near(struct store *st, int64_t source_id, int *near,
 }
 
 enum rn_rc
-correlate_pcap_rescan(struct store *st, int64_t source_id, struct rn_err *err)
+correlate_pcap_rescan(struct correlate *co, int64_t source_id,
+                      struct rn_err *err)
 {
+    struct store *st = co->st;
     sqlite3_stmt *s;
     struct pcap_src src;
-    int64_t lo = STORE_NONE, hi = STORE_NONE, margin, *ids = NULL;
-    size_t n = 0, cap = 0, i;
+    int64_t lo = STORE_NONE, hi = STORE_NONE, margin;
     int kind, step = SQLITE_DONE;
     enum rn_rc rc;
 
@@ -1259,7 +1282,7 @@ correlate_pcap_rescan(struct store *st, int64_t source_id, struct rn_err *err)
 
         rc = pcap_iis_near(st, source_id, &near, err);
         if (rc == RN_OK && near)
-            rc = pcap_refresh(st, source_id, 1, err);
+            rc = pcap_refresh(co, source_id, 1, err);
         return rc;
     }
     if (kind < STORE_KIND_ETW || kind > STORE_KIND_HTTPERR)
@@ -1284,78 +1307,27 @@ correlate_pcap_rescan(struct store *st, int64_t source_id, struct rn_err *err)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, lo - margin);
     sqlite3_bind_int64(s, 2, hi + margin);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap == 0 ? 8 : cap * 2;
-            ids = xrealloc(ids, cap, sizeof *ids);
-        }
-        ids[n++] = sqlite3_column_int64(s, 0);
-    }
+    /* Refreshed once per batch, at commit (correlate_pcap_flush): a FREB
+     * folder brings thousands of sources near the same capture. */
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        rn_i64set_add(&co->pcap_dirty, sqlite3_column_int64(s, 0));
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "find captures", err);
     sqlite3_reset(s);
-    /* Refreshed once per batch, at commit (correlate_pcap_flush): a FREB
-     * folder brings thousands of sources near the same capture. */
-    if (rc == RN_OK && n > 0)
-        rc = store_exec(st,
-                        "CREATE TEMP TABLE IF NOT EXISTS rn_pcap_dirty"
-                        " (id INTEGER PRIMARY KEY)",
-                        err);
-    for (i = 0; rc == RN_OK && i < n; i++) {
-        s = store_cached(st, "INSERT OR IGNORE INTO rn_pcap_dirty VALUES (?1)",
-                         err);
-        if (s == NULL) {
-            rc = RN_EDB;
-            break;
-        }
-        sqlite3_bind_int64(s, 1, ids[i]);
-        if (sqlite3_step(s) != SQLITE_DONE)
-            rc = store_dberr(st, "note capture", err);
-        sqlite3_reset(s);
-    }
-    free(ids);
     return rc;
 }
 
 enum rn_rc
-correlate_pcap_flush(struct store *st, int *worked, struct rn_err *err)
+correlate_pcap_flush(struct correlate *co, int *worked, struct rn_err *err)
 {
-    sqlite3_stmt *s;
-    int64_t *ids = NULL;
-    size_t n = 0, cap = 0, i;
+    int64_t *ids;
+    size_t n, i;
     enum rn_rc rc = RN_OK;
-    int step, exists = 0;
 
-    *worked = 0;
-    s = store_cached(st,
-                     "SELECT EXISTS (SELECT 1 FROM temp.sqlite_master"
-                     " WHERE name = 'rn_pcap_dirty')",
-                     err);
-    if (s == NULL)
-        return RN_EDB;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        exists = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
-    if (!exists)
-        return RN_OK;
-    rc = store_prepare(st, "SELECT id FROM rn_pcap_dirty ORDER BY id", &s, err);
-    if (rc != RN_OK)
-        return rc;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap == 0 ? 8 : cap * 2;
-            ids = xrealloc(ids, cap, sizeof *ids);
-        }
-        ids[n++] = sqlite3_column_int64(s, 0);
-    }
-    if (step != SQLITE_DONE)
-        rc = store_dberr(st, "read captures", err);
-    sqlite3_finalize(s);
+    ids = rn_i64set_take_sorted(&co->pcap_dirty, &n);
     *worked = n > 0;
-    if (rc == RN_OK)
-        rc = store_exec(st, "DELETE FROM rn_pcap_dirty", err);
     for (i = 0; rc == RN_OK && i < n; i++)
-        rc = pcap_refresh(st, ids[i], 1, err);
+        rc = pcap_refresh(co, ids[i], 1, err);
     free(ids);
     return rc;
 }

@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "correlate.h"
+#include "rn_i64set.h"
 #include "rn_time.h"
 #include "rn_url.h"
 #include "store_impl.h"
@@ -239,6 +240,41 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
 }
 
 /*
+ * Does another line of l's kind (with another key) match IIS source
+ * request i?  lines is the statement of w3c_contested, reset here.
+ */
+static enum rn_rc
+w3c_lines_contest(struct store *st, sqlite3_stmt *lines,
+                  const struct w3c_row *l, const struct w3c_row *i,
+                  int *contested, struct rn_err *err)
+{
+    int step;
+
+    sqlite3_reset(lines);
+    sqlite3_bind_int(lines, 1, l->kind);
+    sqlite3_bind_int64(lines, 2, l->id);
+    /* Lines with time-taken start near i's start; lines without it
+     * have start = end, near i's end. */
+    sqlite3_bind_int64(lines, 3, i->start - W3C_SLACK_NS);
+    sqlite3_bind_int64(lines, 4, i->start + W3C_SLACK_NS);
+    sqlite3_bind_int64(lines, 5, i->end - W3C_SLACK_NS);
+    sqlite3_bind_int64(lines, 6, i->end + W3C_SLACK_NS);
+    while ((step = sqlite3_step(lines)) == SQLITE_ROW) {
+        struct w3c_row o;
+        int client = 0;
+
+        w3c_row_read(lines, &o);
+        if (strcmp(o.key, l->key) != 0 && w3c_pred(&o, i, &client))
+            *contested = 1;
+        w3c_row_fini(&o);
+        if (*contested)
+            return RN_OK;
+    }
+    return step == SQLITE_DONE ? RN_OK
+                               : store_dberr(st, "match log lines", err);
+}
+
+/*
  * Does another line of l's kind (with another key) match one of request
  * R's IIS source requests?  Then R is ambiguous for l.
  */
@@ -263,42 +299,17 @@ w3c_contested(struct store *st, const struct w3c_row *l, int64_t request_id,
     if (iis == NULL || lines == NULL)
         return RN_EDB;
     sqlite3_bind_int64(iis, 1, request_id);
-    while (!*contested && (step = sqlite3_step(iis)) == SQLITE_ROW) {
+    while (rc == RN_OK && !*contested &&
+           (step = sqlite3_step(iis)) == SQLITE_ROW) {
         struct w3c_row i;
-        int lstep;
 
         w3c_row_read(iis, &i);
-        if (i.start == STORE_NONE || i.end == STORE_NONE) {
-            w3c_row_fini(&i);
-            continue;
-        }
-        sqlite3_reset(lines);
-        sqlite3_bind_int(lines, 1, l->kind);
-        sqlite3_bind_int64(lines, 2, l->id);
-        /* Lines with time-taken start near i's start; lines without it
-         * have start = end, near i's end. */
-        sqlite3_bind_int64(lines, 3, i.start - W3C_SLACK_NS);
-        sqlite3_bind_int64(lines, 4, i.start + W3C_SLACK_NS);
-        sqlite3_bind_int64(lines, 5, i.end - W3C_SLACK_NS);
-        sqlite3_bind_int64(lines, 6, i.end + W3C_SLACK_NS);
-        while (!*contested && (lstep = sqlite3_step(lines)) == SQLITE_ROW) {
-            struct w3c_row o;
-            int client = 0;
-
-            w3c_row_read(lines, &o);
-            if (strcmp(o.key, l->key) != 0 && w3c_pred(&o, &i, &client))
-                *contested = 1;
-            w3c_row_fini(&o);
-        }
+        if (i.start != STORE_NONE && i.end != STORE_NONE)
+            rc = w3c_lines_contest(st, lines, l, &i, contested, err);
         w3c_row_fini(&i);
-        if (!*contested && lstep != SQLITE_DONE) {
-            rc = store_dberr(st, "match log lines", err);
-            goto out;
-        }
     }
-    if (!*contested && step != SQLITE_DONE)
+    if (rc == RN_OK && !*contested && step != SQLITE_DONE)
         rc = store_dberr(st, "match requests", err);
-out:
     sqlite3_reset(iis);
     sqlite3_reset(lines);
     return rc;
@@ -356,8 +367,9 @@ correlate_w3c_match(struct store *st, int64_t srcreq_id, int64_t *request_id,
 
 /* Re-evaluate one line and move its link if the outcome changed. */
 static enum rn_rc
-w3c_recheck(struct store *st, int64_t id, struct rn_err *err)
+w3c_recheck(struct correlate *co, int64_t id, struct rn_err *err)
 {
+    struct store *st = co->st;
     struct w3c_row l;
     const char *rule;
     int64_t target;
@@ -375,44 +387,46 @@ w3c_recheck(struct store *st, int64_t id, struct rn_err *err)
         if (strcmp(rule, "self") == 0)
             rc = correlate_request_for_key(st, l.key, &target, err);
         if (rc == RN_OK)
-            rc = correlate_link(st, l.id, target, rule, err);
+            rc = correlate_link(co, l.id, target, rule, err);
     }
     w3c_row_fini(&l);
     return rc;
 }
 
-/* Run a statement that fills temp.rn_w3c_recheck from source ?1. */
+/* Add to set the line ids a statement on source ?1 gives. */
 static enum rn_rc
 w3c_collect(struct store *st, const char *sql, int64_t source_id, int kind,
-            struct rn_err *err)
+            struct rn_i64set *set, struct rn_err *err)
 {
     sqlite3_stmt *s = store_cached(st, sql, err);
-    enum rn_rc rc = RN_OK;
+    int step;
 
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     sqlite3_bind_int(s, 2, kind);
     sqlite3_bind_int64(s, 3, W3C_SLACK_NS);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        rc = store_dberr(st, "collect log lines", err);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        rn_i64set_add(set, sqlite3_column_int64(s, 0));
     sqlite3_reset(s);
-    return rc;
+    return step == SQLITE_DONE ? RN_OK
+                               : store_dberr(st, "collect log lines", err);
 }
 
 /* Lines whose match a new IIS source may change: near its requests in
  * time, or already linked to one of them. */
 static enum rn_rc
-w3c_collect_iis(struct store *st, int64_t source_id, struct rn_err *err)
+w3c_collect_iis(struct store *st, int64_t source_id, struct rn_i64set *set,
+                struct rn_err *err)
 {
     static const char *const sql[] = {
-        "INSERT OR IGNORE INTO rn_w3c_recheck SELECT l.id FROM srcreq i,"
+        "SELECT l.id FROM srcreq i,"
         " srcreq l WHERE i.source_id = ?1 AND l.kind = ?2"
         " AND l.start_ns BETWEEN i.start_ns - ?3 AND i.start_ns + ?3",
-        "INSERT OR IGNORE INTO rn_w3c_recheck SELECT l.id FROM srcreq i,"
+        "SELECT l.id FROM srcreq i,"
         " srcreq l WHERE i.source_id = ?1 AND l.kind = ?2"
         " AND l.start_ns BETWEEN i.end_ns - ?3 AND i.end_ns + ?3",
-        "INSERT OR IGNORE INTO rn_w3c_recheck SELECT l.id FROM srcreq i"
+        "SELECT l.id FROM srcreq i"
         " JOIN srcreq l ON l.request_id = i.request_id"
         " WHERE i.source_id = ?1 AND l.kind = ?2 AND ?3 IS NOT NULL",
     };
@@ -423,7 +437,7 @@ w3c_collect_iis(struct store *st, int64_t source_id, struct rn_err *err)
     for (kind = STORE_KIND_W3C; rc == RN_OK && kind <= STORE_KIND_HTTPERR;
          kind++) {
         for (q = 0; rc == RN_OK && q < sizeof sql / sizeof sql[0]; q++)
-            rc = w3c_collect(st, sql[q], source_id, kind, err);
+            rc = w3c_collect(st, sql[q], source_id, kind, set, err);
     }
     return rc;
 }
@@ -431,11 +445,12 @@ w3c_collect_iis(struct store *st, int64_t source_id, struct rn_err *err)
 /* Lines of other sources linked to a request that a line of the new log
  * source matches: the new line may contest them. */
 static enum rn_rc
-w3c_collect_lines(struct store *st, int64_t source_id, struct rn_err *err)
+w3c_collect_lines(struct store *st, int64_t source_id, struct rn_i64set *set,
+                  struct rn_err *err)
 {
     sqlite3_stmt *s = NULL, *ins = NULL;
     enum rn_rc rc;
-    int step = SQLITE_DONE, k;
+    int step = SQLITE_DONE, istep, k;
 
     rc = store_prepare(st,
                        "SELECT " W3C_COLS " FROM srcreq"
@@ -443,7 +458,7 @@ w3c_collect_lines(struct store *st, int64_t source_id, struct rn_err *err)
                        &s, err);
     if (rc == RN_OK)
         rc = store_prepare(st,
-                           "INSERT OR IGNORE INTO rn_w3c_recheck SELECT id"
+                           "SELECT id"
                            " FROM srcreq WHERE request_id = ?1 AND kind = ?2"
                            " AND source_id != ?3",
                            &ins, err);
@@ -461,7 +476,9 @@ w3c_collect_lines(struct store *st, int64_t source_id, struct rn_err *err)
             sqlite3_bind_int64(ins, 1, c.req[k]);
             sqlite3_bind_int(ins, 2, l.kind);
             sqlite3_bind_int64(ins, 3, source_id);
-            if (sqlite3_step(ins) != SQLITE_DONE)
+            while ((istep = sqlite3_step(ins)) == SQLITE_ROW)
+                rn_i64set_add(set, sqlite3_column_int64(ins, 0));
+            if (istep != SQLITE_DONE)
                 rc = store_dberr(st, "collect log lines", err);
         }
         w3c_row_fini(&l);
@@ -493,11 +510,16 @@ w3c_any_lines(struct store *st, int *any, struct rn_err *err)
 }
 
 enum rn_rc
-correlate_w3c_rescan(struct store *st, int64_t source_id, struct rn_err *err)
+correlate_w3c_rescan(struct correlate *co, int64_t source_id,
+                     struct rn_err *err)
 {
+    struct store *st = co->st;
+    struct rn_i64set set = RN_I64SET_INIT;
     sqlite3_stmt *s;
     enum rn_rc rc;
-    int kind = 0, any = 0, step;
+    int64_t *ids;
+    size_t n, i;
+    int kind = 0, any = 0;
 
     s = store_cached(st, "SELECT kind FROM source WHERE id = ?1", err);
     if (s == NULL)
@@ -513,24 +535,14 @@ correlate_w3c_rescan(struct store *st, int64_t source_id, struct rn_err *err)
     rc = w3c_any_lines(st, &any, err);
     if (rc != RN_OK || !any)
         return rc;
-    rc = store_exec(st,
-                    "CREATE TEMP TABLE IF NOT EXISTS rn_w3c_recheck"
-                    " (id INTEGER PRIMARY KEY); DELETE FROM rn_w3c_recheck",
-                    err);
-    if (rc == RN_OK)
-        rc = kind == STORE_KIND_ETW || kind == STORE_KIND_FREB
-                 ? w3c_collect_iis(st, source_id, err)
-                 : w3c_collect_lines(st, source_id, err);
-    if (rc != RN_OK)
-        return rc;
-    rc =
-        store_prepare(st, "SELECT id FROM rn_w3c_recheck ORDER BY id", &s, err);
-    if (rc != RN_OK)
-        return rc;
-    while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
-        rc = w3c_recheck(st, sqlite3_column_int64(s, 0), err);
-    if (rc == RN_OK && step != SQLITE_DONE)
-        rc = store_dberr(st, "recheck log lines", err);
-    sqlite3_finalize(s);
+    rc = kind == STORE_KIND_ETW || kind == STORE_KIND_FREB
+             ? w3c_collect_iis(st, source_id, &set, err)
+             : w3c_collect_lines(st, source_id, &set, err);
+    /* In row order, as lines were imported. */
+    ids = rn_i64set_take_sorted(&set, &n);
+    for (i = 0; rc == RN_OK && i < n; i++)
+        rc = w3c_recheck(co, ids[i], err);
+    free(ids);
+    rn_i64set_fini(&set);
     return rc;
 }

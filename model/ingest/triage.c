@@ -13,39 +13,76 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ingest_impl.h"
 #include "rn_buf.h"
+#include "rn_cause.h"
 #include "rn_json.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
 struct role_rule {
-    const char *name; /* event name (ETW/FREB opcode name, capture event) */
-    int role;         /* enum store_role */
-    int rank;         /* lower wins; ties go to the earliest event */
+    const char *name;  /* event name; a trailing '*' matches any ending */
+    int role;          /* enum store_role */
+    int rank;          /* lower wins; ties go to the earliest event */
+    const char *label; /* what the event is, for the jump keys' words */
 };
 
-/* Which events play which role (CONTRACT.md "Roles"). */
+/* The event that the module setting the error status writes: it plays
+ * status_send, and the failure role when no handler event does. */
+#define TRI_MODULE_ERROR "MODULE_SET_RESPONSE_ERROR_STATUS"
+
+/* Which events play which role (CONTRACT.md "Roles"; FORMATS.md A.5, H). */
 static const struct role_rule role_rules[] = {
-    {"CGI_LAUNCH", STORE_ROLE_CGI_START, 1},
-    {"FASTCGI_ASSIGN_PROCESS", STORE_ROLE_CGI_START, 2},
-    {"FASTCGI_START", STORE_ROLE_CGI_START, 3},
-    {"CGI_PREMATURE_TERMINATION", STORE_ROLE_HEADER_ERROR, 1},
-    {"CGI_TIMEOUT", STORE_ROLE_HEADER_ERROR, 1},
-    {"FASTCGI_UNEXPECTED_EXIT", STORE_ROLE_HEADER_ERROR, 2},
-    {"FASTCGI_REQUEST_TIMEOUT", STORE_ROLE_HEADER_ERROR, 2},
-    {"FASTCGI_ACTIVITY_TIMEOUT", STORE_ROLE_HEADER_ERROR, 2},
-    {"FASTCGI_RAPID_FAILURE_PROTECTION", STORE_ROLE_HEADER_ERROR, 2},
-    {"FASTCGI_PATH_NOT_FOUND", STORE_ROLE_HEADER_ERROR, 2},
-    {"FASTCGI_SCRIPT_PROCESSOR_MISSING", STORE_ROLE_HEADER_ERROR, 2},
-    {"FASTCGI_QUEUE_FULL", STORE_ROLE_HEADER_ERROR, 2},
-    {"FASTCGI_UNKNOWN_ERROR", STORE_ROLE_HEADER_ERROR, 2},
-    {"FASTCGI_ADD_JOBOBJECT_FAIL", STORE_ROLE_HEADER_ERROR, 2},
-    {"FASTCGI_STDERR_TRACE_ERROR", STORE_ROLE_HEADER_ERROR, 3},
-    {"GENERAL_REQUEST_END", STORE_ROLE_STATUS_SEND, 1},
-    {"MODULE_SET_RESPONSE_ERROR_STATUS", STORE_ROLE_STATUS_SEND, 2},
-    {"GENERAL_RESPONSE_HEADERS", STORE_ROLE_STATUS_SEND, 3},
-    {"HTTP_RESPONSE_STATUS", STORE_ROLE_STATUS_SEND, 9},
+    {"CGI_LAUNCH", STORE_ROLE_CGI_START, 1, "CGI start"},
+    {"FASTCGI_ASSIGN_PROCESS", STORE_ROLE_CGI_START, 2, "FastCGI start"},
+    {"FASTCGI_START", STORE_ROLE_CGI_START, 3, "FastCGI start"},
+    {"ARR_SERVER_ROUTED", STORE_ROLE_CGI_START, 4, "ARR route"},
+    {"ANCM_REQUEST_FORWARD_START", STORE_ROLE_CGI_START, 5, "ANCM forward"},
+    {"CGI_PREMATURE_TERMINATION", STORE_ROLE_HEADER_ERROR, 1, "CGI exit"},
+    {"CGI_TIMEOUT", STORE_ROLE_HEADER_ERROR, 1, "CGI timeout"},
+    {"FASTCGI_UNEXPECTED_EXIT", STORE_ROLE_HEADER_ERROR, 2, "FastCGI exit"},
+    {"FASTCGI_REQUEST_TIMEOUT", STORE_ROLE_HEADER_ERROR, 2, "FastCGI time-out"},
+    {"FASTCGI_ACTIVITY_TIMEOUT", STORE_ROLE_HEADER_ERROR, 2,
+     "FastCGI time-out"},
+    {"FASTCGI_RAPID_FAILURE_PROTECTION", STORE_ROLE_HEADER_ERROR, 2,
+     "FastCGI rapid-fail"},
+    {"FASTCGI_PATH_NOT_FOUND", STORE_ROLE_HEADER_ERROR, 2, "FastCGI error"},
+    {"FASTCGI_SCRIPT_PROCESSOR_MISSING", STORE_ROLE_HEADER_ERROR, 2,
+     "FastCGI error"},
+    {"FASTCGI_QUEUE_FULL", STORE_ROLE_HEADER_ERROR, 2, "FastCGI queue full"},
+    {"FASTCGI_UNKNOWN_ERROR", STORE_ROLE_HEADER_ERROR, 2, "FastCGI error"},
+    {"FASTCGI_ADD_JOBOBJECT_FAIL", STORE_ROLE_HEADER_ERROR, 2, "FastCGI error"},
+    {"FASTCGI_STDERR_TRACE_ERROR", STORE_ROLE_HEADER_ERROR, 3,
+     "FastCGI stderr"},
+    {"ANCM_REQUEST_FORWARD_FAIL", STORE_ROLE_HEADER_ERROR, 2,
+     "ANCM forward failure"},
+    {"ANCM_START_APPLICATION_FAIL", STORE_ROLE_HEADER_ERROR, 2,
+     "ANCM start failure"},
+    {"ANCM_EXECUTE_REQUEST_FAIL", STORE_ROLE_HEADER_ERROR, 2,
+     "ANCM request failure"},
+    {"GENERAL_REQUEST_END", STORE_ROLE_STATUS_SEND, 1, "request end"},
+    {TRI_MODULE_ERROR, STORE_ROLE_STATUS_SEND, 2, "module error"},
+    {"GENERAL_RESPONSE_HEADERS", STORE_ROLE_STATUS_SEND, 3, "response headers"},
+    {"HTTPERR_*", STORE_ROLE_STATUS_SEND, 8, "HTTP.sys answer"},
+    {"HTTP_RESPONSE_STATUS", STORE_ROLE_STATUS_SEND, 9, "response status"},
 };
+
+/* The rule for an event name, or NULL. */
+static const struct role_rule *
+tri_rule(const char *name)
+{
+    size_t i, n;
+
+    for (i = 0; i < sizeof role_rules / sizeof role_rules[0]; i++) {
+        const char *r = role_rules[i].name;
+
+        n = strlen(r);
+        if (r[n - 1] == '*' ? strncmp(name, r, n - 1) == 0
+                            : strcmp(name, r) == 0)
+            return &role_rules[i];
+    }
+    return NULL;
+}
 
 /* Words for status.substatus (FORMATS.md C.1, C.2); sub -1 = any. */
 struct status_text {
@@ -118,8 +155,8 @@ static const struct code_text code_texts[] = {
     {0x80070003u, "ERROR_PATH_NOT_FOUND"},
     {0x80070005u, "ERROR_ACCESS_DENIED"},
     {64u, "ERROR_NETNAME_DELETED: the client disconnected"},
-    {995u, "ERROR_OPERATION_ABORTED"},
-    {1236u, "ERROR_CONNECTION_ABORTED"},
+    {995u, "ERROR_OPERATION_ABORTED: the client's connection was closed"},
+    {1236u, "ERROR_CONNECTION_ABORTED: the connection was aborted"},
     {121u, "ERROR_SEM_TIMEOUT: a network time-out"},
     {12002u, "ERROR_WINHTTP_TIMEOUT: the upstream server timed out"},
     {12029u, "ERROR_WINHTTP_CANNOT_CONNECT"},
@@ -135,6 +172,27 @@ static const struct code_text code_texts[] = {
                   "heap"},
     {0xC0000017u, "STATUS_NO_MEMORY: the process ran out of memory"},
     {0xC000013Au, "STATUS_CONTROL_C_EXIT: the process was interrupted"},
+    /* Configuration errors behind a 500.19 (KB 942055); W3C logs their
+     * low word as sc-win32-status. */
+    {0x8007000Du, "ERROR_INVALID_DATA: the configuration holds an element "
+                  "IIS does not know, e.g. a module that is not installed"},
+    {13u, "ERROR_INVALID_DATA (low word of 0x8007000D): the configuration "
+          "holds an element IIS does not know, e.g. a module that is not "
+          "installed"},
+    {0x80070021u, "ERROR_LOCK_VIOLATION: the configuration section is locked "
+                  "at a parent level"},
+    {0x800700B7u, "ERROR_ALREADY_EXISTS: the configuration adds an entry "
+                  "twice"},
+    {0x8007007Eu, "ERROR_MOD_NOT_FOUND: a module DLL named in the "
+                  "configuration is missing"},
+    {0x800700C1u, "ERROR_BAD_EXE_FORMAT: a 32-bit module in a 64-bit pool "
+                  "(or the reverse)"},
+    {0x8007052Eu, "ERROR_LOGON_FAILURE: the credentials for the shared "
+                  "configuration or content are wrong"},
+    {0x800701B1u, "ERROR_DEVICE_NOT_CONNECTED: the application's process "
+                  "could not be started"},
+    {0x800703E3u, "ERROR_OPERATION_ABORTED: the client's connection was "
+                  "closed"},
 };
 
 /* Words for header_error events other than CGI_* (FORMATS.md A.5). */
@@ -176,16 +234,21 @@ tri_event_text(const char *name)
 int
 triage_role_of(const char *name, int *rank)
 {
-    size_t i;
+    const struct role_rule *r = tri_rule(name);
 
-    for (i = 0; i < sizeof role_rules / sizeof role_rules[0]; i++) {
-        if (strcmp(name, role_rules[i].name) == 0) {
-            if (rank != NULL)
-                *rank = role_rules[i].rank;
-            return role_rules[i].role;
-        }
-    }
-    return -1;
+    if (r == NULL)
+        return -1;
+    if (rank != NULL)
+        *rank = r->rank;
+    return r->role;
+}
+
+const char *
+triage_event_label(const char *name)
+{
+    const struct role_rule *r = name != NULL ? tri_rule(name) : NULL;
+
+    return r != NULL ? r->label : NULL;
 }
 
 const char *
@@ -249,7 +312,7 @@ struct tri_event {
     int64_t uid, ts, seq, ord;
     int kind, role, rank;
     char *name, *status, *substatus, *code, *pid, *cmdline, *headers, *module,
-        *reason;
+        *reason, *server, *failure, *config, *notification, *exe, *timeout;
     int headers_null;
 };
 
@@ -264,6 +327,7 @@ struct tri_req {
     char *verb, *url, *host;
     int64_t status, substatus, win32, start, end;
     unsigned sources;
+    int64_t offline_near; /* AppOffline 503s within 5 min, this one too */
 };
 
 static void
@@ -291,6 +355,12 @@ tri_req_fini(struct tri_req *t)
         free(e->headers);
         free(e->module);
         free(e->reason);
+        free(e->server);
+        free(e->failure);
+        free(e->config);
+        free(e->notification);
+        free(e->exe);
+        free(e->timeout);
     }
     free(t->ev);
     free(t->verb);
@@ -372,6 +442,18 @@ tri_read_fields(struct tri_event *e, const char *json)
         {"Headers", offsetof(struct tri_event, headers)},
         {"ModuleName", offsetof(struct tri_event, module)},
         {"HttpReason", offsetof(struct tri_event, reason)},
+        /* HTTPERR lines (the W3C names) */
+        {"sc-status", offsetof(struct tri_event, status)},
+        {"s-reason", offsetof(struct tri_event, reason)},
+        /* ARR, ANCM, configuration errors, FastCGI (FORMATS.md H) */
+        {"Server", offsetof(struct tri_event, server)},
+        {"FailureDescription", offsetof(struct tri_event, failure)},
+        {"ConfigExceptionInfo", offsetof(struct tri_event, config)},
+        {"Notification", offsetof(struct tri_event, notification)},
+        {"ExePath", offsetof(struct tri_event, exe)},
+        {"FullPath", offsetof(struct tri_event, exe)},
+        {"RequestTimeout", offsetof(struct tri_event, timeout)},
+        {"ActivityTimeout", offsetof(struct tri_event, timeout)},
     };
     struct rn_buf k, v;
     const char *p = json != NULL ? json : "{}";
@@ -415,7 +497,7 @@ tri_add_event(struct tri_req *t, int64_t uid, int64_t ts, int kind, int64_t seq,
     if (name == NULL)
         name = "";
     role = triage_role_of(name, &rank);
-    if (role < 0 && strcmp(name, "MODULE_SET_RESPONSE_ERROR_STATUS") != 0)
+    if (role < 0)
         return;
     if (t->nev == t->cap) {
         t->cap = t->cap == 0 ? 4 : t->cap * 2;
@@ -508,6 +590,50 @@ tri_load_events(struct store *st, int64_t request_id, struct tri_req *t,
     return rc;
 }
 
+/* The first event whose name starts with prefix, or NULL. */
+static const struct tri_event *
+tri_find(const struct tri_req *t, const char *prefix)
+{
+    size_t i, n = strlen(prefix);
+
+    for (i = 0; i < t->nev; i++) {
+        if (strncmp(t->ev[i].name, prefix, n) == 0)
+            return &t->ev[i];
+    }
+    return NULL;
+}
+
+/* HTTP.sys's AppOffline 503s within 5 minutes of this one's (itself
+ * included): several mean rapid-fail protection stopped the pool. */
+static enum rn_rc
+tri_load_offline_near(struct store *st, struct tri_req *t, struct rn_err *err)
+{
+    const int64_t window = (int64_t)300 * 1000000000;
+    sqlite3_stmt *s;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    if (tri_find(t, "HTTPERR_AppOffline") == NULL || t->start == STORE_NONE)
+        return RN_OK;
+    s = store_cached(st,
+                     "SELECT count(*) FROM srcreq q JOIN event e"
+                     " ON e.srcreq_id = q.id WHERE q.kind = 4"
+                     " AND q.start_ns BETWEEN ?1 AND ?2"
+                     " AND e.name = 'HTTPERR_AppOffline'",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, t->start - window);
+    sqlite3_bind_int64(s, 2, t->start + window);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        t->offline_near = sqlite3_column_int64(s, 0);
+    else
+        rc = store_dberr(st, "triage AppOffline", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
 /* Fill the request's status from the status_send event when it has one. */
 static void
 tri_status(struct tri_req *t)
@@ -532,7 +658,7 @@ tri_status(struct tri_req *t)
     /* The module that set the error status carries the error code; for
      * CGI failures that is the CGI process's exit code. */
     for (i = 0; i < t->nev; i++) {
-        if (strcmp(t->ev[i].name, "MODULE_SET_RESPONSE_ERROR_STATUS") == 0 &&
+        if (strcmp(t->ev[i].name, TRI_MODULE_ERROR) == 0 &&
             t->ev[i].code != NULL) {
             int64_t c = triage_parse_code(t->ev[i].code);
 
@@ -588,10 +714,12 @@ tri_missing_headers(const char *h, struct rn_buf *b)
                        "block");
 }
 
-/* The sentence for a CGI request that ended early or timed out. */
-static void
+/* The sentence for a CGI request that ended early or timed out; returns
+ * its cause. */
+static const char *
 tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
 {
+    const char *cause;
     const struct tri_event *launch = NULL, *herr;
     char code[160];
 
@@ -610,12 +738,15 @@ tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
         rn_buf_printf(b, " (%.*s)", (int)(n > 200 ? 200 : n), launch->cmdline);
     }
     if (strcmp(herr->name, "CGI_TIMEOUT") == 0) {
+        cause = "cgi_timeout";
         rn_buf_puts(b, " did not answer within the CGI timeout and was "
                        "killed by IIS");
     } else if (herr->headers == NULL || herr->headers[0] == '\0') {
+        cause = "cgi_no_headers";
         rn_buf_puts(b, " ended before sending any HTTP headers (Headers= "
                        "empty)");
     } else {
+        cause = "cgi_bad_headers";
         rn_buf_puts(b, " ended before sending a complete set of HTTP headers "
                        "(Headers=");
         tri_quote(b, herr->headers);
@@ -626,39 +757,462 @@ tri_diag_cgi(struct tri_req *t, struct rn_buf *b)
         triage_code_text(t->win32, code, sizeof code);
         rn_buf_printf(b, "; exit code 0x%08" PRIX32 "%s%s", (uint32_t)t->win32,
                       code[0] ? ": " : "", code);
+        /* An NTSTATUS exit is a crash, whatever the headers were; the
+         * value IIS gives a process it killed at the time-out is not. */
+        if ((uint32_t)t->win32 >= 0xC0000000u &&
+            (uint32_t)t->win32 != 0xF1256323u &&
+            strcmp(cause, "cgi_timeout") != 0)
+            cause = "cgi_crash";
+    }
+    return cause;
+}
+
+/* Words for an HTTPERR reason (FORMATS.md F.2), or NULL. */
+static const struct event_text httperr_texts[] = {
+    {"AppOffline", "the application pool is stopped, usually by rapid-fail "
+                   "protection after its worker crashed repeatedly"},
+    {"QueueFull", "the application pool's request queue is full"},
+    {"AppPoolTimer", "the application pool's worker was too busy to take the "
+                     "request in time"},
+    {"AppShutdown", "the application pool was shutting down"},
+    {"Disabled", "the application pool is disabled"},
+    {"ConnLimit", "the site's connection limit was reached"},
+    {"Connection_Abandoned_By_AppPool",
+     "the worker process crashed or stopped with the request queued"},
+    {"Connection_Abandoned_By_ReqQueue",
+     "the worker process crashed or stopped with the request queued"},
+    {"Connection_Dropped", "the client went away before IIS could log the "
+                           "request"},
+    {"Timer_AppPool", "the request waited too long in the application pool's "
+                      "queue"},
+    {"N/A", "HTTP.sys gave no reason"},
+};
+
+/* HTTPERR reasons and the cause of a 503 they give. */
+static const struct event_text httperr_causes[] = {
+    {"AppOffline", "httpsys_app_offline"},
+    {"QueueFull", "httpsys_queue_full"},
+    {"Connection_Abandoned_By_AppPool", "httpsys_abandoned"},
+    {"Connection_Abandoned_By_ReqQueue", "httpsys_abandoned"},
+};
+
+/* FastCGI failure events and their causes. */
+static const struct event_text fastcgi_causes[] = {
+    {"FASTCGI_REQUEST_TIMEOUT", "fastcgi_request_timeout"},
+    {"FASTCGI_ACTIVITY_TIMEOUT", "fastcgi_activity_timeout"},
+    {"FASTCGI_UNEXPECTED_EXIT", "fastcgi_unexpected_exit"},
+    {"FASTCGI_QUEUE_FULL", "fastcgi_queue_full"},
+    {"FASTCGI_RAPID_FAILURE_PROTECTION", "fastcgi_rapid_fail"},
+    {"FASTCGI_STDERR_TRACE_ERROR", "fastcgi_stderr"},
+};
+
+/* The cause of the ANCM failure events. */
+static const struct event_text ancm_causes[] = {
+    {"ANCM_REQUEST_FORWARD_FAIL", "ancm_forward_failure"},
+    {"ANCM_START_APPLICATION_FAIL", "ancm_start_failure"},
+    {"ANCM_EXECUTE_REQUEST_FAIL", "ancm_inprocess_failure"},
+};
+
+/* Look name up in a two-column table; NULL when absent. */
+static const char *
+tri_lookup(const struct event_text *tab, size_t n, const char *name)
+{
+    size_t i;
+
+    for (i = 0; name != NULL && i < n; i++) {
+        if (strcmp(tab[i].name, name) == 0)
+            return tab[i].text;
+    }
+    return NULL;
+}
+#define TRI_LOOKUP(tab, name) tri_lookup(tab, sizeof tab / sizeof tab[0], name)
+
+/* The role event, or NULL. */
+static const struct tri_event *
+tri_role_ev(const struct tri_req *t, int role)
+{
+    return t->role_ix[role] >= 0 ? &t->ev[t->role_ix[role]] : NULL;
+}
+
+/* Does the module event name a module that starts with m (any case)? */
+static int
+tri_module_is(const struct tri_event *e, const char *m)
+{
+    return e != NULL && e->module != NULL &&
+           strncasecmp(e->module, m, strlen(m)) == 0;
+}
+
+/* Is v a value that says the client (or a proxy) left (FORMATS.md C.3)? */
+static int
+tri_client_code(int64_t v)
+{
+    uint32_t c = (uint32_t)v;
+
+    return v != STORE_NONE &&
+           (c == 64u || c == 995u || c == 1236u || c == 0x80070040u ||
+            c == 0x800703E3u || c == 0x800704CDu);
+}
+
+/* An ARR or ANCM forwarding cause from status and error value. */
+static const char *
+tri_classify_proxy(const struct tri_req *t, const struct tri_event *mod)
+{
+    uint32_t c = (uint32_t)t->win32;
+    int timeout = t->win32 != STORE_NONE && (c == 12002u || c == 0x80072EE2u);
+
+    if (tri_module_is(mod, "AspNetCore")) {
+        if (t->status == 502 && t->substatus == 5)
+            return "ancm_start_failure";
+        if (t->status == 500 && t->substatus >= 30 && t->substatus <= 38)
+            return "ancm_inprocess_failure";
+        return "ancm_forward_failure";
+    }
+    if (t->status != 502 || t->substatus < 3 || t->substatus > 7)
+        return NULL;
+    if (t->substatus == 4)
+        return "arr_no_server";
+    if (timeout)
+        return "arr_timeout";
+    if (tri_find(t, "ARR_") != NULL ||
+        tri_module_is(mod, "ApplicationRequestRouting") ||
+        (t->win32 != STORE_NONE && c != 0))
+        return "arr_connection_error";
+    return NULL;
+}
+
+/* The class of a failure other than CGI, or NULL when none fits. */
+static const char *
+tri_classify(const struct tri_req *t)
+{
+    const struct tri_event *herr = tri_role_ev(t, STORE_ROLE_HEADER_ERROR);
+    const struct tri_event *mod = tri_find(t, TRI_MODULE_ERROR);
+    const struct tri_event *http = tri_find(t, "HTTPERR_");
+    const char *c;
+
+    /* First: a client that left is nobody's failure on the server, even
+     * when a module then logged 500.19 (FORMATS.md H). */
+    if (tri_client_code(t->win32) ||
+        (http != NULL && http->reason != NULL &&
+         strcmp(http->reason, "Connection_Dropped") == 0))
+        return "client_disconnect";
+    if (herr != NULL && strncmp(herr->name, "FASTCGI_", 8) == 0) {
+        c = TRI_LOOKUP(fastcgi_causes, herr->name);
+        return c != NULL ? c : "fastcgi_error";
+    }
+    if (herr != NULL && (c = TRI_LOOKUP(ancm_causes, herr->name)) != NULL)
+        return c;
+    if (tri_module_is(mod, "FastCgi"))
+        return "fastcgi_error";
+    if ((c = tri_classify_proxy(t, mod)) != NULL)
+        return c;
+    if (t->status == 500 && t->substatus == 19)
+        return "config_error";
+    if (tri_module_is(mod, "AspNetInitializationException"))
+        return "aspnet_startup";
+    if (http != NULL && t->status == 503) {
+        c = TRI_LOOKUP(httperr_causes, http->reason);
+        return c != NULL ? c : "httpsys_unavailable";
+    }
+    return NULL;
+}
+
+/* ", error 0x8007000D: words" for the request's error value, if any. */
+static void
+tri_put_code(const struct tri_req *t, struct rn_buf *b, const char *lead)
+{
+    char code[200];
+
+    if (t->win32 == STORE_NONE || t->win32 == 0)
+        return;
+    triage_code_text(t->win32, code, sizeof code);
+    if ((uint64_t)t->win32 > 0xFFFFu)
+        rn_buf_printf(b, "%s0x%08" PRIX32 "%s%s", lead, (uint32_t)t->win32,
+                      code[0] ? ": " : "", code);
+    else
+        rn_buf_printf(b, "%s%" PRId64 "%s%s", lead, t->win32,
+                      code[0] ? " " : "", code);
+}
+
+/* "3.5 s" for a duration in ns; nothing when unknown. */
+static void
+tri_put_secs(struct rn_buf *b, int64_t from, int64_t to)
+{
+    if (from != STORE_NONE && to != STORE_NONE && to >= from)
+        rn_buf_printf(b, "%.1f s", (double)(to - from) / 1e9);
+    else
+        rn_buf_puts(b, "an unknown time");
+}
+
+/* The last path component of an executable path or command line. */
+static void
+tri_put_exe(struct rn_buf *b, const char *path)
+{
+    const char *p = path, *q, *end, *base;
+    size_t n;
+
+    /* A quoted path ends at its quote (a command line's arguments follow);
+     * an unquoted one is the whole value, spaces included. */
+    while (*p == ' ')
+        p++;
+    if (*p == '"') {
+        p++;
+        end = p + strcspn(p, "\"");
+    } else {
+        end = p + strlen(p);
+        while (end > p && end[-1] == ' ')
+            end--;
+    }
+    base = p;
+    for (q = p; q < end; q++) {
+        if (*q == '\\' || *q == '/')
+            base = q + 1;
+    }
+    n = (size_t)(end - base);
+    rn_buf_printf(b, "%.*s", (int)(n > 120 ? 120 : n), base);
+}
+
+static void
+tri_sentence_fastcgi(const struct tri_req *t, const char *cause,
+                     struct rn_buf *b)
+{
+    const struct tri_event *start = tri_role_ev(t, STORE_ROLE_CGI_START);
+    const struct tri_event *herr = tri_role_ev(t, STORE_ROLE_HEADER_ERROR);
+    const char *exe = NULL, *text;
+    char one[64];
+
+    rn_cause_label(cause, 1, one, sizeof one);
+    rn_buf_puts(b, one);
+    if (start != NULL)
+        exe = start->exe != NULL ? start->exe : start->cmdline;
+    if (exe == NULL && herr != NULL)
+        exe = herr->exe != NULL ? herr->exe : herr->cmdline;
+    rn_buf_puts(b, ": ");
+    if (exe != NULL)
+        tri_put_exe(b, exe);
+    else
+        rn_buf_puts(b, "the FastCGI process");
+    rn_buf_puts(b, " ran ");
+    /* Event times only: both ways of triaging see the same events. */
+    tri_put_secs(b, start != NULL ? start->ts : t->ev_min,
+                 herr != NULL ? herr->ts : t->ev_max);
+    if (herr != NULL && herr->timeout != NULL)
+        rn_buf_printf(b, ", %s is %s s",
+                      strcmp(cause, "fastcgi_activity_timeout") == 0
+                          ? "activityTimeout"
+                          : "requestTimeout",
+                      herr->timeout);
+    text = herr != NULL ? tri_event_text(herr->name) : NULL;
+    if (text != NULL)
+        rn_buf_printf(b, "; %s", text);
+}
+
+static void
+tri_sentence_proxy(const struct tri_req *t, const char *cause, struct rn_buf *b)
+{
+    const struct tri_event *route = tri_find(t, "ARR_SERVER_ROUTED");
+    const struct tri_event *herr = tri_role_ev(t, STORE_ROLE_HEADER_ERROR);
+
+    if (strcmp(cause, "arr_no_server") == 0) {
+        rn_buf_puts(b, "ARR found no healthy member to route to (every "
+                       "farm member offline or failing its health test)");
+        return;
+    }
+    if (strncmp(cause, "arr_", 4) == 0) {
+        rn_buf_puts(b, "ARR routed the request to member ");
+        rn_buf_puts(b, route != NULL && route->server != NULL ? route->server
+                                                              : "(unknown)");
+        rn_buf_puts(b, strcmp(cause, "arr_timeout") == 0
+                           ? " and the member did not answer within the "
+                             "proxy time-out: "
+                           : " and the connection to it failed after ");
+        tri_put_secs(b, t->ev_min, t->ev_max);
+        return;
+    }
+    if (strcmp(cause, "ancm_start_failure") == 0) {
+        rn_buf_puts(b, "the ASP.NET Core module could not start the "
+                       "application");
+        if (herr != NULL && herr->failure != NULL) {
+            rn_buf_puts(b, ": ");
+            tri_quote(b, herr->failure);
+        }
+        return;
+    }
+    if (strcmp(cause, "ancm_inprocess_failure") == 0) {
+        rn_buf_puts(b, "the in-process ASP.NET Core application failed");
+        return;
+    }
+    rn_buf_puts(b, "the ASP.NET Core module could not forward the request "
+                   "to the application's process after ");
+    tri_put_secs(b, t->ev_min, t->ev_max);
+}
+
+/* "module M (at BEGIN_REQUEST)" for the module event. */
+static void
+tri_put_module(const struct tri_event *mod, struct rn_buf *b)
+{
+    rn_buf_printf(b, "module %s", mod->module != NULL ? mod->module : "?");
+    if (mod->notification != NULL &&
+        (strcmp(mod->notification, "1") == 0 ||
+         strcmp(mod->notification, "BEGIN_REQUEST") == 0))
+        rn_buf_puts(b, " at BEGIN_REQUEST");
+}
+
+static void
+tri_sentence_other(const struct tri_req *t, const char *cause, struct rn_buf *b)
+{
+    const struct tri_event *mod = tri_find(t, TRI_MODULE_ERROR);
+    const struct tri_event *http = tri_find(t, "HTTPERR_");
+    const char *w;
+
+    if (strcmp(cause, "client_disconnect") == 0) {
+        rn_buf_puts(b, "the client (or a proxy in front of IIS) went away "
+                       "before the response was complete");
+        if (http != NULL && http->reason != NULL)
+            rn_buf_printf(b, " (HTTP.sys: %s)", http->reason);
+        if (mod != NULL) {
+            rn_buf_puts(b, "; ");
+            tri_put_module(mod, b);
+            rn_buf_puts(b, " then logged the error");
+        }
+        rn_buf_puts(b, "; not an application or configuration failure");
+    } else if (strcmp(cause, "config_error") == 0) {
+        rn_buf_puts(b, "the configuration is invalid");
+        if (mod != NULL) {
+            rn_buf_puts(b, ": ");
+            tri_put_module(mod, b);
+            rn_buf_puts(b, " failed");
+            if (mod->config != NULL) {
+                rn_buf_puts(b, " with ConfigExceptionInfo ");
+                tri_quote(b, mod->config);
+            }
+        }
+    } else if (strcmp(cause, "aspnet_startup") == 0) {
+        rn_buf_puts(b, "ASP.NET could not start the application: ");
+        if (mod != NULL)
+            tri_put_module(mod, b);
+        rn_buf_puts(b, " answered with the start-up exception's page");
+    } else {
+        rn_buf_printf(b, "HTTP.sys answered %" PRId64 " itself", t->status);
+        if (http != NULL && http->reason != NULL) {
+            w = TRI_LOOKUP(httperr_texts, http->reason);
+            rn_buf_printf(b, " (%s%s%s)", http->reason, w != NULL ? ": " : "",
+                          w != NULL ? w : "");
+        }
+        rn_buf_puts(b, "; no worker process saw the request");
+        if (t->offline_near > 1)
+            rn_buf_printf(b,
+                          "; %" PRId64 " AppOffline 503s within 5 minutes: "
+                          "rapid-fail protection (by default 5 worker "
+                          "crashes in 5 minutes) stopped the pool",
+                          t->offline_near);
     }
 }
 
-/* The one-sentence diagnosis; empty when there is nothing to say. */
+/* Words for the ASP.NET Core module's substatus numbers, which mean
+ * something else from ARR (FORMATS.md C.1, H). */
+static const struct status_text ancm_status_texts[] = {
+    {502, 5, "the ASP.NET Core application's process failed to start"},
+    {500, 30, "in-process start failure"},
+    {500, 31, "native dependencies not found"},
+    {500, 32, "the application DLL could not be loaded (bitness)"},
+    {500, 33, "the request handler could not be loaded"},
+    {500, 34, "mixed hosting models"},
+    {500, 35, "two in-process applications in one pool"},
+    {500, 36, "the out-of-process handler is missing"},
+    {500, 37, "the application did not start within startupTimeLimit"},
+    {500, 38, "the application DLL was not found"},
+};
+
+/* Words for the status as the class's module means it, or NULL. */
+static const char *
+tri_class_status_text(const struct tri_req *t, const char *cause)
+{
+    size_t i;
+
+    if (strncmp(cause, "ancm_", 5) != 0)
+        return triage_status_text(t->status, t->substatus);
+    for (i = 0; i < sizeof ancm_status_texts / sizeof ancm_status_texts[0];
+         i++) {
+        if (ancm_status_texts[i].status == t->status &&
+            ancm_status_texts[i].sub == t->substatus)
+            return ancm_status_texts[i].text;
+    }
+    return t->status == 502 && t->substatus == 3
+               ? triage_status_text(t->status, t->substatus)
+               : NULL;
+}
+
+/* The sentence for a class other than CGI. */
 static void
-tri_diagnosis(struct tri_req *t, struct rn_buf *b)
+tri_sentence(const struct tri_req *t, const char *cause, struct rn_buf *b)
 {
     const char *words;
+
+    if (strncmp(cause, "fastcgi_", 8) == 0)
+        tri_sentence_fastcgi(t, cause, b);
+    else if (strncmp(cause, "arr_", 4) == 0 || strncmp(cause, "ancm_", 5) == 0)
+        tri_sentence_proxy(t, cause, b);
+    else
+        tri_sentence_other(t, cause, b);
+    tri_put_code(t, b, "; error ");
+    if (t->status == STORE_NONE)
+        return;
+    rn_buf_printf(b, "; %s %" PRId64 ".%" PRId64,
+                  strcmp(cause, "client_disconnect") == 0 ? "IIS logged"
+                                                          : "IIS answered",
+                  t->status, t->substatus);
+    words = tri_class_status_text(t, cause);
+    if (words != NULL && strcmp(cause, "client_disconnect") != 0)
+        rn_buf_printf(b, ": %s", words);
+}
+
+/* The one-sentence diagnosis and its cause (rn_cause.h) into cause[n];
+ * both empty when there is nothing to say. */
+static void
+tri_diagnosis(struct tri_req *t, struct rn_buf *b, char *cause, size_t n)
+{
+    const char *words, *cls;
     char code[160];
     size_t i;
 
+    cause[0] = '\0';
+    /* HTTP.sys logs a client that left with no status at all. */
+    if (t->status == STORE_NONE && (cls = tri_classify(t)) != NULL &&
+        strcmp(cls, "client_disconnect") == 0) {
+        snprintf(cause, n, "%s", cls);
+        tri_sentence(t, cls, b);
+        return;
+    }
     if (t->status == STORE_NONE || t->status < 400)
         return;
     if (t->role_ix[STORE_ROLE_HEADER_ERROR] >= 0 &&
         strncmp(t->ev[t->role_ix[STORE_ROLE_HEADER_ERROR]].name, "CGI_", 4) ==
             0) {
-        tri_diag_cgi(t, b);
+        snprintf(cause, n, "%s", tri_diag_cgi(t, b));
         rn_buf_printf(b, "; IIS answered %" PRId64 ".%" PRId64, t->status,
                       t->substatus);
         return;
     }
+    cls = tri_classify(t);
+    if (cls != NULL) {
+        snprintf(cause, n, "%s", cls);
+        tri_sentence(t, cls, b);
+        return;
+    }
+    /* No class explains it: the status names the group. */
+    snprintf(cause, n, "http_%03d", (int)(t->status % 1000));
     if (t->role_ix[STORE_ROLE_HEADER_ERROR] >= 0) {
         const char *name = t->ev[t->role_ix[STORE_ROLE_HEADER_ERROR]].name;
         const char *text = tri_event_text(name);
 
-        rn_buf_printf(b, "%s%s%s%s; ", name, text != NULL ? " (" : "",
-                      text != NULL ? text : "", text != NULL ? ")" : "");
+        if (strcmp(name, TRI_MODULE_ERROR) != 0)
+            rn_buf_printf(b, "%s%s%s%s; ", name, text != NULL ? " (" : "",
+                          text != NULL ? text : "", text != NULL ? ")" : "");
     }
     for (i = 0; i < t->nev; i++) {
         const struct tri_event *e = &t->ev[i];
 
-        if (strcmp(e->name, "MODULE_SET_RESPONSE_ERROR_STATUS") == 0 &&
-            e->module != NULL) {
+        if (strcmp(e->name, TRI_MODULE_ERROR) == 0 && e->module != NULL) {
             rn_buf_printf(b, "module %s set the error status", e->module);
             if (e->reason != NULL && e->reason[0] != '\0')
                 rn_buf_printf(b, " (%s)", e->reason);
@@ -678,6 +1232,14 @@ tri_diagnosis(struct tri_req *t, struct rn_buf *b)
     }
 }
 
+/* The request row's columns that triage derives beyond t's own. */
+struct tri_row {
+    int64_t start, end;
+    int severity;
+    struct rn_buf diag;
+    char cause[40]; /* empty: none */
+};
+
 /* Equal, NULL included. */
 static int
 tri_text_eq(const unsigned char *a, const char *b)
@@ -690,7 +1252,7 @@ tri_text_eq(const unsigned char *a, const char *b)
 /* Do the request's indexed columns already hold these values? */
 static enum rn_rc
 tri_indexed_same(struct store *st, int64_t request_id, const struct tri_req *t,
-                 int64_t start, int severity, int *same, struct rn_err *err)
+                 const struct tri_row *row, int *same, struct rn_err *err)
 {
     sqlite3_stmt *s;
     enum rn_rc rc = RN_OK;
@@ -698,31 +1260,61 @@ tri_indexed_same(struct store *st, int64_t request_id, const struct tri_req *t,
 
     *same = 0;
     s = store_cached(st,
-                     "SELECT start_ns, severity, http_status, substatus, url"
-                     " FROM request WHERE id = ?1",
+                     "SELECT start_ns, severity, http_status, substatus, url,"
+                     " cause FROM request WHERE id = ?1",
                      err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, request_id);
     step = sqlite3_step(s);
     if (step == SQLITE_ROW)
-        *same = store_col_opt(s, 0) == start &&
-                sqlite3_column_int(s, 1) == severity &&
+        *same = store_col_opt(s, 0) == row->start &&
+                sqlite3_column_int(s, 1) == row->severity &&
                 store_col_opt(s, 2) == t->status &&
                 store_col_opt(s, 3) == t->substatus &&
-                tri_text_eq(sqlite3_column_text(s, 4), t->url);
+                tri_text_eq(sqlite3_column_text(s, 4), t->url) &&
+                tri_text_eq(sqlite3_column_text(s, 5),
+                            row->cause[0] != '\0' ? row->cause : NULL);
     else if (step != SQLITE_DONE)
         rc = store_dberr(st, "triage read", err);
     sqlite3_reset(s);
     return rc;
 }
 
-/* The request row's columns that triage derives beyond t's own. */
-struct tri_row {
-    int64_t start, end;
-    int severity;
-    struct rn_buf diag;
-};
+/*
+ * A failure that no handler event explains is the module's that set the
+ * error status (ARR, configuration, compression, ASP.NET start-up): h
+ * goes there, and s to another line that sends the status when there is
+ * one.
+ */
+static void
+tri_module_failure(struct tri_req *t)
+{
+    int m = -1, best = -1, rank = 1 << 30;
+    size_t i;
+
+    if (t->role_ix[STORE_ROLE_HEADER_ERROR] >= 0 || t->status == STORE_NONE ||
+        t->status < 500)
+        return;
+    for (i = 0; i < t->nev && m < 0; i++) {
+        if (strcmp(t->ev[i].name, TRI_MODULE_ERROR) == 0)
+            m = (int)i;
+    }
+    if (m < 0)
+        return;
+    t->role_ix[STORE_ROLE_HEADER_ERROR] = m;
+    if (t->role_ix[STORE_ROLE_STATUS_SEND] != m)
+        return;
+    for (i = 0; i < t->nev; i++) {
+        if ((int)i != m && t->ev[i].role == STORE_ROLE_STATUS_SEND &&
+            t->ev[i].rank < rank) {
+            rank = t->ev[i].rank;
+            best = (int)i;
+        }
+    }
+    if (best >= 0)
+        t->role_ix[STORE_ROLE_STATUS_SEND] = best;
+}
 
 /* Status, roles' words and span: everything the request row gets. */
 static void
@@ -730,8 +1322,9 @@ tri_compute(struct tri_req *t, struct tri_row *row)
 {
     tri_pick_roles(t);
     tri_status(t);
+    tri_module_failure(t);
     rn_buf_init(&row->diag, 4096);
-    tri_diagnosis(t, &row->diag);
+    tri_diagnosis(t, &row->diag, row->cause, sizeof row->cause);
     row->start = t->start;
     row->end = t->end;
     if (t->ev_min != STORE_NONE &&
@@ -749,7 +1342,7 @@ tri_compute(struct tri_req *t, struct tri_row *row)
                                             : 0;
 }
 
-/* Bind the request row's columns ?1..?15 (id first). */
+/* Bind the request row's columns ?1..?15 and ?17 (id first). */
 static void
 tri_bind(sqlite3_stmt *s, int64_t request_id, const struct tri_req *t,
          const struct tri_row *row)
@@ -772,6 +1365,9 @@ tri_bind(sqlite3_stmt *s, int64_t request_id, const struct tri_req *t,
                        t->role_ix[r] >= 0 ? t->ev[t->role_ix[r]].uid
                                           : STORE_NONE);
     store_bind_text(s, 15, row->diag.len > 0 ? rn_buf_str(&row->diag) : NULL);
+    /* The update that leaves indexed columns alone has no ?17. */
+    if (sqlite3_bind_parameter_count(s) >= 17)
+        store_bind_text(s, 17, row->cause[0] != '\0' ? row->cause : NULL);
 }
 
 /* Write the triage results into the existing request row. */
@@ -783,8 +1379,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
     enum rn_rc rc;
     int same = 0;
 
-    rc = tri_indexed_same(st, request_id, t, row->start, row->severity, &same,
-                          err);
+    rc = tri_indexed_same(st, request_id, t, row, &same, err);
     if (rc != RN_OK)
         return rc;
     /* Setting an indexed column rewrites its index entries even when the
@@ -799,7 +1394,7 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
                             " substatus = ?8, win32_status = ?9,"
                             " severity = ?10, sources = ?11, cgi_start = ?12,"
                             " header_error = ?13, status_send = ?14,"
-                            " diagnosis = ?15 WHERE id = ?1",
+                            " diagnosis = ?15, cause = ?17 WHERE id = ?1",
                      err);
     if (s == NULL)
         return RN_EDB;
@@ -808,6 +1403,47 @@ tri_store(struct store *st, int64_t request_id, struct tri_req *t,
         rc = store_dberr(st, "triage update", err);
     sqlite3_reset(s);
     return rc;
+}
+
+void
+triage_compute(const struct triage_srcreq_in *rq, size_t nrq,
+               const struct triage_event_in *ev, size_t nev,
+               int64_t offline_near, struct triage_result *out)
+{
+    struct tri_req t;
+    struct tri_row row;
+    size_t i;
+    int r;
+
+    tri_req_init(&t);
+    for (i = 0; i < nrq; i++)
+        tri_add_srcreq(&t, rq[i].kind, rq[i].verb, rq[i].url, rq[i].host,
+                       rq[i].status, rq[i].substatus, rq[i].win32,
+                       rq[i].start_ns, rq[i].end_ns);
+    for (i = 0; i < nev; i++)
+        tri_add_event(&t, ev[i].uid, ev[i].ts_ns, ev[i].kind, ev[i].seq,
+                      ev[i].name, ev[i].fields_json);
+    t.offline_near = offline_near;
+    tri_compute(&t, &row);
+    out->status = t.status;
+    out->substatus = t.substatus;
+    out->win32 = t.win32;
+    out->start_ns = row.start;
+    out->end_ns = row.end;
+    out->severity = row.severity;
+    for (r = 0; r < STORE_ROLE_COUNT; r++)
+        out->roles[r] = t.role_ix[r] >= 0 ? t.ev[t.role_ix[r]].uid : STORE_NONE;
+    out->diagnosis = row.diag.len > 0 ? xstrdup(rn_buf_str(&row.diag)) : NULL;
+    snprintf(out->cause, sizeof out->cause, "%s", row.cause);
+    rn_buf_fini(&row.diag);
+    tri_req_fini(&t);
+}
+
+void
+triage_result_fini(struct triage_result *r)
+{
+    free(r->diagnosis);
+    r->diagnosis = NULL;
 }
 
 enum rn_rc
@@ -821,6 +1457,8 @@ triage_request(struct store *st, int64_t request_id, struct rn_err *err)
     rc = tri_load_srcreqs(st, request_id, &t, err);
     if (rc == RN_OK)
         rc = tri_load_events(st, request_id, &t, err);
+    if (rc == RN_OK)
+        rc = tri_load_offline_near(st, &t, err);
     if (rc == RN_OK) {
         tri_compute(&t, &row);
         rc = tri_store(st, request_id, &t, &row, err);
@@ -905,8 +1543,8 @@ triage_acc_write(struct store *st, struct triage_acc *a, int64_t request_id,
                      "INSERT INTO request (id, start_ns, end_ns, verb, url,"
                      " host, http_status, substatus, win32_status, severity,"
                      " sources, cgi_start, header_error, status_send,"
-                     " diagnosis, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                     " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+                     " diagnosis, key, cause) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                     " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
                      " ON CONFLICT DO NOTHING",
                      err);
     if (s == NULL) {

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "rn_buf.h"
+#include "rn_cause.h"
+#include "rn_role.h"
 #include "rn_time.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -207,13 +209,24 @@ filter_term(struct filter *f, const char *key, const char *v,
                              filter_add_int(f, 1 << (k - 1)));
     }
     if (strcmp(key, "has") == 0) {
-        if (strcmp(v, "cgi_start") == 0 || strcmp(v, "header_error") == 0 ||
-            strcmp(v, "status_send") == 0)
-            return rn_buf_printf(&f->sql, "r.%s IS NOT NULL", v);
-        return rn_err_set(err, RN_EINVAL,
-                          "filter: unknown role '%s' (cgi_start, "
-                          "header_error, status_send)",
-                          v);
+        /* The role's name is its column: a fixed string from the table,
+         * never the user's text. */
+        k = rn_role_find(v);
+        if (k >= 0)
+            return rn_buf_printf(&f->sql, "r.%s IS NOT NULL",
+                                 rn_role_get(k)->name);
+        return rn_err_set(
+            err, RN_EINVAL, "filter: unknown role '%s' (%s, %s, %s)", v,
+            rn_role_get(0)->name, rn_role_get(1)->name, rn_role_get(2)->name);
+    }
+    if (strcmp(key, "cause") == 0) {
+        /* A misspelt cause would match nothing and look like an answer. */
+        if (!rn_cause_valid(v))
+            return rn_err_set(err, RN_EINVAL,
+                              "filter: unknown cause '%s' (reqnav causes "
+                              "lists them; the man page explains each)",
+                              v);
+        return rn_buf_printf(&f->sql, "r.cause = ?%d", filter_add_text(f, v));
     }
     if (strcmp(key, "since") == 0)
         return filter_term_time(f, ">=", v, err);
@@ -243,7 +256,7 @@ filter_term(struct filter *f, const char *key, const char *v,
     }
     return rn_err_set(err, RN_EINVAL,
                       "filter: unknown key '%s' (status, verb, url, source, "
-                      "has, since, until, key, id, marked, text)",
+                      "has, cause, since, until, key, id, marked, text)",
                       key);
 }
 

@@ -5,6 +5,7 @@
  *   status:502.2 status:502 status:5xx  verb:POST  url:SUBSTR
  *   source:etw|freb|w3c|httperr|pcap   has:cgi_start|header_error|status_send
  *   since:ISO-TIME  until:ISO-TIME  key:GUID  marked:yes|no  text:SUBSTR
+ *   cause:ID (a failure class, rn_cause.h)
  *
  * A term without a colon is url:TERM.  Values may be double-quoted.
  */

@@ -10,13 +10,15 @@
 #include <string.h>
 
 #include "rn_buf.h"
+#include "rn_cause.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
 #define RQ_COLUMNS                                                             \
     "r.id, r.key, r.start_ns, r.end_ns, r.verb, r.url, r.host,"                \
     " r.http_status, r.substatus, r.win32_status, r.severity, r.sources,"      \
-    " r.cgi_start, r.header_error, r.status_send, r.diagnosis, r.marked"
+    " r.cgi_start, r.header_error, r.status_send, r.diagnosis, r.marked,"      \
+    " r.cause"
 
 void
 rq_row_fini(struct rq_row *r)
@@ -26,6 +28,7 @@ rq_row_fini(struct rq_row *r)
     free(r->url);
     free(r->host);
     free(r->diagnosis);
+    free(r->cause);
     memset(r, 0, sizeof *r);
 }
 
@@ -93,6 +96,7 @@ rq_row_read(sqlite3_stmt *s, struct rq_row *r)
         r->roles[i] = store_col_opt(s, 12 + i);
     r->diagnosis = store_col_dup(s, 15);
     r->marked = sqlite3_column_int(s, 16);
+    r->cause = store_col_dup(s, 17);
 }
 
 void
@@ -632,4 +636,108 @@ query_totals(struct store *st, int64_t *failed, int64_t *events,
     }
     sqlite3_finalize(s);
     return rc;
+}
+
+void
+cause_rows_free(struct cause_row *rows, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(rows[i].cause);
+    free(rows);
+}
+
+/* Position of a cause in the table (http_NNN after it, by status). */
+static size_t
+query_cause_rank(const char *id)
+{
+    const struct rn_cause *tab, *c = rn_cause_find(id);
+    size_t n;
+
+    tab = rn_cause_table(&n);
+    return c != NULL ? (size_t)(c - tab) : n + (size_t)strtol(id + 5, NULL, 10);
+}
+
+static int
+query_cause_cmp(const void *va, const void *vb)
+{
+    const struct cause_row *a = va, *b = vb;
+    size_t ra, rb;
+
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    ra = query_cause_rank(a->cause);
+    rb = query_cause_rank(b->cause);
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    return strcmp(a->cause, b->cause);
+}
+
+/* Read the summary's rows from a prepared statement. */
+static enum rn_rc
+query_causes_read(struct store *st, sqlite3_stmt *s, struct cause_row **rows,
+                  size_t *n, struct rn_err *err)
+{
+    size_t cap = 0;
+    int step;
+
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct cause_row *c;
+        int64_t lo = sqlite3_column_int64(s, 2),
+                hi = sqlite3_column_int64(s, 3);
+
+        if (*n == cap) {
+            cap = cap == 0 ? 16 : cap * 2;
+            *rows = xrealloc(*rows, cap, sizeof **rows);
+        }
+        c = &(*rows)[(*n)++];
+        c->cause = store_col_dup(s, 0);
+        c->count = sqlite3_column_int64(s, 1);
+        /* status * 10000 + substatus: one status when min and max agree. */
+        c->status = lo == hi && lo >= 0 ? lo / 10000 : STORE_NONE;
+        c->substatus = lo == hi && lo >= 0 ? lo % 10000 : STORE_NONE;
+    }
+    if (step != SQLITE_DONE)
+        return store_dberr(st, "causes", err);
+    return RN_OK;
+}
+
+enum rn_rc
+query_causes(struct store *st, const struct filter *f, struct cause_row **rows,
+             size_t *n, struct rn_err *err)
+{
+    struct rn_buf sql;
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    *rows = NULL;
+    *n = 0;
+    rn_buf_init(&sql, 256 * 1024);
+    rn_buf_printf(&sql,
+                  "SELECT r.cause, count(*),"
+                  " min(coalesce(r.http_status, -1) * 10000"
+                  " + coalesce(r.substatus, 0)),"
+                  " max(coalesce(r.http_status, -1) * 10000"
+                  " + coalesce(r.substatus, 0))"
+                  " FROM request r WHERE r.cause IS NOT NULL AND (%s)"
+                  " GROUP BY r.cause",
+                  f != NULL ? filter_sql(f) : "1");
+    rc = store_prepare(st, rn_buf_str(&sql), &s, err);
+    rn_buf_fini(&sql);
+    if (rc != RN_OK)
+        return rc;
+    if (f != NULL)
+        query_bind_filter(s, f);
+    rc = query_causes_read(st, s, rows, n, err);
+    sqlite3_finalize(s);
+    if (rc != RN_OK) {
+        cause_rows_free(*rows, *n);
+        *rows = NULL;
+        *n = 0;
+        return rc;
+    }
+    if (*n > 1)
+        qsort(*rows, *n, sizeof **rows, query_cause_cmp);
+    return RN_OK;
 }

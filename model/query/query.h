@@ -24,6 +24,7 @@ struct rq_row {
     int64_t roles[STORE_ROLE_COUNT];              /* event uid or STORE_NONE */
     char *diagnosis;
     int marked;
+    char *cause; /* failure class (rn_cause.h), NULL without a diagnosis */
 };
 
 void rq_row_fini(struct rq_row *r);
@@ -157,5 +158,21 @@ void src_rows_free(struct src_row *rows, size_t n);
  */
 enum rn_rc query_totals(struct store *st, int64_t *failed, int64_t *events,
                         struct rn_err *err);
+
+/* One line of the failures-by-cause summary. */
+struct cause_row {
+    char *cause;               /* identifier (rn_cause.h) */
+    int64_t count;             /* requests with it */
+    int64_t status, substatus; /* shared by all of them, else STORE_NONE */
+};
+
+/*
+ * Requests with a cause matching f (may be NULL), grouped by cause: most
+ * requests first, ties in the cause table's order.  *rows malloc'd (free
+ * with cause_rows_free).
+ */
+enum rn_rc query_causes(struct store *st, const struct filter *f,
+                        struct cause_row **rows, size_t *n, struct rn_err *err);
+void cause_rows_free(struct cause_row *rows, size_t n);
 
 #endif

@@ -184,6 +184,8 @@ render_request_json(struct rn_buf *b, const struct rq_row *r)
     rn_buf_putc(b, '}');
     json_key(b, "diagnosis", 0);
     rn_json_cstr(b, r->diagnosis);
+    json_key(b, "cause", 0);
+    rn_json_cstr(b, r->cause);
     json_key(b, "marked", 0);
     rn_buf_puts(b, r->marked ? "true" : "false");
     return rn_buf_putc(b, '}');

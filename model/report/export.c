@@ -27,6 +27,7 @@
 #include "redact.h"
 #include "render.h"
 #include "rn_json.h"
+#include "rn_role.h"
 #include "xmalloc.h"
 
 #define EXPORT_PAGE    256
@@ -90,16 +91,9 @@ export_default_name(enum export_format fmt, int64_t now_ns, char *out, size_t n)
 const char *
 export_role_label(int role)
 {
-    switch (role) {
-    case STORE_ROLE_CGI_START:
-        return "CGI start";
-    case STORE_ROLE_HEADER_ERROR:
-        return "header error";
-    case STORE_ROLE_STATUS_SEND:
-        return "status send";
-    default:
-        return "";
-    }
+    const struct rn_role *r = rn_role_get(role);
+
+    return r != NULL ? r->label : "";
 }
 
 enum rn_rc
@@ -350,6 +344,7 @@ export_redact_request(const struct rq_row *r, struct rq_row *out)
     out->host = r->host != NULL ? xstrdup(r->host) : NULL;
     out->url = redact_dup(r->url, 0, NULL);
     out->diagnosis = redact_dup(r->diagnosis, REDACT_LOOSE, NULL);
+    out->cause = r->cause != NULL ? xstrdup(r->cause) : NULL;
 }
 
 /* Mask secrets in the fields and raw text of events, in place. */

@@ -1,4 +1,4 @@
--- reqnav case store, schema version 3.
+-- reqnav case store, schema version 4.
 --
 -- One SQLite file per case.  The central data structure is the event
 -- table: every record read from every source, with its position in the
@@ -58,13 +58,17 @@ CREATE TABLE request (
     header_error INTEGER,
     status_send  INTEGER,
     diagnosis    TEXT,
-    marked       INTEGER NOT NULL DEFAULT 0
+    marked       INTEGER NOT NULL DEFAULT 0,
+    cause        TEXT                     -- failure class (rn_cause.h), NULL
+                                          -- without a diagnosis
 );
 CREATE INDEX request_by_time ON request(start_ns, id);
 CREATE INDEX request_by_failure ON request(severity DESC, start_ns, id);
 CREATE INDEX request_by_status ON request(http_status, substatus, start_ns);
 CREATE INDEX request_by_url ON request(url);
 CREATE INDEX request_marked ON request(marked) WHERE marked != 0;
+-- The failures-by-cause summary and cause:ID; most requests have none.
+CREATE INDEX request_by_cause ON request(cause) WHERE cause IS NOT NULL;
 
 CREATE TABLE srcreq (
     id           INTEGER PRIMARY KEY,

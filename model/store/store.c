@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "rn_buf.h"
+#include "rn_role.h"
 #include "rn_time.h"
 #include "store_impl.h"
 #include "xmalloc.h"
@@ -27,7 +28,7 @@
 extern const char rn_schema_sql[];
 
 /* Schema version this build writes; store_migrate() brings older ones up. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum store_stmt_id {
     SS_SRCREQ_FIND,
@@ -51,7 +52,7 @@ static const char *const store_stmt_sql[SS_COUNT] = {
         " client_port, server_addr, server_port, attrs, truncated)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15, coalesce(?16, '{}'), ?17) ON CONFLICT DO NOTHING",
-    /* Linked at once to a request of its own (correlate_starts_alone). */
+    /* Linked at once to the request of its own key (self_link). */
     [SS_SRCREQ_INSERT_ALONE] =
         "INSERT INTO srcreq (source_id, kind, key, start_ns, end_ns, verb,"
         " url, host, http_status, substatus, win32_status, client_addr,"
@@ -109,20 +110,9 @@ struct store {
      * (0: none), and whether the last interrupt was ours. */
     int64_t deadline_ns;
     int deadline_hit;
-    /* Source requests of the current source that start alone and are not
-     * done yet (store_srcreq_done), by srcreq id ascending; done ones are
-     * NULL until the array is compacted.  Importers finish a request soon
-     * after its last event, so this holds about one per open connection. */
-    struct store_alone {
-        int64_t srcreq, request;
-        char *key;
-        struct triage_acc *acc;
-    } * alone;
-    size_t nalone, capalone, nalone_live;
-    /* Of the current source: source requests put without a link, and put
-     * without a start or end time (filled from events at the end); events
-     * added. */
-    int64_t cur_unlinked, cur_nospan, cur_events;
+    /* Events added to the current source (no index leads from a source to
+     * its events, so they are counted as they come). */
+    int64_t cur_events;
 };
 
 static const char *const kind_names[STORE_KIND_MAX + 1] = {
@@ -148,15 +138,15 @@ store_kind_parse(const char *name)
     return 0;
 }
 
+_Static_assert(STORE_ROLE_COUNT == RN_ROLE_COUNT,
+               "enum store_role and the role table (rn_role.c) agree");
+
 const char *
 store_role_name(int role)
 {
-    static const char *const names[STORE_ROLE_COUNT] = {
-        "cgi_start", "header_error", "status_send"};
+    const struct rn_role *r = rn_role_get(role);
 
-    if (role < 0 || role >= STORE_ROLE_COUNT)
-        return NULL;
-    return names[role];
+    return r != NULL ? r->name : NULL;
 }
 
 sqlite3 *
@@ -419,8 +409,18 @@ store_migrate(struct store *st, struct rn_err *err)
                         "DROP INDEX IF EXISTS srcreq_by_key;"
                         "DROP INDEX IF EXISTS event_by_source",
                         err);
+    /* 3 -> 4: the failure class of each request.  Requests triaged
+     * before keep NULL until an import touches them again: re-triaging
+     * every request here would make opening an old store as slow as
+     * importing it (the man page says so). */
+    if (rc == RN_OK && version > 0 && version < 4)
+        rc = store_exec(st,
+                        "ALTER TABLE request ADD COLUMN cause TEXT;"
+                        "CREATE INDEX request_by_cause ON request(cause)"
+                        " WHERE cause IS NOT NULL",
+                        err);
     if (rc == RN_OK)
-        rc = store_exec(st, "PRAGMA user_version = 3", err);
+        rc = store_exec(st, "PRAGMA user_version = 4", err);
     if (rc == RN_OK)
         return store_exec(st, "COMMIT", err);
     store_exec(st, "ROLLBACK", NULL);
@@ -629,151 +629,6 @@ store_stmt(struct store *st, enum store_stmt_id id, struct rn_err *err)
     return st->stmt[id];
 }
 
-/* Drop the source requests waiting to be done (their source ended or was
- * rolled back). */
-static void
-store_alone_clear(struct store *st)
-{
-    size_t i;
-
-    for (i = 0; i < st->nalone; i++) {
-        free(st->alone[i].key);
-        triage_acc_free(st->alone[i].acc);
-    }
-    free(st->alone);
-    st->alone = NULL;
-    st->nalone = st->capalone = st->nalone_live = 0;
-}
-
-/* The waiting source request srcreq_id, or NULL (never put, or done). */
-static struct store_alone *
-store_alone_find(struct store *st, int64_t srcreq_id)
-{
-    size_t lo = 0, hi = st->nalone;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (st->alone[mid].srcreq < srcreq_id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < st->nalone && st->alone[lo].srcreq == srcreq_id &&
-        st->alone[lo].acc != NULL)
-        return &st->alone[lo];
-    return NULL;
-}
-
-/* Squeeze out the done entries once they are the majority. */
-static void
-store_alone_compact(struct store *st)
-{
-    size_t i, k = 0;
-
-    if (st->nalone - st->nalone_live <= st->nalone_live + 64)
-        return;
-    for (i = 0; i < st->nalone; i++) {
-        if (st->alone[i].acc != NULL)
-            st->alone[k++] = st->alone[i];
-    }
-    st->nalone = k;
-}
-
-/* Start waiting on a new source request of a kind that starts alone. */
-static void
-store_alone_add(struct store *st, int64_t srcreq_id, int64_t request_id,
-                const char *key, const struct store_srcreq *r)
-{
-    struct store_alone *a;
-    size_t i;
-
-    store_alone_compact(st);
-    if (st->nalone == st->capalone) {
-        st->capalone = st->capalone == 0 ? 64 : st->capalone * 2;
-        st->alone = xrealloc(st->alone, st->capalone, sizeof *st->alone);
-    }
-    /* Row ids grow, so this is an append; keep the order regardless. */
-    i = st->nalone;
-    while (i > 0 && st->alone[i - 1].srcreq > srcreq_id)
-        i--;
-    memmove(&st->alone[i + 1], &st->alone[i],
-            (st->nalone - i) * sizeof *st->alone);
-    a = &st->alone[i];
-    a->srcreq = srcreq_id;
-    a->request = request_id;
-    a->key = xstrdup(key);
-    a->acc = triage_acc_new(st->cur_kind);
-    triage_acc_srcreq(a->acc, r);
-    st->nalone++;
-    st->nalone_live++;
-}
-
-/* Write the request of a waiting source request and stop waiting.  When
- * its row was there already (another source request had the key), the
- * request is triaged as a whole at the end of the source instead. */
-static enum rn_rc
-store_alone_finish(struct store *st, struct store_alone *a, struct rn_err *err)
-{
-    int written = 0;
-    enum rn_rc rc;
-
-    rc = triage_acc_write(st, a->acc, a->request, a->key, &written, err);
-    if (rc == RN_OK && !written)
-        rc = correlate_touch(st, a->request, err);
-    triage_acc_free(a->acc);
-    a->acc = NULL;
-    free(a->key);
-    a->key = NULL;
-    st->nalone_live--;
-    return rc;
-}
-
-/* A change to a source request whose request is written already: it is
- * triaged again at the end of the source. */
-static enum rn_rc
-store_alone_late(struct store *st, int64_t srcreq_id, struct rn_err *err)
-{
-    sqlite3_stmt *s;
-    int64_t request_id = 0;
-    int step;
-
-    s = store_stmt(st, SS_SRCREQ_REQUEST, err);
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, srcreq_id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        request_id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return store_dberr(st, "find request", err);
-    return request_id != 0 ? correlate_touch(st, request_id, err) : RN_OK;
-}
-
-enum rn_rc
-store_srcreq_done(struct store *st, int64_t srcreq_id, struct rn_err *err)
-{
-    struct store_alone *a = store_alone_find(st, srcreq_id);
-
-    return a != NULL ? store_alone_finish(st, a, err) : RN_OK;
-}
-
-/* Write every request still waiting (the source is complete). */
-static enum rn_rc
-store_alone_finish_all(struct store *st, struct rn_err *err)
-{
-    enum rn_rc rc = RN_OK;
-    size_t i;
-
-    for (i = 0; rc == RN_OK && i < st->nalone; i++) {
-        if (st->alone[i].acc != NULL)
-            rc = store_alone_finish(st, &st->alone[i], err);
-    }
-    store_alone_clear(st);
-    return rc;
-}
-
 void
 store_close(struct store *st)
 {
@@ -781,7 +636,6 @@ store_close(struct store *st)
 
     if (st == NULL)
         return;
-    store_alone_clear(st);
     for (i = 0; i < SS_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     for (i = 0; i < st->ncache; i++)
@@ -845,9 +699,7 @@ store_commit(struct store *st, struct rn_err *err)
 
     if (!st->in_tx)
         return RN_OK;
-    rc = correlate_flush(st, err);
-    if (rc == RN_OK)
-        rc = store_exec(st, "COMMIT", err);
+    rc = store_exec(st, "COMMIT", err);
     if (rc != RN_OK) {
         store_rollback(st);
         return rc;
@@ -907,9 +759,7 @@ store_source_begin(struct store *st, const struct store_source_info *info,
         return store_dberr(st, "find source", err);
     if (*existing)
         return RN_OK;
-    rc = correlate_begin(st, err);
-    if (rc == RN_OK)
-        rc = store_exec(st, "SAVEPOINT rn_source", err);
+    rc = store_exec(st, "SAVEPOINT rn_source", err);
     if (rc != RN_OK)
         return rc;
     store_now_iso(now, sizeof now);
@@ -935,9 +785,8 @@ store_source_begin(struct store *st, const struct store_source_info *info,
     st->cur_source = sqlite3_last_insert_rowid(st->db);
     st->cur_kind = info->kind;
     memcpy(st->cur_sha, info->sha256, 65);
-    st->cur_unlinked = st->cur_nospan = st->cur_events = 0;
+    st->cur_events = 0;
     store_keycache_clear(st);
-    store_alone_clear(st);
     *source_id = st->cur_source;
     return RN_OK;
 }
@@ -964,17 +813,12 @@ store_source_warn(struct store *st, int64_t source_id, int64_t line,
     return rc;
 }
 
-/* Give the source requests put without a span their events' span.  This
- * reads every source request of the source: only when some came without
- * one. */
 static enum rn_rc
 store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
 {
     sqlite3_stmt *s;
     enum rn_rc rc;
 
-    if (st->cur_nospan == 0)
-        return RN_OK;
     rc = store_prepare(
         st,
         "UPDATE srcreq SET"
@@ -993,15 +837,17 @@ store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
     return rc;
 }
 
-/* Fill in counts and request spans once all events of a source are in. */
-static enum rn_rc
-store_source_totals(struct store *st, int64_t source_id,
+enum rn_rc
+store_source_finish(struct store *st, int64_t source_id, int spans,
                     const struct store_source_result *res, struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
-    rc = store_source_spans(st, source_id, err);
+    if (source_id != st->cur_source)
+        return rn_err_set(err, RN_EINVAL, "no such source import open");
+    if (spans)
+        rc = store_source_spans(st, source_id, err);
     if (rc != RN_OK)
         return rc;
     rc = store_prepare(
@@ -1061,13 +907,7 @@ store_source_end(struct store *st, int64_t source_id,
 
     if (source_id != st->cur_source)
         return rn_err_set(err, RN_EINVAL, "no such source import open");
-    rc = store_alone_finish_all(st, err);
-    if (rc == RN_OK)
-        rc = store_source_totals(st, source_id, res, err);
-    if (rc == RN_OK)
-        rc = correlate_source(st, source_id, st->cur_unlinked != 0, err);
-    if (rc == RN_OK)
-        rc = store_source_counts(st, source_id, res, err);
+    rc = store_source_counts(st, source_id, res, err);
     if (rc == RN_OK)
         rc = store_exec(st, "RELEASE rn_source", err);
     if (rc != RN_OK) {
@@ -1087,7 +927,6 @@ store_source_abort(struct store *st)
                  NULL);
     st->cur_source = 0;
     store_keycache_clear(st);
-    store_alone_clear(st);
 }
 
 void
@@ -1119,9 +958,8 @@ store_bind_srcreq(sqlite3_stmt *s, const struct store_srcreq *r)
     sqlite3_bind_int(s, 17, r->truncated != 0);
 }
 
-/* Does r carry nothing beyond its key? */
-static int
-store_srcreq_empty(const struct store_srcreq *r)
+int
+store_srcreq_is_empty(const struct store_srcreq *r)
 {
     return r->start_ns == STORE_NONE && r->end_ns == STORE_NONE &&
            r->verb == NULL && r->url == NULL && r->host == NULL &&
@@ -1157,11 +995,10 @@ store_srcreq_find(struct store *st, int64_t source_id, const char *key,
 /* Insert a new source request; *id stays 0 when (source, key) exists. */
 static enum rn_rc
 store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
-                    const struct store_srcreq *r, int64_t *id,
-                    struct rn_err *err)
+                    const struct store_srcreq *r, int64_t request_id,
+                    int64_t *id, struct rn_err *err)
 {
-    int alone = correlate_starts_alone(st->cur_kind);
-    int64_t request_id = alone ? store_request_id_for_key(key) : 0;
+    int alone = request_id != 0;
     sqlite3_stmt *s;
 
     *id = 0;
@@ -1180,13 +1017,6 @@ store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
     if (sqlite3_changes(st->db) == 0)
         return RN_OK;
     *id = sqlite3_last_insert_rowid(st->db);
-    if (store_ts_norm(r->start_ns) == STORE_NONE ||
-        store_ts_norm(r->end_ns) == STORE_NONE)
-        st->cur_nospan++;
-    if (alone)
-        store_alone_add(st, *id, request_id, key, r);
-    else
-        st->cur_unlinked++;
     return RN_OK;
 }
 
@@ -1195,10 +1025,9 @@ static enum rn_rc
 store_srcreq_merge(struct store *st, int64_t id, const struct store_srcreq *r,
                    struct rn_err *err)
 {
-    struct store_alone *a;
     sqlite3_stmt *s;
 
-    if (store_srcreq_empty(r))
+    if (store_srcreq_is_empty(r))
         return RN_OK; /* nothing new to say about a known request */
     s = store_stmt(st, SS_SRCREQ_UPDATE, err);
     if (s == NULL)
@@ -1208,19 +1037,13 @@ store_srcreq_merge(struct store *st, int64_t id, const struct store_srcreq *r,
     if (sqlite3_step(s) != SQLITE_DONE)
         return store_dberr(st, "update request", err);
     sqlite3_reset(s);
-    if (!correlate_starts_alone(st->cur_kind))
-        return RN_OK;
-    a = store_alone_find(st, id);
-    if (a == NULL)
-        return store_alone_late(st, id, err);
-    triage_acc_srcreq(a->acc, r);
     return RN_OK;
 }
 
 enum rn_rc
 store_srcreq_put(struct store *st, int64_t source_id,
-                 const struct store_srcreq *r, int64_t *srcreq_id,
-                 struct rn_err *err)
+                 const struct store_srcreq *r, int self_link,
+                 int64_t *srcreq_id, int *isnew, struct rn_err *err)
 {
     char key[256];
     struct store_key_slot *slot;
@@ -1232,12 +1055,16 @@ store_srcreq_put(struct store *st, int64_t source_id,
                           source_id);
     store_key_normalise(r->key, key, sizeof key);
     slot = &st->keycache[store_hash53(key, strlen(key)) % STORE_KEYCACHE];
+    *isnew = 0;
     if (slot->key != NULL && strcmp(slot->key, key) == 0) {
         rc = store_srcreq_merge(st, slot->srcreq, r, err);
         id = slot->srcreq;
     } else {
         /* Most keys are new: try the insert first, one index probe. */
-        rc = store_srcreq_insert(st, source_id, key, r, &id, err);
+        rc = store_srcreq_insert(st, source_id, key, r,
+                                 self_link ? store_request_id_for_key(key) : 0,
+                                 &id, err);
+        *isnew = rc == RN_OK && id != 0;
         if (rc == RN_OK && id == 0) {
             rc = store_srcreq_find(st, source_id, key, &id, err);
             if (rc == RN_OK && id == 0)
@@ -1255,6 +1082,26 @@ store_srcreq_put(struct store *st, int64_t source_id,
     }
     if (srcreq_id != NULL)
         *srcreq_id = id;
+    return RN_OK;
+}
+
+enum rn_rc
+store_srcreq_request(struct store *st, int64_t srcreq_id, int64_t *request_id,
+                     struct rn_err *err)
+{
+    sqlite3_stmt *s = store_stmt(st, SS_SRCREQ_REQUEST, err);
+    int step;
+
+    *request_id = 0;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, srcreq_id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *request_id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store_dberr(st, "find request", err);
     return RN_OK;
 }
 
@@ -1304,13 +1151,6 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
     st->cur_events++;
     if (uid != NULL)
         *uid = id;
-    if (srcreq_id != 0 && correlate_starts_alone(st->cur_kind)) {
-        struct store_alone *a = store_alone_find(st, srcreq_id);
-
-        if (a == NULL)
-            return store_alone_late(st, srcreq_id, err);
-        triage_acc_event(a->acc, id, ev);
-    }
     return RN_OK;
 }
 

@@ -1,14 +1,15 @@
 /*
- * The case store: one SQLite file per case (model/schema.sql).  This is
- * the only way importers write and the front end reads; nothing outside
- * model/ sees SQLite.
- *
- * Import protocol (one source = one input file):
+ * The case store: one SQLite file per case (schema.sql), persistence only:
+ * opening and migrating, transactions and savepoints, row puts and gets.
+ * It calls nothing above it.  Importers write through the ingest layer
+ * (model/ingest/ingest.h), which drives this protocol and correlates and
+ * triages what it writes:
  *
  *     store_begin(st)                         -- a batch of sources
- *       store_source_begin(st, &info, &sid)   -- SAVEPOINT; RN_EXISTS-like
+ *       store_source_begin(st, &info, &sid)   -- SAVEPOINT
  *         store_srcreq_put(...) / store_event_add(...) ...
- *       store_source_end(st, sid, &result)    -- correlate, triage, RELEASE
+ *       store_source_finish(st, sid, ...)     -- spans, counts
+ *       store_source_end(st, sid, &result)    -- RELEASE
  *       (or store_source_abort(st) on failure: nothing of it stays)
  *     store_commit(st)
  *
@@ -116,7 +117,18 @@ struct store_source_result {
     int64_t events, requests; /* filled in by store_source_end */
 };
 
-/* Finish a source: counts, correlation and triage; releases it. */
+/*
+ * All rows of a source are in: write its counts and result (res: the
+ * importer's word on it, and a given clock offset), which correlation
+ * reads.  spans: first give the source requests that were put without a
+ * start or end time the span of their events (reads every source request
+ * of the source).
+ */
+enum rn_rc store_source_finish(struct store *st, int64_t source_id, int spans,
+                               const struct store_source_result *res,
+                               struct rn_err *err);
+
+/* End a source: its counts into res; releases its savepoint. */
 enum rn_rc store_source_end(struct store *st, int64_t source_id,
                             struct store_source_result *res,
                             struct rn_err *err);
@@ -142,20 +154,22 @@ struct store_srcreq {
 
 /* Fill r with "unknown" everywhere. */
 void store_srcreq_init(struct store_srcreq *r);
-
-enum rn_rc store_srcreq_put(struct store *st, int64_t source_id,
-                            const struct store_srcreq *r, int64_t *srcreq_id,
-                            struct rn_err *err);
+/* Does r carry nothing beyond its key? */
+int store_srcreq_is_empty(const struct store_srcreq *r);
 
 /*
- * The importer will put nothing more of source request srcreq_id, nor add
- * events to it.  Optional (store_source_end finishes the rest), but it
- * keeps the store's memory flat: a capture's exchange becomes a request
- * of its own here, written from what the store saw of it.  Late puts or
- * events still count; they cost a second look at the end.
+ * Insert the source request (source, key), or merge r into it when it is
+ * there.  *isnew: it was inserted.  self_link: a new row is linked at once
+ * to the request of its own key (rule "self"; the request row is the
+ * caller's to write).
  */
-enum rn_rc store_srcreq_done(struct store *st, int64_t srcreq_id,
-                             struct rn_err *err);
+enum rn_rc store_srcreq_put(struct store *st, int64_t source_id,
+                            const struct store_srcreq *r, int self_link,
+                            int64_t *srcreq_id, int *isnew, struct rn_err *err);
+
+/* The request a source request is linked to, or 0. */
+enum rn_rc store_srcreq_request(struct store *st, int64_t srcreq_id,
+                                int64_t *request_id, struct rn_err *err);
 
 struct store_event {
     int64_t ord;   /* 0-based position among this source's events */
@@ -173,7 +187,8 @@ void store_event_init(struct store_event *ev);
 
 /*
  * Add an event to a source; srcreq_id 0 means it belongs to no request.
- * *uid (may be NULL) receives its public id.
+ * *uid (may be NULL) receives its public id.  Only the row: the ingest
+ * layer decides what it means.
  */
 enum rn_rc store_event_add(struct store *st, int64_t source_id,
                            int64_t srcreq_id, const struct store_event *ev,

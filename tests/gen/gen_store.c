@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ingest.h"
 #include "rn_time.h"
 #include "store.h"
 
@@ -38,6 +39,7 @@ main(int argc, char **argv)
     const char *path = NULL;
     long nreq = 1000000, nev = 10, i, k;
     struct store *st;
+    struct ingest *in;
     struct rn_err err = {RN_OK, ""};
     struct store_source_info info = {"bench.xml", STORE_KIND_ETW,
                                      "etw-logparser", 0, NULL};
@@ -67,8 +69,9 @@ main(int argc, char **argv)
     info.size = nreq * nev * 300;
     if (store_open(path, 0, &st, &err) != RN_OK)
         die(&err);
-    if (store_begin(st, &err) != RN_OK ||
-        store_source_begin(st, &info, &sid, &existing, &err) != RN_OK)
+    in = ingest_open(st);
+    if (ingest_begin(in, &err) != RN_OK ||
+        ingest_source_begin(in, &info, &sid, &existing, &err) != RN_OK)
         die(&err);
     if (existing) {
         fprintf(stderr, "gen_store: %s already holds this data\n", path);
@@ -90,7 +93,7 @@ main(int argc, char **argv)
         r.key = key;
         r.verb = i % 3 ? "GET" : "POST";
         r.url = url;
-        if (store_srcreq_put(st, sid, &r, &rid, &err) != RN_OK)
+        if (ingest_srcreq_put(in, sid, &r, &rid, &err) != RN_OK)
             die(&err);
         for (k = 0; k < nev; k++) {
             store_event_init(&ev);
@@ -130,15 +133,15 @@ main(int argc, char **argv)
                 snprintf(fields, sizeof fields, "{\"ContextId\":\"%s\"}", key);
             }
             ev.fields_json = fields;
-            if (store_event_add(st, sid, rid, &ev, NULL, &err) != RN_OK)
+            if (ingest_event_add(in, sid, rid, &ev, NULL, &err) != RN_OK)
                 die(&err);
         }
     }
     fprintf(stderr, "gen_store: events written in %.1f s\n", now_s() - start);
     memset(&res, 0, sizeof res);
     res.clock_offset_ns = STORE_NONE;
-    if (store_source_end(st, sid, &res, &err) != RN_OK ||
-        store_commit(st, &err) != RN_OK)
+    if (ingest_source_end(in, sid, &res, &err) != RN_OK ||
+        ingest_commit(in, &err) != RN_OK)
         die(&err);
     store_close(st);
     printf("gen_store: %ld requests, %ld events in %.1f s\n", nreq, nreq * nev,

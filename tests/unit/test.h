@@ -1,7 +1,8 @@
 /*
  * A tiny test harness in the spirit of redis's testhelp.h: CHECK records
- * a failure with its place and goes on; TEST_MAIN prints the totals in the
- * "N passed, N failed" form and sets the exit status.
+ * a failure with its place and goes on; test_report prints the totals in the
+ * "N passed, N failed" form and sets the exit status (failure when any
+ * check failed or none ran).
  */
 #ifndef TEST_H
 #define TEST_H
@@ -34,10 +35,16 @@ static int test_passed, test_failed;
         }                                                                      \
     } while (0)
 
+/* A test that ran no check proves nothing: it fails, so a main() that
+ * forgot to call its cases (or an early return) cannot pass silently. */
 static inline int
 test_report(const char *name)
 {
     printf("%s: %d passed, %d failed\n", name, test_passed, test_failed);
+    if (test_passed + test_failed == 0) {
+        fprintf(stderr, "%s: no check ran\n", name);
+        return 1;
+    }
     return test_failed == 0 ? 0 : 1;
 }
 

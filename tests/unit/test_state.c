@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "ingest.h"
 #include "keys.h"
 #include "query.h"
 #include "rn_time.h"
@@ -41,14 +42,16 @@ make_store_at(const char *path, int first, int nreq, int needle)
     struct store_source_result res;
     struct rn_err err = {RN_OK, ""};
     struct store *st = NULL;
+    struct ingest *in;
     int64_t sid, rid;
     int existing, i, ord = 0;
 
     /* Each import its own content (the store skips a source seen). */
     snprintf(sha, sizeof sha, "%064d", first + 1);
     CHECK(store_open(path, 0, &st, &err) == RN_OK);
-    CHECK(store_begin(st, &err) == RN_OK);
-    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    in = ingest_open(st);
+    CHECK(ingest_begin(in, &err) == RN_OK);
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
     for (i = first; i < first + nreq; i++) {
         struct store_srcreq r;
         struct store_event ev;
@@ -64,7 +67,7 @@ make_store_at(const char *path, int first, int nreq, int needle)
         r.key = key;
         r.verb = fail ? "POST" : "GET";
         r.url = url;
-        CHECK(store_srcreq_put(st, sid, &r, &rid, &err) == RN_OK);
+        CHECK(ingest_srcreq_put(in, sid, &r, &rid, &err) == RN_OK);
         store_event_init(&ev);
         ev.ord = ord++;
         ev.seq = 1000 + ev.ord;
@@ -75,21 +78,21 @@ make_store_at(const char *path, int first, int nreq, int needle)
                  "\"RequestVerb\":\"%s\"}",
                  key, url, r.verb);
         ev.fields_json = fields;
-        CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+        CHECK(ingest_event_add(in, sid, rid, &ev, NULL, &err) == RN_OK);
         if (fail) {
             ev.ord = ord++;
             ev.seq = 1000 + ev.ord;
             ev.ts_ns = t + 1000000;
             ev.name = "CGI_LAUNCH";
             ev.fields_json = "{\"ProcessId\":\"3136\"}";
-            CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+            CHECK(ingest_event_add(in, sid, rid, &ev, NULL, &err) == RN_OK);
             ev.ord = ord++;
             ev.seq = 1000 + ev.ord;
             ev.ts_ns = t + 400000000;
             ev.name = "CGI_PREMATURE_TERMINATION";
             ev.level = 2;
             ev.fields_json = "{\"Headers\":\"\"}";
-            CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+            CHECK(ingest_event_add(in, sid, rid, &ev, NULL, &err) == RN_OK);
             ev.level = STORE_NONE;
         }
         ev.ord = ord++;
@@ -100,12 +103,13 @@ make_store_at(const char *path, int first, int nreq, int needle)
                  "{\"HttpStatus\":\"%d\",\"HttpSubStatus\":\"%d\"}",
                  fail ? 502 : 200, fail ? 2 : 0);
         ev.fields_json = fields;
-        CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+        CHECK(ingest_event_add(in, sid, rid, &ev, NULL, &err) == RN_OK);
     }
     memset(&res, 0, sizeof res);
     res.clock_offset_ns = STORE_NONE;
-    CHECK(store_source_end(st, sid, &res, &err) == RN_OK);
-    CHECK(store_commit(st, &err) == RN_OK);
+    CHECK(ingest_source_end(in, sid, &res, &err) == RN_OK);
+    CHECK(ingest_commit(in, &err) == RN_OK);
+    ingest_close(in);
     if (err.rc != RN_OK)
         fprintf(stderr, "store: %s\n", err.msg);
     return st;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "filter.h"
+#include "ingest.h"
 #include "query.h"
 #include "query_ui.h"
 #include "store.h"
@@ -27,12 +28,15 @@ add_source(struct store *st, int n, int nreq, int status, int kind)
     struct store_source_info info = {"mem", kind, "test", 10, fake_sha(n)};
     struct store_source_result res;
     struct rn_err err = {RN_OK, ""};
+    struct ingest *in = ingest_open(st);
     int64_t sid, rid;
     int existing, i, ord = 0;
 
-    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
-    if (existing)
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
+    if (existing) {
+        ingest_close(in);
         return sid;
+    }
     for (i = 0; i < nreq; i++) {
         struct store_srcreq r;
         struct store_event ev;
@@ -44,18 +48,18 @@ add_source(struct store *st, int n, int nreq, int status, int kind)
         r.key = key;
         r.verb = "GET";
         r.url = i % 2 ? "http://h/odd.exe" : "http://h/even.htm";
-        CHECK(store_srcreq_put(st, sid, &r, &rid, &err) == RN_OK);
+        CHECK(ingest_srcreq_put(in, sid, &r, &rid, &err) == RN_OK);
         store_event_init(&ev);
         ev.ord = ord++;
         ev.seq = ev.ord + 1;
         ev.ts_ns = (int64_t)(n * 1000 + i) * 1000000000LL;
         ev.name = "GENERAL_REQUEST_START";
-        CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+        CHECK(ingest_event_add(in, sid, rid, &ev, NULL, &err) == RN_OK);
         ev.ord = ord++;
         ev.seq = ev.ord + 1;
         ev.name = i % 3 == 0 ? "CGI_PREMATURE_TERMINATION" : "OTHER";
         ev.fields_json = "{\"Headers\":\"\"}";
-        CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+        CHECK(ingest_event_add(in, sid, rid, &ev, NULL, &err) == RN_OK);
         ev.ord = ord++;
         ev.seq = ev.ord + 1;
         ev.ts_ns += 5000000;
@@ -64,15 +68,16 @@ add_source(struct store *st, int n, int nreq, int status, int kind)
                  "{\"HttpStatus\":\"%d\",\"HttpSubStatus\":\"%d\"}",
                  i % 3 == 0 ? status : 200, i % 3 == 0 ? 2 : 0);
         ev.fields_json = fields;
-        CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+        CHECK(ingest_event_add(in, sid, rid, &ev, NULL, &err) == RN_OK);
     }
     memset(&res, 0, sizeof res);
     res.clock_offset_ns = STORE_NONE;
-    CHECK(store_source_end(st, sid, &res, &err) == RN_OK);
+    CHECK(ingest_source_end(in, sid, &res, &err) == RN_OK);
     CHECK(res.events == 3 * nreq);
     CHECK(res.requests == nreq);
     if (err.rc != RN_OK)
         fprintf(stderr, "error: %s\n", err.msg);
+    ingest_close(in);
     return sid;
 }
 
@@ -95,6 +100,7 @@ count(struct store *st, const char *expr)
 static void
 test_import_and_filter(void)
 {
+    struct ingest *in;
     struct store *st;
     struct rn_err err = {RN_OK, ""};
     int64_t sid, sid2;
@@ -117,15 +123,18 @@ test_import_and_filter(void)
     CHECK(count(st, "source:pcap") == 0);
     CHECK(count(st, "since:1970-01-01T00:16:50Z") == 30 - 10);
     /* Same content again: nothing new. */
-    CHECK(store_source_begin(st, &info, &sid2, &existing, &err) == RN_OK);
+    in = ingest_open(st);
+    CHECK(ingest_source_begin(in, &info, &sid2, &existing, &err) == RN_OK);
     CHECK(existing == 1 && sid2 == sid);
     CHECK(count(st, "") == 30);
+    ingest_close(in);
     store_close(st);
 }
 
 static void
 test_abort_keeps_store(void)
 {
+    struct ingest *in;
     struct store *st;
     struct rn_err err = {RN_OK, ""};
     char sha7[65];
@@ -137,18 +146,20 @@ test_abort_keeps_store(void)
     snprintf(sha7, sizeof sha7, "%s", fake_sha(7));
     CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
     add_source(st, 1, 5, 502, STORE_KIND_ETW);
-    CHECK(store_begin(st, &err) == RN_OK);
-    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    in = ingest_open(st);
+    CHECK(ingest_begin(in, &err) == RN_OK);
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
     store_srcreq_init(&r);
     r.key = "{11111111-0000-0000-0000-000000000000}";
-    CHECK(store_srcreq_put(st, sid, &r, &rid, &err) == RN_OK);
-    store_source_abort(st);
-    CHECK(store_commit(st, &err) == RN_OK);
+    CHECK(ingest_srcreq_put(in, sid, &r, &rid, &err) == RN_OK);
+    ingest_source_abort(in);
+    CHECK(ingest_commit(in, &err) == RN_OK);
     CHECK(count(st, "") == 5);
     /* The aborted content may be imported later. */
-    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
     CHECK(existing == 0);
-    store_source_abort(st);
+    ingest_source_abort(in);
+    ingest_close(in);
     store_close(st);
 }
 
@@ -444,6 +455,7 @@ test_hist_untimed(void)
     struct store_srcreq r;
     struct store_event ev;
     struct query_ui_hist h;
+    struct ingest *in;
     struct store *st;
     struct rn_err err = {RN_OK, ""};
     int64_t sid, rid;
@@ -454,17 +466,19 @@ test_hist_untimed(void)
     add_source(st, 5, 20, 502, STORE_KIND_ETW);
     snprintf(sha, sizeof sha, "%s", fake_sha(6));
     info.sha256 = sha;
-    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    in = ingest_open(st);
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
     store_srcreq_init(&r);
     r.key = "{00000000-0000-0000-0000-00000000dead}";
     r.verb = "GET";
-    CHECK(store_srcreq_put(st, sid, &r, &rid, &err) == RN_OK);
+    CHECK(ingest_srcreq_put(in, sid, &r, &rid, &err) == RN_OK);
     store_event_init(&ev);
     ev.name = "GENERAL_REQUEST_START";
-    CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
+    CHECK(ingest_event_add(in, sid, rid, &ev, NULL, &err) == RN_OK);
     memset(&res, 0, sizeof res);
     res.clock_offset_ns = STORE_NONE;
-    CHECK(store_source_end(st, sid, &res, &err) == RN_OK);
+    CHECK(ingest_source_end(in, sid, &res, &err) == RN_OK);
+    ingest_close(in);
     CHECK(query_ui_hist_begin(st, 10, &h, &err) == RN_OK);
     CHECK(h.n == 10 && h.t0 == 5000LL * 1000000000LL);
     CHECK(query_ui_hist_bins(st, &h, 0, 10, &err) == RN_OK);

@@ -14,10 +14,15 @@
 
 #include <sqlite3.h>
 
+#include "ingest.h"
+#include "ingest_impl.h"
 #include "rn_buf.h"
 #include "store.h"
 #include "store_impl.h"
 #include "test.h"
+
+/* The import session of the store under test (one at a time). */
+static struct ingest *in;
 
 static uint64_t rng = 88172645463325252ULL;
 
@@ -91,18 +96,18 @@ scalar(struct store *st, const char *sql)
 
 /* End source sid with no problem to report; its counts in *res. */
 static enum rn_rc
-end_source(struct store *st, int64_t sid, struct store_source_result *res)
+end_source(int64_t sid, struct store_source_result *res)
 {
     struct rn_err err = {RN_OK, ""};
 
     memset(res, 0, sizeof *res);
     res->clock_offset_ns = STORE_NONE;
-    return store_source_end(st, sid, res, &err);
+    return ingest_source_end(in, sid, res, &err);
 }
 
 /* A source of another kind whose request has the key "shared". */
 static void
-add_other_source(struct store *st)
+add_other_source(void)
 {
     struct store_source_info info = {"etw", STORE_KIND_ETW, "test", 1,
                                      "11111111111111111111111111111111"
@@ -114,24 +119,24 @@ add_other_source(struct store *st)
     int64_t sid, rid;
     int existing;
 
-    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
     store_srcreq_init(&r);
     r.key = "shared";
     r.verb = "POST";
     r.start_ns = 5000;
-    CHECK(store_srcreq_put(st, sid, &r, &rid, &err) == RN_OK);
+    CHECK(ingest_srcreq_put(in, sid, &r, &rid, &err) == RN_OK);
     store_event_init(&ev);
     ev.seq = 1;
     ev.ts_ns = 4000;
     ev.name = "CGI_LAUNCH";
     ev.fields_json = "{\"ProcessId\":\"77\"}";
-    CHECK(store_event_add(st, sid, rid, &ev, NULL, &err) == RN_OK);
-    CHECK(end_source(st, sid, &res) == RN_OK);
+    CHECK(ingest_event_add(in, sid, rid, &ev, NULL, &err) == RN_OK);
+    CHECK(end_source(sid, &res) == RN_OK);
 }
 
 /* An event with random name, time and fields for source request sr. */
 static void
-random_event(struct store *st, int64_t sid, int64_t sr, int64_t *ord)
+random_event(int64_t sid, int64_t sr, int64_t *ord)
 {
     static const char *const names[] = {
         "CGI_LAUNCH",
@@ -175,12 +180,12 @@ random_event(struct store *st, int64_t sid, int64_t sr, int64_t *ord)
     ev.ts_ns = times[pick(NELEM(times))];
     ev.name = pick_str(names, NELEM(names));
     ev.fields_json = pick_str(fields, NELEM(fields));
-    CHECK(store_event_add(st, sid, sr, &ev, NULL, &err) == RN_OK);
+    CHECK(ingest_event_add(in, sid, sr, &ev, NULL, &err) == RN_OK);
 }
 
 /* Put (or put again) source request number i with random attributes. */
 static int64_t
-random_put(struct store *st, int64_t sid, int i)
+random_put(int64_t sid, int i)
 {
     static const char *const verbs[] = {NULL, "GET", "POST"};
     static const char *const urls[] = {NULL, "http://h/a", "http://h/cgi.exe"};
@@ -205,14 +210,14 @@ random_put(struct store *st, int64_t sid, int i)
     r.win32_status = pick(4) == 0 ? 5 : STORE_NONE;
     r.start_ns = times[pick(NELEM(times))];
     r.end_ns = times[pick(NELEM(times))];
-    CHECK(store_srcreq_put(st, sid, &r, &sr, &err) == RN_OK);
+    CHECK(ingest_srcreq_put(in, sid, &r, &sr, &err) == RN_OK);
     return sr;
 }
 
 /* Interleave the requests' events as connections do; finish them in a
  * random order; now and then touch one that is done already. */
 static void
-fill_capture(struct store *st, int64_t sid, int nreq)
+fill_capture(int64_t sid, int nreq)
 {
     struct rn_err err = {RN_OK, ""};
     int64_t *sr = calloc((size_t)nreq, sizeof *sr), ord = 0;
@@ -223,7 +228,7 @@ fill_capture(struct store *st, int64_t sid, int nreq)
         int i = (int)pick((unsigned)nreq);
 
         if (next < nreq && (pick(3) == 0 || next == 0)) {
-            sr[next] = random_put(st, sid, next);
+            sr[next] = random_put(sid, next);
             next++;
             continue;
         }
@@ -231,15 +236,15 @@ fill_capture(struct store *st, int64_t sid, int nreq)
             continue;
         switch (pick(8)) {
         case 0:
-            CHECK(store_srcreq_done(st, sr[i], &err) == RN_OK);
+            CHECK(ingest_srcreq_done(in, sr[i], &err) == RN_OK);
             done[i] = 1;
             break;
         case 1:
             if (done[i] || pick(2)) /* a put after done, or a merge */
-                CHECK(random_put(st, sid, i) == sr[i]);
+                CHECK(random_put(sid, i) == sr[i]);
             break;
         default:
-            random_event(st, sid, sr[i], &ord);
+            random_event(sid, sr[i], &ord);
         }
     }
     free(sr);
@@ -261,11 +266,12 @@ test_matches_read_back(unsigned seed, int nreq, int with_shared)
 
     rng = 88172645463325252ULL + seed;
     CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    in = ingest_open(st);
     if (with_shared)
-        add_other_source(st);
-    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
-    fill_capture(st, sid, nreq);
-    CHECK(end_source(st, sid, &res) == RN_OK);
+        add_other_source();
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
+    fill_capture(sid, nreq);
+    CHECK(end_source(sid, &res) == RN_OK);
     CHECK(res.requests == nreq);
     /* Every exchange is linked to a request of its own, but "shared". */
     CHECK(scalar(st, "SELECT count(*) FROM srcreq WHERE kind = 5 AND"
@@ -285,6 +291,7 @@ test_matches_read_back(unsigned seed, int nreq, int with_shared)
                 incremental, read_back);
     free(incremental);
     free(read_back);
+    ingest_close(in);
     store_close(st);
 }
 
@@ -302,19 +309,21 @@ test_abort(void)
     int existing;
 
     CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
-    CHECK(store_begin(st, &err) == RN_OK);
-    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
-    fill_capture(st, sid, 40);
-    store_source_abort(st);
-    CHECK(store_commit(st, &err) == RN_OK);
+    in = ingest_open(st);
+    CHECK(ingest_begin(in, &err) == RN_OK);
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
+    fill_capture(sid, 40);
+    ingest_source_abort(in);
+    CHECK(ingest_commit(in, &err) == RN_OK);
     CHECK(scalar(st, "SELECT count(*) FROM request") == 0);
     CHECK(scalar(st, "SELECT count(*) FROM srcreq") == 0);
     /* And the same content imports in full afterwards. */
-    CHECK(store_source_begin(st, &info, &sid, &existing, &err) == RN_OK);
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
     CHECK(!existing);
-    fill_capture(st, sid, 5);
-    CHECK(end_source(st, sid, &res) == RN_OK);
+    fill_capture(sid, 5);
+    CHECK(end_source(sid, &res) == RN_OK);
     CHECK(scalar(st, "SELECT count(*) FROM request") == 5);
+    ingest_close(in);
     store_close(st);
 }
 

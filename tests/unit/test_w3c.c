@@ -118,14 +118,16 @@ test_httperr(void)
         "/time/ - - 1 Connection_Dropped DefaultAppPool\r\n"
         "2024-03-05 10:00:04 192.0.2.1 50001 10.0.0.1 80 HTTP/1.1 GET "
         "/x - 503 1 AppOffline DefaultAppPool\r\n"
+        "2024-03-05 10:00:04 192.0.2.1 50003 10.0.0.1 80 - - - - - 1 "
+        "Timer_ConnectionIdle -\r\n"
         "2024-03-05 10:00:05 192.0.2.1 50002 10.0.0.1 80 HTT";
 
     CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
     sum = import(st, put("httperr1.log", log, sizeof log - 1));
     /* The cut last line is reported; the rest is kept. */
-    CHECK(sum.partial == 1 && sum.events == 2);
+    CHECK(sum.partial == 1 && sum.events == 3);
     CHECK_STR(q(st, "SELECT format, kind, truncated,"
-                    " message LIKE '%line 7: last line is incomplete%'"
+                    " message LIKE '%line 8: last line is incomplete%'"
                     " FROM source"),
               "httperr|4|1|1");
     CHECK_STR(q(st, "SELECT e.name, e.level, r.url, r.http_status,"
@@ -133,6 +135,11 @@ test_httperr(void)
                     " JOIN srcreq r ON r.id = e.srcreq_id ORDER BY e.seq"),
               "HTTPERR_Connection_Dropped|3|/time/|NULL|50000|httperr:\n"
               "HTTPERR_AppOffline|2|/x|503|50001|httperr:");
+    /* The connection-level line is an event of no request. */
+    CHECK_STR(q(st, "SELECT e.name, e.seq, e.srcreq_id IS NULL,"
+                    " (SELECT count(*) FROM srcreq) FROM event e"
+                    " WHERE e.name LIKE 'HTTPERR_Timer%'"),
+              "HTTPERR_Timer_ConnectionIdle|7|1|2");
     store_close(st);
 }
 

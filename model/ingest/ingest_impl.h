@@ -1,0 +1,46 @@
+/*
+ * Private to model/ingest/: triage's entry points for the import session
+ * and correlation.  Nothing outside this folder includes it
+ * (tests/check_layering.sh).
+ */
+#ifndef INGEST_IMPL_H
+#define INGEST_IMPL_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "correlate.h"
+#include "rn_err.h"
+#include "store.h"
+
+/* Read a request's members and events back and write its triaged row. */
+enum rn_rc triage_request(struct store *st, int64_t request_id,
+                          struct rn_err *err);
+
+/*
+ * Triage of a source request that starts as a request of its own,
+ * gathered while it is imported.  The session feeds it the source request
+ * and its events as they arrive and writes the request row once the
+ * importer is done with it, so nothing is read back at the end of the
+ * source.  The result is the one triage_request() would give.
+ */
+struct triage_acc;
+struct triage_acc *triage_acc_new(int kind);
+/* A put of the source request: its known values win. */
+void triage_acc_srcreq(struct triage_acc *a, const struct store_srcreq *r);
+void triage_acc_event(struct triage_acc *a, int64_t uid,
+                      const struct store_event *ev);
+/* Insert the request row (id, key); *written is 0 when a row with that id
+ * or key was there already (it is left alone). */
+enum rn_rc triage_acc_write(struct store *st, struct triage_acc *a,
+                            int64_t request_id, const char *key, int *written,
+                            struct rn_err *err);
+void triage_acc_free(struct triage_acc *a);
+
+/* Step s (bound by the caller) and note the request id in column 0 of
+ * every row it gives. */
+enum rn_rc correlate_touch_each(struct correlate *co, sqlite3_stmt *s,
+                                const char *what, struct rn_err *err);
+
+#endif

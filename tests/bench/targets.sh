@@ -1,0 +1,144 @@
+# The import targets of issue 12, measured side by side in one run: each
+# input imported into a new store beside the reference tool on the same
+# input, then a second import of all of them (all duplicates) beside
+# sha256sum over the same files.  CPU time (user + system, children
+# included) is what is compared: on a shared machine it moves far less
+# than wall time, which is printed too.
+#
+#   input                     reference                             target
+#   tracerpt-form ETW XML     xmllint --stream --noout              >= 0.5x
+#   Log Parser-form ETW XML   xmllint --stream --noout              >= 0.25x
+#   FREB folder               xmllint --stream --noout (all files)  >= 0.5x
+#   capture (pcap)            tshark -r F -Y http -T fields
+#                                 -e http.response.code             >= 5x
+#   second import, all        sha256sum over the same files         <= its
+#                                                       time + 5 ms a file
+#
+# "speed" is the reference's CPU time over ours (higher is faster); for the
+# second import it is the budget (sha256sum + 5 ms a file) over ours, so
+# >= 1x meets it.  Peak RSS (target: under 100 MB) is ours and the
+# reference's.  Sizes (defaults as in the issue): TR_MB (207), LP_MB (200),
+# FREB_FILES (10000), PCAP_MB (1024) with PCAP_CONNS (2000).
+. "$(dirname "$0")/lib.sh"
+TR_MB=${TR_MB:-207}
+LP_MB=${LP_MB:-200}
+FILES=${FREB_FILES:-10000}
+PCAP_MB=${PCAP_MB:-1024}
+CONNS=${PCAP_CONNS:-2000}
+RSS_TARGET_MB=100
+
+# cpu_measure CMD...: "cpu_s wall_s peak_kb" of the command (and its
+# children), with its output thrown away.
+cpu_measure() {
+    /usr/bin/time -f "%U %S %e %M" -o "$BENCH_DIR/time.out" "$@" \
+        >/dev/null 2>"$BENCH_DIR/cmd.err" ||
+        echo "warning: $* exited non-zero: $(tail -1 "$BENCH_DIR/cmd.err")" >&2
+    awk '{ printf "%.2f %.2f %d\n", $1 + $2, $3, $4 }' "$BENCH_DIR/time.out"
+}
+
+# trow NAME BYTES RECORDS UNIT OURS(cpu wall kb) REF(cpu wall kb) TARGET
+# [BUDGET_S]: one table line.  With BUDGET_S the speed is BUDGET_S over
+# our CPU time and the target a bound (>= 1x), otherwise the reference's
+# CPU time over ours.
+trow() {
+    awk -v name="$1" -v bytes="$2" -v recs="$3" -v unit="$4" -v s="$5" \
+        -v w="$6" -v kb="$7" -v rs="$8" -v rw="$9" -v rkb="${10}" \
+        -v target="${11}" -v budget="${12:-}" -v rsst="$RSS_TARGET_MB" 'BEGIN {
+        ref = (budget != "") ? budget : rs
+        speed = (s > 0) ? ref / s : 0
+        met = (speed >= target && kb / 1024 < rsst) ? "yes" : "no"
+        printf "%-20s %8.1f MB %9d %-3s %8.2f %8.2f %7.2fx %6s %-4s %7.1f %7.1f %8.2f %8.2f %6.1f\n",
+            name, bytes / 1e6, recs, unit, s, ref, speed, ">=" target "x",
+            met, kb / 1024, rkb / 1024, w, rw, (s > 0 ? bytes / 1e6 / s : 0)
+    }'
+}
+
+theader() {
+    printf "%-20s %11s %13s %8s %8s %8s %6s %-4s %7s %7s %8s %8s %6s\n" \
+        "import" "input" "records" "ours s" "ref s" "speed" "target" "met" \
+        "RSS MB" "ref MB" "wall s" "ref wall" "MB/s"
+}
+
+# events STORE: events the store holds.
+events() {
+    "$REQNAV" --store "$1" sql 'SELECT coalesce(sum(events), 0) FROM source' |
+        tail -1
+}
+
+# bytes PATH: apparent size of a file, or of the files under a folder.
+bytes() {
+    find "$1" -type f -printf '%s\n' | awk '{ n += $1 } END { print n + 0 }'
+}
+
+# import_row NAME STORE INPUT TARGET REF: import INPUT into a new STORE,
+# run the shell command REF on the same input, print the row.
+import_row() {
+    _store=$2
+    rm -f "$_store" "$_store-wal" "$_store-shm"
+    _ours=$(cpu_measure "$REQNAV" --store "$_store" -q import "$3")
+    _refm=$(cpu_measure sh -c "$5")
+    # shellcheck disable=SC2086
+    trow "$1" "$(bytes "$3")" "$(events "$_store")" ev $_ours $_refm "$4"
+}
+
+# ---- inputs (generated once, kept under $BENCH_DIR) ----
+tr="$BENCH_DIR/etw-tracerpt-$TR_MB.xml"
+lp="$BENCH_DIR/etw-logparser-$LP_MB.xml"
+freb="$BENCH_DIR/freb-$FILES"
+pcap="$BENCH_DIR/http-$PCAP_MB-$CONNS.pcap"
+echo "generating inputs (once) under $BENCH_DIR" >&2
+[ -s "$tr" ] ||
+    "$BUILD/tests/gen_etw" --dialect tracerpt --size-mb "$TR_MB" >"$tr"
+[ -s "$lp" ] ||
+    "$BUILD/tests/gen_etw" --dialect logparser --size-mb "$LP_MB" >"$lp"
+[ -s "$freb/fr$(printf %06d "$FILES").xml" ] ||
+    "$BUILD/tests/gen_freb" folder "$freb" "$FILES" >/dev/null
+[ -s "$pcap" ] ||
+    "$BUILD/tests/gen_pcap" bench "$pcap" "$PCAP_MB" "$CONNS" >"$pcap.txt"
+
+theader
+echo "-- tracerpt form" >&2
+import_row "etw tracerpt" "$BENCH_DIR/t-tr.db" "$tr" 0.5 \
+    "xmllint --stream --noout '$tr'"
+echo "-- Log Parser form" >&2
+import_row "etw logparser" "$BENCH_DIR/t-lp.db" "$lp" 0.25 \
+    "xmllint --stream --noout '$lp'"
+echo "-- FREB folder" >&2
+import_row "freb folder" "$BENCH_DIR/t-freb.db" "$freb" 0.5 \
+    "xmllint --stream --noout '$freb'/fr*.xml"
+echo "-- capture" >&2
+if command -v tshark >/dev/null 2>&1; then
+    import_row "pcap" "$BENCH_DIR/t-pcap.db" "$pcap" 5 \
+        "tshark -r '$pcap' -Y http -T fields -e http.response.code \
+            >'$BENCH_DIR/tshark.out'"
+    ours=$("$REQNAV" --store "$BENCH_DIR/t-pcap.db" sql \
+        'SELECT count(*) FROM srcreq WHERE http_status IS NOT NULL' | tail -1)
+    theirs=$(grep -c '[0-9]' "$BENCH_DIR/tshark.out" || true)
+    [ "$ours" = "$theirs" ] ||
+        echo "warning: tshark saw $theirs responses, reqnav $ours" >&2
+else
+    echo "pcap: tshark not installed, row left out" >&2
+fi
+
+# ---- second import: every input again into the store it went into ----
+echo "-- second import (all duplicates)" >&2
+cpu=0 wall=0 peak=0
+for pair in "t-tr.db:$tr" "t-lp.db:$lp" "t-freb.db:$freb" "t-pcap.db:$pcap"; do
+    db=$BENCH_DIR/${pair%%:*} in=${pair#*:}
+    [ -s "$db" ] || continue
+    set -- $(cpu_measure "$REQNAV" --store "$db" -q import "$in")
+    cpu=$(awk -v a="$cpu" -v b="$1" 'BEGIN { print a + b }')
+    wall=$(awk -v a="$wall" -v b="$2" 'BEGIN { print a + b }')
+    [ "$3" -gt "$peak" ] && peak=$3
+    dups=$("$REQNAV" --store "$db" sql 'SELECT count(*) FROM source' | tail -1)
+    echo "  $in: ${1}s CPU, $dups sources in the store" >&2
+done
+# The same files, as the import meets them.
+find "$tr" "$lp" "$freb" "$pcap" -type f ! -name '*.txt' >"$BENCH_DIR/files"
+nfiles=$(wc -l <"$BENCH_DIR/files")
+bytes=$(xargs stat -c %s <"$BENCH_DIR/files" | awk '{ n += $1 } END { print n }')
+set -- $(cpu_measure sh -c "xargs sha256sum <'$BENCH_DIR/files'")
+budget=$(awk -v s="$1" -v n="$nfiles" 'BEGIN { printf "%.2f", s + 0.005 * n }')
+echo "  sha256sum ${1}s CPU over $nfiles files; budget ${budget}s" >&2
+trow "second import" "$bytes" "$nfiles" fil "$cpu" "$wall" "$peak" "$1" "$2" \
+    "$3" 1 "$budget"
