@@ -219,6 +219,15 @@ cmd_sources(struct state *s, char *arg)
     return UI_HANDLED | UI_REDRAW;
 }
 
+/* :causes */
+static unsigned
+cmd_causes(struct state *s, char *arg)
+{
+    (void)arg;
+    view_causes_open(s);
+    return UI_HANDLED | UI_REDRAW;
+}
+
 /* :help */
 static unsigned
 cmd_help(struct state *s, char *arg)
@@ -249,6 +258,7 @@ static const struct cmd_entry cmd_entries[] = {
     {"marks", NULL, "", "list the marked requests (as M)", cmd_marks},
     {"sources", NULL, "", "every imported file and its problems (as S)",
      cmd_sources},
+    {"causes", NULL, "", "failures by cause (as C)", cmd_causes},
     {"help", "h", "", "this help (as ?)", cmd_help},
     {"quit", "q", "", "quit (as Q)", cmd_quit},
     {NULL, NULL, NULL, NULL, NULL}};

@@ -265,7 +265,7 @@ draw_status(const struct state *s, WINDOW *w, int y)
         else
             snprintf(line, sizeof line, " all requests (%s)", cnt);
     }
-    if (s->marked > 0 && v->kind != VIEW_TEXT) {
+    if (s->marked > 0 && (v->kind == VIEW_LIST || v->kind == VIEW_TIMELINE)) {
         size_t len = strlen(line);
 
         snprintf(line + len, sizeof line - len, "  %lld marked",

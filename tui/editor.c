@@ -74,6 +74,9 @@ state_prompt_origin(struct state *s)
     } else if (v->kind == VIEW_TIMELINE) {
         s->prompt.origin_cur = v->u.tl.cur;
         s->prompt.origin_top = v->u.tl.top;
+    } else if (v->kind == VIEW_CAUSES) {
+        s->prompt.origin_cur = v->u.causes.cur;
+        s->prompt.origin_top = v->u.causes.top;
     } else {
         s->prompt.origin_top = v->u.text.top;
     }
@@ -91,6 +94,9 @@ state_prompt_restore(struct state *s)
     } else if (v->kind == VIEW_TIMELINE) {
         v->u.tl.cur = s->prompt.origin_cur;
         v->u.tl.top = s->prompt.origin_top;
+    } else if (v->kind == VIEW_CAUSES) {
+        v->u.causes.cur = s->prompt.origin_cur;
+        v->u.causes.top = s->prompt.origin_top;
     } else {
         v->u.text.top = s->prompt.origin_top;
     }

@@ -26,6 +26,8 @@ view_ops_of(enum view_kind kind)
         return &view_timeline_ops;
     case VIEW_TEXT:
         return &view_text_ops;
+    case VIEW_CAUSES:
+        return &view_causes_ops;
     case VIEW_LIST:
     default:
         return &view_list_ops;
@@ -184,6 +186,9 @@ state_key(struct state *s, int key)
         return UI_HANDLED | UI_REDRAW;
     case ACT_SOURCES:
         view_text_sources(s);
+        return UI_HANDLED | UI_REDRAW;
+    case ACT_CAUSES:
+        view_causes_open(s);
         return UI_HANDLED | UI_REDRAW;
     case ACT_COMMAND:
         return state_prompt_open(s, PROMPT_COMMAND, "");

@@ -51,7 +51,13 @@
 #define STATE_PROMPT_MAX  1024
 #define STATE_HISTORY_MAX 20
 
-enum view_kind { VIEW_LIST = 0, VIEW_TIMELINE, VIEW_TEXT, VIEW_KIND_COUNT };
+enum view_kind {
+    VIEW_LIST = 0,
+    VIEW_TIMELINE,
+    VIEW_TEXT,
+    VIEW_CAUSES,
+    VIEW_KIND_COUNT
+};
 
 enum scan_kind { SCAN_NONE = 0, SCAN_FILL, SCAN_SEARCH, SCAN_COUNT };
 
@@ -123,12 +129,19 @@ struct text_state {
     int help_cols; /* the help page, built for this width; 0 other pages */
 };
 
+/* The failures-by-cause summary (view_causes.c). */
+struct causes_state {
+    struct cause_row *rows; /* owned, most requests first */
+    size_t n, cur, top;
+};
+
 struct view {
     enum view_kind kind;
     union {
         struct list_state list;
         struct tl_state tl;
         struct text_state text;
+        struct causes_state causes;
     } u;
 };
 

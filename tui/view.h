@@ -50,6 +50,7 @@ struct view_ops {
 extern const struct view_ops view_list_ops;
 extern const struct view_ops view_timeline_ops;
 extern const struct view_ops view_text_ops;
+extern const struct view_ops view_causes_ops;
 
 /* The ops of a view kind. */
 const struct view_ops *view_ops_of(enum view_kind kind);
@@ -160,6 +161,8 @@ void view_text_open(struct state *s, const char *title, char **lines, size_t n);
 void view_text_help(struct state *s);
 /* The sources page: every imported file, its state, counts, problems. */
 void view_text_sources(struct state *s);
+/* The failures-by-cause summary (view_causes.c); Enter filters to one. */
+void view_causes_open(struct state *s);
 /* Run read-only SQL and show the result. */
 void view_text_sql(struct state *s, const char *sql);
 

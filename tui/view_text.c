@@ -64,6 +64,12 @@ text_where(unsigned views)
         return "list, timeline";
     case KEYS_IN_TIMELINE | KEYS_IN_TEXT:
         return "timeline, pages";
+    case KEYS_IN_CAUSES:
+        return "causes";
+    case KEYS_IN_LIST | KEYS_IN_TIMELINE | KEYS_IN_TEXT | KEYS_IN_CAUSES:
+        return "everywhere";
+    case KEYS_IN_LIST | KEYS_IN_TIMELINE | KEYS_IN_TEXT:
+        return "list, timeline, pages";
     default:
         return "everywhere";
     }

@@ -161,4 +161,20 @@ if [ -n "${GEN_FREB:-}" ] && [ -x "$GEN_FREB" ]; then
 else
     echo "gen_freb not built: sources screen not tested" >&2
 fi
+# Failures by cause: C opens the summary, Enter filters to the cause.
+for size in 80x24 160x45; do
+    check "$size causes: store" fresh
+    start ${size%x*} ${size#*x}
+    check "$size causes: list" wait_for "all requests"
+    keys C
+    check "$size causes: summary" \
+        wait_for "1 CGI exit before any header (502.2)"
+    keys Enter
+    check "$size causes: Enter filters" \
+        wait_for "filter: cause:cgi_no_headers (1)"
+    expect_eq "$size causes: the 502.2 selected" \
+        "$(selected | grep -c '502.2')" 1
+    keys Q
+    expect_eq "$size causes: exit" "$(wait_exit)" 0
+done
 finish

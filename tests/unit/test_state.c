@@ -943,6 +943,24 @@ test_list_facts(struct store *st)
     CHECK(help_has(&state_top(s)->u.text, "0 linked with other sources"));
     keys(s, "q");
     CHECK(state_top(s)->kind == VIEW_LIST);
+    /* Failures by cause; Enter filters the list to the one selected. */
+    keys(s, "C");
+    CHECK(state_top(s)->kind == VIEW_CAUSES);
+    if (state_top(s)->kind == VIEW_CAUSES) {
+        const struct causes_state *c = &state_top(s)->u.causes;
+        char want[128];
+        int64_t count;
+
+        CHECK(c->n >= 1);
+        snprintf(want, sizeof want, "cause:%s", c->rows[0].cause);
+        count = c->rows[0].count;
+        keys(s, "\\r");
+        idle(s);
+        CHECK(state_top(s)->kind == VIEW_LIST);
+        CHECK_STR(state_list(s)->filter_text, want);
+        CHECK(state_list(s)->count == count);
+        keys(s, "\\e\\e");
+    }
     /* Failures first: goto names the group it looked in. */
     keys(s, ":goto 2005-08-23T20:20:00Z\\r");
     CHECK(strstr(s->msg, "failures first") != NULL);
