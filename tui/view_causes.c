@@ -199,8 +199,8 @@ causes_draw_body(const struct state *s, WINDOW *w,
         snprintf(id, sizeof id, "cause:%s", c->rows[k].cause);
         safe = sanitize_dup(id);
         if (x + 3 + (int)strlen(safe) < s->cols)
-            draw_text(w, y, s->cols - (int)strlen(safe) - 1,
-                      (int)strlen(safe), safe, a | draw_attr(TH_DIM));
+            draw_text(w, y, s->cols - (int)strlen(safe) - 1, (int)strlen(safe),
+                      safe, a | draw_attr(TH_DIM));
         free(safe);
     }
 }

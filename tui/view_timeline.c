@@ -111,6 +111,9 @@ view_timeline_jump_role(struct state *s, struct tl_state *t, int role)
                   why != NULL ? why : "");
 }
 
+static int tl_search(struct state *s, struct view *v, int back, int next,
+                     int incremental);
+
 enum rn_rc
 view_timeline_open(struct state *s, int64_t id, int role, int64_t uid,
                    struct rn_err *err)
@@ -153,6 +156,10 @@ view_timeline_open(struct state *s, int64_t id, int role, int64_t uid,
     tl_fix_top(s, &v->u.tl);
     if (role >= 0)
         view_timeline_jump_role(s, &v->u.tl, role);
+    else if (uid == 0 && s->search[0] != '\0')
+        /* Opened from a search: on the event that matched, scrolled into
+         * view and highlighted (the list found it by text:). */
+        tl_search(s, v, 0, 0, 0);
     s->dirty = DIRTY_ALL;
     s->persist_dirty = 1;
     return RN_OK;

@@ -177,4 +177,28 @@ for size in 80x24 160x45; do
     keys Q
     expect_eq "$size causes: exit" "$(wait_exit)" 0
 done
+# / finds event names: the 502.2 by CGI_PREMATURE_TERMINATION (not in
+# its URL), and its timeline opens on that event, highlighted.
+expect_eq "text: finds event names" \
+    "$("$REQNAV" --store "$STORE" requests --filter text:PREMATURE \
+        --format json | jq -r '.[].status')" "502.2"
+for size in 80x24 160x45; do
+    check "$size search: store" fresh
+    start ${size%x*} ${size#*x}
+    check "$size search: list" wait_for "all requests"
+    keys o
+    check "$size search: time order" wait_for "time order"
+    keys G
+    type_text "/PREMATURE"
+    keys Enter
+    check "$size search: found" wait_for "search: /PREMATURE"
+    expect_eq "$size search: the 502.2 selected" \
+        "$(selected | grep -c '502.2')" 1
+    keys Enter
+    check "$size search: timeline" wait_for "OFFSET"
+    expect_eq "$size search: the matching event selected" \
+        "$(selected | grep -c 'CGI_PREMATURE_TERMINATION')" 1
+    keys Q
+    expect_eq "$size search: exit" "$(wait_exit)" 0
+done
 finish

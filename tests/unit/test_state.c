@@ -489,25 +489,41 @@ test_search(struct store *st)
     keys(s, "/needl");
     CHECK(s->prompt.kind == PROMPT_SEARCH_FWD);
     keys(s, "e\r");
+    idle(s); /* text: looks at events too: it may go on as a scan */
     CHECK(cur_row(s) != NULL && strstr(cur_row(s)->url, "needle") != NULL);
     CHECK_STR(s->search, "needle");
     /* n wraps back to the same single match. */
     keys(s, "n");
+    idle(s);
     CHECK(strstr(cur_row(s)->url, "needle") != NULL);
     keys(s, "/nothing-like-this\r");
+    idle(s);
     CHECK(strstr(s->msg, "pattern not found") != NULL);
     /* Esc in the prompt goes back to where it started. */
     keys(s, "g/page/5\\e");
     CHECK(s->prompt.kind == PROMPT_NONE);
     CHECK(cur_row(s)->id == nth_id(st, state_top(s)->u.list.order, 0));
     /* Backward search is N after /; ? is the help, not a search. */
-    keys(s, "G/app.exe\rN");
+    keys(s, "G/app.exe\r");
+    idle(s);
+    keys(s, "N");
+    idle(s);
     CHECK(s->prompt.kind == PROMPT_NONE);
     CHECK(strstr(cur_row(s)->url, "app.exe") != NULL);
     keys(s, "?");
     CHECK(state_top(s)->kind == VIEW_TEXT);
     CHECK(state_top(s)->u.text.help_cols == 80);
     keys(s, "q");
+    CHECK(state_top(s)->kind == VIEW_LIST);
+    /* A store search finds event names (text:), and the timeline opens
+     * on the matching event. */
+    keys(s, "g/premature_term\\r");
+    idle(s);
+    CHECK(cur_row(s) != NULL && cur_row(s)->http_status == 502);
+    keys(s, "\\r");
+    CHECK(state_top(s)->kind == VIEW_TIMELINE);
+    CHECK_STR(tl_name(s), "CGI_PREMATURE_TERMINATION");
+    keys(s, "q\\e");
     CHECK(state_top(s)->kind == VIEW_LIST);
     /* In a timeline, search covers the fields. */
     keys(s, "\\e\r/ProcessId\r");
