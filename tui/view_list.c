@@ -968,17 +968,62 @@ draw_list_row(const struct state *s, WINDOW *w, int y,
     free(url);
 }
 
+/*
+ * Time labels under the overview strip: the time at the label's first
+ * column, a label every sixth of the screen or so (clock times within a
+ * day, month-day and clock beyond).
+ */
+static void
+draw_strip_labels(const struct state *s, WINDOW *w, int y)
+{
+    const struct query_ui_hist *hi = &s->hist;
+    int64_t span = hi->width * (int64_t)hi->n, t;
+    enum fmt_time_style st = FMT_TIME_CLOCK;
+    size_t cut = 8; /* 20:19:06 */
+    char lab[64];
+    int c, lw, step;
+
+    draw_clear_line(w, y, s->cols);
+    if (hi->n == 0)
+        return;
+    if (span > 366 * 86400LL * 1000000000LL) {
+        st = FMT_TIME_FULL; /* 2005-08-23 */
+        cut = 10;
+    } else if (span > 86400LL * 1000000000LL) {
+        st = FMT_TIME_SHORT; /* 08-23 20:19 */
+        cut = 11;
+    }
+    lw = (int)cut;
+    step = s->cols / 6 > lw + 3 ? s->cols / 6 : lw + 3;
+    for (c = 0; c + lw <= s->cols; c += step) {
+        t = hi->t0 + (int64_t)((double)span * c / (double)s->cols);
+        fmt_time(t, st, lab, sizeof lab);
+        lab[cut] = '\0';
+        draw_text(w, y, c, lw, lab, draw_attr(TH_DIM));
+    }
+}
+
+/* Lines above the rows: time labels (when there is room), headings. */
+static int
+list_colhdr_lines(const struct state *s, const struct view *v)
+{
+    (void)v;
+    return s->rows >= 16 ? 2 : 1;
+}
+
 /* Column headings of the list. */
 static void
 draw_list_colhdr(const struct state *s, WINDOW *w,
                  const struct state_layout *lay)
 {
-    int y = lay->colhdr_y;
+    int y = lay->colhdr_y + lay->colhdr_h - 1;
     struct draw_cols dc;
     char line[256];
     int x = 2;
     attr_t a = draw_attr(TH_COLHDR);
 
+    if (lay->colhdr_h > 1)
+        draw_strip_labels(s, w, lay->colhdr_y);
     draw_list_cols(s, &dc);
     draw_fill(w, y, 0, s->cols, a);
     if (dc.id > 0) {
@@ -1054,6 +1099,7 @@ const struct view_ops view_list_ops = {
     .draw_header = list_draw_header,
     .draw_strip = draw_strip,
     .draw_colhdr = draw_list_colhdr,
+    .colhdr_lines = list_colhdr_lines,
     .draw_body = draw_list,
     .hints = list_hints,
     .pane = NULL,

@@ -34,6 +34,10 @@ for size in 80x24 160x45; do
     check "$size: store" fresh
     start "$cols" "$rows"
     check "$size: list" wait_for "failures first"
+    # Time labels under the overview strip (the case's first second on).
+    check "$size: time labels" wait_for "20:19:06"
+    expect_eq "$size: labels under the strip" \
+        "$(screen | sed -n 3p | grep -c '^20:19:06 ')" 1
     keys Enter
     check "$size: timeline" wait_for "GENERAL_REQUEST_START"
     check "$size: the whole diagnosis on screen" whole_diag

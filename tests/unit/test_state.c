@@ -339,7 +339,7 @@ test_list_paging(struct store *st)
     CHECK(state_top(s)->kind == VIEW_LIST);
     CHECK(l->order == RQ_ORDER_FAILURES);
     CHECK(l->n == (size_t)state_body_height(s));
-    CHECK(l->n == 20);
+    CHECK(l->n == 19); /* 24 rows: header, strip, labels, headings, status */
     /* Failures first: the ten 502.2 requests lead. */
     CHECK(l->rows[0].http_status == 502 && l->rows[9].http_status == 502);
     CHECK(l->rows[10].http_status == 200);
@@ -349,7 +349,7 @@ test_list_paging(struct store *st)
     CHECK(cur_row(s) != NULL && cur_row(s)->id == nth_id(st, l->order, 30));
     CHECK(l->cur == l->n - 1);
     keys(s, "<PgDn>");
-    CHECK(cur_row(s)->id == nth_id(st, l->order, 50));
+    CHECK(cur_row(s)->id == nth_id(st, l->order, 49));
     keys(s, "<PgUp>k");
     CHECK(cur_row(s)->id == nth_id(st, l->order, 29));
     keys(s, "G");
@@ -932,6 +932,14 @@ test_list_facts(struct store *st)
     CHECK(state_start(s, 24, 80, &err) == RN_OK);
     keys(s, "\\e\\e");
     CHECK(s->many_hosts == 0); /* every URL is http://h/... */
+    {
+        struct state_layout lay;
+
+        /* Time labels between the strip and the headings. */
+        state_layout(s, &lay);
+        CHECK(lay.strip_y == 1 && lay.colhdr_y == 2 && lay.colhdr_h == 2);
+        CHECK(lay.body_y == 4);
+    }
     before = s->marked;
     CHECK(before >= 0);
     keys(s, "g ");
