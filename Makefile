@@ -28,9 +28,19 @@ test: asan
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS)
 	$(MAKE) --no-print-directory format-check
 
-# Import the bundled sample case (idempotent) and show it.
-sample: build
-	./$(BUILD)/tui/reqnav --store $(SAMPLE_STORE) share/samples
+# Import the bundled sample case (idempotent) and open it on its 502.2
+# request.  Builds only the program, its output kept in a log unless the
+# build fails.
+SAMPLE_KEY = {00000000-0000-0000-4c06-0060000000ef}
+sample:
+	@echo "building reqnav (log: $(BUILD)/sample-build.log)"
+	@mkdir -p $(BUILD)
+	@{ cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo && \
+	  cmake --build $(BUILD) -j$(JOBS) --target reqnav -- \
+	    --no-print-directory; } >$(BUILD)/sample-build.log 2>&1 || \
+	  { cat $(BUILD)/sample-build.log; exit 1; }
+	@./$(BUILD)/tui/reqnav --store $(SAMPLE_STORE) \
+	  --filter status:502.2 --open '$(SAMPLE_KEY)' share/samples
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i

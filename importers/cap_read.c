@@ -31,7 +31,9 @@
 
 #include <pcap/pcap.h>
 
+#include "cap_etl.h"
 #include "cap_pcapng.h"
+#include "etl_read.h"
 #include "pkt_decode.h"
 #include "rn_time.h"
 #include "xmalloc.h"
@@ -51,6 +53,8 @@ struct cap_reader {
     uint32_t fcs; /* FCS bytes at the end of every Ethernet frame */
     /* pcapng */
     struct cap_pcapng *ng;
+    /* .etl */
+    struct cap_etl *etl;
     /* Network Monitor */
     int fd;
     int vmaj, vmin;
@@ -80,6 +84,8 @@ cap_read_probe(const unsigned char *h, size_t n)
         return CAP_FMT_PCAPNG;
     if (memcmp(h, "RTSS", 4) == 0 || memcmp(h, "GMBU", 4) == 0)
         return CAP_FMT_NETMON;
+    if (etl_probe(h, n))
+        return CAP_FMT_ETL;
     return CAP_FMT_NONE;
 }
 
@@ -436,10 +442,11 @@ enum rn_rc
 cap_read_open(const char *path, struct cap_reader **out, struct rn_err *err)
 {
     struct cap_reader *r;
-    unsigned char head[4];
+    unsigned char head[CAP_READ_PROBE_MIN];
     struct stat sb;
     FILE *fp;
     enum rn_rc rc = RN_OK;
+    size_t n;
     int fd;
 
     *out = NULL;
@@ -459,11 +466,16 @@ cap_read_open(const char *path, struct cap_reader **out, struct rn_err *err)
                         path, (unsigned long long)r->size);
         goto out;
     }
-    rc = cap_read_pread(r, head, 4, 0, "magic number", err);
+    n = r->size < sizeof head ? (size_t)r->size : sizeof head;
+    rc = cap_read_pread(r, head, n, 0, "magic number", err);
     if (rc != RN_OK)
         goto out;
-    r->fmt = cap_read_probe(head, 4);
+    r->fmt = cap_read_probe(head, n);
     switch (r->fmt) {
+    case CAP_FMT_ETL:
+        rc = cap_etl_open(r->path, r->fd, r->size, 0, &r->etl, err);
+        r->pos = r->size; /* read whole at open */
+        break;
     case CAP_FMT_NETMON:
         rc = cap_read_netmon_open(r, err);
         break;
@@ -479,7 +491,9 @@ cap_read_open(const char *path, struct cap_reader **out, struct rn_err *err)
         break;
     case CAP_FMT_NONE:
         rc = rn_err_set(err, RN_EFORMAT,
-                        "%s: not a pcap, pcapng or network monitor file", path);
+                        "%s: not a pcap, pcapng, network monitor or .etl "
+                        "packet capture file",
+                        path);
         break;
     }
 out:
@@ -504,6 +518,8 @@ cap_read_next(struct cap_reader *r, struct cap_frame *f, int *got,
         return cap_read_netmon_next(r, f, got, err);
     if (r->ng != NULL)
         return cap_pcapng_next(r->ng, f, got, err);
+    if (r->etl != NULL)
+        return cap_etl_next(r->etl, f, got, NULL, err);
     k = pcap_next_ex(r->pc, &ph, &data);
     if (k == -2)
         return RN_OK;
@@ -542,6 +558,8 @@ cap_read_name(const struct cap_reader *r)
         return "pcapng";
     case CAP_FMT_NETMON:
         return r->vmaj == 1 ? "netmon1" : "netmon2";
+    case CAP_FMT_ETL:
+        return "etl";
     case CAP_FMT_NONE:
         break;
     }
@@ -574,6 +592,12 @@ cap_read_ts_local(const struct cap_reader *r)
     return r->fmt == CAP_FMT_NETMON && !(r->vmaj == 2 && r->vmin >= 3);
 }
 
+const struct cap_etl_info *
+cap_read_etl_info(const struct cap_reader *r)
+{
+    return r->etl != NULL ? cap_etl_info(r->etl) : NULL;
+}
+
 void
 cap_read_close(struct cap_reader *r)
 {
@@ -582,6 +606,7 @@ cap_read_close(struct cap_reader *r)
     if (r->pc != NULL)
         pcap_close(r->pc);
     cap_pcapng_close(r->ng);
+    cap_etl_close(r->etl);
     if (r->fd >= 0)
         close(r->fd);
     free(r->ft);

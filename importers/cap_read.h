@@ -1,10 +1,12 @@
 /*
  * One frame iterator over capture files: pcap through libpcap (nanosecond
- * timestamps), pcapng and Microsoft Network Monitor 1.x/2.x .cap through
- * readers of our own (cap_pcapng.c, cap_read.c).  Frames are numbered from 1 in
+ * timestamps), pcapng, Microsoft Network Monitor 1.x/2.x .cap and ETW .etl
+ * packet captures through readers of our own (cap_pcapng.c, cap_read.c,
+ * cap_etl.c).  Frames are numbered from 1 in
  * file order, as Wireshark and Network Monitor number them (NetMon metadata
- * frames use up a number but are not returned).  Where the file says that
- * Ethernet frames end in a frame check sequence (the FCS bits of a pcap
+ * frames use up a number but are not returned; .etl frames are numbered
+ * in time order, one appearance a packet, see cap_etl.h).  Where the file says
+ * that Ethernet frames end in a frame check sequence (the FCS bits of a pcap
  * header's link type, pcapng's if_fcslen and epb_flags), the readers take
  * it off before returning the frame, so that the decoder never reads it as
  * payload (it would when the IP length is 0, see pkt_decode.c).
@@ -21,7 +23,8 @@ enum cap_format {
     CAP_FMT_NONE = 0,
     CAP_FMT_PCAP = 1,
     CAP_FMT_PCAPNG = 2,
-    CAP_FMT_NETMON = 3
+    CAP_FMT_NETMON = 3,
+    CAP_FMT_ETL = 4 /* netsh trace / pktmon packet capture (cap_etl.c) */
 };
 
 /* Link type of a frame this reader could not map (enum pkt_link else). */
@@ -54,10 +57,15 @@ int cap_read_link(unsigned linktype);
  */
 void cap_read_fcs_strip(struct cap_frame *f, uint32_t fcs);
 
-/* Format of a file from its first n bytes (>= 4 needed), or CAP_FMT_NONE. */
+/*
+ * Format of a file from its first n bytes (>= 4 needed; an .etl file is
+ * only recognised from CAP_READ_PROBE_MIN), or CAP_FMT_NONE.
+ */
+#define CAP_READ_PROBE_MIN 80
 enum cap_format cap_read_probe(const unsigned char *head, size_t n);
 
 struct cap_reader;
+struct cap_etl_info;
 
 /* Open path; the format is detected from its magic number. */
 enum rn_rc cap_read_open(const char *path, struct cap_reader **out,
@@ -73,7 +81,7 @@ enum rn_rc cap_read_next(struct cap_reader *r, struct cap_frame *f, int *got,
 
 enum cap_format cap_read_format(const struct cap_reader *r);
 
-/* Format name with version: "pcap", "pcapng", "netmon1", "netmon2". */
+/* Format name with version: "pcap", "pcapng", "netmon1", "netmon2", "etl". */
 const char *cap_read_name(const struct cap_reader *r);
 
 /* Bytes of the file read so far (for progress), and its size. */
@@ -85,6 +93,9 @@ uint64_t cap_read_size(const struct cap_reader *r);
  * before 2.3 stores only a local start time).
  */
 int cap_read_ts_local(const struct cap_reader *r);
+
+/* What an .etl file held beyond its frames; NULL for other formats. */
+const struct cap_etl_info *cap_read_etl_info(const struct cap_reader *r);
 
 void cap_read_close(struct cap_reader *r);
 

@@ -565,8 +565,8 @@ etw_run(struct import_ctx *ctx, struct rn_err *err)
 
     memset(&s, 0, sizeof s);
     s.ctx = ctx;
-    etw_find_cut(ctx->path, &cut);
-    rc = xml_input_open_cut(ctx->path, cut.limit, cut.tail, &s.in, err);
+    etw_find_cut(ctx->file, &cut);
+    rc = xml_input_open_cut(ctx->file, cut.limit, cut.tail, &s.in, err);
     if (rc != RN_OK)
         return rc;
     rn_buf_init(&s.ev.json, 64u * 1024 * 1024);

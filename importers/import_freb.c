@@ -396,8 +396,8 @@ freb_run(struct import_ctx *ctx, struct rn_err *err)
 
     memset(&s, 0, sizeof s);
     s.ctx = ctx;
-    freb_find_cut(ctx->path, &cut);
-    rc = xml_input_open_cut(ctx->path, cut.limit,
+    freb_find_cut(ctx->file, &cut);
+    rc = xml_input_open_cut(ctx->file, cut.limit,
                             cut.limit >= 0 ? "\r\n</failedRequest>\r\n" : NULL,
                             &s.in, err);
     if (rc != RN_OK)

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cap_etl.h"
 #include "cap_read.h"
 #include "http_parse.h"
 #include "pkt_decode.h"
@@ -75,7 +76,10 @@ struct pcap_imp {
     int nwarned_links;
     int warned_cap;
     uint64_t exchanges, frames, tcp_frames, undecodable;
-    int64_t last_ts; /* time of the previous frame */
+    int64_t last_ts;               /* time of the previous frame */
+    int64_t min_ts, max_ts;        /* earliest and latest frame times */
+    int links[PCAP_LINK_WARN_MAX]; /* link types seen (sources json) */
+    int nlinks;
 };
 
 /* Event time: the captured time shifted by the clock offset, if any. */
@@ -844,6 +848,87 @@ import_pcap_keypfx(struct pcap_imp *im)
              "pcap:%.16s:", sha != NULL ? sha : "0000000000000000");
 }
 
+/* Count a frame for the source's summary: times and link types. */
+static void
+import_pcap_seen(struct pcap_imp *im, const struct cap_frame *f)
+{
+    int link = f->link != CAP_LINK_UNKNOWN ? f->link : f->raw_link, i;
+
+    if (im->frames == 0 || f->ts_ns < im->min_ts)
+        im->min_ts = f->ts_ns;
+    if (im->frames == 0 || f->ts_ns > im->max_ts)
+        im->max_ts = f->ts_ns;
+    im->frames++;
+    for (i = 0; i < im->nlinks && im->links[i] != link; i++)
+        ;
+    if (i == im->nlinks && im->nlinks < PCAP_LINK_WARN_MAX)
+        im->links[im->nlinks++] = link;
+}
+
+/*
+ * The source's capture summary (reqnav sources --format json): frames,
+ * earliest and latest times, link types; for .etl also the packet events
+ * before de-duplication and those logged cut short.
+ */
+static void
+import_pcap_summary(struct pcap_imp *im, const struct cap_reader *cr)
+{
+    const struct cap_etl_info *ei = cap_read_etl_info(cr);
+    char a[RN_TS_STR_MAX], b[RN_TS_STR_MAX];
+    struct rn_buf s;
+    int i;
+
+    rn_buf_init(&s, sizeof im->ctx->capture - 1);
+    rn_buf_printf(&s, "{\"frames\":%" PRIu64, im->frames);
+    if (im->frames > 0) {
+        rn_time_format(im->min_ts, a);
+        rn_time_format(im->max_ts, b);
+        rn_buf_printf(&s, ",\"first\":\"%s\",\"last\":\"%s\"", a, b);
+    } else {
+        rn_buf_puts(&s, ",\"first\":null,\"last\":null");
+    }
+    rn_buf_puts(&s, ",\"link_types\":[");
+    for (i = 0; i < im->nlinks; i++)
+        rn_buf_printf(&s, "%s%d", i > 0 ? "," : "", im->links[i]);
+    rn_buf_putc(&s, ']');
+    if (ei != NULL)
+        rn_buf_printf(&s,
+                      ",\"packet_events\":%" PRIu64
+                      ",\"packet_events_truncated\":%" PRIu64,
+                      ei->packet_events, ei->truncated);
+    if (rn_buf_putc(&s, '}') == RN_OK)
+        snprintf(im->ctx->capture, sizeof im->ctx->capture, "%s",
+                 rn_buf_str(&s));
+    rn_buf_fini(&s);
+}
+
+/* What an .etl file says of its own gaps, as warnings. */
+static void
+import_pcap_etl_warnings(struct pcap_imp *im, const struct cap_reader *cr)
+{
+    const struct cap_etl_info *ei = cap_read_etl_info(cr);
+
+    if (ei == NULL)
+        return;
+    if (ei->truncated > 0)
+        import_warn(im->ctx, STORE_NONE,
+                    "%s: %" PRIu64 " of %" PRIu64 " packet events were "
+                    "logged cut short (pktmon logs 128 bytes a packet unless "
+                    "started with --pkt-size 0); their exchanges are marked "
+                    "truncated",
+                    im->ctx->path, ei->truncated, ei->packet_events);
+    if (ei->lost)
+        import_warn(im->ctx, STORE_NONE,
+                    "%s: buffer at offset %" PRIu64 ": events were lost "
+                    "while tracing; the capture has gaps",
+                    im->ctx->path, ei->lost_buf_off);
+    else if (ei->events_lost > 0)
+        import_warn(im->ctx, STORE_NONE,
+                    "%s: the trace lost %u events while tracing; the "
+                    "capture has gaps",
+                    im->ctx->path, ei->events_lost);
+}
+
 /* Read every frame and feed the pipeline. */
 static enum rn_rc
 import_pcap_frames(struct pcap_imp *im, struct cap_reader *cr,
@@ -870,7 +955,7 @@ import_pcap_frames(struct pcap_imp *im, struct cap_reader *cr,
         if (f.ts_ns == CAP_TS_NONE)
             f.ts_ns = im->last_ts;
         im->last_ts = f.ts_ns;
-        im->frames++;
+        import_pcap_seen(im, &f);
         if (im->frames % PCAP_PROGRESS_FRAMES == 0) {
             rc = import_progress(im->ctx, (int64_t)cap_read_pos(cr), err);
             if (rc != RN_OK)
@@ -927,7 +1012,7 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
     rn_buf_init(&im.fields, RN_BUF_MAX_FIELD);
     rn_buf_init(&im.attrs, RN_BUF_MAX_FIELD);
     rn_buf_init(&im.url, HTTP_HEAD_MAX + 256);
-    rc = cap_read_open(ctx->path, &cr, err);
+    rc = cap_read_open(ctx->file, &cr, err);
     if (rc != RN_OK)
         goto out;
     ctx->format_detail = cap_read_name(cr);
@@ -944,6 +1029,10 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
     cb.end = import_pcap_end;
     im.ra = tcp_reasm_new(&cb, NULL);
     rc = import_pcap_frames(&im, cr, err);
+    if (rc == RN_OK) {
+        import_pcap_summary(&im, cr);
+        import_pcap_etl_warnings(&im, cr);
+    }
     if (rc == RN_OK && im.frames > 0 && im.exchanges == 0)
         import_warn(ctx, STORE_NONE,
                     "%s: %" PRIu64 " frames, %" PRIu64

@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "archive_input.h"
 #include "import_etw.h"
 #include "import_freb.h"
 #include "import_pcap.h"
@@ -69,6 +71,32 @@ importer_names(void)
     return names;
 }
 
+/*
+ * The readers (xml_input, cap_read) name the file they opened in their
+ * messages; for an archive member that is a spool file the user never
+ * saw, so its name is replaced by the member's.
+ */
+static void
+import_unalias(const struct import_ctx *ctx, char *msg, size_t n)
+{
+    char out[RN_ERR_MSG_MAX];
+    size_t flen, o = 0;
+    const char *p = msg, *hit;
+
+    if (ctx->file == NULL || strcmp(ctx->file, ctx->path) == 0 ||
+        strstr(msg, ctx->file) == NULL)
+        return;
+    flen = strlen(ctx->file);
+    while ((hit = strstr(p, ctx->file)) != NULL && o < sizeof out) {
+        o += (size_t)snprintf(out + o, sizeof out - o, "%.*s%s", (int)(hit - p),
+                              p, ctx->path);
+        p = hit + flen;
+    }
+    if (o < sizeof out)
+        snprintf(out + o, sizeof out - o, "%s", p);
+    snprintf(msg, n, "%s", out);
+}
+
 void
 import_warn(struct import_ctx *ctx, int64_t line, const char *fmt, ...)
 {
@@ -78,6 +106,7 @@ import_warn(struct import_ctx *ctx, int64_t line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    import_unalias(ctx, msg, sizeof msg);
     if (ctx->message[0] == '\0')
         snprintf(ctx->message, sizeof ctx->message, "%s", msg);
     ctx->warnings++;
@@ -232,8 +261,8 @@ import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
 /* Run the importer on a file whose source row is open. */
 static enum rn_rc
 import_run_source(struct import_run *run, const struct importer *imp,
-                  const char *path, int64_t size, const char *sha256,
-                  int64_t source_id, struct rn_err *err)
+                  const char *path, const char *file, int64_t size,
+                  const char *sha256, int64_t source_id, struct rn_err *err)
 {
     struct import_ctx ctx;
     struct store_source_result res;
@@ -243,6 +272,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     memset(&ctx, 0, sizeof ctx);
     ctx.in = run->in;
     ctx.path = path;
+    ctx.file = file;
     ctx.source_id = source_id;
     ctx.size = size;
     ctx.sha256 = sha256;
@@ -250,6 +280,8 @@ import_run_source(struct import_run *run, const struct importer *imp,
     ctx.clock_offset_ns = run->opt->clock_offset_ns;
     ctx.progress_ctx = run;
     rc = imp->run(&ctx, &ierr);
+    import_unalias(&ctx, ierr.msg, sizeof ierr.msg);
+    import_unalias(&ctx, ctx.message, sizeof ctx.message);
     if (rc == RN_EDB || rc == RN_ECANCELED) {
         /* The store itself failed, or the user stopped: drop this file
          * and let the caller stop at this boundary. */
@@ -273,6 +305,7 @@ import_run_source(struct import_run *run, const struct importer *imp,
     res.clock_offset_ns =
         imp->kind == STORE_KIND_PCAP ? ctx.clock_offset_ns : STORE_NONE;
     res.format = ctx.format_detail;
+    res.capture_json = ctx.capture[0] != '\0' ? ctx.capture : NULL;
     rc = ingest_source_end(run->in, source_id, &res, err);
     if (rc != RN_OK)
         return rc;
@@ -283,6 +316,75 @@ import_run_source(struct import_run *run, const struct importer *imp,
     return import_maybe_commit(run, 0, err);
 }
 
+/* What a file that no importer takes is not, or what to do with it (the
+ * report line names the file). */
+static void
+import_unknown_why(const struct import_options *opt, const char *path,
+                   char *msg, size_t n)
+{
+    const char *dot = strrchr(path, '.');
+
+    if (opt->format != NULL)
+        snprintf(msg, n, "unknown format '%s'", opt->format);
+    else if (dot != NULL && strcasecmp(dot, ".etl") == 0)
+        snprintf(msg, n,
+                 "binary ETW: render it with tracerpt -of XML, or Log "
+                 "Parser, first");
+    else
+        snprintf(msg, n,
+                 "not a trace, log or capture reqnav can read (not ETW XML, "
+                 "FREB XML, a W3C or HTTPERR log, a pcap, pcapng or Network "
+                 "Monitor capture, nor a zip, tar, gzip, bzip2 or xz "
+                 "archive)");
+}
+
+static enum rn_rc import_archive(struct import_run *run, const char *file,
+                                 const char *display, int in_walk, int depth,
+                                 struct rn_err *err);
+
+/*
+ * Import content already hashed: path is its name for the user (and the
+ * store), file where it can be read (the same, or an archive member's
+ * spool file).  Archives are walked; anything else goes to its importer.
+ */
+static enum rn_rc
+import_content(struct import_run *run, const char *path, const char *file,
+               const char *hex, int64_t size, const unsigned char *head,
+               size_t nhead, int in_walk, int depth, struct rn_err *err)
+{
+    char msg[RN_ERR_MSG_MAX];
+    struct store_source_info info;
+    const struct importer *imp;
+    int64_t source_id;
+    int existing;
+    enum rn_rc rc;
+
+    if (run->opt->format == NULL && archive_input_probe(head, nhead) != NULL)
+        return import_archive(run, file, path, in_walk, depth, err);
+    imp = import_detect(run->opt, head, nhead, path);
+    if (imp == NULL) {
+        /* Inside a folder or an archive other files are expected: skipped
+         * with why; a file named by the user is a failure. */
+        import_unknown_why(run->opt, path, msg, sizeof msg);
+        import_report(run, path, NULL, in_walk ? IMPORT_SKIPPED : IMPORT_FAILED,
+                      0, 0, 0, msg);
+        return RN_OK;
+    }
+    info.path = path;
+    info.kind = imp->kind;
+    info.format = imp->name;
+    info.sha256 = hex;
+    info.size = size;
+    rc = ingest_source_begin(run->in, &info, &source_id, &existing, err);
+    if (rc != RN_OK)
+        return rc;
+    if (existing) {
+        import_report(run, path, imp->name, IMPORT_DUPLICATE, 0, 0, 0, NULL);
+        return RN_OK;
+    }
+    return import_run_source(run, imp, path, file, size, hex, source_id, err);
+}
+
 /* Import one file given by the user or met in a folder walk. */
 static enum rn_rc
 import_file(struct import_run *run, const char *path, int in_walk,
@@ -291,42 +393,79 @@ import_file(struct import_run *run, const char *path, int in_walk,
     unsigned char head[IMPORT_PROBE_BYTES];
     size_t nhead = 0;
     char hex[65];
-    struct store_source_info info;
-    const struct importer *imp;
+    int64_t size = 0;
     struct rn_err ferr = {RN_OK, ""};
-    int64_t source_id;
-    int existing;
     enum rn_rc rc;
 
-    rc = import_hash_file(path, hex, head, &nhead, &info.size, &ferr);
+    rc = import_hash_file(path, hex, head, &nhead, &size, &ferr);
     if (rc != RN_OK) {
         import_report(run, path, NULL, IMPORT_FAILED, 0, 0, 0, ferr.msg);
         return RN_OK;
     }
-    imp = import_detect(run->opt, head, nhead, path);
-    if (imp == NULL) {
-        if (run->opt->format != NULL)
-            snprintf(ferr.msg, sizeof ferr.msg, "%s: unknown format '%s'", path,
-                     run->opt->format);
-        else
-            snprintf(ferr.msg, sizeof ferr.msg,
-                     "%s: not a trace, log or capture reqnav can read", path);
-        import_report(run, path, NULL, in_walk ? IMPORT_SKIPPED : IMPORT_FAILED,
-                      0, 0, 0, in_walk ? NULL : ferr.msg);
+    return import_content(run, path, path, hex, size, head, nhead, in_walk, 0,
+                          err);
+}
+
+/* Archives inside archives are followed this deep. */
+#define IMPORT_ARCHIVE_DEPTH 4
+
+struct import_archive_ctx {
+    struct import_run *run;
+    const char *display;
+    int depth;
+};
+
+/* One archive member, imported as if unpacked: "case.zip!W3SVC1/f.xml". */
+static enum rn_rc
+import_archive_member(void *vctx, const struct archive_member *m,
+                      struct rn_err *err)
+{
+    struct import_archive_ctx *a = vctx;
+    size_t len = strlen(a->display) + strlen(m->name) + 2;
+    char *name = xmalloc(len);
+    enum rn_rc rc;
+
+    if (a->run->cancel != NULL && *a->run->cancel) {
+        free(name);
+        return rn_err_set(err, RN_ECANCELED, "%s: import interrupted",
+                          a->display);
+    }
+    snprintf(name, len, "%s!%s", a->display, m->name);
+    rc = import_content(a->run, name, m->file, m->sha256, m->size, m->head,
+                        m->nhead, 1, a->depth + 1, err);
+    free(name);
+    return rc;
+}
+
+static enum rn_rc
+import_archive(struct import_run *run, const char *file, const char *display,
+               int in_walk, int depth, struct rn_err *err)
+{
+    struct import_archive_ctx a = {run, display, depth};
+    struct archive_damage dmg;
+    char msg[RN_ERR_MSG_MAX];
+    enum rn_rc rc;
+
+    if (depth >= IMPORT_ARCHIVE_DEPTH) {
+        snprintf(msg, sizeof msg, "%s: archives nested too deep", display);
+        import_report(run, display, NULL, IMPORT_FAILED, 0, 0, 0, msg);
         return RN_OK;
     }
-    info.path = path;
-    info.kind = imp->kind;
-    info.format = imp->name;
-    info.sha256 = hex;
-    rc = ingest_source_begin(run->in, &info, &source_id, &existing, err);
+    rc =
+        archive_input_walk(file, display, import_archive_member, &a, &dmg, err);
     if (rc != RN_OK)
         return rc;
-    if (existing) {
-        import_report(run, path, imp->name, IMPORT_DUPLICATE, 0, 0, 0, NULL);
-        return RN_OK;
-    }
-    return import_run_source(run, imp, path, info.size, hex, source_id, err);
+    /* Members read before damage make the archive partial; an archive with
+     * nothing readable fails when named, and inside a folder is one more
+     * file that is not ours (a stray "PK" header), skipped with why. */
+    if (dmg.damaged && dmg.members > 0)
+        import_report(run, display, "archive", IMPORT_PARTIAL, 0, 0, 0,
+                      dmg.msg);
+    else if (dmg.damaged)
+        import_report(run, display, "archive",
+                      in_walk ? IMPORT_SKIPPED : IMPORT_FAILED, 0, 0, 0,
+                      dmg.msg);
+    return RN_OK;
 }
 
 static int
@@ -361,10 +500,13 @@ import_dir(struct import_run *run, const char *path, int depth,
         if (run->cancel != NULL && *run->cancel) {
             run->sum->cancelled = 1; /* stop the walk, and say so */
         } else if (rc == RN_OK && name[0] != '.') {
-            size_t len = strlen(path) + strlen(name) + 2;
+            size_t plen = strlen(path), len = plen + strlen(name) + 2;
             char *child = xmalloc(len);
 
-            snprintf(child, len, "%s/%s", path, name);
+            /* "share/samples/" + name, not "share/samples//name". */
+            while (plen > 1 && path[plen - 1] == '/')
+                plen--;
+            snprintf(child, len, "%.*s/%s", (int)plen, path, name);
             rc = import_path(run, child, 1, depth + 1, err);
             free(child);
         }

@@ -26,7 +26,10 @@ typedef int import_progress_fn(void *ctx, const char *path, int64_t done,
 
 struct import_ctx {
     struct ingest *in; /* the import session: every write goes through it */
-    const char *path;
+    const char *path;  /* the name users see, in messages and the store */
+    /* Where the content is read: path itself, or the spool file of an
+     * archive member ("case.zip!W3SVC1/f.xml"); open this, name path. */
+    const char *file;
     int64_t source_id;
     int64_t size;            /* bytes */
     const char *sha256;      /* hex digest of the content */
@@ -39,6 +42,7 @@ struct import_ctx {
     char message[RN_ERR_MSG_MAX]; /* first problem with its position */
     int64_t warnings;
     const char *format_detail; /* e.g. "etw-logparser"; static string */
+    char capture[512];         /* captures: JSON object of what the file held */
 };
 
 /* Record a problem: the first becomes ctx->message, all become warnings. */

@@ -268,7 +268,7 @@ cli_report_offsets(const struct src_row *before, size_t nb,
 
 int
 cli_import_paths(struct store *st, const struct import_options *base,
-                 char *const *paths, int npaths, int quiet)
+                 char *const *paths, int npaths, int quiet, int *found)
 {
     struct src_row *before = NULL, *after = NULL;
     size_t nbefore = 0, nafter = 0;
@@ -309,6 +309,7 @@ cli_import_paths(struct store *st, const struct import_options *base,
     }
     src_rows_free(before, nbefore);
     src_rows_free(after, nafter);
+    *found = sum.imported + sum.partial + sum.duplicates > 0;
     if (rc != RN_OK) {
         if (sum.rolled_back > 0)
             cli_error("%s; the last %" PRId64 " files reported imported "
@@ -330,7 +331,47 @@ cli_import_paths(struct store *st, const struct import_options *base,
                " skipped, %" PRId64 " failed\n",
                sum.files, sum.imported, sum.partial, sum.duplicates,
                sum.skipped, sum.failed);
+    if (!*found) {
+        cli_error("nothing importable found (%" PRId64 " skipped, %" PRId64
+                  " failed)",
+                  sum.skipped, sum.failed);
+        return CLI_EXIT_INPUT;
+    }
     return sum.failed > 0 || sum.partial > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+}
+
+/* Remove a store file and its SQLite companions. */
+static void
+cli_remove_store(const char *path)
+{
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+    char name[4096];
+    size_t i;
+
+    for (i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+        if (snprintf(name, sizeof name, "%s%s", path, sfx[i]) <
+            (int)sizeof name)
+            (void)unlink(name); /* a companion may well not exist */
+    }
+}
+
+int
+cli_import_into(const struct cli_global *g, const struct import_options *base,
+                char *const *paths, int npaths, int quiet)
+{
+    struct store *st;
+    struct stat sb;
+    int existed = stat(g->store_path, &sb) == 0, found = 0, status;
+
+    st = cli_open_store(g->store_path, 0);
+    if (st == NULL)
+        return CLI_EXIT_INPUT;
+    status = cli_import_paths(st, base, paths, npaths, quiet, &found);
+    store_close(st);
+    /* No empty store left behind by an import that found nothing. */
+    if (!found && !existed)
+        cli_remove_store(g->store_path);
+    return status;
 }
 
 /* Parse "--clock-offset MS" (milliseconds, may be negative/fractional). */
@@ -358,8 +399,7 @@ cli_import(const struct cli_global *g, int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0}};
     struct import_options opt;
-    struct store *st;
-    int c, status, quiet = g->quiet;
+    int c, quiet = g->quiet;
 
     memset(&opt, 0, sizeof opt);
     opt.clock_offset_ns = STORE_NONE;
@@ -397,12 +437,7 @@ cli_import(const struct cli_global *g, int argc, char **argv)
         cli_error("import: give at least one file or folder");
         return CLI_EXIT_USAGE;
     }
-    st = cli_open_store(g->store_path, 0);
-    if (st == NULL)
-        return CLI_EXIT_INPUT;
-    status = cli_import_paths(st, &opt, argv + optind, argc - optind, quiet);
-    store_close(st);
-    return status;
+    return cli_import_into(g, &opt, argv + optind, argc - optind, quiet);
 }
 
 /* ---- requests -------------------------------------------------------- */
@@ -423,26 +458,57 @@ cli_parse_format(const char *s, int allow_csv, enum cli_format *f)
     return 0;
 }
 
+/* Times in tables: microseconds, so that every row's fraction has the same
+ * width (JSON and CSV keep every digit). */
+#define CLI_TS_DIGITS 6
+
+/* Column widths of the request table; sources as wide as the widest set
+ * of kinds the store holds, so the column never overflows. */
+struct cli_req_cols {
+    int src;
+};
+
 static void
-cli_request_table_row(const struct rq_row *r)
+cli_request_table_head(const struct cli_req_cols *c)
 {
-    char ts[RN_TS_STR_MAX] = "-", status[32], src[64];
+    printf("%-16s %-27s %-7s %-7s %9s %-*s %s\n", "ID", "START", "VERB",
+           "STATUS", "DURATION", c->src, "SOURCES", "URL");
+}
+
+static void
+cli_request_table_row(const struct rq_row *r, const struct cli_req_cols *c)
+{
+    char ts[RN_TS_STR_MAX] = "-", status[32], src[64],
+         dur[RENDER_DUR_MAX] = "-";
     char *verb = cli_safe(r->verb != NULL ? r->verb : "-", 7);
 
     if (r->start_ns != STORE_NONE)
-        rn_time_format(r->start_ns, ts);
+        render_time_fixed(r->start_ns, CLI_TS_DIGITS, ts);
+    if (r->start_ns != STORE_NONE && r->end_ns != STORE_NONE)
+        render_duration(r->end_ns - r->start_ns, dur, sizeof dur);
     render_status(r, status, sizeof status);
     render_sources(r->sources, ",", src, sizeof src);
-    printf("%-16" PRId64 " %-24s %-7s %-7s ", r->id, ts, verb,
-           status[0] ? status : "-");
+    printf("%-16" PRId64 " %-27s %-7s %-7s %9s %-*s ", r->id, ts, verb,
+           status[0] ? status : "-", dur, c->src, src[0] ? src : "-");
     free(verb);
-    if (r->start_ns != STORE_NONE && r->end_ns != STORE_NONE)
-        printf("%10.3f ", (double)(r->end_ns - r->start_ns) / 1e6);
-    else
-        printf("%10s ", "-");
-    printf("%-14s ", src);
     cli_put_safe(stdout, r->url != NULL ? r->url : "-", 0);
     putchar('\n');
+}
+
+/* The SOURCES width for this store. */
+static void
+cli_request_cols(struct store *st, struct cli_req_cols *c)
+{
+    struct rn_err err = {RN_OK, ""};
+    unsigned mask = 0;
+    char src[64];
+    size_t w;
+
+    if (query_source_kinds(st, &mask, &err) != RN_OK)
+        mask = (1u << STORE_KIND_MAX) - 1; /* every kind: never too narrow */
+    render_sources(mask, ",", src, sizeof src);
+    w = strlen(src);
+    c->src = w > 7 ? (int)w : 7;
 }
 
 static void
@@ -490,6 +556,7 @@ cli_requests(const struct cli_global *g, int argc, char **argv)
         {"limit", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0}};
     enum cli_format fmt = CLI_TABLE;
+    struct cli_req_cols cols;
     enum rq_order order = RQ_ORDER_TIME;
     const char *expr = NULL;
     struct filter *f = NULL;
@@ -549,6 +616,7 @@ cli_requests(const struct cli_global *g, int argc, char **argv)
         return CLI_EXIT_INPUT;
     }
     rows = xcalloc(CLI_PAGE, sizeof *rows);
+    cli_request_cols(st, &cols);
     if (fmt == CLI_JSON)
         fputs("[", stdout);
     else if (fmt == CLI_CSV)
@@ -556,8 +624,7 @@ cli_requests(const struct cli_global *g, int argc, char **argv)
               "sources,diagnosis,cause\r\n",
               stdout);
     else
-        printf("%-16s %-24s %-7s %-7s %10s %-14s %s\n", "ID", "START", "VERB",
-               "STATUS", "DUR_MS", "SOURCES", "URL");
+        cli_request_table_head(&cols);
     for (;;) {
         if (query_requests_page(st, f, order, first ? NULL : &pos, 1, rows,
                                 CLI_PAGE, &n, &err) != RN_OK) {
@@ -578,7 +645,7 @@ cli_requests(const struct cli_global *g, int argc, char **argv)
                 } else if (fmt == CLI_CSV) {
                     cli_request_csv_row(&rows[i]);
                 } else {
-                    cli_request_table_row(&rows[i]);
+                    cli_request_table_row(&rows[i], &cols);
                 }
                 shown++;
             }
@@ -751,7 +818,8 @@ cli_put_fields(const char *json, size_t width)
 static void
 cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
 {
-    char status[32], pos[128], ts[RN_TS_STR_MAX], *safe;
+    char status[32], pos[128], ts[RN_TS_STR_MAX], off[RENDER_DUR_MAX + 1],
+        *safe;
     size_t i;
 
     render_status(r, status, sizeof status);
@@ -767,22 +835,22 @@ cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
         cli_put_safe(stdout, r->diagnosis, 0);
         putchar('\n');
     }
-    printf("%-24s %10s  %-28s %-32s %s\n", "TIME", "REL_MS", "SOURCE", "EVENT",
+    printf("%-27s %9s  %-28s %-32s %s\n", "TIME", "OFFSET", "SOURCE", "EVENT",
            "FIELDS");
     for (i = 0; i < n; i++) {
         const struct ev_row *e = &ev[i];
 
         if (e->ts_ns != STORE_NONE)
-            rn_time_format(e->ts_ns, ts);
+            render_time_fixed(e->ts_ns, CLI_TS_DIGITS, ts);
         else
             snprintf(ts, sizeof ts, "-");
+        if (e->ts_ns != STORE_NONE && r->start_ns != STORE_NONE)
+            render_offset(e->ts_ns - r->start_ns, off, sizeof off);
+        else
+            snprintf(off, sizeof off, "-");
         render_position(e->kind, e->file, e->seq, pos, sizeof pos);
         safe = cli_safe(pos, 28);
-        printf("%-24s ", ts);
-        if (e->ts_ns != STORE_NONE && r->start_ns != STORE_NONE)
-            printf("%10.3f  ", (double)(e->ts_ns - r->start_ns) / 1e6);
-        else
-            printf("%10s  ", "-");
+        printf("%-27s %9s  ", ts, off);
         printf("%-28s ", safe);
         free(safe);
         if (e->role >= 0)
@@ -851,27 +919,81 @@ cli_timeline(const struct cli_global *g, int argc, char **argv)
 
 /* ---- sources --------------------------------------------------------- */
 
-int
-cli_sources(const struct cli_global *g, int argc, char **argv)
+/* ,"key":n or ,"key":null for an optional integer. */
+static void
+cli_json_opt(struct rn_buf *b, const char *key, int64_t v)
 {
-    struct store *st;
-    struct src_row *rows;
-    struct rn_err err = {RN_OK, ""};
-    size_t n, i;
+    if (v == STORE_NONE)
+        rn_buf_printf(b, ",\"%s\":null", key);
+    else
+        rn_buf_printf(b, ",\"%s\":%" PRId64, key, v);
+}
 
-    (void)argv;
-    if (argc > 1) {
-        cli_error("sources: no arguments expected");
-        return CLI_EXIT_USAGE;
+/* The link types ("1,101") as a JSON array of numbers; others dropped. */
+static void
+cli_json_links(struct rn_buf *b, const char *s)
+{
+    int n = 0;
+
+    rn_buf_puts(b, ",\"link_types\":[");
+    while (s != NULL && *s != '\0') {
+        char *end;
+        long long v = strtoll(s, &end, 10);
+
+        if (end != s && (*end == ',' || *end == '\0'))
+            rn_buf_printf(b, "%s%lld", n++ > 0 ? "," : "", v);
+        s = strchr(s, ',');
+        if (s != NULL)
+            s++;
     }
-    st = cli_open_store(g->store_path, 1);
-    if (st == NULL)
-        return CLI_EXIT_INPUT;
-    if (query_sources(st, &rows, &n, &err) != RN_OK) {
-        cli_error("%s", err.msg);
-        store_close(st);
-        return CLI_EXIT_INPUT;
+    rn_buf_putc(b, ']');
+}
+
+/* One source as a JSON object (reqnav sources --format json). */
+static void
+cli_source_json(struct rn_buf *b, const struct src_row *s)
+{
+    rn_buf_printf(b, "{\"id\":%" PRId64 ",\"path\":", s->id);
+    rn_json_cstr(b, s->path);
+    rn_buf_printf(b, ",\"kind\":\"%s\",\"format\":", store_kind_name(s->kind));
+    rn_json_cstr(b, s->format);
+    rn_buf_printf(b, ",\"bytes\":%" PRId64 ",\"sha256\":", s->size);
+    rn_json_cstr(b, s->sha256);
+    rn_buf_puts(b, ",\"imported_at\":");
+    rn_json_cstr(b, s->imported_at);
+    rn_buf_printf(b,
+                  ",\"events\":%" PRId64 ",\"requests\":%" PRId64
+                  ",\"warnings\":%" PRId64 ",\"state\":\"%s\",\"message\":",
+                  s->events, s->requests, s->warnings,
+                  s->truncated ? "truncated" : "complete");
+    rn_json_cstr(b, s->message);
+    if (s->kind == STORE_KIND_PCAP) {
+        cli_json_opt(b, "clock_offset_ns", s->clock_offset_ns);
+        rn_buf_printf(b, ",\"clock_offset_given\":%s",
+                      s->clock_offset_given ? "true" : "false");
+        cli_json_opt(b, "clock_offset_matches", s->clock_offset_matches);
+        cli_json_opt(b, "frames", s->frames);
+        rn_buf_puts(b, ",\"first\":");
+        rn_json_cstr(b, s->first);
+        rn_buf_puts(b, ",\"last\":");
+        rn_json_cstr(b, s->last);
+        cli_json_links(b, s->link_types);
+        /* Only .etl files count packet events apart from frames. */
+        if (s->packet_events != STORE_NONE) {
+            cli_json_opt(b, "packet_events", s->packet_events);
+            cli_json_opt(b, "packet_events_truncated",
+                         s->packet_events_truncated);
+        }
     }
+    rn_buf_putc(b, '}');
+}
+
+/* The table of sources. */
+static void
+cli_sources_table(const struct src_row *rows, size_t n)
+{
+    size_t i;
+
     printf("%-4s %-8s %-18s %12s %9s %9s %-9s %s\n", "ID", "KIND", "FORMAT",
            "BYTES", "EVENTS", "REQUESTS", "STATE", "PATH");
     for (i = 0; i < n; i++) {
@@ -893,6 +1015,56 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
             printf("\n     %s", text);
         }
         putchar('\n');
+    }
+}
+
+int
+cli_sources(const struct cli_global *g, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0}};
+    enum cli_format fmt = CLI_TABLE;
+    struct store *st;
+    struct src_row *rows;
+    struct rn_err err = {RN_OK, ""};
+    size_t n, i;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c != 'F' || cli_parse_format(optarg, 0, &fmt) != 0) {
+            if (c == 'F')
+                cli_error("bad --format '%s' (table or json)", optarg);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        cli_error("sources: no arguments expected");
+        return CLI_EXIT_USAGE;
+    }
+    st = cli_open_store(g->store_path, 1);
+    if (st == NULL)
+        return CLI_EXIT_INPUT;
+    if (query_sources(st, &rows, &n, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        store_close(st);
+        return CLI_EXIT_INPUT;
+    }
+    if (fmt == CLI_JSON) {
+        struct rn_buf b;
+
+        rn_buf_init(&b, 1024u * 1024);
+        fputs("[", stdout);
+        for (i = 0; i < n; i++) {
+            rn_buf_reset(&b);
+            cli_source_json(&b, &rows[i]);
+            fputs(i > 0 ? ",\n" : "\n", stdout);
+            fwrite(b.data, 1, b.len, stdout);
+        }
+        fputs(n > 0 ? "\n]\n" : "]\n", stdout);
+        rn_buf_fini(&b);
+    } else {
+        cli_sources_table(rows, n);
     }
     src_rows_free(rows, n);
     store_close(st);
@@ -928,6 +1100,43 @@ cli_sql_row(void *vctx, int ncol, const char *const *names,
     return RN_OK;
 }
 
+/* One schema object: its CREATE text as stored, comments included. */
+static enum rn_rc
+cli_schema_row(void *vctx, int ncol, const char *const *names,
+               const char *const *values)
+{
+    struct rn_buf b;
+
+    (void)vctx;
+    (void)names;
+    if (ncol < 1 || values[0] == NULL)
+        return RN_OK;
+    rn_buf_init(&b, 16u * 1024 * 1024);
+    sanitize_append(&b, values[0], strlen(values[0]), SANITIZE_KEEP_WS);
+    printf("%s;\n\n", rn_buf_str(&b));
+    rn_buf_fini(&b);
+    return RN_OK;
+}
+
+/* The tables and the views of the sql command, documented. */
+static enum rn_rc
+cli_sql_schema(struct store *st, struct rn_err *err)
+{
+    fputs("-- The case store, as `reqnav sql` reads it: tables (with their\n"
+          "-- columns' meaning), then the views named as the request list\n"
+          "-- and the timeline name things (requests, events).\n"
+          "-- Kinds: 1 etw, 2 freb, 3 w3c, 4 httperr, 5 pcap; times are UTC\n"
+          "-- nanoseconds (_ns) in tables, ISO 8601 in the views.\n\n",
+          stdout);
+    return store_sql_readonly(
+        st,
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT "
+        "NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid; "
+        "SELECT sql FROM sqlite_temp_master WHERE type = 'view' "
+        "ORDER BY rowid",
+        cli_schema_row, NULL, err);
+}
+
 int
 cli_sql(const struct cli_global *g, int argc, char **argv)
 {
@@ -935,16 +1144,20 @@ cli_sql(const struct cli_global *g, int argc, char **argv)
     struct store *st;
     struct rn_err err = {RN_OK, ""};
     enum rn_rc rc;
+    int schema = argc == 2 && strcmp(argv[1], "--schema") == 0;
 
     if (argc != 2) {
         cli_error("sql: give one query, e.g. reqnav sql 'SELECT count(*) "
-                  "FROM event'");
+                  "FROM requests', or --schema");
         return CLI_EXIT_USAGE;
     }
     st = cli_open_store(g->store_path, 1);
     if (st == NULL)
         return CLI_EXIT_INPUT;
-    rc = store_sql_readonly(st, argv[1], cli_sql_row, &ctx, &err);
+    if (schema)
+        rc = cli_sql_schema(st, &err);
+    else
+        rc = store_sql_readonly(st, argv[1], cli_sql_row, &ctx, &err);
     store_close(st);
     if (rc != RN_OK) {
         cli_error("%s", err.msg);

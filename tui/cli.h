@@ -37,12 +37,20 @@ enum rn_rc cli_export_hook(struct store *st, const int64_t *ids, size_t n,
                            struct rn_err *err);
 
 /*
- * Import paths into an open store with a progress line on stderr when it
- * is a terminal and a summary line per file on stdout (unless quiet).
- * Returns the exit status.  Used by `import` and by the TUI start-up.
+ * Import paths into the store at g->store_path (created if need be) with
+ * a progress line on stderr when it is a terminal and a summary line per
+ * file on stdout (unless quiet).  An import that finds nothing importable
+ * is bad input, and a store it created is removed again.  Returns the exit
+ * status.  Used by `import` and by the TUI start-up.
  */
+int cli_import_into(const struct cli_global *g,
+                    const struct import_options *base, char *const *paths,
+                    int npaths, int quiet);
+
+/* The same into an open store; *found: whether anything importable (new
+ * or already in the store) was met. */
 int cli_import_paths(struct store *st, const struct import_options *base,
-                     char *const *paths, int npaths, int quiet);
+                     char *const *paths, int npaths, int quiet, int *found);
 
 /* Open the store for reading; prints the error.  NULL on failure. */
 struct store *cli_open_store(const char *path, int must_exist);

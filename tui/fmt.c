@@ -16,6 +16,7 @@
 #include "render.h"
 #include "rn_buf.h"
 #include "rn_json.h"
+#include "rn_kind.h"
 #include "rn_time.h"
 #include "sanitize.h"
 #include "store.h"
@@ -112,12 +113,11 @@ fmt_status(int64_t http, int64_t sub, char *out, size_t n)
 void
 fmt_sources(unsigned mask, char *out, size_t n)
 {
-    /* Slot order follows the kinds: etw freb w3c httperr pcap. */
-    static const char letters[] = "EFWHP";
     size_t i;
 
-    for (i = 0; i < 5 && i + 1 < n; i++)
-        out[i] = (mask & (1u << i)) ? letters[i] : ' ';
+    /* One slot a kind, in kind order (bit kind - 1). */
+    for (i = 0; i < RN_KIND_MAX && i + 1 < n; i++)
+        out[i] = (mask & (1u << i)) ? rn_kind_get((int)i + 1)->letter : ' ';
     if (n > 0)
         out[i < n ? i : n - 1] = '\0';
 }

@@ -33,7 +33,7 @@ void fmt_duration(int64_t start_ns, int64_t end_ns, char *out, size_t n);
 /* "502.2", "200.0", or "-" when unknown. */
 void fmt_status(int64_t http, int64_t sub, char *out, size_t n);
 
-/* Fixed five slots "EFWHP" with blanks for sources not present. */
+/* One slot a source kind (its letter, rn_kind.h), blank when absent. */
 void fmt_sources(unsigned mask, char *out, size_t n);
 
 /* Offset from the request's start: "+0ms", "+15.5s", "+4m54.1s", "?". */

@@ -4,6 +4,7 @@
  * search, filter history) sets persist_dirty; state_save() writes it to
  * the store's ui_state table, and state_start() reads it back.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,4 +185,46 @@ out:
     free(search);
     free(history);
     return rc;
+}
+
+enum rn_rc
+state_start_at(struct state *s, const char *filter, const char *open,
+               struct rn_err *err)
+{
+    struct list_state *l;
+    struct rq_row row;
+    char *end;
+    long long id = 0;
+    enum rn_rc rc;
+
+    if (filter == NULL && open == NULL)
+        return RN_OK;
+    while (s->depth > 1)
+        state_pop(s);
+    l = state_list(s);
+    if (filter != NULL) {
+        rc = view_list_set_filter(s, l, filter, err);
+        if (rc != RN_OK)
+            return rc;
+        state_history_add(s, filter);
+    }
+    if (open != NULL) {
+        /* An id, or a request key as `reqnav timeline` takes it. */
+        errno = 0;
+        id = strtoll(open, &end, 10);
+        if (errno != 0 || *end != '\0' || end == open) {
+            rc = query_request_by_key(s->st, open, &row, err);
+            if (rc != RN_OK)
+                return rc;
+            id = row.id;
+            rq_row_fini(&row);
+        }
+        view_list_anchor_id(s, l, id, id);
+        rc = view_timeline_open(s, id, -1, 0, err);
+        if (rc != RN_OK)
+            return rc;
+    }
+    s->persist_dirty = 1;
+    s->dirty = DIRTY_ALL;
+    return RN_OK;
 }

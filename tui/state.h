@@ -230,6 +230,15 @@ void state_free(struct state *s);
  */
 enum rn_rc state_start(struct state *s, int rows, int cols, struct rn_err *err);
 
+/*
+ * Start-up options (`--filter`, `--open`), applied after state_start over
+ * the restored state: the list gets filter (if not NULL) and the timeline
+ * of open (an id or a request key; if not NULL) is opened.  RN_EINVAL for
+ * a bad filter, RN_ENOTFOUND for an unknown request, with err set.
+ */
+enum rn_rc state_start_at(struct state *s, const char *filter, const char *open,
+                          struct rn_err *err);
+
 /* The terminal changed size. */
 void state_resize(struct state *s, int rows, int cols);
 

@@ -66,6 +66,10 @@ ui_options_set(struct ui_options *o, const char *name, const char *value,
         return rn_err_set(err, RN_EINVAL, "--%s needs a value", name);
     } else if (strcmp(name, "keys") == 0) {
         o->keys = value;
+    } else if (strcmp(name, "filter") == 0) {
+        o->start_filter = value;
+    } else if (strcmp(name, "open") == 0) {
+        o->start_open = value;
     } else if (strcmp(name, "term") == 0) {
         o->term = value;
     } else if (strcmp(name, "size") == 0) {
@@ -310,6 +314,8 @@ ui_interactive(struct store *st, const struct ui_options *opt,
     if (opt->scan_only)
         s->query_us = -1;
     rc = state_start(s, LINES, COLS, err);
+    if (rc == RN_OK)
+        rc = state_start_at(s, opt->start_filter, opt->start_open, err);
     if (rc != RN_OK)
         goto out;
     while (!ui_stop) {
@@ -487,6 +493,8 @@ ui_headless(struct store *st, const struct ui_options *opt, double t_start,
     if (opt->scan_only)
         s->query_us = -1;
     rc = state_start(s, LINES, COLS, err);
+    if (rc == RN_OK)
+        rc = state_start_at(s, opt->start_filter, opt->start_open, err);
     if (rc != RN_OK)
         goto out;
     ui_paint(s, w, 0);

@@ -15,6 +15,9 @@
 struct ui_options {
     const char *store_name;     /* shown in the header (borrowed) */
     state_export_fn *export_fn; /* NULL: "export not available yet" */
+    /* Start-up options (state_start_at): NULL keeps the saved state. */
+    const char *start_filter; /* --filter EXPR */
+    const char *start_open;   /* --open ID|KEY */
     /* Hidden options for tests and benchmarks (ui_options_parse). */
     int headless;     /* --headless: no terminal, print screen */
     int rows, cols;   /* --size COLSxROWS (headless) */
@@ -30,7 +33,8 @@ void ui_options_init(struct ui_options *o);
 
 /*
  * Set a front-end option by its long name without dashes: "headless",
- * "size" (COLSxROWS), "keys", "term", "attrs", "timing"; value is NULL
+ * "size" (COLSxROWS), "keys", "term", "attrs", "timing", "filter",
+ * "open"; value is NULL
  * for flags.  RN_EINVAL with a message for an unknown name or bad value.
  */
 enum rn_rc ui_options_set(struct ui_options *o, const char *name,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ingest_impl.h"
+#include "rn_kind.h"
 #include "store_impl.h"
 
 void
@@ -30,8 +31,10 @@ correlate_fini(struct correlate *co)
 int
 correlate_starts_alone(int kind)
 {
+    const struct rn_kind *k = rn_kind_get(kind);
+
     /* Captured exchanges: see correlate_pcap_match. */
-    return kind == STORE_KIND_PCAP;
+    return k != NULL && k->match == RN_MATCH_CAPTURE;
 }
 
 void
@@ -125,6 +128,27 @@ correlate_link(struct correlate *co, int64_t srcreq_id, int64_t request_id,
     return rc;
 }
 
+enum rn_rc
+correlate_source_kind(struct store *st, int64_t source_id, int *kind,
+                      struct rn_err *err)
+{
+    sqlite3_stmt *s =
+        store_cached(st, "SELECT kind FROM source WHERE id = ?1", err);
+    int step;
+
+    *kind = 0;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *kind = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    return step == SQLITE_ROW || step == SQLITE_DONE
+               ? RN_OK
+               : store_dberr(st, "read source kind", err);
+}
+
 /*
  * Link a source's unlinked source requests in bulk: those keyed by the
  * request GUID (ContextId / activityId) by it, and, when guid_only is 0,
@@ -155,14 +179,20 @@ correlate_bulk(struct correlate *co, int64_t source_id, int guid_only,
         " FROM srcreq WHERE source_id = ?1 AND request_id IS NULL"
         " AND (?2 = 0 OR key GLOB '{*')",
         "UPDATE srcreq SET request_id = rn_request_id(key), link_rule ="
-        " CASE WHEN key NOT GLOB '{*' THEN 'self'"
-        " WHEN kind = 1 THEN 'context_id' ELSE 'activity_id' END"
+        " CASE WHEN key NOT GLOB '{*' THEN 'self' ELSE coalesce(?3, 'self')"
+        " END"
         " WHERE source_id = ?1 AND request_id IS NULL"
         " AND (?2 = 0 OR key GLOB '{*')",
     };
-    enum rn_rc rc = RN_OK;
+    const struct rn_kind *k = NULL;
+    enum rn_rc rc;
     size_t i;
+    int kind = 0;
 
+    /* A GUID link is named after the kind's GUID (rn_kind.c). */
+    rc = correlate_source_kind(co->st, source_id, &kind, err);
+    if (rc == RN_OK)
+        k = rn_kind_get(kind);
     for (i = 0; rc == RN_OK && i < sizeof steps / sizeof steps[0]; i++) {
         sqlite3_stmt *s = store_cached(co->st, steps[i], err);
 
@@ -170,6 +200,8 @@ correlate_bulk(struct correlate *co, int64_t source_id, int guid_only,
             return RN_EDB;
         sqlite3_bind_int64(s, 1, source_id);
         sqlite3_bind_int(s, 2, guid_only);
+        if (i == 2 && k != NULL && k->guid_rule != NULL)
+            sqlite3_bind_text(s, 3, k->guid_rule, -1, SQLITE_STATIC);
         if (i == 1) {
             /* The requests about to gain members. */
             rc = correlate_touch_each(co, s, "link requests", err);
@@ -191,23 +223,24 @@ correlate_others(struct correlate *co, int64_t source_id, struct rn_err *err)
     enum rn_rc rc = RN_OK;
     int step;
 
-    s = store_cached(st,
-                     "SELECT id, kind FROM srcreq WHERE source_id = ?1"
-                     " AND request_id IS NULL AND kind IN (3, 4, 5)",
-                     err);
+    s = store_cached(
+        st,
+        "SELECT id, kind FROM srcreq WHERE source_id = ?1"
+        " AND request_id IS NULL AND kind IN (" RN_KINDS_MATCHED_SQL ")",
+        err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t srcreq_id = sqlite3_column_int64(s, 0), request_id = 0;
-        int kind = sqlite3_column_int(s, 1);
+        const struct rn_kind *k = rn_kind_get(sqlite3_column_int(s, 1));
         const char *rule = "self";
 
-        if (kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR) {
+        /* Each way of matching has its matcher (rn_kind.h). */
+        if (k != NULL && k->match == RN_MATCH_LOG)
             rc = correlate_w3c_match(st, srcreq_id, &request_id, &rule, err);
-        } else if (kind == STORE_KIND_PCAP) {
+        else if (k != NULL && k->match == RN_MATCH_CAPTURE)
             rc = correlate_pcap_match(st, srcreq_id, &request_id, &rule, err);
-        }
         /* What nothing matched is linked to itself in bulk afterwards. */
         if (rc == RN_OK && request_id != 0)
             rc = correlate_link(co, srcreq_id, request_id, rule, err);

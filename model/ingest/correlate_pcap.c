@@ -46,6 +46,7 @@
 
 #include "correlate.h"
 #include "ingest_impl.h"
+#include "rn_kind.h"
 #include "rn_time.h"
 #include "rn_url.h"
 #include "store_impl.h"
@@ -66,7 +67,7 @@
 #define PCAP_COLS                                                              \
     "id, request_id, kind, source_id, key, start_ns, end_ns, verb, url,"       \
     " host, http_status, client_addr, client_port, link_rule,"                 \
-    " CASE WHEN kind = 5 THEN"                                                 \
+    " CASE WHEN kind = " RN_KINDS_CAPTURE_SQL " THEN"                          \
     "   coalesce(json_extract(attrs, '$.response_complete'), 0)"               \
     " ELSE NOT truncated AND EXISTS (SELECT 1 FROM event e"                    \
     "   WHERE e.srcreq_id = srcreq.id AND e.name = 'GENERAL_REQUEST_END')"     \
@@ -287,7 +288,7 @@ pcap_client_ok(struct store *st, const struct pcap_row *x, int64_t request_id,
         return RN_OK;
     s = store_cached(st,
                      "SELECT client_addr, client_port FROM srcreq"
-                     " WHERE request_id = ?1 AND kind != 5"
+                     " WHERE request_id = ?1 AND kind != " RN_KINDS_CAPTURE_SQL
                      " AND (client_addr IS NOT NULL"
                      " OR client_port IS NOT NULL)",
                      err);
@@ -421,7 +422,8 @@ pcap_each_iis(struct store *st, const struct pcap_row *x, int64_t offset,
     if (x->start == STORE_NONE)
         return RN_OK;
     s = store_cached(st,
-                     "SELECT " PCAP_COLS " FROM srcreq WHERE kind IN (1, 2)"
+                     "SELECT " PCAP_COLS
+                     " FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL ")"
                      " AND start_ns BETWEEN ?1 AND ?2"
                      " AND request_id IS NOT NULL ORDER BY kind, key",
                      err);
@@ -482,10 +484,11 @@ pcap_contested(struct store *st, const struct pcap_src *src,
     *contested = 0;
     iis = store_cached(st,
                        "SELECT " PCAP_COLS " FROM srcreq WHERE request_id = ?1"
-                       " AND kind IN (1, 2)",
+                       " AND kind IN (" RN_KINDS_GUID_SQL ")",
                        err);
     xs = store_cached(st,
-                      "SELECT " PCAP_COLS " FROM srcreq WHERE kind = 5"
+                      "SELECT " PCAP_COLS
+                      " FROM srcreq WHERE kind = " RN_KINDS_CAPTURE_SQL
                       " AND source_id = ?1 AND id != ?2"
                       " AND start_ns BETWEEN ?3 AND ?4",
                       err);
@@ -843,7 +846,8 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
         hi -= src->offset;
     }
     s = store_cached(st,
-                     "SELECT " PCAP_COLS " FROM srcreq WHERE kind IN (1, 2)"
+                     "SELECT " PCAP_COLS
+                     " FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL ")"
                      " AND start_ns BETWEEN ?1 AND ?2"
                      " AND request_id IS NOT NULL"
                      " AND url IS NOT NULL AND http_status IS NOT NULL",
@@ -1247,10 +1251,12 @@ pcap_iis_near(struct store *st, int64_t source_id, int *near,
         return rc;
     /* Its times may carry a given offset: look as far as an estimate
      * would, around both. */
-    s = store_cached(st,
-                     "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (1, 2)"
-                     " AND start_ns BETWEEN ?1 AND ?2)",
-                     err);
+    s = store_cached(
+        st,
+        "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL
+        ")"
+        " AND start_ns BETWEEN ?1 AND ?2)",
+        err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, lo - 2 * PCAP_WIDE_NS - PCAP_NARROW_NS);
@@ -1300,7 +1306,8 @@ correlate_pcap_rescan(struct correlate *co, int64_t source_id,
     /* Stored times: a given offset is applied, an estimate is within
      * PCAP_WIDE_NS of the raw times. */
     s = store_cached(st,
-                     "SELECT DISTINCT source_id FROM srcreq WHERE kind = 5"
+                     "SELECT DISTINCT source_id FROM srcreq WHERE kind "
+                     "= " RN_KINDS_CAPTURE_SQL
                      " AND start_ns BETWEEN ?1 AND ?2 ORDER BY source_id",
                      err);
     if (s == NULL)

@@ -28,6 +28,7 @@
 
 #include "correlate.h"
 #include "rn_i64set.h"
+#include "rn_kind.h"
 #include "rn_time.h"
 #include "rn_url.h"
 #include "store_impl.h"
@@ -204,7 +205,8 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
         hi = l->end + W3C_SLACK_NS;
     }
     s = store_cached(st,
-                     "SELECT " W3C_COLS " FROM srcreq WHERE kind IN (1, 2)"
+                     "SELECT " W3C_COLS
+                     " FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL ")"
                      " AND start_ns BETWEEN ?1 AND ?2"
                      " AND request_id IS NOT NULL",
                      err);
@@ -289,7 +291,7 @@ w3c_contested(struct store *st, const struct w3c_row *l, int64_t request_id,
     *contested = 0;
     iis = store_cached(st,
                        "SELECT " W3C_COLS " FROM srcreq WHERE request_id = ?1"
-                       " AND kind IN (1, 2)",
+                       " AND kind IN (" RN_KINDS_GUID_SQL ")",
                        err);
     lines = store_cached(st,
                          "SELECT " W3C_COLS " FROM srcreq WHERE kind = ?1"
@@ -496,7 +498,10 @@ static enum rn_rc
 w3c_any_lines(struct store *st, int *any, struct rn_err *err)
 {
     sqlite3_stmt *s = store_cached(
-        st, "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (3, 4))", err);
+        st,
+        "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (" RN_KINDS_LOG_SQL
+        "))",
+        err);
     enum rn_rc rc = RN_OK;
 
     if (s == NULL)

@@ -269,6 +269,40 @@ filter_term(struct filter *f, const char *key, const char *v,
                       key);
 }
 
+/* The keys filter_term knows, for spelling help. */
+static const char *const filter_keys[] = {
+    "status", "verb", "url", "source", "has",  "since",
+    "until",  "key",  "id",  "marked", "text",
+};
+
+/*
+ * A bare term such as "status=502" or "status==502" would silently become
+ * a URL search; when the part before '=' is a key, it is a mistake for
+ * "status:502", so say so instead of finding nothing.
+ */
+static enum rn_rc
+filter_check_equals(const char *term, int negate, struct rn_err *err)
+{
+    const char *eq = strchr(term, '=');
+    const char *val;
+    size_t klen, i;
+
+    if (eq == NULL)
+        return RN_OK;
+    klen = (size_t)(eq - term);
+    val = eq[1] == '=' ? eq + 2 : eq + 1;
+    for (i = 0; i < sizeof filter_keys / sizeof filter_keys[0]; i++) {
+        if (strlen(filter_keys[i]) == klen &&
+            strncmp(term, filter_keys[i], klen) == 0)
+            return rn_err_set(err, RN_EINVAL,
+                              "filter: '%s%s' is not a term; write '%s%s:%s' "
+                              "(terms are key:value)",
+                              negate ? "-" : "", term, negate ? "-" : "",
+                              filter_keys[i], val);
+    }
+    return RN_OK;
+}
+
 /* Split the next term off *p: [-]key:value with optional "quotes".
  * Returns 1, 0 at the end, or -1 when the term does not fit in n. */
 static int
@@ -330,6 +364,8 @@ filter_parse(const char *expr, struct filter **out, struct rn_err *err)
             *colon = '\0';
             key = term;
             val = colon + 1;
+        } else if ((rc = filter_check_equals(term, negate, err)) != RN_OK) {
+            break;
         }
         if (val[0] == '\0') {
             rc = rn_err_set(err, RN_EINVAL, "filter: '%s:' needs a value", key);

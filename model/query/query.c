@@ -61,6 +61,9 @@ src_row_fini(struct src_row *s)
     free(s->sha256);
     free(s->imported_at);
     free(s->message);
+    free(s->first);
+    free(s->last);
+    free(s->link_types);
     memset(s, 0, sizeof *s);
 }
 
@@ -574,7 +577,14 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
                        "SELECT id, path, kind, format, size, sha256,"
                        " imported_at, events, requests, warnings, truncated,"
                        " message, clock_offset_ns, clock_offset_given,"
-                       " clock_offset_matches FROM source ORDER BY id",
+                       " clock_offset_matches, json_extract(c, '$.frames'),"
+                       " json_extract(c, '$.first'), json_extract(c, '$.last'),"
+                       " (SELECT group_concat(value, ',') FROM"
+                       "   json_each(c, '$.link_types')),"
+                       " json_extract(c, '$.packet_events'),"
+                       " json_extract(c, '$.packet_events_truncated')"
+                       " FROM (SELECT *, CASE WHEN json_valid(capture)"
+                       "   THEN capture END AS c FROM source) ORDER BY id",
                        &s, err);
     if (rc != RN_OK)
         return rc;
@@ -601,6 +611,12 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
         r->clock_offset_ns = store_col_opt(s, 12);
         r->clock_offset_given = sqlite3_column_int(s, 13);
         r->clock_offset_matches = store_col_opt(s, 14);
+        r->frames = store_col_opt(s, 15);
+        r->first = store_col_dup(s, 16);
+        r->last = store_col_dup(s, 17);
+        r->link_types = store_col_dup(s, 18);
+        r->packet_events = store_col_opt(s, 19);
+        r->packet_events_truncated = store_col_opt(s, 20);
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "list sources", err);
@@ -740,4 +756,54 @@ query_causes(struct store *st, const struct filter *f, struct cause_row **rows,
     if (*n > 1)
         qsort(*rows, *n, sizeof **rows, query_cause_cmp);
     return RN_OK;
+}
+
+enum rn_rc
+query_source_kinds(struct store *st, unsigned *mask, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int r;
+
+    *mask = 0;
+    rc = store_prepare(st, "SELECT DISTINCT kind FROM source", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        int k = sqlite3_column_int(s, 0);
+
+        if (k >= 1 && k <= STORE_KIND_MAX)
+            *mask |= 1u << (k - 1);
+    }
+    if (r != SQLITE_DONE)
+        rc = store_dberr(st, "source kinds", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+query_request_source_ids(struct store *st, int64_t id, int64_t *ids, size_t max,
+                         size_t *n, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int r;
+
+    *n = 0;
+    rc = store_prepare(st,
+                       "SELECT DISTINCT source_id FROM srcreq "
+                       "WHERE request_id = ?1",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n < max)
+            ids[*n] = sqlite3_column_int64(s, 0);
+        (*n)++;
+    }
+    if (r != SQLITE_DONE)
+        rc = store_dberr(st, "request sources", err);
+    sqlite3_finalize(s);
+    return rc;
 }

@@ -142,6 +142,12 @@ struct src_row {
      * came from --clock-offset, and how many matches the estimate fits. */
     int64_t clock_offset_ns, clock_offset_matches;
     int clock_offset_given;
+    /* Captures: what the file held (STORE_NONE / NULL when unknown):
+     * frames, earliest and latest frame times (ISO 8601), link types
+     * ("1,101"); for .etl, packet events before de-duplication and the
+     * packets logged cut short. */
+    int64_t frames, packet_events, packet_events_truncated;
+    char *first, *last, *link_types;
 };
 
 void src_row_fini(struct src_row *s);
@@ -174,5 +180,15 @@ struct cause_row {
 enum rn_rc query_causes(struct store *st, const struct filter *f,
                         struct cause_row **rows, size_t *n, struct rn_err *err);
 void cause_rows_free(struct cause_row *rows, size_t n);
+
+/* The sources that hold a part of request id: their ids into ids (at most
+ * max; *n may exceed max, then only max are stored). */
+enum rn_rc query_request_source_ids(struct store *st, int64_t id, int64_t *ids,
+                                    size_t max, size_t *n, struct rn_err *err);
+
+/* The source kinds present in the store, as a request's sources mask
+ * (bit kind - 1): the widest SOURCES cell a table may need. */
+enum rn_rc query_source_kinds(struct store *st, unsigned *mask,
+                              struct rn_err *err);
 
 #endif

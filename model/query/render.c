@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rn_json.h"
+#include "rn_kind.h"
 #include "rn_time.h"
 #include "sanitize.h"
 
@@ -24,32 +25,7 @@ render_status(const struct rq_row *r, char *out, size_t n)
 void
 render_position(int kind, const char *file, int64_t seq, char *out, size_t n)
 {
-    const char *base = file != NULL ? file : "?", *p;
-
-    for (p = base; *p != '\0'; p++) {
-        if (*p == '/' || *p == '\\')
-            base = p + 1;
-    }
-    switch (kind) {
-    case STORE_KIND_ETW:
-        snprintf(out, n, "ETW #%" PRId64, seq);
-        break;
-    case STORE_KIND_FREB:
-        snprintf(out, n, "FREB %s #%" PRId64, base, seq);
-        break;
-    case STORE_KIND_PCAP:
-        snprintf(out, n, "PCAP frame %" PRId64, seq);
-        break;
-    case STORE_KIND_W3C:
-        snprintf(out, n, "W3C %s line %" PRId64, base, seq);
-        break;
-    case STORE_KIND_HTTPERR:
-        snprintf(out, n, "HTTPERR %s line %" PRId64, base, seq);
-        break;
-    default:
-        snprintf(out, n, "%s #%" PRId64, base, seq);
-        break;
-    }
+    rn_kind_position(kind, file, seq, out, n);
 }
 
 int
@@ -76,6 +52,126 @@ render_ms(struct rn_buf *b, int64_t ns)
     if (frac / 1000 == 0)
         return rn_buf_printf(b, "%" PRId64, whole);
     return rn_buf_printf(b, "%" PRId64 ".%03" PRId64, whole, frac / 1000);
+}
+
+void
+render_duration(int64_t ns, char *out, size_t n)
+{
+    int64_t ms = ns / 1000000, s = ns / 1000000000, t;
+
+    if (ns < 0) {
+        snprintf(out, n, "-");
+    } else if (ns < 1000000) {
+        /* Sub-millisecond: two significant decimals are enough. */
+        snprintf(out, n, "%.2gms", (double)ns / 1e6);
+    } else if (ms < 1000) {
+        snprintf(out, n, "%" PRId64 "ms", ms);
+    } else if (s < 60) {
+        /* Tenths, cut like every unit here: 59.96 s must not read 60.0s
+         * in the seconds form. */
+        t = ns / 100000000;
+        snprintf(out, n, "%" PRId64 ".%" PRId64 "s", t / 10, t % 10);
+    } else if (s < 3600) {
+        t = ns / 100000000;
+        snprintf(out, n, "%" PRId64 "m%02" PRId64 ".%" PRId64 "s", t / 600,
+                 t / 10 % 60, t % 10);
+    } else {
+        snprintf(out, n, "%" PRId64 "h%02" PRId64 "m%02" PRId64 "s", s / 3600,
+                 s / 60 % 60, s % 60);
+    }
+}
+
+void
+render_offset(int64_t ns, char *out, size_t n)
+{
+    char d[RENDER_DUR_MAX];
+
+    render_duration(ns < 0 ? -ns : ns, d, sizeof d);
+    snprintf(out, n, "%c%s", ns < 0 ? '-' : '+', d);
+}
+
+/* Names of the Win32 errors an IIS failure trace reports most. */
+static const struct {
+    uint32_t code;
+    const char *name;
+} render_win32_names[] = {
+    {0, "ERROR_SUCCESS"},
+    {1, "ERROR_INVALID_FUNCTION"},
+    {2, "ERROR_FILE_NOT_FOUND"},
+    {3, "ERROR_PATH_NOT_FOUND"},
+    {5, "ERROR_ACCESS_DENIED"},
+    {6, "ERROR_INVALID_HANDLE"},
+    {8, "ERROR_NOT_ENOUGH_MEMORY"},
+    {14, "ERROR_OUTOFMEMORY"},
+    {38, "ERROR_HANDLE_EOF"},
+    {50, "ERROR_NOT_SUPPORTED"},
+    {64, "ERROR_NETNAME_DELETED"},
+    {87, "ERROR_INVALID_PARAMETER"},
+    {109, "ERROR_BROKEN_PIPE"},
+    {121, "ERROR_SEM_TIMEOUT"},
+    {193, "ERROR_BAD_EXE_FORMAT"},
+    {232, "ERROR_NO_DATA"},
+    {233, "ERROR_PIPE_NOT_CONNECTED"},
+    {234, "ERROR_MORE_DATA"},
+    {258, "WAIT_TIMEOUT"},
+    {995, "ERROR_OPERATION_ABORTED"},
+    {997, "ERROR_IO_PENDING"},
+    {1067, "ERROR_PROCESS_ABORTED"},
+    {1223, "ERROR_CANCELLED"},
+    {1229, "ERROR_CONNECTION_INVALID"},
+    {1236, "ERROR_CONNECTION_ABORTED"},
+    {1460, "ERROR_TIMEOUT"},
+    {0x80004005u, "E_FAIL"},
+};
+
+void
+render_win32(int64_t v, char *out, size_t n)
+{
+    uint32_t code = (uint32_t)v, win32 = code;
+    const char *name = NULL;
+    size_t i;
+
+    /* HRESULT_FROM_WIN32 (0x8007xxxx) carries a Win32 code. */
+    if ((code & 0xFFFF0000u) == 0x80070000u)
+        win32 = code & 0xFFFFu;
+    for (i = 0; i < sizeof render_win32_names / sizeof render_win32_names[0];
+         i++) {
+        if (render_win32_names[i].code == win32 ||
+            render_win32_names[i].code == code)
+            name = render_win32_names[i].name;
+    }
+    if (v < 0 || v > 0xFFFFFFFFLL)
+        snprintf(out, n, "%" PRId64, v);
+    else if (code >= 0x10000u)
+        snprintf(out, n, "0x%08" PRIX32 "%s%s", code, name ? " " : "",
+                 name ? name : "");
+    else
+        snprintf(out, n, "%" PRIu32 "%s%s", code, name ? " " : "",
+                 name ? name : "");
+}
+
+void
+render_time_fixed(int64_t ns, int digits, char *out)
+{
+    char *dot, *z;
+    size_t have;
+
+    rn_time_format(ns, out);
+    dot = strchr(out, '.');
+    z = strchr(out, 'Z');
+    if (z == NULL || digits < 1 || digits > 9)
+        return;
+    if (dot == NULL) {
+        dot = z;
+        memmove(z + 1, z, 2);
+        *dot = '.';
+        z++;
+    }
+    have = (size_t)(z - dot - 1);
+    while (have < (size_t)digits)
+        dot[1 + have++] = '0';
+    dot[1 + digits] = 'Z';
+    dot[2 + digits] = '\0';
 }
 
 void

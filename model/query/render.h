@@ -46,6 +46,28 @@ int render_field_inline(const char *key);
 /* Milliseconds as a JSON number with up to 3 decimals. */
 enum rn_rc render_ms(struct rn_buf *b, int64_t ns);
 
+/*
+ * A duration in human units: "0.25ms", "12ms", "15.5s", "4m54.1s",
+ * "1h02m03s"; "-" for a negative one.  out holds RENDER_DUR_MAX bytes.
+ */
+#define RENDER_DUR_MAX 32
+void render_duration(int64_t ns, char *out, size_t n);
+
+/* The same with a sign, for offsets from a request's start: "+4m54.1s". */
+void render_offset(int64_t ns, char *out, size_t n);
+
+/*
+ * A Win32 status or HRESULT as engineers look it up: HRESULTs (and other
+ * values of 0x10000 and above) in hex, "0x80070102", small Win32 codes in
+ * decimal, each followed by its name when known ("0x80070102 WAIT_TIMEOUT",
+ * "64 ERROR_NETNAME_DELETED").
+ */
+void render_win32(int64_t v, char *out, size_t n);
+
+/* An ISO time with exactly digits fractional digits (1..9), so that a
+ * column of times lines up: ".000000Z" beside ".254595Z". */
+void render_time_fixed(int64_t ns, int digits, char *out);
+
 /* Sorted source kind names joined by sep ("etw,freb"). */
 void render_sources(unsigned sources, const char *sep, char *out, size_t n);
 

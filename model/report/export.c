@@ -168,16 +168,11 @@ export_role_index(const struct ev_row *ev, size_t n, int role)
 void
 export_duration(const struct rq_row *r, char *out, size_t n)
 {
-    struct rn_buf b;
-
     if (r->start_ns == STORE_NONE || r->end_ns == STORE_NONE) {
         snprintf(out, n, "-");
         return;
     }
-    rn_buf_init(&b, 64);
-    render_ms(&b, r->end_ns - r->start_ns);
-    snprintf(out, n, "%s ms", rn_buf_str(&b));
-    rn_buf_fini(&b);
+    render_duration(r->end_ns - r->start_ns, out, n);
 }
 
 /* ---- JSON -------------------------------------------------------------- */
@@ -389,6 +384,7 @@ struct export_state {
     int64_t *ids; /* deduplicated ids, in the order given */
     size_t nids;
     struct export_result res;
+    unsigned char *src_used; /* per c.src row, while selecting sources */
 };
 
 /* Write and empty the pending output. */
@@ -585,6 +581,63 @@ export_selection_text(const struct export_state *s,
     return rn_buf_take(&b);
 }
 
+/* Order of source rows by id, for bsearch. */
+static int
+export_cmp_src(const void *a, const void *b)
+{
+    int64_t x = ((const struct src_row *)a)->id,
+            y = ((const struct src_row *)b)->id;
+
+    return (x > y) - (x < y);
+}
+
+/* A pass over the selection: mark the sources its requests come from. */
+static enum rn_rc
+export_mark_sources(struct export_state *s, struct rq_row *r,
+                    struct rn_err *err)
+{
+    int64_t ids[64];
+    size_t n = 0, i;
+    struct src_row key, *hit;
+    enum rn_rc rc;
+
+    rc = query_request_source_ids(s->st, r->id, ids, 64, &n, err);
+    for (i = 0; rc == RN_OK && i < n && i < 64; i++) {
+        key.id = ids[i];
+        hit = bsearch(&key, s->c.src, s->c.nsrc, sizeof key, export_cmp_src);
+        if (hit != NULL)
+            s->src_used[hit - s->c.src] = 1;
+    }
+    return rc;
+}
+
+/* Keep only the sources of the selected requests in the header: a report
+ * attached to a ticket lists the evidence for those requests, not every
+ * file of the case. */
+static enum rn_rc
+export_select_sources(struct export_state *s, struct rn_err *err)
+{
+    size_t i, o = 0;
+    enum rn_rc rc;
+
+    if (s->c.nsrc == 0)
+        return RN_OK;
+    qsort(s->c.src, s->c.nsrc, sizeof *s->c.src, export_cmp_src);
+    s->src_used = xcalloc(s->c.nsrc, 1);
+    rc = export_each(s, export_mark_sources, err);
+    for (i = 0; rc == RN_OK && i < s->c.nsrc; i++) {
+        if (s->src_used[i])
+            s->c.src[o++] = s->c.src[i];
+        else
+            src_row_fini(&s->c.src[i]);
+    }
+    if (rc == RN_OK)
+        s->c.nsrc = o;
+    free(s->src_used);
+    s->src_used = NULL;
+    return rc;
+}
+
 /* Everything before the first request: filter, ids, counts, sources. */
 static enum rn_rc
 export_prepare(struct export_state *s, const struct export_options *opt,
@@ -637,7 +690,7 @@ export_prepare(struct export_state *s, const struct export_options *opt,
         free(s->c.src[i].message);
         s->c.src[i].message = m;
     }
-    return RN_OK;
+    return export_select_sources(s, err);
 }
 
 enum rn_rc

@@ -14,20 +14,46 @@
 #include "rn_json.h"
 #include "sanitize.h"
 
-enum esc_mode { ESC_HTML, ESC_MD, ESC_UTF8 };
+/* ESC_MDCODE: the inside of a Markdown code span in a table cell. */
+enum esc_mode { ESC_HTML, ESC_MD, ESC_MDCODE, ESC_UTF8 };
 
 /* Characters Markdown gives a meaning to, escaped with a backslash. */
 static const char esc_md_punct[] = "\\`*_[]<>|~&!#";
 
-/* Does printable ASCII c need an escape in mode? */
 static int
-esc_special(enum esc_mode mode, int pre, unsigned char c)
+esc_alnum(unsigned char c)
 {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+           (c >= 'a' && c <= 'z');
+}
+
+/*
+ * Does printable ASCII p[i] need an escape in mode?  Markdown text leaves
+ * two common characters alone where CommonMark gives them no meaning, so
+ * that identifiers and Windows paths read as text: '_' inside a word
+ * (CGI_LAUNCH: intraword '_' cannot open emphasis) and '\' before a
+ * letter or digit (D:\Inetpub: only punctuation can be escaped).  In a
+ * code span only '|' is escaped, which a GFM table would take for a cell
+ * border.
+ */
+static int
+esc_special(enum esc_mode mode, int pre, const unsigned char *p, size_t i,
+            size_t len)
+{
+    unsigned char c = p[i];
+
     if (mode == ESC_HTML)
         return strchr("&<>\"'", c) != NULL;
-    if (mode == ESC_MD && !pre)
-        return strchr(esc_md_punct, c) != NULL;
-    return 0;
+    if (mode == ESC_MDCODE)
+        return c == '|';
+    if (mode != ESC_MD || pre || strchr(esc_md_punct, c) == NULL)
+        return 0;
+    if (c == '_' && i > 0 && i + 1 < len && esc_alnum(p[i - 1]) &&
+        esc_alnum(p[i + 1]))
+        return 0;
+    if (c == '\\' && i + 1 < len && esc_alnum(p[i + 1]))
+        return 0;
+    return 1;
 }
 
 /* Append a visible escape such as \x1b; Markdown doubles the backslash. */
@@ -72,7 +98,7 @@ export_esc_walk(struct rn_buf *b, const char *s, size_t len, enum esc_mode mode,
         unsigned char c = p[i];
 
         if (c >= 0x20 && c < 0x7F) {
-            if (esc_special(mode, pre, c)) {
+            if (esc_special(mode, pre, p, i, len)) {
                 if (mode == ESC_HTML) {
                     rc = rn_buf_puts(b, esc_entity(c));
                 } else {
@@ -84,7 +110,7 @@ export_esc_walk(struct rn_buf *b, const char *s, size_t len, enum esc_mode mode,
             }
             run = 1;
             while (i + run < len && p[i + run] >= 0x20 && p[i + run] < 0x7F &&
-                   !esc_special(mode, pre, p[i + run]))
+                   !esc_special(mode, pre, p, i + run, len))
                 run++;
             rc = rn_buf_append(b, s + i, run);
             i += run;
@@ -145,6 +171,36 @@ enum rn_rc
 export_esc_md(struct rn_buf *b, const char *s, size_t len, int flags)
 {
     return export_esc_walk(b, s, len, ESC_MD, (flags & EXPORT_ESC_PRE) != 0);
+}
+
+enum rn_rc
+export_esc_md_code(struct rn_buf *b, const char *s, size_t len)
+{
+    size_t best = 0, run = 0, i, k;
+    int pad;
+
+    if (len == 0)
+        return rn_buf_puts(b, "` `");
+    for (i = 0; i < len; i++) {
+        run = s[i] == '`' ? run + 1 : 0;
+        if (run > best)
+            best = run;
+    }
+    /* A span opens and closes with a backtick run longer than any inside;
+     * content that starts or ends with a backtick, or with spaces at both
+     * ends, gets a space that CommonMark strips again. */
+    pad =
+        s[0] == '`' || s[len - 1] == '`' || (s[0] == ' ' && s[len - 1] == ' ');
+    for (k = 0; k <= best; k++)
+        rn_buf_putc(b, '`');
+    if (pad)
+        rn_buf_putc(b, ' ');
+    export_esc_walk(b, s, len, ESC_MDCODE, 0);
+    if (pad)
+        rn_buf_putc(b, ' ');
+    for (k = 0; k <= best; k++)
+        rn_buf_putc(b, '`');
+    return RN_OK;
 }
 
 size_t

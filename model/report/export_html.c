@@ -25,6 +25,9 @@
 #define BAR_Y     62
 #define BAR_H     16
 
+/* Times in the report's tables: one fractional width for every row. */
+#define HTML_TS_DIGITS 6
+
 static const char html_css[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,"
     "sans-serif;margin:1.5em auto;max-width:1200px;padding:0 1em;"
@@ -198,7 +201,7 @@ html_toc(struct export_ctx *c, const struct rq_row *r)
     char ts[RN_TS_STR_MAX] = "-", dur[64];
 
     if (r->start_ns != STORE_NONE)
-        rn_time_format(r->start_ns, ts);
+        render_time_fixed(r->start_ns, HTML_TS_DIGITS, ts);
     export_duration(r, dur, sizeof dur);
     rn_buf_printf(b,
                   "<tr><td class=\"mono\"><a href=\"#r%" PRId64 "\">%" PRId64
@@ -221,17 +224,18 @@ html_body(struct export_ctx *c)
     return rn_buf_puts(&c->out, "</tbody></table>\n<main>\n");
 }
 
-/* "+1000 ms" of an event relative to the request start, into b. */
+/* An event's offset from the request start ("+6m41.0s"), into b. */
 static void
 html_rel(struct rn_buf *b, const struct rq_row *r, const struct ev_row *e)
 {
+    char off[RENDER_DUR_MAX + 1];
+
     if (e->ts_ns == STORE_NONE || r->start_ns == STORE_NONE) {
         rn_buf_puts(b, "-");
         return;
     }
-    if (e->ts_ns >= r->start_ns)
-        rn_buf_putc(b, '+');
-    render_ms(b, e->ts_ns - r->start_ns);
+    render_offset(e->ts_ns - r->start_ns, off, sizeof off);
+    rn_buf_puts(b, off);
 }
 
 /* x coordinate of time t on the phase bar. */
@@ -278,7 +282,7 @@ html_svg(struct export_ctx *c, const struct rq_row *r, const struct ev_row *ev,
     int role, last_px = -1;
     size_t i;
     double cx0 = -1, cx1 = -1;
-    char pos[512];
+    char pos[512], o0[RENDER_DUR_MAX + 1], o1[RENDER_DUR_MAX + 1];
 
     for (i = 0; i < n; i++) {
         if (ev[i].ts_ns == STORE_NONE)
@@ -367,7 +371,7 @@ html_svg(struct export_ctx *c, const struct rq_row *r, const struct ev_row *ev,
                       html_role_color[role]);
         rn_buf_printf(b, "%s ", export_role_label(role));
         html_rel(b, r, e);
-        rn_buf_puts(b, " ms \xc2\xb7 ");
+        rn_buf_puts(b, " \xc2\xb7 ");
         render_position(e->kind, e->file, e->seq, pos, sizeof pos);
         html_text(b, pos, "");
         rn_buf_puts(b, " \xc2\xb7 ");
@@ -375,15 +379,13 @@ html_svg(struct export_ctx *c, const struct rq_row *r, const struct ev_row *ev,
         rn_buf_puts(b, "</text>\n");
     }
     base = r->start_ns != STORE_NONE ? r->start_ns : t0;
-    rn_buf_printf(b, "<text x=\"%d\" y=\"%d\" fill=\"#333\">%s", SVG_LEFT,
-                  SVG_H - 8, t0 >= base ? "+" : "");
-    render_ms(b, t0 - base);
+    render_offset(t0 - base, o0, sizeof o0);
+    render_offset(t1 - base, o1, sizeof o1);
     rn_buf_printf(b,
-                  " ms</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
-                  "fill=\"#333\">%s",
-                  SVG_RIGHT, SVG_H - 8, t1 >= base ? "+" : "");
-    render_ms(b, t1 - base);
-    rn_buf_puts(b, " ms</text>\n</svg>\n");
+                  "<text x=\"%d\" y=\"%d\" fill=\"#333\">%s</text>\n"
+                  "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
+                  "fill=\"#333\">%s</text>\n</svg>\n",
+                  SVG_LEFT, SVG_H - 8, o0, SVG_RIGHT, SVG_H - 8, o1);
 }
 
 /* One timeline or role row's cells after the first. */
@@ -394,7 +396,7 @@ html_event_cells(struct rn_buf *b, const struct rq_row *r,
     char ts[RN_TS_STR_MAX] = "-", pos[512];
 
     if (e->ts_ns != STORE_NONE)
-        rn_time_format(e->ts_ns, ts);
+        render_time_fixed(e->ts_ns, HTML_TS_DIGITS, ts);
     render_position(e->kind, e->file, e->seq, pos, sizeof pos);
     rn_buf_printf(b, "<td class=\"ts\">%s</td><td class=\"pos\">", ts);
     html_text(b, pos, "");
@@ -435,13 +437,13 @@ html_request(struct export_ctx *c, const struct rq_row *r,
     html_text(b, r->key, "");
     rn_buf_puts(b, "</td></tr>\n");
     if (r->start_ns != STORE_NONE) {
-        rn_time_format(r->start_ns, ts);
+        render_time_fixed(r->start_ns, HTML_TS_DIGITS, ts);
         html_meta_row(b, "Start", ts);
     } else {
         html_meta_row(b, "Start", NULL);
     }
     if (r->end_ns != STORE_NONE) {
-        rn_time_format(r->end_ns, ts);
+        render_time_fixed(r->end_ns, HTML_TS_DIGITS, ts);
         html_meta_row(b, "End", ts);
     } else {
         html_meta_row(b, "End", NULL);
@@ -453,8 +455,12 @@ html_request(struct export_ctx *c, const struct rq_row *r,
     html_text(b, r->url, "<span class=\"muted\">unknown</span>");
     rn_buf_puts(b, "</td></tr>\n<tr><th>Status</th><td>");
     html_status(b, r);
-    if (r->win32_status != STORE_NONE)
-        rn_buf_printf(b, " (Win32 status %" PRId64 ")", r->win32_status);
+    if (r->win32_status != STORE_NONE) {
+        char w32[64];
+
+        render_win32(r->win32_status, w32, sizeof w32);
+        rn_buf_printf(b, " (Win32 status <span class=\"mono\">%s</span>)", w32);
+    }
     rn_buf_puts(b, "</td></tr>\n");
     render_sources(r->sources, ", ", src, sizeof src);
     html_meta_row(b, "Sources", src);
@@ -465,7 +471,7 @@ html_request(struct export_ctx *c, const struct rq_row *r,
     html_svg(c, r, ev, n);
 
     rn_buf_puts(b, "<h3>Role events</h3>\n<table class=\"roles\"><thead><tr>"
-                   "<th>+ms</th><th>Time</th><th>Position</th><th>Event</th>"
+                   "<th>Offset</th><th>Time</th><th>Position</th><th>Event</th>"
                    "<th>Level</th><th>Fields</th></tr></thead><tbody>\n");
     for (role = 0; role < STORE_ROLE_COUNT; role++) {
         long at = export_role_index(ev, n, role);
@@ -488,7 +494,7 @@ html_request(struct export_ctx *c, const struct rq_row *r,
     }
     rn_buf_printf(b,
                   "</tbody></table>\n<h3>Timeline (%zu event%s)</h3>\n"
-                  "<table class=\"tl\"><thead><tr><th>+ms</th><th>Time</th>"
+                  "<table class=\"tl\"><thead><tr><th>Offset</th><th>Time</th>"
                   "<th>Position</th><th>Event</th><th>Level</th>"
                   "<th>Fields</th></tr></thead><tbody>\n",
                   n, n == 1 ? "" : "s");

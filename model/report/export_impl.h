@@ -70,7 +70,8 @@ const char *export_level_name(int64_t level);
 /* Index in ev of the event holding role, or -1. */
 long export_role_index(const struct ev_row *ev, size_t n, int role);
 
-/* "12.5 ms"-style duration text of a request into out, "-" if unknown. */
+/* A request's duration in human units ("6m41.4s", "12ms"), "-" if
+ * unknown (render_duration; JSON keeps duration_ms). */
 void export_duration(const struct rq_row *r, char *out, size_t n);
 
 /* ---- escapers (export_esc.c) ------------------------------------------- */
@@ -95,6 +96,13 @@ enum rn_rc export_esc_html(struct rn_buf *b, const char *s, size_t len,
  */
 enum rn_rc export_esc_md(struct rn_buf *b, const char *s, size_t len,
                          int flags);
+
+/*
+ * An inline code span holding s, for identifiers, URLs, paths and fields:
+ * read as text, never as markup or HTML; controls visible as above, '|'
+ * escaped for GFM tables (which show it as '|').
+ */
+enum rn_rc export_esc_md_code(struct rn_buf *b, const char *s, size_t len);
 
 /* The backtick fence that safely encloses s: one longer than any run. */
 size_t export_esc_md_fence(const char *s);

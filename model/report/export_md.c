@@ -1,16 +1,22 @@
 /*
  * The Markdown report (CommonMark with GitHub tables), for pasting into a
- * ticket.  Trace text goes through export_esc_md: punctuation that means
- * something in Markdown is backslash-escaped, so a URL holding `<script>`
- * or `|` stays text and cannot break a table; header blocks are fenced
- * with more backticks than they contain.  Role events are marked in bold
- * with their role in brackets.
+ * ticket, and readable as plain text too.  Identifiers from a trace (event
+ * names, URLs, keys, paths, fields) are code spans (export_esc_md_code):
+ * shown as they are, never markup, so a URL holding `<script>` or `|`
+ * cannot break a table; prose (diagnoses, messages) goes through
+ * export_esc_md, which backslash-escapes only punctuation with a meaning.
+ * Header blocks are fenced with more backticks than they contain.  Role
+ * events are marked in bold with their role.
  */
 #include <inttypes.h>
 #include <string.h>
 
 #include "export_impl.h"
 #include "render.h"
+#include "rn_json.h"
+
+/* Times in the report's tables: one fractional width for every row. */
+#define MD_TS_DIGITS 6
 
 /* Escaped inline text of a NUL-terminated string (NULL = dflt). */
 static enum rn_rc
@@ -19,6 +25,24 @@ md_text(struct rn_buf *b, const char *s, const char *dflt)
     if (s == NULL)
         return rn_buf_puts(b, dflt);
     return export_esc_md(b, s, strlen(s), 0);
+}
+
+/* A code span of a NUL-terminated string (NULL = dflt as text). */
+static enum rn_rc
+md_code(struct rn_buf *b, const char *s, const char *dflt)
+{
+    if (s == NULL || s[0] == '\0')
+        return rn_buf_puts(b, dflt);
+    return export_esc_md_code(b, s, strlen(s));
+}
+
+/* A key/value table row whose value is an identifier. */
+static void
+md_row_code(struct rn_buf *b, const char *name, const char *value)
+{
+    rn_buf_printf(b, "| %s | ", name);
+    md_code(b, value, "unknown");
+    rn_buf_puts(b, " |\n");
 }
 
 /* A key/value table row. */
@@ -63,14 +87,14 @@ md_begin(struct export_ctx *c)
         const struct src_row *s = &c->src[i];
 
         rn_buf_puts(b, "| ");
-        md_text(b, s->path, "");
+        md_code(b, s->path, "");
         rn_buf_printf(
             b, " | %s | ",
             store_kind_name(s->kind) != NULL ? store_kind_name(s->kind) : "?");
         md_text(b, s->format, "");
-        rn_buf_printf(b, " | %" PRId64 " | `", s->size);
-        md_text(b, s->sha256, "");
-        rn_buf_printf(b, "` | %" PRId64 " | %" PRId64 " | %s", s->events,
+        rn_buf_printf(b, " | %" PRId64 " | ", s->size);
+        md_code(b, s->sha256, "");
+        rn_buf_printf(b, " | %" PRId64 " | %" PRId64 " | %s", s->events,
                       s->requests, s->truncated ? "truncated" : "complete");
         if (s->message != NULL) {
             rn_buf_puts(b, ": ");
@@ -92,7 +116,7 @@ md_toc(struct export_ctx *c, const struct rq_row *r)
     char ts[RN_TS_STR_MAX] = "-", status[32], dur[64];
 
     if (r->start_ns != STORE_NONE)
-        rn_time_format(r->start_ns, ts);
+        render_time_fixed(r->start_ns, MD_TS_DIGITS, ts);
     render_status(r, status, sizeof status);
     export_duration(r, dur, sizeof dur);
     rn_buf_printf(b, "| [%" PRId64 "](#request-%" PRId64 ") | %s | ", r->id,
@@ -101,21 +125,48 @@ md_toc(struct export_ctx *c, const struct rq_row *r)
     rn_buf_printf(b, " | %s%s%s | %s | ", r->http_status >= 500 ? "**" : "",
                   status[0] ? status : "-", r->http_status >= 500 ? "**" : "",
                   dur);
-    md_text(b, r->url, "-");
+    md_code(b, r->url, "-");
     return rn_buf_puts(b, " |\n");
 }
 
-/* "+1000" ms of an event from the request start, or "-". */
+/* An event's offset from the request start ("+6m41.0s"), or "-". */
 static void
 md_rel(struct rn_buf *b, const struct rq_row *r, const struct ev_row *e)
 {
+    char off[RENDER_DUR_MAX + 1];
+
     if (e->ts_ns == STORE_NONE || r->start_ns == STORE_NONE) {
         rn_buf_puts(b, "-");
         return;
     }
-    if (e->ts_ns >= r->start_ns)
-        rn_buf_putc(b, '+');
-    render_ms(b, e->ts_ns - r->start_ns);
+    render_offset(e->ts_ns - r->start_ns, off, sizeof off);
+    rn_buf_puts(b, off);
+}
+
+/* The inline fields, one code span each, so that a renderer wraps the
+ * list between fields and a reader sees where each ends. */
+static void
+md_fields(struct rn_buf *b, const char *json, struct rn_buf *tmp)
+{
+    struct rn_buf k, v;
+    const char *p = json != NULL ? json : "{}";
+    int first = 1;
+
+    rn_buf_init(&k, RN_BUF_MAX_FIELD);
+    rn_buf_init(&v, RN_BUF_MAX_FIELD);
+    while (rn_json_flat_next(&p, &k, &v) == 1) {
+        if (!render_field_inline(rn_buf_str(&k)))
+            continue;
+        rn_buf_reset(tmp);
+        rn_buf_append(tmp, k.data != NULL ? k.data : "", k.len);
+        rn_buf_putc(tmp, '=');
+        rn_buf_append(tmp, v.data != NULL ? v.data : "", v.len);
+        rn_buf_puts(b, first ? "" : " ");
+        export_esc_md_code(b, tmp->data, tmp->len);
+        first = 0;
+    }
+    rn_buf_fini(&k);
+    rn_buf_fini(&v);
 }
 
 /* The cells of one event row: +ms, time, position, event, level, fields. */
@@ -127,20 +178,18 @@ md_event_row(struct rn_buf *b, const struct rq_row *r, const struct ev_row *e,
     const char *em = e->role >= 0 ? "**" : "";
 
     if (e->ts_ns != STORE_NONE)
-        rn_time_format(e->ts_ns, ts);
+        render_time_fixed(e->ts_ns, MD_TS_DIGITS, ts);
     render_position(e->kind, e->file, e->seq, pos, sizeof pos);
     rn_buf_printf(b, "| %s", em);
     md_rel(b, r, e);
     rn_buf_printf(b, "%s | %s | ", em, ts);
     md_text(b, pos, "");
-    rn_buf_printf(b, " | %s", em);
+    rn_buf_puts(b, " | ");
     if (e->role >= 0)
-        rn_buf_printf(b, "\\[%s\\] ", export_role_label(e->role));
-    md_text(b, e->name, "");
-    rn_buf_printf(b, "%s | %s | ", em, export_level_name(e->level));
-    rn_buf_reset(tmp);
-    export_fields_inline(tmp, e->fields_json);
-    export_esc_md(b, tmp->data != NULL ? tmp->data : "", tmp->len, 0);
+        rn_buf_printf(b, "**%s:** ", export_role_label(e->role));
+    md_code(b, e->name, "-");
+    rn_buf_printf(b, " | %s | ", export_level_name(e->level));
+    md_fields(b, e->fields_json, tmp);
     rn_buf_puts(b, " |\n");
 }
 
@@ -149,7 +198,7 @@ md_request(struct export_ctx *c, const struct rq_row *r,
            const struct ev_row *ev, size_t n)
 {
     struct rn_buf *b = &c->out, tmp;
-    char ts[RN_TS_STR_MAX], status[32], dur[64], src[64], num[32];
+    char ts[RN_TS_STR_MAX], status[32], dur[64], src[64], num[64];
     size_t i, fence, k;
     int role, any_headers = 0;
 
@@ -161,17 +210,17 @@ md_request(struct export_ctx *c, const struct rq_row *r,
                   r->id, r->id, status[0] ? status : "-");
     md_text(b, r->verb, "-");
     rn_buf_puts(b, " ");
-    md_text(b, r->url, "-");
+    md_code(b, r->url, "-");
     rn_buf_puts(b, "\n\n| | |\n|---|---|\n");
-    md_row(b, "Key", r->key);
+    md_row_code(b, "Key", r->key);
     if (r->start_ns != STORE_NONE) {
-        rn_time_format(r->start_ns, ts);
+        render_time_fixed(r->start_ns, MD_TS_DIGITS, ts);
         md_row(b, "Start", ts);
     } else {
         md_row(b, "Start", NULL);
     }
     if (r->end_ns != STORE_NONE) {
-        rn_time_format(r->end_ns, ts);
+        render_time_fixed(r->end_ns, MD_TS_DIGITS, ts);
         md_row(b, "End", ts);
     } else {
         md_row(b, "End", NULL);
@@ -179,13 +228,13 @@ md_request(struct export_ctx *c, const struct rq_row *r,
     export_duration(r, dur, sizeof dur);
     md_row(b, "Duration", dur);
     md_row(b, "Verb", r->verb);
-    md_row(b, "URL", r->url);
+    md_row_code(b, "URL", r->url);
     rn_buf_printf(b, "| Status | %s%s%s", r->http_status >= 500 ? "**" : "",
                   status[0] ? status : "unknown",
                   r->http_status >= 500 ? "**" : "");
     if (r->win32_status != STORE_NONE) {
-        snprintf(num, sizeof num, "%" PRId64, r->win32_status);
-        rn_buf_printf(b, " (Win32 status %s)", num);
+        render_win32(r->win32_status, num, sizeof num);
+        rn_buf_printf(b, " (Win32 status `%s`)", num);
     }
     rn_buf_puts(b, " |\n");
     render_sources(r->sources, ", ", src, sizeof src);
@@ -199,20 +248,20 @@ md_request(struct export_ctx *c, const struct rq_row *r,
         rn_buf_puts(b, "none");
     }
     rn_buf_puts(b, " |\n\n### Role events\n\n"
-                   "| +ms | Time | Position | Event | Level | Fields |\n"
+                   "| Offset | Time | Position | Event | Level | Fields |\n"
                    "|--:|---|---|---|---|---|\n");
     for (role = 0; role < STORE_ROLE_COUNT; role++) {
         long at = export_role_index(ev, n, role);
 
         if (at < 0)
-            rn_buf_printf(b, "| - | - | - | \\[%s\\] no such event | | |\n",
+            rn_buf_printf(b, "| - | - | - | **%s:** no such event | | |\n",
                           export_role_label(role));
         else
             md_event_row(b, r, &ev[at], &tmp);
     }
     rn_buf_printf(b,
                   "\n### Timeline (%zu event%s)\n\n"
-                  "| +ms | Time | Position | Event | Level | Fields |\n"
+                  "| Offset | Time | Position | Event | Level | Fields |\n"
                   "|--:|---|---|---|---|---|\n",
                   n, n == 1 ? "" : "s");
     for (i = 0; i < n; i++)
@@ -230,7 +279,7 @@ md_request(struct export_ctx *c, const struct rq_row *r,
         rn_buf_puts(b, "\n#### ");
         md_text(b, pos, "");
         rn_buf_puts(b, ": ");
-        md_text(b, ev[i].name, "");
+        md_code(b, ev[i].name, "-");
         fence = export_esc_md_fence(tmp.data);
         rn_buf_puts(b, "\n\n");
         for (k = 0; k < fence; k++)

@@ -1,8 +1,11 @@
-# Turn schema.sql into a C string constant (rn_schema_sql).
+# Turn an .sql file into a C string constant (NAME, default rn_schema_sql).
+if(NOT DEFINED NAME)
+    set(NAME rn_schema_sql)
+endif()
 file(READ ${IN} sql)
 string(REPLACE "\\" "\\\\" sql "${sql}")
 string(REPLACE "\"" "\\\"" sql "${sql}")
 string(REPLACE "\n" "\\n\"\n\"" sql "${sql}")
-file(WRITE ${OUT} "/* Generated from model/schema.sql. */\n")
-file(APPEND ${OUT} "extern const char rn_schema_sql[];\n")
-file(APPEND ${OUT} "const char rn_schema_sql[] =\n\"${sql}\";\n")
+file(WRITE ${OUT} "/* Generated from ${IN}. */\n")
+file(APPEND ${OUT} "extern const char ${NAME}[];\n")
+file(APPEND ${OUT} "const char ${NAME}[] =\n\"${sql}\";\n")

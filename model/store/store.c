@@ -20,12 +20,14 @@
 #include <sqlite3.h>
 
 #include "rn_buf.h"
+#include "rn_kind.h"
 #include "rn_role.h"
 #include "rn_time.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
 extern const char rn_schema_sql[];
+extern const char rn_views_sql[];
 
 /* Schema version this build writes; store_migrate() brings older ones up. */
 #define STORE_SCHEMA_VERSION 4
@@ -115,27 +117,23 @@ struct store {
     int64_t cur_events;
 };
 
-static const char *const kind_names[STORE_KIND_MAX + 1] = {
-    NULL, "etw", "freb", "w3c", "httperr", "pcap"};
+_Static_assert(STORE_KIND_MAX == RN_KIND_MAX,
+               "enum store_kind and the kind table (rn_kind.c) agree");
 
 const char *
 store_kind_name(int kind)
 {
-    if (kind < 1 || kind > STORE_KIND_MAX)
-        return NULL;
-    return kind_names[kind];
+    const struct rn_kind *k = rn_kind_get(kind);
+
+    return k != NULL ? k->name : NULL;
 }
 
 int
 store_kind_parse(const char *name)
 {
-    int k;
+    const struct rn_kind *k = rn_kind_find(name);
 
-    for (k = 1; k <= STORE_KIND_MAX; k++) {
-        if (strcmp(name, kind_names[k]) == 0)
-            return k;
-    }
-    return 0;
+    return k != NULL ? k->id : 0;
 }
 
 _Static_assert(STORE_ROLE_COUNT == RN_ROLE_COUNT,
@@ -356,6 +354,27 @@ store_sql_request_id(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int64(ctx, store_request_id_for_key((const char *)key));
 }
 
+/*
+ * Whether table has column: a store whose version number was set back
+ * by hand (or by an older reqnav's tools) may already have it.
+ */
+static int
+store_has_column(struct store *st, const char *table, const char *column)
+{
+    sqlite3_stmt *s;
+    int found = 0;
+
+    if (sqlite3_prepare_v2(
+            st->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1,
+            &s, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, column, -1, SQLITE_STATIC);
+    found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return found;
+}
+
 /* Apply schema and migrations; refuse stores from a newer reqnav. */
 static enum rn_rc
 store_migrate(struct store *st, struct rn_err *err)
@@ -409,16 +428,21 @@ store_migrate(struct store *st, struct rn_err *err)
                         "DROP INDEX IF EXISTS srcreq_by_key;"
                         "DROP INDEX IF EXISTS event_by_source",
                         err);
-    /* 3 -> 4: the failure class of each request.  Requests triaged
-     * before keep NULL until an import touches them again: re-triaging
-     * every request here would make opening an old store as slow as
-     * importing it (the man page says so). */
-    if (rc == RN_OK && version > 0 && version < 4)
+    /* 3 -> 4: the failure class of each request, and what a capture
+     * file held (reqnav sources).  Requests triaged before keep a NULL
+     * cause until an import touches them again: re-triaging every request
+     * here would make opening an old store as slow as importing it (the
+     * man page says so). */
+    if (rc == RN_OK && version > 0 && version < 4 &&
+        !store_has_column(st, "request", "cause"))
         rc = store_exec(st,
                         "ALTER TABLE request ADD COLUMN cause TEXT;"
                         "CREATE INDEX request_by_cause ON request(cause)"
                         " WHERE cause IS NOT NULL",
                         err);
+    if (rc == RN_OK && version > 0 && version < 4 &&
+        !store_has_column(st, "source", "capture"))
+        rc = store_exec(st, "ALTER TABLE source ADD COLUMN capture TEXT", err);
     if (rc == RN_OK)
         rc = store_exec(st, "PRAGMA user_version = 4", err);
     if (rc == RN_OK)
@@ -859,7 +883,7 @@ store_source_finish(struct store *st, int64_t source_id, int spans,
         "   WHERE source_id = ?1),"
         " truncated = ?2, message = ?3, clock_offset_ns = ?4,"
         " clock_offset_given = ?4 IS NOT NULL,"
-        " format = coalesce(?5, format) WHERE id = ?1",
+        " format = coalesce(?5, format), capture = ?7 WHERE id = ?1",
         &s, err);
     if (rc != RN_OK)
         return rc;
@@ -870,6 +894,7 @@ store_source_finish(struct store *st, int64_t source_id, int spans,
     store_bind_text(s, 5, res != NULL ? res->format : NULL);
     /* Counted as they came: no index leads from a source to its events. */
     sqlite3_bind_int64(s, 6, st->cur_events);
+    store_bind_text(s, 7, res != NULL ? res->capture_json : NULL);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "source totals", err);
     sqlite3_finalize(s);
@@ -1180,7 +1205,12 @@ store_sql_readonly(struct store *st, const char *sql, store_row_fn *row,
 {
     const char *tail = sql;
     sqlite3_stmt *s = NULL;
-    enum rn_rc rc = store_exec(st, "PRAGMA query_only = 1", err);
+    /* The views that name columns as the list does (views.sql): TEMP, so
+     * made before query_only and never written into the case. */
+    enum rn_rc rc = store_exec(st, rn_views_sql, err);
+
+    if (rc == RN_OK)
+        rc = store_exec(st, "PRAGMA query_only = 1", err);
 
     if (rc != RN_OK)
         return rc;

@@ -114,6 +114,8 @@ struct store_source_result {
     const char *message;      /* first problem with its position, or NULL */
     int64_t clock_offset_ns;  /* captures, or STORE_NONE */
     const char *format;       /* refined format name, or NULL to keep */
+    const char *capture_json; /* captures: what the file held (a JSON
+                               * object, see schema.sql), or NULL */
     int64_t events, requests; /* filled in by store_source_end */
 };
 

@@ -120,6 +120,32 @@ else
     echo "pcap: tshark not installed, row left out" >&2
 fi
 
+# ---- the same traffic as the .etl files Windows writes ----
+# netsh's NDIS events in 64 KiB per-processor buffers, and pktmon's (each
+# packet at two components): the reference is our own import of the pcap
+# they were made from, and the exchanges found must be the same.
+echo "-- capture as .etl" >&2
+rm -f "$BENCH_DIR/t-pcap-ref.db"*
+pref=$(cpu_measure "$REQNAV" --store "$BENCH_DIR/t-pcap-ref.db" -q import "$pcap")
+pex=$("$REQNAV" --store "$BENCH_DIR/t-pcap-ref.db" sql \
+    'SELECT count(*) FROM srcreq' | tail -1)
+for kind in ndis pktmon; do
+    etl="$pcap.$kind.etl"
+    opt=""
+    [ "$kind" = pktmon ] && opt=--pktmon
+    # shellcheck disable=SC2086
+    [ -s "$etl" ] ||
+        "$BUILD/tests/gen_etl" $opt --buffer 65536 --cpus 4 "$pcap" "$etl"
+    rm -f "$BENCH_DIR/t-etl.db"*
+    ours=$(cpu_measure "$REQNAV" --store "$BENCH_DIR/t-etl.db" -q import "$etl")
+    ex=$("$REQNAV" --store "$BENCH_DIR/t-etl.db" sql \
+        'SELECT count(*) FROM srcreq' | tail -1)
+    [ "$ex" = "$pex" ] ||
+        echo "warning: .etl ($kind) gave $ex exchanges, the pcap $pex" >&2
+    # shellcheck disable=SC2086
+    trow "etl ($kind) vs pcap" "$(bytes "$etl")" "$ex" xch $ours $pref 0.5
+done
+
 # ---- second import: every input again into the store it went into ----
 echo "-- second import (all duplicates)" >&2
 cpu=0 wall=0 peak=0

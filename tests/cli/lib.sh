@@ -124,3 +124,23 @@ expect_tshark_agrees() {
         fail "tshark: '$tshark_first', ours '$2'"
     fi
 }
+
+# md_prose FILE: a Markdown file without its fenced blocks and code spans
+# (what a renderer could read as markup), for "no raw markup" checks.
+md_prose() {
+    python3 - "$1" <<'PY'
+import re, sys
+text, out, fence = open(sys.argv[1], encoding="utf-8").read(), [], None
+for line in text.split("\n"):
+    m = re.match(r"^(`{3,})", line)
+    if fence is None and m:
+        fence = m.group(1)
+        continue
+    if fence is not None:
+        if line.startswith(fence) and line.strip("`") == "":
+            fence = None
+        continue
+    out.append(re.sub(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", "", line))
+print("\n".join(out))
+PY
+}

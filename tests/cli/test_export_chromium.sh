@@ -1,8 +1,10 @@
 # The HTML report as a browser shows it: headless Chromium renders the seed
 # case's report to PNG, and the picture must hold the SVG phase bar (its
 # CGI phase fill) and the three role markers; printed to PDF, the role
-# labels must be there as text.  Skips (77) where Chromium is not
-# installed: it is too heavy for share/deps.sh.
+# labels, the request's duration in human units and its whole diagnosis
+# must be there as text.  `sh share/deps.sh --test` installs Chromium and
+# pdftotext (CI does); elsewhere the test skips (77) without them, and in
+# CI (CI=true) their absence is a failure.
 . "$(dirname "$0")/lib.sh"
 CHROME=""
 for c in chromium chromium-browser google-chrome; do
@@ -11,8 +13,16 @@ for c in chromium chromium-browser google-chrome; do
         break
     fi
 done
-[ -n "$CHROME" ] || { echo "skip: chromium not installed"; exit 77; }
-need python3
+for t in "$CHROME" pdftotext python3 jq; do
+    if [ -z "$t" ] || ! command -v "$t" >/dev/null 2>&1; then
+        if [ "${CI:-}" = true ]; then
+            echo "FAIL: ${t:-chromium} not installed: run sh share/deps.sh --test" >&2
+            exit 1
+        fi
+        echo "skip: ${t:-chromium} not installed (sh share/deps.sh --test)"
+        exit 77
+    fi
+done
 
 "$GEN_ETW" --dialect logparser >"$TMP/lp.xml"
 rn -q import "$TMP/lp.xml"
@@ -83,15 +93,37 @@ for name, (n, ys) in marks.items():
     assert len(near) >= 5, 'no %s marker near the bar' % name
 EOF
 
-# Printed (the print CSS applies), the SVG labels are text in the PDF.
-if command -v pdftotext >/dev/null 2>&1; then
-    chrome --print-to-pdf="$TMP/r.pdf" --no-pdf-header-footer "file://$TMP/r.html"
-    pdftotext "$TMP/r.pdf" "$TMP/r.txt" 2>/dev/null
-    for label in 'CGI start' 'header error' 'status send' 'CGI process' \
-        'CGI_PREMATURE_TERMINATION'; do
-        grep -q "$label" "$TMP/r.txt" && pass || fail "pdf lacks '$label'"
-    done
-else
-    echo "note: pdftotext not installed, PDF check skipped"
-fi
+# Printed (the print CSS applies), the SVG labels are text in the PDF, and
+# so are the duration in human units and the diagnosis, whole.
+chrome --print-to-pdf="$TMP/r.pdf" --no-pdf-header-footer "file://$TMP/r.html"
+pdftotext "$TMP/r.pdf" "$TMP/r.txt" 2>/dev/null
+[ -s "$TMP/r.txt" ] && pass || { fail "no PDF text"; cat "$TMP/chrome.log" >&2; }
+for label in 'CGI start' 'header error' 'status send' 'CGI process' \
+    'CGI_PREMATURE_TERMINATION'; do
+    grep -q "$label" "$TMP/r.txt" && pass || fail "pdf lacks '$label'"
+done
+rn requests --filter status:502.2 --format json >"$TMP/r.json"
+# The duration as a person reads it, from the contract's duration_ms:
+# 6m41.4s, 15.5s, 12ms (render_duration's rules, written again here).
+dur=$(jq -r '.[0].duration_ms' "$TMP/r.json" | python3 -c '
+import sys
+ms = float(sys.stdin.read())
+if ms < 1000: print("%dms" % int(ms))
+elif ms < 60000: t = int(ms // 100); print("%d.%ds" % (t // 10, t % 10))
+elif ms < 3600000:
+    t = int(ms // 100); print("%dm%02d.%ds" % (t // 600, t // 10 % 60, t % 10))
+else:
+    s = int(ms // 1000); print("%dh%02dm%02ds" % (s // 3600, s // 60 % 60, s % 60))')
+# The page's text as one line: PDF lines joined, blanks collapsed.
+flat=$(tr '\n' ' ' <"$TMP/r.txt" | tr -s ' ')
+case $flat in
+*"Duration $dur"*) pass ;;
+*) fail "pdf lacks the duration '$dur'" ;;
+esac
+diag=$(jq -r '.[0].diagnosis' "$TMP/r.json" | tr -s ' ')
+[ -n "$diag" ] && [ "$diag" != null ] && pass || fail "no diagnosis in JSON"
+case $flat in
+*"$diag"*) pass ;;
+*) fail "pdf lacks the whole diagnosis: $diag" ;;
+esac
 finish

@@ -113,13 +113,14 @@ for which in red raw; do
 done
 grep -qF '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' "$TMP/red.html" && pass || fail "html entities"
 
-# Markdown: no raw markup outside code fences; header blocks fenced.
-if awk '/^```/ { f = !f; next } !f' "$TMP/red.md" | grep -qE '(^|[^\\])<script'; then
+# Markdown: no raw markup outside code fences and spans; header blocks
+# fenced.
+if md_prose "$TMP/red.md" | grep -qE '(^|[^\\])<script'; then
     fail "md raw <script"
 else
     pass
 fi
-grep -qF 'q=\<script\>alert("x")\</script\>\&token=\[redacted\]' "$TMP/red.md" && pass || fail "md url escaped"
+grep -qF 'q=<script>alert("x")</script>&token=[redacted]' "$TMP/red.md" && pass || fail "md url in a code span"
 grep -qF 'X-Evil: "><script>alert(1)</script>|x=1' "$TMP/red.md" && pass || fail "md header in fence"
 grep -q '^```http$' "$TMP/red.md" && pass || fail "md fence"
 

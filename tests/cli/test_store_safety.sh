@@ -69,7 +69,7 @@ expect_eq "--store without a value" "$?" 2
 S3="$TMP/v2.db"
 "$REQNAV" import --store "$S3" -q "$TMP/in/fr000001.xml" >/dev/null 2>&1
 schema() { # version, the indexes version 3 dropped that are there, and
-    # what version 4 added (request.cause and its index)
+    # what version 4 added (request.cause and its index, source.capture)
     python3 - "$1" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -79,6 +79,8 @@ ix = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name"
 cols = [r[1] for r in db.execute("PRAGMA table_info(request)")]
 v4 = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name"
       " = 'request_by_cause'")]
+if "capture" in [r[1] for r in db.execute("PRAGMA table_info(source)")]:
+    v4.append("capture")
 print(v, " ".join(ix), "cause" if "cause" in cols else "", " ".join(v4))
 PY
 }
@@ -90,7 +92,8 @@ if sys.argv[2] == "2":
     db.executescript("CREATE INDEX srcreq_by_key ON srcreq(key);"
                      "CREATE INDEX event_by_source ON event(source_id, seq);"
                      "DROP INDEX request_by_cause;"
-                     "ALTER TABLE request DROP COLUMN cause;")
+                     "ALTER TABLE request DROP COLUMN cause;"
+                     "ALTER TABLE source DROP COLUMN capture;")
 db.execute("PRAGMA user_version = %d" % int(sys.argv[2]))
 db.commit()
 db.close()
@@ -98,13 +101,13 @@ PY
 }
 if command -v python3 >/dev/null 2>&1; then
     expect_eq "new store: version 4" "$(schema "$S3")" \
-        "4  cause request_by_cause"
+        "4  cause request_by_cause capture"
     setschema "$S3" 2
     expect_eq "made version 2" "$(schema "$S3")" \
         "2 event_by_source srcreq_by_key  "
     expect_eq "version 2 store opens" \
         "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 1
-    expect_eq "and is version 4" "$(schema "$S3")" "4  cause request_by_cause"
+    expect_eq "and is version 4" "$(schema "$S3")" "4  cause request_by_cause capture"
     # Requests triaged before version 4 keep no cause (the man page says
     # so); a request the next import touches gets one.
     expect_eq "migrated request: cause left NULL" \
@@ -122,7 +125,7 @@ if command -v python3 >/dev/null 2>&1; then
     grep -q "schema version 99 is newer" "$TMP/newer.err" && pass ||
         fail "newer store: $(cat "$TMP/newer.err")"
     expect_eq "newer store left alone" "$(schema "$S3")" \
-        "99  cause request_by_cause"
+        "99  cause request_by_cause capture"
 else
     echo "python3 not installed: schema version checks skipped"
 fi

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 build=${1:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
 secs=${2:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
-targets=${*:-etw freb w3c cap capread pkt tcp_http filter export tui}
+targets=${*:-etw freb w3c cap capread etl pkt tcp_http filter export tui}
 corpus_pub=${REQNAV_CORPUS:-../shared/corpus/public}
 # Each input is written to a file (fuzz_file.h): on tmpfs, not the disk.
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
@@ -37,11 +37,12 @@ for t in $targets; do
     extra=""
     case $t in
     cap | capread | export | tui)
-        for d in pcap pcapng; do
+        for d in pcap pcapng etl; do
             [ -d "$corpus_pub/$d" ] && extra="$extra $corpus_pub/$d"
         done
         ;;
     esac
+    [ "$t" = etl ] && [ -d "$corpus_pub/etl" ] && extra="$corpus_pub/etl"
     case $t in
     etw | freb | export | tui) dict="-dict=tests/fuzz/xml.dict" ;;
     cap | pkt | tcp_http) dict="-dict=tests/fuzz/http.dict" ;;

@@ -8,6 +8,7 @@
 
 #include "rn_buf.h"
 #include "rn_json.h"
+#include "rn_kind.h"
 #include "rn_time.h"
 #include "rn_url.h"
 #include "sanitize.h"
@@ -335,6 +336,40 @@ test_formatters(void)
     }
 }
 
+/* The kind table: static SQL lists, names, letters and positions. */
+static void
+test_kinds(void)
+{
+    char buf[64];
+    int id;
+
+    rn_kind_sql_list(RN_MATCH_GUID, buf, sizeof buf);
+    CHECK_STR(buf, RN_KINDS_GUID_SQL);
+    rn_kind_sql_list(RN_MATCH_LOG, buf, sizeof buf);
+    CHECK_STR(buf, RN_KINDS_LOG_SQL);
+    rn_kind_sql_list(RN_MATCH_CAPTURE, buf, sizeof buf);
+    CHECK_STR(buf, RN_KINDS_CAPTURE_SQL);
+    CHECK_STR(RN_KINDS_MATCHED_SQL, RN_KINDS_LOG_SQL ", " RN_KINDS_CAPTURE_SQL);
+    for (id = 1; id <= RN_KIND_MAX; id++) {
+        const struct rn_kind *k = rn_kind_get(id);
+
+        CHECK(k != NULL && k->id == id);
+        CHECK(k != NULL && rn_kind_find(k->name) == k);
+        CHECK(k != NULL &&
+              (k->guid_rule != NULL) == (k->match == RN_MATCH_GUID));
+    }
+    CHECK(rn_kind_get(0) == NULL && rn_kind_get(RN_KIND_MAX + 1) == NULL);
+    CHECK(rn_kind_find("nope") == NULL);
+    rn_kind_position(1, "x/trace.xml", 7, buf, sizeof buf);
+    CHECK_STR(buf, "ETW #7");
+    rn_kind_position(2, "W3SVC1\\fr000001.xml", 12, buf, sizeof buf);
+    CHECK_STR(buf, "FREB fr000001.xml #12");
+    rn_kind_position(3, "logs/u_ex260302.log", 100, buf, sizeof buf);
+    CHECK_STR(buf, "W3C u_ex260302.log line 100");
+    rn_kind_position(5, "c.pcap", 114, buf, sizeof buf);
+    CHECK_STR(buf, "PCAP frame 114");
+}
+
 int
 main(void)
 {
@@ -346,5 +381,6 @@ main(void)
     test_sha256();
     test_sha256_sum();
     test_url();
+    test_kinds();
     return test_report("test_base");
 }

@@ -6,6 +6,7 @@
 #include "export.h"
 #include "export_impl.h"
 #include "redact.h"
+#include "render.h"
 #include "rn_buf.h"
 #include "test.h"
 
@@ -251,6 +252,76 @@ test_names(void)
     CHECK_STR(name, "reqnav-report-20050823T202547Z.html");
 }
 
+/* A code span of s, as the Markdown report writes identifiers. */
+static const char *
+code(const char *s)
+{
+    static char out[1024];
+    struct rn_buf b;
+
+    rn_buf_init(&b, sizeof out);
+    export_esc_md_code(&b, s, strlen(s));
+    snprintf(out, sizeof out, "%s", rn_buf_str(&b));
+    rn_buf_fini(&b);
+    return out;
+}
+
+static void
+test_text_units(void)
+{
+    char out[64];
+
+    /* Identifiers in code spans: literal, '|' escaped for GFM tables,
+     * fences longer than any backtick run inside, controls visible. */
+    CHECK_STR(code("CGI_PREMATURE_TERMINATION"), "`CGI_PREMATURE_TERMINATION`");
+    CHECK_STR(code("<script>a|b</script>"), "`<script>a\\|b</script>`");
+    CHECK_STR(code("a`b``c"), "```a`b``c```");
+    CHECK_STR(code("`x"), "`` `x ``");
+    CHECK_STR(code(" x "), "`  x  `");
+    CHECK_STR(code("a\nb\x1b"), "`a\\nb\\x1b`");
+    CHECK_STR(code(""), "` `");
+    /* Prose: intraword '_' and '\' before a letter stay as they are. */
+    CHECK_STR(ESC('m', "CGI_LAUNCH in D:\\Inetpub _x_ a\\*"),
+              "CGI_LAUNCH in D:\\Inetpub \\_x\\_ a\\\\\\*");
+    /* Durations and offsets in human units. */
+    render_duration(250000, out, sizeof out);
+    CHECK_STR(out, "0.25ms");
+    render_duration(12 * 1000000LL, out, sizeof out);
+    CHECK_STR(out, "12ms");
+    render_duration(15500 * 1000000LL, out, sizeof out);
+    CHECK_STR(out, "15.5s");
+    render_duration(59960 * 1000000LL, out, sizeof out);
+    CHECK_STR(out, "59.9s");
+    render_duration(294061405 * 1000LL, out, sizeof out);
+    CHECK_STR(out, "4m54.0s");
+    render_duration(3723 * 1000000000LL, out, sizeof out);
+    CHECK_STR(out, "1h02m03s");
+    render_offset(-12 * 1000000LL, out, sizeof out);
+    CHECK_STR(out, "-12ms");
+    render_offset(401485100 * 1000LL, out, sizeof out);
+    CHECK_STR(out, "+6m41.4s");
+    /* Win32 statuses and HRESULTs. */
+    render_win32(2147942658LL, out, sizeof out);
+    CHECK_STR(out, "0x80070102 WAIT_TIMEOUT");
+    render_win32(2147942402LL, out, sizeof out);
+    CHECK_STR(out, "0x80070002 ERROR_FILE_NOT_FOUND");
+    render_win32(64, out, sizeof out);
+    CHECK_STR(out, "64 ERROR_NETNAME_DELETED");
+    render_win32(0x80004005LL, out, sizeof out);
+    CHECK_STR(out, "0x80004005 E_FAIL");
+    render_win32(0xC0000005LL, out, sizeof out);
+    CHECK_STR(out, "0xC0000005");
+    render_win32(4242, out, sizeof out);
+    CHECK_STR(out, "4242");
+    /* Times with one fractional width. */
+    render_time_fixed(1124828747LL * 1000000000LL, 6, out);
+    CHECK_STR(out, "2005-08-23T20:25:47.000000Z");
+    render_time_fixed(1124828747LL * 1000000000LL + 254595123, 6, out);
+    CHECK_STR(out, "2005-08-23T20:25:47.254595Z");
+    render_time_fixed(1124828747LL * 1000000000LL + 254595123, 9, out);
+    CHECK_STR(out, "2005-08-23T20:25:47.254595123Z");
+}
+
 int
 main(void)
 {
@@ -258,5 +329,6 @@ main(void)
     test_redact_fields();
     test_escapers();
     test_names();
+    test_text_units();
     return test_report("test_export");
 }
