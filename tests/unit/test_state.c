@@ -370,12 +370,15 @@ test_list_paging(struct store *st)
 
     /* Resize: the page follows the body height, the cursor stays. */
     keys(s, "<resize:80x10>");
+    idle(s); /* a page slower than the key's 15 ms fills in slices */
     CHECK(l->n == (size_t)state_body_height(s));
     CHECK(cur_row(s)->id == first);
     keys(s, "<resize:200x60>");
+    idle(s); /* a page slower than the key's 15 ms fills in slices */
     CHECK(l->n == (size_t)state_body_height(s));
     CHECK(cur_row(s)->id == first);
     keys(s, "<resize:30x3>");
+    idle(s); /* a page slower than the key's 15 ms fills in slices */
     CHECK(cur_row(s) != NULL && cur_row(s)->id == first);
 
     /* :goto a time in time order. */
