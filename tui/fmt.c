@@ -42,29 +42,62 @@ fmt_time(int64_t ns, enum fmt_time_style style, char *out, size_t n)
         snprintf(out, n, "%.8s", iso + 11);
 }
 
+/* a rounded to the nearest multiple of u. */
+static uint64_t
+fmt_round(uint64_t a, uint64_t u)
+{
+    return a > UINT64_MAX - u / 2 ? a / u * u : (a + u / 2) / u * u;
+}
+
+void
+fmt_span(uint64_t a, char *out, size_t n)
+{
+    /* Each unit rounds to its own precision; a value that rounds up into
+     * the next unit is shown in that one (999.6ms is 1.0s). */
+    uint64_t r, s;
+
+    if (a == 0) {
+        snprintf(out, n, "0ms");
+        return;
+    }
+    if (a < 1000000 && (r = fmt_round(a, 1000)) < 1000000) {
+        snprintf(out, n, "%lluus", (unsigned long long)(r / 1000));
+        return;
+    }
+    if (a < 10000000 && (r = fmt_round(a, 100000)) < 10000000) {
+        snprintf(out, n, "%llu.%llums", (unsigned long long)(r / 1000000),
+                 (unsigned long long)(r % 1000000 / 100000));
+        return;
+    }
+    if (a < RN_NS_PER_SEC && (r = fmt_round(a, 1000000)) < RN_NS_PER_SEC) {
+        snprintf(out, n, "%llums", (unsigned long long)(r / 1000000));
+        return;
+    }
+    r = fmt_round(a, 100000000);
+    s = r / RN_NS_PER_SEC;
+    if (s < 60) {
+        snprintf(out, n, "%llu.%llus", (unsigned long long)s,
+                 (unsigned long long)(r % RN_NS_PER_SEC / 100000000));
+    } else if (s < 3600) {
+        snprintf(out, n, "%llum%02llu.%llus", (unsigned long long)(s / 60),
+                 (unsigned long long)(s % 60),
+                 (unsigned long long)(r % RN_NS_PER_SEC / 100000000));
+    } else {
+        s = fmt_round(a, RN_NS_PER_SEC) / RN_NS_PER_SEC;
+        snprintf(out, n, "%lluh%02llum%02llus", (unsigned long long)(s / 3600),
+                 (unsigned long long)(s % 3600 / 60),
+                 (unsigned long long)(s % 60));
+    }
+}
+
 void
 fmt_duration(int64_t start_ns, int64_t end_ns, char *out, size_t n)
 {
-    int64_t d, ms, s;
-
     if (start_ns == STORE_NONE || end_ns == STORE_NONE || end_ns < start_ns) {
         snprintf(out, n, "-");
         return;
     }
-    d = end_ns - start_ns;
-    ms = d / 1000000;
-    s = d / RN_NS_PER_SEC;
-    if (ms < 1000)
-        snprintf(out, n, "%lldms", (long long)ms);
-    else if (s < 60)
-        snprintf(out, n, "%lld.%llds", (long long)s,
-                 (long long)(ms % 1000 / 100));
-    else if (s < 3600)
-        snprintf(out, n, "%lldm%02llds", (long long)(s / 60),
-                 (long long)(s % 60));
-    else
-        snprintf(out, n, "%lldh%02lldm", (long long)(s / 3600),
-                 (long long)(s % 3600 / 60));
+    fmt_span((uint64_t)(end_ns - start_ns), out, n);
 }
 
 void
@@ -94,15 +127,14 @@ fmt_rel(int64_t ns, char *out, size_t n)
 {
     /* The magnitude as unsigned: -INT64_MIN does not exist. */
     uint64_t a = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
+    char span[32];
 
-    if (ns == STORE_NONE)
+    if (ns == STORE_NONE) {
         snprintf(out, n, "?");
-    else if (a % 1000000 == 0)
-        snprintf(out, n, "%s%lld", ns < 0 ? "-" : "+",
-                 (long long)(a / 1000000));
-    else
-        snprintf(out, n, "%s%lld.%03lld", ns < 0 ? "-" : "+",
-                 (long long)(a / 1000000), (long long)(a % 1000000 / 1000));
+        return;
+    }
+    fmt_span(a, span, sizeof span);
+    snprintf(out, n, "%s%s", ns < 0 ? "-" : "+", span);
 }
 
 void
@@ -442,4 +474,231 @@ fmt_find_ci(const char *hay, const char *needle)
             return (long)i;
     }
     return -1;
+}
+
+size_t
+fmt_wrap(const char *s, size_t width, size_t *start, size_t *len, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t total = strlen(s), i = 0, lines = 0, w = 0, line0 = 0, brk = 0, k;
+    uint32_t cp;
+    int cw;
+
+    if (width < 1)
+        width = 1;
+    while (i < total) {
+        k = rn_utf8_decode(p + i, total - i, &cp);
+        if (k == 0) {
+            k = 1;
+            cp = '?';
+        }
+        cw = fmt_cp_width(cp);
+        if (cp == ' ')
+            brk = i; /* the last blank: a break there drops it */
+        if (w + (size_t)cw > width && i > line0) {
+            size_t end = brk > line0 ? brk : i;
+
+            if (lines < max) {
+                start[lines] = line0;
+                len[lines] = end - line0;
+            }
+            lines++;
+            line0 = end;
+            while (line0 < total && s[line0] == ' ')
+                line0++;
+            brk = line0;
+            w = 0;
+            i = line0;
+            continue;
+        }
+        w += (size_t)cw;
+        i += k;
+    }
+    if (i > line0 || lines == 0) {
+        if (lines < max) {
+            start[lines] = line0;
+            len[lines] = total - line0;
+        }
+        lines++;
+    }
+    return lines;
+}
+
+const char *
+fmt_level(int64_t level)
+{
+    /* The trace levels of ETW and FREB (TRACE_LEVEL_*). */
+    static const char *const names[] = {"always",  "critical",    "error",
+                                        "warning", "information", "verbose"};
+
+    if (level >= 0 && level <= 5)
+        return names[level];
+    return "other";
+}
+
+const char *
+fmt_url_path(const char *url)
+{
+    const char *p = strstr(url, "://");
+
+    if (p == NULL || strchr(url, '/') < p)
+        return url;
+    p = strchr(p + 3, '/');
+    return p != NULL ? p : "/";
+}
+
+/*
+ * Does a path segment look random (an id, a session, a hash): ten or more
+ * characters of which a third or more are digits, or hex with dashes?
+ */
+static int
+fmt_seg_random(const char *s, size_t len)
+{
+    size_t i, digits = 0, hex = 0;
+
+    if (len < 10)
+        return 0;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        digits += isdigit(c) != 0;
+        hex += isxdigit(c) != 0 || c == '-' || c == '{' || c == '}';
+    }
+    return digits * 3 >= len || hex == len;
+}
+
+/* Does a segment name a program or page (ends in .exe, .aspx, .htm...)? */
+static int
+fmt_seg_page(const char *s, size_t len)
+{
+    size_t i = len, ext;
+
+    while (i > 0 && s[i - 1] != '.')
+        i--;
+    ext = len - i;
+    if (i == 0 || ext < 2 || ext > 5 || !isalpha((unsigned char)s[i]))
+        return 0;
+    for (; i < len; i++)
+        if (!isalnum((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* One part of a shortened URL: a segment (with its leading '/'). */
+struct fmt_part {
+    char *text; /* owned */
+    int page;   /* a program or page name: shortened last */
+    int random; /* shortened first */
+};
+
+/* Total display width of the parts. */
+static size_t
+fmt_parts_width(const struct fmt_part *pt, size_t n)
+{
+    size_t i, w = 0;
+
+    for (i = 0; i < n; i++)
+        w += fmt_width(pt[i].text);
+    return w;
+}
+
+/*
+ * Shorten the widest part of the class (random 1: random segments, 0:
+ * other non-page parts) by the excess, to no less than min columns.
+ * Returns 1 if one was shortened.
+ */
+static int
+fmt_parts_shrink(struct fmt_part *pt, size_t n, int random, size_t excess,
+                 size_t min, const char *ell)
+{
+    size_t i, best = n, bw = 0, w, target;
+    char *el;
+
+    for (i = 0; i < n; i++) {
+        if (pt[i].page || pt[i].random != random)
+            continue;
+        w = fmt_width(pt[i].text);
+        if (w > min && w > bw) {
+            best = i;
+            bw = w;
+        }
+    }
+    if (best == n)
+        return 0;
+    target = bw > excess + min ? bw - excess : min;
+    el = fmt_elide_middle(pt[best].text, target, ell);
+    free(pt[best].text);
+    pt[best].text = el;
+    return 1;
+}
+
+char *
+fmt_url_short(const char *url, size_t width, const char *ell)
+{
+    struct fmt_part pt[64];
+    size_t n = 0, i, len, total;
+    const char *p = url, *q = strchr(url, '?'), *end;
+    struct rn_buf b;
+
+    if (fmt_width(url) <= width)
+        return xstrdup(url);
+    /* Segments of the path, each with its leading '/'; then the query. */
+    end = q != NULL ? q : url + strlen(url);
+    while (p < end && n < 62) {
+        const char *s = p + (*p == '/');
+
+        s = memchr(s, '/', (size_t)(end - s));
+        s = s != NULL ? s : end;
+        len = (size_t)(s - p);
+        pt[n].text = xstrndup(p, len);
+        pt[n].page = fmt_seg_page(p + (*p == '/'), len - (*p == '/'));
+        pt[n].random = fmt_seg_random(p + (*p == '/'), len - (*p == '/'));
+        n++;
+        p = s;
+    }
+    if (p < end) { /* more segments than parts: keep the rest whole */
+        pt[n].text = xstrndup(p, (size_t)(end - p));
+        pt[n].page = pt[n].random = 0;
+        n++;
+    }
+    /* The last segment names what was asked for (unless it is an id):
+     * keep it like a page. */
+    if (n > 0 && !pt[n - 1].random)
+        pt[n - 1].page = 1;
+    if (q != NULL) {
+        /* The query goes first: "?" and the ellipsis. */
+        rn_buf_init(&b, 16);
+        rn_buf_puts(&b, "?");
+        rn_buf_puts(&b, ell);
+        pt[n].text = rn_buf_take(&b);
+        pt[n].page = pt[n].random = 0;
+        n++;
+    }
+    while ((total = fmt_parts_width(pt, n)) > width &&
+           fmt_parts_shrink(pt, n, 1, total - width, 7, ell))
+        ;
+    while ((total = fmt_parts_width(pt, n)) > width &&
+           fmt_parts_shrink(pt, n, 0, total - width, 4, ell))
+        ;
+    /* Still too wide: leading directories give way to one ellipsis. */
+    rn_buf_init(&b, strlen(url) + 16);
+    rn_buf_puts(&b, "");
+    i = 0;
+    if (fmt_parts_width(pt, n) > width)
+        while (i + 1 < n && !pt[i].page &&
+               fmt_parts_width(pt + i, n - i) + fmt_width(ell) > width)
+            i++;
+    if (i > 0)
+        rn_buf_puts(&b, ell);
+    for (; i < n; i++)
+        rn_buf_puts(&b, pt[i].text);
+    for (i = 0; i < n; i++)
+        free(pt[i].text);
+    if (fmt_width(rn_buf_str(&b)) > width) {
+        char *el = fmt_elide_middle(rn_buf_str(&b), width, ell);
+
+        rn_buf_fini(&b);
+        return el;
+    }
+    return rn_buf_take(&b);
 }

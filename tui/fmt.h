@@ -20,7 +20,14 @@ enum fmt_time_style {
 /* Format a UTC time (or "-" for STORE_NONE) into out (size n). */
 void fmt_time(int64_t ns, enum fmt_time_style style, char *out, size_t n);
 
-/* "12ms", "3.4s", "6m41s", "1h02m" or "-" when either end is unknown. */
+/*
+ * A span of time in human units, the one format of durations and offsets
+ * everywhere: "0ms", "412us", "1.2ms", "12ms", "15.5s", "4m54.1s",
+ * "1h02m03s".
+ */
+void fmt_span(uint64_t ns, char *out, size_t n);
+
+/* fmt_span of end - start, or "-" when either end is unknown. */
 void fmt_duration(int64_t start_ns, int64_t end_ns, char *out, size_t n);
 
 /* "502.2", "200.0", or "-" when unknown. */
@@ -29,7 +36,7 @@ void fmt_status(int64_t http, int64_t sub, char *out, size_t n);
 /* One slot a source kind (its letter, rn_kind.h), blank when absent. */
 void fmt_sources(unsigned mask, char *out, size_t n);
 
-/* Relative time in milliseconds: "+0", "+400123", "+12.345". */
+/* Offset from the request's start: "+0ms", "+15.5s", "+4m54.1s", "?". */
 void fmt_rel(int64_t ns, char *out, size_t n);
 
 /* Where an event is in its source: "ETW #441", "FREB fr17.xml #12". */
@@ -53,6 +60,9 @@ void fmt_fields_fini(struct fmt_fields *f);
  */
 char *fmt_fields_inline(const struct fmt_fields *f);
 
+/* The name of a trace level: "error", "warning", "information", ... */
+const char *fmt_level(int64_t level);
+
 /* Display width of sanitised UTF-8 text (wide characters count 2). */
 size_t fmt_width(const char *s);
 
@@ -61,6 +71,26 @@ size_t fmt_width(const char *s);
  * middle with ell ("…" or "~") when it is too wide.
  */
 char *fmt_elide_middle(const char *s, size_t width, const char *ell);
+
+/*
+ * Word-wrap sanitised UTF-8 into lines at most width columns: breaks at
+ * the last blank that fits (dropping it), or inside a word wider than a
+ * line.  Writes up to max (start, len) byte ranges; returns the number of
+ * lines, which may exceed max (call again with room for them).
+ */
+size_t fmt_wrap(const char *s, size_t width, size_t *start, size_t *len,
+                size_t max);
+
+/* The path (and query) of a URL: what follows scheme://authority. */
+const char *fmt_url_path(const char *url);
+
+/*
+ * A URL or path shortened to width columns, the least informative part
+ * first: the query becomes "?…", then long random segments (ids,
+ * sessions) are cut in the middle, then directories; the program or page
+ * name (htmlos.exe, the last segment) is cut last.  Malloc'd.
+ */
+char *fmt_url_short(const char *url, size_t width, const char *ell);
 
 /* Byte offset of the first case-insensitive (ASCII) match, or -1. */
 long fmt_find_ci(const char *hay, const char *needle);

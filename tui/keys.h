@@ -72,6 +72,9 @@ enum keys_action {
     ACT_DETAIL_DOWN,
     ACT_DETAIL_UP,
     ACT_CLEAR,
+    ACT_IDS,
+    ACT_SOURCES,
+    ACT_CAUSES,
     ACT_REDRAW
 };
 
@@ -79,7 +82,8 @@ enum keys_action {
 #define KEYS_IN_LIST     0x1
 #define KEYS_IN_TIMELINE 0x2
 #define KEYS_IN_TEXT     0x4
-#define KEYS_IN_ALL      0x7
+#define KEYS_IN_CAUSES   0x8
+#define KEYS_IN_ALL      0xf
 
 struct keys_binding {
     int key;

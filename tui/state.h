@@ -51,7 +51,13 @@
 #define STATE_PROMPT_MAX  1024
 #define STATE_HISTORY_MAX 20
 
-enum view_kind { VIEW_LIST = 0, VIEW_TIMELINE, VIEW_TEXT, VIEW_KIND_COUNT };
+enum view_kind {
+    VIEW_LIST = 0,
+    VIEW_TIMELINE,
+    VIEW_TEXT,
+    VIEW_CAUSES,
+    VIEW_KIND_COUNT
+};
 
 enum scan_kind { SCAN_NONE = 0, SCAN_FILL, SCAN_SEARCH, SCAN_COUNT };
 
@@ -120,6 +126,13 @@ struct text_state {
     char *title;  /* owned */
     char **lines; /* owned, sanitised */
     size_t n, top;
+    int help_cols; /* the help page, built for this width; 0 other pages */
+};
+
+/* The failures-by-cause summary (view_causes.c). */
+struct causes_state {
+    struct cause_row *rows; /* owned, most requests first */
+    size_t n, cur, top;
 };
 
 struct view {
@@ -128,6 +141,7 @@ struct view {
         struct list_state list;
         struct tl_state tl;
         struct text_state text;
+        struct causes_state causes;
     } u;
 };
 
@@ -163,6 +177,7 @@ struct state_layout {
     int header_y; /* header line */
     int strip_y;  /* overview strip / phase bar, or -1 */
     int colhdr_y; /* column headings, or -1 */
+    int colhdr_h; /* their lines (a wrapped diagnosis above them) */
     int body_y, body_h;
     int detail_y, detail_h; /* timeline detail pane, h 0 when hidden */
     int status_y;
@@ -184,6 +199,12 @@ struct state {
     unsigned jobs;                    /* JOB_* still to run */
     int persist_dirty;                /* UI state changed since the last save */
     int64_t total, failed, events;    /* totals, -1 until known */
+    int64_t marked;                   /* marked requests, -1 until known */
+    int many_hosts;                   /* URLs name several hosts */
+    int show_ids;                     /* the list shows request ids (i) */
+    int64_t data_version;             /* the store's, when last polled */
+    int have_version;                 /* data_version was read */
+    int64_t poll_ns;                  /* when it was last polled */
     struct query_ui_hist hist;        /* overview; hist.n 0 until known */
     size_t hist_next, hist_step;      /* building it: next bin, bins a step */
     char hist_stamp[96];              /* the totals it was built for */
@@ -226,6 +247,15 @@ unsigned state_key(struct state *s, int key);
 
 /* Run one background job; returns non-zero while jobs remain. */
 int state_idle(struct state *s);
+
+/*
+ * Has another process changed the store (PRAGMA data_version)?  Asked at
+ * most every quarter second unless force; when it has, everything shown
+ * is read again (state_refresh) and 1 is returned.
+ */
+int state_poll(struct state *s, int force);
+/* Read again everything shown, keeping cursors on their requests. */
+void state_refresh(struct state *s);
 
 /* Save the UI state into the store if it changed; errors on the status. */
 void state_save(struct state *s);

@@ -327,6 +327,7 @@ ui_interactive(struct store *st, const struct ui_options *opt,
         if (r == ERR) {
             if (s->jobs != 0 || s->persist_dirty)
                 state_idle(s);
+            state_poll(s, 0);
             continue;
         }
         key = ui_translate(r, wc);

@@ -1,11 +1,14 @@
 /*
- * Views are vtables (tmux's window_mode, htop's PanelClass).  This is the
- * state half of each view: key handling, resizing, searching and
- * freeing; it links without curses.  The drawing half is the table in
- * tui/draw.c indexed by the same enum view_kind.
+ * Views are vtables (tmux's window_mode, htop's PanelClass): each view is
+ * one module (view_list.c, view_timeline.c, view_text.c) holding its
+ * state, its keys and its drawing.  Drawing goes into a WINDOW passed in
+ * (a terminal or the headless screen of the tests), with the primitives
+ * and theme of tui/draw.c.
  */
 #ifndef VIEW_H
 #define VIEW_H
+
+#include <curses.h>
 
 #include "keys.h"
 #include "state.h"
@@ -26,11 +29,28 @@ struct view_ops {
                   int incremental);
     /* Free what the view owns. */
     void (*fini)(struct view *v);
+    /* Draw the header line at y (already filled in the header colour). */
+    void (*draw_header)(const struct state *s, WINDOW *w, int y);
+    /* Draw the strip under the header, or NULL: the view has none. */
+    void (*draw_strip)(const struct state *s, WINDOW *w, int y);
+    /* Draw the column headings (lay->colhdr_y, colhdr_h lines), or NULL. */
+    void (*draw_colhdr)(const struct state *s, WINDOW *w,
+                        const struct state_layout *lay);
+    /* Lines the column headings want (a wrapped diagnosis), NULL: one. */
+    int (*colhdr_lines)(const struct state *s, const struct view *v);
+    /* Draw the body (and the pane under it, if any). */
+    void (*draw_body)(const struct state *s, WINDOW *w,
+                      const struct state_layout *lay);
+    /* Key hints for the status line; shortest: the narrow form. */
+    const char *(*hints)(int shortest);
+    /* Is the pane under the body shown (half the body), or NULL: never. */
+    int (*pane)(const struct view *v);
 };
 
 extern const struct view_ops view_list_ops;
 extern const struct view_ops view_timeline_ops;
 extern const struct view_ops view_text_ops;
+extern const struct view_ops view_causes_ops;
 
 /* The ops of a view kind. */
 const struct view_ops *view_ops_of(enum view_kind kind);
@@ -39,6 +59,8 @@ const struct view_ops *view_ops_of(enum view_kind kind);
 struct view *state_push(struct state *s, enum view_kind kind);
 /* Pop and free the top view (never the root list). */
 void state_pop(struct state *s);
+/* Pop views until a request list is on top. */
+void state_pop_to_list(struct state *s);
 /* The nearest list view under the top (the root at least). */
 struct list_state *state_list(struct state *s);
 /* Body height of the top view. */
@@ -56,6 +78,11 @@ void view_list_anchor_id(struct state *s, struct list_state *l, int64_t id,
 /* Replace the filter; returns RN_EINVAL with err on a bad expression. */
 enum rn_rc view_list_set_filter(struct state *s, struct list_state *l,
                                 const char *text, struct rn_err *err);
+/*
+ * Fetch the page again (the store changed under it), the cursor on its
+ * request, or where that request stood if it is gone; recount.
+ */
+void view_list_reload(struct state *s, struct list_state *l);
 /* Move to the first request starting at or after t. */
 void view_list_goto_time(struct state *s, struct list_state *l, int64_t t);
 /*
@@ -112,22 +139,46 @@ int list_scan_step(struct state *s);
  * event with role (or -1) or uid (or 0). */
 enum rn_rc view_timeline_open(struct state *s, int64_t id, int role,
                               int64_t uid, struct rn_err *err);
+/*
+ * Read an open timeline again (the store changed): events, request, the
+ * cursor on the same event (or the same place).
+ */
+void view_timeline_reload(struct state *s, struct view *v);
 /* Move to the event with role; message when the request has none. */
 void view_timeline_jump_role(struct state *s, struct tl_state *t, int role);
 /*
  * The detail pane of the cursor's event as sanitised lines: its fields
  * one per line, then its raw source text (or a hex view of binary raw
- * data).  Malloc'd array of malloc'd strings; free with
- * view_timeline_detail_free.
+ * data), each wrapped whole to width columns (0: not wrapped).  Malloc'd array
+ * of malloc'd strings; free with view_timeline_detail_free.
  */
-char **view_timeline_detail(const struct tl_state *t, size_t *n);
+char **view_timeline_detail(const struct tl_state *t, size_t width, size_t *n);
 void view_timeline_detail_free(char **lines, size_t n);
 
 /* Text page (view_text.c): takes ownership of lines. */
 void view_text_open(struct state *s, const char *title, char **lines, size_t n);
 /* The help page, from the key table. */
 void view_text_help(struct state *s);
+/* The sources page: every imported file, its state, counts, problems. */
+void view_text_sources(struct state *s);
+/* The failures-by-cause summary (view_causes.c); Enter filters to one. */
+void view_causes_open(struct state *s);
 /* Run read-only SQL and show the result. */
 void view_text_sql(struct state *s, const char *sql);
+
+/*
+ * The : commands (commands.c), a table beside the key table: the help
+ * page lists both.  run gets the text after the command word.
+ */
+struct cmd_entry {
+    const char *name;
+    const char *alias; /* NULL: none */
+    const char *args;  /* synopsis, "" none */
+    const char *help;
+    unsigned (*run)(struct state *s, char *arg);
+};
+
+/* The command table, terminated by a NULL name; static. */
+const struct cmd_entry *cmd_table(void);
 
 #endif

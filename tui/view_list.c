@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "fmt.h"
 #include "sanitize.h"
 #include "view.h"
@@ -196,6 +197,35 @@ list_parse(const char *text, struct filter **f, struct rn_err *err)
     if (*p == '\0')
         return RN_OK;
     return filter_parse(text, f, err);
+}
+
+void
+view_list_reload(struct state *s, struct list_state *l)
+{
+    const struct rq_row *r = view_list_current(l);
+    struct rq_row keep;
+    struct rq_pos p;
+    struct rn_err err = {0};
+    int64_t id, top;
+    size_t place;
+
+    l->count = -1;
+    if (r == NULL) {
+        list_anchor_pos(s, l, NULL, 0);
+        return;
+    }
+    id = r->id;
+    top = l->rows[0].id;
+    place = l->cur;
+    list_pos_incl(r, &p);
+    memset(&keep, 0, sizeof keep);
+    if (query_request_get(s->st, id, &keep, &err) == RN_OK) {
+        rq_row_fini(&keep);
+        view_list_anchor_id(s, l, id, top);
+    } else {
+        /* The request was merged away: stay where it stood. */
+        list_anchor_pos(s, l, &p, place);
+    }
 }
 
 enum rn_rc
@@ -467,8 +497,10 @@ view_list_toggle_mark(struct state *s, int64_t id, int marked)
     for (i = 0; i < s->depth; i++)
         if (s->views[i].kind == VIEW_TIMELINE && s->views[i].u.tl.req.id == id)
             s->views[i].u.tl.req.marked = marked;
+    if (s->marked >= 0)
+        s->marked += marked ? 1 : -1;
     s->jobs |= JOB_COUNT;
-    s->dirty |= DIRTY_BODY | DIRTY_HEADER;
+    s->dirty |= DIRTY_BODY | DIRTY_HEADER | DIRTY_STATUS;
 }
 
 /* Open the list of marked requests. */
@@ -589,6 +621,11 @@ list_key(struct state *s, struct view *v, enum keys_action a)
                                                 : "failures first");
         s->dirty = DIRTY_ALL;
         break;
+    case ACT_IDS:
+        s->show_ids = !s->show_ids;
+        s->persist_dirty = 1;
+        s->dirty = DIRTY_ALL;
+        break;
     case ACT_MARK:
         if (r == NULL)
             break;
@@ -677,6 +714,381 @@ list_fini(struct view *v)
     memset(l, 0, sizeof *l);
 }
 
+/* ---- drawing ---------------------------------------------------- */
+
+/* The header: the store, its totals (or the marked count), the order. */
+static void
+list_draw_header(const struct state *s, WINDOW *w, int y)
+{
+    const struct list_state *l = &state_top_const(s)->u.list;
+    char line[512], a[32], b[32], c[32];
+    attr_t h = draw_attr(TH_HEADER);
+    int x;
+
+    draw_count(s->total, a, sizeof a);
+    draw_count(s->failed, b, sizeof b);
+    draw_count(s->events, c, sizeof c);
+    if (l->marks_only) {
+        draw_count(l->count, a, sizeof a);
+        snprintf(line, sizeof line, " reqnav  %s  marked requests: %s",
+                 s->store_name, a);
+    } else if (s->total < 0) {
+        snprintf(line, sizeof line, " reqnav  %s  counting...", s->store_name);
+    } else {
+        snprintf(line, sizeof line,
+                 " reqnav  %s  %s requests  %s failed  %s events",
+                 s->store_name, a, b, c);
+    }
+    x = draw_text(w, y, 0, s->cols, line, h);
+    snprintf(line, sizeof line, "%s ",
+             l->order == RQ_ORDER_TIME ? "time order" : "failures first");
+    if ((int)strlen(line) + x + 1 < s->cols)
+        draw_text(w, y, s->cols - (int)strlen(line), (int)strlen(line), line,
+                  h);
+}
+
+/* Bin of a time in the histogram, or -1. */
+static long
+draw_hist_bin(const struct query_ui_hist *hi, int64_t t)
+{
+    int64_t b;
+
+    if (hi->n == 0 || t == STORE_NONE || t < hi->t0)
+        return -1;
+    b = (t - hi->t0) / hi->width;
+    return b >= (int64_t)hi->n ? (long)hi->n - 1 : (long)b;
+}
+
+/* The overview strip: requests over time, failures highlighted. */
+static void
+draw_strip(const struct state *s, WINDOW *w, int y)
+{
+    static const char *const levels_u[] = {" ",
+                                           "\xe2\x96\x81",
+                                           "\xe2\x96\x82",
+                                           "\xe2\x96\x83",
+                                           "\xe2\x96\x84",
+                                           "\xe2\x96\x85",
+                                           "\xe2\x96\x86",
+                                           "\xe2\x96\x87",
+                                           "\xe2\x96\x88"};
+    static const char levels_a[] = " .:-=+*#@";
+    const struct query_ui_hist *hi = &s->hist;
+    const struct list_state *l = &state_top_const(s)->u.list;
+    const struct rq_row *r = view_list_current(l);
+    int cols = s->cols, c;
+    uint64_t max = 0, tot, fail;
+    long curbin = r != NULL ? draw_hist_bin(hi, r->start_ns) : -1;
+    long curcol = -1;
+
+    draw_clear_line(w, y, cols);
+    if (hi->n == 0) {
+        draw_text(w, y, 0, cols,
+                  (s->jobs & (JOB_HIST | JOB_TOTALS))
+                      ? " overview: computing..."
+                      : " overview: no times",
+                  draw_attr(TH_DIM));
+        return;
+    }
+    for (c = 0; c < cols; c++) {
+        size_t b0 = (size_t)c * hi->n / (size_t)cols,
+               b1 = (size_t)(c + 1) * hi->n / (size_t)cols, b;
+
+        tot = 0;
+        for (b = b0; b < b1 || b == b0; b++)
+            tot += hi->total[b < hi->n ? b : hi->n - 1];
+        if (tot > max)
+            max = tot;
+        if (curbin >= 0 && (size_t)curbin >= b0 && (size_t)curbin < b1)
+            curcol = c;
+    }
+    if (curbin >= 0 && curcol < 0)
+        curcol = (long)((size_t)curbin * (size_t)cols / hi->n);
+    for (c = 0; c < cols; c++) {
+        size_t b0 = (size_t)c * hi->n / (size_t)cols,
+               b1 = (size_t)(c + 1) * hi->n / (size_t)cols, b;
+        int lv;
+        attr_t a;
+        char ch[2];
+
+        tot = fail = 0;
+        for (b = b0; b < b1 || b == b0; b++) {
+            tot += hi->total[b < hi->n ? b : hi->n - 1];
+            fail += hi->failed[b < hi->n ? b : hi->n - 1];
+        }
+        lv = tot == 0 ? 0 : (int)((tot * 8 + max - 1) / (max ? max : 1));
+        if (lv < 1 && tot > 0)
+            lv = 1;
+        if (lv > 8)
+            lv = 8;
+        a = fail > 0 ? draw_attr(TH_STRIPFAIL) : draw_attr(TH_STRIP);
+        if (c == curcol)
+            a |= draw_attr(TH_STRIPCUR);
+        if (draw_is_utf8()) {
+            draw_text(w, y, c, 1, levels_u[lv], a);
+        } else {
+            ch[0] = levels_a[lv];
+            ch[1] = '\0';
+            draw_text(w, y, c, 1, ch, a);
+        }
+    }
+}
+
+/* Column layout of the request list for a width. */
+struct draw_cols {
+    enum fmt_time_style ts;
+    int id, tw, verb, status, dur, src, host; /* 0: column hidden */
+};
+
+/*
+ * Choose the list columns for the screen: the URL column (the path; the
+ * host has its own column when the store has several) gets what is left.
+ */
+static void
+draw_list_cols(const struct state *s, struct draw_cols *dc)
+{
+    int cols = s->cols;
+
+    memset(dc, 0, sizeof *dc);
+    dc->verb = 6;
+    dc->status = 5;
+    dc->id = s->show_ids ? 16 : 0;
+    if (cols >= 110 + dc->id) {
+        dc->ts = FMT_TIME_FULL;
+        dc->tw = 23;
+    } else if (cols >= 66 + dc->id) {
+        dc->ts = FMT_TIME_SHORT;
+        dc->tw = 18;
+    } else {
+        dc->ts = FMT_TIME_CLOCK;
+        dc->tw = 8;
+    }
+    if (cols >= 50) {
+        dc->dur = 7;
+        dc->src = 5;
+    }
+    /* Narrower, the path alone: the page name matters more than the
+     * host (shown in the timeline's header). */
+    if (s->many_hosts && cols >= 100)
+        dc->host = cols >= 140 ? 28 : 20;
+    if (cols < 34)
+        dc->verb = 0;
+    if (cols < 40)
+        dc->id = 0;
+}
+
+/* The host of a URL (sanitised, malloc'd), "-" when it has none. */
+static char *
+draw_url_host(const char *url)
+{
+    const char *p = url != NULL ? strstr(url, "://") : NULL, *end;
+
+    if (p == NULL)
+        return xstrdup("-");
+    p += 3;
+    end = strchr(p, '/');
+    end = end != NULL ? end : p + strlen(p);
+    {
+        char *raw = xstrndup(p, (size_t)(end - p)), *safe = sanitize_dup(raw);
+
+        free(raw);
+        return safe;
+    }
+}
+
+/* Draw one list row. */
+static void
+draw_list_row(const struct state *s, WINDOW *w, int y,
+              const struct draw_cols *dc, const struct rq_row *r, int sel)
+{
+    attr_t base = sel ? draw_attr(TH_SELECT) : A_NORMAL;
+    const char *ell = draw_is_utf8() ? "\xe2\x80\xa6" : "~";
+    char buf[64], *url, *verb, *el;
+    int x = 0, cols = s->cols, uw;
+
+    draw_fill(w, y, 0, cols, base);
+    x += draw_text(w, y, x, cols - x, r->marked ? "*" : " ",
+                   base | (r->marked ? draw_attr(TH_MARK) : A_NORMAL));
+    x += 1;
+    if (dc->id > 0) {
+        snprintf(buf, sizeof buf, "%lld", (long long)r->id);
+        draw_text(w, y, x, dc->id < cols - x ? dc->id : cols - x, buf,
+                  base | draw_attr(TH_DIM));
+        x += dc->id + 1;
+    }
+    fmt_time(r->start_ns, dc->ts, buf, sizeof buf);
+    x += draw_text(w, y, x, dc->tw < cols - x ? dc->tw : cols - x, buf, base);
+    x += 1;
+    if (dc->verb > 0) {
+        verb = sanitize_dup(r->verb != NULL ? r->verb : "-");
+        draw_text(w, y, x, dc->verb < cols - x ? dc->verb : cols - x, verb,
+                  base);
+        free(verb);
+        x += dc->verb + 1;
+    }
+    if (x < cols) {
+        fmt_status(r->http_status, r->substatus, buf, sizeof buf);
+        draw_text(w, y, x, cols - x, buf,
+                  base | (r->severity == 2   ? draw_attr(TH_FAIL)
+                          : r->severity == 1 ? draw_attr(TH_WARN)
+                                             : A_NORMAL));
+        x += dc->status + 1;
+    }
+    if (dc->dur > 0 && x + dc->dur < cols) {
+        int dw;
+
+        fmt_duration(r->start_ns, r->end_ns, buf, sizeof buf);
+        dw = (int)strlen(buf);
+        draw_text(w, y, x + (dw < dc->dur ? dc->dur - dw : 0), dc->dur, buf,
+                  base);
+        x += dc->dur + 1;
+    }
+    if (dc->src > 0 && x + dc->src < cols) {
+        fmt_sources(r->sources, buf, sizeof buf);
+        draw_text(w, y, x, dc->src, buf, base);
+        x += dc->src + 1;
+    }
+    if (dc->host > 0 && x + dc->host < cols) {
+        char *h = draw_url_host(r->url);
+
+        el = fmt_elide_middle(h, (size_t)dc->host, ell);
+        draw_text_hl(w, y, x, dc->host, el, base, s->search);
+        free(el);
+        free(h);
+        x += dc->host + 1;
+    }
+    uw = cols - x;
+    if (uw <= 0)
+        return;
+    /* The path: the host is the same on every row (or in its column). */
+    url = sanitize_dup(r->url != NULL ? fmt_url_path(r->url) : "-");
+    el = fmt_url_short(url, (size_t)uw, ell);
+    draw_text_hl(w, y, x, uw, el, base, s->search);
+    free(el);
+    free(url);
+}
+
+/*
+ * Time labels under the overview strip: the time at the label's first
+ * column, a label every sixth of the screen or so (clock times within a
+ * day, month-day and clock beyond).
+ */
+static void
+draw_strip_labels(const struct state *s, WINDOW *w, int y)
+{
+    const struct query_ui_hist *hi = &s->hist;
+    int64_t span = hi->width * (int64_t)hi->n, t;
+    enum fmt_time_style st = FMT_TIME_CLOCK;
+    size_t cut = 8; /* 20:19:06 */
+    char lab[64];
+    int c, lw, step;
+
+    draw_clear_line(w, y, s->cols);
+    if (hi->n == 0)
+        return;
+    if (span > 366 * 86400LL * 1000000000LL) {
+        st = FMT_TIME_FULL; /* 2005-08-23 */
+        cut = 10;
+    } else if (span > 86400LL * 1000000000LL) {
+        st = FMT_TIME_SHORT; /* 08-23 20:19 */
+        cut = 11;
+    }
+    lw = (int)cut;
+    step = s->cols / 6 > lw + 3 ? s->cols / 6 : lw + 3;
+    for (c = 0; c + lw <= s->cols; c += step) {
+        t = hi->t0 + (int64_t)((double)span * c / (double)s->cols);
+        fmt_time(t, st, lab, sizeof lab);
+        lab[cut] = '\0';
+        draw_text(w, y, c, lw, lab, draw_attr(TH_DIM));
+    }
+}
+
+/* Lines above the rows: time labels (when there is room), headings. */
+static int
+list_colhdr_lines(const struct state *s, const struct view *v)
+{
+    (void)v;
+    return s->rows >= 16 ? 2 : 1;
+}
+
+/* Column headings of the list. */
+static void
+draw_list_colhdr(const struct state *s, WINDOW *w,
+                 const struct state_layout *lay)
+{
+    int y = lay->colhdr_y + lay->colhdr_h - 1;
+    struct draw_cols dc;
+    char line[256];
+    int x = 2;
+    attr_t a = draw_attr(TH_COLHDR);
+
+    if (lay->colhdr_h > 1)
+        draw_strip_labels(s, w, lay->colhdr_y);
+    draw_list_cols(s, &dc);
+    draw_fill(w, y, 0, s->cols, a);
+    if (dc.id > 0) {
+        draw_text(w, y, x, s->cols - x, "ID", a);
+        x += dc.id + 1;
+    }
+    snprintf(line, sizeof line, "%-*s", dc.tw,
+             dc.tw >= 11 ? "START (UTC)" : "START");
+    x += draw_text(w, y, x, s->cols - x, line, a) + 1;
+    if (dc.verb > 0) {
+        draw_text(w, y, x, s->cols - x, "VERB", a);
+        x += dc.verb + 1;
+    }
+    if (x < s->cols) {
+        draw_text(w, y, x, s->cols - x, "STAT", a);
+        x += dc.status + 1;
+    }
+    if (dc.dur > 0 && x + dc.dur < s->cols) {
+        draw_text(w, y, x + 3, s->cols - x - 3, "TIME", a);
+        x += dc.dur + 1;
+    }
+    if (dc.src > 0 && x + dc.src < s->cols) {
+        draw_text(w, y, x, s->cols - x, "SRC", a);
+        x += dc.src + 1;
+    }
+    if (dc.host > 0 && x + dc.host < s->cols) {
+        draw_text(w, y, x, s->cols - x, "HOST", a);
+        x += dc.host + 1;
+    }
+    if (x < s->cols)
+        draw_text(w, y, x, s->cols - x, "PATH", a);
+}
+
+/* The request list body. */
+static void
+draw_list(const struct state *s, WINDOW *w, const struct state_layout *lay)
+{
+    const struct list_state *l = &state_top_const(s)->u.list;
+    struct draw_cols dc;
+    int i;
+
+    draw_list_cols(s, &dc);
+    for (i = 0; i < lay->body_h; i++) {
+        if ((size_t)i < l->n)
+            draw_list_row(s, w, lay->body_y + i, &dc, &l->rows[i],
+                          (size_t)i == l->cur);
+        else
+            draw_clear_line(w, lay->body_y + i, s->cols);
+    }
+    if (l->n == 0 && lay->body_h > 0)
+        draw_text(w, lay->body_y, 2, s->cols - 2,
+                  l->filter_text[0] ? "no request matches the filter (Esc "
+                                      "clears it)"
+                                    : "no requests in this store",
+                  draw_attr(TH_DIM));
+}
+
+/* Key hints for the status line: long, then short forms. */
+static const char *
+list_hints(int shortest)
+{
+    return shortest ? "Enter open  ? help  q quit"
+                    : "Enter open  f filter  / search  ? help  q quit";
+}
+
 const struct view_ops view_list_ops = {
     .name = "list",
     .keys_in = KEYS_IN_LIST,
@@ -684,4 +1096,11 @@ const struct view_ops view_list_ops = {
     .resize = list_resize,
     .search = list_search,
     .fini = list_fini,
+    .draw_header = list_draw_header,
+    .draw_strip = draw_strip,
+    .draw_colhdr = draw_list_colhdr,
+    .colhdr_lines = list_colhdr_lines,
+    .draw_body = draw_list,
+    .hints = list_hints,
+    .pane = NULL,
 };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "fmt.h"
 #include "rn_buf.h"
 #include "rn_cause.h"
@@ -110,6 +111,9 @@ view_timeline_jump_role(struct state *s, struct tl_state *t, int role)
                   why != NULL ? why : "");
 }
 
+static int tl_search(struct state *s, struct view *v, int back, int next,
+                     int incremental);
+
 enum rn_rc
 view_timeline_open(struct state *s, int64_t id, int role, int64_t uid,
                    struct rn_err *err)
@@ -152,9 +156,46 @@ view_timeline_open(struct state *s, int64_t id, int role, int64_t uid,
     tl_fix_top(s, &v->u.tl);
     if (role >= 0)
         view_timeline_jump_role(s, &v->u.tl, role);
+    else if (uid == 0 && s->search[0] != '\0')
+        /* Opened from a search: on the event that matched, scrolled into
+         * view and highlighted (the list found it by text:). */
+        tl_search(s, v, 0, 0, 0);
     s->dirty = DIRTY_ALL;
     s->persist_dirty = 1;
     return RN_OK;
+}
+
+void
+view_timeline_reload(struct state *s, struct view *v)
+{
+    struct tl_state t, *old = &v->u.tl;
+    struct rn_err err = {0};
+    struct view tmp;
+    int64_t uid = old->n > 0 ? old->ev[old->cur].uid : 0;
+    size_t i;
+
+    memset(&t, 0, sizeof t);
+    if (query_request_get(s->st, old->req.id, &t.req, &err) != RN_OK ||
+        query_timeline(s->st, &t.req, &t.ev, &t.n, &err) != RN_OK) {
+        /* Merged into another request: the old view stays readable. */
+        rq_row_fini(&t.req);
+        state_message(s, 1, "the open request changed in the store: %s",
+                      err.msg);
+        return;
+    }
+    tl_build(&t);
+    t.cur = old->cur < t.n ? old->cur : (t.n ? t.n - 1 : 0);
+    for (i = 0; i < t.n; i++)
+        if (uid != 0 && t.ev[i].uid == uid)
+            t.cur = i;
+    t.top = old->top;
+    t.detail = old->detail;
+    t.detail_top = old->detail_top;
+    tmp.kind = VIEW_TIMELINE;
+    tmp.u.tl = *old;
+    tl_fini(&tmp);
+    v->u.tl = t;
+    tl_fix_top(s, &v->u.tl);
 }
 
 /* Is event e a warning or worse (level 1..3)? */
@@ -250,10 +291,10 @@ tl_next_failed(struct state *s, struct tl_state *t, int forward)
 
 /* Number of lines in the cursor event's detail. */
 static size_t
-tl_detail_count(const struct tl_state *t)
+tl_detail_count(const struct state *s, const struct tl_state *t)
 {
     size_t n;
-    char **lines = view_timeline_detail(t, &n);
+    char **lines = view_timeline_detail(t, (size_t)s->cols - 1, &n);
 
     view_timeline_detail_free(lines, n);
     return n;
@@ -323,7 +364,7 @@ tl_key(struct state *s, struct view *v, enum keys_action a)
             s->dirty = DIRTY_ALL;
             break;
         }
-        dn = tl_detail_count(t);
+        dn = tl_detail_count(s, t);
         if (t->detail_top + 1 < dn)
             t->detail_top++;
         break;
@@ -438,8 +479,66 @@ tl_add_hex(char ***lines, size_t *n, size_t *cap, const char *raw)
     }
 }
 
+/*
+ * Wrap every line to width columns so the pane shows each field whole;
+ * continuation lines are indented past the line's own indent.  Frees the
+ * old lines and returns the new array (*n updated).
+ */
+/* Append a copy of len bytes of s after ind blanks. */
+static void
+tl_push_piece(char ***out, size_t *m, size_t *cap, size_t ind, const char *s,
+              size_t len)
+{
+    char *piece = xmalloc(ind + len + 1);
+
+    memset(piece, ' ', ind);
+    memcpy(piece + ind, s, len);
+    piece[ind + len] = '\0';
+    if (*m == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *out = xrealloc(*out, *cap, sizeof **out);
+    }
+    (*out)[(*m)++] = piece;
+}
+
+static char **
+tl_wrap_lines(char **lines, size_t *n, size_t width)
+{
+    char **out = NULL;
+    size_t cap = 0, m = 0, i, k, nl, ind, st0, ln0, *st, *ln;
+    const char *rest;
+
+    for (i = 0; i < *n; i++) {
+        if (fmt_width(lines[i]) <= width) {
+            tl_push_piece(&out, &m, &cap, 0, lines[i], strlen(lines[i]));
+            continue;
+        }
+        ind = strspn(lines[i], " ") + 4;
+        if (ind + 8 > width)
+            ind = 0;
+        /* The first line at full width, the rest under the indent. */
+        fmt_wrap(lines[i], width, &st0, &ln0, 1);
+        tl_push_piece(&out, &m, &cap, 0, lines[i] + st0, ln0);
+        rest = lines[i] + st0 + ln0;
+        rest += strspn(rest, " ");
+        if (*rest == '\0')
+            continue;
+        nl = fmt_wrap(rest, width - ind, NULL, NULL, 0);
+        st = xcalloc(nl, sizeof *st);
+        ln = xcalloc(nl, sizeof *ln);
+        fmt_wrap(rest, width - ind, st, ln, nl);
+        for (k = 0; k < nl; k++)
+            tl_push_piece(&out, &m, &cap, ind, rest + st[k], ln[k]);
+        free(st);
+        free(ln);
+    }
+    view_timeline_detail_free(lines, *n);
+    *n = m;
+    return out;
+}
+
 char **
-view_timeline_detail(const struct tl_state *t, size_t *n)
+view_timeline_detail(const struct tl_state *t, size_t width, size_t *n)
 {
     char **lines = NULL, buf[512], ts[64];
     size_t cap = 0, i, len;
@@ -461,8 +560,8 @@ view_timeline_detail(const struct tl_state *t, size_t *n)
              label != NULL ? ")" : "");
     len = strlen(buf);
     if (e->level != STORE_NONE)
-        snprintf(buf + len, sizeof buf - len, "   level %lld",
-                 (long long)e->level);
+        snprintf(buf + len, sizeof buf - len, "   level: %s",
+                 fmt_level(e->level));
     tl_add(&lines, n, &cap, "", buf, strlen(buf));
     snprintf(buf, sizeof buf, "source   %s", t->disp[t->cur].pos);
     len = strlen(buf);
@@ -474,8 +573,8 @@ view_timeline_detail(const struct tl_state *t, size_t *n)
     tl_add(&lines, n, &cap, buf, e->file ? e->file : "",
            e->file ? strlen(e->file) : 0);
     fmt_time(e->ts_ns, FMT_TIME_FULL, ts, sizeof ts);
-    snprintf(buf, sizeof buf, "time     %s UTC (%s ms)%s", ts,
-             t->disp[t->cur].rel, e->provider != NULL ? "   provider " : "");
+    snprintf(buf, sizeof buf, "time     %s UTC (%s)%s", ts, t->disp[t->cur].rel,
+             e->provider != NULL ? "   provider " : "");
     tl_add(&lines, n, &cap, buf, e->provider ? e->provider : "",
            e->provider ? strlen(e->provider) : 0);
     fmt_fields_parse(e->fields_json, &f);
@@ -498,6 +597,8 @@ view_timeline_detail(const struct tl_state *t, size_t *n)
         else
             tl_add_split(&lines, n, &cap, "  ", "  ", e->raw, 4000);
     }
+    if (width > 0)
+        lines = tl_wrap_lines(lines, n, width);
     return lines;
 }
 
@@ -511,6 +612,333 @@ view_timeline_detail_free(char **lines, size_t n)
     free(lines);
 }
 
+/* ---- drawing ---------------------------------------------------- */
+
+/* The header: verb, status, duration, events, URL. */
+static void
+tl_draw_header(const struct state *s, WINDOW *w, int y)
+{
+    const struct tl_state *t = &state_top_const(s)->u.tl;
+    const struct rq_row *r = &t->req;
+    char line[128], st[32], dur[32];
+    attr_t h = draw_attr(TH_HEADER);
+    char *url = sanitize_dup(r->url != NULL ? r->url : "-");
+    char *verb = sanitize_dup(r->verb != NULL ? r->verb : "-");
+    int x;
+
+    fmt_status(r->http_status, r->substatus, st, sizeof st);
+    fmt_duration(r->start_ns, r->end_ns, dur, sizeof dur);
+    x = draw_text(w, y, 0, s->cols, " ", h);
+    x += draw_text(w, y, x, s->cols - x, verb, h);
+    x += draw_text(w, y, x, s->cols - x, " ", h);
+    x += draw_text(w, y, x, s->cols - x, st,
+                   r->severity == 2 ? (draw_attr(TH_FAIL) | A_REVERSE) : h);
+    snprintf(line, sizeof line, " %s %zu events%s ", dur, t->n,
+             r->marked ? " [marked]" : "");
+    x += draw_text(w, y, x, s->cols - x, line, h);
+    if (x < s->cols) {
+        /* The path (with the host only when the store has several),
+         * its page name kept when the header is narrow. */
+        char *el = fmt_url_short(s->many_hosts ? url : fmt_url_path(url),
+                                 (size_t)(s->cols - x),
+                                 draw_is_utf8() ? "\xe2\x80\xa6" : "~");
+
+        draw_text(w, y, x, s->cols - x, el, h);
+        free(el);
+    }
+    free(url);
+    free(verb);
+}
+
+/* The timeline's phase bar: the request's span with role markers. */
+static void
+draw_phase(const struct state *s, WINDOW *w, int y)
+{
+    const struct tl_state *t = &state_top_const(s)->u.tl;
+    int64_t t0 = t->req.start_ns, t1 = t->req.end_ns;
+    int cols = s->cols, x0, x1, c, i, curc = -1, last_marker = -1;
+    static const char role_ch[] = "CHS";
+    char lab[32];
+
+    draw_clear_line(w, y, cols);
+    for (i = 0; (size_t)i < t->n; i++) {
+        int64_t ts = t->ev[i].ts_ns;
+
+        if (ts == STORE_NONE)
+            continue;
+        if (t0 == STORE_NONE || ts < t0)
+            t0 = ts;
+        if (t1 == STORE_NONE || ts > t1)
+            t1 = ts;
+    }
+    if (t0 == STORE_NONE || cols < 12) {
+        draw_text(w, y, 0, cols, " no times", draw_attr(TH_DIM));
+        return;
+    }
+    fmt_duration(t0, t1, lab, sizeof lab);
+    x0 = 1;
+    x1 = cols - (int)strlen(lab) - 3;
+    if (x1 <= x0 + 2)
+        x1 = cols - 2;
+    draw_text(w, y, x0 - 1, 1, draw_is_utf8() ? "\xe2\x94\x9c" : "|",
+              draw_attr(TH_BAR));
+    for (c = x0; c < x1; c++)
+        draw_text(w, y, c, 1, draw_is_utf8() ? "\xe2\x94\x80" : "-",
+                  draw_attr(TH_BAR));
+    draw_text(w, y, x1, 1, draw_is_utf8() ? "\xe2\x94\xa4" : "|",
+              draw_attr(TH_BAR));
+    if (x1 + 2 < cols)
+        draw_text(w, y, x1 + 2, cols - x1 - 2, lab, draw_attr(TH_DIM));
+    for (i = 0; (size_t)i < t->n; i++) {
+        const struct ev_row *e = &t->ev[i];
+        int pos;
+        char ch[2] = {0, 0};
+
+        if (e->ts_ns == STORE_NONE)
+            continue;
+        /* Leave two cells at the end for markers pushed right. */
+        pos = x0 + (int)((double)(e->ts_ns - t0) / (double)(t1 - t0 + 1) *
+                         (double)(x1 - x0 - 2));
+        if ((size_t)i == t->cur)
+            curc = pos;
+        if (e->role < 0 || e->role >= STORE_ROLE_COUNT)
+            continue;
+        /* Markers at the same cell (one-second clocks) stand side by
+         * side, the later one on the right. */
+        if (pos <= last_marker && last_marker + 1 < x1)
+            pos = last_marker + 1;
+        last_marker = pos;
+        ch[0] = role_ch[e->role];
+        draw_text(w, y, pos, 1, ch, draw_attr(TH_ROLE));
+    }
+    if (curc >= 0)
+        mvwchgat(w, y, curc, 1, draw_attr(TH_STRIPCUR), 0, NULL);
+}
+
+/* Column widths of the timeline for the screen and its events. */
+struct tl_cols {
+    int relw, posw, namew;
+};
+
+/*
+ * Each column as wide as its widest entry, within a share of the screen
+ * (so at 160 columns MODULE_SET_RESPONSE_ERROR_STATUS and a W3C file's
+ * line stand whole, and at 80 the fields keep room).
+ */
+static void
+tl_cols(const struct state *s, const struct tl_state *t, struct tl_cols *c)
+{
+    int room, pcap, ncap;
+    size_t k;
+
+    c->relw = 6;
+    c->posw = 6;
+    c->namew = 5;
+    for (k = 0; k < t->n; k++) {
+        int pw = (int)fmt_width(t->disp[k].pos),
+            nw = (int)fmt_width(t->disp[k].name),
+            rw = (int)strlen(t->disp[k].rel);
+
+        c->posw = pw > c->posw ? pw : c->posw;
+        c->namew = nw > c->namew ? nw : c->namew;
+        c->relw = rw > c->relw ? rw : c->relw;
+    }
+    c->relw = c->relw > 12 ? 12 : c->relw;
+    room = s->cols - c->relw - 5;
+    /* The event name first: CGI_PREMATURE_TERMINATION whole at 80. */
+    pcap = room / 4 > 12 ? room / 4 : 12;
+    ncap = room * 2 / 5 > 26 ? room * 2 / 5 : 26;
+    c->posw = c->posw > pcap ? pcap : c->posw;
+    c->namew = c->namew > ncap ? ncap : c->namew;
+}
+
+/* The diagnosis as wrapped lines: how many at width (starts in st). */
+static size_t
+tl_diag_lines(const char *d, size_t width, size_t *st, size_t *ln, size_t max)
+{
+    if (d == NULL || d[0] == '\0')
+        return 0;
+    return fmt_wrap(d, width, st, ln, max);
+}
+
+/* Lines above the events: the whole diagnosis, then the headings. */
+static int
+tl_colhdr_lines(const struct state *s, const struct view *v)
+{
+    char *d = v->u.tl.req.diagnosis != NULL
+                  ? sanitize_dup(v->u.tl.req.diagnosis)
+                  : NULL;
+    size_t n =
+        tl_diag_lines(d, s->cols > 2 ? (size_t)s->cols - 2 : 1, NULL, NULL, 0);
+
+    free(d);
+    return (int)n + 1;
+}
+
+/* The diagnosis wrapped whole (the most important text), then headings. */
+static void
+draw_tl_colhdr(const struct state *s, WINDOW *w, const struct state_layout *lay)
+{
+    const struct tl_state *t = &state_top_const(s)->u.tl;
+    char *d = t->req.diagnosis != NULL ? sanitize_dup(t->req.diagnosis) : NULL;
+    size_t width = s->cols > 2 ? (size_t)s->cols - 2 : 1, nl, k, *st, *ln;
+    struct tl_cols c;
+    int y = lay->colhdr_y, x;
+    attr_t a = draw_attr(TH_COLHDR);
+
+    nl = tl_diag_lines(d, width, NULL, NULL, 0);
+    st = xcalloc(nl + 1, sizeof *st);
+    ln = xcalloc(nl + 1, sizeof *ln);
+    tl_diag_lines(d, width, st, ln, nl);
+    for (k = 0; k < nl && (int)k < lay->colhdr_h - 1; k++) {
+        draw_clear_line(w, y, s->cols);
+        /* The last line that fits ends in an ellipsis when cut. */
+        draw_textn(w, y, 1, s->cols - 1, d + st[k], ln[k], draw_attr(TH_FAIL));
+        if ((int)k == lay->colhdr_h - 2 && k + 1 < nl && s->cols > 2)
+            draw_text(w, y, s->cols - 2, 1,
+                      draw_is_utf8() ? "\xe2\x80\xa6" : "~",
+                      draw_attr(TH_FAIL));
+        y++;
+    }
+    free(st);
+    free(ln);
+    free(d);
+    tl_cols(s, t, &c);
+    draw_fill(w, y, 0, s->cols, a);
+    x = 2 + c.relw - 6;
+    draw_text(w, y, x > 0 ? x : 0, s->cols, "OFFSET", a);
+    x = 2 + c.relw + 1;
+    if (x < s->cols)
+        draw_text(w, y, x, s->cols - x, "SOURCE", a);
+    x += c.posw + 1;
+    if (x < s->cols)
+        draw_text(w, y, x, s->cols - x, "EVENT", a);
+    x += c.namew + 1;
+    if (x < s->cols)
+        draw_text(w, y, x, s->cols - x, "FIELDS", a);
+}
+
+/*
+ * A cell cut in the middle when too wide: a file's end and the position
+ * in it, an event name's end (..._TERMINATION), are the informative parts.
+ */
+static void
+tl_draw_cell(const struct state *s, WINDOW *w, int y, int x, int width,
+             const char *text, attr_t a)
+{
+    char *el;
+
+    if (width <= 0)
+        return;
+    el = fmt_elide_middle(text, (size_t)width,
+                          draw_is_utf8() ? "\xe2\x80\xa6" : "~");
+    draw_text_hl(w, y, x, width, el, a, s->search);
+    free(el);
+}
+
+/* The timeline body: one event per row. */
+static void
+draw_timeline(const struct state *s, WINDOW *w, const struct state_layout *lay)
+{
+    const struct tl_state *t = &state_top_const(s)->u.tl;
+    int cols = s->cols, i, posw, namew, relw;
+    struct tl_cols c;
+
+    tl_cols(s, t, &c);
+    relw = c.relw;
+    posw = c.posw;
+    namew = c.namew;
+    for (i = 0; i < lay->body_h; i++) {
+        size_t e = t->top + (size_t)i;
+        int y = lay->body_y + i, x = 0, sel, rw;
+        attr_t base, na;
+        const struct ev_row *ev;
+        char ch[2] = {' ', 0};
+
+        if (e >= t->n) {
+            draw_clear_line(w, y, cols);
+            continue;
+        }
+        ev = &t->ev[e];
+        sel = e == t->cur;
+        base = sel ? draw_attr(TH_SELECT) : A_NORMAL;
+        draw_fill(w, y, 0, cols, base);
+        if (ev->role >= 0 && ev->role < STORE_ROLE_COUNT)
+            ch[0] = "CHS"[ev->role];
+        x += draw_text(w, y, x, cols - x, ch, base | draw_attr(TH_ROLE)) + 1;
+        rw = (int)strlen(t->disp[e].rel);
+        draw_text(w, y, x + (relw - rw > 0 ? relw - rw : 0), cols - x,
+                  t->disp[e].rel, base);
+        x += relw + 1;
+        if (x < cols)
+            tl_draw_cell(s, w, y, x, posw < cols - x ? posw : cols - x,
+                         t->disp[e].pos, base | draw_attr(TH_DIM));
+        x += posw + 1;
+        na = base;
+        if (ev->level != STORE_NONE && ev->level >= 1 && ev->level <= 2)
+            na |= draw_attr(TH_FAIL);
+        else if (ev->level == 3)
+            na |= draw_attr(TH_WARN);
+        if (ev->role >= 0)
+            na |= A_BOLD;
+        if (x < cols)
+            tl_draw_cell(s, w, y, x, namew < cols - x ? namew : cols - x,
+                         t->disp[e].name, na);
+        x += namew + 1;
+        if (x < cols)
+            draw_text_hl(w, y, x, cols - x, t->disp[e].fields, base, s->search);
+    }
+}
+
+/* The timeline's detail pane: all fields and the raw source. */
+static void
+draw_detail(const struct state *s, WINDOW *w, const struct state_layout *lay)
+{
+    const struct tl_state *t = &state_top_const(s)->u.tl;
+    size_t n = 0, k;
+    char **lines = view_timeline_detail(t, (size_t)s->cols - 1, &n);
+    char title[128];
+    int i, y = lay->detail_y;
+
+    snprintf(title, sizeof title,
+             " detail  (J/K scroll, Enter closes)  %zu/%zu",
+             n ? t->detail_top + 1 : 0, n);
+    draw_fill(w, y, 0, s->cols, draw_attr(TH_COLHDR));
+    draw_text(w, y, 0, s->cols, title, draw_attr(TH_COLHDR));
+    for (i = 1; i < lay->detail_h; i++) {
+        k = t->detail_top + (size_t)(i - 1);
+        draw_clear_line(w, y + i, s->cols);
+        if (k < n)
+            draw_text_hl(w, y + i, 1, s->cols - 1, lines[k], A_NORMAL,
+                         s->search);
+    }
+    view_timeline_detail_free(lines, n);
+}
+
+/* Is the detail pane shown? */
+static int
+tl_pane(const struct view *v)
+{
+    return v->u.tl.detail;
+}
+
+/* The body, and the detail pane under it when shown. */
+static void
+tl_draw_body(const struct state *s, WINDOW *w, const struct state_layout *lay)
+{
+    draw_timeline(s, w, lay);
+    if (lay->detail_h > 0)
+        draw_detail(s, w, lay);
+}
+
+/* Key hints for the status line: long, then short forms. */
+static const char *
+tl_hints(int shortest)
+{
+    return shortest ? "c/h/s jump  ? help  q back"
+                    : "c/h/s jump  e/E failed  Enter detail  ? help  q back";
+}
+
 const struct view_ops view_timeline_ops = {
     .name = "timeline",
     .keys_in = KEYS_IN_TIMELINE,
@@ -518,4 +946,11 @@ const struct view_ops view_timeline_ops = {
     .resize = tl_resize,
     .search = tl_search,
     .fini = tl_fini,
+    .draw_header = tl_draw_header,
+    .draw_strip = draw_phase,
+    .draw_colhdr = draw_tl_colhdr,
+    .draw_body = tl_draw_body,
+    .hints = tl_hints,
+    .pane = tl_pane,
+    .colhdr_lines = tl_colhdr_lines,
 };

@@ -211,11 +211,20 @@ filter_term(struct filter *f, const char *key, const char *v,
         return rn_buf_printf(&f->sql, "instr(lower(r.url), lower(?%d)) > 0",
                              filter_add_text(f, v));
     if (strcmp(key, "text") == 0) {
+        /* The URL, the diagnosis, and the name and field values of every
+         * event of the request (CGI_PREMATURE_TERMINATION, a header
+         * value): two index seeks per request, so a store search runs as
+         * the explorer's sliced scan like url: does. */
         p = filter_add_text(f, v);
-        return rn_buf_printf(&f->sql,
-                             "(instr(lower(r.url), lower(?%d)) > 0 OR "
-                             "instr(lower(r.diagnosis), lower(?%d)) > 0)",
-                             p, p);
+        return rn_buf_printf(
+            &f->sql,
+            "(instr(lower(r.url), lower(?%d)) > 0 OR "
+            "instr(lower(r.diagnosis), lower(?%d)) > 0 OR "
+            "EXISTS (SELECT 1 FROM srcreq tq JOIN event te"
+            " ON te.srcreq_id = tq.id WHERE tq.request_id = r.id AND"
+            " (instr(lower(te.name), lower(?%d)) > 0 OR"
+            " instr(lower(te.fields), lower(?%d)) > 0)))",
+            p, p, p, p);
     }
     if (strcmp(key, "source") == 0) {
         k = store_kind_parse(v);

@@ -184,3 +184,119 @@ query_ui_hist_load(const char *text, struct query_ui_hist *h,
     }
     return RN_OK;
 }
+
+/* Length of "scheme://authority" at the start of url (0: none). */
+static size_t
+query_ui_authority(const char *url)
+{
+    const char *p = strstr(url, "://"), *slash;
+
+    if (p == NULL)
+        return 0;
+    slash = strchr(p + 3, '/');
+    return slash != NULL ? (size_t)(slash - url) : strlen(url);
+}
+
+enum rn_rc
+query_ui_many_hosts(struct store *st, int *many, struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    const char *lo, *hi;
+    size_t al, ah;
+    enum rn_rc rc;
+
+    /* URLs sorted between two that share "scheme://host:port" share it
+     * too, so the first and last URL of the index answer for every
+     * request: two index seeks however large the store. */
+    *many = 0;
+    rc = store_prepare(st,
+                       "SELECT (SELECT min(url) FROM request),"
+                       " (SELECT max(url) FROM request)",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = store_dberr(st, "hosts", err);
+        sqlite3_finalize(s);
+        return rc;
+    }
+    lo = (const char *)sqlite3_column_text(s, 0);
+    hi = (const char *)sqlite3_column_text(s, 1);
+    if (lo != NULL && hi != NULL) {
+        al = query_ui_authority(lo);
+        ah = query_ui_authority(hi);
+        *many = al != ah || strncmp(lo, hi, al) != 0;
+    }
+    sqlite3_finalize(s);
+    return RN_OK;
+}
+
+enum rn_rc
+query_ui_data_version(struct store *st, int64_t *v, struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    enum rn_rc rc;
+
+    rc = store_prepare(st, "PRAGMA data_version", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *v = sqlite3_column_int64(s, 0);
+    else
+        rc = store_dberr(st, "data_version", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+query_ui_source_linked(struct store *st, int64_t source_id, int64_t *linked,
+                       struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    enum rn_rc rc;
+
+    /* Each of the source's requests, one index seek for another source
+     * on the same logical request. */
+    rc = store_prepare(st,
+                       "SELECT count(*) FROM srcreq a WHERE a.source_id = ?1"
+                       " AND EXISTS (SELECT 1 FROM srcreq b WHERE"
+                       " b.request_id = a.request_id AND b.source_id != ?1)",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *linked = sqlite3_column_int64(s, 0);
+    else
+        rc = store_dberr(st, "linked requests", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+query_ui_source_warnings(struct store *st, int64_t source_id, size_t max,
+                         query_ui_warning_fn *fn, void *ctx, struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    enum rn_rc rc;
+    int step;
+
+    rc = store_prepare(st,
+                       "SELECT line, message FROM source_warning"
+                       " WHERE source_id = ?1 ORDER BY id LIMIT ?2",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        fn(ctx,
+           sqlite3_column_type(s, 0) == SQLITE_NULL
+               ? STORE_NONE
+               : sqlite3_column_int64(s, 0),
+           (const char *)sqlite3_column_text(s, 1));
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "source warnings", err);
+    sqlite3_finalize(s);
+    return rc;
+}

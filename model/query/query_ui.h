@@ -41,4 +41,33 @@ char *query_ui_hist_dump(const struct query_ui_hist *h);
 enum rn_rc query_ui_hist_load(const char *text, struct query_ui_hist *h,
                               struct rn_err *err);
 
+/*
+ * Do the requests' URLs name more than one scheme://host:port?  *many is
+ * 1 if so (the explorer then shows hosts), 0 if not.
+ */
+enum rn_rc query_ui_many_hosts(struct store *st, int *many, struct rn_err *err);
+
+/*
+ * SQLite's data_version of the store's connection: it changes when
+ * another connection (another reqnav import) commits, not for this
+ * connection's own writes.  The explorer polls it to refresh.
+ */
+enum rn_rc query_ui_data_version(struct store *st, int64_t *v,
+                                 struct rn_err *err);
+
+/*
+ * How many of a source's requests were linked with another source's (the
+ * same logical request seen twice).  Cost grows with the source's
+ * requests: callers bound it with store_deadline.
+ */
+enum rn_rc query_ui_source_linked(struct store *st, int64_t source_id,
+                                  int64_t *linked, struct rn_err *err);
+
+/* A source's warnings in order, at most max: fn(ctx, line or STORE_NONE,
+ * message). */
+typedef void query_ui_warning_fn(void *ctx, int64_t line, const char *msg);
+enum rn_rc query_ui_source_warnings(struct store *st, int64_t source_id,
+                                    size_t max, query_ui_warning_fn *fn,
+                                    void *ctx, struct rn_err *err);
+
 #endif

@@ -14,7 +14,7 @@ keys Enter
 check "filter applied" wait_for "filter: status:502.2 (1)"
 keys Enter
 check "timeline open" wait_for "GENERAL_REQUEST_START"
-check "phase bar" wait_for "6m41s"
+check "phase bar" wait_for "6m41.0s"
 keys d
 check "detail pane" wait_for "detail  (J/K scroll"
 keys c

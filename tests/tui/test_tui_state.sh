@@ -50,7 +50,7 @@ expect_eq "80x24: header on top" \
 expect_eq "80x24: status line at the bottom" \
     "$(tail -n 1 "$TMP/narrow" | grep -c 'all requests')" 1
 T resize-window -x 50 -y 12
-check "narrower still usable" wait_for "Enter open  F1 help  q quit"
+check "narrower still usable" wait_for "? help"
 screen >"$TMP/small"
 expect_eq "50x12: 12 lines" "$(wc -l <"$TMP/small" | tr -d ' ')" 12
 expect_eq "50x12: rows listed" \

@@ -49,7 +49,7 @@ start 80 24 LC_ALL=C LANG=C
 check "C locale: ASCII phase bar" wait_for "|C---"
 keys q
 check "C locale: list" wait_for "failures first"
-check "C locale: ASCII elision" wait_for "http://btdatasha~"
+check "C locale: ASCII elision" wait_for "htmlos.exe/00182~"
 keys q
 expect_eq "C locale: exit" "$(wait_exit)" 0
 finish

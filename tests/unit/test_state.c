@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fmt.h"
 #include "ingest.h"
 #include "keys.h"
 #include "query.h"
+#include "rn_time.h"
 #include "state.h"
 #include "store.h"
 #include "test.h"
@@ -32,11 +34,11 @@ key_of(int i, char *buf, size_t n)
  * the others plain 200s.  Request needle's URL is unique ("needle").
  */
 static struct store *
-make_store(int nreq, int needle)
+make_store_at(const char *path, int first, int nreq, int needle)
 {
+    char sha[65];
     struct store_source_info info = {"mem.xml", STORE_KIND_ETW, "test", 10,
-                                     "00000000000000000000000000000000000000"
-                                     "00000000000000000000000001"};
+                                     sha};
     struct store_source_result res;
     struct rn_err err = {RN_OK, ""};
     struct store *st = NULL;
@@ -44,11 +46,13 @@ make_store(int nreq, int needle)
     int64_t sid, rid;
     int existing, i, ord = 0;
 
-    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    /* Each import its own content (the store skips a source seen). */
+    snprintf(sha, sizeof sha, "%064d", first + 1);
+    CHECK(store_open(path, 0, &st, &err) == RN_OK);
     in = ingest_open(st);
     CHECK(ingest_begin(in, &err) == RN_OK);
     CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
-    for (i = 0; i < nreq; i++) {
+    for (i = first; i < first + nreq; i++) {
         struct store_srcreq r;
         struct store_event ev;
         char key[64], url[128], fields[256];
@@ -109,6 +113,12 @@ make_store(int nreq, int needle)
     if (err.rc != RN_OK)
         fprintf(stderr, "store: %s\n", err.msg);
     return st;
+}
+
+static struct store *
+make_store(int nreq, int needle)
+{
+    return make_store_at(":memory:", 0, nreq, needle);
 }
 
 /* Feed a key script (keys.h syntax). */
@@ -184,13 +194,27 @@ test_fmt(void)
     size_t bad;
 
     fmt_duration(0, 401 * 1000000000LL, b, sizeof b);
-    CHECK_STR(b, "6m41s");
+    CHECK_STR(b, "6m41.0s");
     fmt_duration(0, 12 * 1000000LL, b, sizeof b);
     CHECK_STR(b, "12ms");
     fmt_duration(0, 3400 * 1000000LL, b, sizeof b);
     CHECK_STR(b, "3.4s");
     fmt_duration(0, 7300 * 1000000000LL, b, sizeof b);
-    CHECK_STR(b, "2h01m");
+    CHECK_STR(b, "2h01m40s");
+    fmt_duration(0, 294061405000LL, b, sizeof b);
+    CHECK_STR(b, "4m54.1s");
+    fmt_duration(0, 999600000LL, b, sizeof b);
+    CHECK_STR(b, "1.0s");
+    fmt_duration(0, 59960000000LL, b, sizeof b);
+    CHECK_STR(b, "1m00.0s");
+    fmt_duration(0, 15500 * 1000000LL, b, sizeof b);
+    CHECK_STR(b, "15.5s");
+    fmt_duration(0, 412000, b, sizeof b);
+    CHECK_STR(b, "412us");
+    fmt_duration(0, 1250000, b, sizeof b);
+    CHECK_STR(b, "1.3ms");
+    fmt_duration(5, 5, b, sizeof b);
+    CHECK_STR(b, "0ms");
     fmt_duration(STORE_NONE, 5, b, sizeof b);
     CHECK_STR(b, "-");
     fmt_status(502, 2, b, sizeof b);
@@ -200,9 +224,55 @@ test_fmt(void)
     fmt_sources(0x1 | 0x2 | 0x10, b, sizeof b);
     CHECK_STR(b, "EF  P");
     fmt_rel(401000000000LL, b, sizeof b);
-    CHECK_STR(b, "+401000");
-    fmt_rel(1500000, b, sizeof b);
-    CHECK_STR(b, "+1.500");
+    CHECK_STR(b, "+6m41.0s");
+    fmt_rel(294061405000LL, b, sizeof b);
+    CHECK_STR(b, "+4m54.1s");
+    fmt_rel(12000000, b, sizeof b);
+    CHECK_STR(b, "+12ms");
+    fmt_rel(-1500000, b, sizeof b);
+    CHECK_STR(b, "-1.5ms");
+    fmt_rel(STORE_NONE, b, sizeof b);
+    CHECK_STR(b, "?");
+    {
+        size_t st[8], ln[8], nl;
+
+        nl = fmt_wrap("the CGI did not answer", 10, st, ln, 8);
+        CHECK(nl == 3);
+        CHECK(ln[0] == 7 &&
+              strncmp("the CGI did not answer" + st[0], "the CGI", 7) == 0);
+        CHECK(strncmp("the CGI did not answer" + st[1], "did not", 7) == 0);
+        CHECK(strncmp("the CGI did not answer" + st[2], "answer", 6) == 0 &&
+              ln[2] == 6);
+        /* A word wider than the line is cut; the count is exact. */
+        nl = fmt_wrap("abcdefghijKLMNO", 10, st, ln, 1);
+        CHECK(nl == 2 && ln[0] == 10);
+        CHECK(fmt_wrap("", 10, st, ln, 8) == 1 && ln[0] == 0);
+    }
+    CHECK_STR(fmt_url_path("http://h.example:80/cgi-bin/a.exe?x=1"),
+              "/cgi-bin/a.exe?x=1");
+    CHECK_STR(fmt_url_path("http://h.example"), "/");
+    CHECK_STR(fmt_url_path("/plain/path"), "/plain/path");
+    e = fmt_url_short("/cgi-bin/htmlos.exe/00182.3.055317239900014075", 31,
+                      "~");
+    CHECK(fmt_width(e) <= 31);
+    CHECK(strstr(e, "/cgi-bin/htmlos.exe/") == e);
+    free(e);
+    /* Narrower: the directories give way before the program name. */
+    e = fmt_url_short("/cgi-bin/htmlos.exe/00182.3.055317239900014075", 20,
+                      "~");
+    CHECK(fmt_width(e) <= 20);
+    CHECK(strstr(e, "~/htmlos.exe/") == e);
+    free(e);
+    e = fmt_url_short("/app/page.aspx?session=abcdefghijklmnop&x=1", 20, "~");
+    CHECK_STR(e, "/app/page.aspx?~");
+    free(e);
+    e = fmt_url_short("/a/b.htm", 20, "~");
+    CHECK_STR(e, "/a/b.htm");
+    free(e);
+    /* Far too narrow: still no wider than asked. */
+    e = fmt_url_short("/cgi-bin/htmlos.exe/00182.3.055317239900014075", 8, "~");
+    CHECK(fmt_width(e) <= 8);
+    free(e);
     fmt_srcpos(STORE_KIND_FREB, "C:\\logs\\fr000017.xml", 12, b, sizeof b);
     CHECK_STR(b, "FREB fr000017.xml #12");
     fmt_srcpos(STORE_KIND_PCAP, "x.pcap", 5731, b, sizeof b);
@@ -269,7 +339,7 @@ test_list_paging(struct store *st)
     CHECK(state_top(s)->kind == VIEW_LIST);
     CHECK(l->order == RQ_ORDER_FAILURES);
     CHECK(l->n == (size_t)state_body_height(s));
-    CHECK(l->n == 20);
+    CHECK(l->n == 19); /* 24 rows: header, strip, labels, headings, status */
     /* Failures first: the ten 502.2 requests lead. */
     CHECK(l->rows[0].http_status == 502 && l->rows[9].http_status == 502);
     CHECK(l->rows[10].http_status == 200);
@@ -279,7 +349,7 @@ test_list_paging(struct store *st)
     CHECK(cur_row(s) != NULL && cur_row(s)->id == nth_id(st, l->order, 30));
     CHECK(l->cur == l->n - 1);
     keys(s, "<PgDn>");
-    CHECK(cur_row(s)->id == nth_id(st, l->order, 50));
+    CHECK(cur_row(s)->id == nth_id(st, l->order, 49));
     keys(s, "<PgUp>k");
     CHECK(cur_row(s)->id == nth_id(st, l->order, 29));
     keys(s, "G");
@@ -300,12 +370,15 @@ test_list_paging(struct store *st)
 
     /* Resize: the page follows the body height, the cursor stays. */
     keys(s, "<resize:80x10>");
+    idle(s); /* a page slower than the key's 15 ms fills in slices */
     CHECK(l->n == (size_t)state_body_height(s));
     CHECK(cur_row(s)->id == first);
     keys(s, "<resize:200x60>");
+    idle(s); /* a page slower than the key's 15 ms fills in slices */
     CHECK(l->n == (size_t)state_body_height(s));
     CHECK(cur_row(s)->id == first);
     keys(s, "<resize:30x3>");
+    idle(s); /* a page slower than the key's 15 ms fills in slices */
     CHECK(cur_row(s) != NULL && cur_row(s)->id == first);
 
     /* :goto a time in time order. */
@@ -313,6 +386,8 @@ test_list_paging(struct store *st)
     CHECK(cur_row(s)->start_ns == (1124828346LL + 54) * 1000000000LL);
     keys(s, ":goto 20:19:10\r");
     CHECK(cur_row(s)->start_ns == (1124828346LL + 4) * 1000000000LL);
+    CHECK(strstr(s->msg, "goto: 2005-08-23 20:19:10.000, the first request") ==
+          s->msg);
     keys(s, ":goto nonsense\r");
     CHECK(strstr(s->msg, "goto: bad time") != NULL);
     state_free(s);
@@ -366,7 +441,7 @@ test_filter_and_jumps(struct store *st)
     CHECK(state_top(s)->u.tl.detail);
     {
         size_t n, k;
-        char **lines = view_timeline_detail(&state_top(s)->u.tl, &n);
+        char **lines = view_timeline_detail(&state_top(s)->u.tl, 0, &n);
         int headers = 0, role = 0;
 
         for (k = 0; k < n; k++) {
@@ -417,20 +492,42 @@ test_search(struct store *st)
     keys(s, "/needl");
     CHECK(s->prompt.kind == PROMPT_SEARCH_FWD);
     keys(s, "e\r");
+    idle(s); /* text: looks at events too: it may go on as a scan */
     CHECK(cur_row(s) != NULL && strstr(cur_row(s)->url, "needle") != NULL);
     CHECK_STR(s->search, "needle");
     /* n wraps back to the same single match. */
     keys(s, "n");
+    idle(s);
     CHECK(strstr(cur_row(s)->url, "needle") != NULL);
     keys(s, "/nothing-like-this\r");
+    idle(s);
     CHECK(strstr(s->msg, "pattern not found") != NULL);
     /* Esc in the prompt goes back to where it started. */
     keys(s, "g/page/5\\e");
     CHECK(s->prompt.kind == PROMPT_NONE);
     CHECK(cur_row(s)->id == nth_id(st, state_top(s)->u.list.order, 0));
-    /* Backward search. */
-    keys(s, "G?app.exe\r");
+    /* Backward search is N after /; ? is the help, not a search. */
+    keys(s, "G/app.exe\r");
+    idle(s);
+    keys(s, "N");
+    idle(s);
+    CHECK(s->prompt.kind == PROMPT_NONE);
     CHECK(strstr(cur_row(s)->url, "app.exe") != NULL);
+    keys(s, "?");
+    CHECK(state_top(s)->kind == VIEW_TEXT);
+    CHECK(state_top(s)->u.text.help_cols == 80);
+    keys(s, "q");
+    CHECK(state_top(s)->kind == VIEW_LIST);
+    /* A store search finds event names (text:), and the timeline opens
+     * on the matching event. */
+    keys(s, "g/premature_term\\r");
+    idle(s);
+    CHECK(cur_row(s) != NULL && cur_row(s)->http_status == 502);
+    keys(s, "\\r");
+    CHECK(state_top(s)->kind == VIEW_TIMELINE);
+    CHECK_STR(tl_name(s), "CGI_PREMATURE_TERMINATION");
+    keys(s, "q\\e");
+    CHECK(state_top(s)->kind == VIEW_LIST);
     /* In a timeline, search covers the fields. */
     keys(s, "\\e\r/ProcessId\r");
     CHECK_STR(tl_name(s), "CGI_LAUNCH");
@@ -767,6 +864,185 @@ test_pages(struct store *st)
     state_free(s);
 }
 
+/* Does a help line contain text? */
+static int
+help_has(const struct text_state *t, const char *text)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        if (strstr(t->lines[i], text) != NULL)
+            return 1;
+    return 0;
+}
+
+/*
+ * The help wraps to the screen (again after a resize), lists the :
+ * commands from their table and takes its examples from the store.
+ */
+static void
+test_help(struct store *st)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct state *s = state_new(st, "mem");
+    const struct text_state *t;
+    const struct cmd_entry *c;
+    char want[64], when[RN_TS_STR_MAX];
+    size_t i, widest = 0;
+
+    CHECK(state_start(s, 24, 50, &err) == RN_OK);
+    keys(s, "\\e\\e");
+    rn_time_format(cur_row(s)->start_ns, when);
+    keys(s, "?");
+    CHECK(state_top(s)->kind == VIEW_TEXT);
+    t = &state_top(s)->u.text;
+    for (i = 0; i < t->n; i++)
+        widest =
+            fmt_width(t->lines[i]) > widest ? fmt_width(t->lines[i]) : widest;
+    CHECK(widest <= 50);
+    for (c = cmd_table(); c->name != NULL; c++) {
+        snprintf(want, sizeof want, ":%s", c->name);
+        CHECK(help_has(t, want));
+    }
+    /* The :goto example is the cursor's request's own clock time. */
+    snprintf(want, sizeof want, ":goto %.5s", when + 11);
+    CHECK(help_has(t, want));
+    state_resize(s, 24, 120);
+    t = &state_top(s)->u.text;
+    CHECK(t->help_cols == 120);
+    widest = 0;
+    for (i = 0; i < t->n; i++)
+        widest =
+            fmt_width(t->lines[i]) > widest ? fmt_width(t->lines[i]) : widest;
+    CHECK(widest > 50 && widest <= 120);
+    keys(s, "q:nosuch\\r");
+    CHECK(strstr(s->msg, "unknown command 'nosuch'") != NULL);
+    state_free(s);
+}
+
+/*
+ * The list's facts: one host (the path alone), the marked count on the
+ * status line, the id column toggled and kept, :goto in failures order
+ * saying where it landed.
+ */
+static void
+test_list_facts(struct store *st)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct state *s = state_new(st, "mem");
+    int64_t before;
+
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    keys(s, "\\e\\e");
+    CHECK(s->many_hosts == 0); /* every URL is http://h/... */
+    {
+        struct state_layout lay;
+
+        /* Time labels between the strip and the headings. */
+        state_layout(s, &lay);
+        CHECK(lay.strip_y == 1 && lay.colhdr_y == 2 && lay.colhdr_h == 2);
+        CHECK(lay.body_y == 4);
+    }
+    before = s->marked;
+    CHECK(before >= 0);
+    keys(s, "g ");
+    CHECK(s->marked == before + (cur_row(s) != NULL ? 1 : 0));
+    keys(s, "k ");
+    CHECK(s->marked == before);
+    CHECK(s->show_ids == 0);
+    keys(s, "i");
+    CHECK(s->show_ids == 1);
+    state_save(s);
+    state_free(s);
+    s = state_new(st, "mem");
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    CHECK(s->show_ids == 1);
+    CHECK(s->marked == before);
+    keys(s, "i");
+    CHECK(s->show_ids == 0);
+    /* The sources page: the one in-memory source, complete. */
+    keys(s, "S");
+    CHECK(state_top(s)->kind == VIEW_TEXT);
+    CHECK_STR(state_top(s)->u.text.title, "sources");
+    CHECK(strstr(state_top(s)->u.text.lines[0], "1 files, 0 with problems") !=
+          NULL);
+    CHECK(help_has(&state_top(s)->u.text, "complete:"));
+    CHECK(help_has(&state_top(s)->u.text, "0 linked with other sources"));
+    keys(s, "q");
+    CHECK(state_top(s)->kind == VIEW_LIST);
+    /* Failures by cause; Enter filters the list to the one selected. */
+    keys(s, "C");
+    CHECK(state_top(s)->kind == VIEW_CAUSES);
+    if (state_top(s)->kind == VIEW_CAUSES) {
+        const struct causes_state *c = &state_top(s)->u.causes;
+        char want[128];
+        int64_t count;
+
+        CHECK(c->n >= 1);
+        snprintf(want, sizeof want, "cause:%s", c->rows[0].cause);
+        count = c->rows[0].count;
+        keys(s, "\\r");
+        idle(s);
+        CHECK(state_top(s)->kind == VIEW_LIST);
+        CHECK_STR(state_list(s)->filter_text, want);
+        CHECK(state_list(s)->count == count);
+        keys(s, "\\e\\e");
+    }
+    /* Failures first: goto names the group it looked in. */
+    keys(s, ":goto 2005-08-23T20:20:00Z\\r");
+    CHECK(strstr(s->msg, "failures first") != NULL);
+    CHECK(strstr(s->msg, "the first failed request") != NULL ||
+          strstr(s->msg, "the first other request") != NULL);
+    state_save(s);
+    state_free(s);
+}
+
+/*
+ * Another process's import into the open store: the poll notices it (and
+ * only it: the explorer's own saves do not count), the totals, the list
+ * and the open timeline are read again, the cursor stays on its request.
+ */
+static void
+test_refresh(void)
+{
+    char path[64];
+    struct rn_err err = {RN_OK, ""};
+    struct store *mine, *other;
+    struct state *s;
+    int64_t id;
+
+    snprintf(path, sizeof path, "/tmp/rn-test-refresh-%d.db", (int)getpid());
+    remove(path);
+    mine = make_store_at(path, 0, 20, -1);
+    s = state_new(mine, "file");
+    CHECK(state_start(s, 24, 80, &err) == RN_OK);
+    idle(s);
+    CHECK(s->total == 20);
+    keys(s, "jj "); /* a write of our own: no refresh */
+    state_save(s);
+    CHECK(state_poll(s, 1) == 0);
+    keys(s, "k");
+    id = cur_row(s)->id;
+    keys(s, "\\r");
+    CHECK(state_top(s)->kind == VIEW_TIMELINE);
+    other = make_store_at(path, 1000, 30, -1);
+    store_close(other);
+    CHECK(state_poll(s, 1) == 1);
+    CHECK(strstr(s->msg, "store changed") != NULL);
+    idle(s);
+    CHECK(s->total == 50);
+    CHECK(state_top(s)->kind == VIEW_TIMELINE);
+    CHECK(state_top(s)->u.tl.n > 0);
+    keys(s, "q");
+    CHECK(state_top(s)->kind == VIEW_LIST);
+    CHECK(cur_row(s) != NULL && cur_row(s)->id == id);
+    CHECK(state_list(s)->count == 50);
+    CHECK(state_poll(s, 1) == 0);
+    state_free(s);
+    store_close(mine);
+    remove(path);
+}
+
 int
 main(void)
 {
@@ -776,6 +1052,9 @@ main(void)
     test_list_paging(st);
     test_filter_and_jumps(st);
     test_search(st);
+    test_help(st);
+    test_list_facts(st);
+    test_refresh();
     test_marks_state_export(st);
     test_pages(st);
     test_slow_scans();

@@ -1,0 +1,113 @@
+/*
+ * Background jobs (totals, filtered count, overview histogram, list
+ * scans) run from state_idle() when the user pauses, so the first screen
+ * needs only the first page of requests.
+ */
+#include "state_impl.h"
+#include "view.h"
+
+/*
+ * The header's totals.  Failed requests (an index range) and events (a
+ * sum over sources) are quick; counting every request is one step of
+ * SQLite that no deadline stops and takes half a second on a large store
+ * cold from disk, so they are counted in slices (list_scan.c sets
+ * s->total when done).
+ */
+static void
+state_totals(struct state *s)
+{
+    struct rn_err err = {0};
+
+    s->total = -1;
+    if (query_totals(s->st, &s->failed, &s->events, &err) != RN_OK)
+        state_store_error(s, &err);
+    state_count_facts(s);
+    list_scan_totals(s);
+}
+
+void
+state_count_facts(struct state *s)
+{
+    struct rn_err err = {0};
+    struct filter *f = NULL;
+
+    if (query_ui_many_hosts(s->st, &s->many_hosts, &err) != RN_OK)
+        state_store_error(s, &err);
+    rn_err_clear(&err);
+    /* marked:yes is served by a partial index: quick on any store. */
+    if (filter_parse("marked:yes", &f, &err) != RN_OK ||
+        query_requests_count(s->st, f, &s->marked, &err) != RN_OK) {
+        s->marked = -1;
+        state_store_error(s, &err);
+    }
+    filter_free(f);
+    s->dirty |= DIRTY_STATUS | DIRTY_BODY | DIRTY_HEADER;
+}
+
+/* Count a list's requests now, or in slices when that is slow. */
+static enum rn_rc
+state_count(struct state *s, struct list_state *l, struct rn_err *err)
+{
+    enum rn_rc rc;
+
+    if (l->filter == NULL) {
+        l->count = s->total; /* known, or soon (state_totals) */
+        return RN_OK;
+    }
+    if (s->query_us < 0) {
+        rc = RN_ETIMEOUT; /* scans only */
+    } else {
+        store_deadline(s->st, s->query_us);
+        rc = query_requests_count(s->st, l->filter, &l->count, err);
+        store_deadline(s->st, 0);
+    }
+    if (rc == RN_ETIMEOUT) {
+        rn_err_clear(err);
+        l->count = -1;
+        list_scan_count(s, l);
+        return RN_OK;
+    }
+    return rc;
+}
+
+int
+state_idle(struct state *s)
+{
+    struct rn_err err = {0};
+    struct list_state *l;
+    int i;
+
+    if (s->jobs & JOB_TOTALS) {
+        s->jobs &= ~(unsigned)JOB_TOTALS;
+        state_totals(s);
+        s->dirty |= DIRTY_HEADER;
+    } else if ((s->jobs & JOB_SCAN) && list_scan_waited(s)) {
+        /* What the user waits for (a page, a search) comes first. */
+        list_scan_step(s);
+    } else if ((s->jobs & JOB_HIST) &&
+               (s->total >= 0 || s->tscan.kind == SCAN_NONE)) {
+        /* The histogram's cache is keyed by the totals: wait for them. */
+        if (!state_job_hist(s))
+            s->jobs &= ~(unsigned)JOB_HIST;
+        s->dirty |= DIRTY_STRIP;
+    } else if (s->jobs & JOB_SCAN) {
+        if (!list_scan_step(s))
+            s->jobs &= ~(unsigned)JOB_SCAN;
+    } else if (s->jobs & JOB_COUNT) {
+        s->jobs &= ~(unsigned)JOB_COUNT;
+        for (i = 0; i < s->depth; i++) {
+            if (s->views[i].kind != VIEW_LIST)
+                continue;
+            l = &s->views[i].u.list;
+            if (l->count < 0 && l->cscan.kind == SCAN_NONE &&
+                state_count(s, l, &err) != RN_OK) {
+                state_store_error(s, &err);
+                break;
+            }
+        }
+        s->dirty |= DIRTY_HEADER | DIRTY_STATUS;
+    } else if (s->persist_dirty) {
+        state_save(s);
+    }
+    return s->jobs != 0 || s->persist_dirty;
+}
