@@ -51,6 +51,7 @@
 #include "rn_time.h"
 #include "rn_url.h"
 #include "store_impl.h"
+#include "triage.h"
 #include "xmalloc.h"
 
 #define PCAP_SEC_NS ((int64_t)RN_NS_PER_SEC)
@@ -71,7 +72,8 @@
     " CASE WHEN kind = " RN_KINDS_CAPTURE_SQL " THEN"                          \
     "   coalesce(json_extract(attrs, '$.response_complete'), 0)"               \
     " ELSE NOT truncated AND EXISTS (SELECT 1 FROM event e"                    \
-    "   WHERE e.srcreq_id = srcreq.id AND e.name = 'GENERAL_REQUEST_END')"     \
+    "   WHERE e.srcreq_id = srcreq.id AND e.name = '" TRIAGE_EV_REQUEST_END    \
+    "')"                                                                       \
     " END"
 
 /* One side of a match: an exchange (raw capture times) or an IIS row. */

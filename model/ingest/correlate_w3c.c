@@ -33,6 +33,7 @@
 #include "rn_time.h"
 #include "rn_url.h"
 #include "store_impl.h"
+#include "triage.h"
 #include "xmalloc.h"
 
 #define W3C_SLACK_NS (2 * RN_NS_PER_SEC)
@@ -49,7 +50,7 @@
     " substatus, client_addr, client_port, truncated,"                         \
     " json_extract(attrs, '$.time_taken_ms'), link_rule,"                      \
     " EXISTS (SELECT 1 FROM event e WHERE e.srcreq_id = srcreq.id"             \
-    "   AND e.name = 'GENERAL_REQUEST_END')"
+    "   AND e.name = '" TRIAGE_EV_REQUEST_END "')"
 
 /* One side of a match: a log line or an IIS source request. */
 struct w3c_row {

@@ -61,7 +61,7 @@ static const struct role_rule role_rules[] = {
      "ANCM start failure"},
     {"ANCM_EXECUTE_REQUEST_FAIL", STORE_ROLE_HEADER_ERROR, 2,
      "ANCM request failure"},
-    {"GENERAL_REQUEST_END", STORE_ROLE_STATUS_SEND, 1, "request end"},
+    {TRIAGE_EV_REQUEST_END, STORE_ROLE_STATUS_SEND, 1, "request end"},
     {TRI_MODULE_ERROR, STORE_ROLE_STATUS_SEND, 2, "module error"},
     {"GENERAL_RESPONSE_HEADERS", STORE_ROLE_STATUS_SEND, 3, "response headers"},
     {"HTTPERR_*", STORE_ROLE_STATUS_SEND, 8, "HTTP.sys answer"},

@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The event that says an IIS request was complete (its rule is in the
+ * table in triage.c; the matchers' SQL asks for it by this name). */
+#define TRIAGE_EV_REQUEST_END "GENERAL_REQUEST_END"
+
 /* Role of an event name (enum store_role) and its rank (lower wins), or
  * -1 when the name has no role. */
 int triage_role_of(const char *name, int *rank);

@@ -31,7 +31,7 @@ CREATE TABLE source (
     clock_offset_ns INTEGER,              -- captures: offset applied to times
     clock_offset_given INTEGER NOT NULL DEFAULT 0, -- 1: --clock-offset
     clock_offset_matches INTEGER,         -- captures: matches the estimate fits
-    capture     TEXT                      -- captures: JSON object of what the
+    capture     TEXT,                     -- captures: JSON object of what the
                                           -- file held (frames, first, last,
                                           -- link_types; .etl: packet_events,
                                           -- packet_events_truncated), else NULL
