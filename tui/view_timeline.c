@@ -85,7 +85,7 @@ tl_build(struct tl_state *t)
             /* An ARR member's event under its front end's request. */
             char *plain = t->disp[i].name;
 
-            snprintf(buf, sizeof buf, "\u21b3 %s", plain);
+            snprintf(buf, sizeof buf, "> %s", plain);
             t->disp[i].name = xstrdup(buf);
             free(plain);
         }
