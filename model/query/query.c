@@ -84,7 +84,7 @@ rq_row_read(sqlite3_stmt *s, struct rq_row *r)
 {
     int i;
 
-    r->links = 0; /* query_arr_links reads them for one request */
+    r->links = 0; /* query_arr_links_rows reads them */
     r->parent = STORE_NONE;
     r->children = NULL;
     r->nchildren = 0;
@@ -196,6 +196,90 @@ query_page_prepare(struct store *st, const struct filter *f, const char *cols,
     return RN_OK;
 }
 
+/* ARR relatives of request ?1 (schema.sql, arr_log): the members' requests
+ * that received an X-ARR-LOG-ID it sent, and the reverse. */
+#define ARR_CHILDREN_SQL                                                       \
+    "SELECT DISTINCT m.request_id FROM srcreq f"                               \
+    " JOIN arr_log af ON af.srcreq_id = f.id AND af.sent = 1"                  \
+    " JOIN arr_log am ON am.log_id = af.log_id AND am.sent = 0"                \
+    " JOIN srcreq m ON m.id = am.srcreq_id"                                    \
+    " WHERE f.request_id = ?1 AND m.request_id != ?1"
+#define ARR_PARENT_SQL                                                         \
+    "SELECT DISTINCT f.request_id FROM srcreq m"                               \
+    " JOIN arr_log am ON am.srcreq_id = m.id AND am.sent = 0"                  \
+    " JOIN arr_log af ON af.log_id = am.log_id AND af.sent = 1"                \
+    " JOIN srcreq f ON f.id = af.srcreq_id"                                    \
+    " WHERE m.request_id = ?1 AND f.request_id != ?1"
+
+static enum rn_rc
+query_arr_links(struct store *st, struct rq_row *row, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    size_t cap = 0;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    row->parent = STORE_NONE;
+    /* Lowest id first: a request forwarded twice (a retry) has one
+     * parent shown, the same whatever the import order. */
+    s = store_cached(st, ARR_PARENT_SQL " ORDER BY 1 LIMIT 1", err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, row->id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        row->parent = sqlite3_column_int64(s, 0);
+    else if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read ARR parent", err);
+    sqlite3_reset(s);
+    if (rc != RN_OK)
+        return rc;
+    s = store_cached(st, ARR_CHILDREN_SQL " ORDER BY 1", err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, row->id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (row->nchildren == cap) {
+            cap = cap == 0 ? 4 : cap * 2;
+            row->children = xrealloc(row->children, cap, sizeof(int64_t));
+        }
+        row->children[row->nchildren++] = sqlite3_column_int64(s, 0);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read ARR children", err);
+    sqlite3_reset(s);
+    row->links = rc == RN_OK;
+    return rc;
+}
+
+/* The ARR links of rows; most stores have no ARR rows at all, and then
+ * none is looked up (a list of a million requests costs one query). */
+static enum rn_rc
+query_arr_links_rows(struct store *st, struct rq_row *rows, size_t n,
+                     struct rn_err *err)
+{
+    sqlite3_stmt *s =
+        store_cached(st, "SELECT EXISTS (SELECT 1 FROM arr_log)", err);
+    enum rn_rc rc = RN_OK;
+    int any, step;
+    size_t i;
+
+    if (s == NULL)
+        return RN_EDB;
+    step = sqlite3_step(s);
+    any = step == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
+    sqlite3_reset(s);
+    if (step != SQLITE_ROW)
+        return store_dberr(st, "read ARR links", err);
+    for (i = 0; rc == RN_OK && i < n; i++) {
+        if (any)
+            rc = query_arr_links(st, &rows[i], err);
+        else
+            rows[i].links = 1;
+    }
+    return rc;
+}
+
 static enum rn_rc
 query_page_step(struct store *st, const struct filter *f,
                 const struct page_step *ps, struct rq_row *rows, size_t limit,
@@ -204,6 +288,7 @@ query_page_step(struct store *st, const struct filter *f,
     sqlite3_stmt *s = NULL;
     enum rn_rc rc;
     int step = SQLITE_DONE;
+    size_t first = *got;
 
     rc = query_page_prepare(st, f, RQ_COLUMNS, 1, ps, limit - *got, &s, err);
     if (rc != RN_OK)
@@ -213,6 +298,8 @@ query_page_step(struct store *st, const struct filter *f,
     if (*got < limit && step != SQLITE_DONE)
         rc = store_dberr(st, "list requests", err);
     sqlite3_finalize(s);
+    if (rc == RN_OK)
+        rc = query_arr_links_rows(st, rows + first, *got - first, err);
     return rc;
 }
 
@@ -433,61 +520,6 @@ query_requests_count_ids(struct store *st, const struct filter *f, int64_t lo,
     return query_count(st, f, 1, lo, hi, count, err);
 }
 
-/* ARR relatives of request ?1 (schema.sql, arr_log): the members' requests
- * that received an X-ARR-LOG-ID it sent, and the reverse. */
-#define ARR_CHILDREN_SQL                                                       \
-    "SELECT DISTINCT m.request_id FROM srcreq f"                               \
-    " JOIN arr_log af ON af.srcreq_id = f.id AND af.sent = 1"                  \
-    " JOIN arr_log am ON am.log_id = af.log_id AND am.sent = 0"                \
-    " JOIN srcreq m ON m.id = am.srcreq_id"                                    \
-    " WHERE f.request_id = ?1 AND m.request_id != ?1"
-#define ARR_PARENT_SQL                                                         \
-    "SELECT DISTINCT f.request_id FROM srcreq m"                               \
-    " JOIN arr_log am ON am.srcreq_id = m.id AND am.sent = 0"                  \
-    " JOIN arr_log af ON af.log_id = am.log_id AND af.sent = 1"                \
-    " JOIN srcreq f ON f.id = af.srcreq_id"                                    \
-    " WHERE m.request_id = ?1 AND f.request_id != ?1"
-
-static enum rn_rc
-query_arr_links(struct store *st, struct rq_row *row, struct rn_err *err)
-{
-    sqlite3_stmt *s;
-    size_t cap = 0;
-    enum rn_rc rc;
-    int step;
-
-    row->parent = STORE_NONE;
-    /* Lowest id first: a request forwarded twice (a retry) has one
-     * parent shown, the same whatever the import order. */
-    rc = store_prepare(st, ARR_PARENT_SQL " ORDER BY 1 LIMIT 1", &s, err);
-    if (rc != RN_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, row->id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        row->parent = sqlite3_column_int64(s, 0);
-    else if (step != SQLITE_DONE)
-        rc = store_dberr(st, "read ARR parent", err);
-    sqlite3_finalize(s);
-    if (rc == RN_OK)
-        rc = store_prepare(st, ARR_CHILDREN_SQL " ORDER BY 1", &s, err);
-    if (rc != RN_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, row->id);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (row->nchildren == cap) {
-            cap = cap == 0 ? 4 : cap * 2;
-            row->children = xrealloc(row->children, cap, sizeof(int64_t));
-        }
-        row->children[row->nchildren++] = sqlite3_column_int64(s, 0);
-    }
-    if (step != SQLITE_DONE)
-        rc = store_dberr(st, "read ARR children", err);
-    sqlite3_finalize(s);
-    row->links = rc == RN_OK;
-    return rc;
-}
-
 /* Fetch one request by a single-parameter condition. */
 static enum rn_rc
 query_request_where(struct store *st, const char *cond, int64_t id,
@@ -521,7 +553,7 @@ query_request_where(struct store *st, const char *cond, int64_t id,
         rn_err_set(err, RN_ENOTFOUND, "no request %s",
                    key != NULL ? key : "with that id");
     if (rc == RN_OK)
-        rc = query_arr_links(st, row, err);
+        rc = query_arr_links_rows(st, row, 1, err);
     if (rc != RN_OK && rc != RN_ENOTFOUND)
         rq_row_fini(row);
     return rc;

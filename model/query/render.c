@@ -287,7 +287,7 @@ render_request_json(struct rn_buf *b, const struct rq_row *r)
     if (r->links) {
         size_t i;
 
-        /* ARR: read for one request only, so list rows leave them out
+        /* ARR: a row read without them (links 0) leaves them out
          * rather than claim there are none. */
         json_key(b, "parent", 0);
         json_opt_int(b, r->parent);

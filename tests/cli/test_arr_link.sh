@@ -50,6 +50,12 @@ expect_eq "parent and child" "$A" \
 expect_eq "member first: the same link" "$(links "$TMP/b.db")" "$A"
 expect_eq "one import: the same link" "$(links "$TMP/c.db")" "$A"
 
+# The request list carries the same links.
+expect_eq "requests JSON: the same links" \
+    "$("$REQNAV" --store "$TMP/b.db" requests --format json |
+        jq -c 'sort_by(.start) | map([.id, .parent, .children])')" \
+    "[[$fe_id,null,[$mem_id]],[$mem_id,$fe_id,[]]]"
+
 # Nothing merged: each request keeps its own source requests and status.
 expect_eq "front end keeps its status" \
     "$("$REQNAV" --store "$TMP/b.db" timeline --format json "$FE_KEY" |
