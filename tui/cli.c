@@ -876,6 +876,19 @@ cli_put_fields(const char *json, size_t width)
     rn_buf_fini(&line);
 }
 
+/* ARR: the front end's request a member's came from, the members' ones
+ * a front end's forwarded to (their events are marked "> " below). */
+static void
+cli_timeline_links(const struct rq_row *r)
+{
+    size_t i;
+
+    if (r->links && r->parent != STORE_NONE)
+        printf("  ARR parent %" PRId64 "\n", r->parent);
+    for (i = 0; r->links && i < r->nchildren; i++)
+        printf("  ARR child %" PRId64 "\n", r->children[i]);
+}
+
 static void
 cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
 {
@@ -896,6 +909,7 @@ cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
         cli_put_safe(stdout, r->diagnosis, 0);
         putchar('\n');
     }
+    cli_timeline_links(r);
     printf("%-27s %9s  %-28s %-32s %s\n", "TIME", "OFFSET", "SOURCE", "EVENT",
            "FIELDS");
     for (i = 0; i < n; i++) {
@@ -914,6 +928,8 @@ cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
         printf("%-27s %9s  ", ts, off);
         printf("%-28s ", safe);
         free(safe);
+        if (e->child) /* an ARR member's event, under its front end */
+            fputs("> ", stdout);
         if (e->role >= 0)
             printf("[%s] ", store_role_name(e->role));
         cli_put_safe(stdout, e->name, 0);

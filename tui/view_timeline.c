@@ -82,6 +82,14 @@ tl_build(struct tl_state *t)
         fmt_srcpos(e->kind, e->file, e->seq, buf, sizeof buf);
         t->disp[i].pos = xstrdup(buf);
         t->disp[i].name = sanitize_dup(e->name != NULL ? e->name : "");
+        if (e->child) {
+            /* An ARR member's event under its front end's request. */
+            char *plain = t->disp[i].name;
+
+            snprintf(buf, sizeof buf, "> %s", plain);
+            t->disp[i].name = xstrdup(buf);
+            free(plain);
+        }
         fmt_fields_parse(e->fields_json, &f);
         t->disp[i].fields = fmt_fields_inline(&f);
         fmt_fields_fini(&f);

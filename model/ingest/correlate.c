@@ -315,6 +315,8 @@ correlate_source(struct correlate *co, int64_t source_id, int unlinked,
     if (rc == RN_OK)
         rc = correlate_pcap_rescan(co, source_id, err);
     if (rc == RN_OK)
+        rc = correlate_arr(co, source_id, err);
+    if (rc == RN_OK)
         rc = correlate_finish(co, err);
     return rc;
 }

@@ -45,6 +45,10 @@ enum rn_rc correlate_source(struct correlate *co, int64_t source_id,
                             int unlinked, struct rn_err *err);
 
 /* Work deferred to the end of a batch (captures); before each commit. */
+/* Record the X-ARR-LOG-ID values a source's requests sent (ARR front end)
+ * or received (member), for parent and child links (correlate_arr.c). */
+enum rn_rc correlate_arr(struct correlate *co, int64_t source_id,
+                         struct rn_err *err);
 enum rn_rc correlate_flush(struct correlate *co, struct rn_err *err);
 
 /*

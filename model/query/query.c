@@ -29,6 +29,7 @@ rq_row_fini(struct rq_row *r)
     free(r->host);
     free(r->diagnosis);
     free(r->cause);
+    free(r->children);
     memset(r, 0, sizeof *r);
 }
 
@@ -83,6 +84,10 @@ rq_row_read(sqlite3_stmt *s, struct rq_row *r)
 {
     int i;
 
+    r->links = 0; /* query_arr_links_rows reads them */
+    r->parent = STORE_NONE;
+    r->children = NULL;
+    r->nchildren = 0;
     r->id = sqlite3_column_int64(s, 0);
     r->key = store_col_dup(s, 1);
     r->start_ns = store_col_opt(s, 2);
@@ -191,6 +196,90 @@ query_page_prepare(struct store *st, const struct filter *f, const char *cols,
     return RN_OK;
 }
 
+/* ARR relatives of request ?1 (schema.sql, arr_log): the members' requests
+ * that received an X-ARR-LOG-ID it sent, and the reverse. */
+#define ARR_CHILDREN_SQL                                                       \
+    "SELECT DISTINCT m.request_id FROM srcreq f"                               \
+    " JOIN arr_log af ON af.srcreq_id = f.id AND af.sent = 1"                  \
+    " JOIN arr_log am ON am.log_id = af.log_id AND am.sent = 0"                \
+    " JOIN srcreq m ON m.id = am.srcreq_id"                                    \
+    " WHERE f.request_id = ?1 AND m.request_id != ?1"
+#define ARR_PARENT_SQL                                                         \
+    "SELECT DISTINCT f.request_id FROM srcreq m"                               \
+    " JOIN arr_log am ON am.srcreq_id = m.id AND am.sent = 0"                  \
+    " JOIN arr_log af ON af.log_id = am.log_id AND af.sent = 1"                \
+    " JOIN srcreq f ON f.id = af.srcreq_id"                                    \
+    " WHERE m.request_id = ?1 AND f.request_id != ?1"
+
+static enum rn_rc
+query_arr_links(struct store *st, struct rq_row *row, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    size_t cap = 0;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    row->parent = STORE_NONE;
+    /* Lowest id first: a request forwarded twice (a retry) has one
+     * parent shown, the same whatever the import order. */
+    s = store_cached(st, ARR_PARENT_SQL " ORDER BY 1 LIMIT 1", err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, row->id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        row->parent = sqlite3_column_int64(s, 0);
+    else if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read ARR parent", err);
+    sqlite3_reset(s);
+    if (rc != RN_OK)
+        return rc;
+    s = store_cached(st, ARR_CHILDREN_SQL " ORDER BY 1", err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, row->id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (row->nchildren == cap) {
+            cap = cap == 0 ? 4 : cap * 2;
+            row->children = xrealloc(row->children, cap, sizeof(int64_t));
+        }
+        row->children[row->nchildren++] = sqlite3_column_int64(s, 0);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read ARR children", err);
+    sqlite3_reset(s);
+    row->links = rc == RN_OK;
+    return rc;
+}
+
+/* The ARR links of rows; most stores have no ARR rows at all, and then
+ * none is looked up (a list of a million requests costs one query). */
+static enum rn_rc
+query_arr_links_rows(struct store *st, struct rq_row *rows, size_t n,
+                     struct rn_err *err)
+{
+    sqlite3_stmt *s =
+        store_cached(st, "SELECT EXISTS (SELECT 1 FROM arr_log)", err);
+    enum rn_rc rc = RN_OK;
+    int any, step;
+    size_t i;
+
+    if (s == NULL)
+        return RN_EDB;
+    step = sqlite3_step(s);
+    any = step == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
+    sqlite3_reset(s);
+    if (step != SQLITE_ROW)
+        return store_dberr(st, "read ARR links", err);
+    for (i = 0; rc == RN_OK && i < n; i++) {
+        if (any)
+            rc = query_arr_links(st, &rows[i], err);
+        else
+            rows[i].links = 1;
+    }
+    return rc;
+}
+
 static enum rn_rc
 query_page_step(struct store *st, const struct filter *f,
                 const struct page_step *ps, struct rq_row *rows, size_t limit,
@@ -199,6 +288,7 @@ query_page_step(struct store *st, const struct filter *f,
     sqlite3_stmt *s = NULL;
     enum rn_rc rc;
     int step = SQLITE_DONE;
+    size_t first = *got;
 
     rc = query_page_prepare(st, f, RQ_COLUMNS, 1, ps, limit - *got, &s, err);
     if (rc != RN_OK)
@@ -208,6 +298,8 @@ query_page_step(struct store *st, const struct filter *f,
     if (*got < limit && step != SQLITE_DONE)
         rc = store_dberr(st, "list requests", err);
     sqlite3_finalize(s);
+    if (rc == RN_OK)
+        rc = query_arr_links_rows(st, rows + first, *got - first, err);
     return rc;
 }
 
@@ -460,6 +552,10 @@ query_request_where(struct store *st, const char *cond, int64_t id,
     if (rc == RN_ENOTFOUND)
         rn_err_set(err, RN_ENOTFOUND, "no request %s",
                    key != NULL ? key : "with that id");
+    if (rc == RN_OK)
+        rc = query_arr_links_rows(st, row, 1, err);
+    if (rc != RN_OK && rc != RN_ENOTFOUND)
+        rq_row_fini(row);
     return rc;
 }
 
@@ -495,10 +591,11 @@ query_timeline(struct store *st, const struct rq_row *req, struct ev_row **rows,
     rc = store_prepare(
         st,
         "SELECT e.uid, e.ts_ns, e.kind, src.path, e.seq, e.line, e.provider,"
-        " e.name, e.level, e.fields, e.raw FROM srcreq q"
+        " e.name, e.level, e.fields, e.raw, q.request_id != ?1 FROM srcreq q"
         " JOIN event e ON e.srcreq_id = q.id"
         " JOIN source src ON src.id = e.source_id"
-        " WHERE q.request_id = ?1"
+        /* An ARR front end's timeline holds its members' events too. */
+        " WHERE q.request_id = ?1 OR q.request_id IN (" ARR_CHILDREN_SQL ")"
         " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
         &s, err);
     if (rc != RN_OK)
@@ -523,6 +620,7 @@ query_timeline(struct store *st, const struct rq_row *req, struct ev_row **rows,
         e->level = store_col_opt(s, 8);
         e->fields_json = store_col_dup(s, 9);
         e->raw = store_col_dup(s, 10);
+        e->child = sqlite3_column_int(s, 11);
         e->role = -1;
         for (r = 0; r < STORE_ROLE_COUNT; r++) {
             if (req->roles[r] == e->uid)

@@ -25,6 +25,13 @@ struct rq_row {
     char *diagnosis;
     int marked;
     char *cause; /* failure class (rn_cause.h), NULL without a diagnosis */
+    /* ARR links (X-ARR-LOG-ID), read for one request (query_request_get,
+     * query_request_by_key) and not for list pages: links 0 means not
+     * read.  parent STORE_NONE when none; children ascending. */
+    int links;
+    int64_t parent;
+    int64_t *children;
+    size_t nchildren;
 };
 
 void rq_row_fini(struct rq_row *r);
@@ -40,6 +47,7 @@ struct ev_row {
     char *fields_json; /* JSON object */
     char *raw;         /* NULL when none */
     int role;          /* enum store_role, or -1 */
+    int child;         /* 1: an event of an ARR child request */
 };
 
 void ev_row_fini(struct ev_row *e);

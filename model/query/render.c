@@ -284,6 +284,19 @@ render_request_json(struct rn_buf *b, const struct rq_row *r)
     rn_json_cstr(b, r->cause);
     json_key(b, "marked", 0);
     rn_buf_puts(b, r->marked ? "true" : "false");
+    if (r->links) {
+        size_t i;
+
+        /* ARR: a row read without them (links 0) leaves them out
+         * rather than claim there are none. */
+        json_key(b, "parent", 0);
+        json_opt_int(b, r->parent);
+        json_key(b, "children", 0);
+        rn_buf_putc(b, '[');
+        for (i = 0; i < r->nchildren; i++)
+            rn_buf_printf(b, "%s%" PRId64, i > 0 ? "," : "", r->children[i]);
+        rn_buf_putc(b, ']');
+    }
     return rn_buf_putc(b, '}');
 }
 
@@ -319,6 +332,8 @@ render_event_json(struct rn_buf *b, const struct ev_row *e, int64_t start_ns)
     rn_buf_puts(b, e->fields_json != NULL ? e->fields_json : "{}");
     json_key(b, "role", 0);
     rn_json_cstr(b, e->role >= 0 ? store_role_name(e->role) : NULL);
+    json_key(b, "child", 0);
+    rn_buf_puts(b, e->child ? "true" : "false");
     return rn_buf_putc(b, '}');
 }
 

@@ -125,6 +125,21 @@ CREATE INDEX event_by_srcreq ON event(srcreq_id, ts_ns, kind, seq);
 -- tenth of an import (version 3 dropped them).  A source's events are
 -- reached through its source requests (event_by_srcreq).
 
+-- ARR: the X-ARR-LOG-ID a front end set on the request it forwarded
+-- (sent = 1, FREB/ETW GENERAL_SET_REQUEST_HEADER) and the one a member
+-- received (sent = 0, in GENERAL_REQUEST_HEADERS).  A sent and a received
+-- row with the same id make the front end's request the parent of the
+-- member's.  Kept per source request, not per request, so that the link
+-- follows relinking and does not depend on import order; only ARR traffic
+-- has rows.
+CREATE TABLE arr_log (
+    srcreq_id INTEGER NOT NULL REFERENCES srcreq(id) ON DELETE CASCADE,
+    log_id    TEXT NOT NULL,              -- lower-case GUID, no braces
+    sent      INTEGER NOT NULL,           -- 1 front end, 0 member
+    PRIMARY KEY (srcreq_id, log_id, sent)
+) WITHOUT ROWID;
+CREATE INDEX arr_log_by_id ON arr_log(log_id, sent);
+
 -- Key/value state of the interactive front end (cursor, filter, ...).
 CREATE TABLE ui_state (
     key   TEXT PRIMARY KEY,

@@ -449,6 +449,18 @@ store_migrate(struct store *st, struct rn_err *err)
         !store_has_column(st, "source", "frames_sha256"))
         rc = store_exec(st, "ALTER TABLE source ADD COLUMN frames_sha256 TEXT",
                         err);
+    /* ARR parent and child links (schema.sql): sources imported before
+     * have no rows, so their requests stay unlinked. */
+    if (rc == RN_OK && version > 0 && version < 4)
+        rc = store_exec(st,
+                        "CREATE TABLE IF NOT EXISTS arr_log ("
+                        " srcreq_id INTEGER NOT NULL REFERENCES srcreq(id)"
+                        " ON DELETE CASCADE, log_id TEXT NOT NULL,"
+                        " sent INTEGER NOT NULL,"
+                        " PRIMARY KEY (srcreq_id, log_id, sent)) WITHOUT ROWID;"
+                        "CREATE INDEX IF NOT EXISTS arr_log_by_id"
+                        " ON arr_log(log_id, sent)",
+                        err);
     if (rc == RN_OK)
         rc = store_exec(st, "PRAGMA user_version = 4", err);
     if (rc == RN_OK)

@@ -70,7 +70,7 @@ S3="$TMP/v2.db"
 "$REQNAV" import --store "$S3" -q "$TMP/in/fr000001.xml" >/dev/null 2>&1
 schema() { # version, the indexes version 3 dropped that are there, and
     # what version 4 added (request.cause and its index, source.capture,
-    # source.frames_sha256)
+    # source.frames_sha256, the arr_log table of ARR links)
     python3 - "$1" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -79,7 +79,7 @@ ix = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name"
       " IN ('srcreq_by_key', 'event_by_source') ORDER BY name")]
 cols = [r[1] for r in db.execute("PRAGMA table_info(request)")]
 v4 = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name"
-      " = 'request_by_cause'")]
+      " IN ('request_by_cause', 'arr_log') ORDER BY name DESC")]
 scols = [r[1] for r in db.execute("PRAGMA table_info(source)")]
 v4 += [c for c in ("capture", "frames_sha256") if c in scols]
 print(v, " ".join(ix), "cause" if "cause" in cols else "", " ".join(v4))
@@ -93,7 +93,8 @@ if sys.argv[2] in ("2", "3"):
     db.executescript("DROP INDEX request_by_cause;"
                      "ALTER TABLE request DROP COLUMN cause;"
                      "ALTER TABLE source DROP COLUMN capture;"
-                     "ALTER TABLE source DROP COLUMN frames_sha256;")
+                     "ALTER TABLE source DROP COLUMN frames_sha256;"
+                     "DROP TABLE arr_log;")
 if sys.argv[2] == "2":
     db.executescript("CREATE INDEX srcreq_by_key ON srcreq(key);"
                      "CREATE INDEX event_by_source ON event(source_id, seq);")
@@ -104,19 +105,19 @@ PY
 }
 if command -v python3 >/dev/null 2>&1; then
     expect_eq "new store: version 4" "$(schema "$S3")" \
-        "4  cause request_by_cause capture frames_sha256"
+        "4  cause request_by_cause arr_log capture frames_sha256"
     setschema "$S3" 3
     expect_eq "made version 3" "$(schema "$S3")" "3   "
     expect_eq "version 3 store opens" \
         "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 1
-    expect_eq "and is version 4" "$(schema "$S3")" "4  cause request_by_cause capture frames_sha256"
+    expect_eq "and is version 4" "$(schema "$S3")" "4  cause request_by_cause arr_log capture frames_sha256"
     setschema "$S3" 2
     expect_eq "made version 2" "$(schema "$S3")" \
         "2 event_by_source srcreq_by_key  "
     expect_eq "version 2 store opens" \
         "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 1
     expect_eq "and is version 4 again" "$(schema "$S3")" \
-        "4  cause request_by_cause capture frames_sha256"
+        "4  cause request_by_cause arr_log capture frames_sha256"
     # Requests triaged before version 4 keep no cause (the man page says
     # so); a request the next import touches gets one.
     expect_eq "migrated request: cause left NULL" \
@@ -134,7 +135,7 @@ if command -v python3 >/dev/null 2>&1; then
     grep -q "schema version 99 is newer" "$TMP/newer.err" && pass ||
         fail "newer store: $(cat "$TMP/newer.err")"
     expect_eq "newer store left alone" "$(schema "$S3")" \
-        "99  cause request_by_cause capture frames_sha256"
+        "99  cause request_by_cause arr_log capture frames_sha256"
 else
     echo "python3 not installed: schema version checks skipped"
 fi

@@ -15,6 +15,9 @@
  *                                           minutes, QueueFull, a worker
  *                                           crash, a dropped client and a
  *                                           connection-level time-out
+ *   gen_classes DIR MEMBER_DIR   also MEMBER_DIR/freb/arr_member.xml: the
+ *                                ARR member's trace of the request
+ *                                arr_timeout forwarded (X-ARR-LOG-ID)
  *
  * Deterministic; times UTC.  The test (tests/cli/test_classes.sh) knows
  * the values written here: class names are the causes triage must give.
@@ -285,6 +288,32 @@ static const struct cls classes[] = {
 
 #define NCLASSES (sizeof classes / sizeof classes[0])
 
+/* The member server behind arr_timeout (classes[2]): the request ARR
+ * forwarded, with the X-ARR-LOG-ID the front end set (here without the
+ * braces, as members log it), answered 200 after the front end gave up. */
+#define ARR_FRONT 2
+static const struct cls arr_member = {
+    "arr_member",
+    "/shop/cart",
+    "POST",
+    200,
+    0,
+    64,
+    31000,
+    1,
+    {START,
+     {"GENERAL_REQUEST_HEADERS",
+      50,
+      4,
+      1,
+      {{"Headers",
+        "Host: member1.example.com&#13;&#10;"
+        "Max-Forwards: 10&#13;&#10;"
+        "X-ARR-LOG-ID: 7f3c1a2b-0000-4000-8000-00000000a11e&#13;&#10;"
+        "X-Forwarded-For: 192.0.2.50:50000&#13;&#10;"}}},
+     HEADERS(30990),
+     END("200", "0", 31000)}};
+
 /* "2026-03-02T10:00:00.000Z" for a time in ms since the epoch. */
 static void
 iso(char *out, size_t n, long long ms)
@@ -471,6 +500,20 @@ write_etw(const char *dir)
     return fclose(f) == 0 ? 0 : -1;
 }
 
+/* MEMBER_DIR/freb/arr_member.xml: the ARR member's trace (a second box). */
+static int
+write_member(const char *dir)
+{
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/freb", dir);
+    if ((mkdir(dir, 0755) != 0 && errno != EEXIST) ||
+        (mkdir(path, 0755) != 0 && errno != EEXIST))
+        return -1;
+    return write_freb(dir, 99, &arr_member,
+                      (BASE_S + ARR_FRONT * 600) * 1000 + 250 + 10);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -478,9 +521,13 @@ main(int argc, char **argv)
     FILE *w3c;
     size_t k;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: gen_classes DIR\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: gen_classes DIR [MEMBER_DIR]\n");
         return 2;
+    }
+    if (argc == 3 && write_member(argv[2]) != 0) {
+        perror(argv[2]);
+        return 1;
     }
     snprintf(path, sizeof path, "%s/freb", argv[1]);
     if ((mkdir(argv[1], 0755) != 0 && errno != EEXIST) ||
