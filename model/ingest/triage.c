@@ -655,7 +655,10 @@ tri_load_offline_near(struct store *st, struct tri_req *t, struct rn_err *err)
     enum rn_rc rc = RN_OK;
     int step;
 
-    if (tri_find(t, "HTTPERR_AppOffline") == NULL || t->start == STORE_NONE)
+    /* An HTTP.sys line's time is coarse: its request may have no other. */
+    int64_t at = t->start != STORE_NONE ? t->start : t->cstart;
+
+    if (tri_find(t, "HTTPERR_AppOffline") == NULL || at == STORE_NONE)
         return RN_OK;
     s = store_cached(st,
                      "SELECT count(*) FROM srcreq q JOIN event e"
@@ -665,8 +668,8 @@ tri_load_offline_near(struct store *st, struct tri_req *t, struct rn_err *err)
                      err);
     if (s == NULL)
         return RN_EDB;
-    sqlite3_bind_int64(s, 1, t->start - window);
-    sqlite3_bind_int64(s, 2, t->start + window);
+    sqlite3_bind_int64(s, 1, at - window);
+    sqlite3_bind_int64(s, 2, at + window);
     step = sqlite3_step(s);
     if (step == SQLITE_ROW)
         t->offline_near = sqlite3_column_int64(s, 0);
@@ -975,6 +978,20 @@ tri_put_code(const struct tri_req *t, struct rn_buf *b, const char *lead)
                       code[0] ? " " : "", code);
 }
 
+/* The first and last event times: the precise events', else the coarse
+ * ones (a request only Log Parser saw has only whole seconds). */
+static int64_t
+tri_ev_first(const struct tri_req *t)
+{
+    return t->ev_min != STORE_NONE ? t->ev_min : t->cev_min;
+}
+
+static int64_t
+tri_ev_last(const struct tri_req *t)
+{
+    return t->ev_max != STORE_NONE ? t->ev_max : t->cev_max;
+}
+
 /* "3.5 s" for a duration in ns; nothing when unknown. */
 static void
 tri_put_secs(struct rn_buf *b, int64_t from, int64_t to)
@@ -1035,8 +1052,8 @@ tri_sentence_fastcgi(const struct tri_req *t, const char *cause,
         rn_buf_puts(b, "the FastCGI process");
     rn_buf_puts(b, " ran ");
     /* Event times only: both ways of triaging see the same events. */
-    tri_put_secs(b, start != NULL ? start->ts : t->ev_min,
-                 herr != NULL ? herr->ts : t->ev_max);
+    tri_put_secs(b, start != NULL ? start->ts : tri_ev_first(t),
+                 herr != NULL ? herr->ts : tri_ev_last(t));
     if (herr != NULL && herr->timeout != NULL)
         rn_buf_printf(b, ", %s is %s s",
                       strcmp(cause, "fastcgi_activity_timeout") == 0
@@ -1067,7 +1084,7 @@ tri_sentence_proxy(const struct tri_req *t, const char *cause, struct rn_buf *b)
                            ? " and the member did not answer within the "
                              "proxy time-out: "
                            : " and the connection to it failed after ");
-        tri_put_secs(b, t->ev_min, t->ev_max);
+        tri_put_secs(b, tri_ev_first(t), tri_ev_last(t));
         return;
     }
     if (strcmp(cause, "ancm_start_failure") == 0) {
@@ -1085,7 +1102,7 @@ tri_sentence_proxy(const struct tri_req *t, const char *cause, struct rn_buf *b)
     }
     rn_buf_puts(b, "the ASP.NET Core module could not forward the request "
                    "to the application's process after ");
-    tri_put_secs(b, t->ev_min, t->ev_max);
+    tri_put_secs(b, tri_ev_first(t), tri_ev_last(t));
 }
 
 /* "module M (at BEGIN_REQUEST)" for the module event. */
