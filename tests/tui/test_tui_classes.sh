@@ -10,6 +10,22 @@
 start 160 45
 check "list shown" wait_for "failures first"
 
+# The failures-by-cause summary of the mixed case lists each class once,
+# with its count and label as `reqnav causes` gives them.
+keys C
+check "causes summary" wait_for "FastCGI request time-out"
+screen >"$TMP/causes.txt"
+"$REQNAV" --store "$STORE" causes --format json |
+    jq -r '.[] | "\(.count)\t\(.label)"' >"$TMP/causes.tsv"
+expect_eq "causes summary: classes" "$(wc -l <"$TMP/causes.tsv")" 15
+while IFS="$(printf '\t')" read -r n label; do
+    expect_eq "causes summary: $label" \
+        "$(grep -cE "^ *[> ]? *$n +$(printf '%s' "$label" |
+            sed 's/[][().*+?^$|\\]/\\&/g')" "$TMP/causes.txt")" 1
+done <"$TMP/causes.tsv"
+keys q
+check "back to the list" wait_for "failures first"
+
 # open CAUSE: filter to the class and open its (first) request's timeline
 # with the detail pane.
 open() {
