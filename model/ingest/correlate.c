@@ -129,6 +129,25 @@ correlate_link(struct correlate *co, int64_t srcreq_id, int64_t request_id,
 }
 
 enum rn_rc
+correlate_move(struct correlate *co, int64_t srcreq_id, const char *key,
+               int64_t cur_request, const char *cur_rule, int64_t target,
+               const char *rule, struct rn_err *err)
+{
+    enum rn_rc rc = RN_OK;
+
+    if (target == 0)
+        target = store_request_id_for_key(key);
+    if (target == cur_request && cur_rule != NULL &&
+        strcmp(rule, cur_rule) == 0)
+        return RN_OK;
+    if (strcmp(rule, "self") == 0)
+        rc = correlate_request_for_key(co->st, key, &target, err);
+    if (rc == RN_OK)
+        rc = correlate_link(co, srcreq_id, target, rule, err);
+    return rc;
+}
+
+enum rn_rc
 correlate_source_kind(struct store *st, int64_t source_id, int *kind,
                       struct rn_err *err)
 {

@@ -60,6 +60,15 @@ enum rn_rc correlate_link(struct correlate *co, int64_t srcreq_id,
                           int64_t request_id, const char *rule,
                           struct rn_err *err);
 
+/*
+ * Move a matched source request (now on cur_request under cur_rule) to
+ * target (0: the request of its own key) under rule, if that changes.
+ */
+enum rn_rc correlate_move(struct correlate *co, int64_t srcreq_id,
+                          const char *key, int64_t cur_request,
+                          const char *cur_rule, int64_t target,
+                          const char *rule, struct rn_err *err);
+
 /* Make sure a logical request row with this key exists; its id. */
 enum rn_rc correlate_request_for_key(struct store *st, const char *key,
                                      int64_t *request_id, struct rn_err *err);

@@ -831,19 +831,8 @@ static enum rn_rc
 pcap_apply_link(struct correlate *co, const struct pcap_row *x, int64_t target,
                 const char *rule, struct rn_err *err)
 {
-    struct store *st = co->st;
-    enum rn_rc rc = RN_OK;
-
-    if (target == 0)
-        target = store_request_id_for_key(x->key);
-    if (target == x->request_id && x->rule != NULL &&
-        strcmp(rule, x->rule) == 0)
-        return RN_OK;
-    if (strcmp(rule, "self") == 0)
-        rc = correlate_request_for_key(st, x->key, &target, err);
-    if (rc == RN_OK)
-        rc = correlate_link(co, x->id, target, rule, err);
-    return rc;
+    return correlate_move(co, x->id, x->key, x->request_id, x->rule, target,
+                          rule, err);
 }
 
 /*

@@ -582,19 +582,8 @@ static enum rn_rc
 w3c_apply(struct correlate *co, const struct w3c_row *l, int64_t target,
           const char *rule, struct rn_err *err)
 {
-    struct store *st = co->st;
-    enum rn_rc rc = RN_OK;
-
-    if (target == 0)
-        target = store_request_id_for_key(l->key);
-    if (target == l->request_id && l->rule != NULL &&
-        strcmp(rule, l->rule) == 0)
-        return RN_OK;
-    if (strcmp(rule, "self") == 0)
-        rc = correlate_request_for_key(st, l->key, &target, err);
-    if (rc == RN_OK)
-        rc = correlate_link(co, l->id, target, rule, err);
-    return rc;
+    return correlate_move(co, l->id, l->key, l->request_id, l->rule, target,
+                          rule, err);
 }
 
 /* Match a loaded line the old way: one candidate, uncontested. */
