@@ -1113,6 +1113,7 @@ http_dir_headers(struct http_conn *h, int d, const unsigned char *p, size_t n,
             break;
         ll = m->head.len - hd->line_start;
         if (ll == 1 || (ll == 2 && m->head.data[hd->line_start] == '\r')) {
+            m->head_bytes = m->head.len;  /* what crossed the wire */
             m->head.len = hd->line_start; /* drop the blank line */
             m->head.data[m->head.len] = '\0';
             *rc = http_dir_head_done(h, d, frame, ts, err);

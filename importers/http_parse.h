@@ -73,6 +73,8 @@ struct http_msg {
     int64_t head_end_ts;
     uint64_t end_frame; /* frame of the last byte */
     int64_t end_ts;
+    uint64_t head_bytes; /* the head on the wire, blank line included;
+                            0 unless its blank line was seen */
     uint64_t body_bytes; /* body bytes seen (chunk data for chunked) */
     uint64_t gap_bytes;  /* body bytes lost in gaps */
     int complete;        /* ended normally with nothing lost */

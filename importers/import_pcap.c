@@ -356,6 +356,12 @@ import_pcap_attrs_msg(struct rn_buf *b, const char *pfx,
     rn_buf_put_u64(b, m->end_frame);
     import_pcap_attr_key(b, pfx, "body_bytes");
     rn_buf_put_u64(b, m->body_bytes);
+    /* With the head's size, what the message weighed on the wire: what
+     * IIS counts as bytes sent and received. */
+    if (m->head_bytes > 0) {
+        import_pcap_attr_key(b, pfx, "head_bytes");
+        rn_buf_put_u64(b, m->head_bytes);
+    }
     import_pcap_attr_key(b, pfx, "gap_bytes");
     rn_buf_put_u64(b, m->gap_bytes);
     import_pcap_attr_key(b, pfx, "complete");

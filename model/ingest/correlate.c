@@ -329,10 +329,12 @@ correlate_source(struct correlate *co, int64_t source_id, int unlinked,
         if (rc == RN_OK)
             rc = correlate_bulk(co, source_id, 0, err);
     }
-    if (rc == RN_OK)
-        rc = correlate_w3c_rescan(co, source_id, err);
+    /* A new capture is matched (and its clock set) first: log lines are
+     * then matched against its exchanges as they now stand. */
     if (rc == RN_OK)
         rc = correlate_pcap_rescan(co, source_id, err);
+    if (rc == RN_OK)
+        rc = correlate_w3c_rescan(co, source_id, err);
     if (rc == RN_OK)
         rc = correlate_arr(co, source_id, err);
     if (rc == RN_OK)

@@ -22,12 +22,17 @@
  *      by up to a second; the intersection keeps, in the seed case, the
  *      502 frame inside the second of GENERAL_REQUEST_END, after
  *      CGI_PREMATURE_TERMINATION.  --clock-offset replaces the estimate.
- *   2. Links.  With the offset applied, an exchange links to the one IIS
- *      request that fits it within PCAP_NARROW_NS (start and, when both
- *      are complete, end; truncated times as intervals again), with the
- *      same static checks (status when both know it).  More than one
- *      candidate, or another exchange of the same capture that fits the
- *      candidate too, is ambiguous: no link.
+ *   2. Links.  With the offset applied, an exchange is a candidate for
+ *      each IIS request that fits it within PCAP_NARROW_NS (start and,
+ *      when both are complete, end; truncated times as intervals again),
+ *      with the same static checks (status when both know it), unless
+ *      the request began before the capture's first exchange (a capture
+ *      that starts late holds none of those) or the evidence conflicts
+ *      (the response's bytes on the wire differ from IIS's BytesSent and
+ *      the times are further apart than latency).  Candidates are
+ *      assigned one to one over each component (match_assign), the
+ *      closest first; a differing byte count costs more than any time
+ *      distance, so it decides between requests of one truncated second.
  *
  * The offset is stored in source.clock_offset_ns and applied to the
  * capture's event and source request times (fields captured_ts keep the
@@ -74,7 +79,16 @@
     " ELSE NOT truncated AND EXISTS (SELECT 1 FROM event e"                    \
     "   WHERE e.srcreq_id = srcreq.id AND e.name = '" TRIAGE_EV_REQUEST_END    \
     "')"                                                                       \
-    " END"
+    " END,"                                                                    \
+    " CASE WHEN kind = " RN_KINDS_CAPTURE_SQL " THEN"                          \
+    "   CASE WHEN json_extract(attrs, '$.response_complete')"                  \
+    "     AND NOT coalesce(json_extract(attrs, '$.response_chunked'), 0)"      \
+    "   THEN json_extract(attrs, '$.response_head_bytes')"                     \
+    "     + json_extract(attrs, '$.response_body_bytes') END"                  \
+    " ELSE (SELECT CAST(json_extract(e.fields, '$.BytesSent') AS INTEGER)"     \
+    "   FROM event e WHERE e.srcreq_id = srcreq.id"                            \
+    "   AND e.name = '" TRIAGE_EV_REQUEST_END "'"                              \
+    "   AND json_extract(e.fields, '$.BytesSent') GLOB '[0-9]*') END"
 
 /* One side of a match: an exchange (raw capture times) or an IIS row. */
 struct pcap_row {
@@ -85,6 +99,9 @@ struct pcap_row {
     int64_t start, end, status, cport;
     int complete; /* exchange: response complete; IIS: request ended */
     int64_t res;  /* IIS: time resolution (1 s when truncated), else 0 */
+    /* Response bytes: IIS's BytesSent, an exchange's head and body when
+     * it was seen whole (not chunked); MATCH_NONE when unknown. */
+    int64_t sent;
 };
 
 /* What correlation keeps about a capture source. */
@@ -93,6 +110,13 @@ struct pcap_src {
     int have_offset; /* an offset is applied to the times */
     int64_t offset;  /* the applied offset (server - captured), ns */
     int given;       /* from --clock-offset: never estimated */
+    /* The first exchange's start, captured clock (STORE_NONE: none): a
+     * capture that started late cannot hold a request begun before. */
+    int64_t first;
+    /* How far the applied offset may be from the true one: half the
+     * offsets the estimate found equally good; a given one is taken at
+     * its word within a link's window. */
+    int64_t spread;
 };
 
 /* Distinct candidate requests of an exchange, with the cheapest cost of
@@ -197,6 +221,9 @@ pcap_row_read(sqlite3_stmt *s, const struct pcap_src *src, struct pcap_row *r)
     r->cport = store_col_opt(s, 12);
     r->rule = store_col_dup(s, 13);
     r->complete = sqlite3_column_int(s, 14) != 0;
+    r->sent = sqlite3_column_type(s, 15) == SQLITE_INTEGER
+                  ? sqlite3_column_int64(s, 15)
+                  : MATCH_NONE;
     if (r->kind == STORE_KIND_PCAP && src != NULL && src->have_offset &&
         r->source_id == src->id) {
         if (r->start != STORE_NONE)
@@ -277,8 +304,11 @@ pcap_time_ok(const struct pcap_row *x, const struct pcap_row *i, int64_t offset,
 }
 
 /*
- * Does request_id's client address and port (from any of its IIS or log
- * source requests) fit exchange x?  *used: an address took part.
+ * Does request_id's client address and port (from its IIS source
+ * requests) fit exchange x?  *used: an address took part.  Not from its
+ * log lines: they are matched against the exchanges (correlate_w3c.c),
+ * and evidence flows one way, so that neither result depends on which
+ * ran first.
  */
 static enum rn_rc
 pcap_client_ok(struct store *st, const struct pcap_row *x, int64_t request_id,
@@ -294,7 +324,8 @@ pcap_client_ok(struct store *st, const struct pcap_row *x, int64_t request_id,
         return RN_OK;
     s = store_cached(st,
                      "SELECT client_addr, client_port FROM srcreq"
-                     " WHERE request_id = ?1 AND kind != " RN_KINDS_CAPTURE_SQL
+                     " WHERE request_id = ?1 AND kind IN (" RN_KINDS_GUID_SQL
+                     ")"
                      " AND (client_addr IS NOT NULL"
                      " OR client_port IS NOT NULL)",
                      err);
@@ -350,7 +381,37 @@ pcap_src_load(struct store *st, int64_t source_id, struct pcap_src *src,
     sqlite3_reset(s);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         return store_dberr(st, "read capture source", err);
+    src->first = STORE_NONE;
+    src->spread = PCAP_NARROW_NS;
+    if (*kind != STORE_KIND_PCAP)
+        return RN_OK;
+    s = store_cached(
+        st, "SELECT min(start_ns) FROM srcreq WHERE source_id = ?1", err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        src->first = store_col_opt(s, 0);
+    sqlite3_reset(s);
+    if (step != SQLITE_ROW)
+        return store_dberr(st, "read capture source", err);
+    if (src->first != STORE_NONE && src->have_offset)
+        src->first -= src->offset;
     return RN_OK;
+}
+
+/*
+ * Did IIS row i begin before capture src's first exchange (its offset
+ * applied), beyond what latency and i's resolution allow?  Then the
+ * capture started too late to hold it: no exchange of src is its.
+ */
+static int
+pcap_before_capture(const struct pcap_src *src, const struct pcap_row *i)
+{
+    return src->first != STORE_NONE && i->start != STORE_NONE &&
+           i->start + i->res + PCAP_TOL_NS + src->spread <
+               src->first + src->offset;
 }
 
 /* Load one source request by id. */
@@ -410,7 +471,8 @@ pcap_cands_add(struct pcap_cands *c, int64_t request_id, int client)
     pcap_cands_add_cost(c, request_id, client, 0, 0, 0);
 }
 
-/* match_pcap_cost of exchange x (raw times, offset to apply) and IIS i. */
+/* match_pcap_total of exchange x (raw times, offset to apply) and IIS i:
+ * MATCH_NONE when their evidence conflicts. */
 static int64_t
 pcap_cost(const struct pcap_row *x, const struct pcap_row *i, int64_t offset)
 {
@@ -418,7 +480,9 @@ pcap_cost(const struct pcap_row *x, const struct pcap_row *i, int64_t offset)
         x->complete && x->end != STORE_NONE ? x->end + offset : MATCH_NONE;
     int64_t ie = i->complete && i->end != STORE_NONE ? i->end : MATCH_NONE;
 
-    return match_pcap_cost(x->start + offset, xe, i->start, ie, i->res);
+    return match_pcap_total(
+        match_pcap_cost(x->start + offset, xe, i->start, ie, i->res),
+        match_bytes_cost(i->sent, x->sent), PCAP_TOL_NS);
 }
 
 /* Does exchange x fit IIS row i with this offset and window? */
@@ -479,6 +543,7 @@ pcap_each_iis(struct store *st, const struct pcap_row *x, int64_t offset,
 
 struct pcap_link_ctx {
     struct store *st;
+    const struct pcap_src *src;
     const struct pcap_row *x;
     int64_t offset;
     struct pcap_cands *c;
@@ -492,11 +557,17 @@ pcap_link_cand(void *vctx, const struct pcap_row *i, struct rn_err *err)
     int fits, client;
     enum rn_rc rc;
 
+    if (pcap_before_capture(lc->src, i))
+        return RN_OK;
     rc = pcap_fits(lc->st, lc->x, i, lc->offset, PCAP_NARROW_NS, 0, &fits,
                    &client, err);
-    if (rc == RN_OK && fits)
-        pcap_cands_add_cost(lc->c, i->request_id, client,
-                            pcap_cost(lc->x, i, lc->offset), i->start, i->id);
+    if (rc == RN_OK && fits) {
+        int64_t cost = pcap_cost(lc->x, i, lc->offset);
+
+        if (cost != MATCH_NONE) /* else the evidence conflicts */
+            pcap_cands_add_cost(lc->c, i->request_id, client, cost, i->start,
+                                i->id);
+    }
     return rc;
 }
 
@@ -532,7 +603,7 @@ pcap_contested(struct store *st, const struct pcap_src *src,
         struct pcap_row i;
 
         pcap_row_read(iis, NULL, &i);
-        if (i.start == STORE_NONE) {
+        if (i.start == STORE_NONE || pcap_before_capture(src, &i)) {
             pcap_row_fini(&i);
             continue;
         }
@@ -579,6 +650,7 @@ pcap_match_unique(struct store *st, const struct pcap_src *src,
     *rule = "self";
     memset(&c, 0, sizeof c);
     lc.st = st;
+    lc.src = src;
     lc.x = x;
     lc.offset = src->offset;
     lc.c = &c;
@@ -705,7 +777,7 @@ pcap_comp_xs_of(struct store *st, const struct pcap_src *src,
         struct pcap_row i;
 
         pcap_row_read(iis, NULL, &i);
-        if (i.start == STORE_NONE) {
+        if (i.start == STORE_NONE || pcap_before_capture(src, &i)) {
             pcap_row_fini(&i);
             continue;
         }
@@ -757,6 +829,7 @@ pcap_comp_build(struct store *st, const struct pcap_src *src, int64_t id,
 
             memset(&cd, 0, sizeof cd);
             lc.st = st;
+            lc.src = src;
             lc.x = &c->x[xi];
             lc.offset = src->offset;
             lc.c = &cd;
@@ -1040,7 +1113,7 @@ pcap_floordiv(int64_t a, int64_t b)
  * spans' midpoints), rounded to the millisecond.  *agree: spans covering.
  */
 static int64_t
-pcap_vote(const struct pcap_span *sp, size_t n, int *agree)
+pcap_vote(const struct pcap_span *sp, size_t n, int *agree, int64_t *spread)
 {
     struct pcap_edge *e = xcalloc(2 * n, sizeof *e);
     int64_t *mid = xcalloc(n, sizeof *mid);
@@ -1090,6 +1163,7 @@ pcap_vote(const struct pcap_span *sp, size_t n, int *agree)
     free(e);
     free(mid);
     *agree = max;
+    *spread = (best_hi - best_lo) / 2;
     v = best_lo + (best_hi - best_lo) / 2;
     return pcap_floordiv(v + ms / 2, ms) * ms;
 }
@@ -1220,11 +1294,11 @@ pcap_iis_set_each(const struct pcap_iis_set *set, const struct pcap_row *x,
 
 /*
  * Estimate capture src's clock offset from its unambiguous matches.
- * *found 0 when there are none.
+ * *found 0 when there are none; *spread: how far off it may be.
  */
 static enum rn_rc
 pcap_estimate(struct store *st, const struct pcap_src *src, int *found,
-              int64_t *offset, int *agree, struct rn_err *err)
+              int64_t *offset, int *agree, int64_t *spread, struct rn_err *err)
 {
     sqlite3_stmt *s = NULL;
     struct pcap_claim *cl = NULL;
@@ -1287,7 +1361,7 @@ pcap_estimate(struct store *st, const struct pcap_src *src, int *found,
             spans[nsp++] = cl[i].span;
     }
     if (nsp > 0) {
-        *offset = pcap_vote(spans, nsp, agree);
+        *offset = pcap_vote(spans, nsp, agree, spread);
         *found = 1;
     }
 out:
@@ -1493,7 +1567,11 @@ pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
     if (rc != RN_OK || kind != STORE_KIND_PCAP)
         return rc;
     if (!src.given) {
-        rc = pcap_estimate(st, &src, &found, &offset, &agree, err);
+        int64_t spread = PCAP_NARROW_NS;
+
+        rc = pcap_estimate(st, &src, &found, &offset, &agree, &spread, err);
+        if (found)
+            src.spread = spread;
         if (rc == RN_OK)
             rc = pcap_apply(co, &src, found, offset, agree, &moved, err);
     }
@@ -1627,8 +1705,12 @@ correlate_pcap_flush(struct correlate *co, int *worked, struct rn_err *err)
 
     ids = rn_i64set_take_sorted(&co->pcap_dirty, &n);
     *worked = n > 0;
-    for (i = 0; rc == RN_OK && i < n; i++)
+    for (i = 0; rc == RN_OK && i < n; i++) {
         rc = pcap_refresh(co, ids[i], 1, err);
+        /* Log lines near it are matched against its exchanges. */
+        if (rc == RN_OK)
+            rc = correlate_w3c_rescan(co, ids[i], err);
+    }
     free(ids);
     return rc;
 }

@@ -1,26 +1,30 @@
 /*
  * Correlation rules for W3C and HTTPERR log lines.  A line carries no
- * request GUID, so it is matched to an IIS request (one with an ETW or
- * FREB source) by what both saw:
+ * request GUID, so it is matched by what it shares with the requests the
+ * precise sources saw: IIS's own (ETW, FREB) and captured exchanges (their
+ * clock offset applied), so that a request HTTP.sys served from its
+ * kernel cache, which IIS's trace never sees, is still one row of line and
+ * exchange, and its line does not take another request's place.
  *
- *   time   W3C times are the request's END time truncated to the second,
- *          and the line's start is end - time-taken.  The IIS request's
- *          start must be within W3C_SLACK_NS of the line's start and its
- *          end within W3C_SLACK_NS of the line's end (an IIS request
- *          whose trace was cut short, or that has no GENERAL_REQUEST_END,
- *          only has to end before the line does).  Without time-taken
- *          only the end is compared, and only with complete requests.
- *   URL    the paths must be equal (percent-decoded, '+' as a space, any
- *          case; the query is not compared).
+ *   time   W3C times are the request's END time truncated to the second
+ *          (FORMATS.md F.1): a precise end must fall in that second (a
+ *          little slack before it is allowed, at a cost), and its duration
+ *          agree with time-taken (which may hold the wait for the client's
+ *          last ACK); the closer time-taken is, the cheaper the pair
+ *          (match_w3c_cost).
+ *   URL    path and query, percent-decoded and folded alike on both sides.
  *   verb, status, substatus, client address and port: equal whenever
- *          both sides know them.
+ *          both sides know them; a request one of whose sources contradicts
+ *          the line (an exchange from another client) is no candidate.
  *
- * A line links only when exactly one IIS request matches it, and no other
- * line of the same kind (with a different key) matches that request:
- * ambiguous matches are not merged.  The predicate depends only on the
- * two source requests, never on links, and every line whose outcome a new
- * source can change is re-evaluated (correlate_w3c_rescan), so the links
- * depend on the set of imported sources, not on their order.
+ * Lines and requests linked by candidate pairs form a component, assigned
+ * one to one keeping both in time order (match_assign_ordered): lines in
+ * completion order, requests by their end.  Evidence flows one way, from
+ * the precise sources to the log: the capture's links never read the
+ * lines', and each line (with its component) is matched again whenever a
+ * source that can change it arrives, a capture once its offset is applied
+ * (correlate_w3c_rescan), so the links depend on the set of imported
+ * sources, not on their order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +53,17 @@
     "id, request_id, kind, key, start_ns, end_ns, verb, url, http_status,"     \
     " substatus, client_addr, client_port, truncated,"                         \
     " json_extract(attrs, '$.time_taken_ms'), link_rule,"                      \
-    " EXISTS (SELECT 1 FROM event e WHERE e.srcreq_id = srcreq.id"             \
-    "   AND e.name = '" TRIAGE_EV_REQUEST_END "')"
+    " CASE WHEN kind = " RN_KINDS_CAPTURE_SQL " THEN"                          \
+    "   coalesce(json_extract(attrs, '$.response_complete'), 0)"               \
+    " ELSE EXISTS (SELECT 1 FROM event e WHERE e.srcreq_id = srcreq.id"        \
+    "   AND e.name = '" TRIAGE_EV_REQUEST_END "') END"
+
+/* What a line is matched against: source requests with precise times,
+ * IIS's own (ETW, FREB) and captured exchanges (their clock offset
+ * applied).  A request HTTP.sys served from its cache is in the log and
+ * the capture but not in IIS's trace: without the exchange its line
+ * would take the place of another request's in the same second. */
+#define W3C_PRECISE_SQL RN_KINDS_GUID_SQL ", " RN_KINDS_CAPTURE_SQL
 
 /* One side of a match: a log line or an IIS source request. */
 struct w3c_row {
@@ -198,13 +211,35 @@ struct w3c_cands {
     int overflow;
 };
 
-/* Every IIS request that line l matches. */
+/* Drop from c the requests in bad (nbad of them). */
+static void
+w3c_cands_drop(struct w3c_cands *c, const int64_t *bad, int nbad)
+{
+    int k, j, n = 0;
+
+    for (k = 0; k < c->n; k++) {
+        for (j = 0; j < nbad && bad[j] != c->req[k]; j++)
+            ;
+        if (j < nbad)
+            continue;
+        c->req[n] = c->req[k];
+        c->client[n] = c->client[k];
+        c->cost[n] = c->cost[k];
+        c->end[n++] = c->end[k];
+    }
+    c->n = n;
+}
+
+/* Every IIS request that line l matches: one of its precise source
+ * requests matches l and none contradicts it (an exchange from another
+ * client linked to an ETW trace that knows no client). */
 static enum rn_rc
 w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
                struct rn_err *err)
 {
     sqlite3_stmt *s;
-    int64_t lo, hi;
+    int64_t lo, hi, bad[W3C_MAX_CAND];
+    int nbad = 0;
     enum rn_rc rc = RN_OK;
     int step, k;
 
@@ -220,7 +255,7 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
     }
     s = store_cached(st,
                      "SELECT " W3C_COLS
-                     " FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL ")"
+                     " FROM srcreq WHERE kind IN (" W3C_PRECISE_SQL ")"
                      " AND start_ns BETWEEN ?1 AND ?2"
                      " AND request_id IS NOT NULL",
                      err);
@@ -230,11 +265,22 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
     sqlite3_bind_int64(s, 2, hi);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct w3c_row i;
+        struct match_req ml, mi;
         int client = 0;
         int64_t cost;
 
         w3c_row_read(s, &i);
-        if (w3c_pred(l, &i, &client, &cost)) {
+        ml = w3c_req(l);
+        mi = w3c_req(&i);
+        /* Rows for other URLs are other requests' (a request holds one
+         * URL): only those for the line's can contradict it. */
+        if (i.path != NULL && strcmp(i.path, l->path) == 0 &&
+            match_conflicts(&ml, &mi)) {
+            if (nbad < W3C_MAX_CAND)
+                bad[nbad++] = i.request_id;
+            else
+                c->overflow = 1;
+        } else if (w3c_pred(l, &i, &client, &cost)) {
             for (k = 0; k < c->n && c->req[k] != i.request_id; k++)
                 ;
             if (k == c->n) {
@@ -247,9 +293,15 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
                     c->client[c->n++] = client;
                 }
             } else {
+                int64_t end = i.end != STORE_NONE ? i.end : i.start;
+
                 c->client[k] |= client;
                 if (cost < c->cost[k])
                     c->cost[k] = cost;
+                /* The earliest end of its rows, whichever was read first:
+                 * the order of requests must not depend on row ids. */
+                if (end < c->end[k])
+                    c->end[k] = end;
             }
         }
         w3c_row_fini(&i);
@@ -257,6 +309,7 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "match log line", err);
     sqlite3_reset(s);
+    w3c_cands_drop(c, bad, nbad);
     return rc;
 }
 
@@ -311,7 +364,7 @@ w3c_contested(struct store *st, const struct w3c_row *l, int64_t request_id,
     *contested = 0;
     iis = store_cached(st,
                        "SELECT " W3C_COLS " FROM srcreq WHERE request_id = ?1"
-                       " AND kind IN (" RN_KINDS_GUID_SQL ")",
+                       " AND kind IN (" W3C_PRECISE_SQL ")",
                        err);
     lines = store_cached(st,
                          "SELECT " W3C_COLS " FROM srcreq WHERE kind = ?1"
@@ -438,7 +491,7 @@ w3c_comp_lines_of(struct store *st, struct w3c_comp *c, int kind, int64_t r,
 
     iis = store_cached(st,
                        "SELECT " W3C_COLS " FROM srcreq WHERE request_id = ?1"
-                       " AND kind IN (1, 2)",
+                       " AND kind IN (" W3C_PRECISE_SQL ")",
                        err);
     lines = store_cached(st,
                          "SELECT " W3C_COLS " FROM srcreq WHERE kind = ?1"
@@ -521,6 +574,37 @@ w3c_comp_build(struct store *st, const struct w3c_row *l, struct w3c_comp *c,
     return rc;
 }
 
+/*
+ * The end of each request of c: the earliest end (or start) of its
+ * precise source requests, a property of the request alone, so that the
+ * order of requests does not depend on which line found it first.
+ */
+static enum rn_rc
+w3c_comp_ends(struct store *st, struct w3c_comp *c, struct rn_err *err)
+{
+    sqlite3_stmt *s =
+        store_cached(st,
+                     "SELECT min(coalesce(end_ns, start_ns)) FROM srcreq"
+                     " WHERE request_id = ?1 AND kind IN (" W3C_PRECISE_SQL ")",
+                     err);
+    enum rn_rc rc = RN_OK;
+    size_t k;
+
+    if (s == NULL)
+        return RN_EDB;
+    for (k = 0; rc == RN_OK && k < c->nr; k++) {
+        sqlite3_bind_int64(s, 1, c->req[k]);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+                c->req_end[k] = sqlite3_column_int64(s, 0);
+        } else {
+            rc = store_dberr(st, "read request ends", err);
+        }
+        sqlite3_reset(s);
+    }
+    return rc;
+}
+
 /* Order for the assignment: lines by their second then position (logs
  * are written in completion order), requests by their end. */
 static int
@@ -559,7 +643,7 @@ w3c_comp_assign(struct w3c_comp *c, int64_t *to, const char **rule)
     for (k = 0; k < c->ne; k++)
         e[k] = (struct match_edge){lrank[c->edge[k].a], rrank[c->edge[k].b],
                                    c->edge[k].cost};
-    match_assign(e, c->ne, c->nl, c->nr, to_b, margin);
+    match_assign_ordered(e, c->ne, c->nl, c->nr, to_b, margin);
     for (k = 0; k < c->nl; k++) {
         size_t l = lby[k];
 
@@ -633,6 +717,8 @@ w3c_match_row(struct correlate *co, const struct w3c_row *l, int apply_self,
             rc = w3c_apply(co, l, *request_id, *rule, err);
         goto out;
     }
+    if (rc == RN_OK)
+        rc = w3c_comp_ends(st, c, err);
     if (rc != RN_OK || c->nl == 0)
         goto out;
     w3c_comp_assign(c, to, rules);
@@ -828,15 +914,18 @@ correlate_w3c_rescan(struct correlate *co, int64_t source_id,
         kind = sqlite3_column_int(s, 0);
     sqlite3_reset(s);
     if (kind != STORE_KIND_ETW && kind != STORE_KIND_FREB &&
-        kind != STORE_KIND_W3C && kind != STORE_KIND_HTTPERR)
+        kind != STORE_KIND_W3C && kind != STORE_KIND_HTTPERR &&
+        kind != STORE_KIND_PCAP)
         return RN_OK;
     /* Nothing to re-match in a store without log lines (FREB folders). */
     rc = w3c_any_lines(st, &any, err);
     if (rc != RN_OK || !any)
         return rc;
-    rc = kind == STORE_KIND_ETW || kind == STORE_KIND_FREB
-             ? w3c_collect_iis(st, source_id, &set, err)
-             : w3c_collect_lines(st, source_id, &set, err);
+    /* A capture is matched against like IIS's own sources (its times as
+     * they are now: call this after its clock offset is applied). */
+    rc = kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR
+             ? w3c_collect_lines(st, source_id, &set, err)
+             : w3c_collect_iis(st, source_id, &set, err);
     /* In row order, as lines were imported. */
     ids = rn_i64set_take_sorted(&set, &n);
     for (i = 0; rc == RN_OK && i < n; i++)

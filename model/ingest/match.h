@@ -40,6 +40,13 @@ int match_w3c_cost(const struct match_req *l, const struct match_req *i,
                    int64_t *cost, int *client);
 
 /*
+ * Do l and i disagree on a field both know (verb, path and query, status,
+ * substatus, client address and port)?  A request several sources saw
+ * is a candidate for a line only if none of them disagrees with it.
+ */
+int match_conflicts(const struct match_req *l, const struct match_req *i);
+
+/*
  * How far apart a captured exchange (start xs, end xe, clock offset
  * applied; xe MATCH_NONE when its response was not seen whole) and what
  * IIS saw (start is, end ie, MATCH_NONE when not seen; times that stand
@@ -49,6 +56,26 @@ int match_w3c_cost(const struct match_req *l, const struct match_req *i,
  */
 int64_t match_pcap_cost(int64_t xs, int64_t xe, int64_t is, int64_t ie,
                         int64_t res);
+
+/*
+ * Does the byte count IIS sent (GENERAL_REQUEST_END BytesSent, sc-bytes)
+ * agree with the bytes of the response on the wire (head and body)?  0
+ * when equal or either is unknown (MATCH_NONE), otherwise a cost larger
+ * than any time distance of a candidate: between candidates the clock
+ * cannot tell apart, the count decides.
+ */
+int64_t match_bytes_cost(int64_t iis_sent, int64_t wire);
+
+/*
+ * The cost of an exchange and an IIS request from the distance in time
+ * (match_pcap_cost) and in bytes (match_bytes_cost); MATCH_NONE when the
+ * evidence conflicts: the bytes differ and the times are further apart
+ * than latency (tol) explains.  Either alone is not a conflict: the link
+ * window allows for a clock that drifts over a long capture, and bytes
+ * may differ throughout when the capture was taken in front of something
+ * that rewrites responses (a proxy adding headers).
+ */
+int64_t match_pcap_total(int64_t time_cost, int64_t bytes_cost, int64_t tol);
 
 /* A candidate pair: left index a, right index b, and its cost. */
 struct match_edge {
@@ -66,5 +93,17 @@ struct match_edge {
  */
 void match_assign(struct match_edge *e, size_t ne, size_t na, size_t nb,
                   size_t *to_b, int64_t *margin);
+
+/*
+ * One-to-one assignment that keeps both sides in order: na left items and
+ * nb right items, each given in time order (a log's lines in completion
+ * order, requests by their end), are paired without two pairs crossing,
+ * as many pairs as the candidates e allow, of those the cheapest in total;
+ * of equal ones, the earliest pairs first.  A log written in completion
+ * order cannot hold two requests in the opposite order, whatever their
+ * costs say.  Fills to_b and margin as match_assign does.
+ */
+void match_assign_ordered(const struct match_edge *e, size_t ne, size_t na,
+                          size_t nb, size_t *to_b, int64_t *margin);
 
 #endif

@@ -70,17 +70,29 @@ test_cost(void)
     /* Longer than time-taken allows. */
     i = iis(100 * S + 103 * MS, 622, "id=8698", "192.0.2.7");
     CHECK(match_w3c_cost(&l, &i, &cost, &client) == 0);
-    /* Shorter: time-taken held the wait for the last ACK; within 100 ms
-     * that is the same evidence, beyond it dearer. */
+    /* Shorter: time-taken held the wait for the last ACK; the further
+     * from what IIS saw, the dearer (of two lines of one second for one
+     * URL, the one whose time-taken fits). */
     l.taken = 40 * MS;
     i = iis(100 * S + 703 * MS, 22, "id=8698", NULL);
     CHECK(match_w3c_cost(&l, &i, &cost, &client) == 1);
-    CHECK(cost == 0);
+    CHECK(cost == 18 * MS);
     CHECK(client == 0);
+    l.taken = 23 * MS;
+    CHECK(match_w3c_cost(&l, &i, &cost, &client) == 1);
+    CHECK(cost == 1 * MS);
     l.taken = 422 * MS;
     i = iis(100 * S + 303 * MS, 22, "id=8698", NULL);
     CHECK(match_w3c_cost(&l, &i, &cost, &client) == 1);
-    CHECK(cost == 300 * MS);
+    CHECK(cost == 400 * MS);
+    /* An end just before the line's second (IIS stamped its end before
+     * the entry was written): allowed, but dearer than one inside. */
+    l.taken = 22 * MS;
+    i = iis(100 * S - 30 * MS - 22 * MS, 22, "id=8698", NULL);
+    CHECK(match_w3c_cost(&l, &i, &cost, &client) == 1);
+    CHECK(cost == 30 * MS);
+    i = iis(100 * S - 80 * MS - 22 * MS, 22, "id=8698", NULL);
+    CHECK(match_w3c_cost(&l, &i, &cost, &client) == 0);
     /* No query on either side is the same as an empty one. */
     l = line(100, 22, NULL, NULL);
     i = iis(100 * S + 703 * MS, 22, "", NULL);
@@ -117,6 +129,90 @@ test_assign(void)
 }
 
 static void
+test_assign_ordered(void)
+{
+    /* Two lines of one second, two requests: the cheaper crossing pairs
+     * (0-1 at 5, then 1-0 at 35) would say line 0 ended after line 1's
+     * request; a log in completion order pairs them in order. */
+    struct match_edge e[4] = {{0, 0, 20}, {0, 1, 5}, {1, 0, 35}, {1, 1, 20}};
+    /* A line whose request IIS never saw (the kernel cache) before the
+     * one it did: the line that fits takes the request. */
+    struct match_edge f[2] = {{0, 0, 18 * MS}, {1, 0, 1 * MS}};
+    /* Identical evidence: time order. */
+    struct match_edge g[4] = {{0, 0, 7}, {0, 1, 7}, {1, 0, 7}, {1, 1, 7}};
+    /* More pairs before cheaper ones: 0-0 and 1-1 (cost 40) over 0-1
+     * alone (cost 1). */
+    struct match_edge h[3] = {{0, 0, 20}, {1, 1, 20}, {0, 1, 1}};
+    size_t to_b[3];
+    int64_t margin[3];
+
+    match_assign_ordered(e, 4, 2, 2, to_b, margin);
+    CHECK(to_b[0] == 0 && to_b[1] == 1);
+    CHECK(margin[0] == -15); /* 0-1 was cheaper: a small margin */
+    match_assign_ordered(f, 2, 2, 1, to_b, margin);
+    CHECK(to_b[0] == 1 && to_b[1] == 0);
+    CHECK(margin[1] == 17 * MS);
+    match_assign_ordered(g, 4, 2, 2, to_b, margin);
+    CHECK(to_b[0] == 0 && to_b[1] == 1);
+    match_assign_ordered(h, 3, 2, 2, to_b, margin);
+    CHECK(to_b[0] == 0 && to_b[1] == 1);
+    /* One request, lines with the same cost: the first line. */
+    g[0] = (struct match_edge){0, 0, 3};
+    g[1] = (struct match_edge){1, 0, 3};
+    g[2] = (struct match_edge){2, 0, 3};
+    match_assign_ordered(g, 3, 3, 1, to_b, margin);
+    CHECK(to_b[0] == 0 && to_b[1] == 1 && to_b[2] == 1);
+    CHECK(margin[0] == 0);
+    /* No candidates. */
+    match_assign_ordered(g, 0, 2, 2, to_b, margin);
+    CHECK(to_b[0] == 2 && to_b[1] == 2);
+    CHECK(margin[0] == INT64_MAX);
+}
+
+static void
+test_conflicts(void)
+{
+    struct match_req l = line(100, 22, "id=8698", "192.0.2.7");
+    struct match_req x = iis(100 * S, 22, "id=8698", "192.0.2.7");
+
+    CHECK(match_conflicts(&l, &x) == 0);
+    /* An exchange from another client. */
+    x.client = "192.0.2.99";
+    CHECK(match_conflicts(&l, &x) == 1);
+    /* Unknown on one side is no conflict. */
+    x.client = NULL;
+    x.status = MATCH_NONE;
+    CHECK(match_conflicts(&l, &x) == 0);
+    x.status = 404;
+    CHECK(match_conflicts(&l, &x) == 1);
+    x.status = 200;
+    x.query = "id=1150";
+    CHECK(match_conflicts(&l, &x) == 1);
+    /* No path known: nothing to say about path or query. */
+    x.path = NULL;
+    CHECK(match_conflicts(&l, &x) == 0);
+}
+
+static void
+test_bytes(void)
+{
+    /* Equal or unknown: nothing; different: dearer than any time
+     * distance a link's window allows (2 s). */
+    CHECK(match_bytes_cost(8410, 8410) == 0);
+    CHECK(match_bytes_cost(MATCH_NONE, 8410) == 0);
+    CHECK(match_bytes_cost(8410, MATCH_NONE) == 0);
+    CHECK(match_bytes_cost(8410, 5029) > 4 * S);
+    /* A conflict needs both: bytes that differ and times further apart
+     * than latency; either alone is a dearer candidate. */
+    CHECK(match_pcap_total(3 * MS, 0, 50 * MS) == 3 * MS);
+    CHECK(match_pcap_total(3 * MS, match_bytes_cost(1, 2), 50 * MS) ==
+          3 * MS + match_bytes_cost(1, 2));
+    CHECK(match_pcap_total(900 * MS, 0, 50 * MS) == 900 * MS);
+    CHECK(match_pcap_total(143 * MS, match_bytes_cost(1, 2), 50 * MS) ==
+          MATCH_NONE);
+}
+
+static void
 test_pcap_cost(void)
 {
     /* Precise both sides: the distances of start and end. */
@@ -136,5 +232,8 @@ main(void)
     test_pcap_cost();
     test_cost();
     test_assign();
+    test_assign_ordered();
+    test_conflicts();
+    test_bytes();
     return test_report("test_match");
 }
