@@ -410,8 +410,8 @@ static int
 pcap_before_capture(const struct pcap_src *src, const struct pcap_row *i)
 {
     return src->first != STORE_NONE && i->start != STORE_NONE &&
-           i->start + i->res + PCAP_TOL_NS + src->spread <
-               src->first + src->offset;
+           match_before_capture(i->start, i->res, src->first + src->offset,
+                                PCAP_TOL_NS + src->spread);
 }
 
 /* Load one source request by id. */

@@ -147,6 +147,12 @@ match_pcap_total(int64_t time_cost, int64_t bytes_cost, int64_t tol)
     return time_cost + bytes_cost;
 }
 
+int
+match_before_capture(int64_t start, int64_t res, int64_t first, int64_t slack)
+{
+    return start + res + slack < first;
+}
+
 static int
 match_edge_cmp(const void *x, const void *y)
 {

@@ -77,6 +77,16 @@ int64_t match_bytes_cost(int64_t iis_sent, int64_t wire);
  */
 int64_t match_pcap_total(int64_t time_cost, int64_t bytes_cost, int64_t tol);
 
+/*
+ * Did a request IIS saw begin (at start, a time standing for
+ * [start, start + res)) before a capture's first exchange (first, server
+ * time) by more than slack (latency and how far the capture's clock
+ * offset may be off)?  Then the capture, started late, holds no exchange
+ * of it: its first exchanges belong to other requests.
+ */
+int match_before_capture(int64_t start, int64_t res, int64_t first,
+                         int64_t slack);
+
 /* A candidate pair: left index a, right index b, and its cost. */
 struct match_edge {
     size_t a, b;
@@ -101,7 +111,8 @@ void match_assign(struct match_edge *e, size_t ne, size_t na, size_t nb,
  * as many pairs as the candidates e allow, of those the cheapest in total;
  * of equal ones, the earliest pairs first.  A log written in completion
  * order cannot hold two requests in the opposite order, whatever their
- * costs say.  Fills to_b and margin as match_assign does.
+ * costs say.  Fills to_b and margin as match_assign does; a margin is
+ * negative when the order chose a dearer pair than a crossing one.
  */
 void match_assign_ordered(const struct match_edge *e, size_t ne, size_t na,
                           size_t nb, size_t *to_b, int64_t *margin);

@@ -213,6 +213,22 @@ test_bytes(void)
 }
 
 static void
+test_before_capture(void)
+{
+    /* tracerpt: a request 460 ms before the capture's first exchange,
+     * its offset known to 50 ms: not in the capture. */
+    CHECK(match_before_capture(100 * S, 0, 100 * S + 460 * MS, 100 * MS) == 1);
+    /* Within latency and the offset's uncertainty: it may be. */
+    CHECK(match_before_capture(100 * S, 0, 100 * S + 90 * MS, 100 * MS) == 0);
+    /* Log Parser: the second 100 stands for [100, 101): a first exchange
+     * at 100.9 may be its. */
+    CHECK(match_before_capture(100 * S, S, 100 * S + 900 * MS, 100 * MS) == 0);
+    CHECK(match_before_capture(99 * S, S, 100 * S + 900 * MS, 100 * MS) == 1);
+    /* A given offset, off by up to a link's window (2 s). */
+    CHECK(match_before_capture(99 * S, S, 100 * S + 900 * MS, 2 * S) == 0);
+}
+
+static void
 test_pcap_cost(void)
 {
     /* Precise both sides: the distances of start and end. */
@@ -235,5 +251,6 @@ main(void)
     test_assign_ordered();
     test_conflicts();
     test_bytes();
+    test_before_capture();
     return test_report("test_match");
 }
