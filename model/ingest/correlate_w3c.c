@@ -202,11 +202,13 @@ w3c_load(struct store *st, int64_t id, struct w3c_row *r, int *found,
 }
 
 /* Candidate requests of a line: distinct request ids, client use, the
- * cheapest cost of their IIS source requests and their end. */
+ * cheapest cost of their IIS source requests, their end and the earliest
+ * time the line could have been written if theirs (match_w3c_written;
+ * MATCH_NONE when unknown). */
 struct w3c_cands {
     int64_t req[W3C_MAX_CAND];
     int client[W3C_MAX_CAND];
-    int64_t cost[W3C_MAX_CAND], end[W3C_MAX_CAND];
+    int64_t cost[W3C_MAX_CAND], end[W3C_MAX_CAND], wr[W3C_MAX_CAND];
     int n;
     int overflow;
 };
@@ -225,6 +227,7 @@ w3c_cands_drop(struct w3c_cands *c, const int64_t *bad, int nbad)
         c->req[n] = c->req[k];
         c->client[n] = c->client[k];
         c->cost[n] = c->cost[k];
+        c->wr[n] = c->wr[k];
         c->end[n++] = c->end[k];
     }
     c->n = n;
@@ -281,6 +284,8 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
             else
                 c->overflow = 1;
         } else if (w3c_pred(l, &i, &client, &cost)) {
+            int64_t wr = match_w3c_written(&ml, &mi);
+
             for (k = 0; k < c->n && c->req[k] != i.request_id; k++)
                 ;
             if (k == c->n) {
@@ -289,6 +294,7 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
                 } else {
                     c->req[c->n] = i.request_id;
                     c->cost[c->n] = cost;
+                    c->wr[c->n] = wr;
                     c->end[c->n] = i.end != STORE_NONE ? i.end : i.start;
                     c->client[c->n++] = client;
                 }
@@ -302,6 +308,9 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
                  * the order of requests must not depend on row ids. */
                 if (end < c->end[k])
                     c->end[k] = end;
+                if (wr != MATCH_NONE &&
+                    (c->wr[k] == MATCH_NONE || wr < c->wr[k]))
+                    c->wr[k] = wr;
             }
         }
         w3c_row_fini(&i);
@@ -409,6 +418,9 @@ w3c_rule(int kind, int client)
 struct w3c_comp {
     struct w3c_row line[W3C_MAX_COMP];
     int64_t req[W3C_MAX_COMP], req_end[W3C_MAX_COMP];
+    /* The earliest time a line of the component could have been written
+     * if the request's (MATCH_NONE: none can say): the requests' order. */
+    int64_t req_wr[W3C_MAX_COMP];
     struct match_edge edge[W3C_MAX_COMP * 4];
     int edge_client[W3C_MAX_COMP * 4];
     size_t nl, nr, ne;
@@ -439,6 +451,7 @@ w3c_comp_req(struct w3c_comp *c, int64_t r, int64_t end)
             return W3C_MAX_COMP;
         }
         c->req[c->nr] = r;
+        c->req_wr[c->nr] = MATCH_NONE;
         c->req_end[c->nr++] = end;
     }
     return k;
@@ -562,8 +575,12 @@ w3c_comp_build(struct store *st, const struct w3c_row *l, struct w3c_comp *c,
             for (k = 0; rc == RN_OK && k < (size_t)cd.n; k++) {
                 size_t b = w3c_comp_req(c, cd.req[k], cd.end[k]);
 
-                if (b < W3C_MAX_COMP)
-                    w3c_comp_edge(c, li, b, cd.cost[k], cd.client[k]);
+                if (b == W3C_MAX_COMP)
+                    continue;
+                w3c_comp_edge(c, li, b, cd.cost[k], cd.client[k]);
+                if (cd.wr[k] != MATCH_NONE &&
+                    (c->req_wr[b] == MATCH_NONE || cd.wr[k] < c->req_wr[b]))
+                    c->req_wr[b] = cd.wr[k];
             }
             li++;
             continue;
@@ -624,7 +641,7 @@ w3c_comp_assign(struct w3c_comp *c, int64_t *to, const char **rule)
 {
     size_t lrank[W3C_MAX_COMP], rrank[W3C_MAX_COMP], lby[W3C_MAX_COMP];
     size_t to_b[W3C_MAX_COMP], k, j;
-    int64_t margin[W3C_MAX_COMP];
+    int64_t margin[W3C_MAX_COMP], key[W3C_MAX_COMP];
     struct match_edge e[sizeof c->edge / sizeof c->edge[0]];
 
     for (k = 0; k < c->nl; k++) {
@@ -633,12 +650,17 @@ w3c_comp_assign(struct w3c_comp *c, int64_t *to, const char **rule)
             lrank[k] += w3c_line_before(&c->line[j], &c->line[k]);
         lby[lrank[k]] = k;
     }
+    /* Requests in the order their lines would have been written, as the
+     * lines are: the earliest any line of theirs could be (a request over
+     * 2 KB that ended first may be logged after a shorter one), else their
+     * end. */
+    for (k = 0; k < c->nr; k++)
+        key[k] = c->req_wr[k] != MATCH_NONE ? c->req_wr[k] : c->req_end[k];
     for (k = 0; k < c->nr; k++) {
         rrank[k] = 0;
         for (j = 0; j < c->nr; j++)
             rrank[k] +=
-                c->req_end[j] < c->req_end[k] ||
-                (c->req_end[j] == c->req_end[k] && c->req[j] < c->req[k]);
+                key[j] < key[k] || (key[j] == key[k] && c->req[j] < c->req[k]);
     }
     for (k = 0; k < c->ne; k++)
         e[k] = (struct match_edge){lrank[c->edge[k].a], rrank[c->edge[k].b],

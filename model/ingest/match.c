@@ -70,6 +70,18 @@ match_conflicts(const struct match_req *l, const struct match_req *i)
            !match_str_ok(l->client, i->client);
 }
 
+int64_t
+match_w3c_written(const struct match_req *l, const struct match_req *i)
+{
+    if (l->taken == MATCH_NONE || i->start == MATCH_NONE || !i->complete ||
+        i->end == MATCH_NONE)
+        return MATCH_NONE;
+    /* time-taken is whole milliseconds, truncated. */
+    if (i->end - i->start > l->taken + 1000000)
+        return MATCH_NONE;
+    return i->start + l->taken;
+}
+
 int
 match_w3c_cost(const struct match_req *l, const struct match_req *i,
                int64_t *cost, int *client)
@@ -85,13 +97,18 @@ match_w3c_cost(const struct match_req *l, const struct match_req *i,
     hi = l->end + NS_PER_S + MATCH_END_SLACK_NS;
     if (i->complete && i->end != MATCH_NONE) {
         int64_t d = i->end - i->start;
+        /* When the line was written: at the last send completion, which
+         * time-taken counts from the first byte (with the wait for the
+         * client's last ACK, so after IIS's end); without time-taken,
+         * IIS's end. */
+        int64_t w = l->taken != MATCH_NONE ? i->start + l->taken : i->end;
 
-        off = match_outside(i->end, lo, hi);
+        off = match_outside(w, lo, hi);
         if (off > 0)
             return 0;
-        /* An end within the slack but outside the line's second is less
-         * likely this line's than one inside it. */
-        *cost = match_outside(i->end, l->end, l->end + NS_PER_S);
+        /* Written within the slack but outside the line's second: less
+         * likely this line's than a request written inside it. */
+        *cost = match_outside(w, l->end, l->end + NS_PER_S);
         if (l->taken != MATCH_NONE) {
             if (d > l->taken + MATCH_END_SLACK_NS ||
                 d < l->taken - MATCH_ACK_WAIT_NS)

@@ -40,6 +40,17 @@ int match_w3c_cost(const struct match_req *l, const struct match_req *i,
                    int64_t *cost, int *client);
 
 /*
+ * When line l was written if it is request i's: i's start plus l's
+ * time-taken (the last send completion, FORMATS.md F.1), or MATCH_NONE
+ * when that cannot be said (no time-taken, i's end unseen) or l's
+ * time-taken is shorter than what i took (beyond its millisecond
+ * truncation).  A log is in the order its lines were written, which is
+ * not the order requests ended: a response over 2 KB waits for the
+ * client's last ACK, a shorter one does not.
+ */
+int64_t match_w3c_written(const struct match_req *l, const struct match_req *i);
+
+/*
  * Do l and i disagree on a field both know (verb, path and query, status,
  * substatus, client address and port)?  A request several sources saw
  * is a candidate for a line only if none of them disagrees with it.

@@ -15,11 +15,11 @@
 # duration within the precision of the most precise source.
 # INCIDENT_SEEDS picks the seeds (default 1 2 3).  INCIDENT_STRICT=0
 # holds each figure to tests/cli/incident_baseline.tsv instead (a
-# ratchet, for looking at seeds where the sources cannot tell two
-# requests apart: on seeds 4-8 of the IIS 7 shape, a kernel-cache hit
-# and a request IIS saw, for the same URL from the same client in the
-# same second, before the capture started, differ in the W3C log only by
-# time-taken).
+# ratchet, for seeds 4-8, where the IIS 7 shape still has 1-3 wrong
+# merges each: a kernel-cache hit and a request IIS saw, for the same
+# URL from the same client in the same second, whose W3C lines differ
+# only by time-taken, before the capture started or with the ACK wait of
+# a larger response putting them in the log in the other order).
 . "$(dirname "$0")/lib.sh"
 : "${GEN_INCIDENT:?GEN_INCIDENT must name the gen_incident binary}"
 SCORE=$RN_SRC/tests/bench/incident_score.sh

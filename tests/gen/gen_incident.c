@@ -18,8 +18,10 @@
  *         DIR/capture.pcap
  *   iis7  DIR/etw.xml            tracerpt, with GENERAL_ENDPOINT_INFORMATION
  *         DIR/freb/fr*.xml       FREB, failures (status >= 400) only
- *         DIR/u_ex24030510.log   W3C, lines stamped at the request's end
- *                                truncated to the second, in completion
+ *         DIR/u_ex24030510.log   W3C, lines stamped when written, at the
+ *                                request's last send completion (after
+ *                                the client's ACK of a response over
+ *                                2 KB), truncated to the second, in that
  *                                order; the log rolls over at 11:00:00
  *                                and the next hour's file was not
  *                                collected
@@ -214,6 +216,17 @@ quiet_after(const struct incident *g, int64_t t)
     return t;
 }
 
+/*
+ * When IIS writes a request's W3C line: at its last send completion
+ * (FORMATS.md F.1), which for a response over 2 KB waits for the client's
+ * ACK of the last byte, 20 ms after it leaves; time-taken counts the same.
+ */
+static int64_t
+w3c_written(const struct req *r)
+{
+    return r->end + (r->resp_len > 2048 ? 20000000 : 0);
+}
+
 /* Which source saw what, and the identities the sources give it. */
 static void
 sight(struct incident *g, uint32_t guid_base)
@@ -225,7 +238,7 @@ sight(struct incident *g, uint32_t guid_base)
 
         r->etw = !r->cached;
         r->freb = g->iis7 && r->etw && r->status >= 400;
-        r->w3c = g->iis7 && r->end < g->rollover;
+        r->w3c = g->iis7 && w3c_written(r) < g->rollover;
         r->pcap = r->start >= g->cap_start;
         if (r->etw)
             snprintf(r->guid, sizeof r->guid,
@@ -531,15 +544,16 @@ end_cmp(const void *a, const void *b)
     const struct req *x = *(const struct req *const *)a,
                      *y = *(const struct req *const *)b;
 
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
+    if (w3c_written(x) != w3c_written(y))
+        return w3c_written(x) < w3c_written(y) ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 
 /*
- * The W3C log of the hour before the rollover: lines in completion order,
- * time = end truncated to the second, time-taken in ms (with the client's
- * last ACK, 20 ms away, for responses over 2 KB).
+ * The W3C log of the hour before the rollover: lines in the order they
+ * were written, time = when written (w3c_written) truncated to the second,
+ * time-taken in ms up to then (with the client's last ACK, 20 ms away, for
+ * responses over 2 KB).
  */
 static void
 write_w3c(struct incident *g, const char *dir)
@@ -568,7 +582,7 @@ write_w3c(struct incident *g, const char *dir)
         int64_t taken =
             (r->end - r->start) / 1000000 + (r->resp_len > 2048 ? 20 : 0);
 
-        gen_ts_ns(ts, sizeof ts, r->end, 1);
+        gen_ts_ns(ts, sizeof ts, w3c_written(r), 1);
         ts[10] = ' ';
         ts[19] = '\0';
         fprintf(f,
@@ -806,8 +820,8 @@ main(int argc, char **argv)
     plan(&g);
     g.offset_us = rnd_in(&g, -5000000, 5000000);
     g.cap_start = quiet_after(&g, g.t0 + rnd_in(&g, 4000, 9000) * 1000000LL);
+    sizes(&g); /* before sight: when a W3C line is written depends on it */
     sight(&g, 0x1a000000u + (uint32_t)(rnd(&g) % 0x1000) * 0x10000u);
-    sizes(&g);
     write_capture(&g, dir);
     if (g.iis7) {
         write_tracerpt(&g, dir, "etw.xml");

@@ -85,14 +85,21 @@ test_cost(void)
     i = iis(100 * S + 303 * MS, 22, "id=8698", NULL);
     CHECK(match_w3c_cost(&l, &i, &cost, &client) == 1);
     CHECK(cost == 400 * MS);
-    /* An end just before the line's second (IIS stamped its end before
-     * the entry was written): allowed, but dearer than one inside. */
+    /* Written (start + time-taken) just before the line's second:
+     * allowed, but dearer than one inside. */
     l.taken = 22 * MS;
     i = iis(100 * S - 30 * MS - 22 * MS, 22, "id=8698", NULL);
     CHECK(match_w3c_cost(&l, &i, &cost, &client) == 1);
     CHECK(cost == 30 * MS);
     i = iis(100 * S - 80 * MS - 22 * MS, 22, "id=8698", NULL);
     CHECK(match_w3c_cost(&l, &i, &cost, &client) == 0);
+    /* Ended 180 ms before the line's second, but the last send completed
+     * (the client's ACK, over a slow link) 210 ms later, inside it: the
+     * line's second is when it was written, not when IIS ended. */
+    l.taken = 230 * MS;
+    i = iis(100 * S - 200 * MS, 20, "id=8698", NULL);
+    CHECK(match_w3c_cost(&l, &i, &cost, &client) == 1);
+    CHECK(cost == 210 * MS);
     /* No query on either side is the same as an empty one. */
     l = line(100, 22, NULL, NULL);
     i = iis(100 * S + 703 * MS, 22, "", NULL);
@@ -213,6 +220,33 @@ test_bytes(void)
 }
 
 static void
+test_written(void)
+{
+    struct match_req l = line(100, 32, NULL, NULL);
+    struct match_req i = iis(100 * S + 600 * MS, 12, NULL, NULL);
+
+    /* A 12 ms request whose line says 32 ms (the client's last ACK 20 ms
+     * after the last byte): written at 100.632, after a 4 ms request
+     * ending later (100.620) but with nothing to wait for. */
+    CHECK(match_w3c_written(&l, &i) == 100 * S + 632 * MS);
+    l.taken = 4 * MS;
+    i = iis(100 * S + 616 * MS, 4, NULL, NULL);
+    CHECK(match_w3c_written(&l, &i) == 100 * S + 620 * MS);
+    /* time-taken shorter than what IIS saw (beyond its truncation to the
+     * millisecond): not this request's line, no time to say. */
+    i = iis(100 * S + 600 * MS, 12, NULL, NULL);
+    CHECK(match_w3c_written(&l, &i) == MATCH_NONE);
+    l.taken = 11 * MS;
+    CHECK(match_w3c_written(&l, &i) == 100 * S + 611 * MS);
+    /* No time-taken, or the end not seen: unknown. */
+    l.taken = MATCH_NONE;
+    CHECK(match_w3c_written(&l, &i) == MATCH_NONE);
+    l.taken = 20 * MS;
+    i.complete = 0;
+    CHECK(match_w3c_written(&l, &i) == MATCH_NONE);
+}
+
+static void
 test_before_capture(void)
 {
     /* tracerpt: a request 460 ms before the capture's first exchange,
@@ -252,5 +286,6 @@ main(void)
     test_conflicts();
     test_bytes();
     test_before_capture();
+    test_written();
     return test_report("test_match");
 }
