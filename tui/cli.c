@@ -309,7 +309,10 @@ cli_import_paths(struct store *st, const struct import_options *base,
     }
     src_rows_free(before, nbefore);
     src_rows_free(after, nafter);
-    *found = sum.imported + sum.partial + sum.duplicates > 0;
+    /* Only a walk that completed can have found nothing: an interrupted
+     * or failed import is reported as such, its store kept. */
+    *found = rc != RN_OK || sum.cancelled ||
+             sum.imported + sum.partial + sum.duplicates > 0;
     if (rc != RN_OK) {
         if (sum.rolled_back > 0)
             cli_error("%s; the last %" PRId64 " files reported imported "

@@ -48,7 +48,8 @@ int cli_import_into(const struct cli_global *g,
                     int npaths, int quiet);
 
 /* The same into an open store; *found: whether anything importable (new
- * or already in the store) was met. */
+ * or already in the store) was met, or the walk did not complete
+ * (interrupted, store error). */
 int cli_import_paths(struct store *st, const struct import_options *base,
                      char *const *paths, int npaths, int quiet, int *found);
 

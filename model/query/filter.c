@@ -263,7 +263,7 @@ filter_term(struct filter *f, const char *key, const char *v,
 /* The keys filter_term knows, for spelling help. */
 static const char *const filter_keys[] = {
     "status", "verb", "url", "source", "has",  "since",
-    "until",  "key",  "id",  "marked", "text",
+    "until",  "key",  "id",  "marked", "text", "cause",
 };
 
 /*

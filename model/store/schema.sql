@@ -71,8 +71,10 @@ CREATE INDEX request_by_failure ON request(severity DESC, start_ns, id);
 CREATE INDEX request_by_status ON request(http_status, substatus, start_ns);
 CREATE INDEX request_by_url ON request(url);
 CREATE INDEX request_marked ON request(marked) WHERE marked != 0;
--- The failures-by-cause summary and cause:ID; most requests have none.
-CREATE INDEX request_by_cause ON request(cause) WHERE cause IS NOT NULL;
+-- The failures-by-cause summary (covering: it reads no request row) and
+-- cause:ID; most requests have none.
+CREATE INDEX request_by_cause ON request(cause, http_status, substatus)
+    WHERE cause IS NOT NULL;
 
 CREATE TABLE srcreq (
     id           INTEGER PRIMARY KEY,

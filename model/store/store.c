@@ -437,8 +437,8 @@ store_migrate(struct store *st, struct rn_err *err)
         !store_has_column(st, "request", "cause"))
         rc = store_exec(st,
                         "ALTER TABLE request ADD COLUMN cause TEXT;"
-                        "CREATE INDEX request_by_cause ON request(cause)"
-                        " WHERE cause IS NOT NULL",
+                        "CREATE INDEX request_by_cause ON request(cause,"
+                        " http_status, substatus) WHERE cause IS NOT NULL",
                         err);
     if (rc == RN_OK && version > 0 && version < 4 &&
         !store_has_column(st, "source", "capture"))

@@ -35,6 +35,9 @@ grep -q '^imported .*sql \[etw-logparser\]' "$TMP/out" && pass ||
     fail "file import: $(cat "$TMP/out")"
 
 # key=value and key==value with a known key: the right spelling.
+rn requests --filter "cause=cgi_timeout" >/dev/null 2>"$TMP/err"
+expect_eq "cause=... exit" "$?" 2
+grep -q "write 'cause:cgi_timeout'" "$TMP/err" && pass || fail "cause=: $(cat "$TMP/err")"
 for t in status=502 status==502; do
     rn requests --filter "$t" >/dev/null 2>"$TMP/err"
     expect_eq "$t exit" "$?" 2

@@ -37,8 +37,10 @@ rows() {
         ORDER BY s.start_ns, s.key" | tail -n +2
 }
 
-VARIANTS="ndis
---raw
+# Every scenario as netsh's plain form and as pktmon's, and in two of the
+# other forms, each form used on two scenarios (all nine forms on all nine
+# scenarios took minutes under the sanitizers).
+FORMS="--raw
 --frag 40
 --frag 40 --gft --ext
 --hdr32 --gft
@@ -46,9 +48,9 @@ VARIANTS="ndis
 --clock system --cpus 1
 --clock cycles --cpus 5 --buffer 4096
 --vmswitch --frag 60
---pktmon
 --pktmon --raw --hdr32 --ext"
 
+i=0
 for scen in ooo retrans midstream pipelined iis502 keepfin rst502 cuthead \
     cutresp; do
     "$GEN_PCAP" "$scen" "$TMP/$scen.pcap" || {
@@ -57,7 +59,10 @@ for scen in ooo retrans midstream pipelined iis502 keepfin rst502 cuthead \
     }
     want=$(rows "$TMP/$scen.pcap")
     [ -n "$want" ] || fail "$scen: no rows from the pcap"
-    echo "$VARIANTS" | while read -r v; do
+    a=$(echo "$FORMS" | sed -n "$((i % 9 + 1))p")
+    b=$(echo "$FORMS" | sed -n "$(((i + 4) % 9 + 1))p")
+    i=$((i + 1))
+    printf 'ndis\n--pktmon\n%s\n%s\n' "$a" "$b" | while read -r v; do
         [ "$v" = ndis ] && v=""
         # shellcheck disable=SC2086
         "$GEN_ETL" $v "$TMP/$scen.pcap" "$TMP/$scen.etl" ||
@@ -75,7 +80,7 @@ done
 PASSES=$((PASSES + $(cat "$TMP/passes" 2>/dev/null | wc -l)))
 FAILS=$((FAILS + $(cat "$TMP/fails" 2>/dev/null | wc -l)))
 expect_eq "generated .etl comparisons" \
-    "$(cat "$TMP/passes" 2>/dev/null | wc -l)" 99
+    "$(cat "$TMP/passes" 2>/dev/null | wc -l)" 36
 
 # ---- the buffers really are out of time order --------------------------
 "$GEN_ETL" --cpus 3 --buffer 4096 "$TMP/iis502.pcap" "$TMP/ooo.etl"

@@ -48,7 +48,7 @@ expect_eq ":export json = timeline" "$(jq -cS '.requests[0]' "$TMP/out/r.json")"
     "$("$REQNAV" --store "$STORE" timeline --format json "$id" | jq -cS .)"
 python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert [x["seq"] for x in r]==["391","405","441","446"], r' \
     "$TMP/out/r.csv" && pass || fail ":export csv rows"
-grep -q 'CGI\\_PREMATURE\\_TERMINATION' "$TMP/out/r.md" && pass || fail ":export md"
+grep -qF '`CGI_PREMATURE_TERMINATION`' "$TMP/out/r.md" && pass || fail ":export md"
 
 # An existing file: asked, kept on n, replaced on y.
 before=$(sha256sum <"$TMP/out/r.json")
