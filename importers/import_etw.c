@@ -417,6 +417,11 @@ etw_emit(struct etw_state *s, struct rn_err *err)
     se.fields_json = rn_buf_str(&e->json);
     rc =
         ingest_event_add(s->ctx->in, s->ctx->source_id, srcreq, &se, NULL, err);
+    /* IIS writes nothing more for a request after its end event: triage
+     * it now (anything that does come later is still counted). */
+    if (rc == RN_OK && srcreq != 0 &&
+        strcmp(se.name, "GENERAL_REQUEST_END") == 0)
+        rc = ingest_srcreq_done(s->ctx->in, srcreq, err);
     if (rc == RN_OK && s->ord % ETW_PROGRESS_EVERY == 0)
         rc = import_progress(s->ctx, xml_input_offset(s->in), err);
     return rc;

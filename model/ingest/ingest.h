@@ -2,8 +2,9 @@
  * The import session: the one way importers write.  It drives the store's
  * row protocol and owns what correlation and triage need while a batch of
  * sources comes in (the requests to re-triage, the captures to refresh,
- * the per-request triage of exchanges that start as requests of their
- * own), so the store below it stays persistence only.
+ * the per-request triage of the source requests it links as they are put:
+ * captured exchanges, IIS trace requests by their GUID), so the store
+ * below it stays persistence only.
  *
  *     ingest_open(st, &in)
  *     ingest_begin(in)                          -- a batch of sources
@@ -60,9 +61,11 @@ enum rn_rc ingest_srcreq_put(struct ingest *in, int64_t source_id,
 /*
  * The importer will put nothing more of source request srcreq_id, nor add
  * events to it.  Optional (ingest_source_end finishes the rest), but it
- * keeps memory flat: a capture's exchange becomes a request of its own
- * here, written from what the session saw of it.  Late puts or events
- * still count; they cost a second look at the end.
+ * keeps memory low: a capture's exchange or an IIS trace's request gets
+ * its request row here, written from what the session saw of it (past a
+ * few thousand live ones, the session writes the least recently used
+ * itself).  Late puts or events still count; they cost a second look at
+ * the end.
  */
 enum rn_rc ingest_srcreq_done(struct ingest *in, int64_t srcreq_id,
                               struct rn_err *err);

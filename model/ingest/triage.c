@@ -1605,6 +1605,9 @@ triage_acc_write(struct store *st, struct triage_acc *a, int64_t request_id,
     enum rn_rc rc = RN_OK;
 
     *written = 0;
+    rc = tri_load_offline_near(st, t, err);
+    if (rc != RN_OK)
+        return rc;
     tri_compute(t, &row);
     s = store_cached(st,
                      "INSERT INTO request (id, start_ns, end_ns, verb, url,"

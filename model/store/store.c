@@ -54,14 +54,14 @@ static const char *const store_stmt_sql[SS_COUNT] = {
         " client_port, server_addr, server_port, attrs, truncated)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15, coalesce(?16, '{}'), ?17) ON CONFLICT DO NOTHING",
-    /* Linked at once to the request of its own key (self_link). */
+    /* Linked at once to the request of its own key (link_rule). */
     [SS_SRCREQ_INSERT_ALONE] =
         "INSERT INTO srcreq (source_id, kind, key, start_ns, end_ns, verb,"
         " url, host, http_status, substatus, win32_status, client_addr,"
         " client_port, server_addr, server_port, attrs, truncated,"
         " request_id, link_rule)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14, ?15, coalesce(?16, '{}'), ?17, ?18, 'self')"
+        " ?14, ?15, coalesce(?16, '{}'), ?17, ?18, ?19)"
         " ON CONFLICT DO NOTHING",
     [SS_SRCREQ_UPDATE] =
         "UPDATE srcreq SET start_ns = coalesce(?4, start_ns),"
@@ -1074,10 +1074,10 @@ store_srcreq_find(struct store *st, int64_t source_id, const char *key,
 /* Insert a new source request; *id stays 0 when (source, key) exists. */
 static enum rn_rc
 store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
-                    const struct store_srcreq *r, int64_t request_id,
+                    const struct store_srcreq *r, const char *link_rule,
                     int64_t *id, struct rn_err *err)
 {
-    int alone = request_id != 0;
+    int alone = link_rule != NULL;
     sqlite3_stmt *s;
 
     *id = 0;
@@ -1088,8 +1088,10 @@ store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
     sqlite3_bind_int(s, 2, st->cur_kind);
     sqlite3_bind_text(s, 3, key, -1, SQLITE_STATIC);
     store_bind_srcreq(s, r);
-    if (alone)
-        sqlite3_bind_int64(s, 18, request_id);
+    if (alone) {
+        sqlite3_bind_int64(s, 18, store_request_id_for_key(key));
+        sqlite3_bind_text(s, 19, link_rule, -1, SQLITE_STATIC);
+    }
     if (sqlite3_step(s) != SQLITE_DONE)
         return store_dberr(st, "insert request", err);
     sqlite3_reset(s);
@@ -1121,7 +1123,7 @@ store_srcreq_merge(struct store *st, int64_t id, const struct store_srcreq *r,
 
 enum rn_rc
 store_srcreq_put(struct store *st, int64_t source_id,
-                 const struct store_srcreq *r, int self_link,
+                 const struct store_srcreq *r, const char *link_rule,
                  int64_t *srcreq_id, int *isnew, struct rn_err *err)
 {
     char key[256];
@@ -1140,9 +1142,7 @@ store_srcreq_put(struct store *st, int64_t source_id,
         id = slot->srcreq;
     } else {
         /* Most keys are new: try the insert first, one index probe. */
-        rc = store_srcreq_insert(st, source_id, key, r,
-                                 self_link ? store_request_id_for_key(key) : 0,
-                                 &id, err);
+        rc = store_srcreq_insert(st, source_id, key, r, link_rule, &id, err);
         *isnew = rc == RN_OK && id != 0;
         if (rc == RN_OK && id == 0) {
             rc = store_srcreq_find(st, source_id, key, &id, err);

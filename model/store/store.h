@@ -171,12 +171,12 @@ int store_srcreq_is_empty(const struct store_srcreq *r);
 
 /*
  * Insert the source request (source, key), or merge r into it when it is
- * there.  *isnew: it was inserted.  self_link: a new row is linked at once
- * to the request of its own key (rule "self"; the request row is the
- * caller's to write).
+ * there.  *isnew: it was inserted.  link_rule: when not NULL, a new row is
+ * linked at once to the request of its own key with this rule (the request
+ * row is the caller's to write).
  */
 enum rn_rc store_srcreq_put(struct store *st, int64_t source_id,
-                            const struct store_srcreq *r, int self_link,
+                            const struct store_srcreq *r, const char *link_rule,
                             int64_t *srcreq_id, int *isnew, struct rn_err *err);
 
 /* The request a source request is linked to, or 0. */
