@@ -142,6 +142,18 @@ evt_file_text(struct evt *ev, char path[][64], int depth, const char *text)
     }
 }
 
+/* Copy src into dst[n], cut to fit (once per element: no printf). */
+static void
+evt_copy(char *dst, size_t n, const char *src)
+{
+    size_t len = strlen(src);
+
+    if (len >= n)
+        len = n - 1;
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
 /* Elements whose text we read (leaves we know); others we descend into. */
 static int
 evt_is_leaf(char path[][64], int depth)
@@ -180,7 +192,7 @@ evt_xml_read(struct xml_input *in, struct evt *ev, struct rn_err *err)
         if (type != XML_READER_TYPE_ELEMENT || depth < 1 ||
             depth > EVT_MAX_DEPTH)
             continue;
-        snprintf(path[depth - 1], sizeof path[0], "%s", xml_input_name(in));
+        evt_copy(path[depth - 1], sizeof path[0], xml_input_name(in));
         if (depth == 2 && strcmp(path[0], "System") == 0)
             evt_system_attrs(ev, in, path[1]);
         if (!evt_is_leaf(path, depth))
@@ -207,7 +219,8 @@ evt_xml_read(struct xml_input *in, struct evt *ev, struct rn_err *err)
                                          : &ev->descs;
                 char gen[32];
 
-                snprintf(gen, sizeof gen, "Data%zu", ev->fields.n + 1);
+                if (name == NULL)
+                    snprintf(gen, sizeof gen, "Data%zu", ev->fields.n + 1);
                 evt_add(ev, l, name != NULL ? name : gen, rn_buf_str(&text));
                 free(name);
             } else {

@@ -202,6 +202,25 @@ freb_attr_only(const char *name)
 }
 
 /* Build the event's fields JSON: data, descriptions, renderings, System. */
+/* out = pre name suf, cut to fit (a few per event: no printf). */
+static void
+freb_key(char *out, size_t n, const char *pre, const char *name,
+         const char *suf)
+{
+    const char *part[3] = {pre, name, suf};
+    size_t o = 0, i;
+
+    for (i = 0; i < 3; i++) {
+        size_t len = strlen(part[i]);
+
+        if (len > n - 1 - o)
+            len = n - 1 - o;
+        memcpy(out + o, part[i], len);
+        o += len;
+    }
+    out[o] = '\0';
+}
+
 static void
 freb_fields_json(struct freb_state *s)
 {
@@ -216,14 +235,14 @@ freb_fields_json(struct freb_state *s)
         rn_json_obj_add(&o, ev->fields.v[i].name, ev->fields.v[i].value,
                         strlen(ev->fields.v[i].value));
     for (i = 0; i < ev->descs.n; i++) {
-        snprintf(key, sizeof key, "%s.description", ev->descs.v[i].name);
+        freb_key(key, sizeof key, "", ev->descs.v[i].name, ".description");
         rn_json_obj_add(&o, key, ev->descs.v[i].value,
                         strlen(ev->descs.v[i].value));
     }
     for (i = 0; i < ev->render.n; i++) {
         if (strcmp(ev->render.v[i].name, "Opcode") == 0)
             continue; /* it is the event's name */
-        snprintf(key, sizeof key, "render.%s", ev->render.v[i].name);
+        freb_key(key, sizeof key, "render.", ev->render.v[i].name, "");
         rn_json_obj_add(&o, key, ev->render.v[i].value,
                         strlen(ev->render.v[i].value));
     }
@@ -232,7 +251,7 @@ freb_fields_json(struct freb_state *s)
          * also come back as empty text: keep the attributes only. */
         if (ev->sys.v[i].value[0] == '\0' && freb_attr_only(ev->sys.v[i].name))
             continue;
-        snprintf(key, sizeof key, "sys.%s", ev->sys.v[i].name);
+        freb_key(key, sizeof key, "sys.", ev->sys.v[i].name, "");
         rn_json_obj_add(&o, key, ev->sys.v[i].value,
                         strlen(ev->sys.v[i].value));
     }

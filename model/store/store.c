@@ -791,7 +791,8 @@ store_source_begin(struct store *st, const struct store_source_info *info,
     if (store_kind_name(info->kind) == NULL || strlen(info->sha256) != 64)
         return rn_err_set(err, RN_EINVAL, "%s: bad source description",
                           info->path);
-    rc = store_prepare(st, "SELECT id FROM source WHERE sha256 = ?1", &s, err);
+    s = store_cached(st, "SELECT id FROM source WHERE sha256 = ?1", err);
+    rc = s != NULL ? RN_OK : RN_EDB;
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_text(s, 1, info->sha256, -1, SQLITE_STATIC);
@@ -800,7 +801,7 @@ store_source_begin(struct store *st, const struct store_source_info *info,
         *existing = 1;
         *source_id = sqlite3_column_int64(s, 0);
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         return store_dberr(st, "find source", err);
     if (*existing)
@@ -809,10 +810,11 @@ store_source_begin(struct store *st, const struct store_source_info *info,
     if (rc != RN_OK)
         return rc;
     store_now_iso(now, sizeof now);
-    rc = store_prepare(st,
-                       "INSERT INTO source (path, kind, format, size, sha256,"
-                       " imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                       &s, err);
+    s = store_cached(st,
+                     "INSERT INTO source (path, kind, format, size, sha256,"
+                     " imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     err);
+    rc = s != NULL ? RN_OK : RN_EDB;
     if (rc == RN_OK) {
         sqlite3_bind_text(s, 1, info->path, -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 2, info->kind);
@@ -822,7 +824,7 @@ store_source_begin(struct store *st, const struct store_source_info *info,
         sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
         if (sqlite3_step(s) != SQLITE_DONE)
             rc = store_dberr(st, "insert source", err);
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
     }
     if (rc != RN_OK) {
         store_exec(st, "ROLLBACK TO rn_source; RELEASE rn_source", NULL);
@@ -867,7 +869,7 @@ store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
     sqlite3_stmt *s;
     enum rn_rc rc;
 
-    rc = store_prepare(
+    s = store_cached(
         st,
         "UPDATE srcreq SET"
         " start_ns = coalesce(start_ns, (SELECT min(ts_ns) FROM event"
@@ -875,13 +877,14 @@ store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
         " end_ns = coalesce(end_ns, (SELECT max(ts_ns) FROM event"
         "   WHERE srcreq_id = srcreq.id AND name NOT GLOB 'TCP_*'))"
         " WHERE source_id = ?1 AND (start_ns IS NULL OR end_ns IS NULL)",
-        &s, err);
+        err);
+    rc = s != NULL ? RN_OK : RN_EDB;
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_int64(s, 1, source_id);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "request spans", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -898,7 +901,7 @@ store_source_finish(struct store *st, int64_t source_id, int spans,
         rc = store_source_spans(st, source_id, err);
     if (rc != RN_OK)
         return rc;
-    rc = store_prepare(
+    s = store_cached(
         st,
         "UPDATE source SET"
         " events = ?6,"
@@ -909,7 +912,8 @@ store_source_finish(struct store *st, int64_t source_id, int spans,
         " clock_offset_given = ?4 IS NOT NULL,"
         " format = coalesce(?5, format), capture = ?7, frames_sha256 = ?8"
         " WHERE id = ?1",
-        &s, err);
+        err);
+    rc = s != NULL ? RN_OK : RN_EDB;
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_int64(s, 1, source_id);
@@ -923,7 +927,7 @@ store_source_finish(struct store *st, int64_t source_id, int spans,
     store_bind_text(s, 8, res != NULL ? res->frames_sha256 : NULL);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "source totals", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -935,8 +939,9 @@ store_source_counts(struct store *st, int64_t source_id,
     sqlite3_stmt *s;
     enum rn_rc rc;
 
-    rc = store_prepare(st, "SELECT events, requests FROM source WHERE id = ?1",
-                       &s, err);
+    s = store_cached(st, "SELECT events, requests FROM source WHERE id = ?1",
+                     err);
+    rc = s != NULL ? RN_OK : RN_EDB;
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_int64(s, 1, source_id);
@@ -946,7 +951,7 @@ store_source_counts(struct store *st, int64_t source_id,
     } else {
         rc = store_dberr(st, "source counts", err);
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
