@@ -116,6 +116,14 @@ evt_system_attrs(struct evt *ev, struct xml_input *in, const char *el)
     }
 }
 
+/* System children whose facts are attributes. */
+static int
+evt_attr_only(const char *name)
+{
+    return strcmp(name, "Provider") == 0 || strcmp(name, "TimeCreated") == 0 ||
+           strcmp(name, "Correlation") == 0 || strcmp(name, "Execution") == 0;
+}
+
 /* Where an element's text goes, by the path below <Event>. */
 static void
 evt_file_text(struct evt *ev, char path[][64], int depth, const char *text)
@@ -123,7 +131,10 @@ evt_file_text(struct evt *ev, char path[][64], int depth, const char *text)
     const char *top = path[0];
 
     if (strcmp(top, "System") == 0 && depth == 2) {
-        evt_add(ev, &ev->sys, path[1], text);
+        /* Provider, TimeCreated... say what they say in attributes (kept
+         * by evt_system_attrs): their empty text is no second fact. */
+        if (text[0] != '\0' || !evt_attr_only(path[1]))
+            evt_add(ev, &ev->sys, path[1], text);
     } else if (strcmp(top, "EventData") == 0 && depth == 3) {
         /* Complex EventData items (e.g. <ComplexData>): name by element. */
         evt_add(ev, &ev->fields, path[2], text);

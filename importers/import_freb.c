@@ -193,15 +193,6 @@ freb_request_facts(struct freb_state *s, const char *name, int64_t line,
     return ingest_srcreq_put(s->ctx->in, s->ctx->source_id, &q, NULL, err);
 }
 
-/* Is name a System element whose content is all in its attributes? */
-static int
-freb_attr_only(const char *name)
-{
-    return strcmp(name, "Provider") == 0 || strcmp(name, "TimeCreated") == 0 ||
-           strcmp(name, "Correlation") == 0 || strcmp(name, "Execution") == 0;
-}
-
-/* Build the event's fields JSON: data, descriptions, renderings, System. */
 /* out = pre name suf, cut to fit (a few per event: no printf). */
 static void
 freb_key(char *out, size_t n, const char *pre, const char *name,
@@ -221,6 +212,7 @@ freb_key(char *out, size_t n, const char *pre, const char *name,
     out[o] = '\0';
 }
 
+/* Build the event's fields JSON: data, descriptions, renderings, System. */
 static void
 freb_fields_json(struct freb_state *s)
 {
@@ -247,10 +239,6 @@ freb_fields_json(struct freb_state *s)
                         strlen(ev->render.v[i].value));
     }
     for (i = 0; i < ev->sys.n; i++) {
-        /* Elements that only carry attributes (TimeCreated, Execution...)
-         * also come back as empty text: keep the attributes only. */
-        if (ev->sys.v[i].value[0] == '\0' && freb_attr_only(ev->sys.v[i].name))
-            continue;
         freb_key(key, sizeof key, "sys.", ev->sys.v[i].name, "");
         rn_json_obj_add(&o, key, ev->sys.v[i].value,
                         strlen(ev->sys.v[i].value));
