@@ -20,7 +20,7 @@
 #include "cap_read.h"
 #include "rn_err.h"
 
-/* Most packet bytes kept from one file (they are held until read). */
+/* Most packet bytes kept from one file (in a temporary file until read). */
 #define CAP_ETL_BYTES_MAX (2048ull * 1024 * 1024)
 
 /* What an .etl file held beyond its frames. */
@@ -49,7 +49,8 @@ enum rn_rc cap_etl_open(const char *path, int fd, uint64_t size, int all,
                         struct cap_etl **out, struct rn_err *err);
 
 /*
- * Next frame into *f (data borrowed until close); *got is 0 at the end.
+ * Next frame into *f (data borrowed until the next call or close); *got
+ * is 0 at the end.
  * *index (may be NULL) is the frame's position among all packet events
  * in file order, from 0.
  */
