@@ -91,6 +91,23 @@ expect_eq "mended file: a source, not failed" \
     "$(rn sources --format json | jq -c '[.[] | select(.path == "cut.xml") | .state]')" \
     '["complete"]'
 
+# ---- a damaged archive: listed with its damage until it comes whole ----
+if command -v tar >/dev/null 2>&1; then
+    mkdir -p "$TMP/t"
+    cp "$S/iis6-cgi-502-2-etw.xml" "$TMP/t/a.xml"
+    sed 's/20:19:06/20:19:08/' "$S/iis6-cgi-502-2-etw.xml" >"$TMP/t/b.xml"
+    (cd "$TMP/t" && tar cf ../whole.tar a.xml b.xml) || fail "making the tar"
+    head -c 400000 "$TMP/whole.tar" >"$TMP/logs.tar"
+    (cd "$TMP" && rn import logs.tar) >/dev/null 2>&1
+    expect_eq "damaged archive: listed" \
+        "$(rn sources --format json | jq -c '.[] | select(.path == "logs.tar") | [.state, .format, (.message | test("damaged archive at member .b.xml."))]')" \
+        '["damaged","archive",true]'
+    cp "$TMP/whole.tar" "$TMP/logs.tar"
+    (cd "$TMP" && rn import logs.tar) >/dev/null 2>&1
+    expect_eq "archive whole again: no longer listed" \
+        "$(rn sources --format json | jq '[.[] | select(.path == "logs.tar")] | length')" 0
+fi
+
 # ---- nothing importable: exit 1, no store, not even for the skips ------
 rm -rf "$TMP/junk" && mkdir "$TMP/junk"
 printf 'x\n' >"$TMP/junk/a.txt"
