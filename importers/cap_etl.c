@@ -428,7 +428,9 @@ cap_etl_open(const char *path, int fd, uint64_t size, int all,
     }
     if (e->npkts == 0) {
         cap_etl_close(e);
-        return rn_err_set(err, RN_EFORMAT,
+        /* Not damage: a trace of another kind, which the import skips
+         * in a folder as it does any file that is not a capture. */
+        return rn_err_set(err, RN_ENOTFOUND,
                           "%s: an ETW trace without packet events: render IIS "
                           "events with tracerpt or Log Parser to XML first",
                           path);

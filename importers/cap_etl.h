@@ -40,7 +40,7 @@ struct cap_etl;
 
 /*
  * Read the .etl file path (size bytes) open on fd, which stays the
- * caller's.  A file without packet events is refused (RN_EFORMAT, saying
+ * caller's.  A file without packet events is refused (RN_ENOTFOUND, saying
  * to render IIS events to XML); damage after some packets keeps them and
  * is returned by cap_etl_next once they are read.  With all set, every
  * PktMon appearance is kept (tests compare them with pktmon etl2pcap).

@@ -396,6 +396,20 @@ ingest_source_by_frames(struct ingest *in, const char *frames_sha256,
     return store_source_by_frames(in->st, frames_sha256, id, path, n, err);
 }
 
+enum rn_rc
+ingest_skip_put(struct ingest *in, const struct store_skip *k,
+                struct rn_err *err)
+{
+    return store_skip_put(in->st, k, err);
+}
+
+enum rn_rc
+ingest_skip_forget(struct ingest *in, const char *path, const char *sha256,
+                   struct rn_err *err)
+{
+    return store_skip_forget(in->st, path, sha256, err);
+}
+
 void
 ingest_source_abort(struct ingest *in)
 {

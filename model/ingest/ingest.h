@@ -53,6 +53,13 @@ enum rn_rc ingest_source_by_frames(struct ingest *in, const char *frames_sha256,
                                    int64_t *id, char *path, size_t n,
                                    struct rn_err *err);
 
+/* A file met but not imported, with why (store_skip_put); outside any
+ * source.  A file imported after all is forgotten by path or content. */
+enum rn_rc ingest_skip_put(struct ingest *in, const struct store_skip *k,
+                           struct rn_err *err);
+enum rn_rc ingest_skip_forget(struct ingest *in, const char *path,
+                              const char *sha256, struct rn_err *err);
+
 /* What one source saw of one request; the same key again merges. */
 enum rn_rc ingest_srcreq_put(struct ingest *in, int64_t source_id,
                              const struct store_srcreq *r, int64_t *srcreq_id,

@@ -375,6 +375,57 @@ store_has_column(struct store *st, const char *table, const char *column)
     return found;
 }
 
+int
+store_has_table(struct store *st, const char *table)
+{
+    sqlite3_stmt *s;
+    int found;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                           " AND name = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+    found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return found;
+}
+
+/*
+ * The files an import met but could not import (store_skip_put).  Added
+ * to schema 4 without a version bump: a store made before it gets the
+ * table the first time it is opened for writing, and readers of a store
+ * without it see no such files (query_skipped).  The text is kept as
+ * written, comments included, for `reqnav sql --schema`.
+ */
+static const char store_skipped_ddl[] =
+    "CREATE TABLE IF NOT EXISTS skipped_file (\n"
+    "    path        TEXT PRIMARY KEY,         -- as named at import; archive\n"
+    "                                          -- members case.zip!member\n"
+    "    state       TEXT NOT NULL,            -- skipped (not a trace, or "
+    "not\n"
+    "                                          -- in a form reqnav reads),\n"
+    "                                          -- failed (unreadable, "
+    "unparsable)\n"
+    "                                          -- or damaged (an archive: the\n"
+    "                                          -- members before it are kept)\n"
+    "    format      TEXT,                     -- the importer that refused "
+    "it\n"
+    "    size        INTEGER,                  -- bytes; NULL when unreadable\n"
+    "    sha256      TEXT,                     -- content hash, or NULL\n"
+    "    imported_at TEXT NOT NULL,            -- when an import last met it\n"
+    "    message     TEXT NOT NULL             -- why, with the position\n"
+    ")";
+
+static enum rn_rc
+store_skipped_ensure(struct store *st, struct rn_err *err)
+{
+    if (store_has_table(st, "skipped_file"))
+        return RN_OK;
+    return store_exec(st, store_skipped_ddl, err);
+}
+
 /* Apply schema and migrations; refuse stores from a newer reqnav. */
 static enum rn_rc
 store_migrate(struct store *st, struct rn_err *err)
@@ -490,6 +541,8 @@ store_setup_writable(struct store *st, struct rn_err *err)
             &local);
         if (rc == RN_OK)
             rc = store_migrate(st, &local);
+        if (rc == RN_OK)
+            rc = store_skipped_ensure(st, &local);
         if (rc == RN_OK || tries >= 100 ||
             (sqlite3_errcode(st->db) & 0xff) != SQLITE_BUSY)
             break;
@@ -1015,6 +1068,77 @@ store_source_abort(struct store *st)
                  NULL);
     st->cur_source = 0;
     store_keycache_clear(st);
+}
+
+const char *
+store_skip_state_name(enum store_skip_state state)
+{
+    switch (state) {
+    case STORE_SKIP_FAILED:
+        return "failed";
+    case STORE_SKIP_DAMAGED:
+        return "damaged";
+    case STORE_SKIP_SKIPPED:
+    default:
+        return "skipped";
+    }
+}
+
+enum rn_rc
+store_skip_put(struct store *st, const struct store_skip *k, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    char now[32];
+    enum rn_rc rc;
+
+    if (st->cur_source != 0)
+        return rn_err_set(err, RN_EINVAL, "a source import is open");
+    store_now_iso(now, sizeof now);
+    /* The path is the key: the same file met again replaces its row.  The
+     * same content under another name (in and out of an archive) is one
+     * file, listed under the name met first, as a source is. */
+    rc = store_prepare(st,
+                       "INSERT OR REPLACE INTO skipped_file (path, state,"
+                       " format, size, sha256, imported_at, message)"
+                       " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS"
+                       " (SELECT 1 FROM skipped_file WHERE sha256 = ?5"
+                       "  AND path != ?1)",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    store_bind_text(s, 1, k->path);
+    store_bind_text(s, 2, store_skip_state_name(k->state));
+    store_bind_text(s, 3, k->format);
+    if (k->size != STORE_NONE)
+        sqlite3_bind_int64(s, 4, k->size);
+    store_bind_text(s, 5, k->sha256);
+    store_bind_text(s, 6, now);
+    store_bind_text(s, 7, k->message != NULL ? k->message : "");
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "record a skipped file", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+store_skip_forget(struct store *st, const char *path, const char *sha256,
+                  struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_prepare(st,
+                       "DELETE FROM skipped_file WHERE path = ?1"
+                       " OR sha256 = ?2",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    store_bind_text(s, 1, path);
+    store_bind_text(s, 2, sha256);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "forget a skipped file", err);
+    sqlite3_finalize(s);
+    return rc;
 }
 
 void
