@@ -11,6 +11,7 @@
 
 #include "rn_buf.h"
 #include "rn_cause.h"
+#include "rn_kind.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
@@ -41,6 +42,8 @@ ev_row_fini(struct ev_row *e)
     free(e->name);
     free(e->fields_json);
     free(e->raw);
+    free(e->link_rule);
+    free(e->alone_reason);
     memset(e, 0, sizeof *e);
 }
 
@@ -591,7 +594,8 @@ query_timeline(struct store *st, const struct rq_row *req, struct ev_row **rows,
     rc = store_prepare(
         st,
         "SELECT e.uid, e.ts_ns, e.kind, src.path, e.seq, e.line, e.provider,"
-        " e.name, e.level, e.fields, e.raw, q.request_id != ?1 FROM srcreq q"
+        " e.name, e.level, e.fields, e.raw, q.request_id != ?1, q.id,"
+        " q.link_rule, q.link_margin_ns, q.alone_reason FROM srcreq q"
         " JOIN event e ON e.srcreq_id = q.id"
         " JOIN source src ON src.id = e.source_id"
         /* An ARR front end's timeline holds its members' events too. */
@@ -621,6 +625,10 @@ query_timeline(struct store *st, const struct rq_row *req, struct ev_row **rows,
         e->fields_json = store_col_dup(s, 9);
         e->raw = store_col_dup(s, 10);
         e->child = sqlite3_column_int(s, 11);
+        e->srcreq = sqlite3_column_int64(s, 12);
+        e->link_rule = store_col_dup(s, 13);
+        e->link_margin_ns = store_col_opt(s, 14);
+        e->alone_reason = store_col_dup(s, 15);
         e->role = -1;
         for (r = 0; r < STORE_ROLE_COUNT; r++) {
             if (req->roles[r] == e->uid)
@@ -716,6 +724,7 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
         r->packet_events = store_col_opt(s, 19);
         r->packet_events_truncated = store_col_opt(s, 20);
         r->linked = -1;
+        r->alone_no_candidate = r->alone_conflict = -1;
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "list sources", err);
@@ -729,6 +738,23 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
     return RN_OK;
 }
 
+/* Set row's alone counts from its linked count and conflicts. */
+static void
+query_source_alone(struct src_row *row, int64_t conflict)
+{
+    const struct rn_kind *k = rn_kind_get(row->kind);
+
+    row->alone_no_candidate = row->alone_conflict = -1;
+    if (k == NULL || k->match == RN_MATCH_GUID || row->linked < 0)
+        return;
+    /* An alone line or exchange not stamped conflict had no candidate
+     * (an exchange of a capture nothing was near was never matched). */
+    row->alone_conflict = conflict;
+    row->alone_no_candidate = row->requests - row->linked - conflict;
+    if (row->alone_no_candidate < 0)
+        row->alone_no_candidate = 0;
+}
+
 enum rn_rc
 query_source_links(struct store *st, struct src_row *rows, size_t n,
                    struct rn_err *err)
@@ -738,14 +764,19 @@ query_source_links(struct store *st, struct src_row *rows, size_t n,
     size_t i;
     int step;
 
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         rows[i].linked = 0;
+        query_source_alone(&rows[i], 0);
+    }
     rc = store_prepare(st,
-                       "SELECT s.source_id, count(*) FROM srcreq s"
-                       " WHERE s.request_id IS NOT NULL AND EXISTS (SELECT 1"
-                       "   FROM srcreq o WHERE o.request_id = s.request_id"
-                       "   AND o.kind != s.kind)"
-                       " GROUP BY s.source_id",
+                       "SELECT source_id, sum(l), sum(c AND NOT l) FROM"
+                       " (SELECT s.source_id, s.request_id IS NOT NULL"
+                       "   AND EXISTS (SELECT 1 FROM srcreq o"
+                       "   WHERE o.request_id = s.request_id"
+                       "   AND o.kind != s.kind) AS l,"
+                       "   coalesce(s.alone_reason = '" STORE_ALONE_CONFLICT
+                       "', 0) AS c FROM srcreq s)"
+                       " GROUP BY source_id",
                        &s, err);
     if (rc != RN_OK)
         return rc;
@@ -753,8 +784,10 @@ query_source_links(struct store *st, struct src_row *rows, size_t n,
         int64_t id = sqlite3_column_int64(s, 0);
 
         for (i = 0; i < n; i++) {
-            if (rows[i].id == id)
-                rows[i].linked = sqlite3_column_int64(s, 1);
+            if (rows[i].id != id)
+                continue;
+            rows[i].linked = sqlite3_column_int64(s, 1);
+            query_source_alone(&rows[i], sqlite3_column_int64(s, 2));
         }
     }
     if (step != SQLITE_DONE)

@@ -3,12 +3,14 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rn_json.h"
 #include "rn_kind.h"
 #include "rn_time.h"
 #include "sanitize.h"
+#include "xmalloc.h"
 
 void
 render_status(const struct rq_row *r, char *out, size_t n)
@@ -337,11 +339,101 @@ render_event_json(struct rn_buf *b, const struct ev_row *e, int64_t start_ns)
     return rn_buf_putc(b, '}');
 }
 
+size_t
+render_link_events(const struct ev_row *ev, size_t n, size_t **out)
+{
+    size_t *v = xmalloc((n > 0 ? n : 1) * sizeof *v), got = 0, i, k;
+
+    for (i = 0; i < n; i++) {
+        if (ev[i].child)
+            continue;
+        /* Few source requests per request: a scan of those seen. */
+        for (k = 0; k < got && ev[v[k]].srcreq != ev[i].srcreq; k++)
+            ;
+        if (k == got)
+            v[got++] = i;
+    }
+    *out = v;
+    return got;
+}
+
+int
+render_link_matched(const struct ev_row *e)
+{
+    const struct rn_kind *k = rn_kind_get(e->kind);
+
+    return k != NULL && k->match != RN_MATCH_GUID;
+}
+
+const char *
+render_alone_reason(const struct ev_row *e)
+{
+    if (!render_link_matched(e) || e->link_rule == NULL ||
+        strcmp(e->link_rule, "self") != 0)
+        return NULL;
+    /* An exchange of a capture no IIS request was near was never
+     * matched at all: nothing could have been its candidate. */
+    return e->alone_reason != NULL ? e->alone_reason : STORE_ALONE_NO_CANDIDATE;
+}
+
+void
+render_link_text(const struct ev_row *e, char *out, size_t n)
+{
+    const char *alone = render_alone_reason(e);
+    char d[RENDER_DUR_MAX];
+
+    if (alone != NULL) {
+        snprintf(out, n, "alone: %s",
+                 strcmp(alone, STORE_ALONE_CONFLICT) == 0
+                     ? "conflict (a request of its path fit its time, but "
+                       "other evidence differed or another took it)"
+                     : "no candidate (no request of its path near it)");
+    } else if (!render_link_matched(e) || e->link_rule == NULL) {
+        snprintf(out, n, "%s", e->link_rule != NULL ? e->link_rule : "-");
+    } else if (e->link_margin_ns == STORE_NONE) {
+        snprintf(out, n, "%s, no other candidate", e->link_rule);
+    } else if (e->link_margin_ns == 0) {
+        snprintf(out, n, "%s, margin 0 (identical evidence: time order)",
+                 e->link_rule);
+    } else {
+        render_duration(e->link_margin_ns, d, sizeof d);
+        snprintf(out, n, "%s, margin %s", e->link_rule, d);
+    }
+}
+
+/* One object of a timeline's links: a source request and how it came to
+ * be on the request. */
+static enum rn_rc
+render_link_json(struct rn_buf *b, const struct ev_row *e)
+{
+    char pos[160];
+
+    rn_buf_putc(b, '{');
+    json_key(b, "source", 1);
+    rn_json_cstr(b, store_kind_name(e->kind));
+    json_key(b, "file", 0);
+    rn_json_cstr(b, e->file);
+    render_position(e->kind, e->file, e->seq, pos, sizeof pos);
+    json_key(b, "position", 0);
+    rn_json_cstr(b, pos);
+    json_key(b, "rule", 0);
+    rn_json_cstr(b, e->link_rule);
+    json_key(b, "margin_ms", 0);
+    if (render_link_matched(e) && render_alone_reason(e) == NULL &&
+        e->link_margin_ns != STORE_NONE)
+        render_ms(b, e->link_margin_ns);
+    else
+        rn_buf_puts(b, "null");
+    json_key(b, "alone", 0);
+    rn_json_cstr(b, render_alone_reason(e));
+    return rn_buf_putc(b, '}');
+}
+
 enum rn_rc
 render_timeline_json(struct rn_buf *b, const struct rq_row *r,
                      const struct ev_row *ev, size_t n)
 {
-    size_t i;
+    size_t i, nl, *first;
 
     rn_buf_puts(b, "{\"request\":");
     render_request_json(b, r);
@@ -351,6 +443,14 @@ render_timeline_json(struct rn_buf *b, const struct rq_row *r,
             rn_buf_putc(b, ',');
         render_event_json(b, &ev[i], r->start_ns);
     }
+    rn_buf_puts(b, "],\"links\":[");
+    nl = render_link_events(ev, n, &first);
+    for (i = 0; i < nl; i++) {
+        if (i > 0)
+            rn_buf_putc(b, ',');
+        render_link_json(b, &ev[first[i]]);
+    }
+    free(first);
     return rn_buf_puts(b, "]}");
 }
 

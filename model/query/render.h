@@ -17,9 +17,33 @@ enum rn_rc render_request_json(struct rn_buf *b, const struct rq_row *r);
 enum rn_rc render_event_json(struct rn_buf *b, const struct ev_row *e,
                              int64_t start_ns);
 
-/* {"request": {...}, "events": [...]} */
+/* {"request": {...}, "events": [...], "links": [...]}: links, one per
+ * source request (render_link_events): source, file, position, rule,
+ * margin_ms (a matcher's link that had a rival) and alone (its reason). */
 enum rn_rc render_timeline_json(struct rn_buf *b, const struct rq_row *r,
                                 const struct ev_row *ev, size_t n);
+
+/*
+ * The source requests of a timeline (an ARR child's left out), each as
+ * the index of its first event in ev, in event order: how many, and
+ * *out (malloc'd) the indexes.
+ */
+size_t render_link_events(const struct ev_row *ev, size_t n, size_t **out);
+
+/* Was the source request of e linked by a matcher (W3C, HTTPERR, capture),
+ * whose link has a margin and whose being alone a reason? */
+int render_link_matched(const struct ev_row *e);
+
+/* Why e's source request stayed alone ("no_candidate", "conflict"), or
+ * NULL when it is linked or not matched at all. */
+const char *render_alone_reason(const struct ev_row *e);
+
+/*
+ * How e's source request came to be on its request, as the timeline table
+ * says it: "context_id", "pcap_time_url_status_client, margin 23ms",
+ * "w3c_time_url_status, no other candidate", "alone: conflict (...)".
+ */
+void render_link_text(const struct ev_row *e, char *out, size_t n);
 
 /* Append one CSV field with RFC 4180 quoting (NULL = empty). */
 enum rn_rc render_csv_field(struct rn_buf *b, const char *s);

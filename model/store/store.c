@@ -375,6 +375,13 @@ store_has_column(struct store *st, const char *table, const char *column)
     return found;
 }
 
+/* Has a store of this version every column added within it? */
+static int
+store_current(struct store *st)
+{
+    return store_has_column(st, "srcreq", "alone_reason");
+}
+
 /* Apply schema and migrations; refuse stores from a newer reqnav. */
 static enum rn_rc
 store_migrate(struct store *st, struct rn_err *err)
@@ -395,7 +402,7 @@ store_migrate(struct store *st, struct rn_err *err)
                           "%s: store schema version %d is newer than this "
                           "reqnav understands (%d)",
                           st->path, version, STORE_SCHEMA_VERSION);
-    if (version == STORE_SCHEMA_VERSION)
+    if (version == STORE_SCHEMA_VERSION && store_current(st))
         return RN_OK;
     rc = store_exec(st, "BEGIN IMMEDIATE", err);
     if (rc != RN_OK)
@@ -408,7 +415,7 @@ store_migrate(struct store *st, struct rn_err *err)
         sqlite3_finalize(s);
         if (version < 0)
             rc = store_dberr(st, "read schema version", err);
-        else if (version == STORE_SCHEMA_VERSION)
+        else if (version == STORE_SCHEMA_VERSION && store_current(st))
             return store_exec(st, "COMMIT", err);
     }
     if (rc == RN_OK && version == 0)
@@ -460,6 +467,17 @@ store_migrate(struct store *st, struct rn_err *err)
                         " PRIMARY KEY (srcreq_id, log_id, sent)) WITHOUT ROWID;"
                         "CREATE INDEX IF NOT EXISTS arr_log_by_id"
                         " ON arr_log(log_id, sent)",
+                        err);
+    /* Within 4: how sure each matcher's link was, and why a line or an
+     * exchange stayed alone (schema.sql).  Source requests linked before
+     * keep NULL until an import matches them again. */
+    if (rc == RN_OK && version > 0 &&
+        !store_has_column(st, "srcreq", "link_margin_ns"))
+        rc = store_exec(
+            st, "ALTER TABLE srcreq ADD COLUMN link_margin_ns INTEGER", err);
+    if (rc == RN_OK && version > 0 &&
+        !store_has_column(st, "srcreq", "alone_reason"))
+        rc = store_exec(st, "ALTER TABLE srcreq ADD COLUMN alone_reason TEXT",
                         err);
     if (rc == RN_OK)
         rc = store_exec(st, "PRAGMA user_version = 4", err);

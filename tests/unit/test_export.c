@@ -322,6 +322,63 @@ test_text_units(void)
     CHECK_STR(out, "2005-08-23T20:25:47.254595123Z");
 }
 
+/* How a timeline says what linked each source request (render.h). */
+static void
+test_link_text(void)
+{
+    struct ev_row ev[5];
+    char out[256], guid[] = "context_id", w3c[] = "w3c_time_url_status_client",
+                   pcap[] = "pcap_time_url_status", self[] = "self",
+                   conflict[] = "conflict";
+    size_t *first, n;
+
+    memset(ev, 0, sizeof ev);
+    /* An ETW request, a W3C line and an exchange; an ARR child's event. */
+    ev[0] = (struct ev_row){.kind = STORE_KIND_ETW,
+                            .srcreq = 7,
+                            .link_rule = guid,
+                            .link_margin_ns = STORE_NONE};
+    ev[1] = (struct ev_row){.kind = STORE_KIND_W3C,
+                            .srcreq = 9,
+                            .link_rule = w3c,
+                            .link_margin_ns = 0};
+    ev[2] = ev[0];
+    ev[3] = (struct ev_row){.kind = STORE_KIND_PCAP,
+                            .srcreq = 4,
+                            .link_rule = pcap,
+                            .link_margin_ns = 23397000};
+    ev[4] = (struct ev_row){
+        .kind = STORE_KIND_ETW, .srcreq = 11, .link_rule = guid, .child = 1};
+    n = render_link_events(ev, 5, &first);
+    CHECK(n == 3);
+    CHECK(n == 3 && first[0] == 0 && first[1] == 1 && first[2] == 3);
+    free(first);
+    render_link_text(&ev[0], out, sizeof out);
+    CHECK_STR(out, "context_id");
+    CHECK(render_alone_reason(&ev[0]) == NULL);
+    render_link_text(&ev[1], out, sizeof out);
+    CHECK_STR(out, "w3c_time_url_status_client, margin 0 (identical "
+                   "evidence: time order)");
+    render_link_text(&ev[3], out, sizeof out);
+    CHECK_STR(out, "pcap_time_url_status, margin 23ms");
+    ev[3].link_margin_ns = STORE_NONE;
+    render_link_text(&ev[3], out, sizeof out);
+    CHECK_STR(out, "pcap_time_url_status, no other candidate");
+    /* Alone: the stored reason; an exchange never matched had none. */
+    ev[3].link_rule = self;
+    CHECK_STR(render_alone_reason(&ev[3]), "no_candidate");
+    render_link_text(&ev[3], out, sizeof out);
+    CHECK_STR(out, "alone: no candidate (no request of its path near it)");
+    ev[1].link_rule = self;
+    ev[1].alone_reason = conflict;
+    CHECK_STR(render_alone_reason(&ev[1]), "conflict");
+    render_link_text(&ev[1], out, sizeof out);
+    CHECK(strncmp(out, "alone: conflict (", 17) == 0);
+    /* A GUID source alone on its request has no reason to give. */
+    ev[0].link_rule = self;
+    CHECK(render_alone_reason(&ev[0]) == NULL);
+}
+
 int
 main(void)
 {
@@ -330,5 +387,6 @@ main(void)
     test_escapers();
     test_names();
     test_text_units();
+    test_link_text();
     return test_report("test_export");
 }

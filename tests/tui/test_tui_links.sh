@@ -1,0 +1,46 @@
+# The explorer's sources screen (S) says why a log's lines and a capture's
+# exchanges stayed alone: "N alone (C no candidate, K conflict)", the
+# numbers `reqnav sources --format json` gives; an ETW file gives none.
+. "$(dirname "$0")/lib.sh"
+need jq
+: "${GEN_PCAPCORR:?GEN_PCAPCORR must name the gen_pcapcorr binary}"
+
+W=$TMP/w3c
+mkdir -p "$W"
+"$GEN_PCAPCORR" w3c "$W"
+# One line IIS saw with another status (conflict), two it never saw.
+printf '%s\r\n' \
+    '#Software: Microsoft Internet Information Services 6.0' \
+    '#Version: 1.0' '#Date: 2005-08-23 22:50:00' \
+    '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status time-taken' \
+    '2005-08-23 22:50:10 192.0.2.80 GET /app/report.aspx - 80 - 192.0.2.50 x 500 0 0 400' \
+    '2005-08-23 22:50:10 192.0.2.80 GET /app/missing.aspx - 80 - 192.0.2.7 x 404 0 2 15' \
+    '2005-08-23 22:50:40 192.0.2.80 GET /app/report.aspx - 80 - 192.0.2.7 x 200 0 0 100' \
+    >"$W/u_ex050823_x.log"
+rm -f "$STORE"*
+"$REQNAV" --store "$STORE" -q import "$W/etw.xml" "$W/capture.pcap" \
+    "$W/u_ex050823_x.log" >/dev/null 2>&1 || fail "import"
+# What the command line says, as the screen must say it.
+said() {
+    "$REQNAV" --store "$STORE" sources --format json |
+        jq -r --arg k "$1" '.[] | select(.kind == $k) |
+            "\(.alone) alone (\(.alone_no_candidate) no candidate, \(.alone_conflict) conflict)"'
+}
+W3C_TEXT=$(said w3c)
+PCAP_TEXT=$(said pcap)
+expect_eq "w3c counts" "$W3C_TEXT" "3 alone (2 no candidate, 1 conflict)"
+expect_eq "pcap counts" "$PCAP_TEXT" "1 alone (0 no candidate, 1 conflict)"
+
+start 160 45
+check "list" wait_for "all requests"
+keys S
+check "sources page" wait_for "3 files"
+check "the log's reasons" wait_for "0 linked with other sources, $W3C_TEXT"
+check "the capture's reasons" wait_for "1 linked with other sources, $PCAP_TEXT"
+# The ETW file: linked, and no reasons to give.
+expect_eq "no reasons for ETW" \
+    "$(screen | grep -A1 'etw.xml$' | tail -1 | grep -c 'alone')" 0
+check "ETW linked count" wait_for "1 linked with other sources, 0 warnings"
+keys q Q
+expect_eq "exit" "$(wait_exit)" 0
+finish
