@@ -544,6 +544,22 @@ cli_request_table_head(const struct cli_req_cols *c)
            "STATUS", "DURATION", c->src, "SOURCES", "URL");
 }
 
+/* A request's start as the table shows it: microseconds, or for one only
+ * coarse sources saw the second it was logged in, "~" after it. */
+static void
+cli_start_text(const struct rq_row *r, char *ts)
+{
+    render_time_fixed(r->start_ns, CLI_TS_DIGITS, ts);
+    if (render_timing_coarse(r)) {
+        char *dot = strchr(ts, '.');
+
+        if (dot != NULL) {
+            dot[0] = '~';
+            dot[1] = '\0';
+        }
+    }
+}
+
 static void
 cli_request_table_row(const struct rq_row *r, const struct cli_req_cols *c)
 {
@@ -552,9 +568,9 @@ cli_request_table_row(const struct rq_row *r, const struct cli_req_cols *c)
     char *verb = cli_safe(r->verb != NULL ? r->verb : "-", 7);
 
     if (r->start_ns != STORE_NONE)
-        render_time_fixed(r->start_ns, CLI_TS_DIGITS, ts);
+        cli_start_text(r, ts);
     if (r->start_ns != STORE_NONE && r->end_ns != STORE_NONE)
-        render_duration(r->end_ns - r->start_ns, dur, sizeof dur);
+        render_request_duration(r, dur, sizeof dur);
     render_status(r, status, sizeof status);
     render_sources(r->sources, ",", src, sizeof src);
     printf("%-16" PRId64 " %-27s %-7s %-7s %9s %-*s ", r->id, ts, verb,
@@ -897,6 +913,20 @@ cli_timeline_links(const struct rq_row *r)
         printf("  ARR child %" PRId64 "\n", r->children[i]);
 }
 
+/* A request only coarse sources saw: what its times are worth. */
+static void
+cli_timeline_timing(const struct rq_row *r)
+{
+    char dur[RENDER_DUR_MAX];
+
+    if (!render_timing_coarse(r))
+        return;
+    render_request_duration(r, dur, sizeof dur);
+    printf("  timing: coarse (whole seconds as logged; the true times lie up "
+           "to 1 s later), duration %s%s\n",
+           dur, render_duration_approx(r) ? "" : " (time-taken)");
+}
+
 /* Each source request of the request, where it starts and what linked
  * it: "  via W3C u_ex.log line 9: w3c_time_url_status, margin 40ms". */
 static void
@@ -938,6 +968,7 @@ cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
         cli_put_safe(stdout, r->diagnosis, 0);
         putchar('\n');
     }
+    cli_timeline_timing(r);
     cli_timeline_links(r);
     cli_timeline_sources(ev, n);
     printf("%-27s %9s  %-28s %-32s %s\n", "TIME", "OFFSET", "SOURCE", "EVENT",

@@ -225,6 +225,59 @@ json_opt_ts(struct rn_buf *b, int64_t ns)
     return rn_json_cstr(b, ts);
 }
 
+int
+render_timing_coarse(const struct rq_row *r)
+{
+    unsigned precise =
+                 (1u << (STORE_KIND_FREB - 1)) | (1u << (STORE_KIND_PCAP - 1)),
+             etw = 1u << (STORE_KIND_ETW - 1);
+
+    if (r->sources == 0 || (r->sources & precise) != 0 ||
+        r->start_ns == STORE_NONE)
+        return 0;
+    /* ETW is precise but for Log Parser's whole seconds: the request's
+     * times come from its most precise source (triage). */
+    return !(r->sources & etw) ||
+           (r->start_ns % RN_NS_PER_SEC == 0 &&
+            (r->end_ns == STORE_NONE || r->end_ns % RN_NS_PER_SEC == 0));
+}
+
+int
+render_duration_approx(const struct rq_row *r)
+{
+    unsigned w3c = 1u << (STORE_KIND_W3C - 1);
+
+    /* A W3C line's time-taken is exact, whatever its times; Log Parser's
+     * two whole seconds, or an HTTPERR line's one, say nothing finer. */
+    return render_timing_coarse(r) && r->end_ns != STORE_NONE &&
+           (r->sources & (1u << (STORE_KIND_ETW - 1)) || !(r->sources & w3c));
+}
+
+void
+render_request_duration(const struct rq_row *r, char *out, size_t n)
+{
+    int64_t d, s;
+
+    if (r->start_ns == STORE_NONE || r->end_ns == STORE_NONE ||
+        r->end_ns < r->start_ns) {
+        snprintf(out, n, "-");
+        return;
+    }
+    d = r->end_ns - r->start_ns;
+    s = d / RN_NS_PER_SEC;
+    if (!render_duration_approx(r))
+        render_duration(d, out, n);
+    else if (s < 1)
+        snprintf(out, n, "<1s");
+    else if (s < 60)
+        snprintf(out, n, "~%" PRId64 "s", s);
+    else if (s < 3600)
+        snprintf(out, n, "~%" PRId64 "m%02" PRId64 "s", s / 60, s % 60);
+    else
+        snprintf(out, n, "~%" PRId64 "h%02" PRId64 "m%02" PRId64 "s", s / 3600,
+                 s / 60 % 60, s % 60);
+}
+
 enum rn_rc
 render_request_json(struct rn_buf *b, const struct rq_row *r)
 {
@@ -245,6 +298,14 @@ render_request_json(struct rn_buf *b, const struct rq_row *r)
         render_ms(b, r->end_ns - r->start_ns);
     else
         rn_buf_puts(b, "null");
+    /* How far to trust those (CONTRACT.md: coarse times stand for
+     * [t, t + 1 s)); new keys after the old ones' places. */
+    json_key(b, "timing", 0);
+    rn_json_cstr(b, render_timing_coarse(r) ? "coarse" : "precise");
+    json_key(b, "time_precision_ms", 0);
+    rn_buf_puts(b, render_timing_coarse(r) ? "1000" : "1");
+    json_key(b, "duration_approx", 0);
+    rn_buf_puts(b, render_duration_approx(r) ? "true" : "false");
     json_key(b, "verb", 0);
     rn_json_cstr(b, r->verb);
     json_key(b, "url", 0);

@@ -45,6 +45,21 @@ const char *render_alone_reason(const struct ev_row *e);
  */
 void render_link_text(const struct ev_row *e, char *out, size_t n);
 
+/*
+ * How precise a request's times are.  Coarse: only sources whose times
+ * stand for a whole second saw it (W3C and HTTPERR lines, Log Parser ETW),
+ * so its start and end may lie up to 1 s later than shown.  Its duration
+ * is then still exact when a W3C line's time-taken gave it, and known to
+ * a second only from Log Parser's or HTTPERR's whole seconds
+ * (render_duration_approx).
+ */
+int render_timing_coarse(const struct rq_row *r);
+int render_duration_approx(const struct rq_row *r);
+
+/* A request's duration as the tables show it: render_duration's, or for
+ * one known to a second only "<1s", "~3s", "~6m41s"; "-" when unknown. */
+void render_request_duration(const struct rq_row *r, char *out, size_t n);
+
 /* Append one CSV field with RFC 4180 quoting (NULL = empty). */
 enum rn_rc render_csv_field(struct rn_buf *b, const char *s);
 

@@ -103,11 +103,11 @@ expect_eq "-link:conflict -link:nocandidate: the linked one" \
 id=$(rn requests --filter link:linked --format json | jq -r '.[0].id')
 rn timeline "$id" >"$TMP/tl"
 expect_eq "timeline: via lines" "$(grep '^  via ' "$TMP/tl")" \
-    "  via ETW #1: context_id
-  via PCAP capture.pcap frame 1: pcap_time_url_status, margin 0 (identical evidence: time order)"
+    "  via PCAP capture.pcap frame 1: pcap_time_url_status, margin 0 (identical evidence: time order)
+  via ETW #1: context_id"
 expect_eq "timeline json: links" \
     "$(rn timeline --format json "$id" | jq -c '[.links[] | [.source, .position, .rule, .margin_ms, .alone]]')" \
-    '[["etw","ETW #1","context_id",null,null],["pcap","PCAP capture.pcap frame 1","pcap_time_url_status",0,null]]'
+    '[["pcap","PCAP capture.pcap frame 1","pcap_time_url_status",0,null],["etw","ETW #1","context_id",null,null]]'
 lone=$(rn requests --filter 'link:conflict source:w3c' --format json | jq -r '.[0].id')
 expect_eq "timeline json: why alone" \
     "$(rn timeline --format json "$lone" | jq -c '[.links[] | [.rule, .margin_ms, .alone]]')" \

@@ -1,6 +1,8 @@
 # The explorer's sources screen (S) says why a log's lines and a capture's
 # exchanges stayed alone: "N alone (C no candidate, K conflict)", the
 # numbers `reqnav sources --format json` gives; an ETW file gives none.
+# Requests only coarse sources saw say so in the list (the second they
+# were logged in, "~"; "<1s" or "~1s") and in the timeline's header.
 . "$(dirname "$0")/lib.sh"
 need jq
 : "${GEN_PCAPCORR:?GEN_PCAPCORR must name the gen_pcapcorr binary}"
@@ -43,4 +45,22 @@ expect_eq "no reasons for ETW" \
 check "ETW linked count" wait_for "1 linked with other sources, 0 warnings"
 keys q Q
 expect_eq "exit" "$(wait_exit)" 0
+
+# Log Parser alone: whole seconds only.
+S=$TMP/skew
+mkdir -p "$S"
+"$GEN_PCAPCORR" skew "$S"
+rm -f "$STORE"*
+"$REQNAV" --store "$STORE" -q import "$S/etw.xml" >/dev/null 2>&1 ||
+    fail "import Log Parser"
+start 100 30
+check "coarse list" wait_for "all requests"
+# d.aspx: 21:00:18.960 to 21:00:19.020, logged a second apart.
+check "coarse start and duration" wait_for "08-23 21:00:18~    GET    404.0     ~1s E"
+check "under a second" wait_for "08-23 21:00:10~    GET    200.0     <1s E"
+expect_eq "no microseconds invented" "$(screen | grep -c '21:00:[0-9]*\.')" 0
+keys Enter
+check "timeline header says coarse" wait_for "<1s (coarse times) 2 events"
+keys q Q
+expect_eq "coarse: exit" "$(wait_exit)" 0
 finish

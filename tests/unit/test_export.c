@@ -379,6 +379,55 @@ test_link_text(void)
     CHECK(render_alone_reason(&ev[0]) == NULL);
 }
 
+/* What a request's times are worth (render.h): coarse sources only. */
+static void
+test_timing(void)
+{
+    const int64_t s = 1124828346LL * 1000000000LL; /* 20:19:06 */
+    struct rq_row r;
+    char out[32];
+
+    memset(&r, 0, sizeof r);
+    /* Log Parser alone: whole seconds, duration to a second. */
+    r.sources = 1u << (STORE_KIND_ETW - 1);
+    r.start_ns = s;
+    r.end_ns = s + 401 * 1000000000LL;
+    CHECK(render_timing_coarse(&r) && render_duration_approx(&r));
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "~6m41s");
+    r.end_ns = s;
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "<1s");
+    r.end_ns = s + 3723 * 1000000000LL;
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "~1h02m03s");
+    /* tracerpt: precise. */
+    r.start_ns = s + 498000;
+    r.end_ns = s + 2000000000LL;
+    CHECK(!render_timing_coarse(&r) && !render_duration_approx(&r));
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "1.9s");
+    /* A W3C line alone: coarse times, exact time-taken even when whole. */
+    r.sources = 1u << (STORE_KIND_W3C - 1);
+    r.start_ns = s - 30 * 1000000000LL;
+    r.end_ns = s;
+    CHECK(render_timing_coarse(&r) && !render_duration_approx(&r));
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "30.0s");
+    /* An HTTPERR line: one second, nothing finer. */
+    r.sources = 1u << (STORE_KIND_HTTPERR - 1);
+    r.start_ns = r.end_ns = s;
+    CHECK(render_duration_approx(&r));
+    /* Log Parser with a capture: the capture's times. */
+    r.sources = (1u << (STORE_KIND_ETW - 1)) | (1u << (STORE_KIND_PCAP - 1));
+    r.start_ns = s;
+    r.end_ns = s + 1000000000LL;
+    CHECK(!render_timing_coarse(&r));
+    r.end_ns = STORE_NONE;
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "-");
+}
+
 int
 main(void)
 {
@@ -388,5 +437,6 @@ main(void)
     test_names();
     test_text_units();
     test_link_text();
+    test_timing();
     return test_report("test_export");
 }
