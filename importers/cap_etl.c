@@ -1,6 +1,7 @@
 /*
- * .etl packet captures (see cap_etl.h).  Packets are copied into one
- * arena as the walk meets them, with a small record each; at the end the
+ * .etl packet captures (see cap_etl.h).  Packets are written to one
+ * temporary file as the walk meets them, with a small record each in
+ * memory (so the footprint does not grow with the bytes); at the end the
  * PktMon appearances are reduced to one a packet and the rest sorted by
  * time (ties in file order), which gives the frame numbers.  NDIS
  * fragments wait per thread until the event that carries PacketEnd: a
@@ -9,8 +10,11 @@
  */
 #include "cap_etl.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "etl_read.h"
 #include "pkt_decode.h"
@@ -43,7 +47,7 @@ static const unsigned char guid_ndis[16] = {
 
 struct cap_etl_pkt {
     uint64_t group; /* PktGroupId (PktMon) */
-    uint64_t data;  /* offset in the arena */
+    uint64_t data;  /* offset in the spill file */
     int64_t ts_ns;
     uint64_t index; /* among packet events, file order */
     uint32_t caplen, origlen;
@@ -64,8 +68,10 @@ struct cap_etl {
     const char *path;
     struct etl_header hdr;
     struct cap_etl_info info;
-    unsigned char *arena;
-    uint64_t alen, acap;
+    FILE *spill;          /* packet bytes, in walk order */
+    uint64_t alen;        /* bytes written to it */
+    unsigned char *frame; /* the frame cap_etl_next returned last */
+    size_t framecap;
     struct cap_etl_pkt *pkts;
     size_t npkts, cap, next;
     uint8_t *comp_type; /* PktMon component id -> type (65536) */
@@ -119,12 +125,16 @@ cap_etl_add(struct cap_etl *e, const struct etl_event *ev,
                           "packets",
                           e->path, (unsigned long long)ev->buf_off,
                           CAP_ETL_BYTES_MAX >> 20);
-    if (e->alen + caplen > e->acap) {
-        e->acap = e->acap < 65536 ? 65536 : e->acap * 2;
-        if (e->acap < e->alen + caplen)
-            e->acap = e->alen + caplen;
-        e->arena = xrealloc(e->arena, (size_t)e->acap, 1);
-    }
+    if (caplen > 0 && e->spill == NULL && (e->spill = tmpfile()) == NULL)
+        return rn_err_set(err, RN_EIO,
+                          "%s: cannot create a temporary file for its "
+                          "packets: %s",
+                          e->path, strerror(errno));
+    if (caplen > 0 && fwrite(data, 1, caplen, e->spill) != caplen)
+        return rn_err_set(err, RN_EIO,
+                          "%s: cannot write its packets to a temporary "
+                          "file: %s",
+                          e->path, strerror(errno));
     if (e->npkts == e->cap) {
         e->cap = e->cap < 256 ? 256 : e->cap * 2;
         e->pkts = xrealloc(e->pkts, e->cap, sizeof *e->pkts);
@@ -136,8 +146,6 @@ cap_etl_add(struct cap_etl *e, const struct etl_event *ev,
     p->caplen = caplen;
     p->origlen = origlen < caplen ? caplen : origlen;
     p->ts_ns = etl_time_ns(&e->hdr, ev->ts);
-    if (caplen > 0)
-        memcpy(e->arena + e->alen, data, caplen);
     e->alen += caplen;
     e->npkts++;
     if (p->origlen > caplen)
@@ -420,13 +428,48 @@ cap_etl_open(const char *path, int fd, uint64_t size, int all,
     }
     if (e->npkts == 0) {
         cap_etl_close(e);
-        return rn_err_set(err, RN_EFORMAT,
+        /* Not damage: a trace of another kind, which the import skips
+         * in a folder as it does any file that is not a capture. */
+        return rn_err_set(err, RN_ENOTFOUND,
                           "%s: an ETW trace without packet events: render IIS "
                           "events with tracerpt or Log Parser to XML first",
                           path);
     }
+    if (e->spill != NULL && fflush(e->spill) != 0) {
+        rc = rn_err_set(err, RN_EIO,
+                        "%s: cannot write its packets to a temporary file: "
+                        "%s",
+                        path, strerror(errno));
+        cap_etl_close(e);
+        return rc;
+    }
     cap_etl_finish(e);
     *out = e;
+    return RN_OK;
+}
+
+/* Read the bytes of p back from the spill file into e->frame. */
+static enum rn_rc
+cap_etl_load(struct cap_etl *e, const struct cap_etl_pkt *p, struct rn_err *err)
+{
+    size_t got = 0;
+
+    if (p->caplen > e->framecap) {
+        e->framecap = p->caplen;
+        e->frame = xrealloc(e->frame, e->framecap, 1);
+    }
+    while (got < p->caplen) {
+        ssize_t k = pread(fileno(e->spill), e->frame + got, p->caplen - got,
+                          (off_t)(p->data + got));
+
+        if (k <= 0 && !(k < 0 && errno == EINTR))
+            return rn_err_set(err, RN_EIO,
+                              "%s: cannot read its packets back from a "
+                              "temporary file: %s",
+                              e->path, k < 0 ? strerror(errno) : "cut short");
+        if (k > 0)
+            got += (size_t)k;
+    }
     return RN_OK;
 }
 
@@ -444,14 +487,20 @@ cap_etl_next(struct cap_etl *e, struct cap_frame *f, int *got, uint64_t *index,
         }
         return RN_OK;
     }
-    p = &e->pkts[e->next++];
+    p = &e->pkts[e->next];
+    if (p->caplen > 0) {
+        enum rn_rc rc = cap_etl_load(e, p, err);
+
+        if (rc != RN_OK)
+            return rc;
+    }
+    e->next++;
     memset(f, 0, sizeof *f);
     f->number = e->next;
     f->ts_ns = p->ts_ns == INT64_MIN ? CAP_TS_NONE : p->ts_ns;
     f->link = p->link;
     f->raw_link = p->raw_link;
-    /* No arena when every packet was empty: point at no bytes. */
-    f->data = e->arena != NULL ? e->arena + p->data : (const unsigned char *)"";
+    f->data = p->caplen > 0 ? e->frame : (const unsigned char *)"";
     f->caplen = p->caplen;
     f->origlen = p->origlen;
     if (index != NULL)
@@ -477,6 +526,8 @@ cap_etl_close(struct cap_etl *e)
         free(e->frag[i].buf);
     free(e->comp_type);
     free(e->pkts);
-    free(e->arena);
+    if (e->spill != NULL)
+        fclose(e->spill);
+    free(e->frame);
     free(e);
 }

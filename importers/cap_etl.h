@@ -20,7 +20,7 @@
 #include "cap_read.h"
 #include "rn_err.h"
 
-/* Most packet bytes kept from one file (they are held until read). */
+/* Most packet bytes kept from one file (in a temporary file until read). */
 #define CAP_ETL_BYTES_MAX (2048ull * 1024 * 1024)
 
 /* What an .etl file held beyond its frames. */
@@ -40,7 +40,7 @@ struct cap_etl;
 
 /*
  * Read the .etl file path (size bytes) open on fd, which stays the
- * caller's.  A file without packet events is refused (RN_EFORMAT, saying
+ * caller's.  A file without packet events is refused (RN_ENOTFOUND, saying
  * to render IIS events to XML); damage after some packets keeps them and
  * is returned by cap_etl_next once they are read.  With all set, every
  * PktMon appearance is kept (tests compare them with pktmon etl2pcap).
@@ -49,7 +49,8 @@ enum rn_rc cap_etl_open(const char *path, int fd, uint64_t size, int all,
                         struct cap_etl **out, struct rn_err *err);
 
 /*
- * Next frame into *f (data borrowed until close); *got is 0 at the end.
+ * Next frame into *f (data borrowed until the next call or close); *got
+ * is 0 at the end.
  * *index (may be NULL) is the frame's position among all packet events
  * in file order, from 0.
  */

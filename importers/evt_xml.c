@@ -116,6 +116,14 @@ evt_system_attrs(struct evt *ev, struct xml_input *in, const char *el)
     }
 }
 
+/* System children whose facts are attributes. */
+static int
+evt_attr_only(const char *name)
+{
+    return strcmp(name, "Provider") == 0 || strcmp(name, "TimeCreated") == 0 ||
+           strcmp(name, "Correlation") == 0 || strcmp(name, "Execution") == 0;
+}
+
 /* Where an element's text goes, by the path below <Event>. */
 static void
 evt_file_text(struct evt *ev, char path[][64], int depth, const char *text)
@@ -123,7 +131,10 @@ evt_file_text(struct evt *ev, char path[][64], int depth, const char *text)
     const char *top = path[0];
 
     if (strcmp(top, "System") == 0 && depth == 2) {
-        evt_add(ev, &ev->sys, path[1], text);
+        /* Provider, TimeCreated... say what they say in attributes (kept
+         * by evt_system_attrs): their empty text is no second fact. */
+        if (text[0] != '\0' || !evt_attr_only(path[1]))
+            evt_add(ev, &ev->sys, path[1], text);
     } else if (strcmp(top, "EventData") == 0 && depth == 3) {
         /* Complex EventData items (e.g. <ComplexData>): name by element. */
         evt_add(ev, &ev->fields, path[2], text);
@@ -140,6 +151,18 @@ evt_file_text(struct evt *ev, char path[][64], int depth, const char *text)
     } else if (strcmp(top, "ExtendedTracingInfo") == 0 && depth == 2) {
         evt_add(ev, &ev->sys, path[1], text);
     }
+}
+
+/* Copy src into dst[n], cut to fit (once per element: no printf). */
+static void
+evt_copy(char *dst, size_t n, const char *src)
+{
+    size_t len = strlen(src);
+
+    if (len >= n)
+        len = n - 1;
+    memcpy(dst, src, len);
+    dst[len] = '\0';
 }
 
 /* Elements whose text we read (leaves we know); others we descend into. */
@@ -180,7 +203,7 @@ evt_xml_read(struct xml_input *in, struct evt *ev, struct rn_err *err)
         if (type != XML_READER_TYPE_ELEMENT || depth < 1 ||
             depth > EVT_MAX_DEPTH)
             continue;
-        snprintf(path[depth - 1], sizeof path[0], "%s", xml_input_name(in));
+        evt_copy(path[depth - 1], sizeof path[0], xml_input_name(in));
         if (depth == 2 && strcmp(path[0], "System") == 0)
             evt_system_attrs(ev, in, path[1]);
         if (!evt_is_leaf(path, depth))
@@ -207,7 +230,8 @@ evt_xml_read(struct xml_input *in, struct evt *ev, struct rn_err *err)
                                          : &ev->descs;
                 char gen[32];
 
-                snprintf(gen, sizeof gen, "Data%zu", ev->fields.n + 1);
+                if (name == NULL)
+                    snprintf(gen, sizeof gen, "Data%zu", ev->fields.n + 1);
                 evt_add(ev, l, name != NULL ? name : gen, rn_buf_str(&text));
                 free(name);
             } else {

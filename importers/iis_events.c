@@ -201,28 +201,3 @@ iis_event_field_index(const struct iis_event *ev, const char *name, size_t len,
         *count = i;
     return found;
 }
-
-int
-iis_event_field_name(const struct iis_event *ev, int i, char *out, size_t n)
-{
-    const char *p = ev->fields;
-    int k = 0;
-
-    while (*p != '\0') {
-        const char *e = strchr(p, ',');
-        size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
-
-        if (k == i) {
-            if (len >= n)
-                len = n - 1;
-            memcpy(out, p, len);
-            out[len] = '\0';
-            return 1;
-        }
-        k++;
-        p += len;
-        if (*p == ',')
-            p++;
-    }
-    return 0;
-}

@@ -27,8 +27,4 @@ const struct iis_event *iis_event_by_opcode(const char *area_guid, int opcode);
 int iis_event_field_index(const struct iis_event *ev, const char *name,
                           size_t len, int *count);
 
-/* Copy the i-th field name of ev into out (size n); 0 if none. */
-int iis_event_field_name(const struct iis_event *ev, int i, char *out,
-                         size_t n);
-
 #endif

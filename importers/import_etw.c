@@ -165,20 +165,45 @@ etw_value_end(const char *v, const struct iis_event *def)
     return v + strlen(v);
 }
 
-/* Last occurrence of pat in [s, end), or NULL. */
-static const char *
-etw_last(const char *s, const char *end, const char *pat)
-{
-    size_t n = strlen(pat);
-    const char *p;
+/* The catalogue's field names of an event, parsed once per event. */
+#define ETW_MAX_NAMES 32
+struct etw_names {
+    const char *p[ETW_MAX_NAMES];
+    size_t n[ETW_MAX_NAMES];
+    int count; /* -1: more than ETW_MAX_NAMES */
+};
 
-    if ((size_t)(end - s) < n)
-        return NULL;
-    for (p = end - n; p >= s; p--) {
-        if (memcmp(p, pat, n) == 0)
+static void
+etw_names_of(const struct iis_event *def, struct etw_names *nm)
+{
+    const char *p = def->fields;
+
+    nm->count = 0;
+    while (*p != '\0') {
+        size_t n = strcspn(p, ",");
+
+        if (nm->count == ETW_MAX_NAMES) {
+            nm->count = -1;
+            return;
+        }
+        nm->p[nm->count] = p;
+        nm->n[nm->count++] = n;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+}
+
+/* Last "|name=" in [s, end), pointing at its '|', or NULL. */
+static const char *
+etw_last_field(const char *s, const char *end, const char *name, size_t n)
+{
+    const char *p = end;
+
+    while (p > s) {
+        if (*--p == '|' && (size_t)(end - p) > n + 1 &&
+            memcmp(p + 1, name, n) == 0 && p[1 + n] == '=')
             return p;
-        if (p == s)
-            break;
     }
     return NULL;
 }
@@ -190,50 +215,39 @@ etw_last(const char *s, const char *end, const char *pat)
  * not have exactly the known fields in order.
  */
 static int
-etw_split_known(const struct iis_event *def, int count, const char *ud,
-                etw_field_fn *add, void *ctx)
+etw_split_known(const struct etw_names *nm, const char *ud, etw_field_fn *add,
+                void *ctx)
 {
-    const char *start[32], *end = ud + strlen(ud);
-    char name[64], pat[80];
-    int i;
+    const char *start[ETW_MAX_NAMES], *end = ud + strlen(ud), *all = end;
+    int i, count = nm->count;
 
-    if (count < 1 || count > 32)
+    if (count < 1)
         return 0;
     for (i = count - 1; i >= 1; i--) {
-        const char *at;
+        const char *at = etw_last_field(ud, end, nm->p[i], nm->n[i]);
 
-        iis_event_field_name(def, i, name, sizeof name);
-        snprintf(pat, sizeof pat, "|%s=", name);
-        at = etw_last(ud, end, pat);
         if (at == NULL)
             return 0;
         start[i] = at + 1;
         end = at;
     }
-    iis_event_field_name(def, 0, name, sizeof name);
-    if (strncmp(ud, name, strlen(name)) != 0 || ud[strlen(name)] != '=')
+    if (strncmp(ud, nm->p[0], nm->n[0]) != 0 || ud[nm->n[0]] != '=')
         return 0;
     start[0] = ud;
     /* A GUID or number followed by "|Name=" means fields the catalogue
      * does not list (or not in this order): split field by field. */
     for (i = 0; i < count; i++) {
-        const char *e = i + 1 < count ? start[i + 1] - 1 : ud + strlen(ud);
-        const char *a;
+        const char *e = i + 1 < count ? start[i + 1] - 1 : all;
+        const char *a = etw_atom_end(start[i] + nm->n[i] + 1);
 
-        iis_event_field_name(def, i, name, sizeof name);
-        a = etw_atom_end(start[i] + strlen(name) + 1);
         if (a != NULL && a < e)
             return 0;
     }
     for (i = 0; i < count; i++) {
-        size_t nlen;
-        const char *v, *e;
+        const char *v = start[i] + nm->n[i] + 1;
+        const char *e = i + 1 < count ? start[i + 1] - 1 : all;
 
-        iis_event_field_name(def, i, name, sizeof name);
-        nlen = strlen(name);
-        v = start[i] + nlen + 1;
-        e = i + 1 < count ? start[i + 1] - 1 : ud + strlen(ud);
-        add(ctx, name, nlen, v, (size_t)(e - v));
+        add(ctx, nm->p[i], nm->n[i], v, (size_t)(e - v));
     }
     return 1;
 }
@@ -243,24 +257,30 @@ import_etw_split_userdata(const char *event_name, const char *ud,
                           etw_field_fn *add, void *ctx)
 {
     const struct iis_event *def = iis_event_by_name(event_name);
+    struct etw_names nm;
     const char *p = ud;
-    char name[64];
-    int i = 0, count = 0;
+    char gen[32];
+    int i = 0;
 
     if (*ud == '\0')
         return;
+    nm.count = 0;
     if (def != NULL)
-        iis_event_field_index(def, "", 0, &count);
+        etw_names_of(def, &nm);
     if (etw_name_at(ud) == 0) {
         /* Compact mode: bare values in the event's field order. */
         while (*p != '\0' || i == 0) {
-            const char *e = (def != NULL && i == count - 1)
+            const char *e = (def != NULL && i == nm.count - 1)
                                 ? p + strlen(p)
                                 : p + strcspn(p, "|");
 
-            if (def == NULL || !iis_event_field_name(def, i, name, sizeof name))
-                snprintf(name, sizeof name, "Field%d", i + 1);
-            add(ctx, name, strlen(name), p, (size_t)(e - p));
+            if (i < nm.count) {
+                add(ctx, nm.p[i], nm.n[i], p, (size_t)(e - p));
+            } else {
+                int k = snprintf(gen, sizeof gen, "Field%d", i + 1);
+
+                add(ctx, gen, (size_t)k, p, (size_t)(e - p));
+            }
             i++;
             if (*e == '\0')
                 break;
@@ -268,7 +288,7 @@ import_etw_split_userdata(const char *event_name, const char *ud,
         }
         return;
     }
-    if (def != NULL && etw_split_known(def, count, ud, add, ctx))
+    if (def != NULL && etw_split_known(&nm, ud, add, ctx))
         return;
     /* Unknown event or unexpected fields: next "|Name=" ends a value. */
     while (*p != '\0') {
@@ -417,6 +437,11 @@ etw_emit(struct etw_state *s, struct rn_err *err)
     se.fields_json = rn_buf_str(&e->json);
     rc =
         ingest_event_add(s->ctx->in, s->ctx->source_id, srcreq, &se, NULL, err);
+    /* IIS writes nothing more for a request after its end event: triage
+     * it now (anything that does come later is still counted). */
+    if (rc == RN_OK && srcreq != 0 &&
+        strcmp(se.name, "GENERAL_REQUEST_END") == 0)
+        rc = ingest_srcreq_done(s->ctx->in, srcreq, err);
     if (rc == RN_OK && s->ord % ETW_PROGRESS_EVERY == 0)
         rc = import_progress(s->ctx, xml_input_offset(s->in), err);
     return rc;

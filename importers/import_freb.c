@@ -193,12 +193,23 @@ freb_request_facts(struct freb_state *s, const char *name, int64_t line,
     return ingest_srcreq_put(s->ctx->in, s->ctx->source_id, &q, NULL, err);
 }
 
-/* Is name a System element whose content is all in its attributes? */
-static int
-freb_attr_only(const char *name)
+/* out = pre name suf, cut to fit (a few per event: no printf). */
+static void
+freb_key(char *out, size_t n, const char *pre, const char *name,
+         const char *suf)
 {
-    return strcmp(name, "Provider") == 0 || strcmp(name, "TimeCreated") == 0 ||
-           strcmp(name, "Correlation") == 0 || strcmp(name, "Execution") == 0;
+    const char *part[3] = {pre, name, suf};
+    size_t o = 0, i;
+
+    for (i = 0; i < 3; i++) {
+        size_t len = strlen(part[i]);
+
+        if (len > n - 1 - o)
+            len = n - 1 - o;
+        memcpy(out + o, part[i], len);
+        o += len;
+    }
+    out[o] = '\0';
 }
 
 /* Build the event's fields JSON: data, descriptions, renderings, System. */
@@ -216,23 +227,19 @@ freb_fields_json(struct freb_state *s)
         rn_json_obj_add(&o, ev->fields.v[i].name, ev->fields.v[i].value,
                         strlen(ev->fields.v[i].value));
     for (i = 0; i < ev->descs.n; i++) {
-        snprintf(key, sizeof key, "%s.description", ev->descs.v[i].name);
+        freb_key(key, sizeof key, "", ev->descs.v[i].name, ".description");
         rn_json_obj_add(&o, key, ev->descs.v[i].value,
                         strlen(ev->descs.v[i].value));
     }
     for (i = 0; i < ev->render.n; i++) {
         if (strcmp(ev->render.v[i].name, "Opcode") == 0)
             continue; /* it is the event's name */
-        snprintf(key, sizeof key, "render.%s", ev->render.v[i].name);
+        freb_key(key, sizeof key, "render.", ev->render.v[i].name, "");
         rn_json_obj_add(&o, key, ev->render.v[i].value,
                         strlen(ev->render.v[i].value));
     }
     for (i = 0; i < ev->sys.n; i++) {
-        /* Elements that only carry attributes (TimeCreated, Execution...)
-         * also come back as empty text: keep the attributes only. */
-        if (ev->sys.v[i].value[0] == '\0' && freb_attr_only(ev->sys.v[i].name))
-            continue;
-        snprintf(key, sizeof key, "sys.%s", ev->sys.v[i].name);
+        freb_key(key, sizeof key, "sys.", ev->sys.v[i].name, "");
         rn_json_obj_add(&o, key, ev->sys.v[i].value,
                         strlen(ev->sys.v[i].value));
     }

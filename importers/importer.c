@@ -238,6 +238,35 @@ import_report(struct import_run *run, const char *path, const char *format,
     run->opt->report(run->opt->report_ctx, &r);
 }
 
+/*
+ * Keep a file the import met but did not import in the store, with why,
+ * for the sources screen and `reqnav sources` (size STORE_NONE and sha256
+ * NULL when it could not be read).
+ */
+static enum rn_rc
+import_skip_keep(struct import_run *run, const char *path,
+                 enum store_skip_state state, const char *format, int64_t size,
+                 const char *sha256, const char *msg, struct rn_err *err)
+{
+    struct store_skip k;
+
+    k.path = path;
+    k.state = state;
+    k.format = format;
+    k.size = size;
+    k.sha256 = sha256;
+    k.message = msg;
+    return ingest_skip_put(run->in, &k, err);
+}
+
+/* A file met before and skipped is in the store now: no longer listed. */
+static enum rn_rc
+import_skip_forget(struct import_run *run, const char *path, const char *sha256,
+                   struct rn_err *err)
+{
+    return ingest_skip_forget(run->in, path, sha256, err);
+}
+
 /* Commit the batch when it is big or old enough. */
 static enum rn_rc
 import_maybe_commit(struct import_run *run, int force, struct rn_err *err)
@@ -286,14 +315,16 @@ import_same_frames(struct import_run *run, const struct importer *imp,
                   ctx->format_detail ? ctx->format_detail : imp->name,
                   IMPORT_DUPLICATE, 0, 0, 0, msg);
     *dup = 1;
-    return RN_OK;
+    return import_skip_forget(run, ctx->path, ctx->sha256, err);
 }
 
-/* Run the importer on a file whose source row is open. */
+/* Run the importer on a file whose source row is open (in_walk: met in a
+ * folder or an archive, not named by the user). */
 static enum rn_rc
 import_run_source(struct import_run *run, const struct importer *imp,
                   const char *path, const char *file, int64_t size,
-                  const char *sha256, int64_t source_id, struct rn_err *err)
+                  const char *sha256, int64_t source_id, int in_walk,
+                  struct rn_err *err)
 {
     struct import_ctx ctx;
     struct store_source_result res;
@@ -325,9 +356,16 @@ import_run_source(struct import_run *run, const struct importer *imp,
         return rn_err_set(err, rc, "%s", ierr.msg);
     }
     if (rc != RN_OK) {
+        /* Nothing of it is ours after all: skipped in a walk, as a file
+         * that no importer takes. */
+        int skip = rc == RN_ENOTFOUND && in_walk;
+
         ingest_source_abort(run->in);
-        import_report(run, path, imp->name, IMPORT_FAILED, 0, 0, 0, ierr.msg);
-        return RN_OK;
+        import_report(run, path, imp->name,
+                      skip ? IMPORT_SKIPPED : IMPORT_FAILED, 0, 0, 0, ierr.msg);
+        return import_skip_keep(run, path,
+                                skip ? STORE_SKIP_SKIPPED : STORE_SKIP_FAILED,
+                                imp->name, size, sha256, ierr.msg, err);
     }
     if (ctx.frames_sha256[0] != '\0') {
         int dup;
@@ -346,6 +384,8 @@ import_run_source(struct import_run *run, const struct importer *imp,
     res.format = ctx.format_detail;
     res.capture_json = ctx.capture[0] != '\0' ? ctx.capture : NULL;
     rc = ingest_source_end(run->in, source_id, &res, err);
+    if (rc == RN_OK)
+        rc = import_skip_forget(run, path, sha256, err);
     if (rc != RN_OK)
         return rc;
     import_report(run, path, ctx.format_detail ? ctx.format_detail : imp->name,
@@ -407,7 +447,9 @@ import_content(struct import_run *run, const char *path, const char *file,
         import_unknown_why(run->opt, path, msg, sizeof msg);
         import_report(run, path, NULL, in_walk ? IMPORT_SKIPPED : IMPORT_FAILED,
                       0, 0, 0, msg);
-        return RN_OK;
+        return import_skip_keep(
+            run, path, in_walk ? STORE_SKIP_SKIPPED : STORE_SKIP_FAILED, NULL,
+            size, hex, msg, err);
     }
     info.path = path;
     info.kind = imp->kind;
@@ -419,9 +461,10 @@ import_content(struct import_run *run, const char *path, const char *file,
         return rc;
     if (existing) {
         import_report(run, path, imp->name, IMPORT_DUPLICATE, 0, 0, 0, NULL);
-        return RN_OK;
+        return import_skip_forget(run, path, hex, err);
     }
-    return import_run_source(run, imp, path, file, size, hex, source_id, err);
+    return import_run_source(run, imp, path, file, size, hex, source_id,
+                             in_walk, err);
 }
 
 /* Import one file given by the user or met in a folder walk. */
@@ -439,7 +482,8 @@ import_file(struct import_run *run, const char *path, int in_walk,
     rc = import_hash_file(path, hex, head, &nhead, &size, &ferr);
     if (rc != RN_OK) {
         import_report(run, path, NULL, IMPORT_FAILED, 0, 0, 0, ferr.msg);
-        return RN_OK;
+        return import_skip_keep(run, path, STORE_SKIP_FAILED, NULL, STORE_NONE,
+                                NULL, ferr.msg, err);
     }
     return import_content(run, path, path, hex, size, head, nhead, in_walk, 0,
                           err);
@@ -488,7 +532,8 @@ import_archive(struct import_run *run, const char *file, const char *display,
     if (depth >= IMPORT_ARCHIVE_DEPTH) {
         snprintf(msg, sizeof msg, "%s: archives nested too deep", display);
         import_report(run, display, NULL, IMPORT_FAILED, 0, 0, 0, msg);
-        return RN_OK;
+        return import_skip_keep(run, display, STORE_SKIP_FAILED, "archive",
+                                STORE_NONE, NULL, msg, err);
     }
     rc =
         archive_input_walk(file, display, import_archive_member, &a, &dmg, err);
@@ -497,14 +542,19 @@ import_archive(struct import_run *run, const char *file, const char *display,
     /* Members read before damage make the archive partial; an archive with
      * nothing readable fails when named, and inside a folder is one more
      * file that is not ours (a stray "PK" header), skipped with why. */
-    if (dmg.damaged && dmg.members > 0)
+    if (!dmg.damaged)
+        return import_skip_forget(run, display, NULL, err);
+    if (dmg.members > 0) {
         import_report(run, display, "archive", IMPORT_PARTIAL, 0, 0, 0,
                       dmg.msg);
-    else if (dmg.damaged)
-        import_report(run, display, "archive",
-                      in_walk ? IMPORT_SKIPPED : IMPORT_FAILED, 0, 0, 0,
-                      dmg.msg);
-    return RN_OK;
+        return import_skip_keep(run, display, STORE_SKIP_DAMAGED, "archive",
+                                STORE_NONE, NULL, dmg.msg, err);
+    }
+    import_report(run, display, "archive",
+                  in_walk ? IMPORT_SKIPPED : IMPORT_FAILED, 0, 0, 0, dmg.msg);
+    return import_skip_keep(run, display,
+                            in_walk ? STORE_SKIP_SKIPPED : STORE_SKIP_FAILED,
+                            "archive", STORE_NONE, NULL, dmg.msg, err);
 }
 
 static int

@@ -59,6 +59,9 @@ struct importer {
     int kind;         /* enum store_kind */
     /* Confidence 0..100 that the file is ours, from its first bytes. */
     int (*probe)(const unsigned char *head, size_t n, const char *path);
+    /* RN_ENOTFOUND: the file holds nothing this importer reads after all
+     * (an .etl without packet events), skipped in a folder like a file no
+     * importer takes. */
     enum rn_rc (*run)(struct import_ctx *ctx, struct rn_err *err);
 };
 

@@ -1136,6 +1136,54 @@ cli_source_json(struct rn_buf *b, const struct src_row *s)
     rn_buf_putc(b, '}');
 }
 
+/*
+ * A file an import met but did not import, as a source entry with the
+ * same keys: no id nor kind (null), no events, its state "skipped",
+ * "failed" or "damaged" and why in message.  Consumers that read sources
+ * see every key they know; the state tells these apart.
+ */
+static void
+cli_skip_json(struct rn_buf *b, const struct skip_row *k)
+{
+    rn_buf_puts(b, "{\"id\":null,\"path\":");
+    rn_json_cstr(b, k->path);
+    rn_buf_puts(b, ",\"kind\":null,\"format\":");
+    rn_json_cstr(b, k->format);
+    cli_json_opt(b, "bytes", k->size);
+    rn_buf_puts(b, ",\"sha256\":");
+    rn_json_cstr(b, k->sha256);
+    rn_buf_puts(b, ",\"imported_at\":");
+    rn_json_cstr(b, k->imported_at);
+    rn_buf_puts(b, ",\"events\":0,\"requests\":0,\"warnings\":0,\"state\":");
+    rn_json_cstr(b, k->state);
+    rn_buf_puts(b, ",\"message\":");
+    rn_json_cstr(b, k->message);
+    rn_buf_putc(b, '}');
+}
+
+/* The files not imported, after the sources in the table. */
+static void
+cli_skips_table(const struct skip_row *k, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        printf("%-4s %-8s %-18s ", "-", "-",
+               k[i].format != NULL ? k[i].format : "-");
+        if (k[i].size != STORE_NONE)
+            printf("%12" PRId64, k[i].size);
+        else
+            printf("%12s", "-");
+        printf(" %9s %9s %-9s ", "-", "-", k[i].state);
+        cli_put_safe(stdout, k[i].path, 0);
+        if (k[i].message != NULL && k[i].message[0] != '\0') {
+            fputs("\n     ", stdout);
+            cli_put_safe(stdout, k[i].message, 0);
+        }
+        putchar('\n');
+    }
+}
+
 /* The table of sources. */
 static void
 cli_sources_table(const struct src_row *rows, size_t n)
@@ -1180,8 +1228,9 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
     enum cli_format fmt = CLI_TABLE;
     struct store *st;
     struct src_row *rows;
+    struct skip_row *skips;
     struct rn_err err = {RN_OK, ""};
-    size_t n, i;
+    size_t n, nskips, i;
     int c;
 
     optind = 1;
@@ -1199,9 +1248,15 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
     st = cli_open_store(g->store_path, 1);
     if (st == NULL)
         return CLI_EXIT_INPUT;
-    if (query_sources(st, &rows, &n, &err) != RN_OK ||
-        query_source_links(st, rows, n, &err) != RN_OK) {
+    if (query_sources(st, &rows, &n, &err) != RN_OK) {
         cli_error("%s", err.msg);
+        store_close(st);
+        return CLI_EXIT_INPUT;
+    }
+    if (query_source_links(st, rows, n, &err) != RN_OK ||
+        query_skipped(st, &skips, &nskips, &err) != RN_OK) {
+        cli_error("%s", err.msg);
+        src_rows_free(rows, n);
         store_close(st);
         return CLI_EXIT_INPUT;
     }
@@ -1210,18 +1265,25 @@ cli_sources(const struct cli_global *g, int argc, char **argv)
 
         rn_buf_init(&b, 1024u * 1024);
         fputs("[", stdout);
-        for (i = 0; i < n; i++) {
+        /* Sources first, in import order, then the files not imported:
+         * the entries a consumer had before keep their places. */
+        for (i = 0; i < n + nskips; i++) {
             rn_buf_reset(&b);
-            cli_source_json(&b, &rows[i]);
+            if (i < n)
+                cli_source_json(&b, &rows[i]);
+            else
+                cli_skip_json(&b, &skips[i - n]);
             fputs(i > 0 ? ",\n" : "\n", stdout);
             fwrite(b.data, 1, b.len, stdout);
         }
-        fputs(n > 0 ? "\n]\n" : "]\n", stdout);
+        fputs(n + nskips > 0 ? "\n]\n" : "]\n", stdout);
         rn_buf_fini(&b);
     } else {
         cli_sources_table(rows, n);
+        cli_skips_table(skips, nskips);
     }
     src_rows_free(rows, n);
+    skip_rows_free(skips, nskips);
     store_close(st);
     return CLI_EXIT_OK;
 }

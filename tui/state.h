@@ -78,6 +78,9 @@ struct list_scan {
     size_t want;          /* fill: rows still wanted */
     enum scan_cursor cur; /* fill: cursor rule */
     int wrapped;          /* search: started over from the list's start */
+    int64_t cur_id;       /* search: the cursor's request when it began */
+    int direct;           /* the next slice runs the list query itself
+                             under STATE_QUERY_MS (scan_direct) */
     int have_origin;      /* began at origin (else at the list's start) */
     struct rq_pos origin; /* where it began */
     char *pattern;        /* search: the pattern, for messages; owned */

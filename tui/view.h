@@ -120,6 +120,10 @@ void list_scan_totals(struct state *s);
 int list_scan_stop(struct state *s, struct list_state *l);
 /* Is a fill of l's page running? */
 int list_scan_filling(const struct list_state *l);
+/* The fill or search just started tries the list query itself in its
+ * first slice (under STATE_QUERY_MS) before it scans: the key that
+ * started it runs no query of its own. */
+void list_scan_direct(struct list_state *l);
 /* Count l again from scratch (its rows changed: a mark). */
 void list_scan_recount(struct state *s, struct list_state *l);
 /* Is a fill or search (what the user waits for) pending in any list? */

@@ -115,6 +115,13 @@ list_anchor_pos(struct state *s, struct list_state *l,
     list_clear(l);
     s->dirty |= DIRTY_BODY | DIRTY_STRIP | DIRTY_STATUS;
     s->persist_dirty = 1;
+    if (filter_reads_events(l->filter)) {
+        /* text: reads every event of each request: no keystroke-sized
+         * query, the page comes from the background (list_scan_direct). */
+        list_scan_fill(s, l, from, 1, h, SCAN_CUR_KEEP);
+        list_scan_direct(l);
+        return;
+    }
     fw = xcalloc(h, sizeof *fw);
     nf = list_fetch(s, l, l->filter, from, 1, fw, h, &slow);
     if (slow) {
@@ -380,13 +387,10 @@ list_search(struct state *s, struct view *v, int back, int next,
 {
     struct list_state *l = &v->u.list;
     struct filter *f;
-    struct rq_row r;
     struct rq_pos p;
     char extra[STATE_PROMPT_MAX + 16];
-    size_t got;
     long k, step;
-    int64_t cur_id;
-    int slow, have = l->n > 0;
+    int have = l->n > 0;
 
     if (!have && incremental)
         return 0;
@@ -414,34 +418,14 @@ list_search(struct state *s, struct view *v, int back, int next,
         return 0;
     /* An empty page (still filling, say): from the list's start or end. */
     list_scan_stop(s, l);
-    cur_id = have ? l->rows[l->cur].id : 0;
     if (have)
         rq_pos_of(&l->rows[back ? 0 : l->n - 1], &p);
-    memset(&r, 0, sizeof r);
-    got = list_fetch(s, l, f, have ? &p : NULL, !back, &r, 1, &slow);
-    if (slow) {
-        /* Too slow for a keystroke: search on in slices. */
-        list_scan_search(s, l, f, have ? &p : NULL, !back);
-        return 1;
-    }
-    if (got == 0 && have) {
-        /* Wrap around, as vi does. */
-        got = list_fetch(s, l, f, NULL, !back, &r, 1, &slow);
-        if (slow) {
-            /* Already past the end: start over at once. */
-            list_scan_search(s, l, f, &p, !back);
-            l->scan.wrapped = 1;
-            memset(&l->scan.sc, 0, sizeof l->scan.sc);
-            return 1;
-        }
-        if (got == 1 && r.id != cur_id)
-            state_message(s, 0, "search wrapped");
-    }
-    filter_free(f);
-    if (got == 0)
-        return 0;
-    view_list_anchor_row(s, l, &r, back ? l->cap / 3 : l->cap * 2 / 3);
-    rq_row_fini(&r);
+    /* text: reads events, which no index serves: the store is searched
+     * in the background, its first slice the query itself, and wraps
+     * around as vi does (list_scan.c); the key only starts it. */
+    list_scan_search(s, l, f, have ? &p : NULL, !back);
+    l->scan.cur_id = have ? l->rows[l->cur].id : 0;
+    list_scan_direct(l);
     return 1;
 }
 

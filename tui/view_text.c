@@ -352,42 +352,84 @@ text_source(struct state *s, struct text_lines *tl, const struct src_row *r,
         text_wrap(tl, "    ", err.msg, width);
 }
 
+/* A file an import met but did not import: its state, size and why. */
+static void
+text_skip(struct text_lines *tl, const struct skip_row *k, size_t width)
+{
+    char line[160], *p;
+    const char *msg;
+    size_t plen;
+
+    if (k->size != STORE_NONE)
+        snprintf(line, sizeof line, "not imported (%s), %lld bytes",
+                 k->state != NULL ? k->state : "skipped", (long long)k->size);
+    else
+        snprintf(line, sizeof line, "not imported (%s)",
+                 k->state != NULL ? k->state : "skipped");
+    p = sanitize_dup(k->path != NULL ? k->path : "");
+    text_wrap(tl, "  ", p, width);
+    free(p);
+    text_wrap(tl, "    ", line, width);
+    msg = k->message != NULL ? k->message : "";
+    /* "PATH: why": the path is on the line above. */
+    plen = k->path != NULL ? strlen(k->path) : 0;
+    if (plen > 0 && strncmp(msg, k->path, plen) == 0 && msg[plen] == ':' &&
+        msg[plen + 1] == ' ')
+        msg += plen + 2;
+    p = sanitize_dup(msg);
+    text_wrap(tl, "    why: ", p, width);
+    free(p);
+}
+
 void
 view_text_sources(struct state *s)
 {
     struct text_lines tl = {0};
     struct src_row *rows = NULL;
+    struct skip_row *skips = NULL;
     struct rn_err err = {0};
-    size_t n = 0, i, width = (size_t)s->cols;
+    size_t n = 0, nskips = 0, i, width = (size_t)s->cols;
     int64_t bad = 0;
-    char line[128];
+    char line[160];
 
     if (query_sources(s->st, &rows, &n, &err) != RN_OK) {
         state_store_error(s, &err);
         return;
     }
+    if (query_skipped(s->st, &skips, &nskips, &err) != RN_OK) {
+        src_rows_free(rows, n);
+        state_store_error(s, &err);
+        return;
+    }
     for (i = 0; i < n; i++)
         bad += rows[i].truncated || rows[i].warnings > 0;
-    snprintf(line, sizeof line, "%zu files, %lld with problems (q closes)", n,
-             (long long)bad);
+    if (nskips > 0)
+        snprintf(line, sizeof line,
+                 "%zu files, %lld with problems, %zu not imported (q closes)",
+                 n + nskips, (long long)bad + (long long)nskips, nskips);
+    else
+        snprintf(line, sizeof line, "%zu files, %lld with problems (q closes)",
+                 n, (long long)bad);
     text_push(&tl, line);
-    /* Files with problems first: they are why this page was opened. */
+    /* Files with problems first: they are why this page was opened.  The
+     * files not imported come next (one of them may be the trace the user
+     * is missing), the complete ones last. */
     for (i = 0; i < n; i++)
         if (rows[i].truncated || rows[i].warnings > 0) {
             text_push(&tl, "");
             text_source(s, &tl, &rows[i], width);
         }
+    for (i = 0; i < nskips; i++) {
+        text_push(&tl, "");
+        text_skip(&tl, &skips[i], width);
+    }
     for (i = 0; i < n; i++)
         if (!rows[i].truncated && rows[i].warnings == 0) {
             text_push(&tl, "");
             text_source(s, &tl, &rows[i], width);
         }
-    text_push(&tl, "");
-    text_wrap(&tl, "",
-              "Files skipped at import (not traces, unreadable) are not kept "
-              "in the store: reqnav import names each with the reason.",
-              width);
     src_rows_free(rows, n);
+    skip_rows_free(skips, nskips);
     view_text_open(s, "sources", tl.v, tl.n);
 }
 

@@ -29,12 +29,25 @@ correlate_fini(struct correlate *co)
 }
 
 int
-correlate_starts_alone(int kind)
+correlate_links_at_insert(int kind)
 {
     const struct rn_kind *k = rn_kind_get(kind);
 
+    return k != NULL && k->match != RN_MATCH_LOG;
+}
+
+const char *
+correlate_link_rule(int kind, const char *key)
+{
+    const struct rn_kind *k = rn_kind_get(kind);
+
+    if (k == NULL || k->match == RN_MATCH_LOG)
+        return NULL;
     /* Captured exchanges: see correlate_pcap_match. */
-    return k != NULL && k->match == RN_MATCH_CAPTURE;
+    if (k->match == RN_MATCH_CAPTURE)
+        return "self";
+    /* What correlate_bulk's last step gives (key GLOB '{*'). */
+    return key[0] == '{' && k->guid_rule != NULL ? k->guid_rule : "self";
 }
 
 void

@@ -34,9 +34,15 @@ void correlate_fini(struct correlate *co);
 /* Note a request whose members changed. */
 void correlate_touch(struct correlate *co, int64_t request_id);
 
-/* Does a source of this kind link its source requests to requests of
- * their own at first (matching them later, as a whole)? */
-int correlate_starts_alone(int kind);
+/* The link rule a new source request of this kind and (normalised) key
+ * gets at insert, linked to the request of its own key, or NULL when it
+ * waits for the end of its source.  Captured exchanges start alone
+ * ("self", matched later as a whole); IIS traces link by the request
+ * GUID at once (the kind's GUID rule, "self" for other keys), as the
+ * bulk link at the end of a source would. */
+const char *correlate_link_rule(int kind, const char *key);
+/* Are a kind's source requests linked at insert (correlate_link_rule)? */
+int correlate_links_at_insert(int kind);
 
 /* After a source's rows are in: link its source requests, let earlier
  * ones try again against it, re-triage what changed.  unlinked: some of

@@ -1,8 +1,9 @@
 /*
  * The import session.  It writes rows through the store and keeps, in
  * memory it owns, what correlation and triage need: struct correlate (the
- * requests to re-triage, the captures to refresh) and the exchanges that
- * start as requests of their own and are triaged as their events arrive.
+ * requests to re-triage, the captures to refresh) and the source requests
+ * linked at insert (captured exchanges, IIS traces by their GUID), triaged
+ * as their events arrive.
  */
 #include "ingest.h"
 
@@ -14,9 +15,17 @@
 #include "store_impl.h"
 #include "xmalloc.h"
 
-/* A source request that starts as a request of its own, not done yet. */
+/* At most this many source requests are triaged in memory at once; past
+ * it the least recently used half is written (bounded memory whatever
+ * the input, while a trace's concurrent requests all stay in memory). */
+#ifndef INGEST_LIVE_MAX
+#define INGEST_LIVE_MAX 4096
+#endif
+
+/* A source request linked at insert, not done yet. */
 struct ingest_alone {
     int64_t srcreq, request;
+    uint64_t used; /* in->tick when last fed */
     char *key;
     struct triage_acc *acc; /* NULL once done */
 };
@@ -36,6 +45,7 @@ struct ingest {
      * about one per open connection. */
     struct ingest_alone *alone;
     size_t nalone, capalone, nalone_live;
+    uint64_t tick;
 };
 
 struct ingest *
@@ -159,15 +169,56 @@ ingest_alone_compact(struct ingest *in)
     in->nalone = k;
 }
 
-/* Start waiting on a new source request of a kind that starts alone. */
-static void
+static enum rn_rc ingest_alone_finish(struct ingest *in, struct ingest_alone *a,
+                                      struct rn_err *err);
+
+static int
+ingest_u64_cmp(const void *va, const void *vb)
+{
+    uint64_t a = *(const uint64_t *)va, b = *(const uint64_t *)vb;
+
+    return a < b ? -1 : a > b;
+}
+
+/* Past INGEST_LIVE_MAX live ones, write the least recently used half (in
+ * one pass, so that the cost per source request stays constant).  What
+ * arrives for them later takes the late path: the result is the same. */
+static enum rn_rc
+ingest_alone_evict(struct ingest *in, struct rn_err *err)
+{
+    uint64_t *used, cut;
+    size_t i, n = 0;
+    enum rn_rc rc = RN_OK;
+
+    if (in->nalone_live <= INGEST_LIVE_MAX)
+        return RN_OK;
+    used = xcalloc(in->nalone_live, sizeof *used);
+    for (i = 0; i < in->nalone; i++) {
+        if (in->alone[i].acc != NULL)
+            used[n++] = in->alone[i].used;
+    }
+    qsort(used, n, sizeof *used, ingest_u64_cmp);
+    cut = used[n / 2]; /* ticks are unique: exactly half go */
+    free(used);
+    for (i = 0; rc == RN_OK && i < in->nalone; i++) {
+        if (in->alone[i].acc != NULL && in->alone[i].used < cut)
+            rc = ingest_alone_finish(in, &in->alone[i], err);
+    }
+    return rc;
+}
+
+/* Start waiting on a new source request linked at insert. */
+static enum rn_rc
 ingest_alone_add(struct ingest *in, int64_t srcreq_id, const char *key,
-                 const struct store_srcreq *r)
+                 const struct store_srcreq *r, struct rn_err *err)
 {
     struct ingest_alone *a;
     char norm[256];
     size_t i;
+    enum rn_rc rc = ingest_alone_evict(in, err);
 
+    if (rc != RN_OK)
+        return rc;
     ingest_alone_compact(in);
     if (in->nalone == in->capalone) {
         in->capalone = in->capalone == 0 ? 64 : in->capalone * 2;
@@ -184,10 +235,12 @@ ingest_alone_add(struct ingest *in, int64_t srcreq_id, const char *key,
     a->srcreq = srcreq_id;
     a->request = store_request_id_for_key(norm);
     a->key = xstrdup(norm);
+    a->used = ++in->tick;
     a->acc = triage_acc_new(in->kind);
     triage_acc_srcreq(a->acc, r);
     in->nalone++;
     in->nalone_live++;
+    return RN_OK;
 }
 
 /* Write the request of a waiting source request and stop waiting.  When
@@ -246,14 +299,17 @@ ingest_srcreq_put(struct ingest *in, int64_t source_id,
                   const struct store_srcreq *r, int64_t *srcreq_id,
                   struct rn_err *err)
 {
-    int alone = correlate_starts_alone(in->kind), isnew = 0;
+    const char *rule = NULL;
     struct ingest_alone *a;
     int64_t id = 0;
+    int isnew = 0;
     enum rn_rc rc;
 
     if (source_id != in->source)
         return rn_err_set(err, RN_EINVAL, "no such source import open");
-    rc = store_srcreq_put(in->st, source_id, r, alone, &id, &isnew, err);
+    if (r->key != NULL)
+        rule = correlate_link_rule(in->kind, r->key);
+    rc = store_srcreq_put(in->st, source_id, r, rule, &id, &isnew, err);
     if (rc != RN_OK)
         return rc;
     if (srcreq_id != NULL)
@@ -262,17 +318,17 @@ ingest_srcreq_put(struct ingest *in, int64_t source_id,
         if (store_ts_norm(r->start_ns) == STORE_NONE ||
             store_ts_norm(r->end_ns) == STORE_NONE)
             in->nospan++;
-        if (alone)
-            ingest_alone_add(in, id, r->key, r);
-        else
-            in->unlinked++;
+        if (rule != NULL)
+            return ingest_alone_add(in, id, r->key, r, err);
+        in->unlinked++;
         return RN_OK;
     }
-    if (!alone || store_srcreq_is_empty(r))
+    if (rule == NULL || store_srcreq_is_empty(r))
         return RN_OK;
     a = ingest_alone_find(in, id);
     if (a == NULL)
         return ingest_alone_late(in, id, err);
+    a->used = ++in->tick;
     triage_acc_srcreq(a->acc, r);
     return RN_OK;
 }
@@ -298,11 +354,12 @@ ingest_event_add(struct ingest *in, int64_t source_id, int64_t srcreq_id,
         return rc;
     if (uid != NULL)
         *uid = id;
-    if (srcreq_id == 0 || !correlate_starts_alone(in->kind))
+    if (srcreq_id == 0 || !correlate_links_at_insert(in->kind))
         return RN_OK;
     a = ingest_alone_find(in, srcreq_id);
     if (a == NULL)
         return ingest_alone_late(in, srcreq_id, err);
+    a->used = ++in->tick;
     triage_acc_event(a->acc, id, ev);
     return RN_OK;
 }
@@ -337,6 +394,20 @@ ingest_source_by_frames(struct ingest *in, const char *frames_sha256,
                         int64_t *id, char *path, size_t n, struct rn_err *err)
 {
     return store_source_by_frames(in->st, frames_sha256, id, path, n, err);
+}
+
+enum rn_rc
+ingest_skip_put(struct ingest *in, const struct store_skip *k,
+                struct rn_err *err)
+{
+    return store_skip_put(in->st, k, err);
+}
+
+enum rn_rc
+ingest_skip_forget(struct ingest *in, const char *path, const char *sha256,
+                   struct rn_err *err)
+{
+    return store_skip_forget(in->st, path, sha256, err);
 }
 
 void

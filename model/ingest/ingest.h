@@ -2,8 +2,9 @@
  * The import session: the one way importers write.  It drives the store's
  * row protocol and owns what correlation and triage need while a batch of
  * sources comes in (the requests to re-triage, the captures to refresh,
- * the per-request triage of exchanges that start as requests of their
- * own), so the store below it stays persistence only.
+ * the per-request triage of the source requests it links as they are put:
+ * captured exchanges, IIS trace requests by their GUID), so the store
+ * below it stays persistence only.
  *
  *     ingest_open(st, &in)
  *     ingest_begin(in)                          -- a batch of sources
@@ -52,6 +53,13 @@ enum rn_rc ingest_source_by_frames(struct ingest *in, const char *frames_sha256,
                                    int64_t *id, char *path, size_t n,
                                    struct rn_err *err);
 
+/* A file met but not imported, with why (store_skip_put); outside any
+ * source.  A file imported after all is forgotten by path or content. */
+enum rn_rc ingest_skip_put(struct ingest *in, const struct store_skip *k,
+                           struct rn_err *err);
+enum rn_rc ingest_skip_forget(struct ingest *in, const char *path,
+                              const char *sha256, struct rn_err *err);
+
 /* What one source saw of one request; the same key again merges. */
 enum rn_rc ingest_srcreq_put(struct ingest *in, int64_t source_id,
                              const struct store_srcreq *r, int64_t *srcreq_id,
@@ -60,9 +68,11 @@ enum rn_rc ingest_srcreq_put(struct ingest *in, int64_t source_id,
 /*
  * The importer will put nothing more of source request srcreq_id, nor add
  * events to it.  Optional (ingest_source_end finishes the rest), but it
- * keeps memory flat: a capture's exchange becomes a request of its own
- * here, written from what the session saw of it.  Late puts or events
- * still count; they cost a second look at the end.
+ * keeps memory low: a capture's exchange or an IIS trace's request gets
+ * its request row here, written from what the session saw of it (past a
+ * few thousand live ones, the session writes the least recently used
+ * itself).  Late puts or events still count; they cost a second look at
+ * the end.
  */
 enum rn_rc ingest_srcreq_done(struct ingest *in, int64_t srcreq_id,
                               struct rn_err *err);

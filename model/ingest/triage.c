@@ -399,6 +399,25 @@ tri_req_fini(struct tri_req *t)
     free(t->host);
 }
 
+/* A source request's span: timing comes from the most precise source
+ * that saw the request. */
+static void
+tri_srcreq_times(struct tri_req *t, int kind, int64_t start, int64_t end)
+{
+    if (tri_coarse(kind, start) &&
+        (end == STORE_NONE || tri_coarse(kind, end))) {
+        if (t->cstart == STORE_NONE)
+            t->cstart = start;
+        if (t->cend == STORE_NONE)
+            t->cend = end;
+        return;
+    }
+    if (t->start == STORE_NONE)
+        t->start = start;
+    if (t->end == STORE_NONE)
+        t->end = end;
+}
+
 /* Merge one source request's attributes (sources come best kind first:
  * the first known value of each wins). */
 static void
@@ -419,19 +438,7 @@ tri_add_srcreq(struct tri_req *t, int kind, const char *verb, const char *url,
     }
     if (t->win32 == STORE_NONE)
         t->win32 = win32;
-    /* Timing comes from the most precise source that saw the request. */
-    if (tri_coarse(kind, start) &&
-        (end == STORE_NONE || tri_coarse(kind, end))) {
-        if (t->cstart == STORE_NONE)
-            t->cstart = start;
-        if (t->cend == STORE_NONE)
-            t->cend = end;
-        return;
-    }
-    if (t->start == STORE_NONE)
-        t->start = start;
-    if (t->end == STORE_NONE)
-        t->end = end;
+    tri_srcreq_times(t, kind, start, end);
 }
 
 /* Merge the source requests' attributes: etw, freb, w3c, httperr, pcap. */
@@ -1541,7 +1548,10 @@ struct triage_acc {
     /* Its one source request's values (a later put's known ones win) and
      * its events so far. */
     struct tri_req t;
-    int kind; /* enum store_kind */
+    int kind;             /* enum store_kind */
+    int64_t start, end;   /* as put, STORE_NONE when not given */
+    int64_t ev_lo, ev_hi; /* span of its events but TCP_*, which is */
+                          /* what the store fills a missing span with */
 };
 
 /* *slot = v when v is known. */
@@ -1569,6 +1579,7 @@ triage_acc_new(int kind)
     tri_req_init(&a->t);
     a->t.sources = 1u << (kind - 1);
     a->kind = kind;
+    a->start = a->end = a->ev_lo = a->ev_hi = STORE_NONE;
     return a;
 }
 
@@ -1577,8 +1588,8 @@ triage_acc_srcreq(struct triage_acc *a, const struct store_srcreq *r)
 {
     struct tri_req *t = &a->t;
 
-    tri_acc_int(&t->start, store_ts_norm(r->start_ns));
-    tri_acc_int(&t->end, store_ts_norm(r->end_ns));
+    tri_acc_int(&a->start, store_ts_norm(r->start_ns));
+    tri_acc_int(&a->end, store_ts_norm(r->end_ns));
     tri_acc_text(&t->verb, r->verb);
     tri_acc_text(&t->url, r->url);
     tri_acc_text(&t->host, r->host);
@@ -1591,8 +1602,11 @@ void
 triage_acc_event(struct triage_acc *a, int64_t uid,
                  const struct store_event *ev)
 {
-    tri_add_event(&a->t, uid, store_ts_norm(ev->ts_ns), a->kind, ev->seq,
-                  ev->name, ev->fields_json);
+    int64_t ts = store_ts_norm(ev->ts_ns);
+
+    tri_add_event(&a->t, uid, ts, a->kind, ev->seq, ev->name, ev->fields_json);
+    if (ev->name != NULL && strncmp(ev->name, "TCP_", 4) != 0)
+        tri_widen(&a->ev_lo, &a->ev_hi, ts);
 }
 
 enum rn_rc
@@ -1605,6 +1619,12 @@ triage_acc_write(struct store *st, struct triage_acc *a, int64_t request_id,
     enum rn_rc rc = RN_OK;
 
     *written = 0;
+    /* The span the store gives a source request put without one. */
+    tri_srcreq_times(t, a->kind, a->start != STORE_NONE ? a->start : a->ev_lo,
+                     a->end != STORE_NONE ? a->end : a->ev_hi);
+    rc = tri_load_offline_near(st, t, err);
+    if (rc != RN_OK)
+        return rc;
     tri_compute(t, &row);
     s = store_cached(st,
                      "INSERT INTO request (id, start_ns, end_ns, verb, url,"

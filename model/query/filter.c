@@ -31,6 +31,7 @@ struct filter {
     struct rn_buf text;
     struct filter_param params[FILTER_MAX_PARAMS];
     size_t nparams;
+    int events; /* a term reads every event of a request (text:) */
 };
 
 void
@@ -63,6 +64,12 @@ size_t
 filter_nparams(const struct filter *f)
 {
     return f == NULL ? 0 : f->nparams;
+}
+
+int
+filter_reads_events(const struct filter *f)
+{
+    return f != NULL && f->events;
 }
 
 int
@@ -236,6 +243,7 @@ filter_term(struct filter *f, const char *key, const char *v,
          * value): two index seeks per request, so a store search runs as
          * the explorer's sliced scan like url: does. */
         p = filter_add_text(f, v);
+        f->events = 1;
         return rn_buf_printf(
             &f->sql,
             "(instr(lower(r.url), lower(?%d)) > 0 OR "

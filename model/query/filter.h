@@ -33,6 +33,13 @@ const char *filter_text(const struct filter *f);
  */
 const char *filter_sql(const struct filter *f);
 
+/*
+ * Does a term read every event of each request (text:)?  No index serves
+ * that, so the explorer runs such a query in slices from the start
+ * instead of trying it within a keystroke.
+ */
+int filter_reads_events(const struct filter *f);
+
 /* Number of bound values and each value (text or integer). */
 size_t filter_nparams(const struct filter *f);
 int filter_param_is_int(const struct filter *f, size_t i);

@@ -783,6 +783,71 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
     return RN_OK;
 }
 
+void
+skip_rows_free(struct skip_row *rows, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(rows[i].path);
+        free(rows[i].state);
+        free(rows[i].format);
+        free(rows[i].sha256);
+        free(rows[i].imported_at);
+        free(rows[i].message);
+    }
+    free(rows);
+}
+
+enum rn_rc
+query_skipped(struct store *st, struct skip_row **rows, size_t *n,
+              struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    struct skip_row *v = NULL;
+    size_t cap = 0, got = 0;
+    enum rn_rc rc;
+    int step;
+
+    *rows = NULL;
+    *n = 0;
+    /* A store opened read-only before any import wrote the table. */
+    if (!store_has_table(st, "skipped_file"))
+        return RN_OK;
+    rc = store_prepare(st,
+                       "SELECT path, state, format, size, sha256, imported_at,"
+                       " message FROM skipped_file ORDER BY path",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct skip_row *r;
+
+        if (got == cap) {
+            cap = cap == 0 ? 16 : cap * 2;
+            v = xrealloc(v, cap, sizeof *v);
+        }
+        r = &v[got++];
+        r->path = store_col_dup(s, 0);
+        r->state = store_col_dup(s, 1);
+        r->format = store_col_dup(s, 2);
+        r->size = store_col_opt(s, 3);
+        r->sha256 = store_col_dup(s, 4);
+        r->imported_at = store_col_dup(s, 5);
+        r->message = store_col_dup(s, 6);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "list skipped files", err);
+    sqlite3_finalize(s);
+    if (rc != RN_OK) {
+        skip_rows_free(v, got);
+        return rc;
+    }
+    *rows = v;
+    *n = got;
+    return RN_OK;
+}
+
 /* Set row's alone counts from its linked count and conflicts. */
 static void
 query_source_alone(struct src_row *row, int64_t conflict)

@@ -178,6 +178,20 @@ enum rn_rc query_sources(struct store *st, struct src_row **rows, size_t *n,
                          struct rn_err *err);
 void src_rows_free(struct src_row *rows, size_t n);
 
+/* A file an import met but did not import (store_skip_put). */
+struct skip_row {
+    char *path, *state, *format, *sha256, *imported_at, *message;
+    int64_t size; /* bytes, STORE_NONE when unreadable */
+};
+
+/*
+ * The files imports met but did not import, by path; none in a store made
+ * before they were kept.  *rows malloc'd (free with skip_rows_free).
+ */
+enum rn_rc query_skipped(struct store *st, struct skip_row **rows, size_t *n,
+                         struct rn_err *err);
+void skip_rows_free(struct skip_row *rows, size_t n);
+
 /*
  * Fill each row's linked count (and, for matched kinds, the reasons of
  * the alone ones): its source requests whose request also

@@ -157,6 +157,11 @@ CREATE TABLE arr_log (
 ) WITHOUT ROWID;
 CREATE INDEX arr_log_by_id ON arr_log(log_id, sent);
 
+-- skipped_file: the files an import met but did not import (not traces,
+-- unreadable, unparsable), one row per path, with why.  Created by
+-- store.c (store_skipped_ensure) for new stores and stores made before it
+-- alike, so that schema 4 needs no new version.
+
 -- Key/value state of the interactive front end (cursor, filter, ...).
 CREATE TABLE ui_state (
     key   TEXT PRIMARY KEY,

@@ -54,14 +54,14 @@ static const char *const store_stmt_sql[SS_COUNT] = {
         " client_port, server_addr, server_port, attrs, truncated)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15, coalesce(?16, '{}'), ?17) ON CONFLICT DO NOTHING",
-    /* Linked at once to the request of its own key (self_link). */
+    /* Linked at once to the request of its own key (link_rule). */
     [SS_SRCREQ_INSERT_ALONE] =
         "INSERT INTO srcreq (source_id, kind, key, start_ns, end_ns, verb,"
         " url, host, http_status, substatus, win32_status, client_addr,"
         " client_port, server_addr, server_port, attrs, truncated,"
         " request_id, link_rule)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14, ?15, coalesce(?16, '{}'), ?17, ?18, 'self')"
+        " ?14, ?15, coalesce(?16, '{}'), ?17, ?18, ?19)"
         " ON CONFLICT DO NOTHING",
     [SS_SRCREQ_UPDATE] =
         "UPDATE srcreq SET start_ns = coalesce(?4, start_ns),"
@@ -375,6 +375,57 @@ store_has_column(struct store *st, const char *table, const char *column)
     return found;
 }
 
+int
+store_has_table(struct store *st, const char *table)
+{
+    sqlite3_stmt *s;
+    int found;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                           " AND name = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+    found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return found;
+}
+
+/*
+ * The files an import met but could not import (store_skip_put).  Added
+ * to schema 4 without a version bump: a store made before it gets the
+ * table the first time it is opened for writing, and readers of a store
+ * without it see no such files (query_skipped).  The text is kept as
+ * written, comments included, for `reqnav sql --schema`.
+ */
+static const char store_skipped_ddl[] =
+    "CREATE TABLE IF NOT EXISTS skipped_file (\n"
+    "    path        TEXT PRIMARY KEY,         -- as named at import; archive\n"
+    "                                          -- members case.zip!member\n"
+    "    state       TEXT NOT NULL,            -- skipped (not a trace, or "
+    "not\n"
+    "                                          -- in a form reqnav reads),\n"
+    "                                          -- failed (unreadable, "
+    "unparsable)\n"
+    "                                          -- or damaged (an archive: the\n"
+    "                                          -- members before it are kept)\n"
+    "    format      TEXT,                     -- the importer that refused "
+    "it\n"
+    "    size        INTEGER,                  -- bytes; NULL when unreadable\n"
+    "    sha256      TEXT,                     -- content hash, or NULL\n"
+    "    imported_at TEXT NOT NULL,            -- when an import last met it\n"
+    "    message     TEXT NOT NULL             -- why, with the position\n"
+    ")";
+
+static enum rn_rc
+store_skipped_ensure(struct store *st, struct rn_err *err)
+{
+    if (store_has_table(st, "skipped_file"))
+        return RN_OK;
+    return store_exec(st, store_skipped_ddl, err);
+}
+
 /* Has a store of this version every column added within it? */
 static int
 store_current(struct store *st)
@@ -508,6 +559,8 @@ store_setup_writable(struct store *st, struct rn_err *err)
             &local);
         if (rc == RN_OK)
             rc = store_migrate(st, &local);
+        if (rc == RN_OK)
+            rc = store_skipped_ensure(st, &local);
         if (rc == RN_OK || tries >= 100 ||
             (sqlite3_errcode(st->db) & 0xff) != SQLITE_BUSY)
             break;
@@ -637,10 +690,14 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
     sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     /* Temporary storage stays on disk (the default): each imported file is
      * a savepoint whose sub-journal grows with the file, and in memory it
-     * would make the import's footprint grow with the input. */
+     * would make the import's footprint grow with the input.  A 16 MiB
+     * page cache: a larger one bought no speed and pushed a 200 MB
+     * capture's import past 100 MB resident.  A new store
+     * gets 16 KiB pages: fewer, fuller b-tree pages cut the cost of a bulk
+     * insert (an existing store keeps the page size it was made with). */
     rc = store_exec(st,
-                    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
-                    "PRAGMA temp_store = FILE",
+                    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;"
+                    "PRAGMA temp_store = FILE; PRAGMA page_size = 16384",
                     err);
     if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
         rc = store_setup_writable(st, err);
@@ -805,7 +862,8 @@ store_source_begin(struct store *st, const struct store_source_info *info,
     if (store_kind_name(info->kind) == NULL || strlen(info->sha256) != 64)
         return rn_err_set(err, RN_EINVAL, "%s: bad source description",
                           info->path);
-    rc = store_prepare(st, "SELECT id FROM source WHERE sha256 = ?1", &s, err);
+    s = store_cached(st, "SELECT id FROM source WHERE sha256 = ?1", err);
+    rc = s != NULL ? RN_OK : RN_EDB;
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_text(s, 1, info->sha256, -1, SQLITE_STATIC);
@@ -814,7 +872,7 @@ store_source_begin(struct store *st, const struct store_source_info *info,
         *existing = 1;
         *source_id = sqlite3_column_int64(s, 0);
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         return store_dberr(st, "find source", err);
     if (*existing)
@@ -823,10 +881,11 @@ store_source_begin(struct store *st, const struct store_source_info *info,
     if (rc != RN_OK)
         return rc;
     store_now_iso(now, sizeof now);
-    rc = store_prepare(st,
-                       "INSERT INTO source (path, kind, format, size, sha256,"
-                       " imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                       &s, err);
+    s = store_cached(st,
+                     "INSERT INTO source (path, kind, format, size, sha256,"
+                     " imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     err);
+    rc = s != NULL ? RN_OK : RN_EDB;
     if (rc == RN_OK) {
         sqlite3_bind_text(s, 1, info->path, -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 2, info->kind);
@@ -836,7 +895,7 @@ store_source_begin(struct store *st, const struct store_source_info *info,
         sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
         if (sqlite3_step(s) != SQLITE_DONE)
             rc = store_dberr(st, "insert source", err);
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
     }
     if (rc != RN_OK) {
         store_exec(st, "ROLLBACK TO rn_source; RELEASE rn_source", NULL);
@@ -881,7 +940,7 @@ store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
     sqlite3_stmt *s;
     enum rn_rc rc;
 
-    rc = store_prepare(
+    s = store_cached(
         st,
         "UPDATE srcreq SET"
         " start_ns = coalesce(start_ns, (SELECT min(ts_ns) FROM event"
@@ -889,13 +948,14 @@ store_source_spans(struct store *st, int64_t source_id, struct rn_err *err)
         " end_ns = coalesce(end_ns, (SELECT max(ts_ns) FROM event"
         "   WHERE srcreq_id = srcreq.id AND name NOT GLOB 'TCP_*'))"
         " WHERE source_id = ?1 AND (start_ns IS NULL OR end_ns IS NULL)",
-        &s, err);
+        err);
+    rc = s != NULL ? RN_OK : RN_EDB;
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_int64(s, 1, source_id);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "request spans", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -912,7 +972,7 @@ store_source_finish(struct store *st, int64_t source_id, int spans,
         rc = store_source_spans(st, source_id, err);
     if (rc != RN_OK)
         return rc;
-    rc = store_prepare(
+    s = store_cached(
         st,
         "UPDATE source SET"
         " events = ?6,"
@@ -923,7 +983,8 @@ store_source_finish(struct store *st, int64_t source_id, int spans,
         " clock_offset_given = ?4 IS NOT NULL,"
         " format = coalesce(?5, format), capture = ?7, frames_sha256 = ?8"
         " WHERE id = ?1",
-        &s, err);
+        err);
+    rc = s != NULL ? RN_OK : RN_EDB;
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_int64(s, 1, source_id);
@@ -937,7 +998,7 @@ store_source_finish(struct store *st, int64_t source_id, int spans,
     store_bind_text(s, 8, res != NULL ? res->frames_sha256 : NULL);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "source totals", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -949,8 +1010,9 @@ store_source_counts(struct store *st, int64_t source_id,
     sqlite3_stmt *s;
     enum rn_rc rc;
 
-    rc = store_prepare(st, "SELECT events, requests FROM source WHERE id = ?1",
-                       &s, err);
+    s = store_cached(st, "SELECT events, requests FROM source WHERE id = ?1",
+                     err);
+    rc = s != NULL ? RN_OK : RN_EDB;
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_int64(s, 1, source_id);
@@ -960,7 +1022,7 @@ store_source_counts(struct store *st, int64_t source_id,
     } else {
         rc = store_dberr(st, "source counts", err);
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -1024,6 +1086,77 @@ store_source_abort(struct store *st)
                  NULL);
     st->cur_source = 0;
     store_keycache_clear(st);
+}
+
+const char *
+store_skip_state_name(enum store_skip_state state)
+{
+    switch (state) {
+    case STORE_SKIP_FAILED:
+        return "failed";
+    case STORE_SKIP_DAMAGED:
+        return "damaged";
+    case STORE_SKIP_SKIPPED:
+    default:
+        return "skipped";
+    }
+}
+
+enum rn_rc
+store_skip_put(struct store *st, const struct store_skip *k, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    char now[32];
+    enum rn_rc rc;
+
+    if (st->cur_source != 0)
+        return rn_err_set(err, RN_EINVAL, "a source import is open");
+    store_now_iso(now, sizeof now);
+    /* The path is the key: the same file met again replaces its row.  The
+     * same content under another name (in and out of an archive) is one
+     * file, listed under the name met first, as a source is. */
+    rc = store_prepare(st,
+                       "INSERT OR REPLACE INTO skipped_file (path, state,"
+                       " format, size, sha256, imported_at, message)"
+                       " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS"
+                       " (SELECT 1 FROM skipped_file WHERE sha256 = ?5"
+                       "  AND path != ?1)",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    store_bind_text(s, 1, k->path);
+    store_bind_text(s, 2, store_skip_state_name(k->state));
+    store_bind_text(s, 3, k->format);
+    if (k->size != STORE_NONE)
+        sqlite3_bind_int64(s, 4, k->size);
+    store_bind_text(s, 5, k->sha256);
+    store_bind_text(s, 6, now);
+    store_bind_text(s, 7, k->message != NULL ? k->message : "");
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "record a skipped file", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+store_skip_forget(struct store *st, const char *path, const char *sha256,
+                  struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_prepare(st,
+                       "DELETE FROM skipped_file WHERE path = ?1"
+                       " OR sha256 = ?2",
+                       &s, err);
+    if (rc != RN_OK)
+        return rc;
+    store_bind_text(s, 1, path);
+    store_bind_text(s, 2, sha256);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "forget a skipped file", err);
+    sqlite3_finalize(s);
+    return rc;
 }
 
 void
@@ -1092,10 +1225,10 @@ store_srcreq_find(struct store *st, int64_t source_id, const char *key,
 /* Insert a new source request; *id stays 0 when (source, key) exists. */
 static enum rn_rc
 store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
-                    const struct store_srcreq *r, int64_t request_id,
+                    const struct store_srcreq *r, const char *link_rule,
                     int64_t *id, struct rn_err *err)
 {
-    int alone = request_id != 0;
+    int alone = link_rule != NULL;
     sqlite3_stmt *s;
 
     *id = 0;
@@ -1106,8 +1239,10 @@ store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
     sqlite3_bind_int(s, 2, st->cur_kind);
     sqlite3_bind_text(s, 3, key, -1, SQLITE_STATIC);
     store_bind_srcreq(s, r);
-    if (alone)
-        sqlite3_bind_int64(s, 18, request_id);
+    if (alone) {
+        sqlite3_bind_int64(s, 18, store_request_id_for_key(key));
+        sqlite3_bind_text(s, 19, link_rule, -1, SQLITE_STATIC);
+    }
     if (sqlite3_step(s) != SQLITE_DONE)
         return store_dberr(st, "insert request", err);
     sqlite3_reset(s);
@@ -1139,7 +1274,7 @@ store_srcreq_merge(struct store *st, int64_t id, const struct store_srcreq *r,
 
 enum rn_rc
 store_srcreq_put(struct store *st, int64_t source_id,
-                 const struct store_srcreq *r, int self_link,
+                 const struct store_srcreq *r, const char *link_rule,
                  int64_t *srcreq_id, int *isnew, struct rn_err *err)
 {
     char key[256];
@@ -1158,9 +1293,7 @@ store_srcreq_put(struct store *st, int64_t source_id,
         id = slot->srcreq;
     } else {
         /* Most keys are new: try the insert first, one index probe. */
-        rc = store_srcreq_insert(st, source_id, key, r,
-                                 self_link ? store_request_id_for_key(key) : 0,
-                                 &id, err);
+        rc = store_srcreq_insert(st, source_id, key, r, link_rule, &id, err);
         *isnew = rc == RN_OK && id != 0;
         if (rc == RN_OK && id == 0) {
             rc = store_srcreq_find(st, source_id, key, &id, err);

@@ -154,6 +154,44 @@ enum rn_rc store_source_by_frames(struct store *st, const char *frames_sha256,
 void store_source_abort(struct store *st);
 
 /*
+ * A file an import met but did not import: not a trace (skipped) or
+ * unreadable or unparsable (failed), with why.  Kept so that the sources
+ * screen and `reqnav sources` can list it; unknown size is STORE_NONE,
+ * unknown format and sha256 NULL.
+ */
+enum store_skip_state {
+    STORE_SKIP_SKIPPED, /* not a trace, or not in a form reqnav reads */
+    STORE_SKIP_FAILED,  /* unreadable or unparsable: nothing kept */
+    STORE_SKIP_DAMAGED  /* an archive damaged after the members kept */
+};
+
+struct store_skip {
+    const char *path; /* as named at import: "case.zip!member" */
+    enum store_skip_state state;
+    const char *format;  /* the importer that refused it, or NULL */
+    int64_t size;        /* bytes, or STORE_NONE */
+    const char *sha256;  /* hex digest, or NULL */
+    const char *message; /* why, with the position */
+};
+
+/* Record (or replace: one row per path) a skipped file.  Not while a
+ * source is open: it would go with the source's savepoint. */
+enum rn_rc store_skip_put(struct store *st, const struct store_skip *k,
+                          struct rn_err *err);
+
+/* A file imported after all (by path, or its content under another name)
+ * is no longer skipped.  sha256 may be NULL. */
+enum rn_rc store_skip_forget(struct store *st, const char *path,
+                             const char *sha256, struct rn_err *err);
+
+/* "skipped", "failed", "damaged". */
+const char *store_skip_state_name(enum store_skip_state state);
+
+/* Does the store hold table (a store made before a table was added to
+ * its schema version may not)? */
+int store_has_table(struct store *st, const char *table);
+
+/*
  * What one source saw of one request.  Unknown strings are NULL, unknown
  * integers STORE_NONE.  Putting the same key twice in one source merges:
  * known values of the later call win.
@@ -176,12 +214,12 @@ int store_srcreq_is_empty(const struct store_srcreq *r);
 
 /*
  * Insert the source request (source, key), or merge r into it when it is
- * there.  *isnew: it was inserted.  self_link: a new row is linked at once
- * to the request of its own key (rule "self"; the request row is the
- * caller's to write).
+ * there.  *isnew: it was inserted.  link_rule: when not NULL, a new row is
+ * linked at once to the request of its own key with this rule (the request
+ * row is the caller's to write).
  */
 enum rn_rc store_srcreq_put(struct store *st, int64_t source_id,
-                            const struct store_srcreq *r, int self_link,
+                            const struct store_srcreq *r, const char *link_rule,
                             int64_t *srcreq_id, int *isnew, struct rn_err *err);
 
 /* The request a source request is linked to, or 0. */

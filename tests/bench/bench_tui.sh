@@ -28,8 +28,13 @@ keys='jjjjjjjjjj<PgDn><PgDn><PgDn><PgUp>G<End>kgo'
 keys="$keys"'fstatus:502.2\r\r<Down><End>chsq\e'
 keys="$keys"'e\rE\rq:goto 2005-08-23T21:00:00Z\r<PgDn>/page996\rn\r'
 # Work no index serves: a url: filter and a search that match nothing run
-# as scans in slices between keys (reported as "background" below).
+# as scans in slices between keys (reported as "background" below).  A
+# search reads event names and fields too (text:), so /no-such-text scans
+# every event of every request.
 keys="$keys"'q\efurl:no-such-page\r\e/no-such-text\r\e'
+# An event-name search that matches (the first background slice runs the
+# query itself; the keys run none).
+keys="$keys"'g/premature_term\rn\rq'
 /usr/bin/time -f "%e %M" -o "$BENCH_DIR/time.out" \
     "$REQNAV" --store "$db" --headless --size 120x40 --timing --keys "$keys" \
     >/dev/null 2>"$BENCH_DIR/tui-timing.txt"

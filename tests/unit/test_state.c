@@ -502,6 +502,25 @@ test_search(struct store *st)
     keys(s, "/nothing-like-this\r");
     idle(s);
     CHECK(strstr(s->msg, "pattern not found") != NULL);
+    /* Enter runs no query: a store search (it reads events) is handed to
+     * the background, whose first slice is the query itself. */
+    keys(s, "g/needle\r");
+    CHECK(state_top(s)->u.list.scan.kind == SCAN_SEARCH);
+    CHECK(state_top(s)->u.list.scan.direct);
+    CHECK(strstr(cur_row(s)->url, "needle") == NULL);
+    state_idle(s);
+    CHECK(state_top(s)->u.list.scan.kind == SCAN_NONE);
+    CHECK(strstr(cur_row(s)->url, "needle") != NULL);
+    /* So is a text: filter's page. */
+    keys(s, "ftext:needle\r");
+    CHECK(state_top(s)->u.list.scan.kind == SCAN_FILL);
+    CHECK(state_top(s)->u.list.n == 0);
+    idle(s);
+    CHECK(state_top(s)->u.list.n == 1);
+    CHECK(strstr(cur_row(s)->url, "needle") != NULL);
+    keys(s, "\\e\\e"); /* the search, then the filter */
+    idle(s);
+    CHECK_STR(state_top(s)->u.list.filter_text, "");
     /* Esc in the prompt goes back to where it started. */
     keys(s, "g/page/5\\e");
     CHECK(s->prompt.kind == PROMPT_NONE);

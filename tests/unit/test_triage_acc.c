@@ -1,11 +1,13 @@
 /*
- * A capture's source requests are triaged as they are imported
- * (triage_acc) instead of being read back at the end of the source.  This
- * checks the two ways agree: random source requests of a capture source,
- * with events in any order, role events with equal ranks and times, late
- * events and puts after store_srcreq_done, and a key whose request exists
- * already; then every request row must be what triage_request() writes
- * when it reads the request back from the store.
+ * The source requests of a capture and of an IIS trace (ETW, FREB) are
+ * linked at insert and triaged as they are imported (triage_acc) instead
+ * of being read back at the end of the source.  This checks the two ways
+ * agree: random source requests, with events in any order, role events
+ * with equal ranks and times, late events and puts after
+ * ingest_srcreq_done, a key whose request exists already, and more live
+ * source requests than the session keeps in memory; then every request
+ * row must be what triage_request() writes when it reads the request back
+ * from the store, and every link what the end-of-source link gives.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -105,7 +107,12 @@ end_source(int64_t sid, struct store_source_result *res)
     return ingest_source_end(in, sid, res, &err);
 }
 
-/* A source of another kind whose request has the key "shared". */
+/* The kind under test and the key its request number 7 shares with a
+ * source of another kind. */
+static int kind_under_test;
+static const char *shared_key;
+
+/* A source of another kind whose request has the key shared_key. */
 static void
 add_other_source(void)
 {
@@ -119,9 +126,13 @@ add_other_source(void)
     int64_t sid, rid;
     int existing;
 
+    if (kind_under_test == STORE_KIND_ETW) {
+        info.kind = STORE_KIND_FREB;
+        info.format = "freb";
+    }
     CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
     store_srcreq_init(&r);
-    r.key = "shared";
+    r.key = shared_key;
     r.verb = "POST";
     r.start_ns = 5000;
     CHECK(ingest_srcreq_put(in, sid, &r, &rid, &err) == RN_OK);
@@ -197,7 +208,10 @@ random_put(int64_t sid, int i)
     int64_t sr = 0;
 
     if (i == 7)
-        snprintf(key, sizeof key, "shared");
+        snprintf(key, sizeof key, "%s", shared_key);
+    else if (kind_under_test != STORE_KIND_PCAP && i % 5 != 0)
+        /* IIS traces: mostly GUIDs, in either case. */
+        snprintf(key, sizeof key, i % 2 ? "{%08X-AB}" : "{%08x-ab}", i);
     else
         snprintf(key, sizeof key, "x:%d", i);
     store_srcreq_init(&r);
@@ -215,16 +229,18 @@ random_put(int64_t sid, int i)
 }
 
 /* Interleave the requests' events as connections do; finish them in a
- * random order; now and then touch one that is done already. */
+ * random order (never, when no_done: the session must then write the
+ * least recently used ones itself); now and then touch one that is done
+ * already. */
 static void
-fill_capture(int64_t sid, int nreq)
+fill_capture(int64_t sid, int nreq, int steps, int no_done)
 {
     struct rn_err err = {RN_OK, ""};
     int64_t *sr = calloc((size_t)nreq, sizeof *sr), ord = 0;
     int *done = calloc((size_t)nreq, sizeof *done);
     int next = 0, step;
 
-    for (step = 0; step < nreq * 12; step++) {
+    for (step = 0; step < nreq * steps; step++) {
         int i = (int)pick((unsigned)nreq);
 
         if (next < nreq && (pick(3) == 0 || next == 0)) {
@@ -236,6 +252,8 @@ fill_capture(int64_t sid, int nreq)
             continue;
         switch (pick(8)) {
         case 0:
+            if (no_done)
+                break;
             CHECK(ingest_srcreq_done(in, sr[i], &err) == RN_OK);
             done[i] = 1;
             break;
@@ -252,9 +270,9 @@ fill_capture(int64_t sid, int nreq)
 }
 
 static void
-test_matches_read_back(unsigned seed, int nreq, int with_shared)
+test_matches_read_back(int kind, unsigned seed, int nreq, int with_shared)
 {
-    struct store_source_info info = {"cap", STORE_KIND_PCAP, "pcap", 1,
+    struct store_source_info info = {"src", 0, "test", 1,
                                      "22222222222222222222222222222222"
                                      "22222222222222222222222222222222"};
     struct store_source_result res;
@@ -262,33 +280,44 @@ test_matches_read_back(unsigned seed, int nreq, int with_shared)
     struct store *st;
     char *incremental, *read_back;
     int64_t sid;
-    int existing;
+    int existing, other = kind == STORE_KIND_ETW ? 2 : 1;
+    /* Past the session's limit, nothing is ever said to be done. */
+    int many = nreq > 4096;
 
     rng = 88172645463325252ULL + seed;
+    kind_under_test = info.kind = kind;
+    shared_key = kind == STORE_KIND_PCAP ? "shared" : "{5EED-0007}";
     CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
     in = ingest_open(st);
     if (with_shared)
         add_other_source();
     CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
-    fill_capture(sid, nreq);
+    fill_capture(sid, nreq, many ? 3 : 12, many);
     CHECK(end_source(sid, &res) == RN_OK);
     CHECK(res.requests == nreq);
-    /* Every exchange is linked to a request of its own, but "shared". */
-    CHECK(scalar(st, "SELECT count(*) FROM srcreq WHERE kind = 5 AND"
-                     " (link_rule IS NOT 'self' OR request_id NOT IN"
+    /* Every source request is linked to the request of its own key, by
+     * the rule the end-of-source link gives (correlate_bulk). */
+    CHECK(scalar(st, "SELECT count(*) FROM srcreq q JOIN source s"
+                     " ON s.id = q.source_id WHERE s.sha256 LIKE '2%' AND"
+                     " (request_id IS NOT rn_request_id(q.key) OR link_rule"
+                     " IS NOT CASE WHEN q.kind = 5 OR q.key NOT GLOB '{*'"
+                     " THEN 'self' WHEN q.kind = 1 THEN 'context_id'"
+                     " ELSE 'activity_id' END OR request_id NOT IN"
                      " (SELECT id FROM request))") == 0);
     CHECK(scalar(st, "SELECT count(*) FROM request") == nreq);
     if (with_shared)
-        CHECK(scalar(st, "SELECT sources FROM request WHERE key = 'shared'") ==
-              (1 | 16));
+        CHECK(scalar(st, "SELECT sources FROM request WHERE key IN"
+                         " ('shared', '{5eed-0007}')") ==
+              (other | 1 << (kind - 1)));
     incremental = dump_requests(st);
     retriage_all(st);
     read_back = dump_requests(st);
     CHECK(incremental != NULL && read_back != NULL &&
           strcmp(incremental, read_back) == 0);
     if (strcmp(incremental, read_back) != 0)
-        fprintf(stderr, "seed %u:\n--- as imported\n%s--- read back\n%s", seed,
-                incremental, read_back);
+        fprintf(stderr,
+                "kind %d seed %u:\n--- as imported\n%s--- read back\n%s", kind,
+                seed, incremental, read_back);
     free(incremental);
     free(read_back);
     ingest_close(in);
@@ -311,8 +340,10 @@ test_abort(void)
     CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
     in = ingest_open(st);
     CHECK(ingest_begin(in, &err) == RN_OK);
+    kind_under_test = STORE_KIND_PCAP;
+    shared_key = "shared";
     CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
-    fill_capture(sid, 40);
+    fill_capture(sid, 40, 12, 0);
     ingest_source_abort(in);
     CHECK(ingest_commit(in, &err) == RN_OK);
     CHECK(scalar(st, "SELECT count(*) FROM request") == 0);
@@ -320,7 +351,7 @@ test_abort(void)
     /* And the same content imports in full afterwards. */
     CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
     CHECK(!existing);
-    fill_capture(sid, 5);
+    fill_capture(sid, 5, 12, 0);
     CHECK(end_source(sid, &res) == RN_OK);
     CHECK(scalar(st, "SELECT count(*) FROM request") == 5);
     ingest_close(in);
@@ -330,11 +361,19 @@ test_abort(void)
 int
 main(void)
 {
+    static const int kinds[] = {STORE_KIND_PCAP, STORE_KIND_ETW,
+                                STORE_KIND_FREB};
     unsigned seed;
+    size_t k;
 
-    for (seed = 0; seed < 40; seed++)
-        test_matches_read_back(seed, 30, seed % 2);
-    test_matches_read_back(99, 400, 1);
+    for (k = 0; k < NELEM(kinds); k++) {
+        for (seed = 0; seed < 40; seed++)
+            test_matches_read_back(kinds[k], seed, 30, seed % 2);
+        test_matches_read_back(kinds[k], 99, 400, 1);
+    }
+    /* More live at once than the session keeps: it writes the least
+     * recently used itself, and what comes later for them is late. */
+    test_matches_read_back(STORE_KIND_ETW, 7, 5000, 1);
     test_abort();
     return test_report("test_triage_acc");
 }
