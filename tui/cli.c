@@ -66,6 +66,11 @@ cli_open_store(const char *path, int must_exist)
         if (store_open(path, STORE_OPEN_READONLY | STORE_OPEN_IMMUTABLE, &st,
                        &rerr) == RN_OK)
             return st;
+        /* Why it cannot be read either (an older store, say). */
+        if (rerr.rc == RN_EINVAL) {
+            cli_error("%s", rerr.msg);
+            return NULL;
+        }
     }
     cli_error("%s", err.msg);
     return NULL;

@@ -256,6 +256,20 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1536k tmpfs "$MNT" 2>/dev/null; 
             "$("$REQNAV" --store "$MNT/s.db" sql 'PRAGMA integrity_check' | tail -1)" ok
     fi
     umount "$MNT"
+    # An earlier store on read-only media cannot be upgraded: refused with
+    # what to do, never read with columns missing.
+    if command -v python3 >/dev/null 2>&1 &&
+        mount -t tmpfs -o size=4m tmpfs "$MNT" 2>/dev/null; then
+        "$REQNAV" --store "$MNT/old.db" import -q "$TMP/in/fr000001.xml" >/dev/null
+        setschema "$MNT/old.db" 4
+        if mount -o remount,ro "$MNT" 2>/dev/null; then
+            "$REQNAV" --store "$MNT/old.db" requests >/dev/null 2>"$TMP/err"
+            expect_eq "read-only earlier store: exit" "$?" 1
+            grep -q "old.db: store from an earlier reqnav and it cannot be written here; open it once where it can be written" \
+                "$TMP/err" && pass || fail "read-only earlier store message: $(cat "$TMP/err")"
+        fi
+        umount "$MNT"
+    fi
 else
     echo "note: tmpfs not mountable here; full-disk and read-only media checks skipped"
 fi
