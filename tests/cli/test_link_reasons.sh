@@ -34,14 +34,7 @@ mkdir -p "$W"
 "$GEN_PCAPCORR" w3c "$W"
 # A: its path and second, but status 500 where IIS said 200: conflict.
 # B: a path IIS never served: no candidate.  C: its path, 30 s later.
-printf '%s\r\n' \
-    '#Software: Microsoft Internet Information Services 6.0' \
-    '#Version: 1.0' '#Date: 2005-08-23 22:50:00' \
-    '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status time-taken' \
-    '2005-08-23 22:50:10 192.0.2.80 GET /app/report.aspx - 80 - 192.0.2.50 x 500 0 0 400' \
-    '2005-08-23 22:50:10 192.0.2.80 GET /app/missing.aspx - 80 - 192.0.2.7 x 404 0 2 15' \
-    '2005-08-23 22:50:40 192.0.2.80 GET /app/report.aspx - 80 - 192.0.2.7 x 200 0 0 100' \
-    >"$W/u_ex050823_x.log"
+w3c_conflict_log "$W/u_ex050823_x.log"
 
 EXPECT_X="1 http://www.example.com:80/app/report.aspx - context_id - -
 3 /app/missing.aspx 192.0.2.7 self - no_candidate
