@@ -66,6 +66,11 @@ cli_open_store(const char *path, int must_exist)
         if (store_open(path, STORE_OPEN_READONLY | STORE_OPEN_IMMUTABLE, &st,
                        &rerr) == RN_OK)
             return st;
+        /* Why it cannot be read either (an older store, say). */
+        if (rerr.rc == RN_EINVAL) {
+            cli_error("%s", rerr.msg);
+            return NULL;
+        }
     }
     cli_error("%s", err.msg);
     return NULL;
@@ -239,15 +244,22 @@ cli_sources_snapshot(struct store *st, struct src_row **rows, size_t *n)
     (void)query_source_links(st, *rows, *n, &err);
 }
 
-/* "L of R requests linked to another source, A alone" into out. */
+/* "L of R requests linked to another source, A alone" into out, and for
+ * a matched source why: " (N no candidate, C conflict)". */
 static void
 cli_links_text(const struct src_row *s, char *out, size_t n)
 {
-    snprintf(out, n,
-             "%" PRId64 " of %" PRId64 " request%s linked to another "
-             "source, %" PRId64 " alone",
-             s->linked, s->requests, s->requests == 1 ? "" : "s",
-             s->requests - s->linked);
+    int w = snprintf(out, n,
+                     "%" PRId64 " of %" PRId64 " request%s linked to another "
+                     "source, %" PRId64 " alone",
+                     s->linked, s->requests, s->requests == 1 ? "" : "s",
+                     s->requests - s->linked);
+
+    if (w > 0 && (size_t)w < n && s->alone_conflict >= 0 &&
+        s->requests > s->linked)
+        snprintf(out + w, n - (size_t)w,
+                 " (%" PRId64 " no candidate, %" PRId64 " conflict)",
+                 s->alone_no_candidate, s->alone_conflict);
 }
 
 /* Does the store hold sources of more than one kind (anything to link)? */
@@ -284,7 +296,8 @@ cli_report_links(const struct src_row *before, size_t nb,
         for (j = 0; j < nb && b == NULL; j++)
             b = before[j].id == a->id ? &before[j] : NULL;
         if (a->linked < 0 || a->requests == 0 ||
-            (b != NULL && b->linked == a->linked))
+            (b != NULL && b->linked == a->linked &&
+             b->alone_conflict == a->alone_conflict))
             continue;
         cli_links_text(a, text, sizeof text);
         fputs("info      ", stdout);
@@ -536,6 +549,22 @@ cli_request_table_head(const struct cli_req_cols *c)
            "STATUS", "DURATION", c->src, "SOURCES", "URL");
 }
 
+/* A request's start as the table shows it: microseconds, or for one only
+ * coarse sources saw the second it was logged in, "~" after it. */
+static void
+cli_start_text(const struct rq_row *r, char *ts)
+{
+    render_time_fixed(r->start_ns, CLI_TS_DIGITS, ts);
+    if (render_timing_coarse(r)) {
+        char *dot = strchr(ts, '.');
+
+        if (dot != NULL) {
+            dot[0] = '~';
+            dot[1] = '\0';
+        }
+    }
+}
+
 static void
 cli_request_table_row(const struct rq_row *r, const struct cli_req_cols *c)
 {
@@ -544,9 +573,9 @@ cli_request_table_row(const struct rq_row *r, const struct cli_req_cols *c)
     char *verb = cli_safe(r->verb != NULL ? r->verb : "-", 7);
 
     if (r->start_ns != STORE_NONE)
-        render_time_fixed(r->start_ns, CLI_TS_DIGITS, ts);
+        cli_start_text(r, ts);
     if (r->start_ns != STORE_NONE && r->end_ns != STORE_NONE)
-        render_duration(r->end_ns - r->start_ns, dur, sizeof dur);
+        render_request_duration(r, dur, sizeof dur);
     render_status(r, status, sizeof status);
     render_sources(r->sources, ",", src, sizeof src);
     printf("%-16" PRId64 " %-27s %-7s %-7s %9s %-*s ", r->id, ts, verb,
@@ -889,6 +918,41 @@ cli_timeline_links(const struct rq_row *r)
         printf("  ARR child %" PRId64 "\n", r->children[i]);
 }
 
+/* A request only coarse sources saw: what its times are worth. */
+static void
+cli_timeline_timing(const struct rq_row *r)
+{
+    char dur[RENDER_DUR_MAX];
+
+    if (!render_timing_coarse(r))
+        return;
+    render_request_duration(r, dur, sizeof dur);
+    printf("  timing: coarse (whole seconds as logged; the true times lie up "
+           "to 1 s later), duration %s%s\n",
+           dur, render_duration_approx(r) ? "" : " (time-taken)");
+}
+
+/* Each source request of the request, where it starts and what linked
+ * it: "  via W3C u_ex.log line 9: w3c_time_url_status, margin 40ms". */
+static void
+cli_timeline_sources(const struct ev_row *ev, size_t n)
+{
+    char pos[160], how[256];
+    size_t i, nl, *first;
+
+    nl = render_link_events(ev, n, &first);
+    for (i = 0; i < nl; i++) {
+        const struct ev_row *e = &ev[first[i]];
+
+        render_position(e->kind, e->file, e->seq, pos, sizeof pos);
+        render_link_text(e, how, sizeof how);
+        fputs("  via ", stdout);
+        cli_put_safe(stdout, pos, 0);
+        printf(": %s\n", how);
+    }
+    free(first);
+}
+
 static void
 cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
 {
@@ -909,7 +973,9 @@ cli_timeline_table(const struct rq_row *r, const struct ev_row *ev, size_t n)
         cli_put_safe(stdout, r->diagnosis, 0);
         putchar('\n');
     }
+    cli_timeline_timing(r);
     cli_timeline_links(r);
+    cli_timeline_sources(ev, n);
     printf("%-27s %9s  %-28s %-32s %s\n", "TIME", "OFFSET", "SOURCE", "EVENT",
            "FIELDS");
     for (i = 0; i < n; i++) {
@@ -1048,6 +1114,12 @@ cli_source_json(struct rn_buf *b, const struct src_row *s)
     if (s->linked >= 0)
         rn_buf_printf(b, ",\"linked\":%" PRId64 ",\"alone\":%" PRId64,
                       s->linked, s->requests - s->linked);
+    /* ... and, matched one by one (W3C, HTTPERR, capture), why alone. */
+    if (s->linked >= 0 && s->alone_conflict >= 0)
+        rn_buf_printf(b,
+                      ",\"alone_no_candidate\":%" PRId64
+                      ",\"alone_conflict\":%" PRId64,
+                      s->alone_no_candidate, s->alone_conflict);
     if (s->kind == STORE_KIND_PCAP) {
         cli_json_opt(b, "clock_offset_ns", s->clock_offset_ns);
         rn_buf_printf(b, ",\"clock_offset_given\":%s",

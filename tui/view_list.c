@@ -16,6 +16,7 @@
 
 #include "draw.h"
 #include "fmt.h"
+#include "render.h"
 #include "sanitize.h"
 #include "view.h"
 #include "xmalloc.h"
@@ -887,7 +888,7 @@ draw_list_row(const struct state *s, WINDOW *w, int y,
 {
     attr_t base = sel ? draw_attr(TH_SELECT) : A_NORMAL;
     const char *ell = draw_is_utf8() ? "\xe2\x80\xa6" : "~";
-    char buf[64], *url, *verb, *el;
+    char buf[64], *url, *verb, *el, *dot;
     int x = 0, cols = s->cols, uw;
 
     draw_fill(w, y, 0, cols, base);
@@ -901,6 +902,10 @@ draw_list_row(const struct state *s, WINDOW *w, int y,
         x += dc->id + 1;
     }
     fmt_time(r->start_ns, dc->ts, buf, sizeof buf);
+    /* The second it was logged in, as wide as the milliseconds were. */
+    if (render_timing_coarse(r) && (dot = strchr(buf, '.')) != NULL)
+        for (*dot++ = '~'; *dot != '\0'; dot++)
+            *dot = ' ';
     x += draw_text(w, y, x, dc->tw < cols - x ? dc->tw : cols - x, buf, base);
     x += 1;
     if (dc->verb > 0) {
@@ -921,7 +926,11 @@ draw_list_row(const struct state *s, WINDOW *w, int y,
     if (dc->dur > 0 && x + dc->dur < cols) {
         int dw;
 
-        fmt_duration(r->start_ns, r->end_ns, buf, sizeof buf);
+        /* Only coarse sources saw it: no invented precision. */
+        if (render_duration_approx(r))
+            render_request_duration(r, buf, sizeof buf);
+        else
+            fmt_duration(r->start_ns, r->end_ns, buf, sizeof buf);
         dw = (int)strlen(buf);
         draw_text(w, y, x + (dw < dc->dur ? dc->dur - dw : 0), dc->dur, buf,
                   base);

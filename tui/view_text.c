@@ -294,6 +294,25 @@ text_source_linked(struct state *s, int64_t id)
     return rc == RN_OK ? linked : -1;
 }
 
+/* ", N alone (C no candidate, K conflict)" for a source whose requests
+ * are matched one by one; "" for others or when that is slow. */
+static void
+text_source_alone(struct state *s, int64_t id, char *out, size_t n)
+{
+    struct rn_err err = {0};
+    int64_t none = -1, conflict = -1;
+    enum rn_rc rc;
+
+    store_deadline(s->st, 100 * 1000);
+    rc = query_ui_source_alone(s->st, id, &none, &conflict, &err);
+    store_deadline(s->st, 0);
+    out[0] = '\0';
+    if (rc == RN_OK && none >= 0 && conflict >= 0)
+        snprintf(out, n, ", %lld alone (%lld no candidate, %lld conflict)",
+                 (long long)(none + conflict), (long long)none,
+                 (long long)conflict);
+}
+
 /* One source: kind, state, counts, its problem, its warnings. */
 static void
 text_source(struct state *s, struct text_lines *tl, const struct src_row *r,
@@ -301,12 +320,13 @@ text_source(struct state *s, struct text_lines *tl, const struct src_row *r,
 {
     struct text_warn_ctx wc = {tl, width, r->message};
     struct rn_err err = {0};
-    char line[512], linked[48], *p;
+    char line[512], linked[160], alone[96], *p;
     int64_t nl = text_source_linked(s, r->id);
 
+    text_source_alone(s, r->id, alone, sizeof alone);
     if (nl >= 0)
-        snprintf(linked, sizeof linked, "%lld linked with other sources",
-                 (long long)nl);
+        snprintf(linked, sizeof linked, "%lld linked with other sources%s",
+                 (long long)nl, alone);
     else
         snprintf(linked, sizeof linked, "linked: too slow to count here");
     snprintf(line, sizeof line,

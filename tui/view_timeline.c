@@ -12,6 +12,7 @@
 
 #include "draw.h"
 #include "fmt.h"
+#include "render.h"
 #include "rn_buf.h"
 #include "rn_cause.h"
 #include "rn_json.h"
@@ -635,13 +636,17 @@ tl_draw_header(const struct state *s, WINDOW *w, int y)
     int x;
 
     fmt_status(r->http_status, r->substatus, st, sizeof st);
-    fmt_duration(r->start_ns, r->end_ns, dur, sizeof dur);
+    if (render_duration_approx(r))
+        render_request_duration(r, dur, sizeof dur);
+    else
+        fmt_duration(r->start_ns, r->end_ns, dur, sizeof dur);
     x = draw_text(w, y, 0, s->cols, " ", h);
     x += draw_text(w, y, x, s->cols - x, verb, h);
     x += draw_text(w, y, x, s->cols - x, " ", h);
     x += draw_text(w, y, x, s->cols - x, st,
                    r->severity == 2 ? (draw_attr(TH_FAIL) | A_REVERSE) : h);
-    snprintf(line, sizeof line, " %s %zu events%s ", dur, t->n,
+    snprintf(line, sizeof line, " %s%s %zu events%s ", dur,
+             render_timing_coarse(r) ? " (coarse times)" : "", t->n,
              r->marked ? " [marked]" : "");
     x += draw_text(w, y, x, s->cols - x, line, h);
     if (x < s->cols) {
@@ -683,7 +688,11 @@ draw_phase(const struct state *s, WINDOW *w, int y)
         draw_text(w, y, 0, cols, " no times", draw_attr(TH_DIM));
         return;
     }
-    fmt_duration(t0, t1, lab, sizeof lab);
+    /* Whole seconds only: the request's "~6m41s", not a span to 0.1 s. */
+    if (render_duration_approx(&t->req))
+        render_request_duration(&t->req, lab, sizeof lab);
+    else
+        fmt_duration(t0, t1, lab, sizeof lab);
     x0 = 1;
     x1 = cols - (int)strlen(lab) - 3;
     if (x1 <= x0 + 2)

@@ -142,21 +142,50 @@ correlate_link(struct correlate *co, int64_t srcreq_id, int64_t request_id,
 }
 
 enum rn_rc
-correlate_move(struct correlate *co, int64_t srcreq_id, const char *key,
-               int64_t cur_request, const char *cur_rule, int64_t target,
-               const char *rule, struct rn_err *err)
+correlate_note(struct correlate *co, int64_t srcreq_id,
+               const struct correlate_outcome *o, struct rn_err *err)
 {
+    sqlite3_stmt *s;
+    enum rn_rc rc = RN_OK;
+
+    /* Written only when it changes: a rescan re-decides most lines the
+     * same way. */
+    s = store_cached(
+        co->st,
+        "UPDATE srcreq SET link_margin_ns = ?2,"
+        " alone_reason = ?3 WHERE id = ?1"
+        " AND (link_margin_ns IS NOT ?2 OR alone_reason IS NOT ?3)",
+        err);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, srcreq_id);
+    store_bind_opt(s, 2, o->margin_ns);
+    store_bind_text(s, 3, o->alone);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(co->st, "note link margin", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum rn_rc
+correlate_move(struct correlate *co, int64_t srcreq_id, const char *key,
+               int64_t cur_request, const char *cur_rule,
+               const struct correlate_outcome *o, struct rn_err *err)
+{
+    int64_t target = o->target;
     enum rn_rc rc = RN_OK;
 
     if (target == 0)
         target = store_request_id_for_key(key);
-    if (target == cur_request && cur_rule != NULL &&
-        strcmp(rule, cur_rule) == 0)
-        return RN_OK;
-    if (strcmp(rule, "self") == 0)
-        rc = correlate_request_for_key(co->st, key, &target, err);
+    if (target != cur_request || cur_rule == NULL ||
+        strcmp(o->rule, cur_rule) != 0) {
+        if (strcmp(o->rule, "self") == 0)
+            rc = correlate_request_for_key(co->st, key, &target, err);
+        if (rc == RN_OK)
+            rc = correlate_link(co, srcreq_id, target, o->rule, err);
+    }
     if (rc == RN_OK)
-        rc = correlate_link(co, srcreq_id, target, rule, err);
+        rc = correlate_note(co, srcreq_id, o, err);
     return rc;
 }
 

@@ -66,14 +66,35 @@ enum rn_rc correlate_link(struct correlate *co, int64_t srcreq_id,
                           int64_t request_id, const char *rule,
                           struct rn_err *err);
 
+/* Why a line or an exchange stayed alone (srcreq.alone_reason). */
+#define CORRELATE_NO_CANDIDATE STORE_ALONE_NO_CANDIDATE
+#define CORRELATE_CONFLICT     STORE_ALONE_CONFLICT
+
+/* What a matcher decided for one source request. */
+struct correlate_outcome {
+    int64_t target;    /* request to join; 0: the request of its own key */
+    const char *rule;  /* static; "self" when alone */
+    int64_t margin_ns; /* a link's margin (srcreq.link_margin_ns);
+                        * STORE_NONE: no other candidate, or alone */
+    const char *alone; /* alone: CORRELATE_NO_CANDIDATE or _CONFLICT;
+                        * NULL when linked */
+};
+
 /*
  * Move a matched source request (now on cur_request under cur_rule) to
- * target (0: the request of its own key) under rule, if that changes.
+ * o->target under o->rule if that changes, and record o's margin and
+ * reason.
  */
 enum rn_rc correlate_move(struct correlate *co, int64_t srcreq_id,
                           const char *key, int64_t cur_request,
-                          const char *cur_rule, int64_t target,
-                          const char *rule, struct rn_err *err);
+                          const char *cur_rule,
+                          const struct correlate_outcome *o,
+                          struct rn_err *err);
+
+/* Record o's margin and reason alone (the link is made elsewhere). */
+enum rn_rc correlate_note(struct correlate *co, int64_t srcreq_id,
+                          const struct correlate_outcome *o,
+                          struct rn_err *err);
 
 /* Make sure a logical request row with this key exists; its id. */
 enum rn_rc correlate_request_for_key(struct store *st, const char *key,

@@ -128,6 +128,9 @@ struct pcap_cands {
     int64_t first[PCAP_MAX_CAND]; /* lowest IIS source request id */
     int n;
     int overflow;
+    /* An IIS request of the exchange's path fit its times, whatever the
+     * rest of the evidence said: alone, it stayed so by conflict. */
+    int near;
 };
 
 /* Free a row's strings. */
@@ -561,6 +564,10 @@ pcap_link_cand(void *vctx, const struct pcap_row *i, struct rn_err *err)
         return RN_OK;
     rc = pcap_fits(lc->st, lc->x, i, lc->offset, PCAP_NARROW_NS, 0, &fits,
                    &client, err);
+    if (lc->x->path != NULL && i->path != NULL &&
+        strcmp(lc->x->path, i->path) == 0 &&
+        pcap_time_ok(lc->x, i, lc->offset, PCAP_NARROW_NS))
+        lc->c->near = 1;
     if (rc == RN_OK && fits) {
         int64_t cost = pcap_cost(lc->x, i, lc->offset);
 
@@ -635,19 +642,22 @@ pcap_contested(struct store *st, const struct pcap_src *src,
     return rc;
 }
 
-/* Match a loaded exchange the old way: one candidate, uncontested. */
+/* Match a loaded exchange the old way: one candidate, uncontested (its
+ * link then has no rival: no margin). */
 static enum rn_rc
 pcap_match_unique(struct store *st, const struct pcap_src *src,
-                  const struct pcap_row *x, int64_t *request_id,
-                  const char **rule, struct rn_err *err)
+                  const struct pcap_row *x, struct correlate_outcome *o,
+                  struct rn_err *err)
 {
     struct pcap_cands c;
     struct pcap_link_ctx lc;
     int contested = 0;
     enum rn_rc rc;
 
-    *request_id = 0;
-    *rule = "self";
+    o->target = 0;
+    o->rule = "self";
+    o->margin_ns = STORE_NONE;
+    o->alone = CORRELATE_NO_CANDIDATE;
     memset(&c, 0, sizeof c);
     lc.st = st;
     lc.src = src;
@@ -656,14 +666,17 @@ pcap_match_unique(struct store *st, const struct pcap_src *src,
     lc.c = &c;
     rc = pcap_each_iis(st, x, src->offset, PCAP_NARROW_NS, pcap_link_cand, &lc,
                        err);
+    if (rc == RN_OK && (c.near || c.n > 0))
+        o->alone = CORRELATE_CONFLICT;
     if (rc != RN_OK || c.n != 1 || c.overflow)
         return rc;
     rc = pcap_contested(st, src, x, c.req[0], &contested, err);
     if (rc != RN_OK || contested)
         return rc;
-    *request_id = c.req[0];
-    *rule =
+    o->target = c.req[0];
+    o->rule =
         c.client[0] ? "pcap_time_url_status_client" : "pcap_time_url_status";
+    o->alone = NULL;
     return RN_OK;
 }
 
@@ -684,6 +697,7 @@ struct pcap_comp {
         req_first[PCAP_MAX_COMP];
     struct match_edge edge[PCAP_MAX_COMP * 4];
     int edge_client[PCAP_MAX_COMP * 4];
+    unsigned char near[PCAP_MAX_COMP]; /* per exchange: pcap_cands.near */
     size_t nx, nr, ne;
     int overflow;
 };
@@ -836,6 +850,7 @@ pcap_comp_build(struct store *st, const struct pcap_src *src, int64_t id,
             rc = pcap_each_iis(st, &c->x[xi], src->offset, PCAP_NARROW_NS,
                                pcap_link_cand, &lc, err);
             c->overflow |= cd.overflow;
+            c->near[xi] = cd.near || cd.n > 0;
             for (k = 0; rc == RN_OK && k < (size_t)cd.n; k++) {
                 size_t b =
                     pcap_comp_req(c, cd.req[k], cd.start[k], cd.first[k]);
@@ -852,9 +867,10 @@ pcap_comp_build(struct store *st, const struct pcap_src *src, int64_t id,
     return rc;
 }
 
-/* Assign the component: to[k] the request of exchange k (0: alone). */
+/* Assign the component: out[k] what exchange k gets (its request, 0 when
+ * alone, its rule, margin or reason). */
 static void
-pcap_comp_assign(struct pcap_comp *c, int64_t *to, const char **rule)
+pcap_comp_assign(struct pcap_comp *c, struct correlate_outcome *out)
 {
     size_t xrank[PCAP_MAX_COMP], rrank[PCAP_MAX_COMP], xby[PCAP_MAX_COMP];
     size_t to_b[PCAP_MAX_COMP], k, j;
@@ -883,29 +899,34 @@ pcap_comp_assign(struct pcap_comp *c, int64_t *to, const char **rule)
     match_assign(e, c->ne, c->nx, c->nr, to_b, margin);
     for (k = 0; k < c->nx; k++) {
         size_t x = xby[k];
+        struct correlate_outcome *o = &out[x];
 
-        to[x] = 0;
-        rule[x] = "self";
+        o->target = 0;
+        o->rule = "self";
+        o->margin_ns = STORE_NONE;
+        o->alone = c->near[x] ? CORRELATE_CONFLICT : CORRELATE_NO_CANDIDATE;
         if (to_b[k] == c->nr)
             continue;
         for (j = 0; j < c->nr && rrank[j] != to_b[k]; j++)
             ;
-        to[x] = c->req[j];
+        o->target = c->req[j];
+        o->alone = NULL;
+        if (margin[k] != INT64_MAX)
+            o->margin_ns = margin[k];
         for (j = 0; j < c->ne; j++) {
-            if (c->edge[j].a == x && c->req[c->edge[j].b] == to[x])
-                rule[x] = c->edge_client[j] ? "pcap_time_url_status_client"
+            if (c->edge[j].a == x && c->req[c->edge[j].b] == o->target)
+                o->rule = c->edge_client[j] ? "pcap_time_url_status_client"
                                             : "pcap_time_url_status";
         }
     }
 }
 
-/* Move exchange x to target (0: its own request) if that changes. */
+/* Move exchange x where o says (0: its own request) if that changes. */
 static enum rn_rc
-pcap_apply_link(struct correlate *co, const struct pcap_row *x, int64_t target,
-                const char *rule, struct rn_err *err)
+pcap_apply_link(struct correlate *co, const struct pcap_row *x,
+                const struct correlate_outcome *o, struct rn_err *err)
 {
-    return correlate_move(co, x->id, x->key, x->request_id, x->rule, target,
-                          rule, err);
+    return correlate_move(co, x->id, x->key, x->request_id, x->rule, o, err);
 }
 
 /*
@@ -918,36 +939,35 @@ pcap_match_comp(struct correlate *co, const struct pcap_src *src, int64_t id,
 {
     struct store *st = co->st;
     struct pcap_comp *c = xcalloc(1, sizeof *c);
-    int64_t to[PCAP_MAX_COMP];
-    const char *rules[PCAP_MAX_COMP];
+    struct correlate_outcome *out = xcalloc(PCAP_MAX_COMP, sizeof *out);
     enum rn_rc rc;
     size_t k;
 
     rc = pcap_comp_build(st, src, id, c, err);
     if (rc == RN_OK && c->overflow) {
         struct pcap_row x;
-        int64_t target;
-        const char *rule;
+        struct correlate_outcome o;
         int found;
 
         pcap_comp_fini(c);
         rc = pcap_load(st, src, id, &x, &found, err);
         if (rc == RN_OK && found) {
-            rc = pcap_match_unique(st, src, &x, &target, &rule, err);
+            rc = pcap_match_unique(st, src, &x, &o, err);
             if (rc == RN_OK)
-                rc = pcap_apply_link(co, &x, target, rule, err);
+                rc = pcap_apply_link(co, &x, &o, err);
             pcap_row_fini(&x);
         }
         goto out;
     }
     if (rc != RN_OK || c->nx == 0)
         goto out;
-    pcap_comp_assign(c, to, rules);
+    pcap_comp_assign(c, out);
     for (k = 0; rc == RN_OK && k < c->nx; k++)
-        rc = pcap_apply_link(co, &c->x[k], to[k], rules[k], err);
+        rc = pcap_apply_link(co, &c->x[k], &out[k], err);
 out:
     pcap_comp_fini(c);
     free(c);
+    free(out);
     return rc;
 }
 

@@ -41,6 +41,8 @@
 #include "xmalloc.h"
 
 #define W3C_SLACK_NS (2 * RN_NS_PER_SEC)
+/* How far an IIS end may lie outside a line's second (match.c). */
+#define W3C_END_SLACK_NS (50 * 1000000LL)
 /* Longest request considered when a line has no time-taken. */
 #define W3C_MAX_SPAN_NS (3600 * RN_NS_PER_SEC)
 #define W3C_MAX_CAND    64
@@ -211,6 +213,10 @@ struct w3c_cands {
     int64_t cost[W3C_MAX_CAND], end[W3C_MAX_CAND], wr[W3C_MAX_CAND];
     int n;
     int overflow;
+    /* An IIS request of the line's path ended in the line's second,
+     * whatever the rest of the evidence said: alone, the line stayed so
+     * by conflict, not for want of a candidate. */
+    int near;
 };
 
 /* Drop from c the requests in bad (nbad of them). */
@@ -231,6 +237,27 @@ w3c_cands_drop(struct w3c_cands *c, const int64_t *bad, int nbad)
         c->end[n++] = c->end[k];
     }
     c->n = n;
+}
+
+/*
+ * Does IIS row i hold l's path and end where l's time says (the second of
+ * its entry, with match_w3c_cost's slack)?  Only rows near l's start,
+ * where a new IIS source makes w3c_collect_iis look at l again, so that
+ * the answer does not depend on import order.
+ */
+static int
+w3c_near(const struct w3c_row *l, const struct w3c_row *i)
+{
+    if (l->path == NULL || i->path == NULL || strcmp(l->path, i->path) != 0 ||
+        l->start == STORE_NONE || l->end == STORE_NONE || i->end == STORE_NONE)
+        return 0;
+    if (i->end < l->end - W3C_END_SLACK_NS ||
+        i->end > l->end + RN_NS_PER_SEC + W3C_END_SLACK_NS)
+        return 0;
+    return (i->start != STORE_NONE && i->start >= l->start - W3C_SLACK_NS &&
+            i->start <= l->start + W3C_SLACK_NS) ||
+           (i->end >= l->start - W3C_SLACK_NS &&
+            i->end <= l->start + W3C_SLACK_NS);
 }
 
 /* Every IIS request that line l matches: one of its precise source
@@ -273,6 +300,7 @@ w3c_candidates(struct store *st, const struct w3c_row *l, struct w3c_cands *c,
         int64_t cost;
 
         w3c_row_read(s, &i);
+        c->near |= w3c_near(l, &i);
         ml = w3c_req(l);
         mi = w3c_req(&i);
         /* Rows for other URLs are other requests' (a request holds one
@@ -423,6 +451,7 @@ struct w3c_comp {
     int64_t req_wr[W3C_MAX_COMP];
     struct match_edge edge[W3C_MAX_COMP * 4];
     int edge_client[W3C_MAX_COMP * 4];
+    unsigned char near[W3C_MAX_COMP]; /* per line: w3c_cands.near */
     size_t nl, nr, ne;
     int overflow;
 };
@@ -572,6 +601,7 @@ w3c_comp_build(struct store *st, const struct w3c_row *l, struct w3c_comp *c,
 
             rc = w3c_candidates(st, &c->line[li], &cd, err);
             c->overflow |= cd.overflow;
+            c->near[li] = cd.near || cd.n > 0;
             for (k = 0; rc == RN_OK && k < (size_t)cd.n; k++) {
                 size_t b = w3c_comp_req(c, cd.req[k], cd.end[k]);
 
@@ -633,11 +663,11 @@ w3c_line_before(const struct w3c_row *x, const struct w3c_row *y)
 }
 
 /*
- * Assign the component one to one: to[k] the request of line k (0 when
- * alone) and its rule.
+ * Assign the component one to one: out[k] what line k gets (its request,
+ * 0 when alone, its rule, margin or reason).
  */
 static void
-w3c_comp_assign(struct w3c_comp *c, int64_t *to, const char **rule)
+w3c_comp_assign(struct w3c_comp *c, struct correlate_outcome *out)
 {
     size_t lrank[W3C_MAX_COMP], rrank[W3C_MAX_COMP], lby[W3C_MAX_COMP];
     size_t to_b[W3C_MAX_COMP], k, j;
@@ -668,56 +698,68 @@ w3c_comp_assign(struct w3c_comp *c, int64_t *to, const char **rule)
     match_assign_ordered(e, c->ne, c->nl, c->nr, to_b, margin);
     for (k = 0; k < c->nl; k++) {
         size_t l = lby[k];
+        struct correlate_outcome *o = &out[l];
 
-        to[l] = 0;
-        rule[l] = "self";
+        o->target = 0;
+        o->rule = "self";
+        o->margin_ns = STORE_NONE;
+        o->alone = c->near[l] ? CORRELATE_CONFLICT : CORRELATE_NO_CANDIDATE;
         if (to_b[k] == c->nr)
             continue;
         for (j = 0; j < c->nr && rrank[j] != to_b[k]; j++)
             ;
-        to[l] = c->req[j];
+        o->target = c->req[j];
+        o->alone = NULL;
+        if (margin[k] != INT64_MAX)
+            o->margin_ns = margin[k];
         for (j = 0; j < c->ne; j++) {
-            if (c->edge[j].a == l && c->req[c->edge[j].b] == to[l])
-                rule[l] = w3c_rule(c->line[l].kind, c->edge_client[j]);
+            if (c->edge[j].a == l && c->req[c->edge[j].b] == o->target)
+                o->rule = w3c_rule(c->line[l].kind, c->edge_client[j]);
         }
     }
 }
 
-/* Move line l to target (0: its own request) under rule if that changes. */
+/* Move line l where o says (0: its own request) if that changes. */
 static enum rn_rc
-w3c_apply(struct correlate *co, const struct w3c_row *l, int64_t target,
-          const char *rule, struct rn_err *err)
+w3c_apply(struct correlate *co, const struct w3c_row *l,
+          const struct correlate_outcome *o, struct rn_err *err)
 {
-    return correlate_move(co, l->id, l->key, l->request_id, l->rule, target,
-                          rule, err);
+    return correlate_move(co, l->id, l->key, l->request_id, l->rule, o, err);
 }
 
-/* Match a loaded line the old way: one candidate, uncontested. */
+/* Match a loaded line the old way: one candidate, uncontested (its link
+ * then has no rival: no margin). */
 static enum rn_rc
-w3c_match_unique(struct store *st, const struct w3c_row *l, int64_t *request_id,
-                 const char **rule, struct rn_err *err)
+w3c_match_unique(struct store *st, const struct w3c_row *l,
+                 struct correlate_outcome *o, struct rn_err *err)
 {
     struct w3c_cands c;
     int contested = 0;
     enum rn_rc rc;
 
-    *request_id = 0;
-    *rule = "self";
+    o->target = 0;
+    o->rule = "self";
+    o->margin_ns = STORE_NONE;
+    o->alone = CORRELATE_NO_CANDIDATE;
     rc = w3c_candidates(st, l, &c, err);
+    if (rc == RN_OK && (c.near || c.n > 0))
+        o->alone = CORRELATE_CONFLICT;
     if (rc != RN_OK || c.n != 1 || c.overflow)
         return rc;
     rc = w3c_contested(st, l, c.req[0], &contested, err);
     if (rc != RN_OK || contested)
         return rc;
-    *request_id = c.req[0];
-    *rule = w3c_rule(l->kind, c.client[0]);
+    o->target = c.req[0];
+    o->rule = w3c_rule(l->kind, c.client[0]);
+    o->alone = NULL;
     return RN_OK;
 }
 
 /*
  * Match a loaded line by assigning its component; the component's other
  * lines are moved where the assignment puts them (all but l when
- * apply_self is 0).  *request_id 0: l stays alone.
+ * apply_self is 0: l's margin or reason is noted, its link left to the
+ * caller).  *request_id 0: l stays alone.
  */
 static enum rn_rc
 w3c_match_row(struct correlate *co, const struct w3c_row *l, int apply_self,
@@ -725,37 +767,40 @@ w3c_match_row(struct correlate *co, const struct w3c_row *l, int apply_self,
 {
     struct store *st = co->st;
     struct w3c_comp *c = xcalloc(1, sizeof *c);
-    int64_t to[W3C_MAX_COMP];
-    const char *rules[W3C_MAX_COMP];
+    struct correlate_outcome *out = xcalloc(W3C_MAX_COMP, sizeof *out);
+    struct correlate_outcome mine = {0, "self", STORE_NONE, NULL};
     enum rn_rc rc;
     size_t k;
 
-    *request_id = 0;
-    *rule = "self";
     rc = w3c_comp_build(st, l, c, err);
     if (rc == RN_OK && c->overflow) {
-        rc = w3c_match_unique(st, l, request_id, rule, err);
-        if (rc == RN_OK && apply_self)
-            rc = w3c_apply(co, l, *request_id, *rule, err);
+        rc = w3c_match_unique(st, l, &mine, err);
+        if (rc == RN_OK)
+            rc = apply_self ? w3c_apply(co, l, &mine, err)
+                            : correlate_note(co, l->id, &mine, err);
         goto out;
     }
     if (rc == RN_OK)
         rc = w3c_comp_ends(st, c, err);
     if (rc != RN_OK || c->nl == 0)
         goto out;
-    w3c_comp_assign(c, to, rules);
+    w3c_comp_assign(c, out);
     for (k = 0; rc == RN_OK && k < c->nl; k++) {
         if (c->line[k].id == l->id) {
-            *request_id = to[k];
-            *rule = rules[k];
-            if (!apply_self)
+            mine = out[k];
+            if (!apply_self) {
+                rc = correlate_note(co, l->id, &mine, err);
                 continue;
+            }
         }
-        rc = w3c_apply(co, &c->line[k], to[k], rules[k], err);
+        rc = w3c_apply(co, &c->line[k], &out[k], err);
     }
 out:
+    *request_id = mine.target;
+    *rule = mine.rule;
     w3c_comp_fini(c);
     free(c);
+    free(out);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 
 #include "rn_buf.h"
 #include "rn_cause.h"
+#include "rn_kind.h"
 #include "rn_role.h"
 #include "rn_time.h"
 #include "store.h"
@@ -183,23 +184,42 @@ filter_term_time(struct filter *f, const char *op, const char *v,
                          filter_add_int(f, ns));
 }
 
+/* Requests holding a single kind of source although the store holds
+ * another kind they could have been linked with. */
+#define FILTER_ALONE_SQL                                                       \
+    "((r.sources & (r.sources - 1)) = 0 AND EXISTS"                            \
+    " (SELECT 1 FROM source o"                                                 \
+    "  WHERE (1 << (o.kind - 1)) != r.sources))"
+
 /*
- * link:alone: requests holding a single kind of source although the store
- * holds another kind they could have been linked with; link:linked: those
- * holding several.
+ * link:alone: FILTER_ALONE_SQL; link:linked: requests holding several
+ * kinds; link:conflict and link:nocandidate: the alone ones whose W3C,
+ * HTTPERR line or exchange stayed alone for that reason (srcreq
+ * alone_reason; an exchange never matched had no candidate).
  */
 static enum rn_rc
 filter_term_link(struct filter *f, const char *v, struct rn_err *err)
 {
     if (strcmp(v, "alone") == 0)
-        return rn_buf_puts(&f->sql,
-                           "((r.sources & (r.sources - 1)) = 0 AND EXISTS"
-                           " (SELECT 1 FROM source o"
-                           "  WHERE (1 << (o.kind - 1)) != r.sources))");
+        return rn_buf_puts(&f->sql, FILTER_ALONE_SQL);
     if (strcmp(v, "linked") == 0)
         return rn_buf_puts(&f->sql, "(r.sources & (r.sources - 1)) != 0");
+    if (strcmp(v, "conflict") == 0)
+        return rn_buf_puts(
+            &f->sql, "(" FILTER_ALONE_SQL " AND EXISTS (SELECT 1"
+                     " FROM srcreq lq WHERE lq.request_id = r.id"
+                     " AND lq.alone_reason = '" STORE_ALONE_CONFLICT "'))");
+    if (strcmp(v, "nocandidate") == 0)
+        return rn_buf_puts(&f->sql,
+                           "(" FILTER_ALONE_SQL " AND EXISTS (SELECT 1"
+                           " FROM srcreq lq WHERE lq.request_id = r.id"
+                           " AND lq.kind IN (" RN_KINDS_MATCHED_SQL ")"
+                           " AND lq.alone_reason IS NOT '" STORE_ALONE_CONFLICT
+                           "'))");
     return rn_err_set(err, RN_EINVAL,
-                      "filter: link takes alone or linked, not '%s'", v);
+                      "filter: link takes alone, linked, conflict or "
+                      "nocandidate, not '%s'",
+                      v);
 }
 
 /* Compile one key:value term into SQL. */

@@ -11,6 +11,8 @@
 
 #include "rn_buf.h"
 #include "rn_cause.h"
+#include "rn_kind.h"
+#include "rn_time.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
@@ -41,6 +43,8 @@ ev_row_fini(struct ev_row *e)
     free(e->name);
     free(e->fields_json);
     free(e->raw);
+    free(e->link_rule);
+    free(e->alone_reason);
     memset(e, 0, sizeof *e);
 }
 
@@ -576,6 +580,45 @@ query_request_by_key(struct store *st, const char *key, struct rq_row *row,
     return query_request_where(st, "r.key = ?1", 0, norm, row, err);
 }
 
+/*
+ * Where a timeline places an event whose time stands for a whole second
+ * (CONTRACT.md, Order): in a request a precise source saw (?2 its start,
+ * ?3 its end), a W3C or HTTPERR line at the request's end when that lies
+ * in the line's second, and a Log Parser event (on a whole second) not
+ * before the request's start when that lies in the event's second.  An
+ * ARR child's events keep their times.
+ */
+#define QUERY_PLACED_TS_SQL                                                    \
+    "CASE WHEN q.request_id != ?1 OR e.ts_ns IS NULL THEN e.ts_ns"             \
+    " WHEN e.kind IN (" RN_KINDS_LOG_SQL ") AND ?3 >= e.ts_ns"                 \
+    "  AND ?3 < e.ts_ns + 1000000000 THEN ?3"                                  \
+    " WHEN e.kind = 1 AND e.ts_ns % 1000000000 = 0 AND ?2 > e.ts_ns"           \
+    "  AND ?2 < e.ts_ns + 1000000000 THEN ?2"                                  \
+    " ELSE e.ts_ns END"
+
+/* An event placed away from its logged time keeps that in its fields
+ * (logged_ts, first), as a capture's keeps captured_ts. */
+static void
+query_note_logged(struct ev_row *e, int64_t logged)
+{
+    char iso[RN_TS_STR_MAX];
+    const char *f = e->fields_json != NULL ? e->fields_json : "{}";
+    struct rn_buf b;
+
+    /* A field of that name from the file itself (a W3C #Fields name) is
+     * not shadowed. */
+    if (logged == STORE_NONE || f[0] != '{' ||
+        strstr(f, "\"logged_ts\":") != NULL)
+        return;
+    rn_time_format(logged, iso);
+    rn_buf_init(&b, strlen(f) + 64);
+    rn_buf_printf(&b, "{\"logged_ts\":\"%s\"%s%s", iso, f[1] != '}' ? "," : "",
+                  f + 1);
+    free(e->fields_json);
+    e->fields_json = xstrdup(rn_buf_str(&b));
+    rn_buf_fini(&b);
+}
+
 enum rn_rc
 query_timeline(struct store *st, const struct rq_row *req, struct ev_row **rows,
                size_t *n, struct rn_err *err)
@@ -590,17 +633,21 @@ query_timeline(struct store *st, const struct rq_row *req, struct ev_row **rows,
     *n = 0;
     rc = store_prepare(
         st,
-        "SELECT e.uid, e.ts_ns, e.kind, src.path, e.seq, e.line, e.provider,"
-        " e.name, e.level, e.fields, e.raw, q.request_id != ?1 FROM srcreq q"
+        "SELECT e.uid, " QUERY_PLACED_TS_SQL " AS ts, e.kind, src.path, e.seq,"
+        " e.line, e.provider, e.name, e.level, e.fields, e.raw,"
+        " q.request_id != ?1, q.id, q.link_rule, q.link_margin_ns,"
+        " q.alone_reason, e.ts_ns FROM srcreq q"
         " JOIN event e ON e.srcreq_id = q.id"
         " JOIN source src ON src.id = e.source_id"
         /* An ARR front end's timeline holds its members' events too. */
         " WHERE q.request_id = ?1 OR q.request_id IN (" ARR_CHILDREN_SQL ")"
-        " ORDER BY e.ts_ns IS NULL, e.ts_ns, e.kind, e.seq, e.id",
+        " ORDER BY ts IS NULL, ts, e.kind, e.seq, e.id",
         &s, err);
     if (rc != RN_OK)
         return rc;
     sqlite3_bind_int64(s, 1, req->id);
+    store_bind_opt(s, 2, req->start_ns);
+    store_bind_opt(s, 3, req->end_ns);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct ev_row *e;
 
@@ -621,6 +668,12 @@ query_timeline(struct store *st, const struct rq_row *req, struct ev_row **rows,
         e->fields_json = store_col_dup(s, 9);
         e->raw = store_col_dup(s, 10);
         e->child = sqlite3_column_int(s, 11);
+        e->srcreq = sqlite3_column_int64(s, 12);
+        e->link_rule = store_col_dup(s, 13);
+        e->link_margin_ns = store_col_opt(s, 14);
+        e->alone_reason = store_col_dup(s, 15);
+        if (e->ts_ns != store_col_opt(s, 16))
+            query_note_logged(e, store_col_opt(s, 16));
         e->role = -1;
         for (r = 0; r < STORE_ROLE_COUNT; r++) {
             if (req->roles[r] == e->uid)
@@ -716,6 +769,7 @@ query_sources(struct store *st, struct src_row **rows, size_t *n,
         r->packet_events = store_col_opt(s, 19);
         r->packet_events_truncated = store_col_opt(s, 20);
         r->linked = -1;
+        r->alone_no_candidate = r->alone_conflict = -1;
     }
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "list sources", err);
@@ -794,6 +848,23 @@ query_skipped(struct store *st, struct skip_row **rows, size_t *n,
     return RN_OK;
 }
 
+/* Set row's alone counts from its linked count and conflicts. */
+static void
+query_source_alone(struct src_row *row, int64_t conflict)
+{
+    const struct rn_kind *k = rn_kind_get(row->kind);
+
+    row->alone_no_candidate = row->alone_conflict = -1;
+    if (k == NULL || k->match == RN_MATCH_GUID || row->linked < 0)
+        return;
+    /* An alone line or exchange not stamped conflict had no candidate
+     * (an exchange of a capture nothing was near was never matched). */
+    row->alone_conflict = conflict;
+    row->alone_no_candidate = row->requests - row->linked - conflict;
+    if (row->alone_no_candidate < 0)
+        row->alone_no_candidate = 0;
+}
+
 enum rn_rc
 query_source_links(struct store *st, struct src_row *rows, size_t n,
                    struct rn_err *err)
@@ -803,14 +874,19 @@ query_source_links(struct store *st, struct src_row *rows, size_t n,
     size_t i;
     int step;
 
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         rows[i].linked = 0;
+        query_source_alone(&rows[i], 0);
+    }
     rc = store_prepare(st,
-                       "SELECT s.source_id, count(*) FROM srcreq s"
-                       " WHERE s.request_id IS NOT NULL AND EXISTS (SELECT 1"
-                       "   FROM srcreq o WHERE o.request_id = s.request_id"
-                       "   AND o.kind != s.kind)"
-                       " GROUP BY s.source_id",
+                       "SELECT source_id, sum(l), sum(c AND NOT l) FROM"
+                       " (SELECT s.source_id, s.request_id IS NOT NULL"
+                       "   AND EXISTS (SELECT 1 FROM srcreq o"
+                       "   WHERE o.request_id = s.request_id"
+                       "   AND o.kind != s.kind) AS l,"
+                       "   coalesce(s.alone_reason = '" STORE_ALONE_CONFLICT
+                       "', 0) AS c FROM srcreq s)"
+                       " GROUP BY source_id",
                        &s, err);
     if (rc != RN_OK)
         return rc;
@@ -818,8 +894,10 @@ query_source_links(struct store *st, struct src_row *rows, size_t n,
         int64_t id = sqlite3_column_int64(s, 0);
 
         for (i = 0; i < n; i++) {
-            if (rows[i].id == id)
-                rows[i].linked = sqlite3_column_int64(s, 1);
+            if (rows[i].id != id)
+                continue;
+            rows[i].linked = sqlite3_column_int64(s, 1);
+            query_source_alone(&rows[i], sqlite3_column_int64(s, 2));
         }
     }
     if (step != SQLITE_DONE)

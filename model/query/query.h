@@ -48,6 +48,13 @@ struct ev_row {
     char *raw;         /* NULL when none */
     int role;          /* enum store_role, or -1 */
     int child;         /* 1: an event of an ARR child request */
+    /* Its source request: internal id (groups a timeline's events; not
+     * shown, it depends on import order), the rule that linked it, a
+     * matcher link's margin (STORE_NONE: none) and, alone, why. */
+    int64_t srcreq;
+    char *link_rule;
+    int64_t link_margin_ns;
+    char *alone_reason;
 };
 
 void ev_row_fini(struct ev_row *e);
@@ -157,8 +164,11 @@ struct src_row {
     int64_t frames, packet_events, packet_events_truncated;
     char *first, *last, *link_types;
     /* Its requests held by a row with another kind of source's
-     * (query_source_links; -1 until then); the others stayed alone. */
-    int64_t linked;
+     * (query_source_links; -1 until then); the others stayed alone.  Of
+     * those, for a source whose requests are matched (W3C, HTTPERR,
+     * capture), how many for want of a candidate and how many by conflict
+     * (srcreq.alone_reason); -1 for other sources and until counted. */
+    int64_t linked, alone_no_candidate, alone_conflict;
 };
 
 void src_row_fini(struct src_row *s);
@@ -183,7 +193,8 @@ enum rn_rc query_skipped(struct store *st, struct skip_row **rows, size_t *n,
 void skip_rows_free(struct skip_row *rows, size_t n);
 
 /*
- * Fill each row's linked count: its source requests whose request also
+ * Fill each row's linked count (and, for matched kinds, the reasons of
+ * the alone ones): its source requests whose request also
  * holds another kind of source's.  A scan of every source request, so callers
  * that only list sources (the import's quiet path) leave it out.
  */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rn_buf.h"
+#include "rn_kind.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
@@ -269,6 +270,38 @@ query_ui_source_linked(struct store *st, int64_t source_id, int64_t *linked,
         *linked = sqlite3_column_int64(s, 0);
     else
         rc = store_dberr(st, "linked requests", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum rn_rc
+query_ui_source_alone(struct store *st, int64_t source_id,
+                      int64_t *no_candidate, int64_t *conflict,
+                      struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    enum rn_rc rc;
+
+    *no_candidate = *conflict = -1;
+    /* Through the (source_id, key) index; a line or exchange left alone
+     * is on a request of its own (rule self). */
+    rc = store_prepare(
+        st,
+        "SELECT (SELECT kind IN (" RN_KINDS_MATCHED_SQL ")"
+        "   FROM source WHERE id = ?1),"
+        " coalesce(sum(alone_reason IS NOT '" STORE_ALONE_CONFLICT "'), 0),"
+        " coalesce(sum(alone_reason IS '" STORE_ALONE_CONFLICT "'), 0)"
+        " FROM srcreq WHERE source_id = ?1 AND link_rule = 'self'",
+        &s, err);
+    if (rc != RN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) != SQLITE_ROW)
+        rc = store_dberr(st, "alone requests", err);
+    else if (sqlite3_column_int(s, 0)) {
+        *no_candidate = sqlite3_column_int64(s, 1);
+        *conflict = sqlite3_column_int64(s, 2);
+    }
     sqlite3_finalize(s);
     return rc;
 }

@@ -63,6 +63,16 @@ enum rn_rc query_ui_data_version(struct store *st, int64_t *v,
 enum rn_rc query_ui_source_linked(struct store *st, int64_t source_id,
                                   int64_t *linked, struct rn_err *err);
 
+/*
+ * Of a source's W3C/HTTPERR lines or exchanges left alone, how many for
+ * want of a candidate and how many by conflict (srcreq.alone_reason); both
+ * -1 for a source whose requests are not matched (ETW, FREB).  Bounded by
+ * the caller, as query_ui_source_linked.
+ */
+enum rn_rc query_ui_source_alone(struct store *st, int64_t source_id,
+                                 int64_t *no_candidate, int64_t *conflict,
+                                 struct rn_err *err);
+
 /* A source's warnings in order, at most max: fn(ctx, line or STORE_NONE,
  * message). */
 typedef void query_ui_warning_fn(void *ctx, int64_t line, const char *msg);

@@ -3,12 +3,14 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rn_json.h"
 #include "rn_kind.h"
 #include "rn_time.h"
 #include "sanitize.h"
+#include "xmalloc.h"
 
 void
 render_status(const struct rq_row *r, char *out, size_t n)
@@ -223,6 +225,59 @@ json_opt_ts(struct rn_buf *b, int64_t ns)
     return rn_json_cstr(b, ts);
 }
 
+int
+render_timing_coarse(const struct rq_row *r)
+{
+    unsigned precise =
+                 (1u << (STORE_KIND_FREB - 1)) | (1u << (STORE_KIND_PCAP - 1)),
+             etw = 1u << (STORE_KIND_ETW - 1);
+
+    if (r->sources == 0 || (r->sources & precise) != 0 ||
+        r->start_ns == STORE_NONE)
+        return 0;
+    /* ETW is precise but for Log Parser's whole seconds: the request's
+     * times come from its most precise source (triage). */
+    return !(r->sources & etw) ||
+           (r->start_ns % RN_NS_PER_SEC == 0 &&
+            (r->end_ns == STORE_NONE || r->end_ns % RN_NS_PER_SEC == 0));
+}
+
+int
+render_duration_approx(const struct rq_row *r)
+{
+    unsigned w3c = 1u << (STORE_KIND_W3C - 1);
+
+    /* A W3C line's time-taken is exact, whatever its times; Log Parser's
+     * two whole seconds, or an HTTPERR line's one, say nothing finer. */
+    return render_timing_coarse(r) && r->end_ns != STORE_NONE &&
+           (r->sources & (1u << (STORE_KIND_ETW - 1)) || !(r->sources & w3c));
+}
+
+void
+render_request_duration(const struct rq_row *r, char *out, size_t n)
+{
+    int64_t d, s;
+
+    if (r->start_ns == STORE_NONE || r->end_ns == STORE_NONE ||
+        r->end_ns < r->start_ns) {
+        snprintf(out, n, "-");
+        return;
+    }
+    d = r->end_ns - r->start_ns;
+    s = d / RN_NS_PER_SEC;
+    if (!render_duration_approx(r))
+        render_duration(d, out, n);
+    else if (s < 1)
+        snprintf(out, n, "<1s");
+    else if (s < 60)
+        snprintf(out, n, "~%" PRId64 "s", s);
+    else if (s < 3600)
+        snprintf(out, n, "~%" PRId64 "m%02" PRId64 "s", s / 60, s % 60);
+    else
+        snprintf(out, n, "~%" PRId64 "h%02" PRId64 "m%02" PRId64 "s", s / 3600,
+                 s / 60 % 60, s % 60);
+}
+
 enum rn_rc
 render_request_json(struct rn_buf *b, const struct rq_row *r)
 {
@@ -243,6 +298,14 @@ render_request_json(struct rn_buf *b, const struct rq_row *r)
         render_ms(b, r->end_ns - r->start_ns);
     else
         rn_buf_puts(b, "null");
+    /* How far to trust those (CONTRACT.md: coarse times stand for
+     * [t, t + 1 s)); new keys after the old ones' places. */
+    json_key(b, "timing", 0);
+    rn_json_cstr(b, render_timing_coarse(r) ? "coarse" : "precise");
+    json_key(b, "time_precision_ms", 0);
+    rn_buf_puts(b, render_timing_coarse(r) ? "1000" : "1");
+    json_key(b, "duration_approx", 0);
+    rn_buf_puts(b, render_duration_approx(r) ? "true" : "false");
     json_key(b, "verb", 0);
     rn_json_cstr(b, r->verb);
     json_key(b, "url", 0);
@@ -337,11 +400,101 @@ render_event_json(struct rn_buf *b, const struct ev_row *e, int64_t start_ns)
     return rn_buf_putc(b, '}');
 }
 
+size_t
+render_link_events(const struct ev_row *ev, size_t n, size_t **out)
+{
+    size_t *v = xmalloc((n > 0 ? n : 1) * sizeof *v), got = 0, i, k;
+
+    for (i = 0; i < n; i++) {
+        if (ev[i].child)
+            continue;
+        /* Few source requests per request: a scan of those seen. */
+        for (k = 0; k < got && ev[v[k]].srcreq != ev[i].srcreq; k++)
+            ;
+        if (k == got)
+            v[got++] = i;
+    }
+    *out = v;
+    return got;
+}
+
+int
+render_link_matched(const struct ev_row *e)
+{
+    const struct rn_kind *k = rn_kind_get(e->kind);
+
+    return k != NULL && k->match != RN_MATCH_GUID;
+}
+
+const char *
+render_alone_reason(const struct ev_row *e)
+{
+    if (!render_link_matched(e) || e->link_rule == NULL ||
+        strcmp(e->link_rule, "self") != 0)
+        return NULL;
+    /* An exchange of a capture no IIS request was near was never
+     * matched at all: nothing could have been its candidate. */
+    return e->alone_reason != NULL ? e->alone_reason : STORE_ALONE_NO_CANDIDATE;
+}
+
+void
+render_link_text(const struct ev_row *e, char *out, size_t n)
+{
+    const char *alone = render_alone_reason(e);
+    char d[RENDER_DUR_MAX];
+
+    if (alone != NULL) {
+        snprintf(out, n, "alone: %s",
+                 strcmp(alone, STORE_ALONE_CONFLICT) == 0
+                     ? "conflict (a request of its path fit its time, but "
+                       "other evidence differed or another took it)"
+                     : "no candidate (no request of its path near it)");
+    } else if (!render_link_matched(e) || e->link_rule == NULL) {
+        snprintf(out, n, "%s", e->link_rule != NULL ? e->link_rule : "-");
+    } else if (e->link_margin_ns == STORE_NONE) {
+        snprintf(out, n, "%s, no other candidate", e->link_rule);
+    } else if (e->link_margin_ns == 0) {
+        snprintf(out, n, "%s, margin 0 (identical evidence: time order)",
+                 e->link_rule);
+    } else {
+        render_duration(e->link_margin_ns, d, sizeof d);
+        snprintf(out, n, "%s, margin %s", e->link_rule, d);
+    }
+}
+
+/* One object of a timeline's links: a source request and how it came to
+ * be on the request. */
+static enum rn_rc
+render_link_json(struct rn_buf *b, const struct ev_row *e)
+{
+    char pos[160];
+
+    rn_buf_putc(b, '{');
+    json_key(b, "source", 1);
+    rn_json_cstr(b, store_kind_name(e->kind));
+    json_key(b, "file", 0);
+    rn_json_cstr(b, e->file);
+    render_position(e->kind, e->file, e->seq, pos, sizeof pos);
+    json_key(b, "position", 0);
+    rn_json_cstr(b, pos);
+    json_key(b, "rule", 0);
+    rn_json_cstr(b, e->link_rule);
+    json_key(b, "margin_ms", 0);
+    if (render_link_matched(e) && render_alone_reason(e) == NULL &&
+        e->link_margin_ns != STORE_NONE)
+        render_ms(b, e->link_margin_ns);
+    else
+        rn_buf_puts(b, "null");
+    json_key(b, "alone", 0);
+    rn_json_cstr(b, render_alone_reason(e));
+    return rn_buf_putc(b, '}');
+}
+
 enum rn_rc
 render_timeline_json(struct rn_buf *b, const struct rq_row *r,
                      const struct ev_row *ev, size_t n)
 {
-    size_t i;
+    size_t i, nl, *first;
 
     rn_buf_puts(b, "{\"request\":");
     render_request_json(b, r);
@@ -351,6 +504,14 @@ render_timeline_json(struct rn_buf *b, const struct rq_row *r,
             rn_buf_putc(b, ',');
         render_event_json(b, &ev[i], r->start_ns);
     }
+    rn_buf_puts(b, "],\"links\":[");
+    nl = render_link_events(ev, n, &first);
+    for (i = 0; i < nl; i++) {
+        if (i > 0)
+            rn_buf_putc(b, ',');
+        render_link_json(b, &ev[first[i]]);
+    }
+    free(first);
     return rn_buf_puts(b, "]}");
 }
 

@@ -17,9 +17,48 @@ enum rn_rc render_request_json(struct rn_buf *b, const struct rq_row *r);
 enum rn_rc render_event_json(struct rn_buf *b, const struct ev_row *e,
                              int64_t start_ns);
 
-/* {"request": {...}, "events": [...]} */
+/* {"request": {...}, "events": [...], "links": [...]}: links, one per
+ * source request (render_link_events): source, file, position, rule,
+ * margin_ms (a matcher's link that had a rival) and alone (its reason). */
 enum rn_rc render_timeline_json(struct rn_buf *b, const struct rq_row *r,
                                 const struct ev_row *ev, size_t n);
+
+/*
+ * The source requests of a timeline (an ARR child's left out), each as
+ * the index of its first event in ev, in event order: how many, and
+ * *out (malloc'd) the indexes.
+ */
+size_t render_link_events(const struct ev_row *ev, size_t n, size_t **out);
+
+/* Was the source request of e linked by a matcher (W3C, HTTPERR, capture),
+ * whose link has a margin and whose being alone a reason? */
+int render_link_matched(const struct ev_row *e);
+
+/* Why e's source request stayed alone ("no_candidate", "conflict"), or
+ * NULL when it is linked or not matched at all. */
+const char *render_alone_reason(const struct ev_row *e);
+
+/*
+ * How e's source request came to be on its request, as the timeline table
+ * says it: "context_id", "pcap_time_url_status_client, margin 23ms",
+ * "w3c_time_url_status, no other candidate", "alone: conflict (...)".
+ */
+void render_link_text(const struct ev_row *e, char *out, size_t n);
+
+/*
+ * How precise a request's times are.  Coarse: only sources whose times
+ * stand for a whole second saw it (W3C and HTTPERR lines, Log Parser ETW),
+ * so its start and end may lie up to 1 s later than shown.  Its duration
+ * is then still exact when a W3C line's time-taken gave it, and known to
+ * a second only from Log Parser's or HTTPERR's whole seconds
+ * (render_duration_approx).
+ */
+int render_timing_coarse(const struct rq_row *r);
+int render_duration_approx(const struct rq_row *r);
+
+/* A request's duration as the tables show it: render_duration's, or for
+ * one known to a second only "<1s", "~3s", "~6m41s"; "-" when unknown. */
+void render_request_duration(const struct rq_row *r, char *out, size_t n);
 
 /* Append one CSV field with RFC 4180 quoting (NULL = empty). */
 enum rn_rc render_csv_field(struct rn_buf *b, const char *s);

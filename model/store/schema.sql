@@ -98,7 +98,24 @@ CREATE TABLE srcreq (
     server_addr  TEXT,
     server_port  INTEGER,
     attrs        TEXT NOT NULL DEFAULT '{}', -- other attributes, JSON object
-    truncated    INTEGER NOT NULL DEFAULT 0
+    truncated    INTEGER NOT NULL DEFAULT 0,
+    link_margin_ns INTEGER,               -- a matcher's link (W3C, HTTPERR,
+                                          -- capture): how much closer (ns of
+                                          -- evidence cost) the pair was than
+                                          -- the next candidate either side
+                                          -- had; 0: identical evidence,
+                                          -- paired in time order.  NULL: no
+                                          -- other candidate, or not a
+                                          -- matcher's link (GUID, self)
+    alone_reason TEXT                     -- a W3C/HTTPERR line or exchange
+                                          -- left alone: no_candidate (no IIS
+                                          -- request of its path fit its
+                                          -- time) or conflict (one did, but
+                                          -- other evidence differed or
+                                          -- another took it); NULL when
+                                          -- linked, for GUID sources, and
+                                          -- for an exchange never matched
+                                          -- (nothing near: no_candidate)
 );
 CREATE INDEX srcreq_by_request ON srcreq(request_id);
 CREATE UNIQUE INDEX srcreq_by_source_key ON srcreq(source_id, key);

@@ -426,27 +426,71 @@ store_skipped_ensure(struct store *st, struct rn_err *err)
     return store_exec(st, store_skipped_ddl, err);
 }
 
+/* Has a store of this version every column added within it? */
+static int
+store_current(struct store *st)
+{
+    return store_has_column(st, "srcreq", "alone_reason");
+}
+
+/* The store's schema version; a newer one than ours is refused. */
+static enum rn_rc
+store_version(struct store *st, int *version, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+
+    rc = store_prepare(st, "PRAGMA user_version", &s, err);
+    if (rc != RN_OK)
+        return rc;
+    *version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (*version < 0)
+        return store_dberr(st, "read schema version", err);
+    if (*version > STORE_SCHEMA_VERSION)
+        return rn_err_set(err, RN_EINVAL,
+                          "%s: store schema version %d is newer than this "
+                          "reqnav understands (%d)",
+                          st->path, *version, STORE_SCHEMA_VERSION);
+    return RN_OK;
+}
+
+/*
+ * A store opened read-only cannot be migrated: one of another schema
+ * (older, or of this version without a column added within it) is
+ * refused with what to do, never read with columns missing.
+ */
+static enum rn_rc
+store_check_readable(struct store *st, struct rn_err *err)
+{
+    int version;
+    enum rn_rc rc = store_version(st, &version, err);
+
+    if (rc != RN_OK)
+        return rc;
+    if (version == 0)
+        return rn_err_set(err, RN_EINVAL, "%s: not a reqnav store (no schema)",
+                          st->path);
+    if (version < STORE_SCHEMA_VERSION || !store_current(st))
+        return rn_err_set(err, RN_EINVAL,
+                          "%s: store from an earlier reqnav and it cannot be "
+                          "written here; open it once where it can be "
+                          "written (it is upgraded in place)",
+                          st->path);
+    return RN_OK;
+}
+
 /* Apply schema and migrations; refuse stores from a newer reqnav. */
 static enum rn_rc
 store_migrate(struct store *st, struct rn_err *err)
 {
     sqlite3_stmt *s;
     int version;
-    enum rn_rc rc;
+    enum rn_rc rc = store_version(st, &version, err);
 
-    rc = store_prepare(st, "PRAGMA user_version", &s, err);
     if (rc != RN_OK)
         return rc;
-    version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
-    sqlite3_finalize(s);
-    if (version < 0)
-        return store_dberr(st, "read schema version", err);
-    if (version > STORE_SCHEMA_VERSION)
-        return rn_err_set(err, RN_EINVAL,
-                          "%s: store schema version %d is newer than this "
-                          "reqnav understands (%d)",
-                          st->path, version, STORE_SCHEMA_VERSION);
-    if (version == STORE_SCHEMA_VERSION)
+    if (version == STORE_SCHEMA_VERSION && store_current(st))
         return RN_OK;
     rc = store_exec(st, "BEGIN IMMEDIATE", err);
     if (rc != RN_OK)
@@ -459,7 +503,7 @@ store_migrate(struct store *st, struct rn_err *err)
         sqlite3_finalize(s);
         if (version < 0)
             rc = store_dberr(st, "read schema version", err);
-        else if (version == STORE_SCHEMA_VERSION)
+        else if (version == STORE_SCHEMA_VERSION && store_current(st))
             return store_exec(st, "COMMIT", err);
     }
     if (rc == RN_OK && version == 0)
@@ -511,6 +555,17 @@ store_migrate(struct store *st, struct rn_err *err)
                         " PRIMARY KEY (srcreq_id, log_id, sent)) WITHOUT ROWID;"
                         "CREATE INDEX IF NOT EXISTS arr_log_by_id"
                         " ON arr_log(log_id, sent)",
+                        err);
+    /* Within 4: how sure each matcher's link was, and why a line or an
+     * exchange stayed alone (schema.sql).  Source requests linked before
+     * keep NULL until an import matches them again. */
+    if (rc == RN_OK && version > 0 &&
+        !store_has_column(st, "srcreq", "link_margin_ns"))
+        rc = store_exec(
+            st, "ALTER TABLE srcreq ADD COLUMN link_margin_ns INTEGER", err);
+    if (rc == RN_OK && version > 0 &&
+        !store_has_column(st, "srcreq", "alone_reason"))
+        rc = store_exec(st, "ALTER TABLE srcreq ADD COLUMN alone_reason TEXT",
                         err);
     if (rc == RN_OK)
         rc = store_exec(st, "PRAGMA user_version = 4", err);
@@ -683,6 +738,8 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
                     err);
     if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
         rc = store_setup_writable(st, err);
+    else if (rc == RN_OK)
+        rc = store_check_readable(st, err);
     if (rc != RN_OK) {
         /* Name the file: "file is not a database" alone helps nobody. */
         if (err != NULL && strstr(err->msg, path) == NULL) {

@@ -35,6 +35,11 @@ enum store_kind {
 };
 #define STORE_KIND_MAX 5
 
+/* srcreq.alone_reason: why a W3C/HTTPERR line or a captured exchange
+ * stayed alone (schema.sql). */
+#define STORE_ALONE_NO_CANDIDATE "no_candidate"
+#define STORE_ALONE_CONFLICT     "conflict"
+
 /* Unknown value for int64 attributes (times, win32 codes, ports...). */
 #define STORE_NONE INT64_MIN
 /*

@@ -144,3 +144,18 @@ for line in text.split("\n"):
 print("\n".join(out))
 PY
 }
+
+# w3c_conflict_log FILE: a W3C log beside gen_pcapcorr's w3c case (one IIS
+# request for /app/report.aspx at 22:50:10) whose lines cannot be it: its
+# path and second with status 500 where IIS said 200 (a conflict), a path
+# IIS never served (no candidate), its path 30 s later.
+w3c_conflict_log() {
+    printf '%s\r\n' \
+        '#Software: Microsoft Internet Information Services 6.0' \
+        '#Version: 1.0' '#Date: 2005-08-23 22:50:00' \
+        '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status time-taken' \
+        '2005-08-23 22:50:10 192.0.2.80 GET /app/report.aspx - 80 - 192.0.2.50 x 500 0 0 400' \
+        '2005-08-23 22:50:10 192.0.2.80 GET /app/missing.aspx - 80 - 192.0.2.7 x 404 0 2 15' \
+        '2005-08-23 22:50:40 192.0.2.80 GET /app/report.aspx - 80 - 192.0.2.7 x 200 0 0 100' \
+        >"$1"
+}

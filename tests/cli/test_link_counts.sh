@@ -23,7 +23,7 @@ expect_eq "sources: etw" \
     "$(sed -n '/etw.xml$/{n;p;}' "$TMP/src" | sed 's/^ *//')" \
     "6 of 6 requests linked to another source, 0 alone"
 expect_eq "sources: capture" "$(tail -1 "$TMP/src" | sed 's/^ *//')" \
-    "6 of 7 requests linked to another source, 1 alone"
+    "6 of 7 requests linked to another source, 1 alone (1 no candidate, 0 conflict)"
 expect_eq "link:alone" \
     "$(rn requests --filter link:alone --format json | jq -c '[.[] | [.url, .sources]]')" \
     '[["http://www.example.com/static/logo.gif",["pcap"]]]'
@@ -33,7 +33,7 @@ expect_eq "-link:alone" \
     "$(rn requests --filter -link:alone --format json | jq length)" 6
 rn requests --filter link:maybe >/dev/null 2>"$TMP/err"
 expect_eq "bad link value: usage error" "$?" 2
-grep -q "link takes alone or linked" "$TMP/err" && pass ||
+grep -q "link takes alone, linked, conflict or nocandidate" "$TMP/err" && pass ||
     fail "bad link value: $(cat "$TMP/err")"
 
 # On a realistic incident the counts agree with the rows: a source's alone
@@ -47,7 +47,7 @@ rn sources >"$TMP/src"
 for kind in etw w3c pcap; do
     alone=$(rn requests --filter "link:alone source:$kind" --format json | jq length)
     got=$(awk -v k="$kind" '$2 == k { getline; if ($0 ~ /clock/) getline;
-        print $(NF) == "alone" ? $(NF - 1) : "?" }' "$TMP/src")
+        sub(/ \(.*\)$/, ""); print $(NF) == "alone" ? $(NF - 1) : "?" }' "$TMP/src")
     expect_eq "$kind: alone in sources = link:alone rows" "$got" "$alone"
 done
 finish

@@ -70,7 +70,8 @@ S3="$TMP/v2.db"
 "$REQNAV" import --store "$S3" -q "$TMP/in/fr000001.xml" >/dev/null 2>&1
 schema() { # version, the indexes version 3 dropped that are there, and
     # what version 4 added (request.cause and its index, source.capture,
-    # source.frames_sha256, the arr_log table of ARR links)
+    # source.frames_sha256, the arr_log table of ARR links, and within it
+    # srcreq.link_margin_ns and alone_reason)
     python3 - "$1" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -82,6 +83,8 @@ v4 = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name"
       " IN ('request_by_cause', 'arr_log') ORDER BY name DESC")]
 scols = [r[1] for r in db.execute("PRAGMA table_info(source)")]
 v4 += [c for c in ("capture", "frames_sha256") if c in scols]
+rcols = [r[1] for r in db.execute("PRAGMA table_info(srcreq)")]
+v4 += [c for c in ("link_margin_ns", "alone_reason") if c in rcols]
 print(v, " ".join(ix), "cause" if "cause" in cols else "", " ".join(v4))
 PY
 }
@@ -89,6 +92,9 @@ setschema() { # as an older or newer reqnav would have left it
     python3 - "$1" "$2" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
+if sys.argv[2] in ("2", "3", "4"):
+    db.executescript("ALTER TABLE srcreq DROP COLUMN link_margin_ns;"
+                     "ALTER TABLE srcreq DROP COLUMN alone_reason;")
 if sys.argv[2] in ("2", "3"):
     db.executescript("DROP INDEX request_by_cause;"
                      "ALTER TABLE request DROP COLUMN cause;"
@@ -105,19 +111,27 @@ PY
 }
 if command -v python3 >/dev/null 2>&1; then
     expect_eq "new store: version 4" "$(schema "$S3")" \
+        "4  cause request_by_cause arr_log capture frames_sha256 link_margin_ns alone_reason"
+    # A version 4 store from before the link margins and reasons.
+    setschema "$S3" 4
+    expect_eq "made an early version 4" "$(schema "$S3")" \
         "4  cause request_by_cause arr_log capture frames_sha256"
+    expect_eq "early version 4 store opens" \
+        "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 1
+    expect_eq "and gains the columns" "$(schema "$S3")" \
+        "4  cause request_by_cause arr_log capture frames_sha256 link_margin_ns alone_reason"
     setschema "$S3" 3
     expect_eq "made version 3" "$(schema "$S3")" "3   "
     expect_eq "version 3 store opens" \
         "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 1
-    expect_eq "and is version 4" "$(schema "$S3")" "4  cause request_by_cause arr_log capture frames_sha256"
+    expect_eq "and is version 4" "$(schema "$S3")" "4  cause request_by_cause arr_log capture frames_sha256 link_margin_ns alone_reason"
     setschema "$S3" 2
     expect_eq "made version 2" "$(schema "$S3")" \
         "2 event_by_source srcreq_by_key  "
     expect_eq "version 2 store opens" \
         "$("$REQNAV" requests --store "$S3" --format csv | tail -n +2 | wc -l)" 1
     expect_eq "and is version 4 again" "$(schema "$S3")" \
-        "4  cause request_by_cause arr_log capture frames_sha256"
+        "4  cause request_by_cause arr_log capture frames_sha256 link_margin_ns alone_reason"
     # Requests triaged before version 4 keep no cause (the man page says
     # so); a request the next import touches gets one.
     expect_eq "migrated request: cause left NULL" \
@@ -135,7 +149,7 @@ if command -v python3 >/dev/null 2>&1; then
     grep -q "schema version 99 is newer" "$TMP/newer.err" && pass ||
         fail "newer store: $(cat "$TMP/newer.err")"
     expect_eq "newer store left alone" "$(schema "$S3")" \
-        "99  cause request_by_cause arr_log capture frames_sha256"
+        "99  cause request_by_cause arr_log capture frames_sha256 link_margin_ns alone_reason"
 else
     echo "python3 not installed: schema version checks skipped"
 fi
@@ -242,6 +256,20 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1536k tmpfs "$MNT" 2>/dev/null; 
             "$("$REQNAV" --store "$MNT/s.db" sql 'PRAGMA integrity_check' | tail -1)" ok
     fi
     umount "$MNT"
+    # An earlier store on read-only media cannot be upgraded: refused with
+    # what to do, never read with columns missing.
+    if command -v python3 >/dev/null 2>&1 &&
+        mount -t tmpfs -o size=4m tmpfs "$MNT" 2>/dev/null; then
+        "$REQNAV" --store "$MNT/old.db" import -q "$TMP/in/fr000001.xml" >/dev/null
+        setschema "$MNT/old.db" 4
+        if mount -o remount,ro "$MNT" 2>/dev/null; then
+            "$REQNAV" --store "$MNT/old.db" requests >/dev/null 2>"$TMP/err"
+            expect_eq "read-only earlier store: exit" "$?" 1
+            grep -q "old.db: store from an earlier reqnav and it cannot be written here; open it once where it can be written" \
+                "$TMP/err" && pass || fail "read-only earlier store message: $(cat "$TMP/err")"
+        fi
+        umount "$MNT"
+    fi
 else
     echo "note: tmpfs not mountable here; full-disk and read-only media checks skipped"
 fi

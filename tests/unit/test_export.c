@@ -322,6 +322,112 @@ test_text_units(void)
     CHECK_STR(out, "2005-08-23T20:25:47.254595123Z");
 }
 
+/* How a timeline says what linked each source request (render.h). */
+static void
+test_link_text(void)
+{
+    struct ev_row ev[5];
+    char out[256], guid[] = "context_id", w3c[] = "w3c_time_url_status_client",
+                   pcap[] = "pcap_time_url_status", self[] = "self",
+                   conflict[] = "conflict";
+    size_t *first, n;
+
+    memset(ev, 0, sizeof ev);
+    /* An ETW request, a W3C line and an exchange; an ARR child's event. */
+    ev[0] = (struct ev_row){.kind = STORE_KIND_ETW,
+                            .srcreq = 7,
+                            .link_rule = guid,
+                            .link_margin_ns = STORE_NONE};
+    ev[1] = (struct ev_row){.kind = STORE_KIND_W3C,
+                            .srcreq = 9,
+                            .link_rule = w3c,
+                            .link_margin_ns = 0};
+    ev[2] = ev[0];
+    ev[3] = (struct ev_row){.kind = STORE_KIND_PCAP,
+                            .srcreq = 4,
+                            .link_rule = pcap,
+                            .link_margin_ns = 23397000};
+    ev[4] = (struct ev_row){
+        .kind = STORE_KIND_ETW, .srcreq = 11, .link_rule = guid, .child = 1};
+    n = render_link_events(ev, 5, &first);
+    CHECK(n == 3);
+    CHECK(n == 3 && first[0] == 0 && first[1] == 1 && first[2] == 3);
+    free(first);
+    render_link_text(&ev[0], out, sizeof out);
+    CHECK_STR(out, "context_id");
+    CHECK(render_alone_reason(&ev[0]) == NULL);
+    render_link_text(&ev[1], out, sizeof out);
+    CHECK_STR(out, "w3c_time_url_status_client, margin 0 (identical "
+                   "evidence: time order)");
+    render_link_text(&ev[3], out, sizeof out);
+    CHECK_STR(out, "pcap_time_url_status, margin 23ms");
+    ev[3].link_margin_ns = STORE_NONE;
+    render_link_text(&ev[3], out, sizeof out);
+    CHECK_STR(out, "pcap_time_url_status, no other candidate");
+    /* Alone: the stored reason; an exchange never matched had none. */
+    ev[3].link_rule = self;
+    CHECK_STR(render_alone_reason(&ev[3]), "no_candidate");
+    render_link_text(&ev[3], out, sizeof out);
+    CHECK_STR(out, "alone: no candidate (no request of its path near it)");
+    ev[1].link_rule = self;
+    ev[1].alone_reason = conflict;
+    CHECK_STR(render_alone_reason(&ev[1]), "conflict");
+    render_link_text(&ev[1], out, sizeof out);
+    CHECK(strncmp(out, "alone: conflict (", 17) == 0);
+    /* A GUID source alone on its request has no reason to give. */
+    ev[0].link_rule = self;
+    CHECK(render_alone_reason(&ev[0]) == NULL);
+}
+
+/* What a request's times are worth (render.h): coarse sources only. */
+static void
+test_timing(void)
+{
+    const int64_t s = 1124828346LL * 1000000000LL; /* 20:19:06 */
+    struct rq_row r;
+    char out[32];
+
+    memset(&r, 0, sizeof r);
+    /* Log Parser alone: whole seconds, duration to a second. */
+    r.sources = 1u << (STORE_KIND_ETW - 1);
+    r.start_ns = s;
+    r.end_ns = s + 401 * 1000000000LL;
+    CHECK(render_timing_coarse(&r) && render_duration_approx(&r));
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "~6m41s");
+    r.end_ns = s;
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "<1s");
+    r.end_ns = s + 3723 * 1000000000LL;
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "~1h02m03s");
+    /* tracerpt: precise. */
+    r.start_ns = s + 498000;
+    r.end_ns = s + 2000000000LL;
+    CHECK(!render_timing_coarse(&r) && !render_duration_approx(&r));
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "1.9s");
+    /* A W3C line alone: coarse times, exact time-taken even when whole. */
+    r.sources = 1u << (STORE_KIND_W3C - 1);
+    r.start_ns = s - 30 * 1000000000LL;
+    r.end_ns = s;
+    CHECK(render_timing_coarse(&r) && !render_duration_approx(&r));
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "30.0s");
+    /* An HTTPERR line: one second, nothing finer. */
+    r.sources = 1u << (STORE_KIND_HTTPERR - 1);
+    r.start_ns = r.end_ns = s;
+    CHECK(render_duration_approx(&r));
+    /* Log Parser with a capture: the capture's times. */
+    r.sources = (1u << (STORE_KIND_ETW - 1)) | (1u << (STORE_KIND_PCAP - 1));
+    r.start_ns = s;
+    r.end_ns = s + 1000000000LL;
+    CHECK(!render_timing_coarse(&r));
+    r.end_ns = STORE_NONE;
+    render_request_duration(&r, out, sizeof out);
+    CHECK_STR(out, "-");
+}
+
 int
 main(void)
 {
@@ -330,5 +436,7 @@ main(void)
     test_escapers();
     test_names();
     test_text_units();
+    test_link_text();
+    test_timing();
     return test_report("test_export");
 }
