@@ -6,20 +6,17 @@
 . "$(dirname "$0")/lib.sh"
 GEN=$BUILD/tests/gen_incident
 SCORE=$(dirname "$0")/incident_score.sh
+. "$(dirname "$0")/incident_shape.sh"
 for seed in ${INCIDENT_SEEDS:-1 2 3}; do
     for shape in iis7 iis6-lp iis6-tr; do
         D=$BENCH_DIR/incident-$shape-$seed
         db=$BENCH_DIR/incident.db
         rm -rf "$D" "$db"*
         "$GEN" "${shape%%-*}" "$seed" "$D"
-        case $shape in
-        iis7)
-            set -- "$D/etw.xml" "$D/freb" "$D/u_ex24030510.log" "$D/capture.pcap"
-            coarse=3
-            ;;
-        iis6-lp) set -- "$D/etw-logparser.xml" "$D/capture.pcap"; coarse=1 ;;
-        iis6-tr) set -- "$D/etw-tracerpt.xml" "$D/capture.pcap"; coarse= ;;
-        esac
+        incident_shape "$shape" "$D"
+        # shellcheck disable=SC2086
+        set -- $INCIDENT_FILES
+        coarse=$INCIDENT_COARSE
         "$REQNAV" --store "$db" -q import "$@" >/dev/null 2>&1 ||
             echo "warning: $shape/$seed import exited non-zero" >&2
         printf "%-22s %s\n" "match $shape/$seed" \

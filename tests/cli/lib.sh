@@ -159,3 +159,17 @@ w3c_conflict_log() {
         '2005-08-23 22:50:40 192.0.2.80 GET /app/report.aspx - 80 - 192.0.2.7 x 200 0 0 100' \
         >"$1"
 }
+
+# in_order ORDER L=FILE...: the FILEs, one a line, in the order the
+# letters of ORDER name them (import-order loops; paths without spaces).
+in_order() {
+    _io_order=$1
+    shift
+    while [ -n "$_io_order" ]; do
+        _io_l=${_io_order%"${_io_order#?}"}
+        _io_order=${_io_order#?}
+        for _io_m in "$@"; do
+            case $_io_m in "$_io_l"=*) printf '%s\n' "${_io_m#??}" ;; esac
+        done
+    done
+}

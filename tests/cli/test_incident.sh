@@ -23,6 +23,7 @@
 . "$(dirname "$0")/lib.sh"
 : "${GEN_INCIDENT:?GEN_INCIDENT must name the gen_incident binary}"
 SCORE=$RN_SRC/tests/bench/incident_score.sh
+. "$RN_SRC/tests/bench/incident_shape.sh"
 BASE=$RN_SRC/tests/cli/incident_baseline.tsv
 SEEDS=${INCIDENT_SEEDS:-1 2 3}
 
@@ -52,14 +53,10 @@ for case in $CASES; do
     "$GEN_INCIDENT" "${shape%%-*}" "$seed" "$D" || fail "$case: generate"
     T=$D/truth.tsv
     rm -f "$STORE"*
-    case $shape in
-    iis7)
-        set -- "$D/etw.xml" "$D/freb" "$D/u_ex24030510.log" "$D/capture.pcap"
-        coarse=3
-        ;;
-    iis6-lp) set -- "$D/etw-logparser.xml" "$D/capture.pcap"; coarse=1 ;;
-    iis6-tr) set -- "$D/etw-tracerpt.xml" "$D/capture.pcap"; coarse= ;;
-    esac
+    incident_shape "$shape" "$D"
+    # shellcheck disable=SC2086
+    set -- $INCIDENT_FILES
+    coarse=$INCIDENT_COARSE
     rn -q import "$@" >"$TMP/import.out" 2>&1 || {
         fail "$case: import"
         cat "$TMP/import.out" >&2

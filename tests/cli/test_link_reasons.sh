@@ -43,14 +43,9 @@ EXPECT_X="1 http://www.example.com:80/app/report.aspx - context_id - -
 5 http://www.example.com/app/report.aspx 192.0.2.7 pcap_time_url_status 0 -
 5 http://www.example.com/app/report.aspx 192.0.2.99 self - conflict"
 for order in ecx exc cex cxe xec xce; do
-    set --
-    for x in $(echo "$order" | sed 's/./& /g'); do
-        case $x in
-        e) set -- "$@" "$W/etw.xml" ;;
-        c) set -- "$@" "$W/capture.pcap" ;;
-        x) set -- "$@" "$W/u_ex050823_x.log" ;;
-        esac
-    done
+    # shellcheck disable=SC2046
+    set -- $(in_order "$order" "e=$W/etw.xml" "c=$W/capture.pcap" \
+        "x=$W/u_ex050823_x.log")
     fresh "$@"
     # Without the real line, both exchanges fit the request alike (Log
     # Parser's whole seconds): the earlier takes it on a margin of 0, the

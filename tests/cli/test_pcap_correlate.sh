@@ -157,13 +157,9 @@ expect_eq "skew: logo.gif rule" \
 expect_eq "skew: requests" "$(jq length "$TMP/skew.req.json")" 7
 # The estimate moves as IIS rows arrive in parts; any order, same result.
 for order in c12 1c2 12c 21c 2c1 c21; do
-    set --
-    for x in $(echo "$order" | sed 's/./& /g'); do
-        case $x in
-        c) set -- "$@" "$S/capture.pcap" ;;
-        *) set -- "$@" "$S/etw-part$x.xml" ;;
-        esac
-    done
+    # shellcheck disable=SC2046
+    set -- $(in_order "$order" "c=$S/capture.pcap" "1=$S/etw-part1.xml" \
+        "2=$S/etw-part2.xml")
     fresh "$@"
     rn requests --format json >"$TMP/skew.$order.json"
     for id in $(jq -r '.[].id' "$TMP/skew.$order.json"); do
@@ -226,14 +222,9 @@ expect_eq "w3c: without the log, the earlier exchange (time order)" \
     "$(q "SELECT group_concat(link_rule || ':' || client_addr, ' ') FROM (SELECT * FROM srcreq WHERE kind = 5 ORDER BY start_ns)")" \
     "pcap_time_url_status:192.0.2.7 self:192.0.2.99"
 for order in ewc ecw wec wce cew cwe; do
-    set --
-    for x in $(echo "$order" | sed 's/./& /g'); do
-        case $x in
-        e) set -- "$@" "$W/etw.xml" ;;
-        w) set -- "$@" "$W/u_ex050823.log" ;;
-        c) set -- "$@" "$W/capture.pcap" ;;
-        esac
-    done
+    # shellcheck disable=SC2046
+    set -- $(in_order "$order" "e=$W/etw.xml" "w=$W/u_ex050823.log" \
+        "c=$W/capture.pcap")
     fresh "$@"
     expect_eq "w3c $order: rules" \
         "$(q "SELECT group_concat(kind || ':' || link_rule || ':' || coalesce(client_addr, '-'), ' ') FROM (SELECT * FROM srcreq ORDER BY kind, client_addr)")" \
