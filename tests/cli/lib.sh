@@ -173,3 +173,12 @@ in_order() {
         done
     done
 }
+
+# fresh FILE...: import the files, one command each in that order, into a
+# new store.
+fresh() {
+    rm -f "$STORE"*
+    for f in "$@"; do
+        rn import "$f" >>"$TMP/import.out" 2>&1 || fail "import $f"
+    done
+}

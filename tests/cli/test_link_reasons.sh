@@ -12,12 +12,6 @@ need jq
 
 q() { rn sql "$1" | tail -n +2; }
 
-fresh() {
-    rm -f "$STORE"*
-    for f in "$@"; do
-        rn import "$f" >>"$TMP/import.out" 2>&1 || fail "import $f"
-    done
-}
 
 # One line per source request: kind, url, client, rule, margin, reason.
 members() {

@@ -16,13 +16,6 @@ SEED_KEY='{00000000-0000-0000-4c06-0060000000ef}'
 
 q() { rn sql "$1" | tail -n +2; }
 
-# Import the files given (in that order) into a fresh store.
-fresh() {
-    rm -f "$STORE"*
-    for f in "$@"; do
-        rn import "$f" >>"$TMP/import.out" 2>&1 || fail "import $f"
-    done
-}
 
 # jq: an ISO time as microseconds since 1970.
 US='def us: (.[0:19] + "Z" | fromdateiso8601) * 1000000 +
