@@ -1548,10 +1548,11 @@ struct triage_acc {
     /* Its one source request's values (a later put's known ones win) and
      * its events so far. */
     struct tri_req t;
-    int kind;             /* enum store_kind */
-    int64_t start, end;   /* as put, STORE_NONE when not given */
-    int64_t ev_lo, ev_hi; /* span of its events but TCP_*, which is */
-                          /* what the store fills a missing span with */
+    int kind;           /* enum store_kind */
+    int64_t start, end; /* as put, STORE_NONE when not given */
+    /* The span of its events but TCP_*: what the store fills a missing
+     * span with. */
+    int64_t ev_lo, ev_hi;
 };
 
 /* *slot = v when v is known. */
