@@ -141,6 +141,40 @@ correlate_link(struct correlate *co, int64_t srcreq_id, int64_t request_id,
     return rc;
 }
 
+size_t
+correlate_outcome_of(struct correlate_outcome *o, size_t to, const size_t *rank,
+                     size_t nb, const int64_t *req, int64_t margin, int near)
+{
+    size_t j;
+
+    o->target = 0;
+    o->rule = "self";
+    o->margin_ns = STORE_NONE;
+    o->alone = near ? CORRELATE_CONFLICT : CORRELATE_NO_CANDIDATE;
+    if (to == nb)
+        return nb;
+    for (j = 0; j < nb && rank[j] != to; j++)
+        ;
+    o->target = req[j];
+    o->alone = NULL;
+    if (margin != INT64_MAX)
+        o->margin_ns = margin;
+    return j;
+}
+
+size_t
+correlate_edge_of(const struct match_edge *edge, size_t ne, size_t a,
+                  const int64_t *req, int64_t target)
+{
+    size_t j, found = ne;
+
+    for (j = 0; j < ne; j++) {
+        if (edge[j].a == a && req[edge[j].b] == target)
+            found = j;
+    }
+    return found;
+}
+
 enum rn_rc
 correlate_note(struct correlate *co, int64_t srcreq_id,
                const struct correlate_outcome *o, struct rn_err *err)

@@ -11,8 +11,10 @@
 #ifndef CORRELATE_H
 #define CORRELATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "match.h"
 #include "rn_err.h"
 #include "rn_i64set.h"
 #include "store.h"
@@ -90,6 +92,23 @@ enum rn_rc correlate_move(struct correlate *co, int64_t srcreq_id,
                           const char *cur_rule,
                           const struct correlate_outcome *o,
                           struct rn_err *err);
+
+/*
+ * What an assignment (match_assign*) gave one side-a item: rank to of the
+ * nb requests req[] (rank[j]: request j's rank; to == nb: none), with
+ * margin (INT64_MAX: no other candidate).  An item given none stays alone,
+ * a conflict when candidates were near.  The rule is left "self" for the
+ * caller to name from the edge (correlate_edge_of).  Returns the index of
+ * the request given, nb when none.
+ */
+size_t correlate_outcome_of(struct correlate_outcome *o, size_t to,
+                            const size_t *rank, size_t nb, const int64_t *req,
+                            int64_t margin, int near);
+
+/* The last of the ne edges from side-a item a to request target (req[]
+ * by edge.b), or ne. */
+size_t correlate_edge_of(const struct match_edge *edge, size_t ne, size_t a,
+                         const int64_t *req, int64_t target);
 
 /* Record o's margin and reason alone (the link is made elsewhere). */
 enum rn_rc correlate_note(struct correlate *co, int64_t srcreq_id,

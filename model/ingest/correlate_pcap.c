@@ -901,23 +901,13 @@ pcap_comp_assign(struct pcap_comp *c, struct correlate_outcome *out)
         size_t x = xby[k];
         struct correlate_outcome *o = &out[x];
 
-        o->target = 0;
-        o->rule = "self";
-        o->margin_ns = STORE_NONE;
-        o->alone = c->near[x] ? CORRELATE_CONFLICT : CORRELATE_NO_CANDIDATE;
-        if (to_b[k] == c->nr)
+        if (correlate_outcome_of(o, to_b[k], rrank, c->nr, c->req, margin[k],
+                                 c->near[x]) == c->nr)
             continue;
-        for (j = 0; j < c->nr && rrank[j] != to_b[k]; j++)
-            ;
-        o->target = c->req[j];
-        o->alone = NULL;
-        if (margin[k] != INT64_MAX)
-            o->margin_ns = margin[k];
-        for (j = 0; j < c->ne; j++) {
-            if (c->edge[j].a == x && c->req[c->edge[j].b] == o->target)
-                o->rule = c->edge_client[j] ? "pcap_time_url_status_client"
-                                            : "pcap_time_url_status";
-        }
+        j = correlate_edge_of(c->edge, c->ne, x, c->req, o->target);
+        if (j < c->ne)
+            o->rule = c->edge_client[j] ? "pcap_time_url_status_client"
+                                        : "pcap_time_url_status";
     }
 }
 

@@ -700,22 +700,12 @@ w3c_comp_assign(struct w3c_comp *c, struct correlate_outcome *out)
         size_t l = lby[k];
         struct correlate_outcome *o = &out[l];
 
-        o->target = 0;
-        o->rule = "self";
-        o->margin_ns = STORE_NONE;
-        o->alone = c->near[l] ? CORRELATE_CONFLICT : CORRELATE_NO_CANDIDATE;
-        if (to_b[k] == c->nr)
+        if (correlate_outcome_of(o, to_b[k], rrank, c->nr, c->req, margin[k],
+                                 c->near[l]) == c->nr)
             continue;
-        for (j = 0; j < c->nr && rrank[j] != to_b[k]; j++)
-            ;
-        o->target = c->req[j];
-        o->alone = NULL;
-        if (margin[k] != INT64_MAX)
-            o->margin_ns = margin[k];
-        for (j = 0; j < c->ne; j++) {
-            if (c->edge[j].a == l && c->req[c->edge[j].b] == o->target)
-                o->rule = w3c_rule(c->line[l].kind, c->edge_client[j]);
-        }
+        j = correlate_edge_of(c->edge, c->ne, l, c->req, o->target);
+        if (j < c->ne)
+            o->rule = w3c_rule(c->line[l].kind, c->edge_client[j]);
     }
 }
 
