@@ -8,14 +8,14 @@
 #define MS 1000000LL
 #define S  1000000000LL
 
+/* A GET of /app/page7.asp with status 200, no time yet. */
 static struct match_req
-line(int64_t sec, int64_t taken_ms, const char *query, const char *client)
+req(const char *query, const char *client)
 {
     struct match_req r;
 
     memset(&r, 0, sizeof r);
-    r.start = r.end = sec * S;
-    r.taken = taken_ms >= 0 ? taken_ms * MS : MATCH_NONE;
+    r.taken = MATCH_NONE;
     r.verb = "GET";
     r.path = "/app/page7.asp";
     r.query = query;
@@ -27,22 +27,23 @@ line(int64_t sec, int64_t taken_ms, const char *query, const char *client)
 }
 
 static struct match_req
+line(int64_t sec, int64_t taken_ms, const char *query, const char *client)
+{
+    struct match_req r = req(query, client);
+
+    r.start = r.end = sec * S;
+    r.taken = taken_ms >= 0 ? taken_ms * MS : MATCH_NONE;
+    return r;
+}
+
+static struct match_req
 iis(int64_t start_ns, int64_t dur_ms, const char *query, const char *client)
 {
-    struct match_req r;
+    struct match_req r = req(query, client);
 
-    memset(&r, 0, sizeof r);
     r.start = start_ns;
     r.end = start_ns + dur_ms * MS;
-    r.taken = MATCH_NONE;
     r.complete = 1;
-    r.verb = "GET";
-    r.path = "/app/page7.asp";
-    r.query = query;
-    r.client = client;
-    r.status = 200;
-    r.sub = 0;
-    r.cport = MATCH_NONE;
     return r;
 }
 
