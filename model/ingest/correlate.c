@@ -1,6 +1,7 @@
 /*
- * Correlation driver.  After each source: link its source requests (GUID
- * rule here, other kinds through their matchers), let earlier unlinked
+ * Correlation driver.  After each source: link its source requests (IIS
+ * traces and captures are linked as they come, log lines here through
+ * their matchers, what stays alone to itself), let earlier unlinked
  * source requests try again against it, then re-triage every request that
  * gained or lost a member (co->affected) and drop requests left empty.
  * The result depends on the set of sources, not their order.
@@ -46,7 +47,7 @@ correlate_link_rule(int kind, const char *key)
     /* Captured exchanges: see correlate_pcap_match. */
     if (k->match == RN_MATCH_CAPTURE)
         return "self";
-    /* What correlate_bulk's last step gives (key GLOB '{*'). */
+    /* IIS traces: a GUID key by the kind's GUID rule, another by itself. */
     return key[0] == '{' && k->guid_rule != NULL ? k->guid_rule : "self";
 }
 
@@ -223,36 +224,13 @@ correlate_move(struct correlate *co, int64_t srcreq_id, const char *key,
     return rc;
 }
 
-enum rn_rc
-correlate_source_kind(struct store *st, int64_t source_id, int *kind,
-                      struct rn_err *err)
-{
-    sqlite3_stmt *s =
-        store_cached(st, "SELECT kind FROM source WHERE id = ?1", err);
-    int step;
-
-    *kind = 0;
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, source_id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        *kind = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
-    return step == SQLITE_ROW || step == SQLITE_DONE
-               ? RN_OK
-               : store_dberr(st, "read source kind", err);
-}
-
 /*
- * Link a source's unlinked source requests in bulk: those keyed by the
- * request GUID (ContextId / activityId) by it, and, when guid_only is 0,
- * the rest to requests of their own (rule "self").  Set-based: an ETW
- * trace or a capture brings hundreds of thousands at once.
+ * Link what a log source's matchers left alone to requests of their own
+ * (rule "self").  Every other kind is linked as its source requests come
+ * (correlate_link_rule).  Set-based: a log brings many lines at once.
  */
 static enum rn_rc
-correlate_bulk(struct correlate *co, int64_t source_id, int guid_only,
-               struct rn_err *err)
+correlate_bulk(struct correlate *co, int64_t source_id, struct rn_err *err)
 {
     static const char *const steps[] = {
         /* A new request starts with the indexed columns triage will give
@@ -268,35 +246,22 @@ correlate_bulk(struct correlate *co, int64_t source_id, int guid_only,
         " q.start_ns AS s, (SELECT min(e.ts_ns) FROM event e"
         " WHERE e.srcreq_id = q.id) AS t, q.url AS url, q.http_status AS st,"
         " q.substatus AS sub FROM srcreq q WHERE q.source_id = ?1"
-        " AND q.request_id IS NULL AND (?2 = 0 OR q.key GLOB '{*'))"
+        " AND q.request_id IS NULL)"
         " WHERE 1 ON CONFLICT DO NOTHING",
         "SELECT rn_request_id(key)"
-        " FROM srcreq WHERE source_id = ?1 AND request_id IS NULL"
-        " AND (?2 = 0 OR key GLOB '{*')",
-        "UPDATE srcreq SET request_id = rn_request_id(key), link_rule ="
-        " CASE WHEN key NOT GLOB '{*' THEN 'self' ELSE coalesce(?3, 'self')"
-        " END"
-        " WHERE source_id = ?1 AND request_id IS NULL"
-        " AND (?2 = 0 OR key GLOB '{*')",
+        " FROM srcreq WHERE source_id = ?1 AND request_id IS NULL",
+        "UPDATE srcreq SET request_id = rn_request_id(key), link_rule = 'self'"
+        " WHERE source_id = ?1 AND request_id IS NULL",
     };
-    const struct rn_kind *k = NULL;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     size_t i;
-    int kind = 0;
 
-    /* A GUID link is named after the kind's GUID (rn_kind.c). */
-    rc = correlate_source_kind(co->st, source_id, &kind, err);
-    if (rc == RN_OK)
-        k = rn_kind_get(kind);
     for (i = 0; rc == RN_OK && i < sizeof steps / sizeof steps[0]; i++) {
         sqlite3_stmt *s = store_cached(co->st, steps[i], err);
 
         if (s == NULL)
             return RN_EDB;
         sqlite3_bind_int64(s, 1, source_id);
-        sqlite3_bind_int(s, 2, guid_only);
-        if (i == 2 && k != NULL && k->guid_rule != NULL)
-            sqlite3_bind_text(s, 3, k->guid_rule, -1, SQLITE_STATIC);
         if (i == 1) {
             /* The requests about to gain members. */
             rc = correlate_touch_each(co, s, "link requests", err);
@@ -399,11 +364,9 @@ correlate_source(struct correlate *co, int64_t source_id, int unlinked,
     /* Each step below reads every source request of the source: skip
      * them when the store linked them all as they came. */
     if (unlinked) {
-        rc = correlate_bulk(co, source_id, 1, err);
+        rc = correlate_others(co, source_id, err);
         if (rc == RN_OK)
-            rc = correlate_others(co, source_id, err);
-        if (rc == RN_OK)
-            rc = correlate_bulk(co, source_id, 0, err);
+            rc = correlate_bulk(co, source_id, err);
     }
     /* A new capture is matched (and its clock set) first: log lines are
      * then matched against its exchanges as they now stand. */

@@ -38,10 +38,6 @@ enum rn_rc triage_acc_write(struct store *st, struct triage_acc *a,
                             struct rn_err *err);
 void triage_acc_free(struct triage_acc *a);
 
-/* The kind of a source (0 when there is none). */
-enum rn_rc correlate_source_kind(struct store *st, int64_t source_id, int *kind,
-                                 struct rn_err *err);
-
 /* Step s (bound by the caller) and note the request id in column 0 of
  * every row it gives. */
 enum rn_rc correlate_touch_each(struct correlate *co, sqlite3_stmt *s,
