@@ -22,6 +22,14 @@
 #define INGEST_LIVE_MAX 4096
 #endif
 
+/* While the store holds fewer requests than this, a batch builds the
+ * request table's reader indexes once at its commit instead of row by row
+ * (store_defer_request_indexes): a new store's import gets the sort, and a
+ * big store's batch of a few files does not pay a sort of all it holds. */
+#ifndef INGEST_DEFER_ROWS
+#define INGEST_DEFER_ROWS 50000
+#endif
+
 /* A source request linked at insert, not done yet. */
 struct ingest_alone {
     int64_t srcreq, request;
@@ -85,7 +93,13 @@ ingest_close(struct ingest *in)
 enum rn_rc
 ingest_begin(struct ingest *in, struct rn_err *err)
 {
-    return store_begin(in->st, err);
+    enum rn_rc rc = store_begin(in->st, err);
+
+    if (rc == RN_OK)
+        rc = store_defer_request_indexes(in->st, INGEST_DEFER_ROWS, err);
+    if (rc != RN_OK)
+        store_rollback(in->st);
+    return rc;
 }
 
 enum rn_rc

@@ -86,6 +86,8 @@ static const char *const store_stmt_sql[SS_COUNT] = {
 
 #define STORE_KEYCACHE 4096
 
+static void store_deferred_clear(struct store *st);
+
 struct store {
     sqlite3 *db;
     char *path;
@@ -115,6 +117,10 @@ struct store {
     /* Events added to the current source (no index leads from a source to
      * its events, so they are counted as they come). */
     int64_t cur_events;
+    /* store_defer_request_indexes(): the CREATE statements of the indexes
+     * dropped in the open transaction, to run again before it commits. */
+    char **deferred;
+    size_t ndeferred;
 };
 
 _Static_assert(STORE_KIND_MAX == RN_KIND_MAX,
@@ -799,6 +805,7 @@ store_close(struct store *st)
     free(st->cache);
     if (st->in_tx)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    store_deferred_clear(st);
     sqlite3_close(st->db);
     store_keycache_clear(st);
     free(st->path);
@@ -848,6 +855,103 @@ store_begin(struct store *st, struct rn_err *err)
     return rc;
 }
 
+/* Forget the indexes deferred in the transaction (it ended). */
+static void
+store_deferred_clear(struct store *st)
+{
+    size_t i;
+
+    for (i = 0; i < st->ndeferred; i++)
+        free(st->deferred[i]);
+    free(st->deferred);
+    st->deferred = NULL;
+    st->ndeferred = 0;
+}
+
+/* How many rows table request holds, counting no further than max. */
+static enum rn_rc
+store_request_rows(struct store *st, int64_t max, int64_t *n,
+                   struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st, "SELECT count(*) FROM (SELECT 1 FROM request LIMIT ?1)", err);
+
+    *n = 0;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, max);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return RN_OK;
+}
+
+/* Drop the request table's secondary indexes, keeping their SQL for
+ * store_commit.  The autoindex of its UNIQUE key has no SQL, and stays:
+ * import relies on it. */
+static enum rn_rc
+store_request_indexes_drop(struct store *st, struct rn_err *err)
+{
+    char **names = NULL, drop[160];
+    size_t i, n = 0;
+    sqlite3_stmt *s;
+    enum rn_rc rc = store_prepare(
+        st,
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
+        " AND tbl_name = 'request' AND sql IS NOT NULL ORDER BY name",
+        &s, err);
+
+    if (rc != RN_OK)
+        return rc;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        names = xrealloc(names, n + 1, sizeof *names);
+        names[n++] = store_col_dup(s, 0);
+        st->deferred =
+            xrealloc(st->deferred, st->ndeferred + 1, sizeof *st->deferred);
+        st->deferred[st->ndeferred++] = store_col_dup(s, 1);
+    }
+    sqlite3_finalize(s);
+    /* The names are the schema's own (request_by_...), never user text. */
+    for (i = 0; i < n; i++) {
+        if (rc == RN_OK) {
+            snprintf(drop, sizeof drop, "DROP INDEX \"%s\"", names[i]);
+            rc = store_exec(st, drop, err);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+enum rn_rc
+store_defer_request_indexes(struct store *st, int64_t max_rows,
+                            struct rn_err *err)
+{
+    int64_t rows = 0;
+    enum rn_rc rc;
+
+    if (!st->in_tx || st->ndeferred > 0)
+        return RN_OK;
+    rc = store_request_rows(st, max_rows, &rows, err);
+    if (rc != RN_OK || rows >= max_rows)
+        return rc;
+    return store_request_indexes_drop(st, err);
+}
+
+/* Build again the indexes dropped in this transaction. */
+static enum rn_rc
+store_deferred_restore(struct store *st, struct rn_err *err)
+{
+    enum rn_rc rc = RN_OK;
+    size_t i;
+
+    for (i = 0; rc == RN_OK && i < st->ndeferred; i++)
+        rc = store_exec(st, st->deferred[i], err);
+    if (rc == RN_OK)
+        store_deferred_clear(st);
+    return rc;
+}
+
 enum rn_rc
 store_commit(struct store *st, struct rn_err *err)
 {
@@ -855,7 +959,9 @@ store_commit(struct store *st, struct rn_err *err)
 
     if (!st->in_tx)
         return RN_OK;
-    rc = store_exec(st, "COMMIT", err);
+    rc = store_deferred_restore(st, err);
+    if (rc == RN_OK)
+        rc = store_exec(st, "COMMIT", err);
     if (rc != RN_OK) {
         store_rollback(st);
         return rc;
@@ -872,6 +978,7 @@ store_rollback(struct store *st)
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = 0;
     st->cur_source = 0;
+    store_deferred_clear(st); /* back with the rollback */
 }
 
 static void

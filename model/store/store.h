@@ -93,6 +93,16 @@ enum rn_rc store_begin(struct store *st, struct rn_err *err);
 enum rn_rc store_commit(struct store *st, struct rn_err *err);
 void store_rollback(struct store *st);
 
+/*
+ * For a bulk load, in the open transaction: when the request table holds
+ * fewer than max_rows rows, drop its secondary indexes (only readers use
+ * them: import finds a request by its id) and let store_commit build them
+ * again.  One sort at the end costs far less than a b-tree insert per row
+ * in each of them.  A rollback brings them back with the rest.
+ */
+enum rn_rc store_defer_request_indexes(struct store *st, int64_t max_rows,
+                                       struct rn_err *err);
+
 struct store_source_info {
     const char *path;   /* as given by the user */
     int kind;           /* enum store_kind */
