@@ -30,13 +30,27 @@
 #define INGEST_DEFER_ROWS 50000
 #endif
 
+/* What later puts of a source request said, not yet in its row: each
+ * known value wins, as in store_srcreq_merge, which writes it once. */
+struct ingest_pend {
+    int64_t start_ns, end_ns, http_status, substatus, win32_status;
+    int64_t client_port, server_port;
+    char *verb, *url, *host, *client_addr, *server_addr, *attrs;
+    int truncated;
+};
+
 /* A source request linked at insert, not done yet. */
 struct ingest_alone {
     int64_t srcreq, request;
     uint64_t used; /* in->tick when last fed */
     char *key;
     struct triage_acc *acc; /* NULL once done */
+    struct ingest_pend pend;
 };
+
+/* Of a written source request, which end of its span came from its
+ * events (so that an event arriving later widens it). */
+enum { INGEST_SPAN_START = 1, INGEST_SPAN_END = 2 };
 
 struct ingest {
     struct store *st;
@@ -54,7 +68,151 @@ struct ingest {
     struct ingest_alone *alone;
     size_t nalone, capalone, nalone_live;
     uint64_t tick;
+    /* INGEST_SPAN_* of the current source's written source requests, by
+     * id - first_srcreq (a source's rows get consecutive ids): a byte a
+     * request, so a late event needs no read. */
+    unsigned char *spans;
+    size_t capspans;
+    int64_t first_srcreq;
 };
+
+/* ---- later puts kept in memory ---- */
+
+static void
+ingest_pend_init(struct ingest_pend *p)
+{
+    memset(p, 0, sizeof *p);
+    p->start_ns = p->end_ns = p->http_status = p->substatus = STORE_NONE;
+    p->win32_status = p->client_port = p->server_port = STORE_NONE;
+}
+
+static void
+ingest_pend_fini(struct ingest_pend *p)
+{
+    free(p->verb);
+    free(p->url);
+    free(p->host);
+    free(p->client_addr);
+    free(p->server_addr);
+    free(p->attrs);
+    ingest_pend_init(p);
+}
+
+static void
+ingest_pend_text(char **slot, const char *v)
+{
+    if (v == NULL)
+        return;
+    free(*slot);
+    *slot = xstrdup(v);
+}
+
+static void
+ingest_pend_int(int64_t *slot, int64_t v)
+{
+    if (v != STORE_NONE)
+        *slot = v;
+}
+
+/* Add r to p.  Attributes patch what came before, which is the store's
+ * job (json_patch): the caller writes p first when both have some. */
+static void
+ingest_pend_add(struct ingest_pend *p, const struct store_srcreq *r)
+{
+    ingest_pend_int(&p->start_ns, store_ts_norm(r->start_ns));
+    ingest_pend_int(&p->end_ns, store_ts_norm(r->end_ns));
+    ingest_pend_text(&p->verb, r->verb);
+    ingest_pend_text(&p->url, r->url);
+    ingest_pend_text(&p->host, r->host);
+    ingest_pend_int(&p->http_status, r->http_status);
+    ingest_pend_int(&p->substatus, r->substatus);
+    ingest_pend_int(&p->win32_status, r->win32_status);
+    ingest_pend_text(&p->client_addr, r->client_addr);
+    ingest_pend_int(&p->client_port, r->client_port);
+    ingest_pend_text(&p->server_addr, r->server_addr);
+    ingest_pend_int(&p->server_port, r->server_port);
+    ingest_pend_text(&p->attrs, r->attrs_json);
+    p->truncated |= r->truncated != 0;
+}
+
+/* p as a put (borrowing its strings). */
+static void
+ingest_pend_view(const struct ingest_pend *p, const char *key,
+                 struct store_srcreq *r)
+{
+    store_srcreq_init(r);
+    r->key = key;
+    r->start_ns = p->start_ns;
+    r->end_ns = p->end_ns;
+    r->verb = p->verb;
+    r->url = p->url;
+    r->host = p->host;
+    r->http_status = p->http_status;
+    r->substatus = p->substatus;
+    r->win32_status = p->win32_status;
+    r->client_addr = p->client_addr;
+    r->client_port = p->client_port;
+    r->server_addr = p->server_addr;
+    r->server_port = p->server_port;
+    r->attrs_json = p->attrs;
+    r->truncated = p->truncated;
+}
+
+/* Write what p holds into row id, and empty it. */
+static enum rn_rc
+ingest_pend_write(struct ingest *in, int64_t id, const char *key,
+                  struct ingest_pend *p, struct rn_err *err)
+{
+    struct store_srcreq r;
+    enum rn_rc rc;
+
+    ingest_pend_view(p, key, &r);
+    rc = store_srcreq_merge(in->st, id, &r, err);
+    ingest_pend_fini(p);
+    return rc;
+}
+
+/* ---- spans of written source requests ---- */
+
+static void
+ingest_spans_set(struct ingest *in, int64_t id, unsigned char flags)
+{
+    size_t i;
+
+    if (in->first_srcreq == 0 || id < in->first_srcreq)
+        return;
+    i = (size_t)(id - in->first_srcreq);
+    if (i >= in->capspans) {
+        size_t cap = in->capspans == 0 ? 4096 : in->capspans;
+
+        while (cap <= i)
+            cap *= 2;
+        in->spans = xrealloc(in->spans, cap, 1);
+        memset(in->spans + in->capspans, 0, cap - in->capspans);
+        in->capspans = cap;
+    }
+    in->spans[i] = flags;
+}
+
+static unsigned char
+ingest_spans_get(const struct ingest *in, int64_t id)
+{
+    size_t i;
+
+    if (in->first_srcreq == 0 || id < in->first_srcreq)
+        return 0;
+    i = (size_t)(id - in->first_srcreq);
+    return i < in->capspans ? in->spans[i] : 0;
+}
+
+static void
+ingest_spans_clear(struct ingest *in)
+{
+    free(in->spans);
+    in->spans = NULL;
+    in->capspans = 0;
+    in->first_srcreq = 0;
+}
 
 struct ingest *
 ingest_open(struct store *st)
@@ -74,6 +232,7 @@ ingest_alone_clear(struct ingest *in)
     for (i = 0; i < in->nalone; i++) {
         free(in->alone[i].key);
         triage_acc_free(in->alone[i].acc);
+        ingest_pend_fini(&in->alone[i].pend);
     }
     free(in->alone);
     in->alone = NULL;
@@ -86,6 +245,7 @@ ingest_close(struct ingest *in)
     if (in == NULL)
         return;
     ingest_alone_clear(in);
+    ingest_spans_clear(in);
     correlate_fini(&in->co);
     free(in);
 }
@@ -135,6 +295,7 @@ ingest_source_begin(struct ingest *in, const struct store_source_info *info,
     in->kind = info->kind;
     in->unlinked = in->nospan = 0;
     ingest_alone_clear(in);
+    ingest_spans_clear(in);
     rn_i64set_clear(&in->co.affected);
     return RN_OK;
 }
@@ -252,9 +413,31 @@ ingest_alone_add(struct ingest *in, int64_t srcreq_id, const char *key,
     a->used = ++in->tick;
     a->acc = triage_acc_new(in->kind);
     triage_acc_srcreq(a->acc, r);
+    ingest_pend_init(&a->pend);
+    if (in->first_srcreq == 0)
+        in->first_srcreq = srcreq_id;
     in->nalone++;
     in->nalone_live++;
     return RN_OK;
+}
+
+/* Complete the row of a waiting source request: what its later puts
+ * said, and the span of its events where no put gave one. */
+static enum rn_rc
+ingest_alone_row(struct ingest *in, struct ingest_alone *a, struct rn_err *err)
+{
+    int64_t start, end;
+    int dstart, dend;
+
+    triage_acc_span(a->acc, &start, &end, &dstart, &dend);
+    if (dstart)
+        a->pend.start_ns = start;
+    if (dend)
+        a->pend.end_ns = end;
+    ingest_spans_set(in, a->srcreq,
+                     (unsigned char)((dstart ? INGEST_SPAN_START : 0) |
+                                     (dend ? INGEST_SPAN_END : 0)));
+    return ingest_pend_write(in, a->srcreq, a->key, &a->pend, err);
 }
 
 /* Write the request of a waiting source request and stop waiting.  When
@@ -265,9 +448,11 @@ ingest_alone_finish(struct ingest *in, struct ingest_alone *a,
                     struct rn_err *err)
 {
     int written = 0;
-    enum rn_rc rc;
+    enum rn_rc rc = ingest_alone_row(in, a, err);
 
-    rc = triage_acc_write(in->st, a->acc, a->request, a->key, &written, err);
+    if (rc == RN_OK)
+        rc =
+            triage_acc_write(in->st, a->acc, a->request, a->key, &written, err);
     if (rc == RN_OK && !written)
         correlate_touch(&in->co, a->request);
     triage_acc_free(a->acc);
@@ -308,6 +493,42 @@ ingest_alone_finish_all(struct ingest *in, struct rn_err *err)
 
 /* ---- rows ---- */
 
+/* A put of a source request that is not linked at insert. */
+static enum rn_rc
+ingest_srcreq_put_log(struct ingest *in, int64_t source_id,
+                      const struct store_srcreq *r, int64_t *id,
+                      struct rn_err *err)
+{
+    int isnew = 0;
+    enum rn_rc rc =
+        store_srcreq_put(in->st, source_id, r, NULL, id, &isnew, err);
+
+    if (rc != RN_OK || !isnew)
+        return rc;
+    if (store_ts_norm(r->start_ns) == STORE_NONE ||
+        store_ts_norm(r->end_ns) == STORE_NONE)
+        in->nospan++;
+    in->unlinked++;
+    return RN_OK;
+}
+
+/* A later put of a written source request: into its row at once. */
+static enum rn_rc
+ingest_srcreq_put_late(struct ingest *in, int64_t id,
+                       const struct store_srcreq *r, struct rn_err *err)
+{
+    unsigned char span = ingest_spans_get(in, id);
+    enum rn_rc rc = store_srcreq_merge(in->st, id, r, err);
+
+    /* An end a put gives is no longer its events'. */
+    if (store_ts_norm(r->start_ns) != STORE_NONE)
+        span &= (unsigned char)~INGEST_SPAN_START;
+    if (store_ts_norm(r->end_ns) != STORE_NONE)
+        span &= (unsigned char)~INGEST_SPAN_END;
+    ingest_spans_set(in, id, span);
+    return rc == RN_OK ? ingest_alone_late(in, id, err) : rc;
+}
+
 enum rn_rc
 ingest_srcreq_put(struct ingest *in, int64_t source_id,
                   const struct store_srcreq *r, int64_t *srcreq_id,
@@ -323,28 +544,30 @@ ingest_srcreq_put(struct ingest *in, int64_t source_id,
         return rn_err_set(err, RN_EINVAL, "no such source import open");
     if (r->key != NULL)
         rule = correlate_link_rule(in->kind, r->key);
-    rc = store_srcreq_put(in->st, source_id, r, rule, &id, &isnew, err);
+    if (rule == NULL)
+        rc = ingest_srcreq_put_log(in, source_id, r, &id, err);
+    else
+        rc = store_srcreq_claim(in->st, source_id, r, rule, &id, &isnew, err);
     if (rc != RN_OK)
         return rc;
     if (srcreq_id != NULL)
         *srcreq_id = id;
-    if (isnew) {
-        if (store_ts_norm(r->start_ns) == STORE_NONE ||
-            store_ts_norm(r->end_ns) == STORE_NONE)
-            in->nospan++;
-        if (rule != NULL)
-            return ingest_alone_add(in, id, r->key, r, err);
-        in->unlinked++;
+    if (rule == NULL)
         return RN_OK;
-    }
-    if (rule == NULL || store_srcreq_is_empty(r))
+    if (isnew)
+        return ingest_alone_add(in, id, r->key, r, err);
+    if (store_srcreq_is_empty(r))
         return RN_OK;
     a = ingest_alone_find(in, id);
     if (a == NULL)
-        return ingest_alone_late(in, id, err);
+        return ingest_srcreq_put_late(in, id, r, err);
     a->used = ++in->tick;
     triage_acc_srcreq(a->acc, r);
-    return RN_OK;
+    /* Two attribute patches are merged by the store, in order. */
+    if (a->pend.attrs != NULL && r->attrs_json != NULL)
+        rc = ingest_pend_write(in, id, a->key, &a->pend, err);
+    ingest_pend_add(&a->pend, r);
+    return rc;
 }
 
 enum rn_rc
@@ -353,6 +576,22 @@ ingest_srcreq_done(struct ingest *in, int64_t srcreq_id, struct rn_err *err)
     struct ingest_alone *a = ingest_alone_find(in, srcreq_id);
 
     return a != NULL ? ingest_alone_finish(in, a, err) : RN_OK;
+}
+
+/* An event of a written source request: it widens the span its events
+ * gave the row. */
+static enum rn_rc
+ingest_event_late(struct ingest *in, int64_t srcreq_id,
+                  const struct store_event *ev, struct rn_err *err)
+{
+    unsigned char span = ingest_spans_get(in, srcreq_id);
+    int64_t ts = store_ts_norm(ev->ts_ns);
+    enum rn_rc rc = RN_OK;
+
+    if (span != 0 && ts != STORE_NONE && triage_spans_event(ev->name))
+        rc = store_srcreq_widen(in->st, srcreq_id, span & INGEST_SPAN_START,
+                                span & INGEST_SPAN_END, ts, err);
+    return rc == RN_OK ? ingest_alone_late(in, srcreq_id, err) : rc;
 }
 
 enum rn_rc
@@ -372,7 +611,7 @@ ingest_event_add(struct ingest *in, int64_t source_id, int64_t srcreq_id,
         return RN_OK;
     a = ingest_alone_find(in, srcreq_id);
     if (a == NULL)
-        return ingest_alone_late(in, srcreq_id, err);
+        return ingest_event_late(in, srcreq_id, ev, err);
     a->used = ++in->tick;
     triage_acc_event(a->acc, id, ev);
     return RN_OK;
@@ -430,6 +669,7 @@ ingest_source_abort(struct ingest *in)
     store_source_abort(in->st);
     in->source = 0;
     ingest_alone_clear(in);
+    ingest_spans_clear(in);
     /* What the source noted is gone with its rows. */
     rn_i64set_clear(&in->co.affected);
 }

@@ -1398,8 +1398,7 @@ store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
     return RN_OK;
 }
 
-/* Merge a later put into source request id. */
-static enum rn_rc
+enum rn_rc
 store_srcreq_merge(struct store *st, int64_t id, const struct store_srcreq *r,
                    struct rn_err *err)
 {
@@ -1419,23 +1418,22 @@ store_srcreq_merge(struct store *st, int64_t id, const struct store_srcreq *r,
 }
 
 enum rn_rc
-store_srcreq_put(struct store *st, int64_t source_id,
-                 const struct store_srcreq *r, const char *link_rule,
-                 int64_t *srcreq_id, int *isnew, struct rn_err *err)
+store_srcreq_claim(struct store *st, int64_t source_id,
+                   const struct store_srcreq *r, const char *link_rule,
+                   int64_t *srcreq_id, int *isnew, struct rn_err *err)
 {
     char key[256];
     struct store_key_slot *slot;
     int64_t id = 0;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
+    *isnew = 0;
     if (source_id != st->cur_source || r->key == NULL || r->key[0] == '\0')
         return rn_err_set(err, RN_EINVAL, "bad request for source %" PRId64,
                           source_id);
     store_key_normalise(r->key, key, sizeof key);
     slot = &st->keycache[store_hash53(key, strlen(key)) % STORE_KEYCACHE];
-    *isnew = 0;
     if (slot->key != NULL && strcmp(slot->key, key) == 0) {
-        rc = store_srcreq_merge(st, slot->srcreq, r, err);
         id = slot->srcreq;
     } else {
         /* Most keys are new: try the insert first, one index probe. */
@@ -1445,20 +1443,58 @@ store_srcreq_put(struct store *st, int64_t source_id,
             rc = store_srcreq_find(st, source_id, key, &id, err);
             if (rc == RN_OK && id == 0)
                 rc = rn_err_set(err, RN_EDB, "request %s vanished", key);
-            if (rc == RN_OK)
-                rc = store_srcreq_merge(st, id, r, err);
         }
-    }
-    if (rc != RN_OK)
-        return rc;
-    if (slot->key == NULL || slot->srcreq != id) {
+        if (rc != RN_OK)
+            return rc;
         free(slot->key);
         slot->key = xstrdup(key);
         slot->srcreq = id;
     }
-    if (srcreq_id != NULL)
-        *srcreq_id = id;
+    *srcreq_id = id;
     return RN_OK;
+}
+
+enum rn_rc
+store_srcreq_put(struct store *st, int64_t source_id,
+                 const struct store_srcreq *r, const char *link_rule,
+                 int64_t *srcreq_id, int *isnew, struct rn_err *err)
+{
+    int64_t id = 0;
+    enum rn_rc rc =
+        store_srcreq_claim(st, source_id, r, link_rule, &id, isnew, err);
+
+    if (rc == RN_OK && !*isnew)
+        rc = store_srcreq_merge(st, id, r, err);
+    if (rc == RN_OK && srcreq_id != NULL)
+        *srcreq_id = id;
+    return rc;
+}
+
+enum rn_rc
+store_srcreq_widen(struct store *st, int64_t id, int start, int end, int64_t ts,
+                   struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st,
+        "UPDATE srcreq SET"
+        " start_ns = CASE WHEN ?2 THEN min(coalesce(start_ns, ?4), ?4)"
+        "   ELSE start_ns END,"
+        " end_ns = CASE WHEN ?3 THEN max(coalesce(end_ns, ?4), ?4)"
+        "   ELSE end_ns END"
+        " WHERE id = ?1",
+        err);
+    enum rn_rc rc = RN_OK;
+
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int(s, 2, start != 0);
+    sqlite3_bind_int(s, 3, end != 0);
+    sqlite3_bind_int64(s, 4, ts);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "request span", err);
+    sqlite3_reset(s);
+    return rc;
 }
 
 enum rn_rc

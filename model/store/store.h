@@ -232,6 +232,24 @@ enum rn_rc store_srcreq_put(struct store *st, int64_t source_id,
                             const struct store_srcreq *r, const char *link_rule,
                             int64_t *srcreq_id, int *isnew, struct rn_err *err);
 
+/*
+ * store_srcreq_put in two steps, for a caller that keeps a source
+ * request's later puts in memory: claim inserts (source, key) with r, or
+ * finds it (*isnew 0, r not merged); merge merges r into row id, each known
+ * value of r winning (attributes: a JSON merge patch).
+ */
+enum rn_rc store_srcreq_claim(struct store *st, int64_t source_id,
+                              const struct store_srcreq *r,
+                              const char *link_rule, int64_t *srcreq_id,
+                              int *isnew, struct rn_err *err);
+enum rn_rc store_srcreq_merge(struct store *st, int64_t id,
+                              const struct store_srcreq *r, struct rn_err *err);
+
+/* Widen the span of source request id to take in ts (start and/or end as
+ * the flags say). */
+enum rn_rc store_srcreq_widen(struct store *st, int64_t id, int start, int end,
+                              int64_t ts, struct rn_err *err);
+
 /* The request a source request is linked to, or 0. */
 enum rn_rc store_srcreq_request(struct store *st, int64_t srcreq_id,
                                 int64_t *request_id, struct rn_err *err);
