@@ -39,13 +39,26 @@ struct ingest_pend {
     int truncated;
 };
 
-/* A source request linked at insert, not done yet. */
+#ifndef INGEST_WRITTEN_MAX
+#define INGEST_WRITTEN_MAX (1 << 19)
+#endif
+
+/* A source request linked at insert, not done yet: its row is written
+ * when it is, under the id reserved at its first put. */
 struct ingest_alone {
     int64_t srcreq, request;
+    int64_t hash;  /* store_hash53 of key */
     uint64_t used; /* in->tick when last fed */
-    char *key;
+    char *key;     /* normalised */
+    const char *rule;
     struct triage_acc *acc; /* NULL once done */
     struct ingest_pend pend;
+    int inrow; /* its row is written already (a second attribute patch) */
+};
+
+/* Live source requests by key hash: open addressing, linear probing. */
+struct ingest_slot {
+    int64_t hash, srcreq; /* srcreq 0: empty */
 };
 
 /* Of a written source request, which end of its span came from its
@@ -74,6 +87,14 @@ struct ingest {
     unsigned char *spans;
     size_t capspans;
     int64_t first_srcreq;
+    /* The live ones by key, and the key hashes of those written (a new
+     * key needs no look-up in the store).  Past INGEST_WRITTEN_MAX
+     * written keys, every new key is looked up instead, so memory stays
+     * bounded. */
+    struct ingest_slot *map;
+    size_t capmap, nmap;
+    struct rn_i64set written;
+    int written_full;
 };
 
 /* ---- later puts kept in memory ---- */
@@ -214,6 +235,128 @@ ingest_spans_clear(struct ingest *in)
     in->first_srcreq = 0;
 }
 
+/* ---- live source requests by key ---- */
+
+static struct ingest_alone *ingest_alone_find(struct ingest *in,
+                                              int64_t srcreq_id);
+
+static size_t
+ingest_map_home(const struct ingest *in, int64_t hash)
+{
+    return (size_t)hash & (in->capmap - 1);
+}
+
+static struct ingest_alone *
+ingest_map_find(struct ingest *in, int64_t hash, const char *key)
+{
+    size_t i;
+    struct ingest_alone *a;
+
+    if (in->capmap == 0)
+        return NULL;
+    for (i = ingest_map_home(in, hash); in->map[i].srcreq != 0;
+         i = (i + 1) & (in->capmap - 1)) {
+        if (in->map[i].hash != hash)
+            continue;
+        a = ingest_alone_find(in, in->map[i].srcreq);
+        if (a != NULL && strcmp(a->key, key) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+static void ingest_map_add(struct ingest *in, int64_t hash, int64_t srcreq);
+
+/* Keep the load at most a half. */
+static void
+ingest_map_grow(struct ingest *in)
+{
+    struct ingest_slot *old = in->map;
+    size_t i, cap = in->capmap;
+
+    if (2 * (in->nmap + 1) <= in->capmap)
+        return;
+    in->capmap = cap == 0 ? 1024 : 2 * cap;
+    in->map = xcalloc(in->capmap, sizeof *in->map);
+    in->nmap = 0;
+    for (i = 0; i < cap; i++) {
+        if (old[i].srcreq != 0)
+            ingest_map_add(in, old[i].hash, old[i].srcreq);
+    }
+    free(old);
+}
+
+static void
+ingest_map_add(struct ingest *in, int64_t hash, int64_t srcreq)
+{
+    size_t i;
+
+    ingest_map_grow(in);
+    i = ingest_map_home(in, hash);
+    while (in->map[i].srcreq != 0)
+        i = (i + 1) & (in->capmap - 1);
+    in->map[i].hash = hash;
+    in->map[i].srcreq = srcreq;
+    in->nmap++;
+}
+
+/* Remove srcreq, shifting back the entries of its run that would not be
+ * found past the hole. */
+static void
+ingest_map_del(struct ingest *in, int64_t hash, int64_t srcreq)
+{
+    size_t mask = in->capmap - 1, i, j, home;
+
+    if (in->capmap == 0)
+        return;
+    for (i = ingest_map_home(in, hash); in->map[i].srcreq != srcreq;
+         i = (i + 1) & mask) {
+        if (in->map[i].srcreq == 0)
+            return;
+    }
+    for (j = (i + 1) & mask; in->map[j].srcreq != 0; j = (j + 1) & mask) {
+        home = ingest_map_home(in, in->map[j].hash);
+        /* j's entry may fill the hole at i unless its home lies in the
+         * cyclic range (i, j]. */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            in->map[i] = in->map[j];
+            i = j;
+        }
+    }
+    in->map[i].srcreq = 0;
+    in->map[i].hash = 0;
+    in->nmap--;
+}
+
+static void
+ingest_map_clear(struct ingest *in)
+{
+    free(in->map);
+    in->map = NULL;
+    in->capmap = in->nmap = 0;
+}
+
+/* Note that the row of key hash is written. */
+static void
+ingest_written_add(struct ingest *in, int64_t hash)
+{
+    if (in->written_full)
+        return;
+    if (in->written.n >= INGEST_WRITTEN_MAX) {
+        in->written_full = 1;
+        rn_i64set_fini(&in->written);
+        return;
+    }
+    rn_i64set_add(&in->written, hash);
+}
+
+static void
+ingest_written_clear(struct ingest *in)
+{
+    rn_i64set_fini(&in->written);
+    in->written_full = 0;
+}
+
 struct ingest *
 ingest_open(struct store *st)
 {
@@ -235,6 +378,7 @@ ingest_alone_clear(struct ingest *in)
         ingest_pend_fini(&in->alone[i].pend);
     }
     free(in->alone);
+    ingest_map_clear(in);
     in->alone = NULL;
     in->nalone = in->capalone = in->nalone_live = 0;
 }
@@ -246,6 +390,7 @@ ingest_close(struct ingest *in)
         return;
     ingest_alone_clear(in);
     ingest_spans_clear(in);
+    ingest_written_clear(in);
     correlate_fini(&in->co);
     free(in);
 }
@@ -296,6 +441,7 @@ ingest_source_begin(struct ingest *in, const struct store_source_info *info,
     in->unlinked = in->nospan = 0;
     ingest_alone_clear(in);
     ingest_spans_clear(in);
+    ingest_written_clear(in);
     rn_i64set_clear(&in->co.affected);
     return RN_OK;
 }
@@ -382,16 +528,20 @@ ingest_alone_evict(struct ingest *in, struct rn_err *err)
     return rc;
 }
 
-/* Start waiting on a new source request linked at insert. */
+/* Start waiting on a new source request linked at insert, its row id
+ * reserved; key is normalised. */
 static enum rn_rc
-ingest_alone_add(struct ingest *in, int64_t srcreq_id, const char *key,
-                 const struct store_srcreq *r, struct rn_err *err)
+ingest_alone_add(struct ingest *in, int64_t hash, const char *key,
+                 const char *rule, const struct store_srcreq *r,
+                 int64_t *srcreq_id, struct rn_err *err)
 {
     struct ingest_alone *a;
-    char norm[256];
+    int64_t id = 0;
     size_t i;
     enum rn_rc rc = ingest_alone_evict(in, err);
 
+    if (rc == RN_OK)
+        rc = store_srcreq_reserve(in->st, &id, err);
     if (rc != RN_OK)
         return rc;
     ingest_alone_compact(in);
@@ -399,26 +549,46 @@ ingest_alone_add(struct ingest *in, int64_t srcreq_id, const char *key,
         in->capalone = in->capalone == 0 ? 64 : in->capalone * 2;
         in->alone = xrealloc(in->alone, in->capalone, sizeof *in->alone);
     }
-    /* Row ids grow, so this is an append; keep the order regardless. */
+    /* Reserved ids grow, so this is an append; keep the order regardless. */
     i = in->nalone;
-    while (i > 0 && in->alone[i - 1].srcreq > srcreq_id)
+    while (i > 0 && in->alone[i - 1].srcreq > id)
         i--;
     memmove(&in->alone[i + 1], &in->alone[i],
             (in->nalone - i) * sizeof *in->alone);
-    store_key_normalise(key, norm, sizeof norm);
     a = &in->alone[i];
-    a->srcreq = srcreq_id;
-    a->request = store_request_id_for_key(norm);
-    a->key = xstrdup(norm);
+    memset(a, 0, sizeof *a);
+    a->srcreq = id;
+    a->request = store_request_id_for_key(key);
+    a->hash = hash;
+    a->key = xstrdup(key);
+    a->rule = rule;
     a->used = ++in->tick;
     a->acc = triage_acc_new(in->kind);
     triage_acc_srcreq(a->acc, r);
     ingest_pend_init(&a->pend);
+    ingest_pend_add(&a->pend, r);
     if (in->first_srcreq == 0)
-        in->first_srcreq = srcreq_id;
+        in->first_srcreq = id;
     in->nalone++;
     in->nalone_live++;
+    ingest_map_add(in, hash, id);
+    *srcreq_id = id;
     return RN_OK;
+}
+
+/* Write the row of a waiting source request as its puts so far gave it. */
+static enum rn_rc
+ingest_alone_insert(struct ingest *in, struct ingest_alone *a,
+                    struct rn_err *err)
+{
+    struct store_srcreq r;
+    enum rn_rc rc;
+
+    ingest_pend_view(&a->pend, a->key, &r);
+    rc = store_srcreq_write(in->st, a->srcreq, &r, a->rule, a->request, err);
+    ingest_pend_fini(&a->pend);
+    a->inrow = 1;
+    return rc;
 }
 
 /* Complete the row of a waiting source request: what its later puts
@@ -437,6 +607,10 @@ ingest_alone_row(struct ingest *in, struct ingest_alone *a, struct rn_err *err)
     ingest_spans_set(in, a->srcreq,
                      (unsigned char)((dstart ? INGEST_SPAN_START : 0) |
                                      (dend ? INGEST_SPAN_END : 0)));
+    ingest_map_del(in, a->hash, a->srcreq);
+    ingest_written_add(in, a->hash);
+    if (!a->inrow)
+        return ingest_alone_insert(in, a, err);
     return ingest_pend_write(in, a->srcreq, a->key, &a->pend, err);
 }
 
@@ -500,8 +674,7 @@ ingest_srcreq_put_log(struct ingest *in, int64_t source_id,
                       struct rn_err *err)
 {
     int isnew = 0;
-    enum rn_rc rc =
-        store_srcreq_put(in->st, source_id, r, NULL, id, &isnew, err);
+    enum rn_rc rc = store_srcreq_put(in->st, source_id, r, id, &isnew, err);
 
     if (rc != RN_OK || !isnew)
         return rc;
@@ -529,44 +702,73 @@ ingest_srcreq_put_late(struct ingest *in, int64_t id,
     return rc == RN_OK ? ingest_alone_late(in, id, err) : rc;
 }
 
+/* A later put of a waiting source request: kept in memory. */
+static enum rn_rc
+ingest_alone_put(struct ingest *in, struct ingest_alone *a,
+                 const struct store_srcreq *r, struct rn_err *err)
+{
+    enum rn_rc rc = RN_OK;
+
+    a->used = ++in->tick;
+    triage_acc_srcreq(a->acc, r);
+    /* Two attribute patches are merged by the store, in order. */
+    if (a->pend.attrs != NULL && r->attrs_json != NULL)
+        rc = a->inrow ? ingest_pend_write(in, a->srcreq, a->key, &a->pend, err)
+                      : ingest_alone_insert(in, a, err);
+    ingest_pend_add(&a->pend, r);
+    return rc;
+}
+
+/* A put of a source request linked at insert. */
+static enum rn_rc
+ingest_srcreq_put_linked(struct ingest *in, int64_t source_id,
+                         const struct store_srcreq *r, const char *rule,
+                         int64_t *srcreq_id, struct rn_err *err)
+{
+    char key[256];
+    struct ingest_alone *a;
+    int64_t hash, id = 0;
+    enum rn_rc rc = RN_OK;
+
+    store_key_normalise(r->key, key, sizeof key);
+    hash = store_hash53(key, strlen(key));
+    a = ingest_map_find(in, hash, key);
+    if (a != NULL) {
+        *srcreq_id = a->srcreq;
+        return store_srcreq_is_empty(r) ? RN_OK
+                                        : ingest_alone_put(in, a, r, err);
+    }
+    /* Not waiting: a key seen before was written, else it is new. */
+    if (in->written_full || rn_i64set_has(&in->written, hash))
+        rc = store_srcreq_lookup(in->st, source_id, key, &id, err);
+    if (rc != RN_OK)
+        return rc;
+    if (id == 0)
+        return ingest_alone_add(in, hash, key, rule, r, srcreq_id, err);
+    *srcreq_id = id;
+    return store_srcreq_is_empty(r) ? RN_OK
+                                    : ingest_srcreq_put_late(in, id, r, err);
+}
+
 enum rn_rc
 ingest_srcreq_put(struct ingest *in, int64_t source_id,
                   const struct store_srcreq *r, int64_t *srcreq_id,
                   struct rn_err *err)
 {
     const char *rule = NULL;
-    struct ingest_alone *a;
     int64_t id = 0;
-    int isnew = 0;
     enum rn_rc rc;
 
     if (source_id != in->source)
         return rn_err_set(err, RN_EINVAL, "no such source import open");
-    if (r->key != NULL)
+    if (r->key != NULL && r->key[0] != '\0')
         rule = correlate_link_rule(in->kind, r->key);
     if (rule == NULL)
         rc = ingest_srcreq_put_log(in, source_id, r, &id, err);
     else
-        rc = store_srcreq_claim(in->st, source_id, r, rule, &id, &isnew, err);
-    if (rc != RN_OK)
-        return rc;
-    if (srcreq_id != NULL)
+        rc = ingest_srcreq_put_linked(in, source_id, r, rule, &id, err);
+    if (rc == RN_OK && srcreq_id != NULL)
         *srcreq_id = id;
-    if (rule == NULL)
-        return RN_OK;
-    if (isnew)
-        return ingest_alone_add(in, id, r->key, r, err);
-    if (store_srcreq_is_empty(r))
-        return RN_OK;
-    a = ingest_alone_find(in, id);
-    if (a == NULL)
-        return ingest_srcreq_put_late(in, id, r, err);
-    a->used = ++in->tick;
-    triage_acc_srcreq(a->acc, r);
-    /* Two attribute patches are merged by the store, in order. */
-    if (a->pend.attrs != NULL && r->attrs_json != NULL)
-        rc = ingest_pend_write(in, id, a->key, &a->pend, err);
-    ingest_pend_add(&a->pend, r);
     return rc;
 }
 
@@ -670,6 +872,7 @@ ingest_source_abort(struct ingest *in)
     in->source = 0;
     ingest_alone_clear(in);
     ingest_spans_clear(in);
+    ingest_written_clear(in);
     /* What the source noted is gone with its rows. */
     rn_i64set_clear(&in->co.affected);
 }

@@ -36,7 +36,7 @@ enum store_stmt_id {
     SS_SRCREQ_FIND,
     SS_SRCREQ_REQUEST,
     SS_SRCREQ_INSERT,
-    SS_SRCREQ_INSERT_ALONE,
+    SS_SRCREQ_WRITE,
     SS_SRCREQ_UPDATE,
     SS_EVENT_INSERT,
     SS_COUNT
@@ -54,15 +54,15 @@ static const char *const store_stmt_sql[SS_COUNT] = {
         " client_port, server_addr, server_port, attrs, truncated)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15, coalesce(?16, '{}'), ?17) ON CONFLICT DO NOTHING",
-    /* Linked at once to the request of its own key (link_rule). */
-    [SS_SRCREQ_INSERT_ALONE] =
+    /* A source request the ingest layer kept in memory until it was
+     * complete, under the id it reserved (store_srcreq_reserve). */
+    [SS_SRCREQ_WRITE] =
         "INSERT INTO srcreq (source_id, kind, key, start_ns, end_ns, verb,"
         " url, host, http_status, substatus, win32_status, client_addr,"
         " client_port, server_addr, server_port, attrs, truncated,"
-        " request_id, link_rule)"
+        " request_id, link_rule, id)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14, ?15, coalesce(?16, '{}'), ?17, ?18, ?19)"
-        " ON CONFLICT DO NOTHING",
+        " ?14, ?15, coalesce(?16, '{}'), ?17, ?18, ?19, ?20)",
     [SS_SRCREQ_UPDATE] =
         "UPDATE srcreq SET start_ns = coalesce(?4, start_ns),"
         " end_ns = coalesce(?5, end_ns), verb = coalesce(?6, verb),"
@@ -117,6 +117,9 @@ struct store {
     /* Events added to the current source (no index leads from a source to
      * its events, so they are counted as they come). */
     int64_t cur_events;
+    /* store_srcreq_reserve(): the next id of the current source, 0 until
+     * the first reservation. */
+    int64_t next_srcreq;
     /* store_defer_request_indexes(): the CREATE statements of the indexes
      * dropped in the open transaction, to run again before it commits. */
     char **deferred;
@@ -849,9 +852,12 @@ store_begin(struct store *st, struct rn_err *err)
 
     if (st->in_tx)
         return rn_err_set(err, RN_EINVAL, "transaction already open");
-    rc = store_exec(st, "BEGIN IMMEDIATE", err);
+    /* A no-op inside a transaction: set before it, reset after. */
+    rc = store_exec(st, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", err);
     if (rc == RN_OK)
         st->in_tx = 1;
+    else
+        store_exec(st, "PRAGMA foreign_keys = ON", NULL);
     return rc;
 }
 
@@ -967,7 +973,7 @@ store_commit(struct store *st, struct rn_err *err)
         return rc;
     }
     st->in_tx = 0;
-    return RN_OK;
+    return store_exec(st, "PRAGMA foreign_keys = ON", err);
 }
 
 void
@@ -976,6 +982,7 @@ store_rollback(struct store *st)
     if (!st->in_tx)
         return;
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     st->in_tx = 0;
     st->cur_source = 0;
     store_deferred_clear(st); /* back with the rollback */
@@ -990,6 +997,22 @@ store_now_iso(char *out, size_t n)
     if (gmtime_r(&t, &tm) == NULL ||
         strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         snprintf(out, n, "1970-01-01T00:00:00Z");
+}
+
+/* End the savepoint of a source, keeping its rows or not; outside a batch
+ * it was the transaction, and foreign keys are checked again. */
+static enum rn_rc
+store_source_close(struct store *st, int keep, struct rn_err *err)
+{
+    enum rn_rc rc = store_exec(
+        st,
+        keep ? "RELEASE rn_source" : "ROLLBACK TO rn_source; RELEASE rn_source",
+        err);
+
+    if (!st->in_tx && store_exec(st, "PRAGMA foreign_keys = ON",
+                                 rc == RN_OK ? err : NULL) != RN_OK)
+        rc = RN_EDB;
+    return rc;
 }
 
 enum rn_rc
@@ -1023,7 +1046,12 @@ store_source_begin(struct store *st, const struct store_source_info *info,
         return store_dberr(st, "find source", err);
     if (*existing)
         return RN_OK;
-    rc = store_exec(st, "SAVEPOINT rn_source", err);
+    /* Outside a batch the savepoint is the transaction: the same rules. */
+    rc =
+        store_exec(st,
+                   st->in_tx ? "SAVEPOINT rn_source"
+                             : "PRAGMA foreign_keys = OFF; SAVEPOINT rn_source",
+                   err);
     if (rc != RN_OK)
         return rc;
     store_now_iso(now, sizeof now);
@@ -1044,13 +1072,14 @@ store_source_begin(struct store *st, const struct store_source_info *info,
         sqlite3_reset(s);
     }
     if (rc != RN_OK) {
-        store_exec(st, "ROLLBACK TO rn_source; RELEASE rn_source", NULL);
+        store_source_close(st, 0, NULL);
         return rc;
     }
     st->cur_source = sqlite3_last_insert_rowid(st->db);
     st->cur_kind = info->kind;
     memcpy(st->cur_sha, info->sha256, 65);
     st->cur_events = 0;
+    st->next_srcreq = 0;
     store_keycache_clear(st);
     *source_id = st->cur_source;
     return RN_OK;
@@ -1182,7 +1211,7 @@ store_source_end(struct store *st, int64_t source_id,
         return rn_err_set(err, RN_EINVAL, "no such source import open");
     rc = store_source_counts(st, source_id, res, err);
     if (rc == RN_OK)
-        rc = store_exec(st, "RELEASE rn_source", err);
+        rc = store_source_close(st, 1, err);
     if (rc != RN_OK) {
         store_source_abort(st);
         return rc;
@@ -1228,8 +1257,7 @@ store_source_abort(struct store *st)
 {
     if (st->cur_source == 0)
         return;
-    sqlite3_exec(st->db, "ROLLBACK TO rn_source; RELEASE rn_source", NULL, NULL,
-                 NULL);
+    store_source_close(st, 0, NULL);
     st->cur_source = 0;
     store_keycache_clear(st);
 }
@@ -1346,10 +1374,9 @@ store_srcreq_is_empty(const struct store_srcreq *r)
            !r->truncated;
 }
 
-/* Find the srcreq of (source, key); 0 if there is none yet. */
-static enum rn_rc
-store_srcreq_find(struct store *st, int64_t source_id, const char *key,
-                  int64_t *id, struct rn_err *err)
+enum rn_rc
+store_srcreq_lookup(struct store *st, int64_t source_id, const char *key,
+                    int64_t *id, struct rn_err *err)
 {
     sqlite3_stmt *s = store_stmt(st, SS_SRCREQ_FIND, err);
     int step;
@@ -1371,24 +1398,18 @@ store_srcreq_find(struct store *st, int64_t source_id, const char *key,
 /* Insert a new source request; *id stays 0 when (source, key) exists. */
 static enum rn_rc
 store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
-                    const struct store_srcreq *r, const char *link_rule,
-                    int64_t *id, struct rn_err *err)
+                    const struct store_srcreq *r, int64_t *id,
+                    struct rn_err *err)
 {
-    int alone = link_rule != NULL;
-    sqlite3_stmt *s;
+    sqlite3_stmt *s = store_stmt(st, SS_SRCREQ_INSERT, err);
 
     *id = 0;
-    s = store_stmt(st, alone ? SS_SRCREQ_INSERT_ALONE : SS_SRCREQ_INSERT, err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     sqlite3_bind_int(s, 2, st->cur_kind);
     sqlite3_bind_text(s, 3, key, -1, SQLITE_STATIC);
     store_bind_srcreq(s, r);
-    if (alone) {
-        sqlite3_bind_int64(s, 18, store_request_id_for_key(key));
-        sqlite3_bind_text(s, 19, link_rule, -1, SQLITE_STATIC);
-    }
     if (sqlite3_step(s) != SQLITE_DONE)
         return store_dberr(st, "insert request", err);
     sqlite3_reset(s);
@@ -1418,14 +1439,14 @@ store_srcreq_merge(struct store *st, int64_t id, const struct store_srcreq *r,
 }
 
 enum rn_rc
-store_srcreq_claim(struct store *st, int64_t source_id,
-                   const struct store_srcreq *r, const char *link_rule,
-                   int64_t *srcreq_id, int *isnew, struct rn_err *err)
+store_srcreq_put(struct store *st, int64_t source_id,
+                 const struct store_srcreq *r, int64_t *srcreq_id, int *isnew,
+                 struct rn_err *err)
 {
     char key[256];
     struct store_key_slot *slot;
     int64_t id = 0;
-    enum rn_rc rc = RN_OK;
+    enum rn_rc rc;
 
     *isnew = 0;
     if (source_id != st->cur_source || r->key == NULL || r->key[0] == '\0')
@@ -1434,40 +1455,79 @@ store_srcreq_claim(struct store *st, int64_t source_id,
     store_key_normalise(r->key, key, sizeof key);
     slot = &st->keycache[store_hash53(key, strlen(key)) % STORE_KEYCACHE];
     if (slot->key != NULL && strcmp(slot->key, key) == 0) {
+        rc = store_srcreq_merge(st, slot->srcreq, r, err);
         id = slot->srcreq;
     } else {
         /* Most keys are new: try the insert first, one index probe. */
-        rc = store_srcreq_insert(st, source_id, key, r, link_rule, &id, err);
+        rc = store_srcreq_insert(st, source_id, key, r, &id, err);
         *isnew = rc == RN_OK && id != 0;
         if (rc == RN_OK && id == 0) {
-            rc = store_srcreq_find(st, source_id, key, &id, err);
+            rc = store_srcreq_lookup(st, source_id, key, &id, err);
             if (rc == RN_OK && id == 0)
                 rc = rn_err_set(err, RN_EDB, "request %s vanished", key);
+            if (rc == RN_OK)
+                rc = store_srcreq_merge(st, id, r, err);
         }
-        if (rc != RN_OK)
-            return rc;
+    }
+    if (rc != RN_OK)
+        return rc;
+    if (slot->key == NULL || slot->srcreq != id) {
         free(slot->key);
         slot->key = xstrdup(key);
         slot->srcreq = id;
     }
-    *srcreq_id = id;
+    if (srcreq_id != NULL)
+        *srcreq_id = id;
     return RN_OK;
 }
 
 enum rn_rc
-store_srcreq_put(struct store *st, int64_t source_id,
-                 const struct store_srcreq *r, const char *link_rule,
-                 int64_t *srcreq_id, int *isnew, struct rn_err *err)
+store_srcreq_reserve(struct store *st, int64_t *id, struct rn_err *err)
 {
-    int64_t id = 0;
-    enum rn_rc rc =
-        store_srcreq_claim(st, source_id, r, link_rule, &id, isnew, err);
+    sqlite3_stmt *s;
+    enum rn_rc rc = RN_OK;
 
-    if (rc == RN_OK && !*isnew)
-        rc = store_srcreq_merge(st, id, r, err);
-    if (rc == RN_OK && srcreq_id != NULL)
-        *srcreq_id = id;
-    return rc;
+    if (st->cur_source == 0)
+        return rn_err_set(err, RN_EINVAL, "no source import open");
+    if (st->next_srcreq == 0) {
+        s = store_cached(st, "SELECT coalesce(max(id), 0) + 1 FROM srcreq",
+                         err);
+        if (s == NULL)
+            return RN_EDB;
+        if (sqlite3_step(s) == SQLITE_ROW)
+            st->next_srcreq = sqlite3_column_int64(s, 0);
+        else
+            rc = store_dberr(st, "reserve request", err);
+        sqlite3_reset(s);
+        if (rc != RN_OK)
+            return rc;
+    }
+    *id = st->next_srcreq++;
+    return RN_OK;
+}
+
+enum rn_rc
+store_srcreq_write(struct store *st, int64_t id, const struct store_srcreq *r,
+                   const char *link_rule, int64_t request_id,
+                   struct rn_err *err)
+{
+    sqlite3_stmt *s = store_stmt(st, SS_SRCREQ_WRITE, err);
+    char key[256];
+
+    if (s == NULL)
+        return RN_EDB;
+    store_key_normalise(r->key, key, sizeof key);
+    sqlite3_bind_int64(s, 1, st->cur_source);
+    sqlite3_bind_int(s, 2, st->cur_kind);
+    sqlite3_bind_text(s, 3, key, -1, SQLITE_STATIC);
+    store_bind_srcreq(s, r);
+    store_bind_opt(s, 18, request_id);
+    store_bind_text(s, 19, link_rule);
+    sqlite3_bind_int64(s, 20, id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_dberr(st, "insert request", err);
+    sqlite3_reset(s);
+    return RN_OK;
 }
 
 enum rn_rc

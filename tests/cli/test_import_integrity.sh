@@ -1,8 +1,12 @@
-# An import builds the request table's reader indexes at each commit
-# instead of row by row (store_defer_request_indexes): whatever way the
-# import ends (several commits, a killed process), the store has every
-# index the schema declares, they hold every row, and the UI's queries
-# use them.
+# What an import commits is whole, though its transaction takes shortcuts:
+# it builds the request table's reader indexes at each commit instead of
+# row by row (store_defer_request_indexes), and writes a source request's
+# row when it is complete, after its events, with foreign keys unchecked
+# until then (store_srcreq_reserve).  Whatever way the import ends
+# (several commits, a killed process, many requests in flight), the store
+# has every index the schema declares, they hold every row, every event
+# and link refers to a row that is there, and the UI's queries use the
+# indexes.
 . "$(dirname "$0")/lib.sh"
 : "${GEN_FREB:?}" "${GEN_ETW:?}"
 
@@ -19,6 +23,8 @@ indexes_ok() {
     expect_eq "$2: request indexes" "$got" "$want"
     expect_eq "$2: integrity" \
         "$("$REQNAV" --store "$1" sql 'PRAGMA integrity_check' | tail -1)" ok
+    expect_eq "$2: references" "$("$REQNAV" --store "$1" sql \
+        'SELECT count(*) FROM pragma_foreign_key_check' | tail -1)" 0
 }
 
 [ -n "$want" ] || fail "no request index found in schema.sql"
@@ -37,10 +43,14 @@ case $plan in
 *) fail "the failure list reads no index: $plan" ;;
 esac
 
-# A second import into the same store adds to them.
-"$GEN_ETW" --dialect logparser --events 2000 >"$TMP/lp.xml" || exit 1
+# A second import into the same store adds to them; its many requests in
+# flight are written in the order they end, not the order they began.
+"$GEN_ETW" --dialect logparser --events 6000 >"$TMP/lp.xml" || exit 1
 rn -q import "$TMP/lp.xml" >/dev/null 2>&1 || fail "import of the ETW file"
 indexes_ok "$STORE" "second import"
+expect_eq "second import: every event of a request is its own" "$(rn sql "
+    SELECT count(*) FROM event e JOIN srcreq q ON q.id = e.srcreq_id
+     WHERE q.source_id != e.source_id" | tail -1)" 0
 
 # Killed in the middle: the rollback brings them back with the rest.
 "$GEN_ETW" --dialect tracerpt --size-mb 4 >"$TMP/tr.xml" || exit 1
