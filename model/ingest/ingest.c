@@ -400,6 +400,7 @@ ingest_begin(struct ingest *in, struct rn_err *err)
 {
     enum rn_rc rc = store_begin(in->st, err);
 
+    correlate_forget(&in->co);
     if (rc == RN_OK)
         rc = store_defer_request_indexes(in->st, INGEST_DEFER_ROWS, err);
     if (rc != RN_OK)
@@ -875,4 +876,5 @@ ingest_source_abort(struct ingest *in)
     ingest_written_clear(in);
     /* What the source noted is gone with its rows. */
     rn_i64set_clear(&in->co.affected);
+    correlate_forget(&in->co);
 }

@@ -1090,20 +1090,20 @@ store_source_warn(struct store *st, int64_t source_id, int64_t line,
                   const char *msg, struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
-    rc = store_prepare(st,
-                       "INSERT INTO source_warning (source_id, line, message)"
-                       " VALUES (?1, ?2, ?3)",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "INSERT INTO source_warning (source_id, line, message)"
+                     " VALUES (?1, ?2, ?3)",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     store_bind_opt(s, 2, line);
     sqlite3_bind_text(s, 3, msg, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "insert warning", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -1225,18 +1225,18 @@ store_source_by_frames(struct store *st, const char *frames_sha256, int64_t *id,
                        char *path, size_t n, struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     int step;
 
     *id = 0;
     if (n > 0)
         path[0] = '\0';
-    rc = store_prepare(st,
-                       "SELECT id, path FROM source WHERE frames_sha256 = ?1"
-                       " ORDER BY id LIMIT 1",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "SELECT id, path FROM source WHERE frames_sha256 = ?1"
+                     " ORDER BY id LIMIT 1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     store_bind_text(s, 1, frames_sha256);
     step = sqlite3_step(s);
     if (step == SQLITE_ROW) {
@@ -1248,7 +1248,7 @@ store_source_by_frames(struct store *st, const char *frames_sha256, int64_t *id,
     } else if (step != SQLITE_DONE) {
         rc = store_dberr(st, "find source by frames", err);
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -1281,7 +1281,7 @@ store_skip_put(struct store *st, const struct store_skip *k, struct rn_err *err)
 {
     sqlite3_stmt *s;
     char now[32];
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
     if (st->cur_source != 0)
         return rn_err_set(err, RN_EINVAL, "a source import is open");
@@ -1289,15 +1289,15 @@ store_skip_put(struct store *st, const struct store_skip *k, struct rn_err *err)
     /* The path is the key: the same file met again replaces its row.  The
      * same content under another name (in and out of an archive) is one
      * file, listed under the name met first, as a source is. */
-    rc = store_prepare(st,
-                       "INSERT OR REPLACE INTO skipped_file (path, state,"
-                       " format, size, sha256, imported_at, message)"
-                       " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS"
-                       " (SELECT 1 FROM skipped_file WHERE sha256 = ?5"
-                       "  AND path != ?1)",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "INSERT OR REPLACE INTO skipped_file (path, state,"
+                     " format, size, sha256, imported_at, message)"
+                     " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS"
+                     " (SELECT 1 FROM skipped_file WHERE sha256 = ?5"
+                     "  AND path != ?1)",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     store_bind_text(s, 1, k->path);
     store_bind_text(s, 2, store_skip_state_name(k->state));
     store_bind_text(s, 3, k->format);
@@ -1308,7 +1308,7 @@ store_skip_put(struct store *st, const struct store_skip *k, struct rn_err *err)
     store_bind_text(s, 7, k->message != NULL ? k->message : "");
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "record a skipped file", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -1317,19 +1317,19 @@ store_skip_forget(struct store *st, const char *path, const char *sha256,
                   struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
-    rc = store_prepare(st,
-                       "DELETE FROM skipped_file WHERE path = ?1"
-                       " OR sha256 = ?2",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "DELETE FROM skipped_file WHERE path = ?1"
+                     " OR sha256 = ?2",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     store_bind_text(s, 1, path);
     store_bind_text(s, 2, sha256);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "forget a skipped file", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
