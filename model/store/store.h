@@ -88,6 +88,10 @@ const char *store_path(const struct store *st);
  */
 void store_deadline(struct store *st, int64_t us);
 
+/* Size the page cache to kib KiB (the page size must be known: after
+ * store_open). */
+enum rn_rc store_cache_size(struct store *st, int kib, struct rn_err *err);
+
 /* Outer transaction (BEGIN IMMEDIATE / COMMIT / ROLLBACK).  It enforces
  * no foreign keys: the import writes rows that refer to rows it writes
  * later in the same transaction (store_srcreq_reserve); what commits
