@@ -12,7 +12,6 @@
 #include "rn_json.h"
 #include "xmalloc.h"
 
-#define EVT_MAX_DEPTH 16
 #define EVT_MAX_VALUE (4u * 1024 * 1024)
 #define EVT_MAX_PAIRS 4096
 
@@ -84,12 +83,26 @@ evt_add(struct evt *ev, struct evt_list *l, const char *name, const char *val)
     l->n++;
 }
 
+/* Where an element's attributes come from: the reader's current node
+ * (el NULL) or the push parser's start tag. */
+struct evt_attrs {
+    struct xml_input *in;
+    const struct xml_elem *el;
+};
+
+static char *
+evt_attr(const struct evt_attrs *a, const char *name)
+{
+    return a->el != NULL ? xml_elem_attr(a->el, name)
+                         : xml_input_attr(a->in, name);
+}
+
 /* Add attribute attr of the current element as list entry name. */
 static void
-evt_add_attr(struct evt *ev, struct xml_input *in, struct evt_list *l,
+evt_add_attr(struct evt *ev, const struct evt_attrs *in, struct evt_list *l,
              const char *attr, const char *name)
 {
-    char *v = xml_input_attr(in, attr);
+    char *v = evt_attr(in, attr);
 
     if (v != NULL) {
         evt_add(ev, l, name, v);
@@ -99,7 +112,7 @@ evt_add_attr(struct evt *ev, struct xml_input *in, struct evt_list *l,
 
 /* Attributes worth keeping on System children. */
 static void
-evt_system_attrs(struct evt *ev, struct xml_input *in, const char *el)
+evt_system_attrs(struct evt *ev, const struct evt_attrs *in, const char *el)
 {
     if (strcmp(el, "Provider") == 0) {
         evt_add_attr(ev, in, &ev->sys, "Name", "Provider.Name");
@@ -181,6 +194,37 @@ evt_is_leaf(char path[][64], int depth)
     return depth == 3 && strcmp(top, "EventData") == 0;
 }
 
+/* The attribute naming a leaf's value: EventData's <Data Name=>, FREB's
+ * <freb:Description Data=>; NULL for other leaves. */
+static const char *
+evt_leaf_name_attr(char path[][64], int depth)
+{
+    if (strcmp(path[0], "EventData") == 0 && depth == 2)
+        return "Name";
+    if (strcmp(path[0], "RenderingInfo") == 0 &&
+        strcmp(path[1], "Description") == 0)
+        return "Data";
+    return NULL;
+}
+
+/* File a leaf's text (trimmed) under its name attribute or its path. */
+static void
+evt_leaf(struct evt *ev, char path[][64], int depth, const char *name,
+         const char *text)
+{
+    if (name != NULL || (strcmp(path[0], "EventData") == 0 && depth == 2)) {
+        struct evt_list *l =
+            strcmp(path[0], "EventData") == 0 ? &ev->fields : &ev->descs;
+        char gen[32];
+
+        if (name == NULL)
+            snprintf(gen, sizeof gen, "Data%zu", ev->fields.n + 1);
+        evt_add(ev, l, name != NULL ? name : gen, text);
+    } else {
+        evt_file_text(ev, path, depth, text);
+    }
+}
+
 enum rn_rc
 evt_xml_read(struct xml_input *in, struct evt *ev, struct rn_err *err)
 {
@@ -204,45 +248,95 @@ evt_xml_read(struct xml_input *in, struct evt *ev, struct rn_err *err)
             depth > EVT_MAX_DEPTH)
             continue;
         evt_copy(path[depth - 1], sizeof path[0], xml_input_name(in));
-        if (depth == 2 && strcmp(path[0], "System") == 0)
-            evt_system_attrs(ev, in, path[1]);
+        if (depth == 2 && strcmp(path[0], "System") == 0) {
+            struct evt_attrs a = {in, NULL};
+
+            evt_system_attrs(ev, &a, path[1]);
+        }
         if (!evt_is_leaf(path, depth))
             continue;
         {
             /* Attributes must be read before the text moves the reader. */
-            char *name = NULL;
+            const char *attr = evt_leaf_name_attr(path, depth);
+            char *name = attr != NULL ? xml_input_attr(in, attr) : NULL;
 
-            if ((strcmp(path[0], "EventData") == 0 && depth == 2) ||
-                (strcmp(path[0], "RenderingInfo") == 0 &&
-                 strcmp(path[1], "Description") == 0))
-                name = xml_input_attr(
-                    in, strcmp(path[0], "EventData") == 0 ? "Name" : "Data");
             if (xml_input_text(in, &text, &cut) != RN_OK) {
                 free(name);
                 ret = -1;
                 break;
             }
             ev->cut |= cut;
-            if (name != NULL ||
-                (strcmp(path[0], "EventData") == 0 && depth == 2)) {
-                struct evt_list *l = strcmp(path[0], "EventData") == 0
-                                         ? &ev->fields
-                                         : &ev->descs;
-                char gen[32];
-
-                if (name == NULL)
-                    snprintf(gen, sizeof gen, "Data%zu", ev->fields.n + 1);
-                evt_add(ev, l, name != NULL ? name : gen, rn_buf_str(&text));
-                free(name);
-            } else {
-                evt_file_text(ev, path, depth, rn_buf_str(&text));
-            }
+            evt_leaf(ev, path, depth, name, rn_buf_str(&text));
+            free(name);
         }
     }
     rn_buf_fini(&text);
     if (ret != 1)
         return rn_err_set(err, RN_EFORMAT, "event breaks off");
     return RN_OK;
+}
+
+void
+evt_sax_init(struct evt_sax *st, struct evt *ev)
+{
+    memset(st, 0, sizeof *st);
+    st->ev = ev;
+    rn_buf_init(&st->text, EVT_MAX_VALUE);
+}
+
+void
+evt_sax_fini(struct evt_sax *st)
+{
+    free(st->leaf_name);
+    rn_buf_fini(&st->text);
+    memset(st, 0, sizeof *st);
+}
+
+void
+evt_sax_begin(struct evt_sax *st, int64_t line)
+{
+    evt_reset(st->ev);
+    st->ev->line = line;
+    st->leaf = 0;
+    free(st->leaf_name);
+    st->leaf_name = NULL;
+}
+
+void
+evt_sax_start(struct evt_sax *st, struct xml_input *in, int depth,
+              const struct xml_elem *el)
+{
+    struct evt_attrs a = {in, el};
+    const char *attr;
+
+    /* Inside a leaf every element is only text to it, as for the reader's
+     * xml_input_text. */
+    if (st->leaf != 0 || depth < 1 || depth > EVT_MAX_DEPTH)
+        return;
+    evt_copy(st->path[depth - 1], sizeof st->path[0], el->name);
+    if (depth == 2 && strcmp(st->path[0], "System") == 0)
+        evt_system_attrs(st->ev, &a, st->path[1]);
+    if (!evt_is_leaf(st->path, depth))
+        return;
+    attr = evt_leaf_name_attr(st->path, depth);
+    st->leaf_name = attr != NULL ? xml_elem_attr(el, attr) : NULL;
+    st->leaf = depth;
+    xml_input_capture(in, &st->text);
+}
+
+void
+evt_sax_end(struct evt_sax *st, struct xml_input *in, int depth)
+{
+    int cut;
+
+    if (st->leaf == 0 || depth != st->leaf)
+        return;
+    xml_input_capture_end(in, &cut);
+    st->ev->cut |= cut;
+    evt_leaf(st->ev, st->path, depth, st->leaf_name, rn_buf_str(&st->text));
+    free(st->leaf_name);
+    st->leaf_name = NULL;
+    st->leaf = 0;
 }
 
 /* Is s a decimal number? */

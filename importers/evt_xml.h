@@ -48,6 +48,28 @@ const char *evt_get(const struct evt_list *l, const char *name);
 enum rn_rc evt_xml_read(struct xml_input *in, struct evt *ev,
                         struct rn_err *err);
 
+#define EVT_MAX_DEPTH 16
+
+/*
+ * Reading <Event>s as xml_input_parse reports them: begin at the <Event>
+ * start, start/end for each element below it (depth 1 for its children),
+ * and the event is complete in ev at the <Event> end.
+ */
+struct evt_sax {
+    struct evt *ev;               /* borrowed */
+    char path[EVT_MAX_DEPTH][64]; /* element names below <Event> */
+    int leaf;                     /* depth of the leaf being read, or 0 */
+    char *leaf_name;              /* its Name / Data attribute, or NULL */
+    struct rn_buf text;           /* its text */
+};
+
+void evt_sax_init(struct evt_sax *st, struct evt *ev);
+void evt_sax_fini(struct evt_sax *st);
+void evt_sax_begin(struct evt_sax *st, int64_t line);
+void evt_sax_start(struct evt_sax *st, struct xml_input *in, int depth,
+                   const struct xml_elem *el);
+void evt_sax_end(struct evt_sax *st, struct xml_input *in, int depth);
+
 /*
  * The event's name: RenderingInfo Opcode when it is symbolic, else the IIS
  * catalogue entry for ExtendedTracingInfo EventGuid + Opcode, else

@@ -1,7 +1,8 @@
 /*
  * Safe streaming XML input for the XML importers (ETW renderings, FREB).
  *
- * Wraps libxml2's xmlTextReader with: no network, no external DTD or
+ * Wraps libxml2's push parser (SAX2, no tree: xml_input_open_push and
+ * xml_input_parse) or its xmlTextReader with: no network, no external DTD or
  * entity loading, no entity substitution, libxml2's default size limits
  * (never XML_PARSE_HUGE); UTF-8/UTF-16 with BOM; documents that are only a
  * run of fragments (`<ROW>...</ROW><ROW>...`, wevtutil's `<Event>`s) get a
@@ -35,6 +36,55 @@ void xml_input_close(struct xml_input *in);
 enum rn_rc xml_input_open_cut(const char *path, int64_t limit, const char *tail,
                               struct xml_input **out, struct rn_err *err);
 
+/*
+ * Like xml_input_open_cut, for xml_input_parse: libxml2's SAX2 push
+ * parser, with no tree and no reader.  The same safety settings.
+ */
+enum rn_rc xml_input_open_push(const char *path, int64_t limit,
+                               const char *tail, struct xml_input **out,
+                               struct rn_err *err);
+
+/* An element start as the push parser gives it (valid during the call). */
+struct xml_elem {
+    const char *name;      /* local name */
+    const xmlChar **attrs; /* libxml2's (local, prefix, URI, value, end)s */
+    int nattrs;            /* as written (defaults from a DTD not counted) */
+};
+
+/* Value of the unprefixed attribute name (malloc'd), or NULL. */
+char *xml_elem_attr(const struct xml_elem *el, const char *name);
+
+/* Attribute i (< el->nattrs): its qualified name into qname (cut to
+ * fit) and its value (malloc'd). */
+char *xml_elem_attr_at(const struct xml_elem *el, int i, char *qname,
+                       size_t qname_size);
+
+/*
+ * What xml_input_parse calls.  depth is the element's depth (the root is
+ * 1; a synthetic root is not counted).  A non-OK return stops the parse
+ * and is what xml_input_parse returns.
+ */
+struct xml_sax {
+    enum rn_rc (*start)(void *ctx, int depth, const struct xml_elem *el);
+    enum rn_rc (*end)(void *ctx, int depth);
+};
+
+/*
+ * Parse the document opened with xml_input_open_push, streaming.  RN_OK,
+ * RN_EFORMAT at the first parse error (xml_input_error has it; every
+ * element that ended before it was reported), or a handler's code.
+ */
+enum rn_rc xml_input_parse(struct xml_input *in, const struct xml_sax *h,
+                           void *ctx);
+
+/*
+ * During xml_input_parse: gather the character data from here to
+ * xml_input_capture_end into b, as xml_input_text would: trimmed, and a
+ * text node that does not fit b's cap is dropped whole and *cut set.
+ */
+void xml_input_capture(struct xml_input *in, struct rn_buf *b);
+void xml_input_capture_end(struct xml_input *in, int *cut);
+
 /* The reader (borrowed; valid until xml_input_close). */
 xmlTextReaderPtr xml_input_reader(struct xml_input *in);
 
@@ -47,7 +97,8 @@ int64_t xml_input_offset(const struct xml_input *in);
  */
 const char *xml_input_error(const struct xml_input *in, int64_t *line);
 
-/* Current line of the reader (1-based), or 0. */
+/* Current line of the reader (1-based), or 0; when pushing, the line
+ * where the parser stands (in a start handler: the start tag's). */
 int64_t xml_input_line(struct xml_input *in);
 
 /*
