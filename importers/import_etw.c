@@ -555,9 +555,14 @@ etw_event(struct etw_state *s, struct rn_err *err)
                       strlen(s->evt.fields.v[i].value));
     /* Keep the System properties a user may look up, under "sys.". */
     for (i = 0; i < s->evt.sys.n; i++) {
-        char key[80];
+        char key[80] = "sys.";
+        size_t n = strlen(s->evt.sys.v[i].name);
 
-        snprintf(key, sizeof key, "sys.%s", s->evt.sys.v[i].name);
+        /* Cut to fit, as "%s" would be (no printf: a dozen per event). */
+        if (n > sizeof key - 5)
+            n = sizeof key - 5;
+        memcpy(key + 4, s->evt.sys.v[i].name, n);
+        key[4 + n] = '\0';
         rn_json_obj_add(&e->obj, key, s->evt.sys.v[i].value,
                         strlen(s->evt.sys.v[i].value));
     }
@@ -734,7 +739,7 @@ etw_run(struct import_ctx *ctx, struct rn_err *err)
     memset(&s, 0, sizeof s);
     s.ctx = ctx;
     etw_find_cut(ctx->file, &cut);
-    rc = xml_input_open_push(ctx->file, cut.limit, cut.tail, &s.in, err);
+    rc = xml_input_open_cut(ctx->file, cut.limit, cut.tail, &s.in, err);
     if (rc != RN_OK)
         return rc;
     rn_buf_init(&s.ev.json, 64u * 1024 * 1024);

@@ -3,9 +3,9 @@
  * libxml2 through our own read callback, which is where a run of
  * fragments gets its synthetic root (and, for UTF-16 fragments, is
  * transcoded to UTF-8 because the root we add is UTF-8).  The same
- * callback feeds either the reader or, chunk by chunk, the SAX2 push
- * parser: the push parser builds no tree, which makes it several times
- * faster than the reader on event logs.
+ * callback feeds, chunk by chunk, libxml2's SAX2 push parser: it builds
+ * no tree, which makes it several times
+ * faster than libxml2's reader on event logs.
  */
 #include "xml_input.h"
 
@@ -69,7 +69,6 @@ struct xml_guard {
 
 struct xml_input {
     FILE *f;
-    xmlTextReaderPtr reader;
     int64_t offset;        /* file bytes consumed */
     int wrap;              /* add a synthetic root */
     enum xml_enc enc;      /* transcode from UTF-16 (wrap mode only) */
@@ -84,9 +83,9 @@ struct xml_input {
     char errmsg[RN_ERR_MSG_MAX];
     int64_t errline;
     struct xml_guard guard;
-    /* Push mode (xml_input_parse). */
+    /* The parse (xml_input_parse). */
     char *path;            /* the file, for libxml2's messages */
-    xmlParserCtxtPtr push; /* the parser, or NULL in reader mode */
+    xmlParserCtxtPtr push; /* the parser, once started */
     const struct xml_sax *sax;
     void *sax_ctx;
     enum rn_rc sax_rc;  /* a handler's failure, or RN_OK */
@@ -488,13 +487,6 @@ xml_input_read(void *ctx, char *buf, int len)
     return 0;
 }
 
-static int
-xml_input_noclose(void *ctx)
-{
-    (void)ctx;
-    return 0;
-}
-
 /* Keep the first error with its position. */
 static void
 xml_input_on_error(void *ctx, xmlErrorPtr e)
@@ -503,8 +495,8 @@ xml_input_on_error(void *ctx, xmlErrorPtr e)
     char msg[RN_ERR_MSG_MAX / 2];
     size_t n;
 
-    /* The reader gives up at any error (xmlParseChunk returns it): so
-     * does the push mode. */
+    /* Any error ends the walk, also one libxml2 would recover from (its
+     * reader, used before, gave up there too). */
     if (e != NULL && e->level >= XML_ERR_ERROR)
         in->stopped = 1;
     if (in->errmsg[0] != '\0' || e == NULL || e->level < XML_ERR_ERROR)
@@ -593,10 +585,9 @@ xml_input_open(const char *path, struct xml_input **out, struct rn_err *err)
     return xml_input_open_cut(path, -1, NULL, out, err);
 }
 
-/* Open for the reader or (push) for xml_input_parse. */
-static enum rn_rc
-xml_input_open_mode(const char *path, int64_t limit, const char *tail, int push,
-                    struct xml_input **out, struct rn_err *err)
+enum rn_rc
+xml_input_open_cut(const char *path, int64_t limit, const char *tail,
+                   struct xml_input **out, struct rn_err *err)
 {
     struct xml_input *in;
     unsigned char head[4096];
@@ -646,37 +637,9 @@ xml_input_open_mode(const char *path, int64_t limit, const char *tail, int push,
     } else {
         rewind(in->f);
     }
-    if (push) {
-        in->path = xstrdup(path);
-        *out = in; /* the parser starts in xml_input_parse */
-        return RN_OK;
-    }
-    in->reader = xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
-                                in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
-                                XML_INPUT_OPTIONS);
-    if (in->reader == NULL) {
-        fclose(in->f);
-        free(in);
-        return rn_err_set(err, RN_ENOMEM, "%s: cannot start the XML parser",
-                          path);
-    }
-    xmlTextReaderSetStructuredErrorHandler(in->reader, xml_input_on_error, in);
-    *out = in;
+    in->path = xstrdup(path);
+    *out = in; /* the parser starts in xml_input_parse */
     return RN_OK;
-}
-
-enum rn_rc
-xml_input_open_cut(const char *path, int64_t limit, const char *tail,
-                   struct xml_input **out, struct rn_err *err)
-{
-    return xml_input_open_mode(path, limit, tail, 0, out, err);
-}
-
-enum rn_rc
-xml_input_open_push(const char *path, int64_t limit, const char *tail,
-                    struct xml_input **out, struct rn_err *err)
-{
-    return xml_input_open_mode(path, limit, tail, 1, out, err);
 }
 
 void
@@ -687,15 +650,8 @@ xml_input_close(struct xml_input *in)
     if (in->push != NULL)
         xmlFreeParserCtxt(in->push);
     free(in->path);
-    xmlFreeTextReader(in->reader);
     fclose(in->f);
     free(in);
-}
-
-xmlTextReaderPtr
-xml_input_reader(struct xml_input *in)
-{
-    return in->reader;
 }
 
 int64_t
@@ -715,47 +671,11 @@ xml_input_error(const struct xml_input *in, int64_t *line)
 int64_t
 xml_input_line(struct xml_input *in)
 {
-    xmlNodePtr node;
-    long nl;
-    int l;
-
-    /* In a start handler the parser has just read the start tag: its line
-     * is the one the reader's node would carry. */
-    if (in->push != NULL)
-        return in->push->input != NULL && in->push->input->line > 0
-                   ? in->push->input->line
-                   : 0;
-    if (in->reader == NULL)
-        return 0;
-    node = xmlTextReaderCurrentNode(in->reader);
-    nl = node != NULL ? xmlGetLineNo(node) : -1;
-
-    /* The node's own line; the parser's position is ahead of it. */
-    if (nl > 0)
-        return nl;
-    l = xmlTextReaderGetParserLineNumber(in->reader);
-    return l > 0 ? l : 0;
-}
-
-const char *
-xml_input_name(struct xml_input *in)
-{
-    const xmlChar *n = xmlTextReaderConstLocalName(in->reader);
-
-    return n != NULL ? (const char *)n : "";
-}
-
-char *
-xml_input_attr(struct xml_input *in, const char *name)
-{
-    xmlChar *v = xmlTextReaderGetAttribute(in->reader, (const xmlChar *)name);
-    char *s;
-
-    if (v == NULL)
-        return NULL;
-    s = xstrdup((const char *)v);
-    xmlFree(v);
-    return s;
+    /* In a start handler the parser has just read the start tag. */
+    return in->push != NULL && in->push->input != NULL &&
+                   in->push->input->line > 0
+               ? in->push->input->line
+               : 0;
 }
 
 /* Trim white space at both ends of b in place. */
@@ -774,38 +694,6 @@ xml_trim(struct rn_buf *b)
     b->len = end - start;
     b->data[b->len] = '\0';
 }
-
-enum rn_rc
-xml_input_text(struct xml_input *in, struct rn_buf *b, int *cut)
-{
-    xmlTextReaderPtr r = in->reader;
-    int depth = xmlTextReaderDepth(r), ret, type;
-
-    rn_buf_reset(b);
-    *cut = 0;
-    if (xmlTextReaderIsEmptyElement(r))
-        return RN_OK;
-    while ((ret = xmlTextReaderRead(r)) == 1) {
-        type = xmlTextReaderNodeType(r);
-        if (type == XML_READER_TYPE_END_ELEMENT &&
-            xmlTextReaderDepth(r) == depth)
-            break;
-        if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-            type == XML_READER_TYPE_WHITESPACE ||
-            type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-            const xmlChar *v = xmlTextReaderConstValue(r);
-
-            if (v != NULL && rn_buf_puts(b, (const char *)v) != RN_OK)
-                *cut = 1;
-        }
-    }
-    if (ret != 1)
-        return RN_EFORMAT;
-    xml_trim(b);
-    return RN_OK;
-}
-
-/* ---- Push mode: libxml2's SAX2 push parser, no tree. ---- */
 
 /* Keep an error of our own (the parser's are kept by xml_input_on_error)
  * at the parser's position, and report nothing more. */
@@ -940,7 +828,8 @@ xml_push_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     }
 }
 
-/* Start the push parser on the first bytes, as the reader does. */
+/* Start the push parser on the first bytes (as libxml2's reader does:
+ * four, for its encoding detection). */
 static int
 xml_push_begin(struct xml_input *in, const char *buf, int n)
 {
@@ -1048,8 +937,9 @@ xml_attr_value(const xmlChar *v, const xmlChar *end)
     return s;
 }
 
-char *
-xml_elem_attr(const struct xml_elem *el, const char *name)
+/* The unprefixed attribute name's 5-tuple, or NULL. */
+static const xmlChar **
+xml_elem_find(const struct xml_elem *el, const char *name)
 {
     int i;
 
@@ -1057,9 +947,45 @@ xml_elem_attr(const struct xml_elem *el, const char *name)
         const xmlChar **a = el->attrs + 5 * i;
 
         if (a[1] == NULL && strcmp((const char *)a[0], name) == 0)
-            return xml_attr_value(a[3], a[4]);
+            return a;
     }
     return NULL;
+}
+
+char *
+xml_elem_attr(const struct xml_elem *el, const char *name)
+{
+    const xmlChar **a = xml_elem_find(el, name);
+
+    return a != NULL ? xml_attr_value(a[3], a[4]) : NULL;
+}
+
+int
+xml_elem_attr_buf(const struct xml_elem *el, const char *name,
+                  struct rn_buf *out)
+{
+    const xmlChar **a = xml_elem_find(el, name);
+    const char *v, *end, *amp;
+
+    rn_buf_reset(out);
+    if (a == NULL)
+        return 0;
+    v = (const char *)a[3];
+    end = (const char *)a[4];
+    if (*end != '\0') { /* not copied by libxml2: no reference in it */
+        if (rn_buf_append(out, v, (size_t)(end - v)) != RN_OK)
+            rn_buf_reset(out);
+        return 1;
+    }
+    /* As xml_attr_value: "&#38;" stands for '&'. */
+    while ((amp = strstr(v, "&#38;")) != NULL) {
+        if (rn_buf_append(out, v, (size_t)(amp - v) + 1) != RN_OK)
+            break;
+        v = amp + 5;
+    }
+    if (rn_buf_append(out, v, strlen(v)) != RN_OK)
+        rn_buf_reset(out);
+    return 1;
 }
 
 char *
