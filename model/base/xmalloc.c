@@ -72,3 +72,12 @@ xstrndup(const char *s, size_t n)
     p[len] = '\0';
     return p;
 }
+
+void
+xstrset(char **slot, const char *v)
+{
+    if (v == NULL)
+        return;
+    free(*slot);
+    *slot = xstrdup(v);
+}

@@ -17,6 +17,9 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
+/* Replace *slot (malloc'd or NULL) with a copy of v, when v is not NULL:
+ * a later value that is known wins. */
+void xstrset(char **slot, const char *v);
 char *xstrndup(const char *s, size_t n);
 
 #endif

@@ -127,15 +127,6 @@ ingest_pend_fini(struct ingest_pend *p)
 }
 
 static void
-ingest_pend_text(char **slot, const char *v)
-{
-    if (v == NULL)
-        return;
-    free(*slot);
-    *slot = xstrdup(v);
-}
-
-static void
 ingest_pend_int(int64_t *slot, int64_t v)
 {
     if (v != STORE_NONE)
@@ -149,17 +140,17 @@ ingest_pend_add(struct ingest_pend *p, const struct store_srcreq *r)
 {
     ingest_pend_int(&p->start_ns, store_ts_norm(r->start_ns));
     ingest_pend_int(&p->end_ns, store_ts_norm(r->end_ns));
-    ingest_pend_text(&p->verb, r->verb);
-    ingest_pend_text(&p->url, r->url);
-    ingest_pend_text(&p->host, r->host);
+    xstrset(&p->verb, r->verb);
+    xstrset(&p->url, r->url);
+    xstrset(&p->host, r->host);
     ingest_pend_int(&p->http_status, r->http_status);
     ingest_pend_int(&p->substatus, r->substatus);
     ingest_pend_int(&p->win32_status, r->win32_status);
-    ingest_pend_text(&p->client_addr, r->client_addr);
+    xstrset(&p->client_addr, r->client_addr);
     ingest_pend_int(&p->client_port, r->client_port);
-    ingest_pend_text(&p->server_addr, r->server_addr);
+    xstrset(&p->server_addr, r->server_addr);
     ingest_pend_int(&p->server_port, r->server_port);
-    ingest_pend_text(&p->attrs, r->attrs_json);
+    xstrset(&p->attrs, r->attrs_json);
     p->truncated |= r->truncated != 0;
 }
 
@@ -574,7 +565,6 @@ ingest_alone_add(struct ingest *in, int64_t hash, const char *key,
     a->rule = rule;
     a->used = ++in->tick;
     a->acc = triage_acc_new(in->kind);
-    triage_acc_srcreq(a->acc, r);
     ingest_pend_init(&a->pend);
     ingest_pend_add(&a->pend, r);
     if (in->first_srcreq == 0)
@@ -584,6 +574,17 @@ ingest_alone_add(struct ingest *in, int64_t hash, const char *key,
     ingest_map_add(in, hash, id);
     *srcreq_id = id;
     return RN_OK;
+}
+
+/* Give the triage what the puts kept in a->pend said (before it is
+ * written and emptied): a later known value wins there as here. */
+static void
+ingest_alone_feed(struct ingest_alone *a)
+{
+    struct store_srcreq r;
+
+    ingest_pend_view(&a->pend, a->key, &r);
+    triage_acc_srcreq(a->acc, &r);
 }
 
 /* Write the row of a waiting source request as its puts so far gave it. */
@@ -609,6 +610,7 @@ ingest_alone_row(struct ingest *in, struct ingest_alone *a, struct rn_err *err)
     int64_t start, end;
     int dstart, dend;
 
+    ingest_alone_feed(a);
     triage_acc_span(a->acc, &start, &end, &dstart, &dend);
     if (dstart)
         a->pend.start_ns = start;
@@ -720,11 +722,12 @@ ingest_alone_put(struct ingest *in, struct ingest_alone *a,
     enum rn_rc rc = RN_OK;
 
     a->used = ++in->tick;
-    triage_acc_srcreq(a->acc, r);
     /* Two attribute patches are merged by the store, in order. */
-    if (a->pend.attrs != NULL && r->attrs_json != NULL)
+    if (a->pend.attrs != NULL && r->attrs_json != NULL) {
+        ingest_alone_feed(a);
         rc = a->inrow ? ingest_pend_write(in, a->srcreq, a->key, &a->pend, err)
                       : ingest_alone_insert(in, a, err);
+    }
     ingest_pend_add(&a->pend, r);
     return rc;
 }

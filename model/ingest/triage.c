@@ -1557,15 +1557,6 @@ struct triage_acc {
 
 /* *slot = v when v is known. */
 static void
-tri_acc_text(char **slot, const char *v)
-{
-    if (v == NULL)
-        return;
-    free(*slot);
-    *slot = xstrdup(v);
-}
-
-static void
 tri_acc_int(int64_t *slot, int64_t v)
 {
     if (v != STORE_NONE)
@@ -1591,9 +1582,9 @@ triage_acc_srcreq(struct triage_acc *a, const struct store_srcreq *r)
 
     tri_acc_int(&a->start, store_ts_norm(r->start_ns));
     tri_acc_int(&a->end, store_ts_norm(r->end_ns));
-    tri_acc_text(&t->verb, r->verb);
-    tri_acc_text(&t->url, r->url);
-    tri_acc_text(&t->host, r->host);
+    xstrset(&t->verb, r->verb);
+    xstrset(&t->url, r->url);
+    xstrset(&t->host, r->host);
     tri_acc_int(&t->status, r->http_status);
     tri_acc_int(&t->substatus, r->substatus);
     tri_acc_int(&t->win32, r->win32_status);
