@@ -592,8 +592,12 @@ etw_on_start(void *ctx, int depth, const struct xml_elem *el)
         evt_sax_start(&s->evs, s->in, depth - s->item_depth, el);
     } else if (s->item == ETW_ROW) {
         if (depth == s->item_depth + 1) {
-            /* Deeper elements are only text of the column. */
-            snprintf(s->col, sizeof s->col, "%s", el->name);
+            /* Deeper elements are only text of the column.  (A plain
+             * bounded copy: this runs for every column of every row.) */
+            size_t n = strnlen(el->name, sizeof s->col - 1);
+
+            memcpy(s->col, el->name, n);
+            s->col[n] = '\0';
             s->col_line = xml_input_line(s->in);
             xml_input_capture(s->in, &s->text);
         }
