@@ -1618,6 +1618,29 @@ pcap_source_span(struct store *st, int64_t source_id, int with_end, int64_t *lo,
     return RN_OK;
 }
 
+/* Are there IIS requests in the store at all?  One index probe, where
+ * the capture's span (pcap_iis_near) reads all its exchanges. */
+static enum rn_rc
+pcap_iis_any(struct store *st, int *any, struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st,
+        "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL
+        "))",
+        err);
+    enum rn_rc rc = RN_OK;
+
+    *any = 0;
+    if (s == NULL)
+        return RN_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *any = sqlite3_column_int(s, 0);
+    else
+        rc = store_dberr(st, "look for IIS requests", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
 /* Are there IIS requests near the new capture source_id at all? */
 static enum rn_rc
 pcap_iis_near(struct store *st, int64_t source_id, int *near,
@@ -1657,18 +1680,19 @@ correlate_pcap_rescan(struct correlate *co, int64_t source_id,
 {
     struct store *st = co->st;
     sqlite3_stmt *s;
-    struct pcap_src src;
     int64_t lo = STORE_NONE, hi = STORE_NONE, margin;
     int kind, step = SQLITE_DONE;
     enum rn_rc rc;
 
-    rc = pcap_src_load(st, source_id, &src, &kind, err);
+    rc = correlate_source_kind(st, source_id, &kind, err);
     if (rc != RN_OK)
         return rc;
     if (kind == STORE_KIND_PCAP) {
         int near = 0;
 
-        rc = pcap_iis_near(st, source_id, &near, err);
+        rc = pcap_iis_any(st, &near, err);
+        if (rc == RN_OK && near)
+            rc = pcap_iis_near(st, source_id, &near, err);
         if (rc == RN_OK && near)
             rc = pcap_refresh(co, source_id, 1, err);
         return rc;
