@@ -1,9 +1,12 @@
 /*
  * .etl packet captures (see cap_etl.h).  Packets are written to one
- * temporary file as the walk meets them, with a small record each in
- * memory (so the footprint does not grow with the bytes); at the end the
- * PktMon appearances are reduced to one a packet and the rest sorted by
- * time (ties in file order), which gives the frame numbers.  NDIS
+ * temporary file as the walk meets them, with a small record each that
+ * goes to an external sort (spill_sort.c), so the memory held does not
+ * grow with the packets or their bytes.  PktMon appearances go first to a
+ * sort by PktGroupId, whose merge keeps one appearance a packet once the
+ * walk has seen every component; the survivors, and NDIS packets
+ * directly, go to a sort by time (ties in file order), whose merge is
+ * read frame by frame and gives the frame numbers.  NDIS
  * fragments wait per thread until the event that carries PacketEnd: a
  * driver logs the pieces of one packet in one call, so on one thread.
  * Every field length is checked against the event's user data.
@@ -18,6 +21,7 @@
 
 #include "etl_read.h"
 #include "pkt_decode.h"
+#include "spill_sort.h"
 #include "xmalloc.h"
 
 /* Provider GUIDs as stored (Data1-3 little-endian, Data4 as is). */
@@ -72,9 +76,10 @@ struct cap_etl {
     uint64_t alen;        /* bytes written to it */
     unsigned char *frame; /* the frame cap_etl_next returned last */
     size_t framecap;
-    struct cap_etl_pkt *pkts;
-    size_t npkts, cap, next;
-    uint8_t *comp_type; /* PktMon component id -> type (65536) */
+    struct spill_sort *by_group; /* PktMon appearances to de-duplicate */
+    struct spill_sort *by_time;  /* the frames to hand over */
+    uint64_t next;               /* frames handed over */
+    uint8_t *comp_type;          /* PktMon component id -> type (65536) */
     struct cap_etl_frag frag[CAP_ETL_FRAG_SLOT];
     int all;
     int damaged;
@@ -111,14 +116,22 @@ cap_etl_bad(struct cap_etl *e, const struct etl_event *ev, const char *what,
                       ev->id, what);
 }
 
-/* Add a packet of caplen bytes at data; *pk is its record. */
+/* A temporary file of the sorts failed (errno says why). */
+static enum rn_rc
+cap_etl_sort_failed(const struct cap_etl *e, struct rn_err *err)
+{
+    return rn_err_set(err, RN_EIO,
+                      "%s: cannot sort its packets in a temporary file: %s",
+                      e->path, strerror(errno));
+}
+
+/* Add a packet of caplen bytes at data, p its record with the fields of
+ * its kind filled in. */
 static enum rn_rc
 cap_etl_add(struct cap_etl *e, const struct etl_event *ev,
             const unsigned char *data, uint32_t caplen, uint32_t origlen,
-            struct cap_etl_pkt **pk, struct rn_err *err)
+            struct cap_etl_pkt *p, struct rn_err *err)
 {
-    struct cap_etl_pkt *p;
-
     if (e->alen + caplen > CAP_ETL_BYTES_MAX)
         return rn_err_set(err, RN_ENOMEM,
                           "%s: buffer at offset %llu: more than %llu MiB of "
@@ -135,22 +148,16 @@ cap_etl_add(struct cap_etl *e, const struct etl_event *ev,
                           "%s: cannot write its packets to a temporary "
                           "file: %s",
                           e->path, strerror(errno));
-    if (e->npkts == e->cap) {
-        e->cap = e->cap < 256 ? 256 : e->cap * 2;
-        e->pkts = xrealloc(e->pkts, e->cap, sizeof *e->pkts);
-    }
-    p = &e->pkts[e->npkts];
-    memset(p, 0, sizeof *p);
     p->index = e->info.packet_events++;
     p->data = e->alen;
     p->caplen = caplen;
     p->origlen = origlen < caplen ? caplen : origlen;
     p->ts_ns = etl_time_ns(&e->hdr, ev->ts);
     e->alen += caplen;
-    e->npkts++;
     if (p->origlen > caplen)
         e->info.truncated++;
-    *pk = p;
+    if (spill_sort_put(p->pktmon && !e->all ? e->by_group : e->by_time, p) != 0)
+        return cap_etl_sort_failed(e, err);
     return RN_OK;
 }
 
@@ -160,30 +167,27 @@ cap_etl_pktmon(struct cap_etl *e, const struct etl_event *ev,
                struct rn_err *err)
 {
     const unsigned char *d = ev->data;
-    struct cap_etl_pkt *p;
+    struct cap_etl_pkt p;
     uint16_t type, logged;
-    enum rn_rc rc;
 
     if (ev->len < PKTMON_FIXED)
         return cap_etl_bad(e, ev, "shorter than its fixed fields", err);
     logged = cap_etl_le16(d + 32);
     if (logged > ev->len - PKTMON_FIXED)
         return cap_etl_bad(e, ev, "packet longer than the event", err);
-    rc = cap_etl_add(e, ev, d + PKTMON_FIXED, logged, cap_etl_le16(d + 30), &p,
-                     err);
-    if (rc != RN_OK)
-        return rc;
-    p->pktmon = 1;
-    p->group = cap_etl_le64(d);
-    p->dir = cap_etl_le16(d + 12);
-    p->comp = cap_etl_le16(d + 16);
+    memset(&p, 0, sizeof p);
+    p.pktmon = 1;
+    p.group = cap_etl_le64(d);
+    p.dir = cap_etl_le16(d + 12);
+    p.comp = cap_etl_le16(d + 16);
     type = cap_etl_le16(d + 14);
-    p->raw_link = type == 2 ? LINKTYPE_80211 : type;
-    p->link = type == 1   ? PKT_LINK_ETHERNET
-              : type == 3 ? PKT_LINK_RAW
-                          : CAP_LINK_UNKNOWN;
+    p.raw_link = type == 2 ? LINKTYPE_80211 : type;
+    p.link = type == 1   ? PKT_LINK_ETHERNET
+             : type == 3 ? PKT_LINK_RAW
+                         : CAP_LINK_UNKNOWN;
     e->info.pktmon = 1;
-    return RN_OK;
+    return cap_etl_add(e, ev, d + PKTMON_FIXED, logged, cap_etl_le16(d + 30),
+                       &p, err);
 }
 
 /* Skip a NUL-terminated UTF-16 string at *off in d (len bytes). */
@@ -262,9 +266,8 @@ cap_etl_ndis(struct cap_etl *e, const struct etl_event *ev, struct rn_err *err)
 {
     const unsigned char *frag;
     struct cap_etl_frag *s;
-    struct cap_etl_pkt *p;
-    uint32_t n, take;
-    enum rn_rc rc;
+    struct cap_etl_pkt p;
+    uint32_t n, take, wire;
 
     if (cap_etl_ndis_fragment(ev, &frag, &n) != 0)
         return cap_etl_bad(e, ev, "fragment does not fit the event", err);
@@ -278,21 +281,19 @@ cap_etl_ndis(struct cap_etl *e, const struct etl_event *ev, struct rn_err *err)
     if (!(ev->keyword & KW_END))
         return RN_OK;
     s->used = 0;
-    rc = cap_etl_add(e, ev, s->buf, s->len, s->wire, &p, err);
-    if (rc != RN_OK)
-        return rc;
-    if ((ev->keyword & KW_TRUNCATED) && p->origlen == p->caplen) {
+    wire = s->wire;
+    if ((ev->keyword & KW_TRUNCATED) && wire <= s->len) {
         /* Cut by netsh (packettruncatebytes), which does not log the
          * length on the wire: say it is as long as an IP packet can be,
          * so the IP header's own length decides what is missing. */
-        p->origlen = CAP_ETL_WIRE_UNKNOWN;
-        e->info.truncated++;
+        wire = CAP_ETL_WIRE_UNKNOWN;
     }
-    p->raw_link = ev->keyword & KW_80211    ? LINKTYPE_80211
-                  : ev->keyword & KW_RAW_IP ? PKT_LINK_RAW
-                                            : PKT_LINK_ETHERNET;
-    p->link = p->raw_link == LINKTYPE_80211 ? CAP_LINK_UNKNOWN : p->raw_link;
-    return RN_OK;
+    memset(&p, 0, sizeof p);
+    p.raw_link = ev->keyword & KW_80211    ? LINKTYPE_80211
+                 : ev->keyword & KW_RAW_IP ? PKT_LINK_RAW
+                                           : PKT_LINK_ETHERNET;
+    p.link = p.raw_link == LINKTYPE_80211 ? CAP_LINK_UNKNOWN : p.raw_link;
+    return cap_etl_add(e, ev, s->buf, s->len, wire, &p, err);
 }
 
 static enum rn_rc
@@ -347,24 +348,15 @@ cap_etl_score(const struct cap_etl *e, const struct cap_etl_pkt *p)
            (p->dir == PKTMON_DIR_RX || p->dir == PKTMON_DIR_TX ? 1 : 0);
 }
 
-/* qsort context: the reader (qsort has none of its own). */
-static const struct cap_etl *cap_etl_sorting;
-
-/* PktMon appearances by group, the preferred first, then file order. */
+/* PktMon appearances by group, then file order: the merge meets the
+ * appearances of one packet together, the first logged first. */
 static int
 cap_etl_group_cmp(const void *a, const void *b)
 {
     const struct cap_etl_pkt *x = a, *y = b;
-    int sx, sy;
 
-    if (x->pktmon != y->pktmon)
-        return x->pktmon - y->pktmon;
-    if (x->pktmon && x->group != y->group)
+    if (x->group != y->group)
         return x->group < y->group ? -1 : 1;
-    sx = cap_etl_score(cap_etl_sorting, x);
-    sy = cap_etl_score(cap_etl_sorting, y);
-    if (sx != sy)
-        return sy - sx;
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
@@ -379,32 +371,55 @@ cap_etl_time_cmp(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Keep one appearance a PktMon packet (the best scored, the first logged
+ * among equals) and pass it to the sort by time. */
+static int
+cap_etl_dedup(struct cap_etl *e)
+{
+    struct cap_etl_pkt best, p;
+    int have = 0, got;
+
+    if (spill_sort_done(e->by_group) != 0)
+        return -1;
+    while ((got = spill_sort_next(e->by_group, &p)) == 1) {
+        if (have && p.group == best.group) {
+            e->info.duplicates++;
+            if (cap_etl_score(e, &p) > cap_etl_score(e, &best))
+                best = p;
+            continue;
+        }
+        if (have && spill_sort_put(e->by_time, &best) != 0)
+            return -1;
+        best = p;
+        have = 1;
+    }
+    if (got < 0 || (have && spill_sort_put(e->by_time, &best) != 0))
+        return -1;
+    spill_sort_free(e->by_group);
+    e->by_group = NULL;
+    return 0;
+}
+
 /* Keep one appearance a PktMon packet, then put the frames in order. */
-static void
+static int
 cap_etl_finish(struct cap_etl *e)
 {
-    size_t i, k = 0;
-
-    if (!e->all && e->info.pktmon && e->npkts > 1) {
-        cap_etl_sorting = e;
-        qsort(e->pkts, e->npkts, sizeof *e->pkts, cap_etl_group_cmp);
-        cap_etl_sorting = NULL;
-        for (i = 0; i < e->npkts; i++) {
-            if (i > 0 && e->pkts[i].pktmon && e->pkts[i - 1].pktmon &&
-                e->pkts[i].group == e->pkts[i - 1].group) {
-                e->info.duplicates++;
-                continue;
-            }
-            e->pkts[k++] = e->pkts[i];
-        }
-        e->npkts = k;
-    }
-    qsort(e->pkts, e->npkts, sizeof *e->pkts, cap_etl_time_cmp);
+    if (cap_etl_dedup(e) != 0)
+        return -1;
+    return spill_sort_done(e->by_time);
 }
 
 enum rn_rc
 cap_etl_open(const char *path, int fd, uint64_t size, int all,
              struct cap_etl **out, struct rn_err *err)
+{
+    return cap_etl_open_limits(path, fd, size, all, NULL, out, err);
+}
+
+enum rn_rc
+cap_etl_open_limits(const char *path, int fd, uint64_t size, int all,
+                    const struct spill_sort_limits *lim, struct cap_etl **out,
+                    struct rn_err *err)
 {
     struct cap_etl *e = xcalloc(1, sizeof *e);
     struct etl_walk_cb cb = {e, cap_etl_on_header, cap_etl_on_event,
@@ -416,8 +431,12 @@ cap_etl_open(const char *path, int fd, uint64_t size, int all,
     e->path = path;
     e->all = all;
     e->comp_type = xcalloc(65536, 1);
+    e->by_group =
+        spill_sort_new(sizeof(struct cap_etl_pkt), cap_etl_group_cmp, lim);
+    e->by_time =
+        spill_sort_new(sizeof(struct cap_etl_pkt), cap_etl_time_cmp, lim);
     rc = etl_walk(path, fd, size, &cb, &werr);
-    if (rc != RN_OK && (e->npkts == 0 || rc != RN_EFORMAT)) {
+    if (rc != RN_OK && (e->info.packet_events == 0 || rc != RN_EFORMAT)) {
         rn_err_set(err, rc, "%s", werr.msg);
         cap_etl_close(e);
         return rc;
@@ -426,7 +445,7 @@ cap_etl_open(const char *path, int fd, uint64_t size, int all,
         e->damaged = 1; /* after the frames read so far */
         memcpy(e->damage, werr.msg, sizeof e->damage);
     }
-    if (e->npkts == 0) {
+    if (e->info.packet_events == 0) {
         cap_etl_close(e);
         /* Not damage: a trace of another kind, which the import skips
          * in a folder as it does any file that is not a capture. */
@@ -443,7 +462,11 @@ cap_etl_open(const char *path, int fd, uint64_t size, int all,
         cap_etl_close(e);
         return rc;
     }
-    cap_etl_finish(e);
+    if (cap_etl_finish(e) != 0) {
+        rc = cap_etl_sort_failed(e, err);
+        cap_etl_close(e);
+        return rc;
+    }
     *out = e;
     return RN_OK;
 }
@@ -477,19 +500,22 @@ enum rn_rc
 cap_etl_next(struct cap_etl *e, struct cap_frame *f, int *got, uint64_t *index,
              struct rn_err *err)
 {
-    const struct cap_etl_pkt *p;
+    struct cap_etl_pkt p;
+    int more;
 
     *got = 0;
-    if (e->next == e->npkts) {
+    more = spill_sort_next(e->by_time, &p);
+    if (more < 0)
+        return cap_etl_sort_failed(e, err);
+    if (more == 0) {
         if (e->damaged) {
             e->damaged = 0; /* said once */
             return rn_err_set(err, RN_EFORMAT, "%s", e->damage);
         }
         return RN_OK;
     }
-    p = &e->pkts[e->next];
-    if (p->caplen > 0) {
-        enum rn_rc rc = cap_etl_load(e, p, err);
+    if (p.caplen > 0) {
+        enum rn_rc rc = cap_etl_load(e, &p, err);
 
         if (rc != RN_OK)
             return rc;
@@ -497,14 +523,14 @@ cap_etl_next(struct cap_etl *e, struct cap_frame *f, int *got, uint64_t *index,
     e->next++;
     memset(f, 0, sizeof *f);
     f->number = e->next;
-    f->ts_ns = p->ts_ns == INT64_MIN ? CAP_TS_NONE : p->ts_ns;
-    f->link = p->link;
-    f->raw_link = p->raw_link;
-    f->data = p->caplen > 0 ? e->frame : (const unsigned char *)"";
-    f->caplen = p->caplen;
-    f->origlen = p->origlen;
+    f->ts_ns = p.ts_ns == INT64_MIN ? CAP_TS_NONE : p.ts_ns;
+    f->link = p.link;
+    f->raw_link = p.raw_link;
+    f->data = p.caplen > 0 ? e->frame : (const unsigned char *)"";
+    f->caplen = p.caplen;
+    f->origlen = p.origlen;
     if (index != NULL)
-        *index = p->index;
+        *index = p.index;
     *got = 1;
     return RN_OK;
 }
@@ -525,7 +551,8 @@ cap_etl_close(struct cap_etl *e)
     for (i = 0; i < CAP_ETL_FRAG_SLOT; i++)
         free(e->frag[i].buf);
     free(e->comp_type);
-    free(e->pkts);
+    spill_sort_free(e->by_group);
+    spill_sort_free(e->by_time);
     if (e->spill != NULL)
         fclose(e->spill);
     free(e->frame);

@@ -8,9 +8,10 @@
  * it passes: one appearance a PktGroupId is kept, the NIC's (a miniport
  * seen receiving or sending) when there is one.  The file is walked whole
  * at open (etl_read.c): ETW writes per-processor buffers, so packets are
- * only in time order once sorted.  Frames are numbered from 1 after
- * de-duplication in time order, as the pcapng etl2pcapng writes numbers
- * them with one appearance a packet.
+ * only in time order once sorted; the sort spills to a temporary file
+ * (spill_sort.c), so the memory held stays a few MiB at any size.  Frames are
+ * numbered from 1 after de-duplication in time order, as the pcapng etl2pcapng
+ * writes numbers them with one appearance a packet.
  */
 #ifndef CAP_ETL_H
 #define CAP_ETL_H
@@ -19,6 +20,7 @@
 
 #include "cap_read.h"
 #include "rn_err.h"
+#include "spill_sort.h"
 
 /* Most packet bytes kept from one file (in a temporary file until read). */
 #define CAP_ETL_BYTES_MAX (2048ull * 1024 * 1024)
@@ -47,6 +49,15 @@ struct cap_etl;
  */
 enum rn_rc cap_etl_open(const char *path, int fd, uint64_t size, int all,
                         struct cap_etl **out, struct rn_err *err);
+
+/*
+ * cap_etl_open with the limits of its two sorts (spill_sort.h) instead of
+ * the defaults, so tests can make a small file take the paths a large one
+ * takes: several runs, merges of merges.
+ */
+enum rn_rc cap_etl_open_limits(const char *path, int fd, uint64_t size, int all,
+                               const struct spill_sort_limits *lim,
+                               struct cap_etl **out, struct rn_err *err);
 
 /*
  * Next frame into *f (data borrowed until the next call or close); *got

@@ -1,6 +1,7 @@
 /*
- * Reading one <Event> with the streaming reader: we keep the element path
- * below <Event> and file each value by where it sits.
+ * Reading one <Event> as the push parser reports it: we keep the element
+ * path below <Event> and file each value by where it sits.  An event's
+ * strings live in one pool reused from event to event.
  */
 #include "evt_xml.h"
 
@@ -8,13 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parserInternals.h>
+
 #include "iis_events.h"
 #include "rn_json.h"
 #include "xmalloc.h"
 
-#define EVT_MAX_DEPTH 16
 #define EVT_MAX_VALUE (4u * 1024 * 1024)
 #define EVT_MAX_PAIRS 4096
+
+#define EVT_POOL_MAX (1024u * 1024)
 
 void
 evt_init(struct evt *ev)
@@ -22,25 +26,68 @@ evt_init(struct evt *ev)
     memset(ev, 0, sizeof *ev);
 }
 
+/* A copy of s[0..n) that lives until the next evt_reset. */
+static char *
+evt_pool_dup(struct evt_pool *p, const char *s, size_t n)
+{
+    char *d;
+
+    if (p->used + n + 1 <= p->cap) {
+        d = p->blk + p->used;
+        p->used += n + 1;
+    } else {
+        /* Kept aside; the block grows at the reset so that events like
+         * this one fit next time (up to EVT_POOL_MAX). */
+        if (p->nextra == p->capextra) {
+            p->capextra = p->capextra == 0 ? 8 : p->capextra * 2;
+            p->extra = xrealloc(p->extra, p->capextra, sizeof *p->extra);
+        }
+        d = xmalloc(n + 1);
+        p->extra[p->nextra++] = d;
+        p->spill += n + 1;
+    }
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
 static void
-evt_list_clear(struct evt_list *l)
+evt_pool_reset(struct evt_pool *p)
 {
     size_t i;
 
-    for (i = 0; i < l->n; i++) {
-        free(l->v[i].name);
-        free(l->v[i].value);
+    for (i = 0; i < p->nextra; i++)
+        free(p->extra[i]);
+    p->nextra = 0;
+    if (p->spill > 0 && p->cap < EVT_POOL_MAX) {
+        size_t want = (p->used + p->spill) * 2;
+
+        if (want < 4096)
+            want = 4096;
+        if (want > EVT_POOL_MAX)
+            want = EVT_POOL_MAX;
+        free(p->blk);
+        p->blk = xmalloc(want);
+        p->cap = want;
     }
-    l->n = 0;
+    p->used = 0;
+    p->spill = 0;
+}
+
+static void
+evt_pool_fini(struct evt_pool *p)
+{
+    evt_pool_reset(p);
+    free(p->blk);
+    free(p->extra);
+    memset(p, 0, sizeof *p);
 }
 
 void
 evt_reset(struct evt *ev)
 {
-    evt_list_clear(&ev->sys);
-    evt_list_clear(&ev->fields);
-    evt_list_clear(&ev->render);
-    evt_list_clear(&ev->descs);
+    ev->sys.n = ev->fields.n = ev->render.n = ev->descs.n = 0;
+    evt_pool_reset(&ev->pool);
     ev->line = 0;
     ev->cut = 0;
 }
@@ -48,7 +95,7 @@ evt_reset(struct evt *ev)
 void
 evt_fini(struct evt *ev)
 {
-    evt_reset(ev);
+    evt_pool_fini(&ev->pool);
     free(ev->sys.v);
     free(ev->fields.v);
     free(ev->render.v);
@@ -68,8 +115,10 @@ evt_get(const struct evt_list *l, const char *name)
     return NULL;
 }
 
+/* Add name = val[0..vlen) to l. */
 static void
-evt_add(struct evt *ev, struct evt_list *l, const char *name, const char *val)
+evt_add_n(struct evt *ev, struct evt_list *l, const char *name, const char *val,
+          size_t vlen)
 {
     if (l->n >= EVT_MAX_PAIRS) {
         ev->cut = 1;
@@ -79,40 +128,45 @@ evt_add(struct evt *ev, struct evt_list *l, const char *name, const char *val)
         l->cap = l->cap == 0 ? 16 : l->cap * 2;
         l->v = xrealloc(l->v, l->cap, sizeof *l->v);
     }
-    l->v[l->n].name = xstrdup(name);
-    l->v[l->n].value = xstrdup(val != NULL ? val : "");
+    l->v[l->n].name = evt_pool_dup(&ev->pool, name, strlen(name));
+    l->v[l->n].value = evt_pool_dup(&ev->pool, val, vlen);
     l->n++;
 }
 
-/* Add attribute attr of the current element as list entry name. */
 static void
-evt_add_attr(struct evt *ev, struct xml_input *in, struct evt_list *l,
+evt_add(struct evt *ev, struct evt_list *l, const char *name, const char *val)
+{
+    evt_add_n(ev, l, name, val, strlen(val));
+}
+
+/* Add attribute attr of el, when it has one, as list entry name. */
+static void
+evt_add_attr(struct evt_sax *st, const struct xml_elem *el, struct evt_list *l,
              const char *attr, const char *name)
 {
-    char *v = xml_input_attr(in, attr);
-
-    if (v != NULL) {
-        evt_add(ev, l, name, v);
-        free(v);
-    }
+    if (xml_elem_attr_buf(el, attr, &st->attr))
+        evt_add_n(st->ev, l, name, rn_buf_str(&st->attr), st->attr.len);
 }
 
 /* Attributes worth keeping on System children. */
 static void
-evt_system_attrs(struct evt *ev, struct xml_input *in, const char *el)
+evt_system_attrs(struct evt_sax *st, const struct xml_elem *el)
 {
-    if (strcmp(el, "Provider") == 0) {
-        evt_add_attr(ev, in, &ev->sys, "Name", "Provider.Name");
-        evt_add_attr(ev, in, &ev->sys, "Guid", "Provider.Guid");
-    } else if (strcmp(el, "TimeCreated") == 0) {
-        evt_add_attr(ev, in, &ev->sys, "SystemTime", "TimeCreated");
-    } else if (strcmp(el, "Correlation") == 0) {
-        evt_add_attr(ev, in, &ev->sys, "ActivityID", "ActivityID");
-        evt_add_attr(ev, in, &ev->sys, "RelatedActivityID",
+    struct evt *ev = st->ev;
+    const char *name = el->name;
+
+    if (strcmp(name, "Provider") == 0) {
+        evt_add_attr(st, el, &ev->sys, "Name", "Provider.Name");
+        evt_add_attr(st, el, &ev->sys, "Guid", "Provider.Guid");
+    } else if (strcmp(name, "TimeCreated") == 0) {
+        evt_add_attr(st, el, &ev->sys, "SystemTime", "TimeCreated");
+    } else if (strcmp(name, "Correlation") == 0) {
+        evt_add_attr(st, el, &ev->sys, "ActivityID", "ActivityID");
+        evt_add_attr(st, el, &ev->sys, "RelatedActivityID",
                      "RelatedActivityID");
-    } else if (strcmp(el, "Execution") == 0) {
-        evt_add_attr(ev, in, &ev->sys, "ProcessID", "ProcessID");
-        evt_add_attr(ev, in, &ev->sys, "ThreadID", "ThreadID");
+    } else if (strcmp(name, "Execution") == 0) {
+        evt_add_attr(st, el, &ev->sys, "ProcessID", "ProcessID");
+        evt_add_attr(st, el, &ev->sys, "ThreadID", "ThreadID");
     }
 }
 
@@ -181,68 +235,99 @@ evt_is_leaf(char path[][64], int depth)
     return depth == 3 && strcmp(top, "EventData") == 0;
 }
 
-enum rn_rc
-evt_xml_read(struct xml_input *in, struct evt *ev, struct rn_err *err)
+/* The attribute naming a leaf's value: EventData's <Data Name=>, FREB's
+ * <freb:Description Data=>; NULL for other leaves. */
+static const char *
+evt_leaf_name_attr(char path[][64], int depth)
 {
-    xmlTextReaderPtr r = xml_input_reader(in);
-    int base = xmlTextReaderDepth(r), ret = 1, cut;
-    char path[EVT_MAX_DEPTH][64];
-    struct rn_buf text;
+    if (strcmp(path[0], "EventData") == 0 && depth == 2)
+        return "Name";
+    if (strcmp(path[0], "RenderingInfo") == 0 &&
+        strcmp(path[1], "Description") == 0)
+        return "Data";
+    return NULL;
+}
 
-    evt_reset(ev);
-    ev->line = xml_input_line(in);
-    if (xmlTextReaderIsEmptyElement(r))
-        return RN_OK;
-    rn_buf_init(&text, EVT_MAX_VALUE);
-    while ((ret = xmlTextReaderRead(r)) == 1) {
-        int type = xmlTextReaderNodeType(r);
-        int depth = xmlTextReaderDepth(r) - base;
+/* File a leaf's text (trimmed) under its name attribute or its path. */
+static void
+evt_leaf(struct evt *ev, char path[][64], int depth, const char *name,
+         const char *text)
+{
+    if (name != NULL || (strcmp(path[0], "EventData") == 0 && depth == 2)) {
+        struct evt_list *l =
+            strcmp(path[0], "EventData") == 0 ? &ev->fields : &ev->descs;
+        char gen[32];
 
-        if (type == XML_READER_TYPE_END_ELEMENT && depth == 0)
-            break;
-        if (type != XML_READER_TYPE_ELEMENT || depth < 1 ||
-            depth > EVT_MAX_DEPTH)
-            continue;
-        evt_copy(path[depth - 1], sizeof path[0], xml_input_name(in));
-        if (depth == 2 && strcmp(path[0], "System") == 0)
-            evt_system_attrs(ev, in, path[1]);
-        if (!evt_is_leaf(path, depth))
-            continue;
-        {
-            /* Attributes must be read before the text moves the reader. */
-            char *name = NULL;
-
-            if ((strcmp(path[0], "EventData") == 0 && depth == 2) ||
-                (strcmp(path[0], "RenderingInfo") == 0 &&
-                 strcmp(path[1], "Description") == 0))
-                name = xml_input_attr(
-                    in, strcmp(path[0], "EventData") == 0 ? "Name" : "Data");
-            if (xml_input_text(in, &text, &cut) != RN_OK) {
-                free(name);
-                ret = -1;
-                break;
-            }
-            ev->cut |= cut;
-            if (name != NULL ||
-                (strcmp(path[0], "EventData") == 0 && depth == 2)) {
-                struct evt_list *l = strcmp(path[0], "EventData") == 0
-                                         ? &ev->fields
-                                         : &ev->descs;
-                char gen[32];
-
-                if (name == NULL)
-                    snprintf(gen, sizeof gen, "Data%zu", ev->fields.n + 1);
-                evt_add(ev, l, name != NULL ? name : gen, rn_buf_str(&text));
-                free(name);
-            } else {
-                evt_file_text(ev, path, depth, rn_buf_str(&text));
-            }
-        }
+        if (name == NULL)
+            snprintf(gen, sizeof gen, "Data%zu", ev->fields.n + 1);
+        evt_add(ev, l, name != NULL ? name : gen, text);
+    } else {
+        evt_file_text(ev, path, depth, text);
     }
-    rn_buf_fini(&text);
-    if (ret != 1)
-        return rn_err_set(err, RN_EFORMAT, "event breaks off");
-    return RN_OK;
+}
+
+void
+evt_sax_init(struct evt_sax *st, struct evt *ev)
+{
+    memset(st, 0, sizeof *st);
+    st->ev = ev;
+    rn_buf_init(&st->text, EVT_MAX_VALUE);
+    rn_buf_init(&st->attr, XML_MAX_TEXT_LENGTH);
+}
+
+void
+evt_sax_fini(struct evt_sax *st)
+{
+    free(st->leaf_name);
+    rn_buf_fini(&st->text);
+    rn_buf_fini(&st->attr);
+    memset(st, 0, sizeof *st);
+}
+
+void
+evt_sax_begin(struct evt_sax *st, int64_t line)
+{
+    evt_reset(st->ev);
+    st->ev->line = line;
+    st->leaf = 0;
+    free(st->leaf_name);
+    st->leaf_name = NULL;
+}
+
+void
+evt_sax_start(struct evt_sax *st, struct xml_input *in, int depth,
+              const struct xml_elem *el)
+{
+    const char *attr;
+
+    /* Inside a leaf every element is only text to it, as for the reader's
+     * xml_input_text. */
+    if (st->leaf != 0 || depth < 1 || depth > EVT_MAX_DEPTH)
+        return;
+    evt_copy(st->path[depth - 1], sizeof st->path[0], el->name);
+    if (depth == 2 && strcmp(st->path[0], "System") == 0)
+        evt_system_attrs(st, el);
+    if (!evt_is_leaf(st->path, depth))
+        return;
+    attr = evt_leaf_name_attr(st->path, depth);
+    st->leaf_name = attr != NULL ? xml_elem_attr(el, attr) : NULL;
+    st->leaf = depth;
+    xml_input_capture(in, &st->text);
+}
+
+void
+evt_sax_end(struct evt_sax *st, struct xml_input *in, int depth)
+{
+    int cut;
+
+    if (st->leaf == 0 || depth != st->leaf)
+        return;
+    xml_input_capture_end(in, &cut);
+    st->ev->cut |= cut;
+    evt_leaf(st->ev, st->path, depth, st->leaf_name, rn_buf_str(&st->text));
+    free(st->leaf_name);
+    st->leaf_name = NULL;
+    st->leaf = 0;
 }
 
 /* Is s a decimal number? */

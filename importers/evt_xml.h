@@ -15,13 +15,22 @@
 #include "xml_input.h"
 
 struct evt_pair {
-    char *name;  /* owned */
-    char *value; /* owned, NUL-terminated (may hold NUL-free binary text) */
+    char *name;  /* in the event's pool */
+    char *value; /* in the pool, NUL-terminated */
 };
 
 struct evt_list {
     struct evt_pair *v;
     size_t n, cap;
+};
+
+/* Where an event's strings live until its next reset. */
+struct evt_pool {
+    char *blk; /* reused block */
+    size_t used, cap;
+    char **extra; /* strings that did not fit in it */
+    size_t nextra, capextra;
+    size_t spill; /* their bytes */
 };
 
 /* System properties by name ("Provider.Name", "EventID", "Level", ...). */
@@ -32,6 +41,7 @@ struct evt {
     struct evt_list descs;  /* freb:Description Data=NAME -> text */
     int64_t line;           /* line of the <Event> start tag */
     int cut;                /* a value was cut at the size cap */
+    struct evt_pool pool;   /* the strings of the lists */
 };
 
 void evt_init(struct evt *ev);
@@ -41,12 +51,28 @@ void evt_fini(struct evt *ev);
 /* Value by name in a list, or NULL. */
 const char *evt_get(const struct evt_list *l, const char *name);
 
+#define EVT_MAX_DEPTH 16
+
 /*
- * Read the <Event> element the reader is on, up to and including its end
- * tag.  RN_EFORMAT when the document breaks off inside it.
+ * Reading <Event>s as xml_input_parse reports them: begin at the <Event>
+ * start, start/end for each element below it (depth 1 for its children),
+ * and the event is complete in ev at the <Event> end.
  */
-enum rn_rc evt_xml_read(struct xml_input *in, struct evt *ev,
-                        struct rn_err *err);
+struct evt_sax {
+    struct evt *ev;               /* borrowed */
+    char path[EVT_MAX_DEPTH][64]; /* element names below <Event> */
+    int leaf;                     /* depth of the leaf being read, or 0 */
+    char *leaf_name;              /* its Name / Data attribute, or NULL */
+    struct rn_buf text;           /* its text */
+    struct rn_buf attr;           /* an attribute's value */
+};
+
+void evt_sax_init(struct evt_sax *st, struct evt *ev);
+void evt_sax_fini(struct evt_sax *st);
+void evt_sax_begin(struct evt_sax *st, int64_t line);
+void evt_sax_start(struct evt_sax *st, struct xml_input *in, int depth,
+                   const struct xml_elem *el);
+void evt_sax_end(struct evt_sax *st, struct xml_input *in, int depth);
 
 /*
  * The event's name: RenderingInfo Opcode when it is symbolic, else the IIS

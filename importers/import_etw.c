@@ -318,6 +318,9 @@ struct etw_event {
     char *context, *verb, *url, *status, *substatus, *raddr, *rport;
 };
 
+/* What the walk is inside of. */
+enum etw_item { ETW_NONE, ETW_ROW, ETW_EVENT };
+
 struct etw_state {
     struct import_ctx *ctx;
     struct xml_input *in;
@@ -325,7 +328,15 @@ struct etw_state {
     struct etw_event ev;
     struct rn_buf text;
     struct evt evt;
-    int64_t rows; /* Log Parser rows seen (else tracerpt events) */
+    struct evt_sax evs; /* reads the <Event> being walked */
+    int64_t rows;       /* Log Parser rows seen (else tracerpt events) */
+    enum etw_item item; /* the row or event being read */
+    int item_depth;     /* its depth */
+    /* A Log Parser row: the column being read and what the row keeps
+     * aside (the first of each, like fields). */
+    char col[64];
+    int64_t col_line;
+    char *name, *cls, *ud;
 };
 
 static void
@@ -463,71 +474,62 @@ etw_time(struct etw_state *s, const char *text, int64_t line)
     return ns;
 }
 
-/* A Log Parser <ROW>: one child element per column. */
-static enum rn_rc
-etw_row(struct etw_state *s, struct rn_err *err)
+/* A Log Parser <ROW> begins: one child element per column. */
+static void
+etw_row_begin(struct etw_state *s)
 {
-    xmlTextReaderPtr r = xml_input_reader(s->in);
-    int depth = xmlTextReaderDepth(r), ret = 1, cut;
-    char *name = NULL, *cls = NULL, *ud = NULL;
+    etw_event_clear(&s->ev);
+    s->ev.line = xml_input_line(s->in);
+    free(s->name);
+    free(s->cls);
+    free(s->ud);
+    s->name = s->cls = s->ud = NULL;
+}
+
+/* A column of the row ends: its text is in s->text. */
+static void
+etw_row_column(struct etw_state *s, int cut)
+{
     struct etw_event *e = &s->ev;
-    enum rn_rc rc = RN_OK;
+    const char *text = rn_buf_str(&s->text);
 
-    etw_event_clear(e);
-    e->line = xml_input_line(s->in);
-    while ((ret = xmlTextReaderRead(r)) == 1) {
-        int type = xmlTextReaderNodeType(r);
-        const char *col;
+    if (cut)
+        import_warn(s->ctx, s->col_line,
+                    "%s: line %lld: value of %s cut at %u bytes", s->ctx->path,
+                    (long long)s->col_line, s->col, ETW_MAX_FIELD);
+    /* A column given twice: the first one counts (as for fields). */
+    if (strcmp(s->col, "EventNumber") == 0)
+        e->seq = etw_int(text);
+    else if (strcmp(s->col, "EventTypeName") == 0 && s->name == NULL)
+        s->name = xstrdup(text);
+    else if (strcmp(s->col, "EventName") == 0 && s->cls == NULL)
+        s->cls = xstrdup(text);
+    else if (strcmp(s->col, "Timestamp") == 0)
+        e->ts = etw_time(s, text, e->line);
+    else if (strcmp(s->col, "UserData") == 0 && s->ud == NULL)
+        s->ud = xstrdup(text);
+    else
+        etw_add_field(e, s->col, strlen(s->col), text, s->text.len);
+}
 
-        if (type == XML_READER_TYPE_END_ELEMENT &&
-            xmlTextReaderDepth(r) == depth)
-            break;
-        if (type != XML_READER_TYPE_ELEMENT)
-            continue;
-        col = xml_input_name(s->in);
-        char colname[64];
-        snprintf(colname, sizeof colname, "%s", col);
-        if (xml_input_text(s->in, &s->text, &cut) != RN_OK) {
-            ret = -1;
-            break;
-        }
-        if (cut)
-            import_warn(s->ctx, xml_input_line(s->in),
-                        "%s: line %lld: value of %s cut at %u bytes",
-                        s->ctx->path, (long long)xml_input_line(s->in), colname,
-                        ETW_MAX_FIELD);
-        /* A column given twice: the first one counts (as for fields). */
-        if (strcmp(colname, "EventNumber") == 0)
-            e->seq = etw_int(rn_buf_str(&s->text));
-        else if (strcmp(colname, "EventTypeName") == 0 && name == NULL)
-            name = xstrdup(rn_buf_str(&s->text));
-        else if (strcmp(colname, "EventName") == 0 && cls == NULL)
-            cls = xstrdup(rn_buf_str(&s->text));
-        else if (strcmp(colname, "Timestamp") == 0)
-            e->ts = etw_time(s, rn_buf_str(&s->text), e->line);
-        else if (strcmp(colname, "UserData") == 0 && ud == NULL)
-            ud = xstrdup(rn_buf_str(&s->text));
-        else
-            etw_add_field(e, colname, strlen(colname), rn_buf_str(&s->text),
-                          s->text.len);
-    }
-    if (ret == 1) {
-        if (ud != NULL)
-            import_etw_split_userdata(name != NULL ? name : "", ud,
-                                      etw_add_field, e);
-        e->name = name;
-        e->provider = cls;
-        rc = etw_emit(s, err);
-    }
-    free(name);
-    free(cls);
-    free(ud);
-    if (rc == RN_OK && ret != 1)
-        return RN_EFORMAT; /* the document broke off inside the row */
+/* The row ends: split its UserData and store it. */
+static enum rn_rc
+etw_row_end(struct etw_state *s, struct rn_err *err)
+{
+    struct etw_event *e = &s->ev;
+    enum rn_rc rc;
+
+    if (s->ud != NULL)
+        import_etw_split_userdata(s->name != NULL ? s->name : "", s->ud,
+                                  etw_add_field, e);
+    e->name = s->name;
+    e->provider = s->cls;
+    rc = etw_emit(s, err);
+    e->name = e->provider = NULL;
     return rc;
 }
 
-/* A Windows event-schema <Event>. */
+/* A Windows event-schema <Event> ends: store what evt_sax gathered. */
 static enum rn_rc
 etw_event(struct etw_state *s, struct rn_err *err)
 {
@@ -536,11 +538,8 @@ etw_event(struct etw_state *s, struct rn_err *err)
     const char *act, *pv;
     size_t i;
     enum rn_rc rc;
-    struct rn_err perr = {RN_OK, ""};
 
     etw_event_clear(e);
-    if (evt_xml_read(s->in, &s->evt, &perr) != RN_OK)
-        return RN_EFORMAT;
     e->line = s->evt.line;
     evt_name(&s->evt, name, sizeof name);
     e->name = name;
@@ -556,9 +555,14 @@ etw_event(struct etw_state *s, struct rn_err *err)
                       strlen(s->evt.fields.v[i].value));
     /* Keep the System properties a user may look up, under "sys.". */
     for (i = 0; i < s->evt.sys.n; i++) {
-        char key[80];
+        char key[80] = "sys.";
+        size_t n = strlen(s->evt.sys.v[i].name);
 
-        snprintf(key, sizeof key, "sys.%s", s->evt.sys.v[i].name);
+        /* Cut to fit, as "%s" would be (no printf: a dozen per event). */
+        if (n > sizeof key - 5)
+            n = sizeof key - 5;
+        memcpy(key + 4, s->evt.sys.v[i].name, n);
+        key[4 + n] = '\0';
         rn_json_obj_add(&e->obj, key, s->evt.sys.v[i].value,
                         strlen(s->evt.sys.v[i].value));
     }
@@ -572,29 +576,72 @@ etw_event(struct etw_state *s, struct rn_err *err)
     return rc;
 }
 
-/* Walk the document; rows and events may sit at any depth below root. */
+/* The walk's handlers (xml_input_parse): rows and events may sit at any
+ * depth; what is inside one belongs to it. */
+struct etw_walk {
+    struct etw_state *s;
+    struct rn_err *err;
+};
+
+static enum rn_rc
+etw_on_start(void *ctx, int depth, const struct xml_elem *el)
+{
+    struct etw_state *s = ((struct etw_walk *)ctx)->s;
+
+    if (s->item == ETW_EVENT) {
+        evt_sax_start(&s->evs, s->in, depth - s->item_depth, el);
+    } else if (s->item == ETW_ROW) {
+        if (depth == s->item_depth + 1) {
+            /* Deeper elements are only text of the column. */
+            snprintf(s->col, sizeof s->col, "%s", el->name);
+            s->col_line = xml_input_line(s->in);
+            xml_input_capture(s->in, &s->text);
+        }
+    } else if (strcmp(el->name, "ROW") == 0) {
+        s->rows++;
+        s->item = ETW_ROW;
+        s->item_depth = depth;
+        etw_row_begin(s);
+    } else if (strcmp(el->name, "Event") == 0) {
+        s->item = ETW_EVENT;
+        s->item_depth = depth;
+        evt_sax_begin(&s->evs, xml_input_line(s->in));
+    }
+    return RN_OK;
+}
+
+static enum rn_rc
+etw_on_end(void *ctx, int depth)
+{
+    struct etw_walk *w = ctx;
+    struct etw_state *s = w->s;
+    enum etw_item item;
+    int cut;
+
+    if (s->item == ETW_NONE || depth < s->item_depth)
+        return RN_OK;
+    if (depth > s->item_depth) {
+        if (s->item == ETW_EVENT) {
+            evt_sax_end(&s->evs, s->in, depth - s->item_depth);
+        } else if (depth == s->item_depth + 1) {
+            xml_input_capture_end(s->in, &cut);
+            etw_row_column(s, cut);
+        }
+        return RN_OK;
+    }
+    item = s->item;
+    s->item = ETW_NONE;
+    return item == ETW_ROW ? etw_row_end(s, w->err) : etw_event(s, w->err);
+}
+
+/* Walk the document, storing each row and event as it ends. */
 static enum rn_rc
 etw_walk(struct etw_state *s, struct rn_err *err)
 {
-    xmlTextReaderPtr r = xml_input_reader(s->in);
-    enum rn_rc rc = RN_OK;
-    int ret;
+    static const struct xml_sax h = {etw_on_start, etw_on_end};
+    struct etw_walk w = {s, err};
 
-    while (rc == RN_OK && (ret = xmlTextReaderRead(r)) == 1) {
-        const char *name;
-
-        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
-            continue;
-        name = xml_input_name(s->in);
-        if (strcmp(name, "ROW") == 0) {
-            s->rows++;
-            rc = etw_row(s, err);
-        } else if (strcmp(name, "Event") == 0)
-            rc = etw_event(s, err);
-    }
-    if (rc == RN_OK && ret != 0)
-        rc = RN_EFORMAT;
-    return rc;
+    return xml_input_parse(s->in, &h, &w);
 }
 
 #define ETW_TAIL_SCAN (256 * 1024)
@@ -698,6 +745,7 @@ etw_run(struct import_ctx *ctx, struct rn_err *err)
     rn_buf_init(&s.ev.json, 64u * 1024 * 1024);
     rn_buf_init(&s.text, ETW_MAX_FIELD);
     evt_init(&s.evt);
+    evt_sax_init(&s.evs, &s.evt);
     etw_event_clear(&s.ev);
     rc = etw_walk(&s, err);
     if (rc == RN_EFORMAT) {
@@ -736,7 +784,11 @@ etw_run(struct import_ctx *ctx, struct rn_err *err)
     etw_event_clear(&s.ev);
     rn_buf_fini(&s.ev.json);
     rn_buf_fini(&s.text);
+    evt_sax_fini(&s.evs);
     evt_fini(&s.evt);
+    free(s.name);
+    free(s.cls);
+    free(s.ud);
     xml_input_close(s.in);
     return rc;
 }

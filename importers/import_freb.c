@@ -39,6 +39,9 @@ struct freb_state {
     int64_t srcreq;      /* the file's source request */
     int64_t ord;         /* events stored so far */
     struct evt evt;      /* the event being read (reused) */
+    struct evt_sax evs;  /* reads it as the parser reports it */
+    int root;            /* <failedRequest> seen: 1, another root: -1 */
+    int in_event;        /* inside an <Event> child of the root */
     struct rn_buf json;  /* fields JSON of the event being stored */
     struct rn_buf attrs; /* root attributes as JSON */
     char key[FREB_MAX_NAME];
@@ -88,44 +91,40 @@ freb_int(const char *s)
 }
 
 /*
- * Read the root's attributes (the reader is on <failedRequest>) into the
- * attrs JSON and create the source request from them.
+ * Read the root's attributes (el is <failedRequest>'s start tag; namespace
+ * declarations are not among them) into the attrs JSON and create the
+ * source request from them.
  */
 static enum rn_rc
-freb_root(struct freb_state *s, struct rn_err *err)
+freb_root(struct freb_state *s, const struct xml_elem *el, struct rn_err *err)
 {
-    xmlTextReaderPtr r = xml_input_reader(s->in);
     struct rn_json_obj o;
     struct store_srcreq q;
     char *url = NULL, *verb = NULL, *act = NULL, *status = NULL;
     char host[256];
     enum rn_rc rc;
+    int i;
 
     rn_buf_reset(&s->attrs);
     rn_json_obj_begin(&o, &s->attrs);
-    if (xmlTextReaderMoveToFirstAttribute(r) == 1) {
-        do {
-            const char *name = (const char *)xmlTextReaderConstName(r);
-            const char *val = (const char *)xmlTextReaderConstValue(r);
-            char **slot = NULL;
+    for (i = 0; i < el->nattrs; i++) {
+        char name[FREB_MAX_NAME];
+        char *val = xml_elem_attr_at(el, i, name, sizeof name);
+        char **slot = NULL;
 
-            if (name == NULL || xmlTextReaderIsNamespaceDecl(r) == 1)
-                continue;
-            if (val == NULL)
-                val = "";
-            rn_json_obj_add(&o, name, val, strlen(val));
-            if (strcmp(name, "url") == 0)
-                slot = &url;
-            else if (strcmp(name, "verb") == 0)
-                slot = &verb;
-            else if (strcmp(name, "activityId") == 0)
-                slot = &act;
-            else if (strcmp(name, "statusCode") == 0)
-                slot = &status;
-            if (slot != NULL && *slot == NULL)
-                *slot = xstrdup(val);
-        } while (xmlTextReaderMoveToNextAttribute(r) == 1);
-        xmlTextReaderMoveToElement(r);
+        rn_json_obj_add(&o, name, val, strlen(val));
+        if (strcmp(name, "url") == 0)
+            slot = &url;
+        else if (strcmp(name, "verb") == 0)
+            slot = &verb;
+        else if (strcmp(name, "activityId") == 0)
+            slot = &act;
+        else if (strcmp(name, "statusCode") == 0)
+            slot = &status;
+        if (slot != NULL && *slot == NULL)
+            *slot = val;
+        else
+            free(val);
     }
     rn_json_obj_end(&o);
     if (act != NULL && act[0] == '{') {
@@ -246,18 +245,15 @@ freb_fields_json(struct freb_state *s)
     rn_json_obj_end(&o);
 }
 
-/* Read and store one <Event>; RN_EFORMAT when the file breaks off in it. */
+/* Store the <Event> just read. */
 static enum rn_rc
 freb_event(struct freb_state *s, struct rn_err *err)
 {
-    struct rn_err perr = {RN_OK, ""};
     struct store_event se;
     char name[FREB_MAX_NAME];
     const char *t;
     enum rn_rc rc;
 
-    if (evt_xml_read(s->in, &s->evt, &perr) != RN_OK)
-        return RN_EFORMAT;
     evt_name(&s->evt, name, sizeof name);
     store_event_init(&se);
     se.ord = s->ord;
@@ -288,41 +284,68 @@ freb_event(struct freb_state *s, struct rn_err *err)
     return rc;
 }
 
+/* The walk's handlers (xml_input_parse): the root first, then its
+ * <Event> children, each stored as it ends. */
+struct freb_walk {
+    struct freb_state *s;
+    struct rn_err *err;
+};
+
+static enum rn_rc
+freb_on_start(void *ctx, int depth, const struct xml_elem *el)
+{
+    struct freb_walk *w = ctx;
+    struct freb_state *s = w->s;
+
+    if (!s->root) {
+        if (strcmp(el->name, "failedRequest") != 0) {
+            s->root = -1; /* said here, not as a parse error */
+            return rn_err_set(w->err, RN_EFORMAT,
+                              "%s: line %lld: not a FREB trace (first "
+                              "element <%.40s>)",
+                              s->ctx->path, (long long)xml_input_line(s->in),
+                              el->name);
+        }
+        s->root = 1;
+        return freb_root(s, el, w->err);
+    }
+    if (s->in_event)
+        evt_sax_start(&s->evs, s->in, depth - 2, el);
+    else if (depth == 2 && strcmp(el->name, "Event") == 0) {
+        s->in_event = 1;
+        evt_sax_begin(&s->evs, xml_input_line(s->in));
+    }
+    return RN_OK;
+}
+
+static enum rn_rc
+freb_on_end(void *ctx, int depth)
+{
+    struct freb_walk *w = ctx;
+    struct freb_state *s = w->s;
+
+    if (!s->in_event)
+        return RN_OK;
+    if (depth > 2) {
+        evt_sax_end(&s->evs, s->in, depth - 2);
+        return RN_OK;
+    }
+    s->in_event = 0;
+    return freb_event(s, w->err);
+}
+
 /*
- * Walk the document: the root first, then its <Event> children.  Returns
- * RN_EFORMAT when the XML breaks off (what was read is stored).
+ * Walk the document.  Returns RN_EFORMAT when the XML breaks off (what was
+ * read is stored).
  */
 static enum rn_rc
 freb_walk(struct freb_state *s, struct rn_err *err)
 {
-    xmlTextReaderPtr r = xml_input_reader(s->in);
-    enum rn_rc rc = RN_OK;
-    int ret, root = 0;
+    static const struct xml_sax h = {freb_on_start, freb_on_end};
+    struct freb_walk w = {s, err};
+    enum rn_rc rc = xml_input_parse(s->in, &h, &w);
 
-    while (rc == RN_OK && (ret = xmlTextReaderRead(r)) == 1) {
-        const char *name;
-
-        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
-            continue;
-        name = xml_input_name(s->in);
-        if (!root) {
-            if (strcmp(name, "failedRequest") != 0)
-                return rn_err_set(err, RN_EFORMAT,
-                                  "%s: line %lld: not a FREB trace (first "
-                                  "element <%.40s>)",
-                                  s->ctx->path,
-                                  (long long)xml_input_line(s->in), name);
-            root = 1;
-            rc = freb_root(s, err);
-            if (rc == RN_OK && xmlTextReaderIsEmptyElement(r))
-                break;
-        } else if (strcmp(name, "Event") == 0 && xmlTextReaderDepth(r) == 1) {
-            rc = freb_event(s, err);
-        }
-    }
-    if (rc == RN_OK && ret < 0)
-        rc = RN_EFORMAT;
-    if (rc == RN_EFORMAT && !root)
+    if (rc == RN_EFORMAT && s->root == 0)
         rc = rn_err_set(err, RN_EFORMAT, "%s: not a FREB trace: %s",
                         s->ctx->path, xml_input_error(s->in, NULL));
     return rc;
@@ -412,6 +435,7 @@ freb_run(struct import_ctx *ctx, struct rn_err *err)
     rn_buf_init(&s.json, FREB_MAX_JSON);
     rn_buf_init(&s.attrs, FREB_MAX_ATTRS);
     evt_init(&s.evt);
+    evt_sax_init(&s.evs, &s.evt);
     rc = freb_walk(&s, err);
     if (rc == RN_OK && cut.limit >= 0) {
         struct store_srcreq q;
@@ -445,6 +469,7 @@ freb_run(struct import_ctx *ctx, struct rn_err *err)
     ctx->format_detail = "freb";
     rn_buf_fini(&s.json);
     rn_buf_fini(&s.attrs);
+    evt_sax_fini(&s.evs);
     evt_fini(&s.evt);
     xml_input_close(s.in);
     return rc;

@@ -2,7 +2,10 @@
  * Safe streaming XML input (see xml_input.h).  The file is fed to
  * libxml2 through our own read callback, which is where a run of
  * fragments gets its synthetic root (and, for UTF-16 fragments, is
- * transcoded to UTF-8 because the root we add is UTF-8).
+ * transcoded to UTF-8 because the root we add is UTF-8).  The same
+ * callback feeds, chunk by chunk, libxml2's SAX2 push parser: it builds
+ * no tree, which makes it several times
+ * faster than libxml2's reader on event logs.
  */
 #include "xml_input.h"
 
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
@@ -20,6 +24,15 @@
 
 #define XML_WRAP_OPEN  "<reqnav-fragments>"
 #define XML_WRAP_CLOSE "</reqnav-fragments>"
+
+/* No network, no DTD loading, no entity substitution, default limits:
+ * never XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
+#define XML_INPUT_OPTIONS                                                      \
+    (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |                 \
+     XML_PARSE_BIG_LINES)
+
+/* Bytes handed to the push parser at a time. */
+#define XML_PUSH_CHUNK (64 * 1024)
 
 enum xml_enc { XML_ENC_BYTES, XML_ENC_UTF16LE, XML_ENC_UTF16BE };
 
@@ -56,7 +69,6 @@ struct xml_guard {
 
 struct xml_input {
     FILE *f;
-    xmlTextReaderPtr reader;
     int64_t offset;        /* file bytes consumed */
     int wrap;              /* add a synthetic root */
     enum xml_enc enc;      /* transcode from UTF-16 (wrap mode only) */
@@ -71,6 +83,19 @@ struct xml_input {
     char errmsg[RN_ERR_MSG_MAX];
     int64_t errline;
     struct xml_guard guard;
+    /* The parse (xml_input_parse). */
+    char *path;            /* the file, for libxml2's messages */
+    xmlParserCtxtPtr push; /* the parser, once started */
+    const struct xml_sax *sax;
+    void *sax_ctx;
+    enum rn_rc sax_rc;  /* a handler's failure, or RN_OK */
+    int stopped;        /* an error or a failure: report nothing more */
+    int depth;          /* elements open, the synthetic root included */
+    size_t run;         /* bytes of the text node being read */
+    struct rn_buf *cap; /* where character data is gathered, or NULL */
+    size_t run_start;   /* cap's length where the text node began */
+    int run_drop;       /* the text node did not fit: drop all of it */
+    int cap_cut;        /* some text node was dropped */
 };
 
 /* Is this the first element of a fragment run rather than a root? */
@@ -462,13 +487,6 @@ xml_input_read(void *ctx, char *buf, int len)
     return 0;
 }
 
-static int
-xml_input_noclose(void *ctx)
-{
-    (void)ctx;
-    return 0;
-}
-
 /* Keep the first error with its position. */
 static void
 xml_input_on_error(void *ctx, xmlErrorPtr e)
@@ -477,6 +495,10 @@ xml_input_on_error(void *ctx, xmlErrorPtr e)
     char msg[RN_ERR_MSG_MAX / 2];
     size_t n;
 
+    /* Any error ends the walk, also one libxml2 would recover from (its
+     * reader, used before, gave up there too). */
+    if (e != NULL && e->level >= XML_ERR_ERROR)
+        in->stopped = 1;
     if (in->errmsg[0] != '\0' || e == NULL || e->level < XML_ERR_ERROR)
         return;
     snprintf(msg, sizeof msg, "%s", e->message != NULL ? e->message : "");
@@ -615,20 +637,8 @@ xml_input_open_cut(const char *path, int64_t limit, const char *tail,
     } else {
         rewind(in->f);
     }
-    /* No network, no DTD loading, no entity substitution, default limits:
-     * never XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE. */
-    in->reader = xmlReaderForIO(xml_input_read, xml_input_noclose, in, path,
-                                in->enc != XML_ENC_BYTES ? "UTF-8" : NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOCDATA |
-                                    XML_PARSE_COMPACT | XML_PARSE_BIG_LINES);
-    if (in->reader == NULL) {
-        fclose(in->f);
-        free(in);
-        return rn_err_set(err, RN_ENOMEM, "%s: cannot start the XML parser",
-                          path);
-    }
-    xmlTextReaderSetStructuredErrorHandler(in->reader, xml_input_on_error, in);
-    *out = in;
+    in->path = xstrdup(path);
+    *out = in; /* the parser starts in xml_input_parse */
     return RN_OK;
 }
 
@@ -637,15 +647,11 @@ xml_input_close(struct xml_input *in)
 {
     if (in == NULL)
         return;
-    xmlFreeTextReader(in->reader);
+    if (in->push != NULL)
+        xmlFreeParserCtxt(in->push);
+    free(in->path);
     fclose(in->f);
     free(in);
-}
-
-xmlTextReaderPtr
-xml_input_reader(struct xml_input *in)
-{
-    return in->reader;
 }
 
 int64_t
@@ -665,36 +671,11 @@ xml_input_error(const struct xml_input *in, int64_t *line)
 int64_t
 xml_input_line(struct xml_input *in)
 {
-    xmlNodePtr node = xmlTextReaderCurrentNode(in->reader);
-    long nl = node != NULL ? xmlGetLineNo(node) : -1;
-    int l;
-
-    /* The node's own line; the parser's position is ahead of it. */
-    if (nl > 0)
-        return nl;
-    l = xmlTextReaderGetParserLineNumber(in->reader);
-    return l > 0 ? l : 0;
-}
-
-const char *
-xml_input_name(struct xml_input *in)
-{
-    const xmlChar *n = xmlTextReaderConstLocalName(in->reader);
-
-    return n != NULL ? (const char *)n : "";
-}
-
-char *
-xml_input_attr(struct xml_input *in, const char *name)
-{
-    xmlChar *v = xmlTextReaderGetAttribute(in->reader, (const xmlChar *)name);
-    char *s;
-
-    if (v == NULL)
-        return NULL;
-    s = xstrdup((const char *)v);
-    xmlFree(v);
-    return s;
+    /* In a start handler the parser has just read the start tag. */
+    return in->push != NULL && in->push->input != NULL &&
+                   in->push->input->line > 0
+               ? in->push->input->line
+               : 0;
 }
 
 /* Trim white space at both ends of b in place. */
@@ -714,32 +695,309 @@ xml_trim(struct rn_buf *b)
     b->data[b->len] = '\0';
 }
 
-enum rn_rc
-xml_input_text(struct xml_input *in, struct rn_buf *b, int *cut)
+/* Keep an error of our own (the parser's are kept by xml_input_on_error)
+ * at the parser's position, and report nothing more. */
+static void
+xml_push_fail(struct xml_input *in, const char *msg)
 {
-    xmlTextReaderPtr r = in->reader;
-    int depth = xmlTextReaderDepth(r), ret, type;
+    in->stopped = 1;
+    if (in->errmsg[0] != '\0')
+        return;
+    in->errline = xmlSAX2GetLineNumber(in->push);
+    snprintf(in->errmsg, sizeof in->errmsg, "line %lld, column %d: %s",
+             (long long)in->errline, xmlSAX2GetColumnNumber(in->push), msg);
+}
 
-    rn_buf_reset(b);
-    *cut = 0;
-    if (xmlTextReaderIsEmptyElement(r))
-        return RN_OK;
-    while ((ret = xmlTextReaderRead(r)) == 1) {
-        type = xmlTextReaderNodeType(r);
-        if (type == XML_READER_TYPE_END_ELEMENT &&
-            xmlTextReaderDepth(r) == depth)
+/* A text node ends (at markup): the next text begins a new one. */
+static void
+xml_push_break(struct xml_input *in)
+{
+    in->run = 0;
+    in->run_drop = 0;
+    if (in->cap != NULL)
+        in->run_start = in->cap->len;
+}
+
+static void
+xml_push_text(void *ctx, const xmlChar *s, int len)
+{
+    struct xml_input *in = ctx;
+
+    if (in->stopped || len <= 0)
+        return;
+    /* The reader's tree refuses a text node over libxml2's limit (we
+     * never pass XML_PARSE_HUGE); with no tree, count it here. */
+    if (in->run + (size_t)len > XML_MAX_TEXT_LENGTH) {
+        char msg[64];
+
+        snprintf(msg, sizeof msg, "text node larger than %d bytes",
+                 XML_MAX_TEXT_LENGTH);
+        xml_push_fail(in, msg);
+        return;
+    }
+    in->run += (size_t)len;
+    if (in->cap == NULL || in->run_drop)
+        return;
+    /* As the reader, which appends a whole text node: one that does not
+     * fit is dropped whole, not cut in the middle. */
+    if (rn_buf_append(in->cap, s, (size_t)len) != RN_OK) {
+        in->cap->len = in->run_start;
+        if (in->cap->data != NULL)
+            in->cap->data[in->cap->len] = '\0';
+        in->run_drop = 1;
+        in->cap_cut = 1;
+    }
+}
+
+static void
+xml_push_comment(void *ctx, const xmlChar *value)
+{
+    (void)value;
+    xml_push_break(ctx);
+}
+
+static void
+xml_push_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    (void)target;
+    (void)data;
+    xml_push_break(ctx);
+}
+
+static void
+xml_push_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+               const xmlChar *uri, int nb_namespaces,
+               const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+               const xmlChar **attributes)
+{
+    struct xml_input *in = ctx;
+    struct xml_elem el;
+    enum rn_rc rc;
+
+    (void)prefix;
+    (void)uri;
+    (void)nb_namespaces;
+    (void)namespaces;
+    if (in->stopped)
+        return;
+    xml_push_break(in);
+    /* The reader's tree refuses to nest deeper than libxml2's limit (the
+     * parser itself does not count); so do we. */
+    if (in->depth > (int)xmlParserMaxDepth) {
+        char msg[64];
+
+        snprintf(msg, sizeof msg, "elements nested deeper than %d levels",
+                 (int)xmlParserMaxDepth);
+        xml_push_fail(in, msg);
+        return;
+    }
+    in->depth++;
+    if (in->wrap && in->depth == 1)
+        return; /* our synthetic root */
+    el.name = (const char *)localname;
+    el.attrs = attributes;
+    el.nattrs = nb_attributes - nb_defaulted;
+    rc = in->sax->start(in->sax_ctx, in->depth - in->wrap, &el);
+    if (rc != RN_OK) {
+        in->sax_rc = rc;
+        in->stopped = 1;
+    }
+}
+
+static void
+xml_push_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+             const xmlChar *uri)
+{
+    struct xml_input *in = ctx;
+    int depth = in->depth - in->wrap;
+    enum rn_rc rc;
+
+    (void)localname;
+    (void)prefix;
+    (void)uri;
+    if (in->stopped)
+        return;
+    xml_push_break(in);
+    in->depth--;
+    if (depth < 1)
+        return;
+    rc = in->sax->end(in->sax_ctx, depth);
+    if (rc != RN_OK) {
+        in->sax_rc = rc;
+        in->stopped = 1;
+    }
+}
+
+/* Start the push parser on the first bytes (as libxml2's reader does:
+ * four, for its encoding detection). */
+static int
+xml_push_begin(struct xml_input *in, const char *buf, int n)
+{
+    xmlSAXHandler sax;
+    int first = n < 4 ? n : 4;
+
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = xml_push_start;
+    sax.endElementNs = xml_push_end;
+    /* Blanks and CDATA are text too, as for the reader. */
+    sax.characters = xml_push_text;
+    sax.ignorableWhitespace = xml_push_text;
+    sax.cdataBlock = xml_push_text;
+    sax.comment = xml_push_comment;
+    sax.processingInstruction = xml_push_pi;
+    sax.serror = xml_input_on_error;
+    in->push = xmlCreatePushParserCtxt(&sax, in, buf, first, in->path);
+    if (in->push == NULL)
+        return -1;
+    xmlCtxtUseOptions(in->push, XML_INPUT_OPTIONS);
+    if (in->enc != XML_ENC_BYTES)
+        xmlSwitchEncoding(in->push, XML_CHAR_ENCODING_UTF8);
+    return first;
+}
+
+enum rn_rc
+xml_input_parse(struct xml_input *in, const struct xml_sax *h, void *ctx)
+{
+    char *buf = xmalloc(XML_PUSH_CHUNK);
+    enum rn_rc rc = RN_OK;
+    int n, done;
+
+    in->sax = h;
+    in->sax_ctx = ctx;
+    do {
+        n = xml_input_read(in, buf, XML_PUSH_CHUNK);
+        if (n < 0) {
+            /* The entity guard has said why; else the file failed. */
+            if (in->errmsg[0] == '\0')
+                snprintf(in->errmsg, sizeof in->errmsg,
+                         "cannot read the file after byte %lld",
+                         (long long)in->offset);
+            rc = RN_EFORMAT;
             break;
-        if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-            type == XML_READER_TYPE_WHITESPACE ||
-            type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-            const xmlChar *v = xmlTextReaderConstValue(r);
+        }
+        done = 0;
+        if (in->push == NULL) {
+            done = xml_push_begin(in, buf, n);
+            if (done < 0) {
+                rc = RN_ENOMEM;
+                break;
+            }
+        }
+        /* Its return is the first error, which xml_input_on_error kept. */
+        (void)xmlParseChunk(in->push, buf + done, n - done, n == 0);
+        if (in->sax_rc != RN_OK)
+            rc = in->sax_rc;
+        else if (in->stopped || !in->push->wellFormed)
+            rc = RN_EFORMAT;
+    } while (rc == RN_OK && n > 0);
+    free(buf);
+    return rc;
+}
 
-            if (v != NULL && rn_buf_puts(b, (const char *)v) != RN_OK)
-                *cut = 1;
+void
+xml_input_capture(struct xml_input *in, struct rn_buf *b)
+{
+    rn_buf_reset(b);
+    in->cap = b;
+    in->run_start = 0;
+    in->run_drop = 0;
+    in->cap_cut = 0;
+}
+
+void
+xml_input_capture_end(struct xml_input *in, int *cut)
+{
+    *cut = in->cap_cut;
+    if (in->cap != NULL)
+        xml_trim(in->cap);
+    in->cap = NULL;
+}
+
+/* Copy value [v, end) into a new string.  When libxml2 copied the value
+ * (it ends in NUL, not in the quote) it holds "&#38;" for each '&'
+ * reference, left for the tree to decode (we never substitute entities):
+ * decode them here, as the reader's attribute value would be. */
+static char *
+xml_attr_value(const xmlChar *v, const xmlChar *end)
+{
+    size_t n = (size_t)(end - v), i, o = 0;
+    char *s = xmalloc(n + 1);
+
+    for (i = 0; i < n; i++) {
+        if (*end == '\0' && v[i] == '&' && n - i >= 5 &&
+            memcmp(v + i, "&#38;", 5) == 0) {
+            s[o++] = '&';
+            i += 4;
+        } else {
+            s[o++] = (char)v[i];
         }
     }
-    if (ret != 1)
-        return RN_EFORMAT;
-    xml_trim(b);
-    return RN_OK;
+    s[o] = '\0';
+    return s;
+}
+
+/* The unprefixed attribute name's 5-tuple, or NULL. */
+static const xmlChar **
+xml_elem_find(const struct xml_elem *el, const char *name)
+{
+    int i;
+
+    for (i = 0; i < el->nattrs; i++) {
+        const xmlChar **a = el->attrs + 5 * i;
+
+        if (a[1] == NULL && strcmp((const char *)a[0], name) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+char *
+xml_elem_attr(const struct xml_elem *el, const char *name)
+{
+    const xmlChar **a = xml_elem_find(el, name);
+
+    return a != NULL ? xml_attr_value(a[3], a[4]) : NULL;
+}
+
+int
+xml_elem_attr_buf(const struct xml_elem *el, const char *name,
+                  struct rn_buf *out)
+{
+    const xmlChar **a = xml_elem_find(el, name);
+    const char *v, *end, *amp;
+
+    rn_buf_reset(out);
+    if (a == NULL)
+        return 0;
+    v = (const char *)a[3];
+    end = (const char *)a[4];
+    if (*end != '\0') { /* not copied by libxml2: no reference in it */
+        if (rn_buf_append(out, v, (size_t)(end - v)) != RN_OK)
+            rn_buf_reset(out);
+        return 1;
+    }
+    /* As xml_attr_value: "&#38;" stands for '&'. */
+    while ((amp = strstr(v, "&#38;")) != NULL) {
+        if (rn_buf_append(out, v, (size_t)(amp - v) + 1) != RN_OK)
+            break;
+        v = amp + 5;
+    }
+    if (rn_buf_append(out, v, strlen(v)) != RN_OK)
+        rn_buf_reset(out);
+    return 1;
+}
+
+char *
+xml_elem_attr_at(const struct xml_elem *el, int i, char *qname,
+                 size_t qname_size)
+{
+    const xmlChar **a = el->attrs + 5 * i;
+
+    if (a[1] != NULL)
+        snprintf(qname, qname_size, "%s:%s", (const char *)a[1],
+                 (const char *)a[0]);
+    else
+        snprintf(qname, qname_size, "%s", (const char *)a[0]);
+    return xml_attr_value(a[3], a[4]);
 }

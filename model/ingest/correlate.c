@@ -20,6 +20,13 @@ correlate_init(struct correlate *co, struct store *st)
 {
     memset(co, 0, sizeof *co);
     co->st = st;
+    co->logs = -1;
+}
+
+void
+correlate_forget(struct correlate *co)
+{
+    co->logs = -1;
 }
 
 void

@@ -28,10 +28,17 @@ struct correlate {
      * before the batch commits (a FREB folder brings thousands of
      * sources near the same capture). */
     struct rn_i64set pcap_dirty;
+    /* Whether the store holds W3C or HTTPERR lines, or -1 when unknown:
+     * asked once a transaction instead of at every source's end. */
+    int logs;
 };
 
 void correlate_init(struct correlate *co, struct store *st);
 void correlate_fini(struct correlate *co);
+
+/* What the correlation knows of the store may be stale (a new
+ * transaction, a source rolled back). */
+void correlate_forget(struct correlate *co);
 
 /* Note a request whose members changed. */
 void correlate_touch(struct correlate *co, int64_t request_id);

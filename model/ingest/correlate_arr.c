@@ -91,9 +91,9 @@ correlate_arr(struct correlate *co, int64_t source_id, struct rn_err *err)
     rc = correlate_source_kind(st, source_id, &kind, err);
     if (rc != RN_OK || kind == STORE_KIND_PCAP)
         return rc;
-    /* Prepared on its own: the cached statements below run while it
-     * steps. */
-    rc = store_prepare(
+    /* Cached: a FREB folder asks it once a file.  The statement below
+     * that runs while it steps is another. */
+    s = store_cached(
         st,
         "SELECT e.srcreq_id, e.name = 'GENERAL_SET_REQUEST_HEADER',"
         " json_extract(e.fields, '$.HeaderName'),"
@@ -102,9 +102,9 @@ correlate_arr(struct correlate *co, int64_t source_id, struct rn_err *err)
         " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
         " WHERE q.source_id = ?1 AND e.name IN"
         " ('GENERAL_SET_REQUEST_HEADER', 'GENERAL_REQUEST_HEADERS')",
-        &s, err);
-    if (rc != RN_OK)
-        return rc;
+        err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 2);
@@ -124,6 +124,6 @@ correlate_arr(struct correlate *co, int64_t source_id, struct rn_err *err)
     }
     if (rc == RN_OK && step != SQLITE_DONE)
         rc = store_dberr(st, "read ARR headers", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }

@@ -974,10 +974,16 @@ correlate_w3c_rescan(struct correlate *co, int64_t source_id,
         kind != STORE_KIND_W3C && kind != STORE_KIND_HTTPERR &&
         kind != STORE_KIND_PCAP)
         return RN_OK;
-    /* Nothing to re-match in a store without log lines (FREB folders). */
-    rc = w3c_any_lines(st, &any, err);
-    if (rc != RN_OK || !any)
-        return rc;
+    /* Nothing to re-match in a store without log lines (FREB folders).
+     * Only a log source adds lines, and it asks again. */
+    if (co->logs < 0 || kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR) {
+        rc = w3c_any_lines(st, &any, err);
+        if (rc != RN_OK)
+            return rc;
+        co->logs = any;
+    }
+    if (!co->logs)
+        return RN_OK;
     /* A capture is matched against like IIS's own sources (its times as
      * they are now: call this after its clock offset is applied). */
     rc = kind == STORE_KIND_W3C || kind == STORE_KIND_HTTPERR

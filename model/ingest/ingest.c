@@ -22,13 +22,55 @@
 #define INGEST_LIVE_MAX 4096
 #endif
 
-/* A source request linked at insert, not done yet. */
+/* The page cache of an import, KiB: a bigger one bought no speed (at
+ * 64 MiB a 50 MB Log Parser file took more CPU) and would make the
+ * footprint of a large import bigger. */
+#ifndef INGEST_CACHE_KIB
+#define INGEST_CACHE_KIB 16384
+#endif
+
+/* While the store holds fewer requests than this, a batch builds the
+ * request table's reader indexes once at its commit instead of row by row
+ * (store_defer_request_indexes): a new store's import gets the sort, and a
+ * big store's batch of a few files does not pay a sort of all it holds. */
+#ifndef INGEST_DEFER_ROWS
+#define INGEST_DEFER_ROWS 50000
+#endif
+
+/* What later puts of a source request said, not yet in its row: each
+ * known value wins, as in store_srcreq_merge, which writes it once. */
+struct ingest_pend {
+    int64_t start_ns, end_ns, http_status, substatus, win32_status;
+    int64_t client_port, server_port;
+    char *verb, *url, *host, *client_addr, *server_addr, *attrs;
+    int truncated;
+};
+
+#ifndef INGEST_WRITTEN_MAX
+#define INGEST_WRITTEN_MAX (1 << 19)
+#endif
+
+/* A source request linked at insert, not done yet: its row is written
+ * when it is, under the id reserved at its first put. */
 struct ingest_alone {
     int64_t srcreq, request;
+    int64_t hash;  /* store_hash53 of key */
     uint64_t used; /* in->tick when last fed */
-    char *key;
+    char *key;     /* normalised */
+    const char *rule;
     struct triage_acc *acc; /* NULL once done */
+    struct ingest_pend pend;
+    int inrow; /* its row is written already (a second attribute patch) */
 };
+
+/* Live source requests by key hash: open addressing, linear probing. */
+struct ingest_slot {
+    int64_t hash, srcreq; /* srcreq 0: empty */
+};
+
+/* Of a written source request, which end of its span came from its
+ * events (so that an event arriving later widens it). */
+enum { INGEST_SPAN_START = 1, INGEST_SPAN_END = 2 };
 
 struct ingest {
     struct store *st;
@@ -46,7 +88,281 @@ struct ingest {
     struct ingest_alone *alone;
     size_t nalone, capalone, nalone_live;
     uint64_t tick;
+    /* INGEST_SPAN_* of the current source's written source requests, by
+     * id - first_srcreq (a source's rows get consecutive ids): a byte a
+     * request, so a late event needs no read. */
+    unsigned char *spans;
+    size_t capspans;
+    int64_t first_srcreq;
+    /* The live ones by key, and the key hashes of those written (a new
+     * key needs no look-up in the store).  Past INGEST_WRITTEN_MAX
+     * written keys, every new key is looked up instead, so memory stays
+     * bounded. */
+    struct ingest_slot *map;
+    size_t capmap, nmap;
+    struct rn_i64set written;
+    int written_full;
 };
+
+/* ---- later puts kept in memory ---- */
+
+static void
+ingest_pend_init(struct ingest_pend *p)
+{
+    memset(p, 0, sizeof *p);
+    p->start_ns = p->end_ns = p->http_status = p->substatus = STORE_NONE;
+    p->win32_status = p->client_port = p->server_port = STORE_NONE;
+}
+
+static void
+ingest_pend_fini(struct ingest_pend *p)
+{
+    free(p->verb);
+    free(p->url);
+    free(p->host);
+    free(p->client_addr);
+    free(p->server_addr);
+    free(p->attrs);
+    ingest_pend_init(p);
+}
+
+static void
+ingest_pend_text(char **slot, const char *v)
+{
+    if (v == NULL)
+        return;
+    free(*slot);
+    *slot = xstrdup(v);
+}
+
+static void
+ingest_pend_int(int64_t *slot, int64_t v)
+{
+    if (v != STORE_NONE)
+        *slot = v;
+}
+
+/* Add r to p.  Attributes patch what came before, which is the store's
+ * job (json_patch): the caller writes p first when both have some. */
+static void
+ingest_pend_add(struct ingest_pend *p, const struct store_srcreq *r)
+{
+    ingest_pend_int(&p->start_ns, store_ts_norm(r->start_ns));
+    ingest_pend_int(&p->end_ns, store_ts_norm(r->end_ns));
+    ingest_pend_text(&p->verb, r->verb);
+    ingest_pend_text(&p->url, r->url);
+    ingest_pend_text(&p->host, r->host);
+    ingest_pend_int(&p->http_status, r->http_status);
+    ingest_pend_int(&p->substatus, r->substatus);
+    ingest_pend_int(&p->win32_status, r->win32_status);
+    ingest_pend_text(&p->client_addr, r->client_addr);
+    ingest_pend_int(&p->client_port, r->client_port);
+    ingest_pend_text(&p->server_addr, r->server_addr);
+    ingest_pend_int(&p->server_port, r->server_port);
+    ingest_pend_text(&p->attrs, r->attrs_json);
+    p->truncated |= r->truncated != 0;
+}
+
+/* p as a put (borrowing its strings). */
+static void
+ingest_pend_view(const struct ingest_pend *p, const char *key,
+                 struct store_srcreq *r)
+{
+    store_srcreq_init(r);
+    r->key = key;
+    r->start_ns = p->start_ns;
+    r->end_ns = p->end_ns;
+    r->verb = p->verb;
+    r->url = p->url;
+    r->host = p->host;
+    r->http_status = p->http_status;
+    r->substatus = p->substatus;
+    r->win32_status = p->win32_status;
+    r->client_addr = p->client_addr;
+    r->client_port = p->client_port;
+    r->server_addr = p->server_addr;
+    r->server_port = p->server_port;
+    r->attrs_json = p->attrs;
+    r->truncated = p->truncated;
+}
+
+/* Write what p holds into row id, and empty it. */
+static enum rn_rc
+ingest_pend_write(struct ingest *in, int64_t id, const char *key,
+                  struct ingest_pend *p, struct rn_err *err)
+{
+    struct store_srcreq r;
+    enum rn_rc rc;
+
+    ingest_pend_view(p, key, &r);
+    rc = store_srcreq_merge(in->st, id, &r, err);
+    ingest_pend_fini(p);
+    return rc;
+}
+
+/* ---- spans of written source requests ---- */
+
+static void
+ingest_spans_set(struct ingest *in, int64_t id, unsigned char flags)
+{
+    size_t i;
+
+    if (in->first_srcreq == 0 || id < in->first_srcreq)
+        return;
+    i = (size_t)(id - in->first_srcreq);
+    if (i >= in->capspans) {
+        size_t cap = in->capspans == 0 ? 4096 : in->capspans;
+
+        while (cap <= i)
+            cap *= 2;
+        in->spans = xrealloc(in->spans, cap, 1);
+        memset(in->spans + in->capspans, 0, cap - in->capspans);
+        in->capspans = cap;
+    }
+    in->spans[i] = flags;
+}
+
+static unsigned char
+ingest_spans_get(const struct ingest *in, int64_t id)
+{
+    size_t i;
+
+    if (in->first_srcreq == 0 || id < in->first_srcreq)
+        return 0;
+    i = (size_t)(id - in->first_srcreq);
+    return i < in->capspans ? in->spans[i] : 0;
+}
+
+static void
+ingest_spans_clear(struct ingest *in)
+{
+    free(in->spans);
+    in->spans = NULL;
+    in->capspans = 0;
+    in->first_srcreq = 0;
+}
+
+/* ---- live source requests by key ---- */
+
+static struct ingest_alone *ingest_alone_find(struct ingest *in,
+                                              int64_t srcreq_id);
+
+static size_t
+ingest_map_home(const struct ingest *in, int64_t hash)
+{
+    return (size_t)hash & (in->capmap - 1);
+}
+
+static struct ingest_alone *
+ingest_map_find(struct ingest *in, int64_t hash, const char *key)
+{
+    size_t i;
+    struct ingest_alone *a;
+
+    if (in->capmap == 0)
+        return NULL;
+    for (i = ingest_map_home(in, hash); in->map[i].srcreq != 0;
+         i = (i + 1) & (in->capmap - 1)) {
+        if (in->map[i].hash != hash)
+            continue;
+        a = ingest_alone_find(in, in->map[i].srcreq);
+        if (a != NULL && strcmp(a->key, key) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+static void ingest_map_add(struct ingest *in, int64_t hash, int64_t srcreq);
+
+/* Keep the load at most a half. */
+static void
+ingest_map_grow(struct ingest *in)
+{
+    struct ingest_slot *old = in->map;
+    size_t i, cap = in->capmap;
+
+    if (2 * (in->nmap + 1) <= in->capmap)
+        return;
+    in->capmap = cap == 0 ? 1024 : 2 * cap;
+    in->map = xcalloc(in->capmap, sizeof *in->map);
+    in->nmap = 0;
+    for (i = 0; i < cap; i++) {
+        if (old[i].srcreq != 0)
+            ingest_map_add(in, old[i].hash, old[i].srcreq);
+    }
+    free(old);
+}
+
+static void
+ingest_map_add(struct ingest *in, int64_t hash, int64_t srcreq)
+{
+    size_t i;
+
+    ingest_map_grow(in);
+    i = ingest_map_home(in, hash);
+    while (in->map[i].srcreq != 0)
+        i = (i + 1) & (in->capmap - 1);
+    in->map[i].hash = hash;
+    in->map[i].srcreq = srcreq;
+    in->nmap++;
+}
+
+/* Remove srcreq, shifting back the entries of its run that would not be
+ * found past the hole. */
+static void
+ingest_map_del(struct ingest *in, int64_t hash, int64_t srcreq)
+{
+    size_t mask = in->capmap - 1, i, j, home;
+
+    if (in->capmap == 0)
+        return;
+    for (i = ingest_map_home(in, hash); in->map[i].srcreq != srcreq;
+         i = (i + 1) & mask) {
+        if (in->map[i].srcreq == 0)
+            return;
+    }
+    for (j = (i + 1) & mask; in->map[j].srcreq != 0; j = (j + 1) & mask) {
+        home = ingest_map_home(in, in->map[j].hash);
+        /* j's entry may fill the hole at i unless its home lies in the
+         * cyclic range (i, j]. */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            in->map[i] = in->map[j];
+            i = j;
+        }
+    }
+    in->map[i].srcreq = 0;
+    in->map[i].hash = 0;
+    in->nmap--;
+}
+
+static void
+ingest_map_clear(struct ingest *in)
+{
+    free(in->map);
+    in->map = NULL;
+    in->capmap = in->nmap = 0;
+}
+
+/* Note that the row of key hash is written. */
+static void
+ingest_written_add(struct ingest *in, int64_t hash)
+{
+    if (in->written_full)
+        return;
+    if (in->written.n >= INGEST_WRITTEN_MAX) {
+        in->written_full = 1;
+        rn_i64set_fini(&in->written);
+        return;
+    }
+    rn_i64set_add(&in->written, hash);
+}
+
+static void
+ingest_written_clear(struct ingest *in)
+{
+    rn_i64set_fini(&in->written);
+    in->written_full = 0;
+}
 
 struct ingest *
 ingest_open(struct store *st)
@@ -66,8 +382,10 @@ ingest_alone_clear(struct ingest *in)
     for (i = 0; i < in->nalone; i++) {
         free(in->alone[i].key);
         triage_acc_free(in->alone[i].acc);
+        ingest_pend_fini(&in->alone[i].pend);
     }
     free(in->alone);
+    ingest_map_clear(in);
     in->alone = NULL;
     in->nalone = in->capalone = in->nalone_live = 0;
 }
@@ -78,6 +396,8 @@ ingest_close(struct ingest *in)
     if (in == NULL)
         return;
     ingest_alone_clear(in);
+    ingest_spans_clear(in);
+    ingest_written_clear(in);
     correlate_fini(&in->co);
     free(in);
 }
@@ -85,7 +405,16 @@ ingest_close(struct ingest *in)
 enum rn_rc
 ingest_begin(struct ingest *in, struct rn_err *err)
 {
-    return store_begin(in->st, err);
+    enum rn_rc rc = store_cache_size(in->st, INGEST_CACHE_KIB, err);
+
+    if (rc == RN_OK)
+        rc = store_begin(in->st, err);
+    correlate_forget(&in->co);
+    if (rc == RN_OK)
+        rc = store_defer_request_indexes(in->st, INGEST_DEFER_ROWS, err);
+    if (rc != RN_OK)
+        store_rollback(in->st);
+    return rc;
 }
 
 enum rn_rc
@@ -121,6 +450,8 @@ ingest_source_begin(struct ingest *in, const struct store_source_info *info,
     in->kind = info->kind;
     in->unlinked = in->nospan = 0;
     ingest_alone_clear(in);
+    ingest_spans_clear(in);
+    ingest_written_clear(in);
     rn_i64set_clear(&in->co.affected);
     return RN_OK;
 }
@@ -207,16 +538,20 @@ ingest_alone_evict(struct ingest *in, struct rn_err *err)
     return rc;
 }
 
-/* Start waiting on a new source request linked at insert. */
+/* Start waiting on a new source request linked at insert, its row id
+ * reserved; key is normalised. */
 static enum rn_rc
-ingest_alone_add(struct ingest *in, int64_t srcreq_id, const char *key,
-                 const struct store_srcreq *r, struct rn_err *err)
+ingest_alone_add(struct ingest *in, int64_t hash, const char *key,
+                 const char *rule, const struct store_srcreq *r,
+                 int64_t *srcreq_id, struct rn_err *err)
 {
     struct ingest_alone *a;
-    char norm[256];
+    int64_t id = 0;
     size_t i;
     enum rn_rc rc = ingest_alone_evict(in, err);
 
+    if (rc == RN_OK)
+        rc = store_srcreq_reserve(in->st, &id, err);
     if (rc != RN_OK)
         return rc;
     ingest_alone_compact(in);
@@ -224,23 +559,69 @@ ingest_alone_add(struct ingest *in, int64_t srcreq_id, const char *key,
         in->capalone = in->capalone == 0 ? 64 : in->capalone * 2;
         in->alone = xrealloc(in->alone, in->capalone, sizeof *in->alone);
     }
-    /* Row ids grow, so this is an append; keep the order regardless. */
+    /* Reserved ids grow, so this is an append; keep the order regardless. */
     i = in->nalone;
-    while (i > 0 && in->alone[i - 1].srcreq > srcreq_id)
+    while (i > 0 && in->alone[i - 1].srcreq > id)
         i--;
     memmove(&in->alone[i + 1], &in->alone[i],
             (in->nalone - i) * sizeof *in->alone);
-    store_key_normalise(key, norm, sizeof norm);
     a = &in->alone[i];
-    a->srcreq = srcreq_id;
-    a->request = store_request_id_for_key(norm);
-    a->key = xstrdup(norm);
+    memset(a, 0, sizeof *a);
+    a->srcreq = id;
+    a->request = store_request_id_for_key(key);
+    a->hash = hash;
+    a->key = xstrdup(key);
+    a->rule = rule;
     a->used = ++in->tick;
     a->acc = triage_acc_new(in->kind);
     triage_acc_srcreq(a->acc, r);
+    ingest_pend_init(&a->pend);
+    ingest_pend_add(&a->pend, r);
+    if (in->first_srcreq == 0)
+        in->first_srcreq = id;
     in->nalone++;
     in->nalone_live++;
+    ingest_map_add(in, hash, id);
+    *srcreq_id = id;
     return RN_OK;
+}
+
+/* Write the row of a waiting source request as its puts so far gave it. */
+static enum rn_rc
+ingest_alone_insert(struct ingest *in, struct ingest_alone *a,
+                    struct rn_err *err)
+{
+    struct store_srcreq r;
+    enum rn_rc rc;
+
+    ingest_pend_view(&a->pend, a->key, &r);
+    rc = store_srcreq_write(in->st, a->srcreq, &r, a->rule, a->request, err);
+    ingest_pend_fini(&a->pend);
+    a->inrow = 1;
+    return rc;
+}
+
+/* Complete the row of a waiting source request: what its later puts
+ * said, and the span of its events where no put gave one. */
+static enum rn_rc
+ingest_alone_row(struct ingest *in, struct ingest_alone *a, struct rn_err *err)
+{
+    int64_t start, end;
+    int dstart, dend;
+
+    triage_acc_span(a->acc, &start, &end, &dstart, &dend);
+    if (dstart)
+        a->pend.start_ns = start;
+    if (dend)
+        a->pend.end_ns = end;
+    ingest_spans_set(in, a->srcreq,
+                     (unsigned char)((dstart ? INGEST_SPAN_START : 0) |
+                                     (dend ? INGEST_SPAN_END : 0)));
+    ingest_map_del(in, a->hash, a->srcreq);
+    ingest_written_add(in, a->hash);
+    if (!a->inrow)
+        return ingest_alone_insert(in, a, err);
+    return ingest_pend_write(in, a->srcreq, a->key, &a->pend, err);
 }
 
 /* Write the request of a waiting source request and stop waiting.  When
@@ -251,9 +632,11 @@ ingest_alone_finish(struct ingest *in, struct ingest_alone *a,
                     struct rn_err *err)
 {
     int written = 0;
-    enum rn_rc rc;
+    enum rn_rc rc = ingest_alone_row(in, a, err);
 
-    rc = triage_acc_write(in->st, a->acc, a->request, a->key, &written, err);
+    if (rc == RN_OK)
+        rc =
+            triage_acc_write(in->st, a->acc, a->request, a->key, &written, err);
     if (rc == RN_OK && !written)
         correlate_touch(&in->co, a->request);
     triage_acc_free(a->acc);
@@ -294,43 +677,109 @@ ingest_alone_finish_all(struct ingest *in, struct rn_err *err)
 
 /* ---- rows ---- */
 
+/* A put of a source request that is not linked at insert. */
+static enum rn_rc
+ingest_srcreq_put_log(struct ingest *in, int64_t source_id,
+                      const struct store_srcreq *r, int64_t *id,
+                      struct rn_err *err)
+{
+    int isnew = 0;
+    enum rn_rc rc = store_srcreq_put(in->st, source_id, r, id, &isnew, err);
+
+    if (rc != RN_OK || !isnew)
+        return rc;
+    if (store_ts_norm(r->start_ns) == STORE_NONE ||
+        store_ts_norm(r->end_ns) == STORE_NONE)
+        in->nospan++;
+    in->unlinked++;
+    return RN_OK;
+}
+
+/* A later put of a written source request: into its row at once. */
+static enum rn_rc
+ingest_srcreq_put_late(struct ingest *in, int64_t id,
+                       const struct store_srcreq *r, struct rn_err *err)
+{
+    unsigned char span = ingest_spans_get(in, id);
+    enum rn_rc rc = store_srcreq_merge(in->st, id, r, err);
+
+    /* An end a put gives is no longer its events'. */
+    if (store_ts_norm(r->start_ns) != STORE_NONE)
+        span &= (unsigned char)~INGEST_SPAN_START;
+    if (store_ts_norm(r->end_ns) != STORE_NONE)
+        span &= (unsigned char)~INGEST_SPAN_END;
+    ingest_spans_set(in, id, span);
+    return rc == RN_OK ? ingest_alone_late(in, id, err) : rc;
+}
+
+/* A later put of a waiting source request: kept in memory. */
+static enum rn_rc
+ingest_alone_put(struct ingest *in, struct ingest_alone *a,
+                 const struct store_srcreq *r, struct rn_err *err)
+{
+    enum rn_rc rc = RN_OK;
+
+    a->used = ++in->tick;
+    triage_acc_srcreq(a->acc, r);
+    /* Two attribute patches are merged by the store, in order. */
+    if (a->pend.attrs != NULL && r->attrs_json != NULL)
+        rc = a->inrow ? ingest_pend_write(in, a->srcreq, a->key, &a->pend, err)
+                      : ingest_alone_insert(in, a, err);
+    ingest_pend_add(&a->pend, r);
+    return rc;
+}
+
+/* A put of a source request linked at insert. */
+static enum rn_rc
+ingest_srcreq_put_linked(struct ingest *in, int64_t source_id,
+                         const struct store_srcreq *r, const char *rule,
+                         int64_t *srcreq_id, struct rn_err *err)
+{
+    char key[256];
+    struct ingest_alone *a;
+    int64_t hash, id = 0;
+    enum rn_rc rc = RN_OK;
+
+    store_key_normalise(r->key, key, sizeof key);
+    hash = store_hash53(key, strlen(key));
+    a = ingest_map_find(in, hash, key);
+    if (a != NULL) {
+        *srcreq_id = a->srcreq;
+        return store_srcreq_is_empty(r) ? RN_OK
+                                        : ingest_alone_put(in, a, r, err);
+    }
+    /* Not waiting: a key seen before was written, else it is new. */
+    if (in->written_full || rn_i64set_has(&in->written, hash))
+        rc = store_srcreq_lookup(in->st, source_id, key, &id, err);
+    if (rc != RN_OK)
+        return rc;
+    if (id == 0)
+        return ingest_alone_add(in, hash, key, rule, r, srcreq_id, err);
+    *srcreq_id = id;
+    return store_srcreq_is_empty(r) ? RN_OK
+                                    : ingest_srcreq_put_late(in, id, r, err);
+}
+
 enum rn_rc
 ingest_srcreq_put(struct ingest *in, int64_t source_id,
                   const struct store_srcreq *r, int64_t *srcreq_id,
                   struct rn_err *err)
 {
     const char *rule = NULL;
-    struct ingest_alone *a;
     int64_t id = 0;
-    int isnew = 0;
     enum rn_rc rc;
 
     if (source_id != in->source)
         return rn_err_set(err, RN_EINVAL, "no such source import open");
-    if (r->key != NULL)
+    if (r->key != NULL && r->key[0] != '\0')
         rule = correlate_link_rule(in->kind, r->key);
-    rc = store_srcreq_put(in->st, source_id, r, rule, &id, &isnew, err);
-    if (rc != RN_OK)
-        return rc;
-    if (srcreq_id != NULL)
+    if (rule == NULL)
+        rc = ingest_srcreq_put_log(in, source_id, r, &id, err);
+    else
+        rc = ingest_srcreq_put_linked(in, source_id, r, rule, &id, err);
+    if (rc == RN_OK && srcreq_id != NULL)
         *srcreq_id = id;
-    if (isnew) {
-        if (store_ts_norm(r->start_ns) == STORE_NONE ||
-            store_ts_norm(r->end_ns) == STORE_NONE)
-            in->nospan++;
-        if (rule != NULL)
-            return ingest_alone_add(in, id, r->key, r, err);
-        in->unlinked++;
-        return RN_OK;
-    }
-    if (rule == NULL || store_srcreq_is_empty(r))
-        return RN_OK;
-    a = ingest_alone_find(in, id);
-    if (a == NULL)
-        return ingest_alone_late(in, id, err);
-    a->used = ++in->tick;
-    triage_acc_srcreq(a->acc, r);
-    return RN_OK;
+    return rc;
 }
 
 enum rn_rc
@@ -339,6 +788,22 @@ ingest_srcreq_done(struct ingest *in, int64_t srcreq_id, struct rn_err *err)
     struct ingest_alone *a = ingest_alone_find(in, srcreq_id);
 
     return a != NULL ? ingest_alone_finish(in, a, err) : RN_OK;
+}
+
+/* An event of a written source request: it widens the span its events
+ * gave the row. */
+static enum rn_rc
+ingest_event_late(struct ingest *in, int64_t srcreq_id,
+                  const struct store_event *ev, struct rn_err *err)
+{
+    unsigned char span = ingest_spans_get(in, srcreq_id);
+    int64_t ts = store_ts_norm(ev->ts_ns);
+    enum rn_rc rc = RN_OK;
+
+    if (span != 0 && ts != STORE_NONE && triage_spans_event(ev->name))
+        rc = store_srcreq_widen(in->st, srcreq_id, span & INGEST_SPAN_START,
+                                span & INGEST_SPAN_END, ts, err);
+    return rc == RN_OK ? ingest_alone_late(in, srcreq_id, err) : rc;
 }
 
 enum rn_rc
@@ -358,7 +823,7 @@ ingest_event_add(struct ingest *in, int64_t source_id, int64_t srcreq_id,
         return RN_OK;
     a = ingest_alone_find(in, srcreq_id);
     if (a == NULL)
-        return ingest_alone_late(in, srcreq_id, err);
+        return ingest_event_late(in, srcreq_id, ev, err);
     a->used = ++in->tick;
     triage_acc_event(a->acc, id, ev);
     return RN_OK;
@@ -416,6 +881,9 @@ ingest_source_abort(struct ingest *in)
     store_source_abort(in->st);
     in->source = 0;
     ingest_alone_clear(in);
+    ingest_spans_clear(in);
+    ingest_written_clear(in);
     /* What the source noted is gone with its rows. */
     rn_i64set_clear(&in->co.affected);
+    correlate_forget(&in->co);
 }

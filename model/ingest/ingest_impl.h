@@ -31,6 +31,13 @@ struct triage_acc *triage_acc_new(int kind);
 void triage_acc_srcreq(struct triage_acc *a, const struct store_srcreq *r);
 void triage_acc_event(struct triage_acc *a, int64_t uid,
                       const struct store_event *ev);
+/* The source request's span as the store keeps it: each end as put, else
+ * (*derived_start, *derived_end) the span of its events that count. */
+void triage_acc_span(const struct triage_acc *a, int64_t *start, int64_t *end,
+                     int *derived_start, int *derived_end);
+/* Does an event of this name count in a source request's span?  A
+ * connection's open and close (TCP_*) are not its requests' times. */
+int triage_spans_event(const char *name);
 /* Insert the request row (id, key); *written is 0 when a row with that id
  * or key was there already (it is left alone). */
 enum rn_rc triage_acc_write(struct store *st, struct triage_acc *a,

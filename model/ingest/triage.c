@@ -1606,8 +1606,24 @@ triage_acc_event(struct triage_acc *a, int64_t uid,
     int64_t ts = store_ts_norm(ev->ts_ns);
 
     tri_add_event(&a->t, uid, ts, a->kind, ev->seq, ev->name, ev->fields_json);
-    if (ev->name != NULL && strncmp(ev->name, "TCP_", 4) != 0)
+    if (triage_spans_event(ev->name))
         tri_widen(&a->ev_lo, &a->ev_hi, ts);
+}
+
+int
+triage_spans_event(const char *name)
+{
+    return name != NULL && strncmp(name, "TCP_", 4) != 0;
+}
+
+void
+triage_acc_span(const struct triage_acc *a, int64_t *start, int64_t *end,
+                int *derived_start, int *derived_end)
+{
+    *derived_start = a->start == STORE_NONE;
+    *derived_end = a->end == STORE_NONE;
+    *start = *derived_start ? a->ev_lo : a->start;
+    *end = *derived_end ? a->ev_hi : a->end;
 }
 
 enum rn_rc

@@ -36,7 +36,7 @@ enum store_stmt_id {
     SS_SRCREQ_FIND,
     SS_SRCREQ_REQUEST,
     SS_SRCREQ_INSERT,
-    SS_SRCREQ_INSERT_ALONE,
+    SS_SRCREQ_WRITE,
     SS_SRCREQ_UPDATE,
     SS_EVENT_INSERT,
     SS_COUNT
@@ -54,15 +54,15 @@ static const char *const store_stmt_sql[SS_COUNT] = {
         " client_port, server_addr, server_port, attrs, truncated)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15, coalesce(?16, '{}'), ?17) ON CONFLICT DO NOTHING",
-    /* Linked at once to the request of its own key (link_rule). */
-    [SS_SRCREQ_INSERT_ALONE] =
+    /* A source request the ingest layer kept in memory until it was
+     * complete, under the id it reserved (store_srcreq_reserve). */
+    [SS_SRCREQ_WRITE] =
         "INSERT INTO srcreq (source_id, kind, key, start_ns, end_ns, verb,"
         " url, host, http_status, substatus, win32_status, client_addr,"
         " client_port, server_addr, server_port, attrs, truncated,"
-        " request_id, link_rule)"
+        " request_id, link_rule, id)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14, ?15, coalesce(?16, '{}'), ?17, ?18, ?19)"
-        " ON CONFLICT DO NOTHING",
+        " ?14, ?15, coalesce(?16, '{}'), ?17, ?18, ?19, ?20)",
     [SS_SRCREQ_UPDATE] =
         "UPDATE srcreq SET start_ns = coalesce(?4, start_ns),"
         " end_ns = coalesce(?5, end_ns), verb = coalesce(?6, verb),"
@@ -85,6 +85,8 @@ static const char *const store_stmt_sql[SS_COUNT] = {
 };
 
 #define STORE_KEYCACHE 4096
+
+static void store_deferred_clear(struct store *st);
 
 struct store {
     sqlite3 *db;
@@ -115,6 +117,13 @@ struct store {
     /* Events added to the current source (no index leads from a source to
      * its events, so they are counted as they come). */
     int64_t cur_events;
+    /* store_srcreq_reserve(): the next id of the current source, 0 until
+     * the first reservation. */
+    int64_t next_srcreq;
+    /* store_defer_request_indexes(): the CREATE statements of the indexes
+     * dropped in the open transaction, to run again before it commits. */
+    char **deferred;
+    size_t ndeferred;
 };
 
 _Static_assert(STORE_KIND_MAX == RN_KIND_MAX,
@@ -727,19 +736,21 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
     sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     /* Temporary storage stays on disk (the default): each imported file is
      * a savepoint whose sub-journal grows with the file, and in memory it
-     * would make the import's footprint grow with the input.  A 16 MiB
-     * page cache: a larger one bought no speed and pushed a 200 MB
-     * capture's import past 100 MB resident.  A new store
+     * would make the import's footprint grow with the input.  A new store
      * gets 16 KiB pages: fewer, fuller b-tree pages cut the cost of a bulk
      * insert (an existing store keeps the page size it was made with). */
     rc = store_exec(st,
-                    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;"
-                    "PRAGMA temp_store = FILE; PRAGMA page_size = 16384",
+                    "PRAGMA foreign_keys = ON; PRAGMA temp_store = FILE;"
+                    "PRAGMA page_size = 16384",
                     err);
     if (rc == RN_OK && !(flags & STORE_OPEN_READONLY))
         rc = store_setup_writable(st, err);
     else if (rc == RN_OK)
         rc = store_check_readable(st, err);
+    /* Readers get a 64 MiB page cache (the explorer's keys on a million
+     * requests were measured with it); an import sets its own. */
+    if (rc == RN_OK)
+        rc = store_cache_size(st, 65536, err);
     if (rc != RN_OK) {
         /* Name the file: "file is not a database" alone helps nobody. */
         if (err != NULL && strstr(err->msg, path) == NULL) {
@@ -754,6 +765,18 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
     }
     *out = st;
     return RN_OK;
+}
+
+enum rn_rc
+store_cache_size(struct store *st, int kib, struct rn_err *err)
+{
+    char sql[64];
+
+    /* SQLite turns the size into a number of pages when it is set, with
+     * the page size of that moment: set before a new store's page size
+     * took effect, 16 MiB meant 4,096 pages of 16 KiB. */
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib);
+    return store_exec(st, sql, err);
 }
 
 /* Forget the cached keys (a source ended, or was rolled back). */
@@ -799,6 +822,7 @@ store_close(struct store *st)
     free(st->cache);
     if (st->in_tx)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    store_deferred_clear(st);
     sqlite3_close(st->db);
     store_keycache_clear(st);
     free(st->path);
@@ -842,9 +866,109 @@ store_begin(struct store *st, struct rn_err *err)
 
     if (st->in_tx)
         return rn_err_set(err, RN_EINVAL, "transaction already open");
-    rc = store_exec(st, "BEGIN IMMEDIATE", err);
+    /* A no-op inside a transaction: set before it, reset after. */
+    rc = store_exec(st, "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", err);
     if (rc == RN_OK)
         st->in_tx = 1;
+    else
+        store_exec(st, "PRAGMA foreign_keys = ON", NULL);
+    return rc;
+}
+
+/* Forget the indexes deferred in the transaction (it ended). */
+static void
+store_deferred_clear(struct store *st)
+{
+    size_t i;
+
+    for (i = 0; i < st->ndeferred; i++)
+        free(st->deferred[i]);
+    free(st->deferred);
+    st->deferred = NULL;
+    st->ndeferred = 0;
+}
+
+/* How many rows table request holds, counting no further than max. */
+static enum rn_rc
+store_request_rows(struct store *st, int64_t max, int64_t *n,
+                   struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st, "SELECT count(*) FROM (SELECT 1 FROM request LIMIT ?1)", err);
+
+    *n = 0;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, max);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return RN_OK;
+}
+
+/* Drop the request table's secondary indexes, keeping their SQL for
+ * store_commit.  The autoindex of its UNIQUE key has no SQL, and stays:
+ * import relies on it. */
+static enum rn_rc
+store_request_indexes_drop(struct store *st, struct rn_err *err)
+{
+    char **names = NULL, drop[160];
+    size_t i, n = 0;
+    sqlite3_stmt *s;
+    enum rn_rc rc = store_prepare(
+        st,
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
+        " AND tbl_name = 'request' AND sql IS NOT NULL ORDER BY name",
+        &s, err);
+
+    if (rc != RN_OK)
+        return rc;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        names = xrealloc(names, n + 1, sizeof *names);
+        names[n++] = store_col_dup(s, 0);
+        st->deferred =
+            xrealloc(st->deferred, st->ndeferred + 1, sizeof *st->deferred);
+        st->deferred[st->ndeferred++] = store_col_dup(s, 1);
+    }
+    sqlite3_finalize(s);
+    /* The names are the schema's own (request_by_...), never user text. */
+    for (i = 0; i < n; i++) {
+        if (rc == RN_OK) {
+            snprintf(drop, sizeof drop, "DROP INDEX \"%s\"", names[i]);
+            rc = store_exec(st, drop, err);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+enum rn_rc
+store_defer_request_indexes(struct store *st, int64_t max_rows,
+                            struct rn_err *err)
+{
+    int64_t rows = 0;
+    enum rn_rc rc;
+
+    if (!st->in_tx || st->ndeferred > 0)
+        return RN_OK;
+    rc = store_request_rows(st, max_rows, &rows, err);
+    if (rc != RN_OK || rows >= max_rows)
+        return rc;
+    return store_request_indexes_drop(st, err);
+}
+
+/* Build again the indexes dropped in this transaction. */
+static enum rn_rc
+store_deferred_restore(struct store *st, struct rn_err *err)
+{
+    enum rn_rc rc = RN_OK;
+    size_t i;
+
+    for (i = 0; rc == RN_OK && i < st->ndeferred; i++)
+        rc = store_exec(st, st->deferred[i], err);
+    if (rc == RN_OK)
+        store_deferred_clear(st);
     return rc;
 }
 
@@ -855,13 +979,15 @@ store_commit(struct store *st, struct rn_err *err)
 
     if (!st->in_tx)
         return RN_OK;
-    rc = store_exec(st, "COMMIT", err);
+    rc = store_deferred_restore(st, err);
+    if (rc == RN_OK)
+        rc = store_exec(st, "COMMIT", err);
     if (rc != RN_OK) {
         store_rollback(st);
         return rc;
     }
     st->in_tx = 0;
-    return RN_OK;
+    return store_exec(st, "PRAGMA foreign_keys = ON", err);
 }
 
 void
@@ -870,8 +996,10 @@ store_rollback(struct store *st)
     if (!st->in_tx)
         return;
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     st->in_tx = 0;
     st->cur_source = 0;
+    store_deferred_clear(st); /* back with the rollback */
 }
 
 static void
@@ -883,6 +1011,22 @@ store_now_iso(char *out, size_t n)
     if (gmtime_r(&t, &tm) == NULL ||
         strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         snprintf(out, n, "1970-01-01T00:00:00Z");
+}
+
+/* End the savepoint of a source, keeping its rows or not; outside a batch
+ * it was the transaction, and foreign keys are checked again. */
+static enum rn_rc
+store_source_close(struct store *st, int keep, struct rn_err *err)
+{
+    enum rn_rc rc = store_exec(
+        st,
+        keep ? "RELEASE rn_source" : "ROLLBACK TO rn_source; RELEASE rn_source",
+        err);
+
+    if (!st->in_tx && store_exec(st, "PRAGMA foreign_keys = ON",
+                                 rc == RN_OK ? err : NULL) != RN_OK)
+        rc = RN_EDB;
+    return rc;
 }
 
 enum rn_rc
@@ -916,7 +1060,12 @@ store_source_begin(struct store *st, const struct store_source_info *info,
         return store_dberr(st, "find source", err);
     if (*existing)
         return RN_OK;
-    rc = store_exec(st, "SAVEPOINT rn_source", err);
+    /* Outside a batch the savepoint is the transaction: the same rules. */
+    rc =
+        store_exec(st,
+                   st->in_tx ? "SAVEPOINT rn_source"
+                             : "PRAGMA foreign_keys = OFF; SAVEPOINT rn_source",
+                   err);
     if (rc != RN_OK)
         return rc;
     store_now_iso(now, sizeof now);
@@ -937,13 +1086,14 @@ store_source_begin(struct store *st, const struct store_source_info *info,
         sqlite3_reset(s);
     }
     if (rc != RN_OK) {
-        store_exec(st, "ROLLBACK TO rn_source; RELEASE rn_source", NULL);
+        store_source_close(st, 0, NULL);
         return rc;
     }
     st->cur_source = sqlite3_last_insert_rowid(st->db);
     st->cur_kind = info->kind;
     memcpy(st->cur_sha, info->sha256, 65);
     st->cur_events = 0;
+    st->next_srcreq = 0;
     store_keycache_clear(st);
     *source_id = st->cur_source;
     return RN_OK;
@@ -954,20 +1104,20 @@ store_source_warn(struct store *st, int64_t source_id, int64_t line,
                   const char *msg, struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
-    rc = store_prepare(st,
-                       "INSERT INTO source_warning (source_id, line, message)"
-                       " VALUES (?1, ?2, ?3)",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "INSERT INTO source_warning (source_id, line, message)"
+                     " VALUES (?1, ?2, ?3)",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     store_bind_opt(s, 2, line);
     sqlite3_bind_text(s, 3, msg, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "insert warning", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -1075,7 +1225,7 @@ store_source_end(struct store *st, int64_t source_id,
         return rn_err_set(err, RN_EINVAL, "no such source import open");
     rc = store_source_counts(st, source_id, res, err);
     if (rc == RN_OK)
-        rc = store_exec(st, "RELEASE rn_source", err);
+        rc = store_source_close(st, 1, err);
     if (rc != RN_OK) {
         store_source_abort(st);
         return rc;
@@ -1089,18 +1239,18 @@ store_source_by_frames(struct store *st, const char *frames_sha256, int64_t *id,
                        char *path, size_t n, struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
     int step;
 
     *id = 0;
     if (n > 0)
         path[0] = '\0';
-    rc = store_prepare(st,
-                       "SELECT id, path FROM source WHERE frames_sha256 = ?1"
-                       " ORDER BY id LIMIT 1",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "SELECT id, path FROM source WHERE frames_sha256 = ?1"
+                     " ORDER BY id LIMIT 1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     store_bind_text(s, 1, frames_sha256);
     step = sqlite3_step(s);
     if (step == SQLITE_ROW) {
@@ -1112,7 +1262,7 @@ store_source_by_frames(struct store *st, const char *frames_sha256, int64_t *id,
     } else if (step != SQLITE_DONE) {
         rc = store_dberr(st, "find source by frames", err);
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -1121,8 +1271,7 @@ store_source_abort(struct store *st)
 {
     if (st->cur_source == 0)
         return;
-    sqlite3_exec(st->db, "ROLLBACK TO rn_source; RELEASE rn_source", NULL, NULL,
-                 NULL);
+    store_source_close(st, 0, NULL);
     st->cur_source = 0;
     store_keycache_clear(st);
 }
@@ -1146,7 +1295,7 @@ store_skip_put(struct store *st, const struct store_skip *k, struct rn_err *err)
 {
     sqlite3_stmt *s;
     char now[32];
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
     if (st->cur_source != 0)
         return rn_err_set(err, RN_EINVAL, "a source import is open");
@@ -1154,15 +1303,15 @@ store_skip_put(struct store *st, const struct store_skip *k, struct rn_err *err)
     /* The path is the key: the same file met again replaces its row.  The
      * same content under another name (in and out of an archive) is one
      * file, listed under the name met first, as a source is. */
-    rc = store_prepare(st,
-                       "INSERT OR REPLACE INTO skipped_file (path, state,"
-                       " format, size, sha256, imported_at, message)"
-                       " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS"
-                       " (SELECT 1 FROM skipped_file WHERE sha256 = ?5"
-                       "  AND path != ?1)",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "INSERT OR REPLACE INTO skipped_file (path, state,"
+                     " format, size, sha256, imported_at, message)"
+                     " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS"
+                     " (SELECT 1 FROM skipped_file WHERE sha256 = ?5"
+                     "  AND path != ?1)",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     store_bind_text(s, 1, k->path);
     store_bind_text(s, 2, store_skip_state_name(k->state));
     store_bind_text(s, 3, k->format);
@@ -1173,7 +1322,7 @@ store_skip_put(struct store *st, const struct store_skip *k, struct rn_err *err)
     store_bind_text(s, 7, k->message != NULL ? k->message : "");
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "record a skipped file", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -1182,19 +1331,19 @@ store_skip_forget(struct store *st, const char *path, const char *sha256,
                   struct rn_err *err)
 {
     sqlite3_stmt *s;
-    enum rn_rc rc;
+    enum rn_rc rc = RN_OK;
 
-    rc = store_prepare(st,
-                       "DELETE FROM skipped_file WHERE path = ?1"
-                       " OR sha256 = ?2",
-                       &s, err);
-    if (rc != RN_OK)
-        return rc;
+    s = store_cached(st,
+                     "DELETE FROM skipped_file WHERE path = ?1"
+                     " OR sha256 = ?2",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
     store_bind_text(s, 1, path);
     store_bind_text(s, 2, sha256);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "forget a skipped file", err);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -1239,10 +1388,9 @@ store_srcreq_is_empty(const struct store_srcreq *r)
            !r->truncated;
 }
 
-/* Find the srcreq of (source, key); 0 if there is none yet. */
-static enum rn_rc
-store_srcreq_find(struct store *st, int64_t source_id, const char *key,
-                  int64_t *id, struct rn_err *err)
+enum rn_rc
+store_srcreq_lookup(struct store *st, int64_t source_id, const char *key,
+                    int64_t *id, struct rn_err *err)
 {
     sqlite3_stmt *s = store_stmt(st, SS_SRCREQ_FIND, err);
     int step;
@@ -1264,24 +1412,18 @@ store_srcreq_find(struct store *st, int64_t source_id, const char *key,
 /* Insert a new source request; *id stays 0 when (source, key) exists. */
 static enum rn_rc
 store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
-                    const struct store_srcreq *r, const char *link_rule,
-                    int64_t *id, struct rn_err *err)
+                    const struct store_srcreq *r, int64_t *id,
+                    struct rn_err *err)
 {
-    int alone = link_rule != NULL;
-    sqlite3_stmt *s;
+    sqlite3_stmt *s = store_stmt(st, SS_SRCREQ_INSERT, err);
 
     *id = 0;
-    s = store_stmt(st, alone ? SS_SRCREQ_INSERT_ALONE : SS_SRCREQ_INSERT, err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);
     sqlite3_bind_int(s, 2, st->cur_kind);
     sqlite3_bind_text(s, 3, key, -1, SQLITE_STATIC);
     store_bind_srcreq(s, r);
-    if (alone) {
-        sqlite3_bind_int64(s, 18, store_request_id_for_key(key));
-        sqlite3_bind_text(s, 19, link_rule, -1, SQLITE_STATIC);
-    }
     if (sqlite3_step(s) != SQLITE_DONE)
         return store_dberr(st, "insert request", err);
     sqlite3_reset(s);
@@ -1291,8 +1433,7 @@ store_srcreq_insert(struct store *st, int64_t source_id, const char *key,
     return RN_OK;
 }
 
-/* Merge a later put into source request id. */
-static enum rn_rc
+enum rn_rc
 store_srcreq_merge(struct store *st, int64_t id, const struct store_srcreq *r,
                    struct rn_err *err)
 {
@@ -1313,29 +1454,29 @@ store_srcreq_merge(struct store *st, int64_t id, const struct store_srcreq *r,
 
 enum rn_rc
 store_srcreq_put(struct store *st, int64_t source_id,
-                 const struct store_srcreq *r, const char *link_rule,
-                 int64_t *srcreq_id, int *isnew, struct rn_err *err)
+                 const struct store_srcreq *r, int64_t *srcreq_id, int *isnew,
+                 struct rn_err *err)
 {
     char key[256];
     struct store_key_slot *slot;
     int64_t id = 0;
     enum rn_rc rc;
 
+    *isnew = 0;
     if (source_id != st->cur_source || r->key == NULL || r->key[0] == '\0')
         return rn_err_set(err, RN_EINVAL, "bad request for source %" PRId64,
                           source_id);
     store_key_normalise(r->key, key, sizeof key);
     slot = &st->keycache[store_hash53(key, strlen(key)) % STORE_KEYCACHE];
-    *isnew = 0;
     if (slot->key != NULL && strcmp(slot->key, key) == 0) {
         rc = store_srcreq_merge(st, slot->srcreq, r, err);
         id = slot->srcreq;
     } else {
         /* Most keys are new: try the insert first, one index probe. */
-        rc = store_srcreq_insert(st, source_id, key, r, link_rule, &id, err);
+        rc = store_srcreq_insert(st, source_id, key, r, &id, err);
         *isnew = rc == RN_OK && id != 0;
         if (rc == RN_OK && id == 0) {
-            rc = store_srcreq_find(st, source_id, key, &id, err);
+            rc = store_srcreq_lookup(st, source_id, key, &id, err);
             if (rc == RN_OK && id == 0)
                 rc = rn_err_set(err, RN_EDB, "request %s vanished", key);
             if (rc == RN_OK)
@@ -1352,6 +1493,82 @@ store_srcreq_put(struct store *st, int64_t source_id,
     if (srcreq_id != NULL)
         *srcreq_id = id;
     return RN_OK;
+}
+
+enum rn_rc
+store_srcreq_reserve(struct store *st, int64_t *id, struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc = RN_OK;
+
+    if (st->cur_source == 0)
+        return rn_err_set(err, RN_EINVAL, "no source import open");
+    if (st->next_srcreq == 0) {
+        s = store_cached(st, "SELECT coalesce(max(id), 0) + 1 FROM srcreq",
+                         err);
+        if (s == NULL)
+            return RN_EDB;
+        if (sqlite3_step(s) == SQLITE_ROW)
+            st->next_srcreq = sqlite3_column_int64(s, 0);
+        else
+            rc = store_dberr(st, "reserve request", err);
+        sqlite3_reset(s);
+        if (rc != RN_OK)
+            return rc;
+    }
+    *id = st->next_srcreq++;
+    return RN_OK;
+}
+
+enum rn_rc
+store_srcreq_write(struct store *st, int64_t id, const struct store_srcreq *r,
+                   const char *link_rule, int64_t request_id,
+                   struct rn_err *err)
+{
+    sqlite3_stmt *s = store_stmt(st, SS_SRCREQ_WRITE, err);
+    char key[256];
+
+    if (s == NULL)
+        return RN_EDB;
+    store_key_normalise(r->key, key, sizeof key);
+    sqlite3_bind_int64(s, 1, st->cur_source);
+    sqlite3_bind_int(s, 2, st->cur_kind);
+    sqlite3_bind_text(s, 3, key, -1, SQLITE_STATIC);
+    store_bind_srcreq(s, r);
+    store_bind_opt(s, 18, request_id);
+    store_bind_text(s, 19, link_rule);
+    sqlite3_bind_int64(s, 20, id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_dberr(st, "insert request", err);
+    sqlite3_reset(s);
+    return RN_OK;
+}
+
+enum rn_rc
+store_srcreq_widen(struct store *st, int64_t id, int start, int end, int64_t ts,
+                   struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st,
+        "UPDATE srcreq SET"
+        " start_ns = CASE WHEN ?2 THEN min(coalesce(start_ns, ?4), ?4)"
+        "   ELSE start_ns END,"
+        " end_ns = CASE WHEN ?3 THEN max(coalesce(end_ns, ?4), ?4)"
+        "   ELSE end_ns END"
+        " WHERE id = ?1",
+        err);
+    enum rn_rc rc = RN_OK;
+
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int(s, 2, start != 0);
+    sqlite3_bind_int(s, 3, end != 0);
+    sqlite3_bind_int64(s, 4, ts);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "request span", err);
+    sqlite3_reset(s);
+    return rc;
 }
 
 enum rn_rc

@@ -88,10 +88,27 @@ const char *store_path(const struct store *st);
  */
 void store_deadline(struct store *st, int64_t us);
 
-/* Outer transaction (BEGIN IMMEDIATE / COMMIT / ROLLBACK). */
+/* Size the page cache to kib KiB (the page size must be known: after
+ * store_open). */
+enum rn_rc store_cache_size(struct store *st, int kib, struct rn_err *err);
+
+/* Outer transaction (BEGIN IMMEDIATE / COMMIT / ROLLBACK).  It enforces
+ * no foreign keys: the import writes rows that refer to rows it writes
+ * later in the same transaction (store_srcreq_reserve); what commits
+ * refers only to rows that are there. */
 enum rn_rc store_begin(struct store *st, struct rn_err *err);
 enum rn_rc store_commit(struct store *st, struct rn_err *err);
 void store_rollback(struct store *st);
+
+/*
+ * For a bulk load, in the open transaction: when the request table holds
+ * fewer than max_rows rows, drop its secondary indexes (only readers use
+ * them: import finds a request by its id) and let store_commit build them
+ * again.  One sort at the end costs far less than a b-tree insert per row
+ * in each of them.  A rollback brings them back with the rest.
+ */
+enum rn_rc store_defer_request_indexes(struct store *st, int64_t max_rows,
+                                       struct rn_err *err);
 
 struct store_source_info {
     const char *path;   /* as given by the user */
@@ -214,13 +231,37 @@ int store_srcreq_is_empty(const struct store_srcreq *r);
 
 /*
  * Insert the source request (source, key), or merge r into it when it is
- * there.  *isnew: it was inserted.  link_rule: when not NULL, a new row is
- * linked at once to the request of its own key with this rule (the request
- * row is the caller's to write).
+ * there.  *isnew: it was inserted.  The row is not linked to a request.
  */
 enum rn_rc store_srcreq_put(struct store *st, int64_t source_id,
-                            const struct store_srcreq *r, const char *link_rule,
-                            int64_t *srcreq_id, int *isnew, struct rn_err *err);
+                            const struct store_srcreq *r, int64_t *srcreq_id,
+                            int *isnew, struct rn_err *err);
+
+/*
+ * For a caller that keeps a source request in memory until it is
+ * complete: reserve the id of a new row of the current source (events may
+ * name it at once: the import transaction enforces no foreign keys, and
+ * each reserved id must be written before the source ends), then write
+ * the row, linked to request_id by link_rule.  lookup finds the row of
+ * (source, normalised key), 0 when none.  merge merges r into row id, each
+ * known value of r winning (attributes: a JSON merge patch).
+ */
+enum rn_rc store_srcreq_reserve(struct store *st, int64_t *id,
+                                struct rn_err *err);
+enum rn_rc store_srcreq_write(struct store *st, int64_t id,
+                              const struct store_srcreq *r,
+                              const char *link_rule, int64_t request_id,
+                              struct rn_err *err);
+enum rn_rc store_srcreq_lookup(struct store *st, int64_t source_id,
+                               const char *key, int64_t *id,
+                               struct rn_err *err);
+enum rn_rc store_srcreq_merge(struct store *st, int64_t id,
+                              const struct store_srcreq *r, struct rn_err *err);
+
+/* Widen the span of source request id to take in ts (start and/or end as
+ * the flags say). */
+enum rn_rc store_srcreq_widen(struct store *st, int64_t id, int start, int end,
+                              int64_t ts, struct rn_err *err);
 
 /* The request a source request is linked to, or 0. */
 enum rn_rc store_srcreq_request(struct store *st, int64_t srcreq_id,

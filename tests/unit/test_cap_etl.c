@@ -6,7 +6,8 @@
  * it (every appearance: bytes, microsecond times, lengths; then one
  * appearance a packet), the two uncompressed traces (the walk ends at
  * FilledBytes, extended items skipped), and damaged copies (frames before
- * the damage kept, the position named).
+ * the damage kept, the position named); and the reader whose sorts spill
+ * to a file after 4 packets against the one that sorts in memory.
  *
  *   test_cap_etl [CORPUS_DIR]   (default $REQNAV_CORPUS, then argv[1])
  */
@@ -197,6 +198,56 @@ test_pktmon_dedup(const char *etl, const char *ng)
         close(fd);
 }
 
+/* Frames of path read by the default reader and by one whose sorts keep
+ * at most 4 records in memory and merge 2 runs at a time (so S-1's 114
+ * appearances take dozens of runs and merges of merges): the same frames,
+ * bytes, order and end; the number of frames compared. */
+static uint64_t
+same_spilled(const char *path, int all)
+{
+    struct spill_sort_limits tiny = {4, 2, 1};
+    struct cap_etl *e = NULL, *t = NULL;
+    struct rn_err err = {RN_OK, ""}, terr = {RN_OK, ""};
+    struct cap_frame a, b;
+    uint64_t ia, ib, n = 0, same = 0;
+    int fd = open(path, O_RDONLY), got = 1, gotb = 1;
+    enum rn_rc rc = RN_OK, rct = RN_OK;
+    struct stat sb;
+
+    CHECK(fd >= 0 && fstat(fd, &sb) == 0);
+    if (fd < 0)
+        return 0;
+    CHECK(cap_etl_open(path, fd, (uint64_t)sb.st_size, all, &e, &err) == RN_OK);
+    CHECK(cap_etl_open_limits(path, fd, (uint64_t)sb.st_size, all, &tiny, &t,
+                              &terr) == RN_OK);
+    while (e != NULL && t != NULL && got && gotb) {
+        rc = cap_etl_next(e, &a, &got, &ia, &err);
+        rct = cap_etl_next(t, &b, &gotb, &ib, &terr);
+        if (rc != RN_OK || rct != RN_OK)
+            break;
+        CHECK(got == gotb);
+        if (!got || !gotb)
+            break;
+        n++;
+        if (a.number == b.number && ia == ib && a.ts_ns == b.ts_ns &&
+            a.caplen == b.caplen && a.origlen == b.origlen &&
+            a.link == b.link && a.raw_link == b.raw_link &&
+            memcmp(a.data, b.data, a.caplen) == 0)
+            same++;
+    }
+    CHECK(same == n);
+    CHECK(rc == rct);
+    CHECK_STR(err.msg, terr.msg);
+    if (e != NULL && t != NULL) {
+        CHECK(cap_etl_info(e)->packet_events == cap_etl_info(t)->packet_events);
+        CHECK(cap_etl_info(e)->duplicates == cap_etl_info(t)->duplicates);
+    }
+    cap_etl_close(e);
+    cap_etl_close(t);
+    close(fd);
+    return n;
+}
+
 /* What a walk of an uncompressed trace saw. */
 struct walk_seen {
     int buffers, ends_at_filled, events, with_items, items_12_11;
@@ -336,6 +387,8 @@ test_damage(const char *etl)
     CHECK(rc == RN_EFORMAT && n == whole);
     CHECK(strstr(err.msg, "buffer at offset 12950: size 12621 does not fit "
                           "the 500 bytes left") != NULL);
+    /* ... and so when the sorts spill to their temporary file. */
+    CHECK(same_spilled(p, 0) == whole);
     /* A flipped byte in the compressed data of the first packet buffer. */
     rn_err_clear(&err);
     damaged_copy(etl, p, sizeof p, -1, 1024 + 72 + 4000);
@@ -366,6 +419,8 @@ main(int argc, char **argv)
         corpus_path(ng, sizeof ng, "PktMon.pcapng")) {
         test_pktmon_all(etl, ng);
         test_pktmon_dedup(etl, ng);
+        CHECK(same_spilled(etl, 1) == 114);
+        CHECK(same_spilled(etl, 0) == 38);
         test_damage(etl);
     } else {
         printf("skip: no corpus at %s\n", corpus);

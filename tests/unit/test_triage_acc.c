@@ -194,6 +194,10 @@ random_event(int64_t sid, int64_t sr, int64_t *ord)
     CHECK(ingest_event_add(in, sid, sr, &ev, NULL, &err) == RN_OK);
 }
 
+/* Of each source request of the source under test: its id, and the start
+ * and end its puts gave last (STORE_NONE: none). */
+static int64_t *put_id, *put_start, *put_end;
+
 /* Put (or put again) source request number i with random attributes. */
 static int64_t
 random_put(int64_t sid, int i)
@@ -225,6 +229,13 @@ random_put(int64_t sid, int i)
     r.start_ns = times[pick(NELEM(times))];
     r.end_ns = times[pick(NELEM(times))];
     CHECK(ingest_srcreq_put(in, sid, &r, &sr, &err) == RN_OK);
+    if (put_id == NULL) /* not recorded */
+        return sr;
+    put_id[i] = sr;
+    if (r.start_ns != STORE_NONE)
+        put_start[i] = r.start_ns;
+    if (r.end_ns != STORE_NONE)
+        put_end[i] = r.end_ns;
     return sr;
 }
 
@@ -269,6 +280,36 @@ fill_capture(int64_t sid, int nreq, int steps, int no_done)
     free(done);
 }
 
+/* Each source request's span is the one its puts gave last, else its
+ * events' (but TCP_*): the session keeps it in memory and writes it once,
+ * events and puts that come after included. */
+static void
+check_spans(struct store *st, int nreq)
+{
+    sqlite3_stmt *s;
+    int i;
+
+    CHECK(sqlite3_prepare_v2(
+              store_db(st),
+              "SELECT start_ns, end_ns,"
+              " (SELECT min(ts_ns) FROM event WHERE srcreq_id = ?1"
+              "   AND name NOT GLOB 'TCP_*'),"
+              " (SELECT max(ts_ns) FROM event WHERE srcreq_id = ?1"
+              "   AND name NOT GLOB 'TCP_*') FROM srcreq WHERE id = ?1",
+              -1, &s, NULL) == SQLITE_OK);
+    for (i = 0; i < nreq; i++) {
+        sqlite3_bind_int64(s, 1, put_id[i]);
+        CHECK(sqlite3_step(s) == SQLITE_ROW);
+        CHECK(
+            store_col_opt(s, 0) ==
+            (put_start[i] != STORE_NONE ? put_start[i] : store_col_opt(s, 2)));
+        CHECK(store_col_opt(s, 1) ==
+              (put_end[i] != STORE_NONE ? put_end[i] : store_col_opt(s, 3)));
+        sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+}
+
 static void
 test_matches_read_back(int kind, unsigned seed, int nreq, int with_shared)
 {
@@ -292,9 +333,19 @@ test_matches_read_back(int kind, unsigned seed, int nreq, int with_shared)
     if (with_shared)
         add_other_source();
     CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
+    put_id = calloc((size_t)nreq, sizeof *put_id);
+    put_start = malloc((size_t)nreq * sizeof *put_start);
+    put_end = malloc((size_t)nreq * sizeof *put_end);
+    for (int i = 0; i < nreq; i++)
+        put_start[i] = put_end[i] = STORE_NONE;
     fill_capture(sid, nreq, many ? 3 : 12, many);
     CHECK(end_source(sid, &res) == RN_OK);
     CHECK(res.requests == nreq);
+    check_spans(st, nreq);
+    free(put_id);
+    free(put_start);
+    free(put_end);
+    put_id = put_start = put_end = NULL;
     /* Every source request is linked to the request of its own key, by
      * the rule the end-of-source link gives (correlate_bulk). */
     CHECK(scalar(st, "SELECT count(*) FROM srcreq q JOIN source s"
