@@ -42,6 +42,10 @@
 #define NETMON_FT_BLOCK     16384 /* frame-table entries read at a time */
 #define NETMON_FRAME_MAX    (64u * 1024 * 1024)
 #define FILETIME_UNIX_EPOCH 116444736000000000LL
+/* stdio buffer for libpcap's stream: it reads a frame header and a frame
+ * at a time, and the default (one block, 4 KiB) made a read(2) every
+ * three frames. */
+#define PCAP_STDIO_BUF (256u * 1024)
 
 struct cap_reader {
     enum cap_format fmt;
@@ -426,6 +430,9 @@ cap_read_pcap_open(struct cap_reader *r, FILE *fp, struct rn_err *err)
     int ext;
 
     errbuf[0] = '\0';
+    /* Before the first read.  A refusal leaves stdio's own buffer: slower,
+     * the same frames. */
+    (void)setvbuf(fp, NULL, _IOFBF, PCAP_STDIO_BUF);
     r->pc = pcap_fopen_offline_with_tstamp_precision(
         fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (r->pc == NULL) {

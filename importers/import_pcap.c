@@ -58,6 +58,11 @@ struct pcap_conn {
     int rst;                /* the connection was reset */
     uint64_t key_frame;     /* frame of the last exchange key */
     unsigned key_n;         /* exchanges keyed on that frame so far */
+    /* Client and server addresses as text, made at the first exchange
+     * (inet_ntop was a noticeable part of writing one) for the client
+     * direction addr_client (-1: not made yet). */
+    int addr_client;
+    char caddr[PCAP_ADDR_MAX], saddr[PCAP_ADDR_MAX];
     struct pcap_conn_event pend[PCAP_CONN_EVENTS_MAX];
     int npend;
 };
@@ -73,6 +78,7 @@ struct pcap_imp {
     struct http_stats hs;
     struct tcp_conn_info *cur; /* connection of the exchange being written */
     struct rn_buf fields, attrs, url; /* scratch, reused */
+    struct rn_buf hkey, hval;         /* a header field's name and value */
     int warned_links[PCAP_LINK_WARN_MAX];
     int nwarned_links;
     int warned_cap;
@@ -104,6 +110,28 @@ import_pcap_endpoint(const struct tcp_conn_info *c, int e, char *out, size_t n)
         snprintf(out, n, "%s:%u", a, c->port[e]);
 }
 
+/*
+ * Add a field under a key of our own: plain ASCII, written as it is,
+ * where rn_json_obj_add would escape it byte by byte.  The text is the
+ * same.  IMPORT_PCAP_FIELD takes the key as a string literal.
+ */
+static enum rn_rc
+import_pcap_field(struct rn_json_obj *o, const char *qkey, size_t qn,
+                  const char *v, size_t vn)
+{
+    enum rn_rc rc = rn_buf_putc(o->b, o->count == 0 ? '{' : ',');
+
+    if (rc == RN_OK)
+        rc = rn_buf_append(o->b, qkey, qn);
+    if (rc == RN_OK)
+        rc = rn_json_str(o->b, v, vn);
+    o->count++;
+    return rc;
+}
+
+#define IMPORT_PCAP_FIELD(o, k, v, n)                                          \
+    import_pcap_field((o), "\"" k "\":", sizeof("\"" k "\":") - 1, (v), (n))
+
 /* Start an event's fields with the times every capture event carries. */
 static enum rn_rc
 import_pcap_fields_begin(struct pcap_imp *im, struct rn_json_obj *o, int64_t ts)
@@ -114,31 +142,38 @@ import_pcap_fields_begin(struct pcap_imp *im, struct rn_json_obj *o, int64_t ts)
     rn_buf_reset(&im->fields);
     rn_json_obj_begin(o, &im->fields);
     rn_time_format(ts, t);
-    rc = rn_json_obj_add(o, "captured_ts", t, strlen(t));
+    rc = IMPORT_PCAP_FIELD(o, "captured_ts", t, strlen(t));
     if (rc == RN_OK && im->have_offset) {
         char ms[32];
 
         snprintf(ms, sizeof ms, "%.3f", (double)im->offset_ns / 1e6);
-        rc = rn_json_obj_add(o, "clock_offset_ms", ms, strlen(ms));
+        rc = IMPORT_PCAP_FIELD(o, "clock_offset_ms", ms, strlen(ms));
     }
     return rc;
 }
 
-/* Add a string field from a C string. */
+/* Add a string field from a C string (k a string literal). */
+#define import_pcap_add(o, k, v)                                               \
+    import_pcap_add_cstr((o), "\"" k "\":", sizeof("\"" k "\":") - 1, (v))
+
 static enum rn_rc
-import_pcap_add(struct rn_json_obj *o, const char *k, const char *v)
+import_pcap_add_cstr(struct rn_json_obj *o, const char *qkey, size_t qn,
+                     const char *v)
 {
-    return rn_json_obj_add(o, k, v, strlen(v));
+    return import_pcap_field(o, qkey, qn, v, strlen(v));
 }
 
-/* Add an unsigned number as a string field. */
+/* Add an unsigned number as a string field (k a string literal). */
+#define import_pcap_add_u(o, k, v)                                             \
+    import_pcap_add_num((o), "\"" k "\":", sizeof("\"" k "\":") - 1, (v))
+
 static enum rn_rc
-import_pcap_add_u(struct rn_json_obj *o, const char *k, uint64_t v)
+import_pcap_add_num(struct rn_json_obj *o, const char *qkey, size_t qn,
+                    uint64_t v)
 {
     char s[24];
 
-    snprintf(s, sizeof s, "%" PRIu64, v);
-    return rn_json_obj_add(o, k, s, strlen(s));
+    return import_pcap_field(o, qkey, qn, s, rn_u64_dec(v, s));
 }
 
 /* Write one event of the current exchange. */
@@ -161,21 +196,31 @@ import_pcap_event(struct pcap_imp *im, int64_t srcreq, const char *name,
     return ingest_event_add(im->in, im->ctx->source_id, srcreq, &ev, NULL, err);
 }
 
-static const char *const import_pcap_reserved[] = {"captured_ts",
-                                                   "clock_offset_ms",
-                                                   "method",
-                                                   "target",
-                                                   "version",
-                                                   "status",
-                                                   "reason",
-                                                   "frame",
-                                                   "client",
-                                                   "server",
-                                                   "head_incomplete",
-                                                   "request_line_incomplete",
-                                                   "response_line_incomplete"};
+#define IMPORT_PCAP_RESERVED(k)                                                \
+    {                                                                          \
+        k, sizeof k - 1                                                        \
+    }
+static const struct {
+    const char *s;
+    size_t n;
+} import_pcap_reserved[] = {
+    IMPORT_PCAP_RESERVED("captured_ts"),
+    IMPORT_PCAP_RESERVED("clock_offset_ms"),
+    IMPORT_PCAP_RESERVED("method"),
+    IMPORT_PCAP_RESERVED("target"),
+    IMPORT_PCAP_RESERVED("version"),
+    IMPORT_PCAP_RESERVED("status"),
+    IMPORT_PCAP_RESERVED("reason"),
+    IMPORT_PCAP_RESERVED("frame"),
+    IMPORT_PCAP_RESERVED("client"),
+    IMPORT_PCAP_RESERVED("server"),
+    IMPORT_PCAP_RESERVED("head_incomplete"),
+    IMPORT_PCAP_RESERVED("request_line_incomplete"),
+    IMPORT_PCAP_RESERVED("response_line_incomplete"),
+};
 
-/* Whether a header name collides with one of our own field names. */
+/* Whether a header name collides with one of our own field names
+ * (lengths first: this runs for every header line). */
 static int
 import_pcap_is_reserved(const char *s, size_t n)
 {
@@ -183,8 +228,8 @@ import_pcap_is_reserved(const char *s, size_t n)
 
     for (i = 0; i < sizeof import_pcap_reserved / sizeof *import_pcap_reserved;
          i++) {
-        if (strlen(import_pcap_reserved[i]) == n &&
-            memcmp(import_pcap_reserved[i], s, n) == 0)
+        if (import_pcap_reserved[i].n == n &&
+            memcmp(import_pcap_reserved[i].s, s, n) == 0)
             return 1;
     }
     return 0;
@@ -216,14 +261,13 @@ import_pcap_ieq(const char *a, size_t an, const char *b, size_t bn)
  * with ", "), malformed lines under "malformed_header".
  */
 static enum rn_rc
-import_pcap_add_headers(struct rn_json_obj *o, const struct http_msg *m)
+import_pcap_add_headers(struct pcap_imp *im, struct rn_json_obj *o,
+                        const struct http_msg *m)
 {
-    struct rn_buf v, k;
+    struct rn_buf *v = &im->hval, *k = &im->hkey;
     size_t i, j;
     enum rn_rc rc = RN_OK;
 
-    rn_buf_init(&v, HTTP_HEAD_MAX);
-    rn_buf_init(&k, 1024);
     for (i = 0; i < m->nhdr && rc == RN_OK; i++) {
         const struct http_header *h = &m->hdr[i];
         const char *name = http_msg_at(m, h->name);
@@ -235,20 +279,20 @@ import_pcap_add_headers(struct rn_json_obj *o, const struct http_msg *m)
                 seen = m->hdr[j].malformed;
             if (seen)
                 continue;
-            rn_buf_reset(&v);
+            rn_buf_reset(v);
             for (j = i; j < m->nhdr; j++) {
                 const struct http_header *g = &m->hdr[j];
 
                 if (!g->malformed)
                     continue;
-                if (v.len > 0)
-                    rn_buf_puts(&v, "\n");
-                rn_buf_append(&v, http_msg_at(m, g->name),
+                if (v->len > 0)
+                    rn_buf_puts(v, "\n");
+                rn_buf_append(v, http_msg_at(m, g->name),
                               g->value + g->value_len > g->name
                                   ? g->value + g->value_len - g->name
                                   : g->name_len);
             }
-            rc = rn_json_obj_add(o, "malformed_header", rn_buf_str(&v), v.len);
+            rc = rn_json_obj_add(o, "malformed_header", rn_buf_str(v), v->len);
             continue;
         }
         for (j = 0; j < i && !seen; j++) {
@@ -260,26 +304,24 @@ import_pcap_add_headers(struct rn_json_obj *o, const struct http_msg *m)
         }
         if (seen)
             continue;
-        rn_buf_reset(&v);
-        rn_buf_append(&v, http_msg_at(m, h->value), h->value_len);
+        rn_buf_reset(v);
+        rn_buf_append(v, http_msg_at(m, h->value), h->value_len);
         for (j = i + 1; j < m->nhdr; j++) {
             const struct http_header *g = &m->hdr[j];
 
             if (!g->malformed &&
                 import_pcap_ieq(http_msg_at(m, g->name), g->name_len, name,
                                 h->name_len)) {
-                rn_buf_puts(&v, ", ");
-                rn_buf_append(&v, http_msg_at(m, g->value), g->value_len);
+                rn_buf_puts(v, ", ");
+                rn_buf_append(v, http_msg_at(m, g->value), g->value_len);
             }
         }
-        rn_buf_reset(&k);
+        rn_buf_reset(k);
         if (import_pcap_is_reserved(name, h->name_len))
-            rn_buf_puts(&k, "header:");
-        rn_buf_append(&k, name, h->name_len);
-        rc = rn_json_obj_add(o, rn_buf_str(&k), rn_buf_str(&v), v.len);
+            rn_buf_puts(k, "header:");
+        rn_buf_append(k, name, h->name_len);
+        rc = rn_json_obj_add(o, rn_buf_str(k), rn_buf_str(v), v->len);
     }
-    rn_buf_fini(&v);
-    rn_buf_fini(&k);
     return rc;
 }
 
@@ -319,15 +361,24 @@ import_pcap_attrs_headers(struct rn_buf *b, const char *key,
     rn_buf_putc(b, ']');
 }
 
-/* ,"<pfx>_<name>": of an attrs member. */
+/* ,"<pfx>_<name>": of an attrs member, in one append (five made it a
+ * good part of writing the attrs).  Our own short names: they fit. */
 static void
 import_pcap_attr_key(struct rn_buf *b, const char *pfx, const char *name)
 {
-    rn_buf_puts(b, ",\"");
-    rn_buf_puts(b, pfx);
-    rn_buf_putc(b, '_');
-    rn_buf_puts(b, name);
-    rn_buf_puts(b, "\":");
+    char k[96];
+    size_t pn = strlen(pfx), nn = strlen(name);
+
+    if (pn + nn + 5 > sizeof k)
+        return;
+    k[0] = ',';
+    k[1] = '"';
+    memcpy(k + 2, pfx, pn);
+    k[2 + pn] = '_';
+    memcpy(k + 3 + pn, name, nn);
+    k[3 + pn + nn] = '"';
+    k[4 + pn + nn] = ':';
+    rn_buf_append(b, k, pn + nn + 5);
 }
 
 /* Append one message's facts to attrs under prefix ("request"...). */
@@ -485,14 +536,14 @@ import_pcap_head_event(struct pcap_imp *im, int64_t sr,
 
     if (m->is_response) {
         if (rc == RN_OK)
-            rc = rn_json_obj_add(&o, "status", http_msg_at(m, m->p[1]),
-                                 m->plen[1]);
+            rc = IMPORT_PCAP_FIELD(&o, "status", http_msg_at(m, m->p[1]),
+                                   m->plen[1]);
         if (rc == RN_OK)
-            rc = rn_json_obj_add(&o, "reason", http_msg_at(m, m->p[2]),
-                                 m->plen[2]);
+            rc = IMPORT_PCAP_FIELD(&o, "reason", http_msg_at(m, m->p[2]),
+                                   m->plen[2]);
         if (rc == RN_OK)
-            rc = rn_json_obj_add(&o, "version", http_msg_at(m, m->p[0]),
-                                 m->plen[0]);
+            rc = IMPORT_PCAP_FIELD(&o, "version", http_msg_at(m, m->p[0]),
+                                   m->plen[0]);
         level = import_pcap_status_level(m->status);
         /* Cut before the blank line: at least a warning (a 502 stays an
          * error). */
@@ -504,14 +555,14 @@ import_pcap_head_event(struct pcap_imp *im, int64_t sr,
             rc = import_pcap_add(&o, "response_line_incomplete", "1");
     } else {
         if (rc == RN_OK)
-            rc = rn_json_obj_add(&o, "method", http_msg_at(m, m->p[0]),
-                                 m->plen[0]);
+            rc = IMPORT_PCAP_FIELD(&o, "method", http_msg_at(m, m->p[0]),
+                                   m->plen[0]);
         if (rc == RN_OK)
-            rc = rn_json_obj_add(&o, "target", http_msg_at(m, m->p[1]),
-                                 m->plen[1]);
+            rc = IMPORT_PCAP_FIELD(&o, "target", http_msg_at(m, m->p[1]),
+                                   m->plen[1]);
         if (rc == RN_OK)
-            rc = rn_json_obj_add(&o, "version", http_msg_at(m, m->p[2]),
-                                 m->plen[2]);
+            rc = IMPORT_PCAP_FIELD(&o, "version", http_msg_at(m, m->p[2]),
+                                   m->plen[2]);
         /* Cut before the blank line: what was captured, as a warning. */
         if (rc == RN_OK && m->head_incomplete) {
             level = 3;
@@ -521,7 +572,7 @@ import_pcap_head_event(struct pcap_imp *im, int64_t sr,
             rc = import_pcap_add(&o, "request_line_incomplete", "1");
     }
     if (rc == RN_OK)
-        rc = import_pcap_add_headers(&o, m);
+        rc = import_pcap_add_headers(im, &o, m);
     if (rc == RN_OK)
         rc = rn_json_obj_end(&o);
     if (rc == RN_ENOMEM) {
@@ -571,7 +622,7 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
     const struct http_msg *resp = x->resp.present ? &x->resp : NULL;
     const struct http_msg *first = req != NULL ? req : resp;
     struct store_srcreq r;
-    char key[64], caddr[PCAP_ADDR_MAX], saddr[PCAP_ADDR_MAX];
+    char key[64];
     int64_t sr = 0;
     int i;
     enum rn_rc rc;
@@ -620,10 +671,15 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
     }
     if (resp != NULL)
         r.http_status = resp->status;
-    pkt_decode_addr_str(c->ipver, c->addr[client], caddr, sizeof caddr);
-    pkt_decode_addr_str(c->ipver, c->addr[server], saddr, sizeof saddr);
-    r.client_addr = caddr;
-    r.server_addr = saddr;
+    if (pc->addr_client != client) {
+        pkt_decode_addr_str(c->ipver, c->addr[client], pc->caddr,
+                            sizeof pc->caddr);
+        pkt_decode_addr_str(c->ipver, c->addr[server], pc->saddr,
+                            sizeof pc->saddr);
+        pc->addr_client = client;
+    }
+    r.client_addr = pc->caddr;
+    r.server_addr = pc->saddr;
     r.client_port = c->port[client];
     r.server_port = c->port[server];
     r.truncated = (req != NULL && !req->complete) ||
@@ -730,7 +786,10 @@ import_pcap_open(void *vctx, struct tcp_conn_info *c, struct rn_err *err)
 {
     (void)vctx;
     (void)err;
-    c->user = xcalloc(1, sizeof(struct pcap_conn));
+    struct pcap_conn *pc = xcalloc(1, sizeof *pc);
+
+    pc->addr_client = -1;
+    c->user = pc;
     return RN_OK;
 }
 
@@ -1042,6 +1101,8 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
     rn_buf_init(&im.fields, RN_BUF_MAX_FIELD);
     rn_buf_init(&im.attrs, RN_BUF_MAX_FIELD);
     rn_buf_init(&im.url, HTTP_HEAD_MAX + 256);
+    rn_buf_init(&im.hkey, 1024);
+    rn_buf_init(&im.hval, HTTP_HEAD_MAX);
     rc = cap_read_open(ctx->file, &cr, err);
     if (rc != RN_OK)
         goto out;
@@ -1077,6 +1138,8 @@ out:
     rn_buf_fini(&im.fields);
     rn_buf_fini(&im.attrs);
     rn_buf_fini(&im.url);
+    rn_buf_fini(&im.hkey);
+    rn_buf_fini(&im.hval);
     return rc;
 }
 

@@ -77,6 +77,27 @@ correlate_touch_each(struct correlate *co, sqlite3_stmt *s, const char *what,
 }
 
 enum rn_rc
+correlate_source_kind(struct store *st, int64_t source_id, int *kind,
+                      struct rn_err *err)
+{
+    sqlite3_stmt *s =
+        store_cached(st, "SELECT kind FROM source WHERE id = ?1", err);
+    int step;
+
+    *kind = 0;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *kind = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store_dberr(st, "read source kind", err);
+    return RN_OK;
+}
+
+enum rn_rc
 correlate_request_for_key(struct store *st, const char *key,
                           int64_t *request_id, struct rn_err *err)
 {

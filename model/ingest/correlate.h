@@ -122,6 +122,10 @@ enum rn_rc correlate_note(struct correlate *co, int64_t srcreq_id,
                           const struct correlate_outcome *o,
                           struct rn_err *err);
 
+/* The kind of source source_id (STORE_KIND_*; 0 when there is none). */
+enum rn_rc correlate_source_kind(struct store *st, int64_t source_id, int *kind,
+                                 struct rn_err *err);
+
 /* Make sure a logical request row with this key exists; its id. */
 enum rn_rc correlate_request_for_key(struct store *st, const char *key,
                                      int64_t *request_id, struct rn_err *err);

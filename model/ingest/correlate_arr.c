@@ -84,8 +84,13 @@ correlate_arr(struct correlate *co, int64_t source_id, struct rn_err *err)
     struct store *st = co->st;
     sqlite3_stmt *s;
     enum rn_rc rc = RN_OK;
-    int step;
+    int step, kind;
 
+    /* A capture's events are TCP and HTTP ones, never the two read below:
+     * walking all its events for them was a pass over the whole capture. */
+    rc = correlate_source_kind(st, source_id, &kind, err);
+    if (rc != RN_OK || kind == STORE_KIND_PCAP)
+        return rc;
     /* Cached: a FREB folder asks it once a file.  The statement below
      * that runs while it steps is another. */
     s = store_cached(

@@ -70,25 +70,34 @@
 #define PCAP_LOG_SPAN_NS (3700 * PCAP_SEC_NS)
 #define PCAP_MAX_CAND    64
 
-/* Columns read for both sides of a match. */
-#define PCAP_COLS                                                              \
+/* Columns read for both sides of a match: these, then the two below. */
+#define PCAP_COLS_BASE                                                         \
     "id, request_id, kind, source_id, key, start_ns, end_ns, verb, url,"       \
-    " host, http_status, client_addr, client_port, link_rule,"                 \
+    " host, http_status, client_addr, client_port, link_rule,"
+/* An IIS request's two facts from its events: did it end, and its
+ * BytesSent.  Each walks the request's events. */
+#define PCAP_IIS_COMPLETE_SQL                                                  \
+    "NOT truncated AND EXISTS (SELECT 1 FROM event e"                          \
+    " WHERE e.srcreq_id = srcreq.id AND e.name = '" TRIAGE_EV_REQUEST_END "')"
+#define PCAP_IIS_SENT_SQL                                                      \
+    "(SELECT CAST(json_extract(e.fields, '$.BytesSent') AS INTEGER)"           \
+    " FROM event e WHERE e.srcreq_id = srcreq.id"                              \
+    " AND e.name = '" TRIAGE_EV_REQUEST_END "'"                                \
+    " AND json_extract(e.fields, '$.BytesSent') GLOB '[0-9]*')"
+#define PCAP_COLS                                                              \
+    PCAP_COLS_BASE                                                             \
     " CASE WHEN kind = " RN_KINDS_CAPTURE_SQL " THEN"                          \
     "   coalesce(json_extract(attrs, '$.response_complete'), 0)"               \
-    " ELSE NOT truncated AND EXISTS (SELECT 1 FROM event e"                    \
-    "   WHERE e.srcreq_id = srcreq.id AND e.name = '" TRIAGE_EV_REQUEST_END    \
-    "')"                                                                       \
-    " END,"                                                                    \
+    " ELSE " PCAP_IIS_COMPLETE_SQL " END,"                                     \
     " CASE WHEN kind = " RN_KINDS_CAPTURE_SQL " THEN"                          \
     "   CASE WHEN json_extract(attrs, '$.response_complete')"                  \
     "     AND NOT coalesce(json_extract(attrs, '$.response_chunked'), 0)"      \
     "   THEN json_extract(attrs, '$.response_head_bytes')"                     \
     "     + json_extract(attrs, '$.response_body_bytes') END"                  \
-    " ELSE (SELECT CAST(json_extract(e.fields, '$.BytesSent') AS INTEGER)"     \
-    "   FROM event e WHERE e.srcreq_id = srcreq.id"                            \
-    "   AND e.name = '" TRIAGE_EV_REQUEST_END "'"                              \
-    "   AND json_extract(e.fields, '$.BytesSent') GLOB '[0-9]*') END"
+    " ELSE " PCAP_IIS_SENT_SQL " END"
+/* IIS rows without the two facts: pcap_iis_row adds them, once per row
+ * in a refresh (a row is read again for every exchange near it). */
+#define PCAP_COLS_IIS PCAP_COLS_BASE " 0, NULL"
 
 /* One side of a match: an exchange (raw capture times) or an IIS row. */
 struct pcap_row {
@@ -104,6 +113,20 @@ struct pcap_row {
     int64_t sent;
 };
 
+/* The facts (PCAP_IIS_*_SQL) of the IIS rows read so far in a refresh, by
+ * source request id: open addressing, a power of two slots, half full at
+ * most.  They do not change while a capture is matched. */
+struct pcap_fact {
+    int64_t id; /* 0: empty slot */
+    int complete;
+    int64_t sent;
+};
+
+struct pcap_facts {
+    struct pcap_fact *slot;
+    size_t n, cap;
+};
+
 /* What correlation keeps about a capture source. */
 struct pcap_src {
     int64_t id;
@@ -117,6 +140,8 @@ struct pcap_src {
      * offsets the estimate found equally good; a given one is taken at
      * its word within a link's window. */
     int64_t spread;
+    /* During pcap_refresh, the IIS facts read so far; NULL: none kept. */
+    struct pcap_facts *facts;
 };
 
 /* Distinct candidate requests of an exchange, with the cheapest cost of
@@ -240,6 +265,103 @@ pcap_row_read(sqlite3_stmt *s, const struct pcap_src *src, struct pcap_row *r)
         r->start % PCAP_SEC_NS == 0 &&
         (r->end == STORE_NONE || r->end % PCAP_SEC_NS == 0))
         r->res = PCAP_SEC_NS;
+}
+
+/* The slot of id in f (its own, or the empty one it would take). */
+static struct pcap_fact *
+pcap_facts_slot(const struct pcap_facts *f, int64_t id)
+{
+    size_t i = (size_t)((uint64_t)id * UINT64_C(0x9E3779B97F4A7C15) >> 17);
+
+    for (i &= f->cap - 1; f->slot[i].id != 0 && f->slot[i].id != id;
+         i = (i + 1) & (f->cap - 1))
+        ;
+    return &f->slot[i];
+}
+
+/* Keep a fact, growing the table past half full. */
+static void
+pcap_facts_put(struct pcap_facts *f, const struct pcap_fact *v)
+{
+    if (2 * (f->n + 1) > f->cap) {
+        struct pcap_facts g = {NULL, 0, f->cap == 0 ? 256 : 2 * f->cap};
+        size_t i;
+
+        g.slot = xcalloc(g.cap, sizeof *g.slot);
+        for (i = 0; i < f->cap; i++) {
+            if (f->slot[i].id != 0)
+                *pcap_facts_slot(&g, f->slot[i].id) = f->slot[i];
+        }
+        g.n = f->n;
+        free(f->slot);
+        *f = g;
+    }
+    *pcap_facts_slot(f, v->id) = *v;
+    f->n++;
+}
+
+static void
+pcap_facts_fini(struct pcap_facts *f)
+{
+    free(f->slot);
+    memset(f, 0, sizeof *f);
+}
+
+/* Read IIS row r's facts from its events. */
+static enum rn_rc
+pcap_fact_read(struct store *st, int64_t id, struct pcap_fact *v,
+               struct rn_err *err)
+{
+    sqlite3_stmt *s =
+        store_cached(st,
+                     "SELECT " PCAP_IIS_COMPLETE_SQL ", " PCAP_IIS_SENT_SQL
+                     " FROM srcreq WHERE id = ?1",
+                     err);
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    v->id = id;
+    v->complete = 0;
+    v->sent = MATCH_NONE;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        v->complete = sqlite3_column_int(s, 0) != 0;
+        if (sqlite3_column_type(s, 1) == SQLITE_INTEGER)
+            v->sent = sqlite3_column_int64(s, 1);
+    } else if (step != SQLITE_DONE) {
+        rc = store_dberr(st, "read request end", err);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+/*
+ * Read a PCAP_COLS_IIS row into r with its facts: from src's table when
+ * read before in this refresh, else from its events (and kept).
+ */
+static enum rn_rc
+pcap_iis_row(struct store *st, const struct pcap_src *src, sqlite3_stmt *s,
+             struct pcap_row *r, struct rn_err *err)
+{
+    struct pcap_fact v, *have = NULL;
+    enum rn_rc rc = RN_OK;
+
+    pcap_row_read(s, NULL, r);
+    if (src->facts != NULL && src->facts->cap > 0)
+        have = pcap_facts_slot(src->facts, r->id);
+    if (have != NULL && have->id == r->id) {
+        v = *have;
+    } else {
+        rc = pcap_fact_read(st, r->id, &v, err);
+        if (rc == RN_OK && src->facts != NULL)
+            pcap_facts_put(src->facts, &v);
+    }
+    r->complete = v.complete;
+    r->sent = v.sent;
+    return rc;
 }
 
 /* Client addresses compare without an IPv4-mapped IPv6 prefix. */
@@ -510,8 +632,9 @@ typedef enum rn_rc pcap_iis_fn(void *ctx, const struct pcap_row *i,
  * window around x's shifted start), in (kind, key) order.
  */
 static enum rn_rc
-pcap_each_iis(struct store *st, const struct pcap_row *x, int64_t offset,
-              int64_t win, pcap_iis_fn *fn, void *ctx, struct rn_err *err)
+pcap_each_iis(struct store *st, const struct pcap_src *src,
+              const struct pcap_row *x, int64_t offset, int64_t win,
+              pcap_iis_fn *fn, void *ctx, struct rn_err *err)
 {
     sqlite3_stmt *s;
     enum rn_rc rc = RN_OK;
@@ -520,7 +643,7 @@ pcap_each_iis(struct store *st, const struct pcap_row *x, int64_t offset,
     if (x->start == STORE_NONE)
         return RN_OK;
     s = store_cached(st,
-                     "SELECT " PCAP_COLS
+                     "SELECT " PCAP_COLS_IIS
                      " FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL ")"
                      " AND start_ns BETWEEN ?1 AND ?2"
                      " AND request_id IS NOT NULL ORDER BY kind, key",
@@ -532,8 +655,9 @@ pcap_each_iis(struct store *st, const struct pcap_row *x, int64_t offset,
     while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         struct pcap_row i;
 
-        pcap_row_read(s, NULL, &i);
-        rc = fn(ctx, &i, err);
+        rc = pcap_iis_row(st, src, s, &i, err);
+        if (rc == RN_OK)
+            rc = fn(ctx, &i, err);
         pcap_row_fini(&i);
     }
     if (rc == RN_OK && step != SQLITE_DONE)
@@ -593,7 +717,8 @@ pcap_contested(struct store *st, const struct pcap_src *src,
 
     *contested = 0;
     iis = store_cached(st,
-                       "SELECT " PCAP_COLS " FROM srcreq WHERE request_id = ?1"
+                       "SELECT " PCAP_COLS_IIS
+                       " FROM srcreq WHERE request_id = ?1"
                        " AND kind IN (" RN_KINDS_GUID_SQL ")",
                        err);
     xs = store_cached(st,
@@ -609,8 +734,9 @@ pcap_contested(struct store *st, const struct pcap_src *src,
            (step = sqlite3_step(iis)) == SQLITE_ROW) {
         struct pcap_row i;
 
-        pcap_row_read(iis, NULL, &i);
-        if (i.start == STORE_NONE || pcap_before_capture(src, &i)) {
+        rc = pcap_iis_row(st, src, iis, &i, err);
+        if (rc != RN_OK || i.start == STORE_NONE ||
+            pcap_before_capture(src, &i)) {
             pcap_row_fini(&i);
             continue;
         }
@@ -664,8 +790,8 @@ pcap_match_unique(struct store *st, const struct pcap_src *src,
     lc.x = x;
     lc.offset = src->offset;
     lc.c = &c;
-    rc = pcap_each_iis(st, x, src->offset, PCAP_NARROW_NS, pcap_link_cand, &lc,
-                       err);
+    rc = pcap_each_iis(st, src, x, src->offset, PCAP_NARROW_NS, pcap_link_cand,
+                       &lc, err);
     if (rc == RN_OK && (c.near || c.n > 0))
         o->alone = CORRELATE_CONFLICT;
     if (rc != RN_OK || c.n != 1 || c.overflow)
@@ -776,7 +902,8 @@ pcap_comp_xs_of(struct store *st, const struct pcap_src *src,
     int step = SQLITE_DONE, xstep;
 
     iis = store_cached(st,
-                       "SELECT " PCAP_COLS " FROM srcreq WHERE request_id = ?1"
+                       "SELECT " PCAP_COLS_IIS
+                       " FROM srcreq WHERE request_id = ?1"
                        " AND kind IN (1, 2)",
                        err);
     xs = store_cached(st,
@@ -790,8 +917,9 @@ pcap_comp_xs_of(struct store *st, const struct pcap_src *src,
     while (rc == RN_OK && (step = sqlite3_step(iis)) == SQLITE_ROW) {
         struct pcap_row i;
 
-        pcap_row_read(iis, NULL, &i);
-        if (i.start == STORE_NONE || pcap_before_capture(src, &i)) {
+        rc = pcap_iis_row(st, src, iis, &i, err);
+        if (rc != RN_OK || i.start == STORE_NONE ||
+            pcap_before_capture(src, &i)) {
             pcap_row_fini(&i);
             continue;
         }
@@ -847,7 +975,7 @@ pcap_comp_build(struct store *st, const struct pcap_src *src, int64_t id,
             lc.x = &c->x[xi];
             lc.offset = src->offset;
             lc.c = &cd;
-            rc = pcap_each_iis(st, &c->x[xi], src->offset, PCAP_NARROW_NS,
+            rc = pcap_each_iis(st, src, &c->x[xi], src->offset, PCAP_NARROW_NS,
                                pcap_link_cand, &lc, err);
             c->overflow |= cd.overflow;
             c->near[xi] = cd.near || cd.n > 0;
@@ -1223,7 +1351,7 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
     int64_t lo = STORE_NONE, hi = STORE_NONE;
     size_t cap = 0;
     enum rn_rc rc = RN_OK;
-    int step;
+    int step = SQLITE_DONE;
 
     memset(set, 0, sizeof *set);
     s = store_cached(st,
@@ -1245,7 +1373,7 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
         hi -= src->offset;
     }
     s = store_cached(st,
-                     "SELECT " PCAP_COLS
+                     "SELECT " PCAP_COLS_IIS
                      " FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL ")"
                      " AND start_ns BETWEEN ?1 AND ?2"
                      " AND request_id IS NOT NULL"
@@ -1255,11 +1383,11 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
         return RN_EDB;
     sqlite3_bind_int64(s, 1, lo - PCAP_WIDE_NS - PCAP_SEC_NS);
     sqlite3_bind_int64(s, 2, hi + PCAP_WIDE_NS);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         struct pcap_row r;
 
-        pcap_row_read(s, NULL, &r);
-        if (r.path == NULL) {
+        rc = pcap_iis_row(st, src, s, &r, err);
+        if (rc != RN_OK || r.path == NULL) {
             pcap_row_fini(&r);
             continue;
         }
@@ -1269,7 +1397,7 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
         }
         set->row[set->n++] = r;
     }
-    if (step != SQLITE_DONE)
+    if (rc == RN_OK && step != SQLITE_DONE)
         rc = store_dberr(st, "read requests near a capture", err);
     sqlite3_reset(s);
     if (set->n > 1)
@@ -1569,6 +1697,7 @@ pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
 {
     struct store *st = co->st;
     struct pcap_src src;
+    struct pcap_facts facts = {NULL, 0, 0};
     int64_t offset = 0;
     int kind, found = 0, agree = 0, moved = 0;
     enum rn_rc rc;
@@ -1576,6 +1705,7 @@ pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
     rc = pcap_src_load(st, source_id, &src, &kind, err);
     if (rc != RN_OK || kind != STORE_KIND_PCAP)
         return rc;
+    src.facts = &facts;
     if (!src.given) {
         int64_t spread = PCAP_NARROW_NS;
 
@@ -1587,6 +1717,7 @@ pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
     }
     if (rc == RN_OK && (recheck || moved))
         rc = pcap_recheck_all(co, &src, err);
+    pcap_facts_fini(&facts);
     return rc;
 }
 
@@ -1616,6 +1747,29 @@ pcap_source_span(struct store *st, int64_t source_id, int with_end, int64_t *lo,
     }
     sqlite3_reset(s);
     return RN_OK;
+}
+
+/* Are there IIS requests in the store at all?  One index probe, where
+ * the capture's span (pcap_iis_near) reads all its exchanges. */
+static enum rn_rc
+pcap_iis_any(struct store *st, int *any, struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st,
+        "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL
+        "))",
+        err);
+    enum rn_rc rc = RN_OK;
+
+    *any = 0;
+    if (s == NULL)
+        return RN_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *any = sqlite3_column_int(s, 0);
+    else
+        rc = store_dberr(st, "look for IIS requests", err);
+    sqlite3_reset(s);
+    return rc;
 }
 
 /* Are there IIS requests near the new capture source_id at all? */
@@ -1657,18 +1811,19 @@ correlate_pcap_rescan(struct correlate *co, int64_t source_id,
 {
     struct store *st = co->st;
     sqlite3_stmt *s;
-    struct pcap_src src;
     int64_t lo = STORE_NONE, hi = STORE_NONE, margin;
     int kind, step = SQLITE_DONE;
     enum rn_rc rc;
 
-    rc = pcap_src_load(st, source_id, &src, &kind, err);
+    rc = correlate_source_kind(st, source_id, &kind, err);
     if (rc != RN_OK)
         return rc;
     if (kind == STORE_KIND_PCAP) {
         int near = 0;
 
-        rc = pcap_iis_near(st, source_id, &near, err);
+        rc = pcap_iis_any(st, &near, err);
+        if (rc == RN_OK && near)
+            rc = pcap_iis_near(st, source_id, &near, err);
         if (rc == RN_OK && near)
             rc = pcap_refresh(co, source_id, 1, err);
         return rc;
