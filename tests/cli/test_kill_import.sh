@@ -168,8 +168,19 @@ S="$TMP/int1.db"
 "$GEN_ETW" --dialect tracerpt --size-mb 12 >"$TMP/big-etw.xml" || exit 1
 "$REQNAV" --store "$S" import -q "$TMP/big-etw.xml" >/dev/null 2>"$TMP/err" &
 pid=$!
-sleep 0.4
-kill -INT "$pid" 2>/dev/null || fail "SIGINT in a file: the import was over"
+# Interrupt once the file is hashed (the process has read it once): its
+# import has begun, and the handler is in place.  A fixed delay raced with
+# a slow start (a SIGINT before the handler is ignored in a background
+# job) and with a fast import.
+size=$(wc -c <"$TMP/big-etw.xml")
+n=0
+until [ "$(awk '$1 == "rchar:" { print $2 }' "/proc/$pid/io" 2>/dev/null ||
+    echo 0)" -ge "$size" ] 2>/dev/null || [ $n -ge 1000 ]; do
+    sleep 0.01
+    n=$((n + 1))
+done
+kill -INT "$pid" 2>/dev/null ||
+    fail "SIGINT in a file: the import was over (polled $n times)"
 t0=$(date +%s%N)
 wait "$pid"
 rc=$?
