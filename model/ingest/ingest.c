@@ -12,6 +12,7 @@
 
 #include "correlate.h"
 #include "ingest_impl.h"
+#include "rn_i64map.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
@@ -37,6 +38,12 @@
 #define INGEST_DEFER_ROWS 50000
 #endif
 
+/* Up to this many keys of a source's written source requests are known
+ * in memory (8 MiB at most); past it a new key is looked up in the store. */
+#ifndef INGEST_WRITTEN_MAX
+#define INGEST_WRITTEN_MAX (1 << 19)
+#endif
+
 /* What later puts of a source request said, not yet in its row: each
  * known value wins, as in store_srcreq_merge, which writes it once. */
 struct ingest_pend {
@@ -45,10 +52,6 @@ struct ingest_pend {
     char *verb, *url, *host, *client_addr, *server_addr, *attrs;
     int truncated;
 };
-
-#ifndef INGEST_WRITTEN_MAX
-#define INGEST_WRITTEN_MAX (1 << 19)
-#endif
 
 /* A source request linked at insert, not done yet: its row is written
  * when it is, under the id reserved at its first put. */
@@ -61,11 +64,6 @@ struct ingest_alone {
     struct triage_acc *acc; /* NULL once done */
     struct ingest_pend pend;
     int inrow; /* its row is written already (a second attribute patch) */
-};
-
-/* Live source requests by key hash: open addressing, linear probing. */
-struct ingest_slot {
-    int64_t hash, srcreq; /* srcreq 0: empty */
 };
 
 /* Of a written source request, which end of its span came from its
@@ -98,8 +96,7 @@ struct ingest {
      * key needs no look-up in the store).  Past INGEST_WRITTEN_MAX
      * written keys, every new key is looked up instead, so memory stays
      * bounded. */
-    struct ingest_slot *map;
-    size_t capmap, nmap;
+    struct rn_i64map live;
     struct rn_i64set written;
     int written_full;
 };
@@ -238,100 +235,20 @@ ingest_spans_clear(struct ingest *in)
 static struct ingest_alone *ingest_alone_find(struct ingest *in,
                                               int64_t srcreq_id);
 
-static size_t
-ingest_map_home(const struct ingest *in, int64_t hash)
-{
-    return (size_t)hash & (in->capmap - 1);
-}
-
+/* The waiting source request of key (normalised, hash its hash). */
 static struct ingest_alone *
-ingest_map_find(struct ingest *in, int64_t hash, const char *key)
+ingest_live_find(struct ingest *in, int64_t hash, const char *key)
 {
-    size_t i;
     struct ingest_alone *a;
+    size_t pos = 0;
+    int64_t id;
 
-    if (in->capmap == 0)
-        return NULL;
-    for (i = ingest_map_home(in, hash); in->map[i].srcreq != 0;
-         i = (i + 1) & (in->capmap - 1)) {
-        if (in->map[i].hash != hash)
-            continue;
-        a = ingest_alone_find(in, in->map[i].srcreq);
+    while ((id = rn_i64map_next(&in->live, hash, &pos)) != 0) {
+        a = ingest_alone_find(in, id);
         if (a != NULL && strcmp(a->key, key) == 0)
             return a;
     }
     return NULL;
-}
-
-static void ingest_map_add(struct ingest *in, int64_t hash, int64_t srcreq);
-
-/* Keep the load at most a half. */
-static void
-ingest_map_grow(struct ingest *in)
-{
-    struct ingest_slot *old = in->map;
-    size_t i, cap = in->capmap;
-
-    if (2 * (in->nmap + 1) <= in->capmap)
-        return;
-    in->capmap = cap == 0 ? 1024 : 2 * cap;
-    in->map = xcalloc(in->capmap, sizeof *in->map);
-    in->nmap = 0;
-    for (i = 0; i < cap; i++) {
-        if (old[i].srcreq != 0)
-            ingest_map_add(in, old[i].hash, old[i].srcreq);
-    }
-    free(old);
-}
-
-static void
-ingest_map_add(struct ingest *in, int64_t hash, int64_t srcreq)
-{
-    size_t i;
-
-    ingest_map_grow(in);
-    i = ingest_map_home(in, hash);
-    while (in->map[i].srcreq != 0)
-        i = (i + 1) & (in->capmap - 1);
-    in->map[i].hash = hash;
-    in->map[i].srcreq = srcreq;
-    in->nmap++;
-}
-
-/* Remove srcreq, shifting back the entries of its run that would not be
- * found past the hole. */
-static void
-ingest_map_del(struct ingest *in, int64_t hash, int64_t srcreq)
-{
-    size_t mask = in->capmap - 1, i, j, home;
-
-    if (in->capmap == 0)
-        return;
-    for (i = ingest_map_home(in, hash); in->map[i].srcreq != srcreq;
-         i = (i + 1) & mask) {
-        if (in->map[i].srcreq == 0)
-            return;
-    }
-    for (j = (i + 1) & mask; in->map[j].srcreq != 0; j = (j + 1) & mask) {
-        home = ingest_map_home(in, in->map[j].hash);
-        /* j's entry may fill the hole at i unless its home lies in the
-         * cyclic range (i, j]. */
-        if (((j - home) & mask) >= ((j - i) & mask)) {
-            in->map[i] = in->map[j];
-            i = j;
-        }
-    }
-    in->map[i].srcreq = 0;
-    in->map[i].hash = 0;
-    in->nmap--;
-}
-
-static void
-ingest_map_clear(struct ingest *in)
-{
-    free(in->map);
-    in->map = NULL;
-    in->capmap = in->nmap = 0;
 }
 
 /* Note that the row of key hash is written. */
@@ -376,7 +293,7 @@ ingest_alone_clear(struct ingest *in)
         ingest_pend_fini(&in->alone[i].pend);
     }
     free(in->alone);
-    ingest_map_clear(in);
+    rn_i64map_fini(&in->live);
     in->alone = NULL;
     in->nalone = in->capalone = in->nalone_live = 0;
 }
@@ -571,7 +488,7 @@ ingest_alone_add(struct ingest *in, int64_t hash, const char *key,
         in->first_srcreq = id;
     in->nalone++;
     in->nalone_live++;
-    ingest_map_add(in, hash, id);
+    rn_i64map_add(&in->live, hash, id);
     *srcreq_id = id;
     return RN_OK;
 }
@@ -619,7 +536,7 @@ ingest_alone_row(struct ingest *in, struct ingest_alone *a, struct rn_err *err)
     ingest_spans_set(in, a->srcreq,
                      (unsigned char)((dstart ? INGEST_SPAN_START : 0) |
                                      (dend ? INGEST_SPAN_END : 0)));
-    ingest_map_del(in, a->hash, a->srcreq);
+    rn_i64map_del(&in->live, a->hash, a->srcreq);
     ingest_written_add(in, a->hash);
     if (!a->inrow)
         return ingest_alone_insert(in, a, err);
@@ -745,7 +662,7 @@ ingest_srcreq_put_linked(struct ingest *in, int64_t source_id,
 
     store_key_normalise(r->key, key, sizeof key);
     hash = store_hash53(key, strlen(key));
-    a = ingest_map_find(in, hash, key);
+    a = ingest_live_find(in, hash, key);
     if (a != NULL) {
         *srcreq_id = a->srcreq;
         return store_srcreq_is_empty(r) ? RN_OK

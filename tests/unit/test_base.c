@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "rn_buf.h"
+#include "rn_i64map.h"
 #include "rn_json.h"
 #include "rn_kind.h"
 #include "rn_time.h"
@@ -370,6 +371,58 @@ test_kinds(void)
     CHECK_STR(buf, "PCAP c.pcap frame 114");
 }
 
+/* The multimap against a plain list: random adds and deletes on few keys
+ * (long runs of equal homes, values that wrap around the table's end),
+ * every value of every key found after each step of the last rounds. */
+static void
+test_i64map(void)
+{
+    enum { KEYS = 13, MAX = 600 };
+    struct rn_i64map m = RN_I64MAP_INIT;
+    int64_t lk[MAX], lv[MAX], next = 1;
+    size_t n = 0, i, step;
+    uint64_t r = 12345;
+
+    for (step = 0; step < 20000; step++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        if (n < MAX && ((r >> 33) % 3 != 0 || n == 0)) {
+            lk[n] = (int64_t)((r >> 40) % KEYS) - 6; /* 0 and < 0 too */
+            lv[n] = next++;
+            rn_i64map_add(&m, lk[n], lv[n]);
+            n++;
+        } else {
+            i = (size_t)((r >> 20) % n);
+            CHECK(rn_i64map_del(&m, lk[i], lv[i]) == 1);
+            CHECK(rn_i64map_del(&m, lk[i], lv[i]) == 0);
+            lk[i] = lk[n - 1];
+            lv[i] = lv[n - 1];
+            n--;
+        }
+        CHECK(m.n == n);
+        if (step < 19000 && step % 97 != 0)
+            continue;
+        for (int64_t k = -6; k < KEYS - 6; k++) {
+            size_t pos = 0, want = 0, got = 0;
+            int64_t v;
+
+            for (i = 0; i < n; i++)
+                want += lk[i] == k;
+            while ((v = rn_i64map_next(&m, k, &pos)) != 0) {
+                int found = 0;
+
+                for (i = 0; i < n; i++)
+                    found |= lk[i] == k && lv[i] == v;
+                CHECK(found);
+                got++;
+            }
+            CHECK(got == want);
+        }
+    }
+    rn_i64map_fini(&m);
+    CHECK(rn_i64map_next(&m, 1, &(size_t){0}) == 0);
+    CHECK(rn_i64map_del(&m, 1, 1) == 0);
+}
+
 int
 main(void)
 {
@@ -382,5 +435,6 @@ main(void)
     test_sha256_sum();
     test_url();
     test_kinds();
+    test_i64map();
     return test_report("test_base");
 }
