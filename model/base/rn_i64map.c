@@ -89,8 +89,8 @@ rn_i64map_next(const struct rn_i64map *m, int64_t key, size_t *pos)
     if (m->cap == 0)
         return 0;
     /* *pos counts the slots of the probe already looked at. */
-    for (i = (i64map_home(m, key) + *pos) & (m->cap - 1);
-         m->slot[i].value != 0; i = (i + 1) & (m->cap - 1)) {
+    for (i = (i64map_home(m, key) + *pos) & (m->cap - 1); m->slot[i].value != 0;
+         i = (i + 1) & (m->cap - 1)) {
         (*pos)++;
         if (m->slot[i].key == key)
             return m->slot[i].value;

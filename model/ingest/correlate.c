@@ -65,6 +65,24 @@ correlate_touch(struct correlate *co, int64_t request_id)
 }
 
 enum rn_rc
+correlate_exists(struct store *st, const char *sql, const char *what, int *any,
+                 struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(st, sql, err);
+    enum rn_rc rc = RN_OK;
+
+    *any = 0;
+    if (s == NULL)
+        return RN_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *any = sqlite3_column_int(s, 0);
+    else
+        rc = store_dberr(st, what, err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum rn_rc
 correlate_touch_each(struct correlate *co, sqlite3_stmt *s, const char *what,
                      struct rn_err *err)
 {

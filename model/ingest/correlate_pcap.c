@@ -1754,22 +1754,10 @@ pcap_source_span(struct store *st, int64_t source_id, int with_end, int64_t *lo,
 static enum rn_rc
 pcap_iis_any(struct store *st, int *any, struct rn_err *err)
 {
-    sqlite3_stmt *s = store_cached(
-        st,
-        "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL
-        "))",
-        err);
-    enum rn_rc rc = RN_OK;
-
-    *any = 0;
-    if (s == NULL)
-        return RN_EDB;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *any = sqlite3_column_int(s, 0);
-    else
-        rc = store_dberr(st, "look for IIS requests", err);
-    sqlite3_reset(s);
-    return rc;
+    return correlate_exists(st,
+                            "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN"
+                            " (" RN_KINDS_GUID_SQL "))",
+                            "look for IIS requests", any, err);
 }
 
 /* Are there IIS requests near the new capture source_id at all? */

@@ -31,6 +31,7 @@
 #include <strings.h>
 
 #include "correlate.h"
+#include "ingest_impl.h"
 #include "match.h"
 #include "rn_i64set.h"
 #include "rn_kind.h"
@@ -934,21 +935,10 @@ out:
 static enum rn_rc
 w3c_any_lines(struct store *st, int *any, struct rn_err *err)
 {
-    sqlite3_stmt *s = store_cached(
-        st,
-        "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN (" RN_KINDS_LOG_SQL
-        "))",
-        err);
-    enum rn_rc rc = RN_OK;
-
-    if (s == NULL)
-        return RN_EDB;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *any = sqlite3_column_int(s, 0);
-    else
-        rc = store_dberr(st, "look for log lines", err);
-    sqlite3_reset(s);
-    return rc;
+    return correlate_exists(st,
+                            "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind IN"
+                            " (" RN_KINDS_LOG_SQL "))",
+                            "look for log lines", any, err);
 }
 
 enum rn_rc

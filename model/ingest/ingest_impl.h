@@ -45,6 +45,11 @@ enum rn_rc triage_acc_write(struct store *st, struct triage_acc *a,
                             struct rn_err *err);
 void triage_acc_free(struct triage_acc *a);
 
+/* Run sql, a cached SELECT EXISTS (...) without parameters: *any its
+ * answer; what names the step in an error. */
+enum rn_rc correlate_exists(struct store *st, const char *sql, const char *what,
+                            int *any, struct rn_err *err);
+
 /* Step s (bound by the caller) and note the request id in column 0 of
  * every row it gives. */
 enum rn_rc correlate_touch_each(struct correlate *co, sqlite3_stmt *s,
