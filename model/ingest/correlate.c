@@ -95,27 +95,6 @@ correlate_touch_each(struct correlate *co, sqlite3_stmt *s, const char *what,
 }
 
 enum rn_rc
-correlate_source_kind(struct store *st, int64_t source_id, int *kind,
-                      struct rn_err *err)
-{
-    sqlite3_stmt *s =
-        store_cached(st, "SELECT kind FROM source WHERE id = ?1", err);
-    int step;
-
-    *kind = 0;
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, source_id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        *kind = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return store_dberr(st, "read source kind", err);
-    return RN_OK;
-}
-
-enum rn_rc
 correlate_request_for_key(struct store *st, const char *key,
                           int64_t *request_id, struct rn_err *err)
 {
@@ -402,8 +381,8 @@ correlate_flush(struct correlate *co, struct rn_err *err)
 }
 
 enum rn_rc
-correlate_source(struct correlate *co, int64_t source_id, int unlinked,
-                 struct rn_err *err)
+correlate_source(struct correlate *co, int64_t source_id, int kind,
+                 int unlinked, struct rn_err *err)
 {
     enum rn_rc rc = RN_OK;
 
@@ -417,11 +396,11 @@ correlate_source(struct correlate *co, int64_t source_id, int unlinked,
     /* A new capture is matched (and its clock set) first: log lines are
      * then matched against its exchanges as they now stand. */
     if (rc == RN_OK)
-        rc = correlate_pcap_rescan(co, source_id, err);
+        rc = correlate_pcap_rescan(co, source_id, kind, err);
     if (rc == RN_OK)
-        rc = correlate_w3c_rescan(co, source_id, err);
+        rc = correlate_w3c_rescan(co, source_id, kind, err);
     if (rc == RN_OK)
-        rc = correlate_arr(co, source_id, err);
+        rc = correlate_arr(co, source_id, kind, err);
     if (rc == RN_OK)
         rc = correlate_finish(co, err);
     return rc;

@@ -54,15 +54,16 @@ const char *correlate_link_rule(int kind, const char *key);
 int correlate_links_at_insert(int kind);
 
 /* After a source's rows are in: link its source requests, let earlier
- * ones try again against it, re-triage what changed.  unlinked: some of
- * its source requests are not linked yet. */
-enum rn_rc correlate_source(struct correlate *co, int64_t source_id,
+ * ones try again against it, re-triage what changed.  kind: the source's
+ * (STORE_KIND_*, as the import session knows it); unlinked: some of its
+ * source requests are not linked yet. */
+enum rn_rc correlate_source(struct correlate *co, int64_t source_id, int kind,
                             int unlinked, struct rn_err *err);
 
 /* Work deferred to the end of a batch (captures); before each commit. */
 /* Record the X-ARR-LOG-ID values a source's requests sent (ARR front end)
  * or received (member), for parent and child links (correlate_arr.c). */
-enum rn_rc correlate_arr(struct correlate *co, int64_t source_id,
+enum rn_rc correlate_arr(struct correlate *co, int64_t source_id, int kind,
                          struct rn_err *err);
 enum rn_rc correlate_flush(struct correlate *co, struct rn_err *err);
 
@@ -122,10 +123,6 @@ enum rn_rc correlate_note(struct correlate *co, int64_t srcreq_id,
                           const struct correlate_outcome *o,
                           struct rn_err *err);
 
-/* The kind of source source_id (STORE_KIND_*; 0 when there is none). */
-enum rn_rc correlate_source_kind(struct store *st, int64_t source_id, int *kind,
-                                 struct rn_err *err);
-
 /* Make sure a logical request row with this key exists; its id. */
 enum rn_rc correlate_request_for_key(struct store *st, const char *key,
                                      int64_t *request_id, struct rn_err *err);
@@ -149,9 +146,9 @@ enum rn_rc correlate_pcap_match(struct store *st, int64_t srcreq_id,
  * it: re-run matching for the unlinked ones (link_rule 'self').
  */
 enum rn_rc correlate_w3c_rescan(struct correlate *co, int64_t source_id,
-                                struct rn_err *err);
+                                int kind, struct rn_err *err);
 enum rn_rc correlate_pcap_rescan(struct correlate *co, int64_t source_id,
-                                 struct rn_err *err);
+                                 int kind, struct rn_err *err);
 
 /*
  * Bring up to date the captures that sources imported since the last

@@ -79,18 +79,18 @@ arr_record(struct store *st, int64_t srcreq_id, const char *id, int sent,
 }
 
 enum rn_rc
-correlate_arr(struct correlate *co, int64_t source_id, struct rn_err *err)
+correlate_arr(struct correlate *co, int64_t source_id, int kind,
+              struct rn_err *err)
 {
     struct store *st = co->st;
     sqlite3_stmt *s;
     enum rn_rc rc = RN_OK;
-    int step, kind;
+    int step;
 
     /* A capture's events are TCP and HTTP ones, never the two read below:
      * walking all its events for them was a pass over the whole capture. */
-    rc = correlate_source_kind(st, source_id, &kind, err);
-    if (rc != RN_OK || kind == STORE_KIND_PCAP)
-        return rc;
+    if (kind == STORE_KIND_PCAP)
+        return RN_OK;
     /* Cached: a FREB folder asks it once a file.  The statement below
      * that runs while it steps is another. */
     s = store_cached(

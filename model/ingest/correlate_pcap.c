@@ -1794,18 +1794,15 @@ pcap_iis_near(struct store *st, int64_t source_id, int *near,
 }
 
 enum rn_rc
-correlate_pcap_rescan(struct correlate *co, int64_t source_id,
+correlate_pcap_rescan(struct correlate *co, int64_t source_id, int kind,
                       struct rn_err *err)
 {
     struct store *st = co->st;
     sqlite3_stmt *s;
     int64_t lo = STORE_NONE, hi = STORE_NONE, margin;
-    int kind, step = SQLITE_DONE;
-    enum rn_rc rc;
+    int step = SQLITE_DONE;
+    enum rn_rc rc = RN_OK;
 
-    rc = correlate_source_kind(st, source_id, &kind, err);
-    if (rc != RN_OK)
-        return rc;
     if (kind == STORE_KIND_PCAP) {
         int near = 0;
 
@@ -1862,7 +1859,7 @@ correlate_pcap_flush(struct correlate *co, int *worked, struct rn_err *err)
         rc = pcap_refresh(co, ids[i], 1, err);
         /* Log lines near it are matched against its exchanges. */
         if (rc == RN_OK)
-            rc = correlate_w3c_rescan(co, ids[i], err);
+            rc = correlate_w3c_rescan(co, ids[i], STORE_KIND_PCAP, err);
     }
     free(ids);
     return rc;

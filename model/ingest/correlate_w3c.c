@@ -942,24 +942,16 @@ w3c_any_lines(struct store *st, int *any, struct rn_err *err)
 }
 
 enum rn_rc
-correlate_w3c_rescan(struct correlate *co, int64_t source_id,
+correlate_w3c_rescan(struct correlate *co, int64_t source_id, int kind,
                      struct rn_err *err)
 {
     struct store *st = co->st;
     struct rn_i64set set = RN_I64SET_INIT;
-    sqlite3_stmt *s;
     enum rn_rc rc;
     int64_t *ids;
     size_t n, i;
-    int kind = 0, any = 0;
+    int any = 0;
 
-    s = store_cached(st, "SELECT kind FROM source WHERE id = ?1", err);
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, source_id);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        kind = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
     if (kind != STORE_KIND_ETW && kind != STORE_KIND_FREB &&
         kind != STORE_KIND_W3C && kind != STORE_KIND_HTTPERR &&
         kind != STORE_KIND_PCAP)

@@ -763,7 +763,8 @@ ingest_source_end(struct ingest *in, int64_t source_id,
     if (rc == RN_OK)
         rc = store_source_finish(in->st, source_id, in->nospan > 0, res, err);
     if (rc == RN_OK)
-        rc = correlate_source(&in->co, source_id, in->unlinked != 0, err);
+        rc = correlate_source(&in->co, source_id, in->kind, in->unlinked != 0,
+                              err);
     if (rc == RN_OK)
         rc = store_source_end(in->st, source_id, res, err);
     if (rc != RN_OK) {
