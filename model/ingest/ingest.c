@@ -279,6 +279,9 @@ ingest_open(struct store *st)
 
     in->st = st;
     correlate_init(&in->co, st);
+    /* The session is one import: a new store it fills alone is written
+     * once, without WAL (store_bulk_begin). */
+    store_bulk_begin(st);
     return in;
 }
 
@@ -307,6 +310,7 @@ ingest_close(struct ingest *in)
     ingest_spans_clear(in);
     ingest_written_clear(in);
     correlate_fini(&in->co);
+    store_bulk_end(in->st);
     free(in);
 }
 

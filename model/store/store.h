@@ -92,6 +92,15 @@ void store_deadline(struct store *st, int64_t us);
  * store_open). */
 enum rn_rc store_cache_size(struct store *st, int kib, struct rn_err *err);
 
+/*
+ * Bulk mode for an import: a store with no source yet that no other
+ * connection has open trades WAL for a rollback journal (every page written
+ * once, not twice) until store_bulk_end() or store_close().  Outside a
+ * transaction; a store that cannot switch stays as it is.
+ */
+void store_bulk_begin(struct store *st);
+void store_bulk_end(struct store *st);
+
 /* Outer transaction (BEGIN IMMEDIATE / COMMIT / ROLLBACK).  It enforces
  * no foreign keys: the import writes rows that refer to rows it writes
  * later in the same transaction (store_srcreq_reserve); what commits

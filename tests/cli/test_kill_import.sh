@@ -77,7 +77,7 @@ while read -r delay; do
     # try again sooner, so that each kill lands in a running import.
     try=0
     while :; do
-        rm -f "$S" "$S-wal" "$S-shm"
+        rm -f "$S" "$S-wal" "$S-shm" "$S-journal"
         "$REQNAV" --store "$S" import -q "$IN" >/dev/null 2>&1 &
         pid=$!
         sleep "$delay"
@@ -124,7 +124,7 @@ while read -r delay; do
         diff "$TMP/clean.dump" "$TMP/kill.dump" | head -5 >&2
     fi
     echo "kill $i after ${delay}s: $have of $nsrc sources committed"
-    rm -f "$S" "$S-wal" "$S-shm"
+    rm -f "$S" "$S-wal" "$S-shm" "$S-journal"
 done <"$TMP/delays"
 # The kills must have landed mid-import at least some of the time.
 [ "$midway" -ge 3 ] && pass || fail "only $midway kills landed mid-import"

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "filter.h"
 #include "ingest.h"
@@ -582,6 +583,76 @@ test_filter_errors(void)
     filter_free(f);
 }
 
+/* The store file's header says WAL (2) or a rollback journal (1) in its
+ * read and write version bytes (18, 19); -1 if unreadable. */
+static int
+header_mode(const char *path)
+{
+    unsigned char h[20];
+    FILE *f = fopen(path, "rb");
+    size_t n = f != NULL ? fread(h, 1, sizeof h, f) : 0;
+
+    if (f != NULL)
+        fclose(f);
+    return n == sizeof h && h[18] == h[19] ? h[18] : -1;
+}
+
+/* An import into a new store that nobody else has open writes it without
+ * WAL and leaves it in WAL; one with another connection open, or with a
+ * source already in it, stays in WAL throughout. */
+static void
+test_bulk_journal(void)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct store *st = NULL, *other = NULL;
+    char path[128], side[160];
+
+    snprintf(path, sizeof path, "/tmp/rn-test-bulk-%d.db", (int)getpid());
+    remove(path);
+    CHECK(store_open(path, 0, &st, &err) == RN_OK);
+    if (st == NULL)
+        return;
+    CHECK(header_mode(path) == 2);
+    store_bulk_begin(st);
+    CHECK(header_mode(path) == 1);
+    /* While it lasts, a transaction's journal sits beside the store. */
+    CHECK(store_begin(st, &err) == RN_OK);
+    CHECK(store_state_set(st, "k", "v", &err) == RN_OK);
+    snprintf(side, sizeof side, "%s-journal", path);
+    CHECK(access(side, F_OK) == 0);
+    CHECK(store_commit(st, &err) == RN_OK);
+    store_bulk_end(st);
+    CHECK(header_mode(path) == 2);
+
+    /* Another connection open: no switch (and no wait for it). */
+    CHECK(store_open(path, 0, &other, &err) == RN_OK);
+    store_bulk_begin(st);
+    CHECK(header_mode(path) == 2);
+    store_bulk_end(st);
+    store_close(other);
+
+    /* A store that holds a source already: no switch. */
+    add_source(st, 7, 2, 502, 1);
+    store_bulk_begin(st);
+    CHECK(header_mode(path) == 2);
+    store_bulk_end(st);
+
+    /* Closed mid-bulk: back in WAL all the same. */
+    store_close(st);
+    remove(path);
+    st = NULL;
+    CHECK(store_open(path, 0, &st, &err) == RN_OK);
+    store_bulk_begin(st);
+    CHECK(header_mode(path) == 1);
+    store_close(st);
+    CHECK(header_mode(path) == 2);
+    remove(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    remove(side);
+}
+
 int
 main(void)
 {
@@ -596,5 +667,6 @@ main(void)
     test_triage_and_timeline();
     test_sql_readonly();
     test_filter_errors();
+    test_bulk_journal();
     return test_report("test_store");
 }
