@@ -341,26 +341,6 @@ import_pcap_header(const struct http_msg *m, const char *name)
     return NULL;
 }
 
-/* Append a message's header list to attrs as [["Name","value"],...]. */
-static void
-import_pcap_attrs_headers(struct rn_buf *b, const char *key,
-                          const struct http_msg *m)
-{
-    size_t i;
-
-    rn_buf_printf(b, ",\"%s\":[", key);
-    for (i = 0; i < m->nhdr; i++) {
-        const struct http_header *h = &m->hdr[i];
-
-        rn_buf_puts(b, i > 0 ? ",[" : "[");
-        rn_json_str(b, http_msg_at(m, h->name), h->name_len);
-        rn_buf_putc(b, ',');
-        rn_json_str(b, http_msg_at(m, h->value), h->value_len);
-        rn_buf_putc(b, ']');
-    }
-    rn_buf_putc(b, ']');
-}
-
 /* ,"<pfx>_<name>": of an attrs member, in one append (five made it a
  * good part of writing the attrs).  Our own short names: they fit. */
 static void
@@ -692,13 +672,12 @@ import_pcap_xact(void *vctx, struct http_xact *x, struct rn_err *err)
                   x->seq);
     if (c->partial[0] || c->partial[1])
         rn_buf_puts(&im->attrs, ",\"partial_start\":true");
-    if (req != NULL) {
+    /* The headers themselves are the head events' (fields, and every
+     * captured byte in raw): not copied here. */
+    if (req != NULL)
         import_pcap_attrs_msg(&im->attrs, "request", req);
-        import_pcap_attrs_headers(&im->attrs, "request_headers", req);
-    }
     if (resp != NULL) {
         import_pcap_attrs_msg(&im->attrs, "response", resp);
-        import_pcap_attrs_headers(&im->attrs, "response_headers", resp);
     } else {
         rn_buf_printf(&im->attrs, ",\"response\":null,\"no_response\":\"%s\"",
                       pc->rst ? "rst" : "no response seen");
