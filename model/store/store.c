@@ -669,11 +669,20 @@ store_immutable_uri(const char *path)
     return uri;
 }
 
+/* Savepoint journals up to this size stay in memory. */
+#define STORE_STMTJRNL_SPILL (4 << 20)
+
 /*
- * The process does not read SQLite's memory statistics, which take a
- * global lock on every allocation: off.  SQLite takes this only before it
- * is first initialised and refuses it after, which changes nothing here,
- * so the result is not an error.
+ * Process-wide settings, which SQLite takes only before it is first
+ * initialised and refuses after (which changes nothing here, so the
+ * results are not errors):
+ * - the process does not read SQLite's memory statistics, which take a
+ *   global lock on every allocation: off;
+ * - each imported file is a savepoint, whose journal gets the whole first
+ *   version of every page the file changes (a FREB file: about 13 pages
+ *   of 16 KiB).  Written to a temporary file, that was 8 bytes of writes
+ *   for each byte of store; kept in memory up to 4 MiB, a big file's
+ *   journal still goes to disk, so memory stays bounded.
  */
 static void
 store_config_once(void)
@@ -683,6 +692,8 @@ store_config_once(void)
     if (!done) {
         done = 1;
         (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL,
+                             STORE_STMTJRNL_SPILL);
     }
 }
 
