@@ -220,12 +220,11 @@ rn_json_read_str(const char **p, struct rn_buf *out)
 }
 
 int
-rn_json_flat_next(const char **p, struct rn_buf *k, struct rn_buf *v)
+rn_json_flat_key(const char **p, struct rn_buf *k)
 {
     const char *s = *p;
 
     rn_buf_reset(k);
-    rn_buf_reset(v);
     while (*s == ' ' || *s == '{' || *s == ',')
         s++;
     if (*s == '}' || *s == '\0') {
@@ -240,8 +239,40 @@ rn_json_flat_next(const char **p, struct rn_buf *k, struct rn_buf *v)
         return -1;
     while (*s == ' ')
         s++;
-    if (rn_json_read_str(&s, v) != 0)
-        return -1;
     *p = s;
     return 1;
+}
+
+int
+rn_json_flat_value(const char **p, struct rn_buf *v)
+{
+    rn_buf_reset(v);
+    return rn_json_read_str(p, v);
+}
+
+int
+rn_json_flat_skip(const char **p)
+{
+    const char *s = *p;
+
+    if (*s++ != '"')
+        return -1;
+    while (*s != '"') {
+        if (*s == '\0' || (*s == '\\' && s[1] == '\0'))
+            return -1;
+        s += *s == '\\' ? 2 : 1;
+    }
+    *p = s + 1;
+    return 0;
+}
+
+int
+rn_json_flat_next(const char **p, struct rn_buf *k, struct rn_buf *v)
+{
+    int rc = rn_json_flat_key(p, k);
+
+    rn_buf_reset(v);
+    if (rc != 1)
+        return rc;
+    return rn_json_flat_value(p, v) == 0 ? 1 : -1;
 }

@@ -39,6 +39,16 @@ enum rn_rc rn_json_obj_end(struct rn_json_obj *o);
 int rn_json_flat_next(const char **p, struct rn_buf *k, struct rn_buf *v);
 
 /*
+ * The same in two steps, for a reader that wants few of the values: the
+ * key (1, 0 at the end, -1 malformed; *p left on the value), then either
+ * the value decoded into v (reset first) or skipped undecoded (0, or -1
+ * when malformed).
+ */
+int rn_json_flat_key(const char **p, struct rn_buf *k);
+int rn_json_flat_value(const char **p, struct rn_buf *v);
+int rn_json_flat_skip(const char **p);
+
+/*
  * Decode one UTF-8 sequence at s (n bytes available).  Returns its length
  * (1..4) and stores the code point, or returns 0 for an invalid sequence.
  */

@@ -472,35 +472,43 @@ tri_load_srcreqs(struct store *st, int64_t request_id, struct tri_req *t,
     return rc;
 }
 
-/* Keep the fields triage reads (fields JSON as stored; may be NULL). */
+#define TRI_WANT(k, member)                                                    \
+    {                                                                          \
+        k, sizeof k - 1, offsetof(struct tri_event, member)                    \
+    }
+
+/* Keep the fields triage reads (fields JSON as stored; may be NULL).  An
+ * event has a dozen or more fields and triage wants one or two: keys are
+ * matched on their length first and other values skipped undecoded. */
 static void
 tri_read_fields(struct tri_event *e, const char *json)
 {
     static const struct {
         const char *key;
+        size_t len;
         size_t off;
     } wanted[] = {
-        {"HttpStatus", offsetof(struct tri_event, status)},
-        {"status", offsetof(struct tri_event, status)},
-        {"HttpSubStatus", offsetof(struct tri_event, substatus)},
-        {"ErrorCode", offsetof(struct tri_event, code)},
-        {"ProcessId", offsetof(struct tri_event, pid)},
-        {"CommandLine", offsetof(struct tri_event, cmdline)},
-        {"Headers", offsetof(struct tri_event, headers)},
-        {"ModuleName", offsetof(struct tri_event, module)},
-        {"HttpReason", offsetof(struct tri_event, reason)},
+        TRI_WANT("HttpStatus", status),
+        TRI_WANT("status", status),
+        TRI_WANT("HttpSubStatus", substatus),
+        TRI_WANT("ErrorCode", code),
+        TRI_WANT("ProcessId", pid),
+        TRI_WANT("CommandLine", cmdline),
+        TRI_WANT("Headers", headers),
+        TRI_WANT("ModuleName", module),
+        TRI_WANT("HttpReason", reason),
         /* HTTPERR lines (the W3C names) */
-        {"sc-status", offsetof(struct tri_event, status)},
-        {"s-reason", offsetof(struct tri_event, reason)},
+        TRI_WANT("sc-status", status),
+        TRI_WANT("s-reason", reason),
         /* ARR, ANCM, configuration errors, FastCGI (FORMATS.md H) */
-        {"Server", offsetof(struct tri_event, server)},
-        {"FailureDescription", offsetof(struct tri_event, failure)},
-        {"ConfigExceptionInfo", offsetof(struct tri_event, config)},
-        {"Notification", offsetof(struct tri_event, notification)},
-        {"ExePath", offsetof(struct tri_event, exe)},
-        {"FullPath", offsetof(struct tri_event, exe)},
-        {"RequestTimeout", offsetof(struct tri_event, timeout)},
-        {"ActivityTimeout", offsetof(struct tri_event, timeout)},
+        TRI_WANT("Server", server),
+        TRI_WANT("FailureDescription", failure),
+        TRI_WANT("ConfigExceptionInfo", config),
+        TRI_WANT("Notification", notification),
+        TRI_WANT("ExePath", exe),
+        TRI_WANT("FullPath", exe),
+        TRI_WANT("RequestTimeout", timeout),
+        TRI_WANT("ActivityTimeout", timeout),
     };
     struct rn_buf k, v;
     const char *p = json != NULL ? json : "{}";
@@ -508,12 +516,22 @@ tri_read_fields(struct tri_event *e, const char *json)
 
     rn_buf_init(&k, 4096);
     rn_buf_init(&v, RN_BUF_MAX_FIELD);
-    while (rn_json_flat_next(&p, &k, &v) == 1) {
-        for (i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
-            char **slot = (char **)((char *)e + wanted[i].off);
+    while (rn_json_flat_key(&p, &k) == 1) {
+        char **slot = NULL;
 
-            if (*slot == NULL && strcmp(rn_buf_str(&k), wanted[i].key) == 0)
-                *slot = xstrndup(rn_buf_str(&v), v.len);
+        for (i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
+            if (wanted[i].len == k.len &&
+                memcmp(k.data, wanted[i].key, k.len) == 0) {
+                slot = (char **)((char *)e + wanted[i].off);
+                break;
+            }
+        }
+        if (slot != NULL && *slot == NULL) {
+            if (rn_json_flat_value(&p, &v) != 0)
+                break;
+            *slot = xstrndup(rn_buf_str(&v), v.len);
+        } else if (rn_json_flat_skip(&p) != 0) {
+            break;
         }
     }
     e->headers_null = e->headers == NULL;

@@ -101,6 +101,23 @@ test_json(void)
     CHECK(rn_json_flat_next(&p, &k, &v) == 0);
     p = "{\"a\":\"unterminated";
     CHECK(rn_json_flat_next(&p, &k, &v) == -1);
+    /* Key by key: a skipped value with escaped quotes and backslashes
+     * ends where it should, and the next key and value are read. */
+    p = "{\"a\":\"q\\\"x\\\\\",\"b\":\"\\u0041\",\"c\":\"z\"}";
+    CHECK(rn_json_flat_key(&p, &k) == 1);
+    CHECK_STR(rn_buf_str(&k), "a");
+    CHECK(rn_json_flat_skip(&p) == 0);
+    CHECK(rn_json_flat_key(&p, &k) == 1);
+    CHECK_STR(rn_buf_str(&k), "b");
+    CHECK(rn_json_flat_value(&p, &v) == 0);
+    CHECK_STR(rn_buf_str(&v), "A");
+    CHECK(rn_json_flat_key(&p, &k) == 1);
+    CHECK(rn_json_flat_skip(&p) == 0);
+    CHECK(rn_json_flat_key(&p, &k) == 0);
+    p = "\"cut\\";
+    CHECK(rn_json_flat_skip(&p) == -1);
+    p = "x\"";
+    CHECK(rn_json_flat_skip(&p) == -1);
     rn_buf_fini(&b);
     rn_buf_fini(&k);
     rn_buf_fini(&v);
