@@ -8,6 +8,7 @@
  */
 #include "import_etw.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -681,12 +682,12 @@ etw_rfind(const char *buf, size_t n, const char *pat)
  * the parser's error.
  */
 static void
-etw_find_cut(const char *path, struct etw_cut *cut)
+etw_find_cut(const struct import_ctx *ctx, struct etw_cut *cut)
 {
     static char buf[ETW_TAIL_SCAN];
     unsigned char head[4096];
     char root[64];
-    FILE *f = fopen(path, "rb");
+    FILE *f = import_fopen(ctx);
     long size, from;
     size_t n, end, i;
     int64_t row, ev, at;
@@ -738,12 +739,16 @@ etw_run(struct import_ctx *ctx, struct rn_err *err)
 {
     struct etw_state s;
     struct etw_cut cut;
+    FILE *f;
     enum rn_rc rc;
 
     memset(&s, 0, sizeof s);
     s.ctx = ctx;
-    etw_find_cut(ctx->file, &cut);
-    rc = xml_input_open_cut(ctx->file, cut.limit, cut.tail, &s.in, err);
+    etw_find_cut(ctx, &cut);
+    f = import_fopen(ctx);
+    if (f == NULL)
+        return rn_err_set(err, RN_EIO, "%s: %s", ctx->file, strerror(errno));
+    rc = xml_input_open_stream(f, ctx->file, cut.limit, cut.tail, &s.in, err);
     if (rc != RN_OK)
         return rc;
     rn_buf_init(&s.ev.json, 64u * 1024 * 1024);

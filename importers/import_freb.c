@@ -13,6 +13,7 @@
  */
 #include "import_freb.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,13 +366,13 @@ struct freb_cut {
  * cost the complete events just before it.  Only for 8-bit encodings.
  */
 static void
-freb_find_cut(const char *path, struct freb_cut *cut)
+freb_find_cut(const struct import_ctx *ctx, struct freb_cut *cut)
 {
     static const char close_tag[] = "</failedRequest>", ev_end[] = "</Event>";
     unsigned char buf[65536 + 8];
     size_t n, keep = 0, i;
     int64_t base = 0, size, newlines = 0, last_nl = -1;
-    FILE *f = fopen(path, "rb");
+    FILE *f = import_fopen(ctx);
 
     cut->limit = -1;
     if (f == NULL)
@@ -422,14 +423,18 @@ freb_run(struct import_ctx *ctx, struct rn_err *err)
 {
     struct freb_state s;
     struct freb_cut cut;
+    FILE *f;
     enum rn_rc rc;
 
     memset(&s, 0, sizeof s);
     s.ctx = ctx;
-    freb_find_cut(ctx->file, &cut);
-    rc = xml_input_open_cut(ctx->file, cut.limit,
-                            cut.limit >= 0 ? "\r\n</failedRequest>\r\n" : NULL,
-                            &s.in, err);
+    freb_find_cut(ctx, &cut);
+    f = import_fopen(ctx);
+    if (f == NULL)
+        return rn_err_set(err, RN_EIO, "%s: %s", ctx->file, strerror(errno));
+    rc = xml_input_open_stream(
+        f, ctx->file, cut.limit,
+        cut.limit >= 0 ? "\r\n</failedRequest>\r\n" : NULL, &s.in, err);
     if (rc != RN_OK)
         return rc;
     rn_buf_init(&s.json, FREB_MAX_JSON);

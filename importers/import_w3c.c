@@ -646,7 +646,7 @@ w3c_import(struct import_ctx *ctx, int kind, struct rn_err *err)
     s.kind = kind;
     for (c = 0; c < COL_COUNT; c++)
         s.col[c] = -1;
-    s.f = fopen(ctx->file, "rb");
+    s.f = import_fopen(ctx);
     if (s.f == NULL)
         return rn_err_set(err, RN_EIO, "%s: %s", ctx->path, strerror(errno));
     rn_buf_init(&s.json, 8u * 1024 * 1024);

@@ -123,7 +123,16 @@ struct import_run {
     int batch_files;
     int64_t batch_start;
     volatile sig_atomic_t *cancel;
+    /* The content of the file being imported, when the hash pass kept it
+     * (held_file: its path, the pointer import_file passes on; NULL when
+     * nothing is held).  One buffer for the run, reused file after file. */
+    const char *held_file;
+    unsigned char *held;
+    size_t nheld, capheld;
 };
+
+/* Files up to this size are read once: hashed and parsed from memory. */
+#define IMPORT_HOLD_MAX (4u << 20)
 
 enum rn_rc
 import_progress(struct import_ctx *ctx, int64_t done, struct rn_err *err)
@@ -140,10 +149,38 @@ import_progress(struct import_ctx *ctx, int64_t done, struct rn_err *err)
     return RN_OK;
 }
 
-/* Hash a whole file; also read its first bytes for probing. */
+/* Read all of a small file (size from fstat: the hint) into run->held;
+ * 0 when it is not small, or not what fstat said. */
+static int
+import_hold(struct import_run *run, FILE *f)
+{
+    struct stat sb;
+    size_t n;
+
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+        (uint64_t)sb.st_size > IMPORT_HOLD_MAX)
+        return 0;
+    if (run->capheld < (size_t)sb.st_size + 1) {
+        free(run->held);
+        run->capheld = (size_t)sb.st_size + 1;
+        run->held = xmalloc(run->capheld);
+    }
+    /* One byte more than expected: a file that grew is read the long way. */
+    n = fread(run->held, 1, (size_t)sb.st_size + 1, f);
+    if (n != (size_t)sb.st_size || ferror(f)) {
+        rewind(f);
+        return 0;
+    }
+    run->nheld = n;
+    return 1;
+}
+
+/* Hash a whole file; also read its first bytes for probing.  A small file
+ * is kept whole (run->held) for its importer, which then reads no file. */
 static enum rn_rc
-import_hash_file(const char *path, char hex[65], unsigned char *head,
-                 size_t *nhead, int64_t *size, struct rn_err *err)
+import_hash_file(struct import_run *run, const char *path, char hex[65],
+                 unsigned char *head, size_t *nhead, int64_t *size,
+                 struct rn_err *err)
 {
     static unsigned char buf[1 << 16];
     struct sha256 c;
@@ -151,10 +188,22 @@ import_hash_file(const char *path, char hex[65], unsigned char *head,
     size_t n;
     int64_t total = 0;
 
+    run->held_file = NULL;
     if (f == NULL)
         return rn_err_set(err, RN_EIO, "%s: %s", path, strerror(errno));
     sha256_init(&c);
     *nhead = 0;
+    if (import_hold(run, f)) {
+        *nhead =
+            run->nheld < IMPORT_PROBE_BYTES ? run->nheld : IMPORT_PROBE_BYTES;
+        memcpy(head, run->held, *nhead);
+        sha256_update(&c, run->held, run->nheld);
+        fclose(f);
+        sha256_final_hex(&c, hex);
+        *size = (int64_t)run->nheld;
+        run->held_file = path;
+        return RN_OK;
+    }
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
         if (*nhead < IMPORT_PROBE_BYTES) {
             size_t take = IMPORT_PROBE_BYTES - *nhead < n
@@ -176,6 +225,14 @@ import_hash_file(const char *path, char hex[65], unsigned char *head,
     sha256_final_hex(&c, hex);
     *size = total;
     return RN_OK;
+}
+
+FILE *
+import_fopen(const struct import_ctx *ctx)
+{
+    if (ctx->content != NULL && ctx->ncontent > 0)
+        return fmemopen((void *)(uintptr_t)ctx->content, ctx->ncontent, "rb");
+    return fopen(ctx->file, "rb");
 }
 
 /* The importer for a file: forced by --format, else the best probe. */
@@ -341,6 +398,10 @@ import_run_source(struct import_run *run, const struct importer *imp,
     ctx.tz_off_s = run->opt->tz_off_s;
     ctx.clock_offset_ns = run->opt->clock_offset_ns;
     ctx.progress_ctx = run;
+    if (run->held_file == file) {
+        ctx.content = run->held;
+        ctx.ncontent = run->nheld;
+    }
     rc = imp->run(&ctx, &ierr);
     import_unalias(&ctx, ierr.msg, sizeof ierr.msg);
     import_unalias(&ctx, ctx.message, sizeof ctx.message);
@@ -479,14 +540,16 @@ import_file(struct import_run *run, const char *path, int in_walk,
     struct rn_err ferr = {RN_OK, ""};
     enum rn_rc rc;
 
-    rc = import_hash_file(path, hex, head, &nhead, &size, &ferr);
+    rc = import_hash_file(run, path, hex, head, &nhead, &size, &ferr);
     if (rc != RN_OK) {
         import_report(run, path, NULL, IMPORT_FAILED, 0, 0, 0, ferr.msg);
         return import_skip_keep(run, path, STORE_SKIP_FAILED, NULL, STORE_NONE,
                                 NULL, ferr.msg, err);
     }
-    return import_content(run, path, path, hex, size, head, nhead, in_walk, 0,
-                          err);
+    rc = import_content(run, path, path, hex, size, head, nhead, in_walk, 0,
+                        err);
+    run->held_file = NULL;
+    return rc;
 }
 
 /* Archives inside archives are followed this deep. */
@@ -676,5 +739,6 @@ import_paths(struct store *st, const char *const *paths, size_t npaths,
         sum->rolled_back = run.batch_files;
     }
     ingest_close(run.in);
+    free(run.held);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ingest.h"
 #include "rn_err.h"
@@ -30,6 +31,10 @@ struct import_ctx {
     /* Where the content is read: path itself, or the spool file of an
      * archive member ("case.zip!W3SVC1/f.xml"); open this, name path. */
     const char *file;
+    /* The whole content, when the import read it already (small files),
+     * else NULL; import_fopen() reads it from here rather than the file. */
+    const unsigned char *content;
+    size_t ncontent;
     int64_t source_id;
     int64_t size;            /* bytes */
     const char *sha256;      /* hex digest of the content */
@@ -45,6 +50,10 @@ struct import_ctx {
     char capture[512];         /* captures: JSON object of what the file held */
     char frames_sha256[65];    /* captures: hash of frame times and bytes */
 };
+
+/* Open the content for reading: from memory when the import holds it,
+ * else ctx->file.  NULL with errno on failure. */
+FILE *import_fopen(const struct import_ctx *ctx);
 
 /* Record a problem: the first becomes ctx->message, all become warnings. */
 void import_warn(struct import_ctx *ctx, int64_t line, const char *fmt, ...)

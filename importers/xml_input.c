@@ -589,6 +589,19 @@ enum rn_rc
 xml_input_open_cut(const char *path, int64_t limit, const char *tail,
                    struct xml_input **out, struct rn_err *err)
 {
+    FILE *f = fopen(path, "rb");
+
+    *out = NULL;
+    if (f == NULL)
+        return rn_err_set(err, RN_EIO, "%s: %s", path, strerror(errno));
+    return xml_input_open_stream(f, path, limit, tail, out, err);
+}
+
+enum rn_rc
+xml_input_open_stream(FILE *f, const char *path, int64_t limit,
+                      const char *tail, struct xml_input **out,
+                      struct rn_err *err)
+{
     struct xml_input *in;
     unsigned char head[4096];
     char first[64], enc[64];
@@ -599,11 +612,7 @@ xml_input_open_cut(const char *path, int64_t limit, const char *tail,
     in->limit = limit;
     in->tail = tail;
     in->guard.line = 1;
-    in->f = fopen(path, "rb");
-    if (in->f == NULL) {
-        free(in);
-        return rn_err_set(err, RN_EIO, "%s: %s", path, strerror(errno));
-    }
+    in->f = f;
     n = fread(head, 1, sizeof head, in->f);
     in->wrap = xml_input_first_element(head, n, first, sizeof first) &&
                xml_is_fragment_root(first);

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <libxml/parser.h>
 
@@ -36,6 +37,13 @@ void xml_input_close(struct xml_input *in);
  */
 enum rn_rc xml_input_open_cut(const char *path, int64_t limit, const char *tail,
                               struct xml_input **out, struct rn_err *err);
+
+/* The same from a stream already open (f: the file, or its content in
+ * memory; closed by xml_input_close, or here on failure); path names it in
+ * messages. */
+enum rn_rc xml_input_open_stream(FILE *f, const char *path, int64_t limit,
+                                 const char *tail, struct xml_input **out,
+                                 struct rn_err *err);
 
 /* An element start as the push parser gives it (valid during the call). */
 struct xml_elem {
