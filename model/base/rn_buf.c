@@ -71,6 +71,13 @@ rn_buf_puts(struct rn_buf *b, const char *s)
 enum rn_rc
 rn_buf_putc(struct rn_buf *b, char c)
 {
+    /* The common case, room already there, without the general path: the
+     * JSON writers put a character at a time. */
+    if (b->len < b->max && b->len + 2 <= b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return RN_OK;
+    }
     return rn_buf_append(b, &c, 1);
 }
 

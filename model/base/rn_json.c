@@ -45,6 +45,22 @@ rn_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
+/* Bytes written as they are: printable ASCII but the quote and the
+ * backslash. */
+#define RN_JSON_PLAIN_16(c)                                                    \
+    RN_JSON_PLAIN_4(c), RN_JSON_PLAIN_4((c) + 4), RN_JSON_PLAIN_4((c) + 8),    \
+        RN_JSON_PLAIN_4((c) + 12)
+#define RN_JSON_PLAIN_4(c)                                                     \
+    RN_JSON_PLAIN_1(c), RN_JSON_PLAIN_1((c) + 1), RN_JSON_PLAIN_1((c) + 2),    \
+        RN_JSON_PLAIN_1((c) + 3)
+#define RN_JSON_PLAIN_1(c)                                                     \
+    ((c) >= 0x20 && (c) < 0x7F && (c) != '"' && (c) != '\\')
+static const unsigned char rn_json_plain[256] = {
+    RN_JSON_PLAIN_16(0x00), RN_JSON_PLAIN_16(0x10), RN_JSON_PLAIN_16(0x20),
+    RN_JSON_PLAIN_16(0x30), RN_JSON_PLAIN_16(0x40), RN_JSON_PLAIN_16(0x50),
+    RN_JSON_PLAIN_16(0x60), RN_JSON_PLAIN_16(0x70),
+};
+
 enum rn_rc
 rn_json_str(struct rn_buf *b, const char *s, size_t len)
 {
@@ -56,9 +72,14 @@ rn_json_str(struct rn_buf *b, const char *s, size_t len)
     while (rc == RN_OK && i < len) {
         unsigned char c = p[i];
 
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7F) {
-            run++;
-            i++;
+        if (rn_json_plain[c]) {
+            size_t j = i + 1;
+
+            /* A run of plain ASCII goes out in one append. */
+            while (j < len && rn_json_plain[p[j]])
+                j++;
+            run += j - i;
+            i = j;
             continue;
         }
         if (run > 0)
