@@ -382,7 +382,7 @@ correlate_flush(struct correlate *co, struct rn_err *err)
 
 enum rn_rc
 correlate_source(struct correlate *co, int64_t source_id, int kind,
-                 int unlinked, struct rn_err *err)
+                 int unlinked, int arr, struct rn_err *err)
 {
     enum rn_rc rc = RN_OK;
 
@@ -399,7 +399,9 @@ correlate_source(struct correlate *co, int64_t source_id, int kind,
         rc = correlate_pcap_rescan(co, source_id, kind, err);
     if (rc == RN_OK)
         rc = correlate_w3c_rescan(co, source_id, kind, err);
-    if (rc == RN_OK)
+    /* A pass over the source's events, only for a source that has the
+     * header events it reads. */
+    if (rc == RN_OK && arr)
         rc = correlate_arr(co, source_id, kind, err);
     if (rc == RN_OK)
         rc = correlate_finish(co, err);

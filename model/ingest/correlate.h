@@ -56,15 +56,19 @@ int correlate_links_at_insert(int kind);
 /* After a source's rows are in: link its source requests, let earlier
  * ones try again against it, re-triage what changed.  kind: the source's
  * (STORE_KIND_*, as the import session knows it); unlinked: some of its
- * source requests are not linked yet. */
+ * source requests are not linked yet; arr: some of its events may name an
+ * ARR log id (correlate_arr_event). */
 enum rn_rc correlate_source(struct correlate *co, int64_t source_id, int kind,
-                            int unlinked, struct rn_err *err);
+                            int unlinked, int arr, struct rn_err *err);
 
 /* Work deferred to the end of a batch (captures); before each commit. */
 /* Record the X-ARR-LOG-ID values a source's requests sent (ARR front end)
  * or received (member), for parent and child links (correlate_arr.c). */
 enum rn_rc correlate_arr(struct correlate *co, int64_t source_id, int kind,
                          struct rn_err *err);
+/* Whether an event of this name may carry an ARR log id (the events that
+ * correlate_arr reads). */
+int correlate_arr_event(const char *name);
 enum rn_rc correlate_flush(struct correlate *co, struct rn_err *err);
 
 /*

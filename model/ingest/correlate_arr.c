@@ -78,6 +78,19 @@ arr_record(struct store *st, int64_t srcreq_id, const char *id, int sent,
     return rc;
 }
 
+/* The events read below: a header the front end set, the headers a
+ * member received. */
+#define ARR_SENT_EVENT     "GENERAL_SET_REQUEST_HEADER"
+#define ARR_RECEIVED_EVENT "GENERAL_REQUEST_HEADERS"
+
+int
+correlate_arr_event(const char *name)
+{
+    return name != NULL && name[0] == 'G' &&
+           (strcmp(name, ARR_SENT_EVENT) == 0 ||
+            strcmp(name, ARR_RECEIVED_EVENT) == 0);
+}
+
 enum rn_rc
 correlate_arr(struct correlate *co, int64_t source_id, int kind,
               struct rn_err *err)
@@ -93,16 +106,15 @@ correlate_arr(struct correlate *co, int64_t source_id, int kind,
         return RN_OK;
     /* Cached: a FREB folder asks it once a file.  The statement below
      * that runs while it steps is another. */
-    s = store_cached(
-        st,
-        "SELECT e.srcreq_id, e.name = 'GENERAL_SET_REQUEST_HEADER',"
-        " json_extract(e.fields, '$.HeaderName'),"
-        " json_extract(e.fields, '$.HeaderValue'),"
-        " json_extract(e.fields, '$.Headers')"
-        " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
-        " WHERE q.source_id = ?1 AND e.name IN"
-        " ('GENERAL_SET_REQUEST_HEADER', 'GENERAL_REQUEST_HEADERS')",
-        err);
+    s = store_cached(st,
+                     "SELECT e.srcreq_id, e.name = '" ARR_SENT_EVENT "',"
+                     " json_extract(e.fields, '$.HeaderName'),"
+                     " json_extract(e.fields, '$.HeaderValue'),"
+                     " json_extract(e.fields, '$.Headers')"
+                     " FROM srcreq q JOIN event e ON e.srcreq_id = q.id"
+                     " WHERE q.source_id = ?1 AND e.name IN"
+                     " ('" ARR_SENT_EVENT "', '" ARR_RECEIVED_EVENT "')",
+                     err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, source_id);

@@ -82,6 +82,9 @@ struct ingest {
     int64_t source;
     int kind;
     int64_t unlinked, nospan;
+    /* Its events that may name an ARR log id (correlate_arr_event): the
+     * scan for them at its end is skipped when there are none. */
+    int64_t arr_events;
     /* Waiting source requests of the current source, by srcreq id
      * ascending; done ones are NULL until the array is compacted.
      * Importers finish a request soon after its last event, so this holds
@@ -363,7 +366,7 @@ ingest_source_begin(struct ingest *in, const struct store_source_info *info,
         return rc;
     in->source = *source_id;
     in->kind = info->kind;
-    in->unlinked = in->nospan = 0;
+    in->unlinked = in->nospan = in->arr_events = 0;
     ingest_alone_clear(in);
     ingest_spans_clear(in);
     ingest_written_clear(in);
@@ -746,6 +749,8 @@ ingest_event_add(struct ingest *in, int64_t source_id, int64_t srcreq_id,
         return rc;
     if (uid != NULL)
         *uid = id;
+    if (srcreq_id != 0 && correlate_arr_event(ev->name))
+        in->arr_events++;
     if (srcreq_id == 0 || !correlate_links_at_insert(in->kind))
         return RN_OK;
     a = ingest_alone_find(in, srcreq_id);
@@ -771,7 +776,7 @@ ingest_source_end(struct ingest *in, int64_t source_id,
         rc = store_source_finish(in->st, source_id, in->nospan > 0, res, err);
     if (rc == RN_OK)
         rc = correlate_source(&in->co, source_id, in->kind, in->unlinked != 0,
-                              err);
+                              in->arr_events != 0, err);
     if (rc == RN_OK)
         rc = store_source_end(in->st, source_id, res, err);
     if (rc != RN_OK) {
