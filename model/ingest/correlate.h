@@ -61,7 +61,6 @@ int correlate_links_at_insert(int kind);
 enum rn_rc correlate_source(struct correlate *co, int64_t source_id, int kind,
                             int unlinked, int arr, struct rn_err *err);
 
-/* Work deferred to the end of a batch (captures); before each commit. */
 /* Record the X-ARR-LOG-ID values a source's requests sent (ARR front end)
  * or received (member), for parent and child links (correlate_arr.c). */
 enum rn_rc correlate_arr(struct correlate *co, int64_t source_id, int kind,
@@ -69,6 +68,8 @@ enum rn_rc correlate_arr(struct correlate *co, int64_t source_id, int kind,
 /* Whether an event of this name may carry an ARR log id (the events that
  * correlate_arr reads). */
 int correlate_arr_event(const char *name);
+
+/* Work deferred to the end of a batch (captures); before each commit. */
 enum rn_rc correlate_flush(struct correlate *co, struct rn_err *err);
 
 /*
