@@ -669,6 +669,11 @@ store_immutable_uri(const char *path)
     return uri;
 }
 
+/* How long a connection waits for another's lock, ms; in bulk mode
+ * (store_bulk_begin), how long an import waits for readers. */
+#define STORE_BUSY_MS      5000
+#define STORE_BULK_BUSY_MS 120000
+
 /* Savepoint journals up to this size stay in memory. */
 #define STORE_STMTJRNL_SPILL (4 << 20)
 
@@ -732,7 +737,7 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
         store_close(st);
         return rc;
     }
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
     if (sqlite3_create_function(
             st->db, "rn_request_id", 1,
             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
@@ -846,7 +851,10 @@ store_bulk_begin(struct store *st)
     if (store_journal_mode(st, "DELETE", mode, sizeof mode, NULL) == RN_OK &&
         strcmp(mode, "delete") == 0)
         st->bulk = 1;
-    sqlite3_busy_timeout(st->db, 5000);
+    /* Readers now hold off the import's writes while they read: a long
+     * one (an export, a query) is waited for, not taken for a lock that
+     * will not go. */
+    sqlite3_busy_timeout(st->db, st->bulk ? STORE_BULK_BUSY_MS : STORE_BUSY_MS);
 }
 
 /* Back to WAL.  If that fails (a command that opened the store meanwhile
@@ -860,6 +868,7 @@ store_bulk_end(struct store *st)
         return;
     st->bulk = 0;
     (void)store_journal_mode(st, "WAL", mode, sizeof mode, NULL);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 }
 
 /* Forget the cached keys (a source ended, or was rolled back). */

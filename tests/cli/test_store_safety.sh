@@ -1,34 +1,95 @@
-# The store: created mode 0600 (with its -wal and -shm, whatever the
-# umask); a full disk and a read-only store give a clear error and leave
+# The store: created mode 0600 (with its -journal, -wal and -shm, whatever
+# the umask); an import beside a reader waits for it; a full disk and a read-only store give a clear error and leave
 # the store as it was; `reqnav sql` cannot load extensions, attach files,
 # write or change settings; reqnav runs nothing named by trace content;
 # --store is accepted after the command too.
 . "$(dirname "$0")/lib.sh"
-: "${GEN_FREB:?}"
+: "${GEN_FREB:?}" "${GEN_ETW:?}"
 
 "$GEN_FREB" folder "$TMP/in" 60 >/dev/null || exit 1
 rm -f "$TMP/in/freb.xsl"
 
 # ---- privacy: mode 0600, even with umask 000 ----------------------------
-(
-    umask 000
-    REQNAV_COMMIT_FILES=1 "$REQNAV" --store "$STORE" import -q "$TMP/in" \
-        >/dev/null 2>&1 &
-    pid=$!
-    # While the import runs, the WAL and its index exist.
-    n=200
-    while [ ! -e "$STORE-wal" ] && [ $n -gt 0 ]; do
+# A new store's first import writes with a rollback journal (-journal); a
+# later one, the store holding sources, beside the WAL and its index.  Each
+# side file is caught while its import runs.
+# catch FILE...: wait (up to 5 s) until a stat of every FILE succeeds once,
+# and append their modes to $TMP/modes.
+catch() {
+    n=500
+    until stat -c '%a %n' "$@" >"$TMP/stat" 2>/dev/null || [ $n -eq 0 ]; do
         sleep 0.01
         n=$((n - 1))
     done
-    stat -c '%a %n' "$STORE" "$STORE-wal" "$STORE-shm" 2>/dev/null \
-        >"$TMP/modes"
+    cat "$TMP/stat" >>"$TMP/modes"
+}
+"$GEN_ETW" --dialect tracerpt --size-mb 4 >"$TMP/etw.xml" || exit 1
+P="$TMP/private.db"
+: >"$TMP/modes"
+(
+    umask 000
+    REQNAV_COMMIT_FILES=1 "$REQNAV" --store "$P" import -q "$TMP/in" \
+        >/dev/null 2>&1 &
+    pid=$!
+    catch "$P-journal"
+    wait $pid
+    "$REQNAV" --store "$P" import -q "$TMP/etw.xml" >/dev/null 2>&1 &
+    pid=$!
+    catch "$P-wal" "$P-shm"
     wait $pid
 )
-expect_eq "store mode" "$(stat -c %a "$STORE")" 600
-grep -q -- "-wal$" "$TMP/modes" && pass || fail "no -wal seen during import"
+expect_eq "store mode" "$(stat -c %a "$P")" 600
+for f in -journal -wal -shm; do
+    grep -q -- "$f$" "$TMP/modes" && pass || fail "no $f seen during import"
+done
 bad=$(awk '$1 != "600"' "$TMP/modes")
-expect_eq "store, -wal and -shm mode 0600" "$bad" ""
+expect_eq "-journal, -wal and -shm mode 0600" "$bad" ""
+expect_eq "left in WAL after a first import (header bytes 18-19)" \
+    "$(od -An -tu1 -j18 -N2 "$P" | tr -s ' ')" " 2 2"
+# The store the checks below read: the 60 FREB files.
+"$REQNAV" --store "$STORE" import -q "$TMP/in" >/dev/null 2>&1 ||
+    fail "import into $STORE"
+
+# ---- a reader in the middle of a new store's first import ----------------
+# The import writes with a rollback journal, so a reader holding a read
+# transaction holds off its commits: it waits for the reader (7 s, longer
+# than a lock is usually waited for) and finishes whole.  The reader takes
+# hold once the first file is committed, with the rest still to come.
+if command -v python3 >/dev/null 2>&1; then
+    S4="$TMP/reader.db"
+    REQNAV_COMMIT_FILES=1 "$REQNAV" --store "$S4" import -q "$TMP/in" \
+        "$TMP/etw.xml" >/dev/null 2>"$TMP/err" &
+    pid=$!
+    python3 - "$S4" <<'PY' >"$TMP/reader" 2>&1
+import sqlite3, sys, time
+uri = "file:" + sys.argv[1] + "?mode=rw"
+for _ in range(3000):
+    try:
+        c = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+        c.execute("BEGIN")
+        n = c.execute("SELECT count(*) FROM source").fetchone()[0]
+        if n > 0:
+            break
+        c.execute("ROLLBACK")
+        c.close()
+    except sqlite3.OperationalError:
+        pass
+    time.sleep(0.01)
+print(n)
+time.sleep(7)
+c.execute("ROLLBACK")
+PY
+    wait $pid
+    expect_eq "import beside a reader: exit ($(cat "$TMP/err"))" "$?" 0
+    held=$(cat "$TMP/reader")
+    [ "$held" -gt 0 ] 2>/dev/null && [ "$held" -lt 61 ] && pass ||
+        fail "the reader did not hold the store mid-import: $held"
+    expect_eq "import beside a reader: all kept" \
+        "$("$REQNAV" --store "$S4" sql 'SELECT count(*) FROM source' |
+            tail -1)" 61
+else
+    echo "python3 not installed: reader check skipped"
+fi
 
 # ---- a symbolic link where the store should be: refused, target not made --
 ln -s "$TMP/target.db" "$TMP/link.db"
