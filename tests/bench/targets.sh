@@ -17,8 +17,9 @@
 # "speed" is the reference's CPU time over ours (higher is faster); for the
 # second import it is the budget (sha256sum + 5 ms a file) over ours, so
 # >= 1x meets it.  Peak RSS (target: under 100 MB) is ours and the
-# reference's, the largest of the runs.  Sizes (defaults as in the issue): TR_MB (207), LP_MB (200),
-# FREB_FILES (10000), PCAP_MB (1024) with PCAP_CONNS (2000).
+# reference's, the largest of the runs.  Sizes (defaults as in the
+# issue): TR_MB (207), LP_MB (200), FREB_FILES (10000), PCAP_MB (1024)
+# with PCAP_CONNS (2000).
 . "$(dirname "$0")/lib.sh"
 TR_MB=${TR_MB:-207}
 LP_MB=${LP_MB:-200}
