@@ -1,8 +1,9 @@
 # The store: created mode 0600 (with its -journal, -wal and -shm, whatever
-# the umask); an import beside a reader waits for it; a full disk and a read-only store give a clear error and leave
-# the store as it was; `reqnav sql` cannot load extensions, attach files,
-# write or change settings; reqnav runs nothing named by trace content;
-# --store is accepted after the command too.
+# the umask); an import beside a reader waits for it; a full disk and a
+# read-only store give a clear error and leave the store as it was;
+# `reqnav sql` cannot load extensions, attach files, write or change
+# settings; reqnav runs nothing named by trace content; --store is
+# accepted after the command too.
 . "$(dirname "$0")/lib.sh"
 : "${GEN_FREB:?}" "${GEN_ETW:?}"
 
@@ -80,7 +81,8 @@ time.sleep(7)
 c.execute("ROLLBACK")
 PY
     wait $pid
-    expect_eq "import beside a reader: exit ($(cat "$TMP/err"))" "$?" 0
+    rc=$?
+    expect_eq "import beside a reader: exit ($(cat "$TMP/err"))" "$rc" 0
     held=$(cat "$TMP/reader")
     [ "$held" -gt 0 ] 2>/dev/null && [ "$held" -lt 61 ] && pass ||
         fail "the reader did not hold the store mid-import: $held"
