@@ -175,6 +175,21 @@ import_hold(struct import_run *run, FILE *f)
     return 1;
 }
 
+/* Hash the next n bytes of a file, keeping the first ones for probing. */
+static void
+import_hash_block(struct sha256 *c, unsigned char *head, size_t *nhead,
+                  const unsigned char *data, size_t n)
+{
+    if (*nhead < IMPORT_PROBE_BYTES) {
+        size_t take =
+            IMPORT_PROBE_BYTES - *nhead < n ? IMPORT_PROBE_BYTES - *nhead : n;
+
+        memcpy(head + *nhead, data, take);
+        *nhead += take;
+    }
+    sha256_update(c, data, n);
+}
+
 /* Hash a whole file; also read its first bytes for probing.  A small file
  * is kept whole (run->held) for its importer, which then reads no file. */
 static enum rn_rc
@@ -194,32 +209,19 @@ import_hash_file(struct import_run *run, const char *path, char hex[65],
     sha256_init(&c);
     *nhead = 0;
     if (import_hold(run, f)) {
-        *nhead =
-            run->nheld < IMPORT_PROBE_BYTES ? run->nheld : IMPORT_PROBE_BYTES;
-        memcpy(head, run->held, *nhead);
-        sha256_update(&c, run->held, run->nheld);
-        fclose(f);
-        sha256_final_hex(&c, hex);
-        *size = (int64_t)run->nheld;
+        import_hash_block(&c, head, nhead, run->held, run->nheld);
+        total = (int64_t)run->nheld;
         run->held_file = path;
-        return RN_OK;
-    }
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (*nhead < IMPORT_PROBE_BYTES) {
-            size_t take = IMPORT_PROBE_BYTES - *nhead < n
-                              ? IMPORT_PROBE_BYTES - *nhead
-                              : n;
-
-            memcpy(head + *nhead, buf, take);
-            *nhead += take;
+    } else {
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+            import_hash_block(&c, head, nhead, buf, n);
+            total += (int64_t)n;
         }
-        sha256_update(&c, buf, n);
-        total += (int64_t)n;
-    }
-    if (ferror(f)) {
-        fclose(f);
-        return rn_err_set(err, RN_EIO, "%s: read error: %s", path,
-                          strerror(errno));
+        if (ferror(f)) {
+            fclose(f);
+            return rn_err_set(err, RN_EIO, "%s: read error: %s", path,
+                              strerror(errno));
+        }
     }
     fclose(f);
     sha256_final_hex(&c, hex);

@@ -808,9 +808,9 @@ store_journal_mode(struct store *st, const char *mode, char *out, size_t n,
     enum rn_rc rc;
 
     snprintf(sql, sizeof sql, "PRAGMA journal_mode = %s", mode);
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return store_dberr(st, "journal mode", err);
-    rc = RN_OK;
+    rc = store_prepare(st, sql, &s, err);
+    if (rc != RN_OK)
+        return rc;
     if (sqlite3_step(s) == SQLITE_ROW &&
         (got = sqlite3_column_text(s, 0)) != NULL)
         snprintf(out, n, "%s", (const char *)got);
@@ -839,8 +839,8 @@ store_bulk_begin(struct store *st)
     int empty = 0;
 
     if (st->bulk || st->in_tx ||
-        sqlite3_prepare_v2(st->db, "SELECT NOT EXISTS (SELECT 1 FROM source)",
-                           -1, &s, NULL) != SQLITE_OK)
+        store_prepare(st, "SELECT NOT EXISTS (SELECT 1 FROM source)", &s,
+                      NULL) != RN_OK)
         return;
     if (sqlite3_step(s) == SQLITE_ROW)
         empty = sqlite3_column_int(s, 0);

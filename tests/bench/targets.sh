@@ -86,6 +86,19 @@ best() {
     }'
 }
 
+# import_best STORE INPUT: import INPUT into a new STORE REPS times; the
+# measure with the least CPU (and the largest peak RSS).
+import_best() {
+    _best="" _i=0
+    while [ "$_i" -lt "$REPS" ]; do
+        rm -f "$1" "$1-wal" "$1-shm" "$1-journal"
+        _best=$(best "$_best" \
+            "$(cpu_measure "$REQNAV" --store "$1" -q import "$2")")
+        _i=$((_i + 1))
+    done
+    echo "$_best"
+}
+
 # import_row NAME STORE INPUT TARGET REF: import INPUT into a new STORE,
 # run the shell command REF on the same input, REPS times each in turn
 # (the input read once before, so that neither pays a cold read), and
@@ -149,7 +162,6 @@ fi
 # packet at two components): the reference is our own import of the pcap
 # they were made from, and the exchanges found must be the same.
 echo "-- capture as .etl" >&2
-pref=""
 for kind in ndis pktmon; do
     etl="$pcap.$kind.etl"
     opt=""
@@ -158,25 +170,13 @@ for kind in ndis pktmon; do
     [ -s "$etl" ] ||
         "$BUILD/tests/gen_etl" $opt --buffer 65536 --cpus 4 "$pcap" "$etl"
 done
-_i=0
-while [ "$_i" -lt "$REPS" ]; do
-    rm -f "$BENCH_DIR/t-pcap-ref.db"*
-    pref=$(best "$pref" "$(cpu_measure "$REQNAV" \
-        --store "$BENCH_DIR/t-pcap-ref.db" -q import "$pcap")")
-    _i=$((_i + 1))
-done
+pref=$(import_best "$BENCH_DIR/t-pcap-ref.db" "$pcap")
 pex=$("$REQNAV" --store "$BENCH_DIR/t-pcap-ref.db" sql \
     'SELECT count(*) FROM srcreq' | tail -1)
 for kind in ndis pktmon; do
     etl="$pcap.$kind.etl"
     cat "$etl" >/dev/null
-    ours="" _i=0
-    while [ "$_i" -lt "$REPS" ]; do
-        rm -f "$BENCH_DIR/t-etl.db"*
-        ours=$(best "$ours" "$(cpu_measure "$REQNAV" \
-            --store "$BENCH_DIR/t-etl.db" -q import "$etl")")
-        _i=$((_i + 1))
-    done
+    ours=$(import_best "$BENCH_DIR/t-etl.db" "$etl")
     ex=$("$REQNAV" --store "$BENCH_DIR/t-etl.db" sql \
         'SELECT count(*) FROM srcreq' | tail -1)
     [ "$ex" = "$pex" ] ||
