@@ -12,6 +12,7 @@
 
 #include "correlate.h"
 #include "ingest_impl.h"
+#include "rn_buf.h"
 #include "rn_i64map.h"
 #include "store_impl.h"
 #include "xmalloc.h"
@@ -46,6 +47,29 @@
 #ifndef INGEST_WRITTEN_MAX
 #define INGEST_WRITTEN_MAX (1 << 19)
 #endif
+
+/* Request rows triaged as their source requests end wait in memory and
+ * go in as a batch in id order, up to this many rows or bytes of their
+ * text.  Ids are hashes of keys: rows inserted as their requests end
+ * land all over the table, and once it outgrows the page cache each one
+ * reads and spills a page; in id order a batch walks the table once. */
+#ifndef INGEST_ROWS_MAX
+#define INGEST_ROWS_MAX 32768
+#endif
+#ifndef INGEST_ROWS_TEXT
+#define INGEST_ROWS_TEXT (8u << 20)
+#endif
+
+/* The strings of a waiting request row. */
+enum { ROW_KEY, ROW_VERB, ROW_URL, ROW_HOST, ROW_DIAG, ROW_CAUSE, ROW_NSTR };
+
+/* A request row waiting for its batch: its strings are offsets into the
+ * batch's text until the batch is inserted. */
+struct ingest_row {
+    struct store_request_row r;
+    size_t seq;           /* arrival: of two rows of one id, the first wins */
+    size_t str[ROW_NSTR]; /* offset + 1 into the text, 0 for NULL */
+};
 
 /* What later puts of a source request said, not yet in its row: each
  * known value wins, as in store_srcreq_merge, which writes it once. */
@@ -105,7 +129,13 @@ struct ingest {
     struct rn_i64map live;
     struct rn_i64set written;
     int written_full;
+    /* Triaged request rows waiting for their batch, and their strings. */
+    struct ingest_row *rows;
+    size_t nrows, caprows;
+    struct rn_buf rows_text;
 };
+
+static void ingest_rows_clear(struct ingest *in);
 
 /* ---- later puts kept in memory ---- */
 
@@ -285,6 +315,7 @@ ingest_open(struct store *st)
 
     in->st = st;
     correlate_init(&in->co, st);
+    rn_buf_init(&in->rows_text, SIZE_MAX / 2);
     /* The session is one import: a new store it fills alone is written
      * once, without WAL (store_bulk_begin). */
     store_bulk_begin(st);
@@ -315,6 +346,8 @@ ingest_close(struct ingest *in)
     ingest_alone_clear(in);
     ingest_spans_clear(in);
     ingest_written_clear(in);
+    free(in->rows);
+    rn_buf_fini(&in->rows_text);
     correlate_fini(&in->co);
     store_bulk_end(in->st);
     free(in);
@@ -368,6 +401,7 @@ ingest_source_begin(struct ingest *in, const struct store_source_info *info,
     in->kind = info->kind;
     in->unlinked = in->nospan = in->arr_events = 0;
     ingest_alone_clear(in);
+    ingest_rows_clear(in);
     ingest_spans_clear(in);
     ingest_written_clear(in);
     rn_i64set_clear(&in->co.affected);
@@ -379,6 +413,100 @@ ingest_source_warn(struct ingest *in, int64_t source_id, int64_t line,
                    const char *msg, struct rn_err *err)
 {
     return store_source_warn(in->st, source_id, line, msg, err);
+}
+
+/* ---- request rows, inserted a batch at a time ---- */
+
+static void
+ingest_rows_clear(struct ingest *in)
+{
+    in->nrows = 0;
+    rn_buf_reset(&in->rows_text);
+}
+
+/* Keep s in the batch's text: its offset + 1, or 0 for NULL. */
+static size_t
+ingest_rows_str(struct ingest *in, const char *s)
+{
+    size_t at = in->rows_text.len;
+
+    if (s == NULL)
+        return 0;
+    /* Only the cap can fail it, and the cap is past any batch's text. */
+    if (rn_buf_append(&in->rows_text, s, strlen(s) + 1) != RN_OK)
+        abort();
+    return at + 1;
+}
+
+static int
+ingest_row_cmp(const void *va, const void *vb)
+{
+    const struct ingest_row *a = va, *b = vb;
+
+    if (a->r.id != b->r.id)
+        return a->r.id < b->r.id ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The batch's string of offset off. */
+static const char *
+ingest_rows_text(const struct ingest *in, size_t off)
+{
+    return off == 0 ? NULL : in->rows_text.data + off - 1;
+}
+
+/* Insert the waiting rows in id order.  A row whose id was taken already
+ * (another source request of the key wrote it) has its request triaged
+ * as a whole at the end of the source. */
+static enum rn_rc
+ingest_rows_flush(struct ingest *in, struct rn_err *err)
+{
+    enum rn_rc rc = RN_OK;
+    size_t i;
+
+    qsort(in->rows, in->nrows, sizeof *in->rows, ingest_row_cmp);
+    for (i = 0; rc == RN_OK && i < in->nrows; i++) {
+        struct ingest_row *w = &in->rows[i];
+        int written = 0;
+
+        w->r.key = ingest_rows_text(in, w->str[ROW_KEY]);
+        w->r.verb = ingest_rows_text(in, w->str[ROW_VERB]);
+        w->r.url = ingest_rows_text(in, w->str[ROW_URL]);
+        w->r.host = ingest_rows_text(in, w->str[ROW_HOST]);
+        w->r.diagnosis = ingest_rows_text(in, w->str[ROW_DIAG]);
+        w->r.cause = ingest_rows_text(in, w->str[ROW_CAUSE]);
+        rc = store_request_insert(in->st, &w->r, &written, err);
+        if (rc == RN_OK && !written)
+            correlate_touch(&in->co, w->r.id);
+    }
+    ingest_rows_clear(in);
+    return rc;
+}
+
+/* Add a triaged row to the batch (copying its strings); a full batch is
+ * inserted. */
+static enum rn_rc
+ingest_rows_add(struct ingest *in, const struct store_request_row *r,
+                struct rn_err *err)
+{
+    struct ingest_row *w;
+
+    if (in->nrows == in->caprows) {
+        in->caprows = in->caprows == 0 ? 256 : in->caprows * 2;
+        in->rows = xrealloc(in->rows, in->caprows, sizeof *in->rows);
+    }
+    w = &in->rows[in->nrows];
+    w->r = *r;
+    w->seq = in->nrows++;
+    w->str[ROW_KEY] = ingest_rows_str(in, r->key);
+    w->str[ROW_VERB] = ingest_rows_str(in, r->verb);
+    w->str[ROW_URL] = ingest_rows_str(in, r->url);
+    w->str[ROW_HOST] = ingest_rows_str(in, r->host);
+    w->str[ROW_DIAG] = ingest_rows_str(in, r->diagnosis);
+    w->str[ROW_CAUSE] = ingest_rows_str(in, r->cause);
+    if (in->nrows >= INGEST_ROWS_MAX || in->rows_text.len >= INGEST_ROWS_TEXT)
+        return ingest_rows_flush(in, err);
+    return RN_OK;
 }
 
 /* ---- source requests that start alone ---- */
@@ -553,21 +681,19 @@ ingest_alone_row(struct ingest *in, struct ingest_alone *a, struct rn_err *err)
     return ingest_pend_write(in, a->srcreq, a->key, &a->pend, err);
 }
 
-/* Write the request of a waiting source request and stop waiting.  When
- * its row was there already (another source request had the key), the
- * request is triaged as a whole at the end of the source instead. */
+/* Triage the request of a waiting source request, its row to the batch
+ * (ingest_rows_flush), and stop waiting. */
 static enum rn_rc
 ingest_alone_finish(struct ingest *in, struct ingest_alone *a,
                     struct rn_err *err)
 {
-    int written = 0;
+    struct store_request_row row;
     enum rn_rc rc = ingest_alone_row(in, a, err);
 
     if (rc == RN_OK)
-        rc =
-            triage_acc_write(in->st, a->acc, a->request, a->key, &written, err);
-    if (rc == RN_OK && !written)
-        correlate_touch(&in->co, a->request);
+        rc = triage_acc_row(in->st, a->acc, a->request, a->key, &row, err);
+    if (rc == RN_OK)
+        rc = ingest_rows_add(in, &row, err);
     triage_acc_free(a->acc);
     a->acc = NULL;
     free(a->key);
@@ -601,6 +727,8 @@ ingest_alone_finish_all(struct ingest *in, struct rn_err *err)
             rc = ingest_alone_finish(in, &in->alone[i], err);
     }
     ingest_alone_clear(in);
+    if (rc == RN_OK)
+        rc = ingest_rows_flush(in, err);
     return rc;
 }
 
@@ -814,6 +942,7 @@ ingest_source_abort(struct ingest *in)
     store_source_abort(in->st);
     in->source = 0;
     ingest_alone_clear(in);
+    ingest_rows_clear(in);
     ingest_spans_clear(in);
     ingest_written_clear(in);
     /* What the source noted is gone with its rows. */

@@ -38,11 +38,11 @@ void triage_acc_span(const struct triage_acc *a, int64_t *start, int64_t *end,
 /* Does an event of this name count in a source request's span?  A
  * connection's open and close (TCP_*) are not its requests' times. */
 int triage_spans_event(const char *name);
-/* Insert the request row (id, key); *written is 0 when a row with that id
- * or key was there already (it is left alone). */
-enum rn_rc triage_acc_write(struct store *st, struct triage_acc *a,
-                            int64_t request_id, const char *key, int *written,
-                            struct rn_err *err);
+/* Triage it as request request_id of key: *out's strings point into a
+ * (and key), valid until it is freed or this is called again. */
+enum rn_rc triage_acc_row(struct store *st, struct triage_acc *a,
+                          int64_t request_id, const char *key,
+                          struct store_request_row *out, struct rn_err *err);
 void triage_acc_free(struct triage_acc *a);
 
 /* Run sql, a cached SELECT EXISTS (...) without parameters: *any its

@@ -1571,6 +1571,9 @@ struct triage_acc {
     /* The span of its events but TCP_*: what the store fills a missing
      * span with. */
     int64_t ev_lo, ev_hi;
+    /* Its triaged row, once triage_acc_row has run (the strings it gives
+     * point here and into t). */
+    struct tri_row row;
 };
 
 /* *slot = v when v is known. */
@@ -1636,43 +1639,42 @@ triage_acc_span(const struct triage_acc *a, int64_t *start, int64_t *end,
 }
 
 enum rn_rc
-triage_acc_write(struct store *st, struct triage_acc *a, int64_t request_id,
-                 const char *key, int *written, struct rn_err *err)
+triage_acc_row(struct store *st, struct triage_acc *a, int64_t request_id,
+               const char *key, struct store_request_row *out,
+               struct rn_err *err)
 {
     struct tri_req *t = &a->t;
-    struct tri_row row;
-    sqlite3_stmt *s;
-    enum rn_rc rc = RN_OK;
+    struct tri_row *row = &a->row;
+    enum rn_rc rc;
+    int r;
 
-    *written = 0;
     /* The span the store gives a source request put without one. */
     tri_srcreq_times(t, a->kind, a->start != STORE_NONE ? a->start : a->ev_lo,
                      a->end != STORE_NONE ? a->end : a->ev_hi);
     rc = tri_load_offline_near(st, t, err);
     if (rc != RN_OK)
         return rc;
-    tri_compute(t, &row);
-    s = store_cached(st,
-                     "INSERT INTO request (id, start_ns, end_ns, verb, url,"
-                     " host, http_status, substatus, win32_status, severity,"
-                     " sources, cgi_start, header_error, status_send,"
-                     " diagnosis, key, cause) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                     " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-                     " ON CONFLICT DO NOTHING",
-                     err);
-    if (s == NULL) {
-        rc = RN_EDB;
-    } else {
-        tri_bind(s, request_id, t, &row);
-        sqlite3_bind_text(s, 16, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) != SQLITE_DONE)
-            rc = store_dberr(st, "insert request", err);
-        else
-            *written = sqlite3_changes(store_db(st)) > 0;
-        sqlite3_reset(s);
-    }
-    rn_buf_fini(&row.diag);
-    return rc;
+    rn_buf_fini(&row->diag); /* a second call computes it again */
+    tri_compute(t, row);
+    memset(out, 0, sizeof *out);
+    out->id = request_id;
+    out->key = key;
+    out->start_ns = row->start;
+    out->end_ns = row->end;
+    out->verb = t->verb;
+    out->url = t->url;
+    out->host = t->host;
+    out->http_status = t->status;
+    out->substatus = t->substatus;
+    out->win32_status = t->win32;
+    out->severity = row->severity;
+    out->sources = t->sources;
+    for (r = 0; r < STORE_ROLE_COUNT; r++)
+        out->role[r] =
+            t->role_ix[r] >= 0 ? t->ev[t->role_ix[r]].uid : STORE_NONE;
+    out->diagnosis = row->diag.len > 0 ? rn_buf_str(&row->diag) : NULL;
+    out->cause = row->cause[0] != '\0' ? row->cause : NULL;
+    return RN_OK;
 }
 
 void
@@ -1681,5 +1683,6 @@ triage_acc_free(struct triage_acc *a)
     if (a == NULL)
         return;
     tri_req_fini(&a->t);
+    rn_buf_fini(&a->row.diag);
     free(a);
 }

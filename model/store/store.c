@@ -1639,6 +1639,48 @@ store_srcreq_write(struct store *st, int64_t id, const struct store_srcreq *r,
 }
 
 enum rn_rc
+store_request_insert(struct store *st, const struct store_request_row *r,
+                     int *written, struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st,
+        "INSERT INTO request (id, start_ns, end_ns, verb, url, host,"
+        " http_status, substatus, win32_status, severity, sources, cgi_start,"
+        " header_error, status_send, diagnosis, key, cause) VALUES (?1, ?2,"
+        " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        " ON CONFLICT DO NOTHING",
+        err);
+    enum rn_rc rc = RN_OK;
+    int i;
+
+    *written = 0;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, r->id);
+    sqlite3_bind_int64(s, 2, r->start_ns);
+    store_bind_opt(s, 3, r->end_ns);
+    store_bind_text(s, 4, r->verb);
+    store_bind_text(s, 5, r->url);
+    store_bind_text(s, 6, r->host);
+    store_bind_opt(s, 7, r->http_status);
+    store_bind_opt(s, 8, r->substatus);
+    store_bind_opt(s, 9, r->win32_status);
+    sqlite3_bind_int(s, 10, r->severity);
+    sqlite3_bind_int(s, 11, (int)r->sources);
+    for (i = 0; i < STORE_ROLE_COUNT; i++)
+        store_bind_opt(s, 12 + i, r->role[i]);
+    store_bind_text(s, 15, r->diagnosis);
+    store_bind_text(s, 16, r->key);
+    store_bind_text(s, 17, r->cause);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "insert request", err);
+    else
+        *written = sqlite3_changes(st->db) > 0;
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum rn_rc
 store_srcreq_widen(struct store *st, int64_t id, int start, int end, int64_t ts,
                    struct rn_err *err)
 {

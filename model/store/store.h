@@ -299,6 +299,26 @@ enum rn_rc store_event_add(struct store *st, int64_t source_id,
                            int64_t srcreq_id, const struct store_event *ev,
                            int64_t *uid, struct rn_err *err);
 
+/* A request row as triage gives it: unknown strings NULL, unknown
+ * integers STORE_NONE (start_ns is always known: 0 stands for none). */
+struct store_request_row {
+    int64_t id;
+    const char *key; /* normalised */
+    int64_t start_ns, end_ns;
+    const char *verb, *url, *host;
+    int64_t http_status, substatus, win32_status;
+    int severity;
+    unsigned sources;
+    int64_t role[STORE_ROLE_COUNT]; /* event uid, or STORE_NONE */
+    const char *diagnosis, *cause;
+};
+
+/* Insert the request row; *written is 0 when a row with its id or key was
+ * there already (it is left alone). */
+enum rn_rc store_request_insert(struct store *st,
+                                const struct store_request_row *r, int *written,
+                                struct rn_err *err);
+
 /* Normalise a request key (GUIDs to lower case) into out (size n). */
 void store_key_normalise(const char *key, char *out, size_t n);
 
