@@ -678,6 +678,80 @@ store_immutable_uri(const char *path)
 #define STORE_STMTJRNL_SPILL (4 << 20)
 
 /*
+ * The store's VFS: the default one, but for the writes of a savepoint
+ * journal's file.  A journal that outgrows STORE_STMTJRNL_SPILL goes to
+ * a file in chunks of that size, each in one write, and SQLite's unix
+ * layer (3.40) writes at most 128 KiB - 1 bytes a call: with a bigger
+ * spill size, a spill failed the import with "database or disk is full".
+ * Cut into pieces of STORE_WRITE_PIECE, each write is one it takes.
+ */
+#define STORE_WRITE_PIECE (64 << 10)
+#define STORE_VFS_NAME    "reqnav"
+
+static sqlite3_vfs store_vfs;
+static int store_vfs_ready;
+/* A journal file's methods as the default VFS gave them, and the copy
+ * whose xWrite cuts writes up. */
+static const sqlite3_io_methods *store_subj_base;
+static sqlite3_io_methods store_subj_methods;
+
+static int
+store_subj_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off)
+{
+    const char *p = buf;
+
+    while (amt > 0) {
+        int n = amt < STORE_WRITE_PIECE ? amt : STORE_WRITE_PIECE;
+        int rc = store_subj_base->xWrite(f, p, n, off);
+
+        if (rc != SQLITE_OK)
+            return rc;
+        p += n;
+        off += n;
+        amt -= n;
+    }
+    return SQLITE_OK;
+}
+
+static int
+store_vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
+               int *out_flags)
+{
+    sqlite3_vfs *base = vfs->pAppData;
+    int rc = base->xOpen(base, name, f, flags, out_flags);
+
+    if (rc != SQLITE_OK || !(flags & SQLITE_OPEN_SUBJOURNAL) ||
+        f->pMethods == NULL)
+        return rc;
+    /* The store is used from one thread: the first journal file sets the
+     * copy up.  A file with other methods keeps its own. */
+    if (store_subj_base == NULL) {
+        store_subj_base = f->pMethods;
+        store_subj_methods = *f->pMethods;
+        store_subj_methods.xWrite = store_subj_write;
+    }
+    if (f->pMethods == store_subj_base)
+        f->pMethods = &store_subj_methods;
+    return rc;
+}
+
+/* Register the store's VFS, a copy of the default one but for xOpen. */
+static void
+store_vfs_register(void)
+{
+    sqlite3_vfs *base = sqlite3_vfs_find(NULL);
+
+    if (base == NULL)
+        return;
+    store_vfs = *base;
+    store_vfs.zName = STORE_VFS_NAME;
+    store_vfs.pAppData = base;
+    store_vfs.pNext = NULL;
+    store_vfs.xOpen = store_vfs_open;
+    store_vfs_ready = sqlite3_vfs_register(&store_vfs, 0) == SQLITE_OK;
+}
+
+/*
  * Process-wide settings, which SQLite takes only before it is first
  * initialised and refuses after (which changes nothing here, so the
  * results are not errors):
@@ -687,7 +761,8 @@ store_immutable_uri(const char *path)
  *   version of every page the file changes (a FREB file: about 13 pages
  *   of 16 KiB).  Written to a temporary file, that was 8 bytes of writes
  *   for each byte of store; kept in memory up to 4 MiB, a big file's
- *   journal still goes to disk, so memory stays bounded.
+ *   journal still goes to disk (through the store's VFS), so memory stays
+ *   bounded.
  */
 static void
 store_config_once(void)
@@ -699,6 +774,7 @@ store_config_once(void)
         (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL,
                              STORE_STMTJRNL_SPILL);
+        store_vfs_register();
     }
 }
 
@@ -727,9 +803,10 @@ store_open(const char *path, int flags, struct store **out, struct rn_err *err)
         oflags |= SQLITE_OPEN_URI;
     }
     /* One thread uses a connection: no per-call locking. */
-    open_rc = sqlite3_open_v2(
-        uri != NULL ? uri : path, &st->db,
-        oflags | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL);
+    open_rc =
+        sqlite3_open_v2(uri != NULL ? uri : path, &st->db,
+                        oflags | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX,
+                        store_vfs_ready ? STORE_VFS_NAME : NULL);
     free(uri);
     if (open_rc != SQLITE_OK) {
         rc = rn_err_set(err, RN_EIO, "%s: cannot open store: %s", path,
