@@ -55,16 +55,17 @@ expect_eq "left in WAL after a first import (header bytes 18-19)" \
 # The import writes with a rollback journal, so a reader holding a read
 # transaction holds off its commits: it waits for the reader (7 s, longer
 # than a lock is usually waited for) and finishes whole.  The reader takes
-# hold once the first file is committed, with the rest still to come.
+# hold once the first file is committed, with the rest still to come: it
+# is up and polling (every millisecond) before the import starts, which
+# takes a tenth of a second in all.
 if command -v python3 >/dev/null 2>&1; then
     S4="$TMP/reader.db"
-    REQNAV_COMMIT_FILES=1 "$REQNAV" --store "$S4" import -q "$TMP/in" \
-        "$TMP/etw.xml" >/dev/null 2>"$TMP/err" &
-    pid=$!
-    python3 - "$S4" <<'PY' >"$TMP/reader" 2>&1
+    python3 - "$S4" "$TMP/ready" <<'PY' >"$TMP/reader" 2>&1 &
 import sqlite3, sys, time
 uri = "file:" + sys.argv[1] + "?mode=rw"
-for _ in range(3000):
+open(sys.argv[2], "w").close()
+n, end = -1, time.monotonic() + 60
+while time.monotonic() < end:
     try:
         c = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
         c.execute("BEGIN")
@@ -75,13 +76,21 @@ for _ in range(3000):
         c.close()
     except sqlite3.OperationalError:
         pass
-    time.sleep(0.01)
-print(n)
+    time.sleep(0.001)
+print(n, flush=True)
 time.sleep(7)
 c.execute("ROLLBACK")
 PY
-    wait $pid
+    rpid=$!
+    n=0
+    while [ ! -e "$TMP/ready" ] && [ "$n" -lt 1000 ]; do
+        sleep 0.01
+        n=$((n + 1))
+    done
+    REQNAV_COMMIT_FILES=1 "$REQNAV" --store "$S4" import -q "$TMP/in" \
+        "$TMP/etw.xml" >/dev/null 2>"$TMP/err"
     rc=$?
+    wait $rpid
     expect_eq "import beside a reader: exit ($(cat "$TMP/err"))" "$rc" 0
     held=$(cat "$TMP/reader")
     [ "$held" -gt 0 ] 2>/dev/null && [ "$held" -lt 61 ] && pass ||
