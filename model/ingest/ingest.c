@@ -464,6 +464,8 @@ ingest_rows_flush(struct ingest *in, struct rn_err *err)
     enum rn_rc rc = RN_OK;
     size_t i;
 
+    if (in->nrows == 0)
+        return RN_OK; /* and in->rows may be NULL: no qsort */
     qsort(in->rows, in->nrows, sizeof *in->rows, ingest_row_cmp);
     for (i = 0; rc == RN_OK && i < in->nrows; i++) {
         struct ingest_row *w = &in->rows[i];
