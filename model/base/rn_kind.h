@@ -39,6 +39,9 @@ struct rn_kind {
 #define RN_KINDS_LOG_SQL     "3, 4"
 #define RN_KINDS_CAPTURE_SQL "5"
 #define RN_KINDS_MATCHED_SQL "3, 4, 5"
+/* One kind, for a statement that asks for it alone. */
+#define RN_KIND_ETW_SQL     "1"
+#define RN_KIND_HTTPERR_SQL "4"
 
 /* The descriptor of kind id, or NULL. */
 const struct rn_kind *rn_kind_get(int id);

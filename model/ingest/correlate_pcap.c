@@ -904,10 +904,11 @@ pcap_comp_xs_of(struct store *st, const struct pcap_src *src,
     iis = store_cached(st,
                        "SELECT " PCAP_COLS_IIS
                        " FROM srcreq WHERE request_id = ?1"
-                       " AND kind IN (1, 2)",
+                       " AND kind IN (" RN_KINDS_GUID_SQL ")",
                        err);
     xs = store_cached(st,
-                      "SELECT " PCAP_COLS " FROM srcreq WHERE kind = 5"
+                      "SELECT " PCAP_COLS
+                      " FROM srcreq WHERE kind = " RN_KINDS_CAPTURE_SQL
                       " AND source_id = ?1 AND id != ?2"
                       " AND start_ns BETWEEN ?3 AND ?4",
                       err);

@@ -17,6 +17,7 @@
 #include "rn_buf.h"
 #include "rn_cause.h"
 #include "rn_json.h"
+#include "rn_kind.h"
 #include "rn_time.h"
 #include "store_impl.h"
 #include "xmalloc.h"
@@ -685,12 +686,13 @@ tri_load_offline_near(struct store *st, struct tri_req *t, struct rn_err *err)
 
     if (tri_find(t, "HTTPERR_AppOffline") == NULL || at == STORE_NONE)
         return RN_OK;
-    s = store_cached(st,
-                     "SELECT count(*) FROM srcreq q JOIN event e"
-                     " ON e.srcreq_id = q.id WHERE q.kind = 4"
-                     " AND q.start_ns BETWEEN ?1 AND ?2"
-                     " AND e.name = 'HTTPERR_AppOffline'",
-                     err);
+    s = store_cached(
+        st,
+        "SELECT count(*) FROM srcreq q JOIN event e"
+        " ON e.srcreq_id = q.id WHERE q.kind = " RN_KIND_HTTPERR_SQL
+        " AND q.start_ns BETWEEN ?1 AND ?2"
+        " AND e.name = 'HTTPERR_AppOffline'",
+        err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, at - window);

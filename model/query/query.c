@@ -592,7 +592,8 @@ query_request_by_key(struct store *st, const char *key, struct rq_row *row,
     "CASE WHEN q.request_id != ?1 OR e.ts_ns IS NULL THEN e.ts_ns"             \
     " WHEN e.kind IN (" RN_KINDS_LOG_SQL ") AND ?3 >= e.ts_ns"                 \
     "  AND ?3 < e.ts_ns + 1000000000 THEN ?3"                                  \
-    " WHEN e.kind = 1 AND e.ts_ns % 1000000000 = 0 AND ?2 > e.ts_ns"           \
+    " WHEN e.kind = " RN_KIND_ETW_SQL " AND e.ts_ns % 1000000000 = 0"          \
+    "  AND ?2 > e.ts_ns"                                                       \
     "  AND ?2 < e.ts_ns + 1000000000 THEN ?2"                                  \
     " ELSE e.ts_ns END"
 

@@ -368,6 +368,10 @@ test_kinds(void)
     rn_kind_sql_list(RN_MATCH_CAPTURE, buf, sizeof buf);
     CHECK_STR(buf, RN_KINDS_CAPTURE_SQL);
     CHECK_STR(RN_KINDS_MATCHED_SQL, RN_KINDS_LOG_SQL ", " RN_KINDS_CAPTURE_SQL);
+    snprintf(buf, sizeof buf, "%d", rn_kind_find("etw")->id);
+    CHECK_STR(buf, RN_KIND_ETW_SQL);
+    snprintf(buf, sizeof buf, "%d", rn_kind_find("httperr")->id);
+    CHECK_STR(buf, RN_KIND_HTTPERR_SQL);
     for (id = 1; id <= RN_KIND_MAX; id++) {
         const struct rn_kind *k = rn_kind_get(id);
 
