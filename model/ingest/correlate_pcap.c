@@ -628,8 +628,31 @@ typedef enum rn_rc pcap_iis_fn(void *ctx, const struct pcap_row *i,
                                struct rn_err *err);
 
 /*
+ * SQL rn_pcap_path_is(url, path): does url have this path, folded as
+ * pcap_row_read folds it?
+ */
+static void
+pcap_sql_path_is(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *url = (const char *)sqlite3_value_text(argv[0]);
+    const char *path = (const char *)sqlite3_value_text(argv[1]);
+    struct pcap_row tmp;
+
+    (void)argc;
+    memset(&tmp, 0, sizeof tmp);
+    pcap_url(&tmp, url);
+    sqlite3_result_int(ctx, tmp.path != NULL && path != NULL &&
+                                strcmp(tmp.path, path) == 0);
+    free(tmp.path);
+    free(tmp.query);
+}
+
+/*
  * Call fn for every IIS row that could fit exchange x (start within the
- * window around x's shifted start), in (kind, key) order.
+ * window around x's shifted start, the same path), in (kind, key) order.
+ * A row of another path can neither fit nor be near (pcap_link_cand), and
+ * a busy site's window holds thousands: the statement leaves them out
+ * before it sorts and they are read.
  */
 static enum rn_rc
 pcap_each_iis(struct store *st, const struct pcap_src *src,
@@ -640,18 +663,20 @@ pcap_each_iis(struct store *st, const struct pcap_src *src,
     enum rn_rc rc = RN_OK;
     int step = SQLITE_DONE;
 
-    if (x->start == STORE_NONE)
+    if (x->start == STORE_NONE || x->path == NULL)
         return RN_OK;
     s = store_cached(st,
                      "SELECT " PCAP_COLS_IIS
                      " FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL ")"
                      " AND start_ns BETWEEN ?1 AND ?2"
-                     " AND request_id IS NOT NULL ORDER BY kind, key",
+                     " AND request_id IS NOT NULL AND rn_pcap_path_is(url, ?3)"
+                     " ORDER BY kind, key",
                      err);
     if (s == NULL)
         return RN_EDB;
     sqlite3_bind_int64(s, 1, x->start + offset - win - PCAP_SEC_NS);
     sqlite3_bind_int64(s, 2, x->start + offset + win);
+    sqlite3_bind_text(s, 3, x->path, -1, SQLITE_STATIC);
     while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         struct pcap_row i;
 
@@ -1706,6 +1731,11 @@ pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
     rc = pcap_src_load(st, source_id, &src, &kind, err);
     if (rc != RN_OK || kind != STORE_KIND_PCAP)
         return rc;
+    /* pcap_each_iis's statement calls it. */
+    if (sqlite3_create_function(store_db(st), "rn_pcap_path_is", 2,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                pcap_sql_path_is, NULL, NULL) != SQLITE_OK)
+        return store_dberr(st, "register function", err);
     src.facts = &facts;
     if (!src.given) {
         int64_t spread = PCAP_NARROW_NS;
