@@ -1326,47 +1326,6 @@ struct tri_row {
     char cause[40]; /* empty: none */
 };
 
-/* Equal, NULL included. */
-static int
-tri_text_eq(const unsigned char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return a == NULL && b == NULL;
-    return strcmp((const char *)a, b) == 0;
-}
-
-/* Do the request's indexed columns already hold these values? */
-static enum rn_rc
-tri_indexed_same(struct store *st, int64_t request_id, const struct tri_req *t,
-                 const struct tri_row *row, int *same, struct rn_err *err)
-{
-    sqlite3_stmt *s;
-    enum rn_rc rc = RN_OK;
-    int step;
-
-    *same = 0;
-    s = store_cached(st,
-                     "SELECT start_ns, severity, http_status, substatus, url,"
-                     " cause FROM request WHERE id = ?1",
-                     err);
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, request_id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        *same = store_col_opt(s, 0) == row->start &&
-                sqlite3_column_int(s, 1) == row->severity &&
-                store_col_opt(s, 2) == t->status &&
-                store_col_opt(s, 3) == t->substatus &&
-                tri_text_eq(sqlite3_column_text(s, 4), t->url) &&
-                tri_text_eq(sqlite3_column_text(s, 5),
-                            row->cause[0] != '\0' ? row->cause : NULL);
-    else if (step != SQLITE_DONE)
-        rc = store_dberr(st, "triage read", err);
-    sqlite3_reset(s);
-    return rc;
-}
-
 /*
  * A failure that no handler event explains is the module's that set the
  * error status (ARR, configuration, compression, ASP.NET start-up): h
@@ -1436,67 +1395,32 @@ tri_compute(struct tri_req *t, struct tri_row *row)
                                             : 0;
 }
 
-/* Bind the request row's columns ?1..?15 and ?17 (id first). */
+/* The request row of t as computed into row (request_id, key): strings
+ * point into t and row. */
 static void
-tri_bind(sqlite3_stmt *s, int64_t request_id, const struct tri_req *t,
-         const struct tri_row *row)
+tri_row_view(const struct tri_req *t, const struct tri_row *row,
+             int64_t request_id, const char *key, struct store_request_row *out)
 {
     int r;
 
-    sqlite3_bind_int64(s, 1, request_id);
-    sqlite3_bind_int64(s, 2, row->start);
-    store_bind_opt(s, 3, row->end);
-    store_bind_text(s, 4, t->verb);
-    store_bind_text(s, 5, t->url);
-    store_bind_text(s, 6, t->host);
-    store_bind_opt(s, 7, t->status);
-    store_bind_opt(s, 8, t->substatus);
-    store_bind_opt(s, 9, t->win32);
-    sqlite3_bind_int(s, 10, row->severity);
-    sqlite3_bind_int(s, 11, (int)t->sources);
+    memset(out, 0, sizeof *out);
+    out->id = request_id;
+    out->key = key;
+    out->start_ns = row->start;
+    out->end_ns = row->end;
+    out->verb = t->verb;
+    out->url = t->url;
+    out->host = t->host;
+    out->http_status = t->status;
+    out->substatus = t->substatus;
+    out->win32_status = t->win32;
+    out->severity = row->severity;
+    out->sources = t->sources;
     for (r = 0; r < STORE_ROLE_COUNT; r++)
-        store_bind_opt(s, 12 + r,
-                       t->role_ix[r] >= 0 ? t->ev[t->role_ix[r]].uid
-                                          : STORE_NONE);
-    store_bind_text(s, 15, row->diag.len > 0 ? rn_buf_str(&row->diag) : NULL);
-    /* The update that leaves indexed columns alone has no ?17. */
-    if (sqlite3_bind_parameter_count(s) >= 17)
-        store_bind_text(s, 17, row->cause[0] != '\0' ? row->cause : NULL);
-}
-
-/* Write the triage results into the existing request row. */
-static enum rn_rc
-tri_store(struct store *st, int64_t request_id, struct tri_req *t,
-          const struct tri_row *row, struct rn_err *err)
-{
-    sqlite3_stmt *s;
-    enum rn_rc rc;
-    int same = 0;
-
-    rc = tri_indexed_same(st, request_id, t, row, &same, err);
-    if (rc != RN_OK)
-        return rc;
-    /* Setting an indexed column rewrites its index entries even when the
-     * value stays: leave them out when they are as they were. */
-    s = store_cached(st,
-                     same ? "UPDATE request SET end_ns = ?3, verb = ?4,"
-                            " host = ?6, win32_status = ?9, sources = ?11,"
-                            " cgi_start = ?12, header_error = ?13,"
-                            " status_send = ?14, diagnosis = ?15 WHERE id = ?1"
-                          : "UPDATE request SET start_ns = ?2, end_ns = ?3,"
-                            " verb = ?4, url = ?5, host = ?6, http_status = ?7,"
-                            " substatus = ?8, win32_status = ?9,"
-                            " severity = ?10, sources = ?11, cgi_start = ?12,"
-                            " header_error = ?13, status_send = ?14,"
-                            " diagnosis = ?15, cause = ?17 WHERE id = ?1",
-                     err);
-    if (s == NULL)
-        return RN_EDB;
-    tri_bind(s, request_id, t, row);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        rc = store_dberr(st, "triage update", err);
-    sqlite3_reset(s);
-    return rc;
+        out->role[r] =
+            t->role_ix[r] >= 0 ? t->ev[t->role_ix[r]].uid : STORE_NONE;
+    out->diagnosis = row->diag.len > 0 ? rn_buf_str(&row->diag) : NULL;
+    out->cause = row->cause[0] != '\0' ? row->cause : NULL;
 }
 
 void
@@ -1554,8 +1478,11 @@ triage_request(struct store *st, int64_t request_id, struct rn_err *err)
     if (rc == RN_OK)
         rc = tri_load_offline_near(st, &t, err);
     if (rc == RN_OK) {
+        struct store_request_row out;
+
         tri_compute(&t, &row);
-        rc = tri_store(st, request_id, &t, &row, err);
+        tri_row_view(&t, &row, request_id, NULL, &out);
+        rc = store_request_update(st, &out, err);
         rn_buf_fini(&row.diag);
     }
     tri_req_fini(&t);
@@ -1648,7 +1575,6 @@ triage_acc_row(struct store *st, struct triage_acc *a, int64_t request_id,
     struct tri_req *t = &a->t;
     struct tri_row *row = &a->row;
     enum rn_rc rc;
-    int r;
 
     /* The span the store gives a source request put without one. */
     tri_srcreq_times(t, a->kind, a->start != STORE_NONE ? a->start : a->ev_lo,
@@ -1658,24 +1584,7 @@ triage_acc_row(struct store *st, struct triage_acc *a, int64_t request_id,
         return rc;
     rn_buf_fini(&row->diag); /* a second call computes it again */
     tri_compute(t, row);
-    memset(out, 0, sizeof *out);
-    out->id = request_id;
-    out->key = key;
-    out->start_ns = row->start;
-    out->end_ns = row->end;
-    out->verb = t->verb;
-    out->url = t->url;
-    out->host = t->host;
-    out->http_status = t->status;
-    out->substatus = t->substatus;
-    out->win32_status = t->win32;
-    out->severity = row->severity;
-    out->sources = t->sources;
-    for (r = 0; r < STORE_ROLE_COUNT; r++)
-        out->role[r] =
-            t->role_ix[r] >= 0 ? t->ev[t->role_ix[r]].uid : STORE_NONE;
-    out->diagnosis = row->diag.len > 0 ? rn_buf_str(&row->diag) : NULL;
-    out->cause = row->cause[0] != '\0' ? row->cause : NULL;
+    tri_row_view(t, row, request_id, key, out);
     return RN_OK;
 }
 

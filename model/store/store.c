@@ -1715,24 +1715,14 @@ store_srcreq_write(struct store *st, int64_t id, const struct store_srcreq *r,
     return RN_OK;
 }
 
-enum rn_rc
-store_request_insert(struct store *st, const struct store_request_row *r,
-                     int *written, struct rn_err *err)
+/* Bind r to a request statement's ?1..?17 (id, start_ns, end_ns, verb,
+ * url, host, http_status, substatus, win32_status, severity, sources,
+ * the three roles, diagnosis, key, cause): those it has. */
+static void
+store_bind_request(sqlite3_stmt *s, const struct store_request_row *r)
 {
-    sqlite3_stmt *s = store_cached(
-        st,
-        "INSERT INTO request (id, start_ns, end_ns, verb, url, host,"
-        " http_status, substatus, win32_status, severity, sources, cgi_start,"
-        " header_error, status_send, diagnosis, key, cause) VALUES (?1, ?2,"
-        " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-        " ON CONFLICT DO NOTHING",
-        err);
-    enum rn_rc rc = RN_OK;
-    int i;
+    int n = sqlite3_bind_parameter_count(s), i;
 
-    *written = 0;
-    if (s == NULL)
-        return RN_EDB;
     sqlite3_bind_int64(s, 1, r->id);
     sqlite3_bind_int64(s, 2, r->start_ns);
     store_bind_opt(s, 3, r->end_ns);
@@ -1747,12 +1737,108 @@ store_request_insert(struct store *st, const struct store_request_row *r,
     for (i = 0; i < STORE_ROLE_COUNT; i++)
         store_bind_opt(s, 12 + i, r->role[i]);
     store_bind_text(s, 15, r->diagnosis);
-    store_bind_text(s, 16, r->key);
-    store_bind_text(s, 17, r->cause);
+    if (n >= 16)
+        store_bind_text(s, 16, r->key);
+    if (n >= 17)
+        store_bind_text(s, 17, r->cause);
+}
+
+enum rn_rc
+store_request_insert(struct store *st, const struct store_request_row *r,
+                     int *written, struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st,
+        "INSERT INTO request (id, start_ns, end_ns, verb, url, host,"
+        " http_status, substatus, win32_status, severity, sources, cgi_start,"
+        " header_error, status_send, diagnosis, key, cause) VALUES (?1, ?2,"
+        " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        " ON CONFLICT DO NOTHING",
+        err);
+    enum rn_rc rc = RN_OK;
+
+    *written = 0;
+    if (s == NULL)
+        return RN_EDB;
+    store_bind_request(s, r);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "insert request", err);
     else
         *written = sqlite3_changes(st->db) > 0;
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Equal, NULL included. */
+static int
+store_text_eq(const unsigned char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a == NULL && b == NULL;
+    return strcmp((const char *)a, b) == 0;
+}
+
+/* Do the indexed columns of r's row already hold r's values? */
+static enum rn_rc
+store_request_indexed_same(struct store *st, const struct store_request_row *r,
+                           int *same, struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(st,
+                                   "SELECT start_ns, severity, http_status,"
+                                   " substatus, url, cause FROM request"
+                                   " WHERE id = ?1",
+                                   err);
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    *same = 0;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, r->id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *same = store_col_opt(s, 0) == r->start_ns &&
+                sqlite3_column_int(s, 1) == r->severity &&
+                store_col_opt(s, 2) == r->http_status &&
+                store_col_opt(s, 3) == r->substatus &&
+                store_text_eq(sqlite3_column_text(s, 4), r->url) &&
+                store_text_eq(sqlite3_column_text(s, 5), r->cause);
+    else if (step != SQLITE_DONE)
+        rc = store_dberr(st, "triage read", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum rn_rc
+store_request_update(struct store *st, const struct store_request_row *r,
+                     struct rn_err *err)
+{
+    sqlite3_stmt *s;
+    enum rn_rc rc;
+    int same = 0;
+
+    rc = store_request_indexed_same(st, r, &same, err);
+    if (rc != RN_OK)
+        return rc;
+    /* Setting an indexed column rewrites its index entries even when the
+     * value stays: leave them out when they are as they were. */
+    s = store_cached(st,
+                     same ? "UPDATE request SET end_ns = ?3, verb = ?4,"
+                            " host = ?6, win32_status = ?9, sources = ?11,"
+                            " cgi_start = ?12, header_error = ?13,"
+                            " status_send = ?14, diagnosis = ?15 WHERE id = ?1"
+                          : "UPDATE request SET start_ns = ?2, end_ns = ?3,"
+                            " verb = ?4, url = ?5, host = ?6, http_status = ?7,"
+                            " substatus = ?8, win32_status = ?9,"
+                            " severity = ?10, sources = ?11, cgi_start = ?12,"
+                            " header_error = ?13, status_send = ?14,"
+                            " diagnosis = ?15, cause = ?17 WHERE id = ?1",
+                     err);
+    if (s == NULL)
+        return RN_EDB;
+    store_bind_request(s, r);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_dberr(st, "triage update", err);
     sqlite3_reset(s);
     return rc;
 }

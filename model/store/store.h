@@ -318,6 +318,10 @@ struct store_request_row {
 enum rn_rc store_request_insert(struct store *st,
                                 const struct store_request_row *r, int *written,
                                 struct rn_err *err);
+/* Write r's values into the existing row of its id (its key is not read). */
+enum rn_rc store_request_update(struct store *st,
+                                const struct store_request_row *r,
+                                struct rn_err *err);
 
 /* Normalise a request key (GUIDs to lower case) into out (size n). */
 void store_key_normalise(const char *key, char *out, size_t n);

@@ -605,6 +605,19 @@ header_mode(const char *path)
     return n == sizeof h && h[18] == h[19] ? h[18] : -1;
 }
 
+/* Remove a store file and the WAL files beside it. */
+static void
+remove_store(const char *path)
+{
+    char side[160];
+
+    remove(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    remove(side);
+}
+
 /* An import into a new store that nobody else has open writes it without
  * WAL and leaves it in WAL; one with another connection open, or with a
  * source already in it, stays in WAL throughout. */
@@ -654,11 +667,7 @@ test_bulk_journal(void)
     CHECK(header_mode(path) == 1);
     store_close(st);
     CHECK(header_mode(path) == 2);
-    remove(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    remove(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    remove(side);
+    remove_store(path);
 }
 
 /*
@@ -675,7 +684,7 @@ test_savepoint_spill(void)
     struct rn_err err = {RN_OK, ""};
     struct store *st = NULL;
     struct ingest *in;
-    char path[128], side[160];
+    char path[128];
 
     snprintf(path, sizeof path, "/tmp/rn-test-spill-%d.db", (int)getpid());
     remove(path);
@@ -692,11 +701,7 @@ test_savepoint_spill(void)
     ingest_close(in);
     CHECK(count(st, "") == 80000);
     store_close(st);
-    remove(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    remove(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    remove(side);
+    remove_store(path);
 }
 
 int
