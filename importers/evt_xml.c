@@ -178,31 +178,67 @@ evt_attr_only(const char *name)
            strcmp(name, "Correlation") == 0 || strcmp(name, "Execution") == 0;
 }
 
-/* Where an element's text goes, by the path below <Event>. */
-static void
-evt_file_text(struct evt *ev, char path[][64], int depth, const char *text)
-{
-    const char *top = path[0];
+/* The children of <Event> whose content we read; the name is compared
+ * once, when the child starts, not at every element inside it. */
+enum evt_top {
+    EVT_TOP_OTHER,
+    EVT_TOP_SYSTEM,
+    EVT_TOP_EVENTDATA,
+    EVT_TOP_USERDATA,
+    EVT_TOP_RENDERING,
+    EVT_TOP_ERRORDATA, /* ProcessingErrorData, DebugData */
+    EVT_TOP_BINARY,
+    EVT_TOP_EXTENDED
+};
 
-    if (strcmp(top, "System") == 0 && depth == 2) {
+static int
+evt_top_of(const char *name)
+{
+    static const struct {
+        const char *name;
+        enum evt_top top;
+    } tops[] = {
+        {"System", EVT_TOP_SYSTEM},
+        {"EventData", EVT_TOP_EVENTDATA},
+        {"UserData", EVT_TOP_USERDATA},
+        {"RenderingInfo", EVT_TOP_RENDERING},
+        {"ProcessingErrorData", EVT_TOP_ERRORDATA},
+        {"DebugData", EVT_TOP_ERRORDATA},
+        {"BinaryEventData", EVT_TOP_BINARY},
+        {"ExtendedTracingInfo", EVT_TOP_EXTENDED},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof tops / sizeof tops[0]; i++) {
+        if (strcmp(name, tops[i].name) == 0)
+            return tops[i].top;
+    }
+    return EVT_TOP_OTHER;
+}
+
+/* Where an element's text goes, by the path below <Event> (top: its
+ * first element's enum evt_top). */
+static void
+evt_file_text(struct evt *ev, int top, char path[][64], int depth,
+              const char *text)
+{
+    if (top == EVT_TOP_SYSTEM && depth == 2) {
         /* Provider, TimeCreated... say what they say in attributes (kept
          * by evt_system_attrs): their empty text is no second fact. */
         if (text[0] != '\0' || !evt_attr_only(path[1]))
             evt_add(ev, &ev->sys, path[1], text);
-    } else if (strcmp(top, "EventData") == 0 && depth == 3) {
+    } else if (top == EVT_TOP_EVENTDATA && depth == 3) {
         /* Complex EventData items (e.g. <ComplexData>): name by element. */
         evt_add(ev, &ev->fields, path[2], text);
-    } else if (strcmp(top, "UserData") == 0 && depth >= 3) {
+    } else if (top == EVT_TOP_USERDATA && depth >= 3) {
         evt_add(ev, &ev->fields, path[depth - 1], text);
-    } else if ((strcmp(top, "ProcessingErrorData") == 0 ||
-                strcmp(top, "DebugData") == 0) &&
-               depth == 2) {
+    } else if (top == EVT_TOP_ERRORDATA && depth == 2) {
         evt_add(ev, &ev->fields, path[1], text);
-    } else if (strcmp(top, "BinaryEventData") == 0 && depth == 1) {
+    } else if (top == EVT_TOP_BINARY && depth == 1) {
         evt_add(ev, &ev->fields, "BinaryEventData", text);
-    } else if (strcmp(top, "RenderingInfo") == 0 && depth == 2) {
+    } else if (top == EVT_TOP_RENDERING && depth == 2) {
         evt_add(ev, &ev->render, path[1], text);
-    } else if (strcmp(top, "ExtendedTracingInfo") == 0 && depth == 2) {
+    } else if (top == EVT_TOP_EXTENDED && depth == 2) {
         evt_add(ev, &ev->sys, path[1], text);
     }
 }
@@ -221,48 +257,45 @@ evt_copy(char *dst, size_t n, const char *src)
 
 /* Elements whose text we read (leaves we know); others we descend into. */
 static int
-evt_is_leaf(char path[][64], int depth)
+evt_is_leaf(int top, char path[][64], int depth)
 {
-    const char *top = path[0];
-
     if (depth == 1)
-        return strcmp(top, "BinaryEventData") == 0;
+        return top == EVT_TOP_BINARY;
     if (depth == 2)
-        return strcmp(top, "UserData") != 0 &&
-               !(strcmp(top, "EventData") == 0 && strcmp(path[1], "Data") != 0);
-    if (strcmp(top, "UserData") == 0)
+        return top != EVT_TOP_USERDATA &&
+               !(top == EVT_TOP_EVENTDATA && strcmp(path[1], "Data") != 0);
+    if (top == EVT_TOP_USERDATA)
         return depth >= 3;
-    return depth == 3 && strcmp(top, "EventData") == 0;
+    return depth == 3 && top == EVT_TOP_EVENTDATA;
 }
 
 /* The attribute naming a leaf's value: EventData's <Data Name=>, FREB's
  * <freb:Description Data=>; NULL for other leaves. */
 static const char *
-evt_leaf_name_attr(char path[][64], int depth)
+evt_leaf_name_attr(int top, char path[][64], int depth)
 {
-    if (strcmp(path[0], "EventData") == 0 && depth == 2)
+    if (top == EVT_TOP_EVENTDATA && depth == 2)
         return "Name";
-    if (strcmp(path[0], "RenderingInfo") == 0 &&
-        strcmp(path[1], "Description") == 0)
+    if (top == EVT_TOP_RENDERING && strcmp(path[1], "Description") == 0)
         return "Data";
     return NULL;
 }
 
 /* File a leaf's text (trimmed) under its name attribute or its path. */
 static void
-evt_leaf(struct evt *ev, char path[][64], int depth, const char *name,
+evt_leaf(struct evt *ev, int top, char path[][64], int depth, const char *name,
          const char *text)
 {
-    if (name != NULL || (strcmp(path[0], "EventData") == 0 && depth == 2)) {
+    if (name != NULL || (top == EVT_TOP_EVENTDATA && depth == 2)) {
         struct evt_list *l =
-            strcmp(path[0], "EventData") == 0 ? &ev->fields : &ev->descs;
+            top == EVT_TOP_EVENTDATA ? &ev->fields : &ev->descs;
         char gen[32];
 
         if (name == NULL)
             snprintf(gen, sizeof gen, "Data%zu", ev->fields.n + 1);
         evt_add(ev, l, name != NULL ? name : gen, text);
     } else {
-        evt_file_text(ev, path, depth, text);
+        evt_file_text(ev, top, path, depth, text);
     }
 }
 
@@ -289,6 +322,7 @@ evt_sax_begin(struct evt_sax *st, int64_t line)
 {
     evt_reset(st->ev);
     st->ev->line = line;
+    st->top = EVT_TOP_OTHER;
     st->leaf = 0;
     free(st->leaf_name);
     st->leaf_name = NULL;
@@ -305,11 +339,13 @@ evt_sax_start(struct evt_sax *st, struct xml_input *in, int depth,
     if (st->leaf != 0 || depth < 1 || depth > EVT_MAX_DEPTH)
         return;
     evt_copy(st->path[depth - 1], sizeof st->path[0], el->name);
-    if (depth == 2 && strcmp(st->path[0], "System") == 0)
+    if (depth == 1)
+        st->top = evt_top_of(el->name);
+    if (depth == 2 && st->top == EVT_TOP_SYSTEM)
         evt_system_attrs(st, el);
-    if (!evt_is_leaf(st->path, depth))
+    if (!evt_is_leaf(st->top, st->path, depth))
         return;
-    attr = evt_leaf_name_attr(st->path, depth);
+    attr = evt_leaf_name_attr(st->top, st->path, depth);
     st->leaf_name = attr != NULL ? xml_elem_attr(el, attr) : NULL;
     st->leaf = depth;
     xml_input_capture(in, &st->text);
@@ -324,7 +360,8 @@ evt_sax_end(struct evt_sax *st, struct xml_input *in, int depth)
         return;
     xml_input_capture_end(in, &cut);
     st->ev->cut |= cut;
-    evt_leaf(st->ev, st->path, depth, st->leaf_name, rn_buf_str(&st->text));
+    evt_leaf(st->ev, st->top, st->path, depth, st->leaf_name,
+             rn_buf_str(&st->text));
     free(st->leaf_name);
     st->leaf_name = NULL;
     st->leaf = 0;

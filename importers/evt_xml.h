@@ -61,6 +61,7 @@ const char *evt_get(const struct evt_list *l, const char *name);
 struct evt_sax {
     struct evt *ev;               /* borrowed */
     char path[EVT_MAX_DEPTH][64]; /* element names below <Event> */
+    int top;                      /* path[0] as enum evt_top (evt_xml.c) */
     int leaf;                     /* depth of the leaf being read, or 0 */
     char *leaf_name;              /* its Name / Data attribute, or NULL */
     struct rn_buf text;           /* its text */

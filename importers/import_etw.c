@@ -536,7 +536,7 @@ etw_event(struct etw_state *s, struct rn_err *err)
 {
     struct etw_event *e = &s->ev;
     char name[128];
-    const char *act, *pv;
+    const char *act, *pv, *cls;
     size_t i;
     enum rn_rc rc;
 
@@ -547,7 +547,8 @@ etw_event(struct etw_state *s, struct rn_err *err)
     pv = evt_get(&s->evt.sys, "Provider.Name");
     if (pv == NULL)
         pv = evt_get(&s->evt.sys, "Provider.Guid");
-    e->provider = evt_class(&s->evt) != NULL ? evt_class(&s->evt) : pv;
+    cls = evt_class(&s->evt);
+    e->provider = cls != NULL ? cls : pv;
     e->ts = etw_time(s, evt_get(&s->evt.sys, "TimeCreated"), e->line);
     e->level = etw_int(evt_get(&s->evt.sys, "Level"));
     for (i = 0; i < s->evt.fields.n; i++)
