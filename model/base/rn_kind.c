@@ -6,11 +6,11 @@
 #include <string.h>
 
 static const struct rn_kind kinds[RN_KIND_MAX] = {
-    {1, "etw", 'E', "ETW", 0, "#", RN_MATCH_GUID, "context_id"},
-    {2, "freb", 'F', "FREB", 1, "#", RN_MATCH_GUID, "activity_id"},
-    {3, "w3c", 'W', "W3C", 1, "line", RN_MATCH_LOG, NULL},
-    {4, "httperr", 'H', "HTTPERR", 1, "line", RN_MATCH_LOG, NULL},
-    {5, "pcap", 'P', "PCAP", 1, "frame", RN_MATCH_CAPTURE, NULL},
+    {1, "etw", 'E', "ETW", 0, "#", RN_MATCH_GUID, "context_id", 1},
+    {2, "freb", 'F', "FREB", 1, "#", RN_MATCH_GUID, "activity_id", 0},
+    {3, "w3c", 'W', "W3C", 1, "line", RN_MATCH_LOG, NULL, 0},
+    {4, "httperr", 'H', "HTTPERR", 1, "line", RN_MATCH_LOG, NULL, 0},
+    {5, "pcap", 'P', "PCAP", 1, "frame", RN_MATCH_CAPTURE, NULL, 1},
 };
 
 const struct rn_kind *

@@ -29,6 +29,9 @@ struct rn_kind {
     const char *seq_word;     /* "#", "line", "frame": before the position */
     enum rn_kind_match match; /* how its source requests are linked */
     const char *guid_rule;    /* link_rule of a GUID link, or NULL */
+    int stream; /* one file holds many requests, each linked at insert:
+                 * its rows are written behind the parse (a FREB file is
+                 * one request, and a log's lines are looked up) */
 };
 
 #define RN_KIND_MAX 5

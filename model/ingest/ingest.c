@@ -14,6 +14,7 @@
 #include "ingest_impl.h"
 #include "rn_buf.h"
 #include "rn_i64map.h"
+#include "rn_kind.h"
 #include "store_impl.h"
 #include "xmalloc.h"
 
@@ -24,8 +25,8 @@
 #define INGEST_LIVE_MAX 4096
 #endif
 
-/* The page cache of an import, KiB.  The request table and its key
- * index take rows in hash order, so once they outgrow the cache each row
+/* The page cache of an import, KiB.  The request table takes rows in
+ * hash order, so once they outgrow the cache each row
  * reads a page back: 24 MiB instead of 16 cut a 200 MB Log Parser file's
  * and a 1 GB capture's import CPU by 7-11% (fewer reads) for 10 MB more
  * resident (62 MB at peak); the commit's index sorts take as much again,
@@ -349,6 +350,7 @@ ingest_close(struct ingest *in)
     free(in->rows);
     rn_buf_fini(&in->rows_text);
     correlate_fini(&in->co);
+    (void)store_write_behind(in->st, 0, NULL); /* failures were reported */
     store_bulk_end(in->st);
     free(in);
 }
@@ -394,8 +396,17 @@ ingest_source_begin(struct ingest *in, const struct store_source_info *info,
                     int64_t *source_id, int *existing, struct rn_err *err)
 {
     enum rn_rc rc = store_source_begin(in->st, info, source_id, existing, err);
+    const struct rn_kind *kd;
 
     if (rc != RN_OK || *existing)
+        return rc;
+    /* A trace or a capture writes rows as it is parsed: a thread of the
+     * store's writes them meanwhile (rn_kind.stream).  A log's lines are
+     * each looked up by key first, and a FREB file is one request: both
+     * would wait for the writer at every line or file. */
+    kd = rn_kind_get(info->kind);
+    rc = store_write_behind(in->st, kd != NULL && kd->stream, err);
+    if (rc != RN_OK)
         return rc;
     in->source = *source_id;
     in->kind = info->kind;
@@ -457,7 +468,7 @@ ingest_rows_text(const struct ingest *in, size_t off)
 
 /* Insert the waiting rows in id order.  A row whose id was taken already
  * (another source request of the key wrote it) has its request triaged
- * as a whole at the end of the source. */
+ * as a whole at the end of the source (ingest_taken_touch). */
 static enum rn_rc
 ingest_rows_flush(struct ingest *in, struct rn_err *err)
 {
@@ -469,7 +480,6 @@ ingest_rows_flush(struct ingest *in, struct rn_err *err)
     qsort(in->rows, in->nrows, sizeof *in->rows, ingest_row_cmp);
     for (i = 0; rc == RN_OK && i < in->nrows; i++) {
         struct ingest_row *w = &in->rows[i];
-        int written = 0;
 
         w->r.key = ingest_rows_text(in, w->str[ROW_KEY]);
         w->r.verb = ingest_rows_text(in, w->str[ROW_VERB]);
@@ -477,9 +487,7 @@ ingest_rows_flush(struct ingest *in, struct rn_err *err)
         w->r.host = ingest_rows_text(in, w->str[ROW_HOST]);
         w->r.diagnosis = ingest_rows_text(in, w->str[ROW_DIAG]);
         w->r.cause = ingest_rows_text(in, w->str[ROW_CAUSE]);
-        rc = store_request_insert(in->st, &w->r, &written, err);
-        if (rc == RN_OK && !written)
-            correlate_touch(&in->co, w->r.id);
+        rc = store_request_insert(in->st, &w->r, err);
     }
     ingest_rows_clear(in);
     return rc;
@@ -893,6 +901,21 @@ ingest_event_add(struct ingest *in, int64_t source_id, int64_t srcreq_id,
 
 /* ---- the end of a source ---- */
 
+/* The requests whose rows were written already when this source's came
+ * (ingest_rows_flush) are triaged again, as a whole. */
+static enum rn_rc
+ingest_taken_touch(struct ingest *in, struct rn_err *err)
+{
+    int64_t *ids;
+    size_t n, i;
+    enum rn_rc rc = store_request_taken(in->st, &ids, &n, err);
+
+    for (i = 0; rc == RN_OK && i < n; i++)
+        correlate_touch(&in->co, ids[i]);
+    free(ids);
+    return rc;
+}
+
 enum rn_rc
 ingest_source_end(struct ingest *in, int64_t source_id,
                   struct store_source_result *res, struct rn_err *err)
@@ -902,6 +925,8 @@ ingest_source_end(struct ingest *in, int64_t source_id,
     if (source_id != in->source)
         return rn_err_set(err, RN_EINVAL, "no such source import open");
     rc = ingest_alone_finish_all(in, err);
+    if (rc == RN_OK)
+        rc = ingest_taken_touch(in, err);
     if (rc == RN_OK)
         rc = store_source_finish(in->st, source_id, in->nospan > 0, res, err);
     if (rc == RN_OK)

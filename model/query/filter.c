@@ -292,9 +292,13 @@ filter_term(struct filter *f, const char *key, const char *v,
         return filter_term_time(f, "<=", v, err);
     if (strcmp(key, "key") == 0) {
         char norm[256];
+        int at;
 
         store_key_normalise(v, norm, sizeof norm);
-        return rn_buf_printf(&f->sql, "r.key = ?%d", filter_add_text(f, norm));
+        at = filter_add_text(f, norm);
+        /* The id is the key's hash (no index leads from a key). */
+        return rn_buf_printf(
+            &f->sql, "(r.id = rn_request_id(?%d) AND r.key = ?%d)", at, at);
     }
     if (strcmp(key, "id") == 0) {
         int64_t id;

@@ -577,7 +577,9 @@ query_request_by_key(struct store *st, const char *key, struct rq_row *row,
     char norm[256];
 
     store_key_normalise(key, norm, sizeof norm);
-    return query_request_where(st, "r.key = ?1", 0, norm, row, err);
+    /* The id is the key's hash: a look-up by id, then the key checked. */
+    return query_request_where(st, "r.id = rn_request_id(?1) AND r.key = ?1", 0,
+                               norm, row, err);
 }
 
 /*

@@ -49,7 +49,11 @@ CREATE INDEX source_warning_by_source ON source_warning(source_id);
 
 CREATE TABLE request (
     id           INTEGER PRIMARY KEY,     -- hash of key, < 2^53
-    key          TEXT NOT NULL UNIQUE,    -- lower-case GUID or synthetic
+    key          TEXT NOT NULL,           -- lower-case GUID or synthetic;
+                                          -- found through id, which is
+                                          -- rn_request_id(key) (stores made
+                                          -- by earlier builds also have a
+                                          -- UNIQUE index on key)
     start_ns     INTEGER,
     end_ns       INTEGER,
     verb         TEXT,

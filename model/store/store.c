@@ -24,6 +24,7 @@
 #include "rn_role.h"
 #include "rn_time.h"
 #include "store_impl.h"
+#include "store_pipe.h"
 #include "xmalloc.h"
 
 extern const char rn_schema_sql[];
@@ -126,7 +127,16 @@ struct store {
     size_t ndeferred;
     /* store_bulk_begin(): the store left WAL for a rollback journal. */
     int bulk;
+    /* store_write_behind(): the writer thread of the hot row writes, or
+     * NULL; and the ids of request rows an insert found taken, for
+     * store_request_taken. */
+    struct store_pipe *pipe;
+    int64_t *taken;
+    size_t ntaken, captaken;
 };
+
+/* The kinds of write the writer thread runs (store_pipe_run). */
+enum store_op { STORE_OP_EVENT = 1, STORE_OP_SRCREQ, STORE_OP_REQUEST };
 
 _Static_assert(STORE_KIND_MAX == RN_KIND_MAX,
                "enum store_kind and the kind table (rn_kind.c) agree");
@@ -158,9 +168,21 @@ store_role_name(int role)
     return r != NULL ? r->name : NULL;
 }
 
+/* Before the caller uses the connection: every write handed to the
+ * writer thread has run (a no-op in the writer itself). */
+static enum rn_rc
+store_sync(struct store *st, struct rn_err *err)
+{
+    if (st->pipe == NULL || store_pipe_is_writer(st->pipe))
+        return RN_OK;
+    return store_pipe_drain(st->pipe, err);
+}
+
 sqlite3 *
 store_db(struct store *st)
 {
+    /* A failed write is reported by the next call that can say so. */
+    (void)store_sync(st, NULL);
     return st->db;
 }
 
@@ -235,6 +257,11 @@ enum rn_rc
 store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
               struct rn_err *err)
 {
+    enum rn_rc rc = store_sync(st, err);
+
+    *stmt = NULL;
+    if (rc != RN_OK)
+        return rc;
     if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK) {
         *stmt = NULL;
         return store_dberr(st, "prepare", err);
@@ -246,7 +273,10 @@ enum rn_rc
 store_exec(struct store *st, const char *sql, struct rn_err *err)
 {
     char *msg = NULL;
+    enum rn_rc rc = store_sync(st, err);
 
+    if (rc != RN_OK)
+        return rc;
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         rn_err_set(err, RN_EDB, "%s: database error: %s%s", st->path,
                    msg != NULL ? msg : sqlite3_errmsg(st->db),
@@ -964,6 +994,8 @@ store_keycache_clear(struct store *st)
 static sqlite3_stmt *
 store_stmt(struct store *st, enum store_stmt_id id, struct rn_err *err)
 {
+    if (store_sync(st, err) != RN_OK)
+        return NULL;
     if (st->stmt[id] == NULL) {
         if (sqlite3_prepare_v3(st->db, store_stmt_sql[id], -1,
                                SQLITE_PREPARE_PERSISTENT, &st->stmt[id],
@@ -984,6 +1016,9 @@ store_close(struct store *st)
 
     if (st == NULL)
         return;
+    store_pipe_stop(st->pipe);
+    st->pipe = NULL;
+    free(st->taken);
     for (i = 0; i < SS_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     for (i = 0; i < st->ncache; i++)
@@ -1006,6 +1041,8 @@ store_cached(struct store *st, const char *sql, struct rn_err *err)
     sqlite3_stmt *s;
     int i;
 
+    if (store_sync(st, err) != RN_OK)
+        return NULL;
     for (i = 0; i < st->ncache; i++) {
         if (st->cache[i].sql == sql) {
             s = st->cache[i].stmt;
@@ -1078,8 +1115,9 @@ store_request_rows(struct store *st, int64_t max, int64_t *n,
 }
 
 /* Drop the request table's secondary indexes, keeping their SQL for
- * store_commit.  The autoindex of its UNIQUE key has no SQL, and stays:
- * import relies on it. */
+ * store_commit.  The partial ones stay: a row outside them costs them
+ * nothing, and building one again would read the whole table.  A store
+ * made by an earlier build keeps the autoindex of its UNIQUE key (no SQL). */
 static enum rn_rc
 store_request_indexes_drop(struct store *st, struct rn_err *err)
 {
@@ -1088,8 +1126,10 @@ store_request_indexes_drop(struct store *st, struct rn_err *err)
     sqlite3_stmt *s;
     enum rn_rc rc = store_prepare(
         st,
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
-        " AND tbl_name = 'request' AND sql IS NOT NULL ORDER BY name",
+        "SELECT name, sql FROM sqlite_schema s WHERE type = 'index'"
+        " AND tbl_name = 'request' AND sql IS NOT NULL AND NOT EXISTS"
+        " (SELECT 1 FROM pragma_index_list('request') p"
+        " WHERE p.name = s.name AND p.partial) ORDER BY name",
         &s, err);
 
     if (rc != RN_OK)
@@ -1164,6 +1204,9 @@ store_commit(struct store *st, struct rn_err *err)
 void
 store_rollback(struct store *st)
 {
+    if (st->pipe != NULL)
+        store_pipe_reset(st->pipe);
+    st->ntaken = 0;
     if (!st->in_tx)
         return;
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1440,6 +1483,9 @@ store_source_by_frames(struct store *st, const char *frames_sha256, int64_t *id,
 void
 store_source_abort(struct store *st)
 {
+    if (st->pipe != NULL)
+        store_pipe_reset(st->pipe); /* its failure goes with the source */
+    st->ntaken = 0;
     if (st->cur_source == 0)
         return;
     store_source_close(st, 0, NULL);
@@ -1691,10 +1737,10 @@ store_srcreq_reserve(struct store *st, int64_t *id, struct rn_err *err)
     return RN_OK;
 }
 
-enum rn_rc
-store_srcreq_write(struct store *st, int64_t id, const struct store_srcreq *r,
-                   const char *link_rule, int64_t request_id,
-                   struct rn_err *err)
+static enum rn_rc
+store_srcreq_write_now(struct store *st, int64_t source, int kind, int64_t id,
+                       const struct store_srcreq *r, const char *link_rule,
+                       int64_t request_id, struct rn_err *err)
 {
     sqlite3_stmt *s = store_stmt(st, SS_SRCREQ_WRITE, err);
     char key[256];
@@ -1702,8 +1748,8 @@ store_srcreq_write(struct store *st, int64_t id, const struct store_srcreq *r,
     if (s == NULL)
         return RN_EDB;
     store_key_normalise(r->key, key, sizeof key);
-    sqlite3_bind_int64(s, 1, st->cur_source);
-    sqlite3_bind_int(s, 2, st->cur_kind);
+    sqlite3_bind_int64(s, 1, source);
+    sqlite3_bind_int(s, 2, kind);
     sqlite3_bind_text(s, 3, key, -1, SQLITE_STATIC);
     store_bind_srcreq(s, r);
     store_bind_opt(s, 18, request_id);
@@ -1713,6 +1759,23 @@ store_srcreq_write(struct store *st, int64_t id, const struct store_srcreq *r,
         return store_dberr(st, "insert request", err);
     sqlite3_reset(s);
     return RN_OK;
+}
+
+static void store_pipe_srcreq(struct store_pipe *p, int64_t source, int kind,
+                              int64_t id, const struct store_srcreq *r,
+                              const char *link_rule, int64_t request_id);
+
+enum rn_rc
+store_srcreq_write(struct store *st, int64_t id, const struct store_srcreq *r,
+                   const char *link_rule, int64_t request_id,
+                   struct rn_err *err)
+{
+    if (st->pipe == NULL)
+        return store_srcreq_write_now(st, st->cur_source, st->cur_kind, id, r,
+                                      link_rule, request_id, err);
+    store_pipe_srcreq(st->pipe, st->cur_source, st->cur_kind, id, r, link_rule,
+                      request_id);
+    return store_pipe_op_end(st->pipe, err);
 }
 
 /* Bind r to a request statement's ?1..?17 (id, start_ns, end_ns, verb,
@@ -1743,9 +1806,11 @@ store_bind_request(sqlite3_stmt *s, const struct store_request_row *r)
         store_bind_text(s, 17, r->cause);
 }
 
-enum rn_rc
-store_request_insert(struct store *st, const struct store_request_row *r,
-                     int *written, struct rn_err *err)
+/* Insert a request row; one whose id is taken is left alone, its id
+ * kept for store_request_taken. */
+static enum rn_rc
+store_request_insert_now(struct store *st, const struct store_request_row *r,
+                         struct rn_err *err)
 {
     sqlite3_stmt *s = store_cached(
         st,
@@ -1757,16 +1822,50 @@ store_request_insert(struct store *st, const struct store_request_row *r,
         err);
     enum rn_rc rc = RN_OK;
 
-    *written = 0;
     if (s == NULL)
         return RN_EDB;
     store_bind_request(s, r);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_dberr(st, "insert request", err);
-    else
-        *written = sqlite3_changes(st->db) > 0;
+    else if (sqlite3_changes(st->db) == 0) {
+        if (st->ntaken == st->captaken) {
+            st->captaken = st->captaken == 0 ? 16 : st->captaken * 2;
+            st->taken = xrealloc(st->taken, st->captaken, sizeof *st->taken);
+        }
+        st->taken[st->ntaken++] = r->id;
+    }
     sqlite3_reset(s);
     return rc;
+}
+
+static void store_pipe_request(struct store_pipe *p,
+                               const struct store_request_row *r);
+
+enum rn_rc
+store_request_insert(struct store *st, const struct store_request_row *r,
+                     struct rn_err *err)
+{
+    if (st->pipe == NULL)
+        return store_request_insert_now(st, r, err);
+    store_pipe_request(st->pipe, r);
+    return store_pipe_op_end(st->pipe, err);
+}
+
+enum rn_rc
+store_request_taken(struct store *st, int64_t **ids, size_t *n,
+                    struct rn_err *err)
+{
+    enum rn_rc rc = store_sync(st, err);
+
+    *ids = NULL;
+    *n = 0;
+    if (rc != RN_OK)
+        return rc;
+    *ids = st->taken;
+    *n = st->ntaken;
+    st->taken = NULL;
+    st->ntaken = st->captaken = 0;
+    return RN_OK;
 }
 
 /* Equal, NULL included. */
@@ -1897,31 +1996,19 @@ store_event_init(struct store_event *ev)
     ev->line = ev->ts_ns = ev->level = STORE_NONE;
 }
 
-enum rn_rc
-store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
-                const struct store_event *ev, int64_t *uid, struct rn_err *err)
+static enum rn_rc
+store_event_insert_now(struct store *st, int64_t source, int kind,
+                       int64_t srcreq_id, int64_t uid,
+                       const struct store_event *ev, struct rn_err *err)
 {
-    char ident[96];
-    size_t n;
-    int64_t id;
-    sqlite3_stmt *s;
+    sqlite3_stmt *s = store_stmt(st, SS_EVENT_INSERT, err);
 
-    if (source_id != st->cur_source || ev->name == NULL)
-        return rn_err_set(err, RN_EINVAL, "bad event for source %" PRId64,
-                          source_id);
-    /* The public id depends only on the content and the event's place in
-     * it, so it is the same whatever else is in the store. */
-    memcpy(ident, st->cur_sha, 64);
-    ident[64] = ':';
-    n = 65 + rn_i64_dec(ev->ord, ident + 65);
-    id = store_hash53(ident, n);
-    s = store_stmt(st, SS_EVENT_INSERT, err);
     if (s == NULL)
         return RN_EDB;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, source_id);
+    sqlite3_bind_int64(s, 1, uid);
+    sqlite3_bind_int64(s, 2, source);
     store_bind_opt(s, 3, srcreq_id == 0 ? STORE_NONE : srcreq_id);
-    sqlite3_bind_int(s, 4, st->cur_kind);
+    sqlite3_bind_int(s, 4, kind);
     sqlite3_bind_int64(s, 5, ev->seq);
     store_bind_opt(s, 6, ev->line);
     store_bind_ts(s, 7, ev->ts_ns);
@@ -1933,10 +2020,243 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
     if (sqlite3_step(s) != SQLITE_DONE)
         return store_dberr(st, "insert event", err);
     sqlite3_reset(s);
+    return RN_OK;
+}
+
+static void store_pipe_event(struct store_pipe *p, int64_t source, int kind,
+                             int64_t srcreq_id, int64_t uid,
+                             const struct store_event *ev);
+
+enum rn_rc
+store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
+                const struct store_event *ev, int64_t *uid, struct rn_err *err)
+{
+    char ident[96];
+    size_t n;
+    int64_t id;
+    enum rn_rc rc;
+
+    if (source_id != st->cur_source || ev->name == NULL)
+        return rn_err_set(err, RN_EINVAL, "bad event for source %" PRId64,
+                          source_id);
+    /* The public id depends only on the content and the event's place in
+     * it, so it is the same whatever else is in the store. */
+    memcpy(ident, st->cur_sha, 64);
+    ident[64] = ':';
+    n = 65 + rn_i64_dec(ev->ord, ident + 65);
+    id = store_hash53(ident, n);
+    if (st->pipe == NULL) {
+        rc = store_event_insert_now(st, source_id, st->cur_kind, srcreq_id, id,
+                                    ev, err);
+    } else {
+        store_pipe_event(st->pipe, source_id, st->cur_kind, srcreq_id, id, ev);
+        rc = store_pipe_op_end(st->pipe, err);
+    }
+    if (rc != RN_OK)
+        return rc;
     st->cur_events++;
     if (uid != NULL)
         *uid = id;
     return RN_OK;
+}
+
+/* ---- write-behind: the hot writes encoded for the writer thread ---- */
+
+static void
+store_pipe_event(struct store_pipe *p, int64_t source, int kind,
+                 int64_t srcreq_id, int64_t uid, const struct store_event *ev)
+{
+    store_pipe_i64(p, STORE_OP_EVENT);
+    store_pipe_i64(p, source);
+    store_pipe_i64(p, kind);
+    store_pipe_i64(p, srcreq_id);
+    store_pipe_i64(p, uid);
+    store_pipe_i64(p, ev->seq);
+    store_pipe_i64(p, ev->line);
+    store_pipe_i64(p, ev->ts_ns);
+    store_pipe_i64(p, ev->level);
+    store_pipe_str(p, ev->provider);
+    store_pipe_str(p, ev->name);
+    store_pipe_str(p, ev->fields_json);
+    store_pipe_str(p, ev->raw);
+}
+
+static enum rn_rc
+store_run_event(struct store *st, struct store_pipe_reader *r,
+                struct rn_err *err)
+{
+    struct store_event ev;
+    int64_t source = store_pipe_get_i64(r);
+    int kind = (int)store_pipe_get_i64(r);
+    int64_t srcreq_id = store_pipe_get_i64(r);
+    int64_t uid = store_pipe_get_i64(r);
+
+    store_event_init(&ev);
+    ev.seq = store_pipe_get_i64(r);
+    ev.line = store_pipe_get_i64(r);
+    ev.ts_ns = store_pipe_get_i64(r);
+    ev.level = store_pipe_get_i64(r);
+    ev.provider = store_pipe_get_str(r);
+    ev.name = store_pipe_get_str(r);
+    ev.fields_json = store_pipe_get_str(r);
+    ev.raw = store_pipe_get_str(r);
+    return store_event_insert_now(st, source, kind, srcreq_id, uid, &ev, err);
+}
+
+static void
+store_pipe_srcreq(struct store_pipe *p, int64_t source, int kind, int64_t id,
+                  const struct store_srcreq *r, const char *link_rule,
+                  int64_t request_id)
+{
+    store_pipe_i64(p, STORE_OP_SRCREQ);
+    store_pipe_i64(p, source);
+    store_pipe_i64(p, kind);
+    store_pipe_i64(p, id);
+    store_pipe_i64(p, request_id);
+    store_pipe_str(p, link_rule);
+    store_pipe_str(p, r->key);
+    store_pipe_i64(p, r->start_ns);
+    store_pipe_i64(p, r->end_ns);
+    store_pipe_str(p, r->verb);
+    store_pipe_str(p, r->url);
+    store_pipe_str(p, r->host);
+    store_pipe_i64(p, r->http_status);
+    store_pipe_i64(p, r->substatus);
+    store_pipe_i64(p, r->win32_status);
+    store_pipe_str(p, r->client_addr);
+    store_pipe_str(p, r->server_addr);
+    store_pipe_i64(p, r->client_port);
+    store_pipe_i64(p, r->server_port);
+    store_pipe_str(p, r->attrs_json);
+    store_pipe_i64(p, r->truncated);
+}
+
+static enum rn_rc
+store_run_srcreq(struct store *st, struct store_pipe_reader *r,
+                 struct rn_err *err)
+{
+    struct store_srcreq q;
+    int64_t source = store_pipe_get_i64(r);
+    int kind = (int)store_pipe_get_i64(r);
+    int64_t id = store_pipe_get_i64(r);
+    int64_t request_id = store_pipe_get_i64(r);
+    const char *rule = store_pipe_get_str(r);
+
+    store_srcreq_init(&q);
+    q.key = store_pipe_get_str(r);
+    q.start_ns = store_pipe_get_i64(r);
+    q.end_ns = store_pipe_get_i64(r);
+    q.verb = store_pipe_get_str(r);
+    q.url = store_pipe_get_str(r);
+    q.host = store_pipe_get_str(r);
+    q.http_status = store_pipe_get_i64(r);
+    q.substatus = store_pipe_get_i64(r);
+    q.win32_status = store_pipe_get_i64(r);
+    q.client_addr = store_pipe_get_str(r);
+    q.server_addr = store_pipe_get_str(r);
+    q.client_port = store_pipe_get_i64(r);
+    q.server_port = store_pipe_get_i64(r);
+    q.attrs_json = store_pipe_get_str(r);
+    q.truncated = (int)store_pipe_get_i64(r);
+    if (q.key == NULL)
+        return rn_err_set(err, RN_EINVAL,
+                          "write-behind: a request lost its key");
+    return store_srcreq_write_now(st, source, kind, id, &q, rule, request_id,
+                                  err);
+}
+
+static void
+store_pipe_request(struct store_pipe *p, const struct store_request_row *r)
+{
+    int i;
+
+    store_pipe_i64(p, STORE_OP_REQUEST);
+    store_pipe_i64(p, r->id);
+    store_pipe_str(p, r->key);
+    store_pipe_i64(p, r->start_ns);
+    store_pipe_i64(p, r->end_ns);
+    store_pipe_str(p, r->verb);
+    store_pipe_str(p, r->url);
+    store_pipe_str(p, r->host);
+    store_pipe_i64(p, r->http_status);
+    store_pipe_i64(p, r->substatus);
+    store_pipe_i64(p, r->win32_status);
+    store_pipe_i64(p, r->severity);
+    store_pipe_i64(p, r->sources);
+    for (i = 0; i < STORE_ROLE_COUNT; i++)
+        store_pipe_i64(p, r->role[i]);
+    store_pipe_str(p, r->diagnosis);
+    store_pipe_str(p, r->cause);
+}
+
+static enum rn_rc
+store_run_request(struct store *st, struct store_pipe_reader *r,
+                  struct rn_err *err)
+{
+    struct store_request_row q;
+    int i;
+
+    memset(&q, 0, sizeof q);
+    q.id = store_pipe_get_i64(r);
+    q.key = store_pipe_get_str(r);
+    q.start_ns = store_pipe_get_i64(r);
+    q.end_ns = store_pipe_get_i64(r);
+    q.verb = store_pipe_get_str(r);
+    q.url = store_pipe_get_str(r);
+    q.host = store_pipe_get_str(r);
+    q.http_status = store_pipe_get_i64(r);
+    q.substatus = store_pipe_get_i64(r);
+    q.win32_status = store_pipe_get_i64(r);
+    q.severity = (int)store_pipe_get_i64(r);
+    q.sources = (unsigned)store_pipe_get_i64(r);
+    for (i = 0; i < STORE_ROLE_COUNT; i++)
+        q.role[i] = store_pipe_get_i64(r);
+    q.diagnosis = store_pipe_get_str(r);
+    q.cause = store_pipe_get_str(r);
+    return store_request_insert_now(st, &q, err);
+}
+
+/* Run a batch of ops, in the writer thread (store_pipe_run_fn). */
+static enum rn_rc
+store_pipe_run(void *ctx, const unsigned char *ops, size_t len,
+               struct rn_err *err)
+{
+    struct store *st = ctx;
+    struct store_pipe_reader r = {ops, ops + len};
+    enum rn_rc rc = RN_OK;
+
+    while (rc == RN_OK && r.at < r.end) {
+        switch (store_pipe_get_i64(&r)) {
+        case STORE_OP_EVENT:
+            rc = store_run_event(st, &r, err);
+            break;
+        case STORE_OP_SRCREQ:
+            rc = store_run_srcreq(st, &r, err);
+            break;
+        case STORE_OP_REQUEST:
+            rc = store_run_request(st, &r, err);
+            break;
+        default:
+            rc = rn_err_set(err, RN_EINVAL, "write-behind: unknown op");
+        }
+    }
+    return rc;
+}
+
+enum rn_rc
+store_write_behind(struct store *st, int on, struct rn_err *err)
+{
+    enum rn_rc rc = RN_OK;
+
+    if (on && st->pipe == NULL) {
+        /* Without the thread, writes simply run in the caller. */
+        st->pipe = store_pipe_start(store_pipe_run, st);
+    } else if (!on && st->pipe != NULL) {
+        rc = store_pipe_drain(st->pipe, err);
+        store_pipe_stop(st->pipe);
+        st->pipe = NULL;
+    }
+    return rc;
 }
 
 /* Deny what could reach outside the store from `reqnav sql`. */

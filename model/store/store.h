@@ -313,11 +313,26 @@ struct store_request_row {
     const char *diagnosis, *cause;
 };
 
-/* Insert the request row; *written is 0 when a row with its id or key was
- * there already (it is left alone). */
+/* Insert the request row.  One whose id is taken already is left alone,
+ * and its id is given by the next store_request_taken. */
 enum rn_rc store_request_insert(struct store *st,
-                                const struct store_request_row *r, int *written,
+                                const struct store_request_row *r,
                                 struct rn_err *err);
+/* The ids of the request rows store_request_insert found taken since the
+ * last call (or the source's start), as a malloc'd array (*ids NULL when
+ * *n is 0). */
+enum rn_rc store_request_taken(struct store *st, int64_t **ids, size_t *n,
+                               struct rn_err *err);
+
+/*
+ * Write-behind (on: 1): from now on the hot row writes of an import
+ * (store_event_add, store_srcreq_write, store_request_insert) return once
+ * queued, and a thread of the store's runs them while the caller goes on;
+ * any other use of the store first waits for them.  A failed write is
+ * returned by a later call.  Off (0): wait for them, give their failure,
+ * and stop the thread.  Without a thread to start, writes run as before.
+ */
+enum rn_rc store_write_behind(struct store *st, int on, struct rn_err *err);
 /* Write r's values into the existing row of its id (its key is not read). */
 enum rn_rc store_request_update(struct store *st,
                                 const struct store_request_row *r,

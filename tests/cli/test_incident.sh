@@ -78,6 +78,15 @@ for case in $CASES; do
         expect_eq "$case: w3c source requests" "$(kind_count 3)" \
             "$(saw 13 "$T")"
     fi
+    # A request is found by its key through its id (no index on key):
+    # every id is its key's hash, and the key: filter finds each one.
+    expect_eq "$case: ids are their keys' hashes" \
+        "$(rn sql "SELECT count(*) FROM request WHERE id IS NOT rn_request_id(key)" |
+            tail -1)" 0
+    k=$(rn sql "SELECT upper(key) FROM request WHERE key GLOB '{*'
+        ORDER BY id LIMIT 1" | tail -1)
+    expect_eq "$case: key: finds its request" \
+        "$(rn requests --filter "key:$k" --format json | grep -c '^{')" 1
     # What the order test below compares.
     if [ "$case" = "iis7/${SEEDS%% *}" ]; then
         rn requests --format json >"$TMP/order.all.json"

@@ -10,6 +10,7 @@
 #include "query.h"
 #include "query_ui.h"
 #include "store.h"
+#include "store_impl.h"
 #include "test.h"
 
 static char sha_buf[65];
@@ -704,6 +705,176 @@ test_savepoint_spill(void)
     remove_store(path);
 }
 
+/* The first column of the first row of sql, as text ("" for none). */
+static void
+text_of(struct store *st, const char *sql, char *out, size_t n)
+{
+    sqlite3_stmt *s;
+
+    out[0] = '\0';
+    CHECK(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+}
+
+static int64_t
+number_of(struct store *st, const char *sql)
+{
+    char v[64];
+
+    text_of(st, sql, v, sizeof v);
+    return strtoll(v, NULL, 10);
+}
+
+/* Put request i of a stream source: every field set on request 7. */
+static void
+wb_request(struct ingest *in, int64_t sid, int i, int64_t *added)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct store_srcreq r;
+    struct store_event ev;
+    char key[64], fields[512];
+    int64_t rid = 0;
+    int k;
+
+    snprintf(key, sizeof key, "{00000000-0000-0000-0000-%012d}", 900000 + i);
+    store_srcreq_init(&r);
+    r.key = key;
+    if (i == 7) {
+        r.verb = "POST";
+        r.url = "http://h/a.exe?q=1";
+        r.host = "h";
+        r.http_status = 502;
+        r.substatus = 2;
+        r.win32_status = 109;
+        r.client_addr = "10.0.0.1";
+        r.client_port = 4242;
+        r.server_addr = "10.0.0.2";
+        r.server_port = 80;
+        r.attrs_json = "{\"a\":\"b\"}";
+        r.truncated = 1;
+    }
+    CHECK(ingest_srcreq_put(in, sid, &r, &rid, &err) == RN_OK);
+    /* Events big enough that the source fills many writer batches. */
+    memset(fields, 'x', sizeof fields);
+    memcpy(fields, "{\"v\":\"", 6);
+    memcpy(fields + sizeof fields - 3, "\"}", 3);
+    for (k = 0; k < 3; k++) {
+        store_event_init(&ev);
+        ev.ord = (*added)++;
+        ev.seq = i == 7 ? 99 + k : ev.ord + 1;
+        ev.line = i == 7 ? 42 + k : STORE_NONE;
+        ev.ts_ns = (int64_t)(1000 + i) * 1000000000LL + k;
+        ev.provider = i == 7 ? "IISGeneral" : NULL;
+        ev.name = k == 0 ? "GENERAL_REQUEST_START" : "EV";
+        ev.level = i == 7 ? 3 : STORE_NONE;
+        ev.fields_json = fields;
+        ev.raw = i == 7 ? "raw <text>" : NULL;
+        CHECK(ingest_event_add(in, sid, rid, &ev, NULL, &err) == RN_OK);
+    }
+    CHECK(ingest_srcreq_done(in, rid, &err) == RN_OK);
+}
+
+/*
+ * A trace's rows go through the store's writer thread
+ * (store_write_behind): every field arrives, a read in the middle of the
+ * source sees every row added before it, and a write that fails in the
+ * writer fails the source, which leaves the store as it was.
+ */
+static void
+test_write_behind(void)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct store_source_info info = {"wb", STORE_KIND_ETW, "t", 1, NULL};
+    struct store_source_result res;
+    struct store_srcreq r;
+    struct store *st = NULL;
+    struct ingest *in;
+    char path[128], v[256];
+    int64_t sid, id, added = 0, *taken = NULL;
+    size_t ntaken = 0;
+    int existing, i;
+
+    snprintf(path, sizeof path, "/tmp/rn-test-wb-%d.db", (int)getpid());
+    remove(path);
+    CHECK(store_open(path, 0, &st, &err) == RN_OK);
+    if (st == NULL)
+        return;
+    in = ingest_open(st);
+    CHECK(ingest_begin(in, &err) == RN_OK);
+    info.sha256 = fake_sha(31);
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
+    for (i = 0; i < 1500; i++)
+        wb_request(in, sid, i, &added);
+    CHECK(number_of(st, "SELECT count(*) FROM event") == added);
+    for (; i < 3000; i++)
+        wb_request(in, sid, i, &added);
+    memset(&res, 0, sizeof res);
+    res.clock_offset_ns = STORE_NONE;
+    CHECK(ingest_source_end(in, sid, &res, &err) == RN_OK);
+    CHECK(res.events == 9000 && res.requests == 3000);
+    CHECK(ingest_commit(in, &err) == RN_OK);
+    text_of(st,
+            "SELECT printf('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', verb,"
+            " url, host, http_status, substatus, win32_status, client_addr,"
+            " client_port, server_addr, server_port, attrs, truncated,"
+            " link_rule, request_id = rn_request_id(key)) FROM srcreq"
+            " WHERE key = '{00000000-0000-0000-0000-000000900007}'",
+            v, sizeof v);
+    CHECK_STR(v, "POST|http://h/a.exe?q=1|h|502|2|109|10.0.0.1|4242|"
+                 "10.0.0.2|80|{\"a\":\"b\"}|1|context_id|1");
+    text_of(st,
+            "SELECT group_concat(printf('%s|%s|%s|%s|%s|%s|%s|%s|%s', e.seq,"
+            " e.line, e.ts_ns, e.provider, e.name, e.level, length(e.fields),"
+            " e.raw, e.kind), ';') FROM event e JOIN srcreq q"
+            " ON q.id = e.srcreq_id"
+            " WHERE q.key = '{00000000-0000-0000-0000-000000900007}'",
+            v, sizeof v);
+    CHECK_STR(v, "99|42|1007000000000|IISGeneral|GENERAL_REQUEST_START|3|511|"
+                 "raw <text>|1;100|43|1007000000001|IISGeneral|EV|3|511|"
+                 "raw <text>|1;101|44|1007000000002|IISGeneral|EV|3|511|"
+                 "raw <text>|1");
+    text_of(st,
+            "SELECT printf('%s|%s|%s|%s|%s|%s', verb, url, http_status,"
+            " substatus, severity, sources) FROM request"
+            " WHERE key = '{00000000-0000-0000-0000-000000900007}'",
+            v, sizeof v);
+    CHECK_STR(v, "POST|http://h/a.exe?q=1|502|2|2|1");
+
+    /* Two rows with one id: the second fails in the writer, and the next
+     * call that waits for it says so. */
+    CHECK(ingest_begin(in, &err) == RN_OK);
+    info.sha256 = fake_sha(32);
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
+    store_srcreq_init(&r);
+    r.key = "{00000000-0000-0000-0000-000000999999}";
+    CHECK(store_srcreq_reserve(st, &id, &err) == RN_OK);
+    CHECK(store_srcreq_write(st, id, &r, "context_id", 1, &err) == RN_OK);
+    CHECK(store_srcreq_write(st, id, &r, "context_id", 1, &err) == RN_OK);
+    CHECK(store_request_taken(st, &taken, &ntaken, &err) == RN_EDB);
+    CHECK(strstr(err.msg, "insert request") != NULL);
+    free(taken);
+    ingest_source_abort(in);
+    err.rc = RN_OK;
+    CHECK(ingest_commit(in, &err) == RN_OK);
+    CHECK(number_of(st, "SELECT count(*) FROM srcreq") == 3000);
+    CHECK(number_of(st, "SELECT count(*) FROM event") == 9000);
+    CHECK(count(st, "") == 3000);
+    /* And the next source goes in through a working writer. */
+    CHECK(ingest_begin(in, &err) == RN_OK);
+    info.sha256 = fake_sha(33);
+    CHECK(ingest_source_begin(in, &info, &sid, &existing, &err) == RN_OK);
+    added = 0;
+    wb_request(in, sid, 5000, &added);
+    CHECK(ingest_source_end(in, sid, &res, &err) == RN_OK);
+    CHECK(ingest_commit(in, &err) == RN_OK);
+    CHECK(count(st, "") == 3001);
+    ingest_close(in);
+    store_close(st);
+    remove_store(path);
+}
+
 int
 main(void)
 {
@@ -720,5 +891,6 @@ main(void)
     test_filter_errors();
     test_bulk_journal();
     test_savepoint_spill();
+    test_write_behind();
     return test_report("test_store");
 }

@@ -1,0 +1,256 @@
+/*
+ * The store's write-behind thread (see store_pipe.h).
+ */
+#include "store_pipe.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+/* A batch is handed over once it holds this many bytes: about a thousand
+ * events, so a handoff (a lock and a wake-up) costs nothing beside them,
+ * while the two buffers stay small. */
+#define STORE_PIPE_BATCH (256u * 1024)
+
+struct store_pipe_buf {
+    unsigned char *data;
+    size_t len, cap;
+};
+
+struct store_pipe {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work; /* a batch was handed over, or stop */
+    pthread_cond_t idle; /* the writer finished its batch */
+    /* fill is the caller's alone; run is the writer's while busy. */
+    struct store_pipe_buf fill, run;
+    int busy, stop;
+    store_pipe_run_fn *fn;
+    void *ctx;
+    /* The writer's first failure (under mu). */
+    enum rn_rc rc;
+    struct rn_err err;
+};
+
+/* The pipe whose writer the calling thread is, if any. */
+static _Thread_local const struct store_pipe *store_pipe_self;
+
+static void *
+store_pipe_main(void *arg)
+{
+    struct store_pipe *p = arg;
+    sigset_t all;
+
+    /* Signals (an interrupt) are the main thread's to take. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    store_pipe_self = p;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        struct rn_err err = {RN_OK, ""};
+        enum rn_rc rc = RN_OK;
+        int failed;
+
+        while (!p->busy && !p->stop)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (!p->busy)
+            break;
+        failed = p->rc != RN_OK;
+        pthread_mutex_unlock(&p->mu);
+        /* After a failure the rest is dropped: the source is lost. */
+        if (!failed)
+            rc = p->fn(p->ctx, p->run.data, p->run.len, &err);
+        pthread_mutex_lock(&p->mu);
+        p->run.len = 0;
+        p->busy = 0;
+        if (rc != RN_OK && p->rc == RN_OK) {
+            p->rc = rc;
+            p->err = err;
+        }
+        pthread_cond_signal(&p->idle);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+struct store_pipe *
+store_pipe_start(store_pipe_run_fn *run, void *ctx)
+{
+    struct store_pipe *p = xcalloc(1, sizeof *p);
+
+    p->fn = run;
+    p->ctx = ctx;
+    p->rc = RN_OK;
+    if (pthread_mutex_init(&p->mu, NULL) != 0) {
+        free(p);
+        return NULL;
+    }
+    if (pthread_cond_init(&p->work, NULL) != 0) {
+        pthread_mutex_destroy(&p->mu);
+        free(p);
+        return NULL;
+    }
+    if (pthread_cond_init(&p->idle, NULL) != 0) {
+        pthread_cond_destroy(&p->work);
+        pthread_mutex_destroy(&p->mu);
+        free(p);
+        return NULL;
+    }
+    if (pthread_create(&p->thread, NULL, store_pipe_main, p) != 0) {
+        pthread_cond_destroy(&p->idle);
+        pthread_cond_destroy(&p->work);
+        pthread_mutex_destroy(&p->mu);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* The writer's error, if it had one (called with mu held). */
+static enum rn_rc
+store_pipe_failed(struct store_pipe *p, struct rn_err *err)
+{
+    if (p->rc != RN_OK && err != NULL)
+        *err = p->err;
+    return p->rc;
+}
+
+/* Hand the filled batch to the writer once it is idle. */
+static enum rn_rc
+store_pipe_handoff(struct store_pipe *p, struct rn_err *err)
+{
+    struct store_pipe_buf t;
+    enum rn_rc rc;
+
+    pthread_mutex_lock(&p->mu);
+    while (p->busy)
+        pthread_cond_wait(&p->idle, &p->mu);
+    rc = store_pipe_failed(p, err);
+    if (rc == RN_OK) {
+        t = p->run;
+        p->run = p->fill;
+        p->fill = t;
+        p->busy = 1;
+        pthread_cond_signal(&p->work);
+    }
+    pthread_mutex_unlock(&p->mu);
+    p->fill.len = 0;
+    return rc;
+}
+
+enum rn_rc
+store_pipe_drain(struct store_pipe *p, struct rn_err *err)
+{
+    enum rn_rc rc = RN_OK;
+
+    if (p->fill.len > 0)
+        rc = store_pipe_handoff(p, err);
+    pthread_mutex_lock(&p->mu);
+    while (p->busy)
+        pthread_cond_wait(&p->idle, &p->mu);
+    if (rc == RN_OK)
+        rc = store_pipe_failed(p, err);
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+void
+store_pipe_reset(struct store_pipe *p)
+{
+    (void)store_pipe_drain(p, NULL);
+    pthread_mutex_lock(&p->mu);
+    p->rc = RN_OK;
+    pthread_mutex_unlock(&p->mu);
+}
+
+void
+store_pipe_stop(struct store_pipe *p)
+{
+    if (p == NULL)
+        return;
+    (void)store_pipe_drain(p, NULL);
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->thread, NULL);
+    pthread_cond_destroy(&p->idle);
+    pthread_cond_destroy(&p->work);
+    pthread_mutex_destroy(&p->mu);
+    free(p->fill.data);
+    free(p->run.data);
+    free(p);
+}
+
+int
+store_pipe_is_writer(const struct store_pipe *p)
+{
+    return p != NULL && store_pipe_self == p;
+}
+
+static void
+store_pipe_put(struct store_pipe *p, const void *data, size_t n)
+{
+    struct store_pipe_buf *b = &p->fill;
+
+    if (b->cap - b->len < n) {
+        size_t cap = b->cap == 0 ? STORE_PIPE_BATCH + 4096 : b->cap;
+
+        while (cap - b->len < n)
+            cap *= 2;
+        b->data = xrealloc(b->data, cap, 1);
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+}
+
+void
+store_pipe_i64(struct store_pipe *p, int64_t v)
+{
+    store_pipe_put(p, &v, sizeof v);
+}
+
+void
+store_pipe_str(struct store_pipe *p, const char *s)
+{
+    int64_t n = s != NULL ? (int64_t)strlen(s) : -1;
+
+    store_pipe_i64(p, n);
+    if (s != NULL)
+        store_pipe_put(p, s, (size_t)n + 1);
+}
+
+enum rn_rc
+store_pipe_op_end(struct store_pipe *p, struct rn_err *err)
+{
+    return p->fill.len >= STORE_PIPE_BATCH ? store_pipe_handoff(p, err) : RN_OK;
+}
+
+int64_t
+store_pipe_get_i64(struct store_pipe_reader *r)
+{
+    int64_t v = 0;
+
+    if ((size_t)(r->end - r->at) >= sizeof v) {
+        memcpy(&v, r->at, sizeof v);
+        r->at += sizeof v;
+    }
+    return v;
+}
+
+const char *
+store_pipe_get_str(struct store_pipe_reader *r)
+{
+    int64_t n = store_pipe_get_i64(r);
+    const char *s;
+
+    if (n < 0 || (size_t)(r->end - r->at) < (size_t)n + 1)
+        return NULL;
+    s = (const char *)r->at;
+    r->at += n + 1;
+    return s;
+}
