@@ -21,10 +21,10 @@
 
 #include "rn_buf.h"
 #include "rn_kind.h"
+#include "rn_pipe.h"
 #include "rn_role.h"
 #include "rn_time.h"
 #include "store_impl.h"
-#include "store_pipe.h"
 #include "xmalloc.h"
 
 extern const char rn_schema_sql[];
@@ -130,12 +130,16 @@ struct store {
     /* store_write_behind(): the writer thread of the hot row writes, or
      * NULL; and the ids of request rows an insert found taken, for
      * store_request_taken. */
-    struct store_pipe *pipe;
+    struct rn_pipe *pipe;
     int64_t *taken;
     size_t ntaken, captaken;
 };
 
 /* The kinds of write the writer thread runs (store_pipe_run). */
+/* A batch of writes is handed over once it holds this many bytes: about a
+ * thousand events, so a handoff (a lock and a wake-up) costs nothing
+ * beside them, while the two buffers stay small. */
+#define STORE_PIPE_BATCH (256u * 1024)
 enum store_op { STORE_OP_EVENT = 1, STORE_OP_SRCREQ, STORE_OP_REQUEST };
 
 _Static_assert(STORE_KIND_MAX == RN_KIND_MAX,
@@ -173,9 +177,9 @@ store_role_name(int role)
 static enum rn_rc
 store_sync(struct store *st, struct rn_err *err)
 {
-    if (st->pipe == NULL || store_pipe_is_writer(st->pipe))
+    if (st->pipe == NULL || rn_pipe_is_worker(st->pipe))
         return RN_OK;
-    return store_pipe_drain(st->pipe, err);
+    return rn_pipe_drain(st->pipe, err);
 }
 
 sqlite3 *
@@ -1016,7 +1020,7 @@ store_close(struct store *st)
 
     if (st == NULL)
         return;
-    store_pipe_stop(st->pipe);
+    rn_pipe_stop(st->pipe);
     st->pipe = NULL;
     free(st->taken);
     for (i = 0; i < SS_COUNT; i++)
@@ -1205,7 +1209,7 @@ void
 store_rollback(struct store *st)
 {
     if (st->pipe != NULL)
-        store_pipe_reset(st->pipe);
+        rn_pipe_reset(st->pipe);
     st->ntaken = 0;
     if (!st->in_tx)
         return;
@@ -1484,7 +1488,7 @@ void
 store_source_abort(struct store *st)
 {
     if (st->pipe != NULL)
-        store_pipe_reset(st->pipe); /* its failure goes with the source */
+        rn_pipe_reset(st->pipe); /* its failure goes with the source */
     st->ntaken = 0;
     if (st->cur_source == 0)
         return;
@@ -1761,7 +1765,7 @@ store_srcreq_write_now(struct store *st, int64_t source, int kind, int64_t id,
     return RN_OK;
 }
 
-static void store_pipe_srcreq(struct store_pipe *p, int64_t source, int kind,
+static void store_pipe_srcreq(struct rn_pipe *p, int64_t source, int kind,
                               int64_t id, const struct store_srcreq *r,
                               const char *link_rule, int64_t request_id);
 
@@ -1775,7 +1779,7 @@ store_srcreq_write(struct store *st, int64_t id, const struct store_srcreq *r,
                                       link_rule, request_id, err);
     store_pipe_srcreq(st->pipe, st->cur_source, st->cur_kind, id, r, link_rule,
                       request_id);
-    return store_pipe_op_end(st->pipe, err);
+    return rn_pipe_op_end(st->pipe, err);
 }
 
 /* Bind r to a request statement's ?1..?17 (id, start_ns, end_ns, verb,
@@ -1838,7 +1842,7 @@ store_request_insert_now(struct store *st, const struct store_request_row *r,
     return rc;
 }
 
-static void store_pipe_request(struct store_pipe *p,
+static void store_pipe_request(struct rn_pipe *p,
                                const struct store_request_row *r);
 
 enum rn_rc
@@ -1848,7 +1852,7 @@ store_request_insert(struct store *st, const struct store_request_row *r,
     if (st->pipe == NULL)
         return store_request_insert_now(st, r, err);
     store_pipe_request(st->pipe, r);
-    return store_pipe_op_end(st->pipe, err);
+    return rn_pipe_op_end(st->pipe, err);
 }
 
 enum rn_rc
@@ -2023,7 +2027,7 @@ store_event_insert_now(struct store *st, int64_t source, int kind,
     return RN_OK;
 }
 
-static void store_pipe_event(struct store_pipe *p, int64_t source, int kind,
+static void store_pipe_event(struct rn_pipe *p, int64_t source, int kind,
                              int64_t srcreq_id, int64_t uid,
                              const struct store_event *ev);
 
@@ -2050,7 +2054,7 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
                                     ev, err);
     } else {
         store_pipe_event(st->pipe, source_id, st->cur_kind, srcreq_id, id, ev);
-        rc = store_pipe_op_end(st->pipe, err);
+        rc = rn_pipe_op_end(st->pipe, err);
     }
     if (rc != RN_OK)
         return rc;
@@ -2063,101 +2067,99 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
 /* ---- write-behind: the hot writes encoded for the writer thread ---- */
 
 static void
-store_pipe_event(struct store_pipe *p, int64_t source, int kind,
-                 int64_t srcreq_id, int64_t uid, const struct store_event *ev)
+store_pipe_event(struct rn_pipe *p, int64_t source, int kind, int64_t srcreq_id,
+                 int64_t uid, const struct store_event *ev)
 {
-    store_pipe_i64(p, STORE_OP_EVENT);
-    store_pipe_i64(p, source);
-    store_pipe_i64(p, kind);
-    store_pipe_i64(p, srcreq_id);
-    store_pipe_i64(p, uid);
-    store_pipe_i64(p, ev->seq);
-    store_pipe_i64(p, ev->line);
-    store_pipe_i64(p, ev->ts_ns);
-    store_pipe_i64(p, ev->level);
-    store_pipe_str(p, ev->provider);
-    store_pipe_str(p, ev->name);
-    store_pipe_str(p, ev->fields_json);
-    store_pipe_str(p, ev->raw);
+    rn_pipe_i64(p, STORE_OP_EVENT);
+    rn_pipe_i64(p, source);
+    rn_pipe_i64(p, kind);
+    rn_pipe_i64(p, srcreq_id);
+    rn_pipe_i64(p, uid);
+    rn_pipe_i64(p, ev->seq);
+    rn_pipe_i64(p, ev->line);
+    rn_pipe_i64(p, ev->ts_ns);
+    rn_pipe_i64(p, ev->level);
+    rn_pipe_str(p, ev->provider);
+    rn_pipe_str(p, ev->name);
+    rn_pipe_str(p, ev->fields_json);
+    rn_pipe_str(p, ev->raw);
 }
 
 static enum rn_rc
-store_run_event(struct store *st, struct store_pipe_reader *r,
-                struct rn_err *err)
+store_run_event(struct store *st, struct rn_pipe_reader *r, struct rn_err *err)
 {
     struct store_event ev;
-    int64_t source = store_pipe_get_i64(r);
-    int kind = (int)store_pipe_get_i64(r);
-    int64_t srcreq_id = store_pipe_get_i64(r);
-    int64_t uid = store_pipe_get_i64(r);
+    int64_t source = rn_pipe_get_i64(r);
+    int kind = (int)rn_pipe_get_i64(r);
+    int64_t srcreq_id = rn_pipe_get_i64(r);
+    int64_t uid = rn_pipe_get_i64(r);
 
     store_event_init(&ev);
-    ev.seq = store_pipe_get_i64(r);
-    ev.line = store_pipe_get_i64(r);
-    ev.ts_ns = store_pipe_get_i64(r);
-    ev.level = store_pipe_get_i64(r);
-    ev.provider = store_pipe_get_str(r);
-    ev.name = store_pipe_get_str(r);
-    ev.fields_json = store_pipe_get_str(r);
-    ev.raw = store_pipe_get_str(r);
+    ev.seq = rn_pipe_get_i64(r);
+    ev.line = rn_pipe_get_i64(r);
+    ev.ts_ns = rn_pipe_get_i64(r);
+    ev.level = rn_pipe_get_i64(r);
+    ev.provider = rn_pipe_get_str(r);
+    ev.name = rn_pipe_get_str(r);
+    ev.fields_json = rn_pipe_get_str(r);
+    ev.raw = rn_pipe_get_str(r);
     return store_event_insert_now(st, source, kind, srcreq_id, uid, &ev, err);
 }
 
 static void
-store_pipe_srcreq(struct store_pipe *p, int64_t source, int kind, int64_t id,
+store_pipe_srcreq(struct rn_pipe *p, int64_t source, int kind, int64_t id,
                   const struct store_srcreq *r, const char *link_rule,
                   int64_t request_id)
 {
-    store_pipe_i64(p, STORE_OP_SRCREQ);
-    store_pipe_i64(p, source);
-    store_pipe_i64(p, kind);
-    store_pipe_i64(p, id);
-    store_pipe_i64(p, request_id);
-    store_pipe_str(p, link_rule);
-    store_pipe_str(p, r->key);
-    store_pipe_i64(p, r->start_ns);
-    store_pipe_i64(p, r->end_ns);
-    store_pipe_str(p, r->verb);
-    store_pipe_str(p, r->url);
-    store_pipe_str(p, r->host);
-    store_pipe_i64(p, r->http_status);
-    store_pipe_i64(p, r->substatus);
-    store_pipe_i64(p, r->win32_status);
-    store_pipe_str(p, r->client_addr);
-    store_pipe_str(p, r->server_addr);
-    store_pipe_i64(p, r->client_port);
-    store_pipe_i64(p, r->server_port);
-    store_pipe_str(p, r->attrs_json);
-    store_pipe_i64(p, r->truncated);
+    rn_pipe_i64(p, STORE_OP_SRCREQ);
+    rn_pipe_i64(p, source);
+    rn_pipe_i64(p, kind);
+    rn_pipe_i64(p, id);
+    rn_pipe_i64(p, request_id);
+    rn_pipe_str(p, link_rule);
+    rn_pipe_str(p, r->key);
+    rn_pipe_i64(p, r->start_ns);
+    rn_pipe_i64(p, r->end_ns);
+    rn_pipe_str(p, r->verb);
+    rn_pipe_str(p, r->url);
+    rn_pipe_str(p, r->host);
+    rn_pipe_i64(p, r->http_status);
+    rn_pipe_i64(p, r->substatus);
+    rn_pipe_i64(p, r->win32_status);
+    rn_pipe_str(p, r->client_addr);
+    rn_pipe_str(p, r->server_addr);
+    rn_pipe_i64(p, r->client_port);
+    rn_pipe_i64(p, r->server_port);
+    rn_pipe_str(p, r->attrs_json);
+    rn_pipe_i64(p, r->truncated);
 }
 
 static enum rn_rc
-store_run_srcreq(struct store *st, struct store_pipe_reader *r,
-                 struct rn_err *err)
+store_run_srcreq(struct store *st, struct rn_pipe_reader *r, struct rn_err *err)
 {
     struct store_srcreq q;
-    int64_t source = store_pipe_get_i64(r);
-    int kind = (int)store_pipe_get_i64(r);
-    int64_t id = store_pipe_get_i64(r);
-    int64_t request_id = store_pipe_get_i64(r);
-    const char *rule = store_pipe_get_str(r);
+    int64_t source = rn_pipe_get_i64(r);
+    int kind = (int)rn_pipe_get_i64(r);
+    int64_t id = rn_pipe_get_i64(r);
+    int64_t request_id = rn_pipe_get_i64(r);
+    const char *rule = rn_pipe_get_str(r);
 
     store_srcreq_init(&q);
-    q.key = store_pipe_get_str(r);
-    q.start_ns = store_pipe_get_i64(r);
-    q.end_ns = store_pipe_get_i64(r);
-    q.verb = store_pipe_get_str(r);
-    q.url = store_pipe_get_str(r);
-    q.host = store_pipe_get_str(r);
-    q.http_status = store_pipe_get_i64(r);
-    q.substatus = store_pipe_get_i64(r);
-    q.win32_status = store_pipe_get_i64(r);
-    q.client_addr = store_pipe_get_str(r);
-    q.server_addr = store_pipe_get_str(r);
-    q.client_port = store_pipe_get_i64(r);
-    q.server_port = store_pipe_get_i64(r);
-    q.attrs_json = store_pipe_get_str(r);
-    q.truncated = (int)store_pipe_get_i64(r);
+    q.key = rn_pipe_get_str(r);
+    q.start_ns = rn_pipe_get_i64(r);
+    q.end_ns = rn_pipe_get_i64(r);
+    q.verb = rn_pipe_get_str(r);
+    q.url = rn_pipe_get_str(r);
+    q.host = rn_pipe_get_str(r);
+    q.http_status = rn_pipe_get_i64(r);
+    q.substatus = rn_pipe_get_i64(r);
+    q.win32_status = rn_pipe_get_i64(r);
+    q.client_addr = rn_pipe_get_str(r);
+    q.server_addr = rn_pipe_get_str(r);
+    q.client_port = rn_pipe_get_i64(r);
+    q.server_port = rn_pipe_get_i64(r);
+    q.attrs_json = rn_pipe_get_str(r);
+    q.truncated = (int)rn_pipe_get_i64(r);
     if (q.key == NULL)
         return rn_err_set(err, RN_EINVAL,
                           "write-behind: a request lost its key");
@@ -2166,67 +2168,67 @@ store_run_srcreq(struct store *st, struct store_pipe_reader *r,
 }
 
 static void
-store_pipe_request(struct store_pipe *p, const struct store_request_row *r)
+store_pipe_request(struct rn_pipe *p, const struct store_request_row *r)
 {
     int i;
 
-    store_pipe_i64(p, STORE_OP_REQUEST);
-    store_pipe_i64(p, r->id);
-    store_pipe_str(p, r->key);
-    store_pipe_i64(p, r->start_ns);
-    store_pipe_i64(p, r->end_ns);
-    store_pipe_str(p, r->verb);
-    store_pipe_str(p, r->url);
-    store_pipe_str(p, r->host);
-    store_pipe_i64(p, r->http_status);
-    store_pipe_i64(p, r->substatus);
-    store_pipe_i64(p, r->win32_status);
-    store_pipe_i64(p, r->severity);
-    store_pipe_i64(p, r->sources);
+    rn_pipe_i64(p, STORE_OP_REQUEST);
+    rn_pipe_i64(p, r->id);
+    rn_pipe_str(p, r->key);
+    rn_pipe_i64(p, r->start_ns);
+    rn_pipe_i64(p, r->end_ns);
+    rn_pipe_str(p, r->verb);
+    rn_pipe_str(p, r->url);
+    rn_pipe_str(p, r->host);
+    rn_pipe_i64(p, r->http_status);
+    rn_pipe_i64(p, r->substatus);
+    rn_pipe_i64(p, r->win32_status);
+    rn_pipe_i64(p, r->severity);
+    rn_pipe_i64(p, r->sources);
     for (i = 0; i < STORE_ROLE_COUNT; i++)
-        store_pipe_i64(p, r->role[i]);
-    store_pipe_str(p, r->diagnosis);
-    store_pipe_str(p, r->cause);
+        rn_pipe_i64(p, r->role[i]);
+    rn_pipe_str(p, r->diagnosis);
+    rn_pipe_str(p, r->cause);
 }
 
 static enum rn_rc
-store_run_request(struct store *st, struct store_pipe_reader *r,
+store_run_request(struct store *st, struct rn_pipe_reader *r,
                   struct rn_err *err)
 {
     struct store_request_row q;
     int i;
 
     memset(&q, 0, sizeof q);
-    q.id = store_pipe_get_i64(r);
-    q.key = store_pipe_get_str(r);
-    q.start_ns = store_pipe_get_i64(r);
-    q.end_ns = store_pipe_get_i64(r);
-    q.verb = store_pipe_get_str(r);
-    q.url = store_pipe_get_str(r);
-    q.host = store_pipe_get_str(r);
-    q.http_status = store_pipe_get_i64(r);
-    q.substatus = store_pipe_get_i64(r);
-    q.win32_status = store_pipe_get_i64(r);
-    q.severity = (int)store_pipe_get_i64(r);
-    q.sources = (unsigned)store_pipe_get_i64(r);
+    q.id = rn_pipe_get_i64(r);
+    q.key = rn_pipe_get_str(r);
+    q.start_ns = rn_pipe_get_i64(r);
+    q.end_ns = rn_pipe_get_i64(r);
+    q.verb = rn_pipe_get_str(r);
+    q.url = rn_pipe_get_str(r);
+    q.host = rn_pipe_get_str(r);
+    q.http_status = rn_pipe_get_i64(r);
+    q.substatus = rn_pipe_get_i64(r);
+    q.win32_status = rn_pipe_get_i64(r);
+    q.severity = (int)rn_pipe_get_i64(r);
+    q.sources = (unsigned)rn_pipe_get_i64(r);
     for (i = 0; i < STORE_ROLE_COUNT; i++)
-        q.role[i] = store_pipe_get_i64(r);
-    q.diagnosis = store_pipe_get_str(r);
-    q.cause = store_pipe_get_str(r);
+        q.role[i] = rn_pipe_get_i64(r);
+    q.diagnosis = rn_pipe_get_str(r);
+    q.cause = rn_pipe_get_str(r);
     return store_request_insert_now(st, &q, err);
 }
 
-/* Run a batch of ops, in the writer thread (store_pipe_run_fn). */
+/* Run a batch of ops, in the writer thread (rn_pipe_run_fn). */
 static enum rn_rc
 store_pipe_run(void *ctx, const unsigned char *ops, size_t len,
                struct rn_err *err)
 {
     struct store *st = ctx;
-    struct store_pipe_reader r = {ops, ops + len};
+    struct rn_pipe_reader r = {ops, ops + len};
     enum rn_rc rc = RN_OK;
 
     while (rc == RN_OK && r.at < r.end) {
-        switch (store_pipe_get_i64(&r)) {
+        switch (rn_pipe_get_i64(&r)) {
         case STORE_OP_EVENT:
             rc = store_run_event(st, &r, err);
             break;
@@ -2250,10 +2252,10 @@ store_write_behind(struct store *st, int on, struct rn_err *err)
 
     if (on && st->pipe == NULL) {
         /* Without the thread, writes simply run in the caller. */
-        st->pipe = store_pipe_start(store_pipe_run, st);
+        st->pipe = rn_pipe_start(store_pipe_run, st, STORE_PIPE_BATCH);
     } else if (!on && st->pipe != NULL) {
-        rc = store_pipe_drain(st->pipe, err);
-        store_pipe_stop(st->pipe);
+        rc = rn_pipe_drain(st->pipe, err);
+        rn_pipe_stop(st->pipe);
         st->pipe = NULL;
     }
     return rc;

@@ -1,7 +1,7 @@
 /*
- * The store's write-behind thread (see store_pipe.h).
+ * A worker thread fed in batches (see rn_pipe.h).
  */
-#include "store_pipe.h"
+#include "rn_pipe.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -10,44 +10,40 @@
 
 #include "xmalloc.h"
 
-/* A batch is handed over once it holds this many bytes: about a thousand
- * events, so a handoff (a lock and a wake-up) costs nothing beside them,
- * while the two buffers stay small. */
-#define STORE_PIPE_BATCH (256u * 1024)
-
-struct store_pipe_buf {
+struct rn_pipe_buf {
     unsigned char *data;
     size_t len, cap;
 };
 
-struct store_pipe {
+struct rn_pipe {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t work; /* a batch was handed over, or stop */
-    pthread_cond_t idle; /* the writer finished its batch */
-    /* fill is the caller's alone; run is the writer's while busy. */
-    struct store_pipe_buf fill, run;
+    pthread_cond_t idle; /* the worker finished its batch */
+    /* fill is the caller's alone; run is the worker's while busy. */
+    struct rn_pipe_buf fill, run;
+    size_t batch;
     int busy, stop;
-    store_pipe_run_fn *fn;
+    rn_pipe_run_fn *fn;
     void *ctx;
-    /* The writer's first failure (under mu). */
+    /* The worker's first failure (under mu). */
     enum rn_rc rc;
     struct rn_err err;
 };
 
-/* The pipe whose writer the calling thread is, if any. */
-static _Thread_local const struct store_pipe *store_pipe_self;
+/* The pipe whose worker the calling thread is, if any. */
+static _Thread_local const struct rn_pipe *rn_pipe_self;
 
 static void *
-store_pipe_main(void *arg)
+rn_pipe_main(void *arg)
 {
-    struct store_pipe *p = arg;
+    struct rn_pipe *p = arg;
     sigset_t all;
 
     /* Signals (an interrupt) are the main thread's to take. */
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
-    store_pipe_self = p;
+    rn_pipe_self = p;
     pthread_mutex_lock(&p->mu);
     for (;;) {
         struct rn_err err = {RN_OK, ""};
@@ -60,7 +56,7 @@ store_pipe_main(void *arg)
             break;
         failed = p->rc != RN_OK;
         pthread_mutex_unlock(&p->mu);
-        /* After a failure the rest is dropped: the source is lost. */
+        /* After a failure the rest is dropped (the caller undoes it all). */
         if (!failed)
             rc = p->fn(p->ctx, p->run.data, p->run.len, &err);
         pthread_mutex_lock(&p->mu);
@@ -76,11 +72,12 @@ store_pipe_main(void *arg)
     return NULL;
 }
 
-struct store_pipe *
-store_pipe_start(store_pipe_run_fn *run, void *ctx)
+struct rn_pipe *
+rn_pipe_start(rn_pipe_run_fn *run, void *ctx, size_t batch)
 {
-    struct store_pipe *p = xcalloc(1, sizeof *p);
+    struct rn_pipe *p = xcalloc(1, sizeof *p);
 
+    p->batch = batch > 0 ? batch : 1;
     p->fn = run;
     p->ctx = ctx;
     p->rc = RN_OK;
@@ -99,7 +96,7 @@ store_pipe_start(store_pipe_run_fn *run, void *ctx)
         free(p);
         return NULL;
     }
-    if (pthread_create(&p->thread, NULL, store_pipe_main, p) != 0) {
+    if (pthread_create(&p->thread, NULL, rn_pipe_main, p) != 0) {
         pthread_cond_destroy(&p->idle);
         pthread_cond_destroy(&p->work);
         pthread_mutex_destroy(&p->mu);
@@ -109,26 +106,26 @@ store_pipe_start(store_pipe_run_fn *run, void *ctx)
     return p;
 }
 
-/* The writer's error, if it had one (called with mu held). */
+/* The worker's error, if it had one (called with mu held). */
 static enum rn_rc
-store_pipe_failed(struct store_pipe *p, struct rn_err *err)
+rn_pipe_failed(struct rn_pipe *p, struct rn_err *err)
 {
     if (p->rc != RN_OK && err != NULL)
         *err = p->err;
     return p->rc;
 }
 
-/* Hand the filled batch to the writer once it is idle. */
+/* Hand the filled batch to the worker once it is idle. */
 static enum rn_rc
-store_pipe_handoff(struct store_pipe *p, struct rn_err *err)
+rn_pipe_handoff(struct rn_pipe *p, struct rn_err *err)
 {
-    struct store_pipe_buf t;
+    struct rn_pipe_buf t;
     enum rn_rc rc;
 
     pthread_mutex_lock(&p->mu);
     while (p->busy)
         pthread_cond_wait(&p->idle, &p->mu);
-    rc = store_pipe_failed(p, err);
+    rc = rn_pipe_failed(p, err);
     if (rc == RN_OK) {
         t = p->run;
         p->run = p->fill;
@@ -142,36 +139,36 @@ store_pipe_handoff(struct store_pipe *p, struct rn_err *err)
 }
 
 enum rn_rc
-store_pipe_drain(struct store_pipe *p, struct rn_err *err)
+rn_pipe_drain(struct rn_pipe *p, struct rn_err *err)
 {
     enum rn_rc rc = RN_OK;
 
     if (p->fill.len > 0)
-        rc = store_pipe_handoff(p, err);
+        rc = rn_pipe_handoff(p, err);
     pthread_mutex_lock(&p->mu);
     while (p->busy)
         pthread_cond_wait(&p->idle, &p->mu);
     if (rc == RN_OK)
-        rc = store_pipe_failed(p, err);
+        rc = rn_pipe_failed(p, err);
     pthread_mutex_unlock(&p->mu);
     return rc;
 }
 
 void
-store_pipe_reset(struct store_pipe *p)
+rn_pipe_reset(struct rn_pipe *p)
 {
-    (void)store_pipe_drain(p, NULL);
+    (void)rn_pipe_drain(p, NULL);
     pthread_mutex_lock(&p->mu);
     p->rc = RN_OK;
     pthread_mutex_unlock(&p->mu);
 }
 
 void
-store_pipe_stop(struct store_pipe *p)
+rn_pipe_stop(struct rn_pipe *p)
 {
     if (p == NULL)
         return;
-    (void)store_pipe_drain(p, NULL);
+    (void)rn_pipe_drain(p, NULL);
     pthread_mutex_lock(&p->mu);
     p->stop = 1;
     pthread_cond_signal(&p->work);
@@ -186,18 +183,18 @@ store_pipe_stop(struct store_pipe *p)
 }
 
 int
-store_pipe_is_writer(const struct store_pipe *p)
+rn_pipe_is_worker(const struct rn_pipe *p)
 {
-    return p != NULL && store_pipe_self == p;
+    return p != NULL && rn_pipe_self == p;
 }
 
-static void
-store_pipe_put(struct store_pipe *p, const void *data, size_t n)
+void
+rn_pipe_bytes(struct rn_pipe *p, const void *data, size_t n)
 {
-    struct store_pipe_buf *b = &p->fill;
+    struct rn_pipe_buf *b = &p->fill;
 
     if (b->cap - b->len < n) {
-        size_t cap = b->cap == 0 ? STORE_PIPE_BATCH + 4096 : b->cap;
+        size_t cap = b->cap == 0 ? p->batch + 4096 : b->cap;
 
         while (cap - b->len < n)
             cap *= 2;
@@ -209,29 +206,29 @@ store_pipe_put(struct store_pipe *p, const void *data, size_t n)
 }
 
 void
-store_pipe_i64(struct store_pipe *p, int64_t v)
+rn_pipe_i64(struct rn_pipe *p, int64_t v)
 {
-    store_pipe_put(p, &v, sizeof v);
+    rn_pipe_bytes(p, &v, sizeof v);
 }
 
 void
-store_pipe_str(struct store_pipe *p, const char *s)
+rn_pipe_str(struct rn_pipe *p, const char *s)
 {
     int64_t n = s != NULL ? (int64_t)strlen(s) : -1;
 
-    store_pipe_i64(p, n);
+    rn_pipe_i64(p, n);
     if (s != NULL)
-        store_pipe_put(p, s, (size_t)n + 1);
+        rn_pipe_bytes(p, s, (size_t)n + 1);
 }
 
 enum rn_rc
-store_pipe_op_end(struct store_pipe *p, struct rn_err *err)
+rn_pipe_op_end(struct rn_pipe *p, struct rn_err *err)
 {
-    return p->fill.len >= STORE_PIPE_BATCH ? store_pipe_handoff(p, err) : RN_OK;
+    return p->fill.len >= p->batch ? rn_pipe_handoff(p, err) : RN_OK;
 }
 
 int64_t
-store_pipe_get_i64(struct store_pipe_reader *r)
+rn_pipe_get_i64(struct rn_pipe_reader *r)
 {
     int64_t v = 0;
 
@@ -243,9 +240,9 @@ store_pipe_get_i64(struct store_pipe_reader *r)
 }
 
 const char *
-store_pipe_get_str(struct store_pipe_reader *r)
+rn_pipe_get_str(struct rn_pipe_reader *r)
 {
-    int64_t n = store_pipe_get_i64(r);
+    int64_t n = rn_pipe_get_i64(r);
     const char *s;
 
     if (n < 0 || (size_t)(r->end - r->at) < (size_t)n + 1)
