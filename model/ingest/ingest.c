@@ -26,11 +26,11 @@
 #endif
 
 /* The page cache of an import, KiB.  The request table takes rows in
- * hash order, so once they outgrow the cache each row
- * reads a page back: 24 MiB instead of 16 cut a 200 MB Log Parser file's
- * and a 1 GB capture's import CPU by 7-11% (fewer reads) for 10 MB more
- * resident (62 MB at peak); the commit's index sorts take as much again,
- * so more would crowd the 100 MB bound. */
+ * hash order, so once it outgrows the cache each row reads a page back:
+ * 24 MiB instead of 16 cut a 200 MB Log Parser file's and a 1 GB
+ * capture's import CPU by 7-11% (fewer reads) for 10 MB more resident
+ * (62 MB at peak); the commit's index sorts take as much again, so more
+ * would crowd the 100 MB bound. */
 #ifndef INGEST_CACHE_KIB
 #define INGEST_CACHE_KIB 24576
 #endif
