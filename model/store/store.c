@@ -135,11 +135,13 @@ struct store {
     size_t ntaken, captaken;
 };
 
-/* The kinds of write the writer thread runs (store_pipe_run). */
-/* A batch of writes is handed over once it holds this many bytes: about a
- * thousand events, so a handoff (a lock and a wake-up) costs nothing
- * beside them, while the two buffers stay small. */
+/* store_write_behind(): a batch of writes is handed to the writer thread
+ * once it holds this many bytes: about a thousand events, so a handoff (a
+ * lock and a wake-up) costs nothing beside them, while the two buffers
+ * stay small. */
 #define STORE_PIPE_BATCH (256u * 1024)
+
+/* The kinds of write the writer thread runs (store_pipe_run). */
 enum store_op { STORE_OP_EVENT = 1, STORE_OP_SRCREQ, STORE_OP_REQUEST };
 
 _Static_assert(STORE_KIND_MAX == RN_KIND_MAX,
