@@ -1743,6 +1743,127 @@ store_srcreq_reserve(struct store *st, int64_t *id, struct rn_err *err)
     return RN_OK;
 }
 
+/* ---- write-behind: the hot writes as the writer thread gets them ---- */
+
+/*
+ * One field list per kind of write serves both ends: with out set each
+ * field is appended to the batch, with in set it is read back into the
+ * same place, so encoder and decoder cannot disagree on the order.
+ */
+struct store_codec {
+    struct rn_pipe *out;
+    struct rn_pipe_reader *in;
+};
+
+static void
+store_codec_i64(struct store_codec *c, int64_t *v)
+{
+    if (c->out != NULL)
+        rn_pipe_i64(c->out, *v);
+    else
+        *v = rn_pipe_get_i64(c->in);
+}
+
+static void
+store_codec_int(struct store_codec *c, int *v)
+{
+    int64_t x = *v;
+
+    store_codec_i64(c, &x);
+    *v = (int)x;
+}
+
+static void
+store_codec_str(struct store_codec *c, const char **v)
+{
+    if (c->out != NULL)
+        rn_pipe_str(c->out, *v);
+    else
+        *v = rn_pipe_get_str(c->in);
+}
+
+/* An event's row: its place, its public id and the event. */
+static void
+store_codec_event(struct store_codec *c, int64_t *source, int *kind,
+                  int64_t *srcreq_id, int64_t *uid, struct store_event *ev)
+{
+    store_codec_i64(c, source);
+    store_codec_int(c, kind);
+    store_codec_i64(c, srcreq_id);
+    store_codec_i64(c, uid);
+    store_codec_i64(c, &ev->seq);
+    store_codec_i64(c, &ev->line);
+    store_codec_i64(c, &ev->ts_ns);
+    store_codec_i64(c, &ev->level);
+    store_codec_str(c, &ev->provider);
+    store_codec_str(c, &ev->name);
+    store_codec_str(c, &ev->fields_json);
+    store_codec_str(c, &ev->raw);
+}
+
+/* A source request's row, with its link. */
+static void
+store_codec_srcreq(struct store_codec *c, int64_t *source, int *kind,
+                   int64_t *id, int64_t *request_id, const char **rule,
+                   struct store_srcreq *r)
+{
+    store_codec_i64(c, source);
+    store_codec_int(c, kind);
+    store_codec_i64(c, id);
+    store_codec_i64(c, request_id);
+    store_codec_str(c, rule);
+    store_codec_str(c, &r->key);
+    store_codec_i64(c, &r->start_ns);
+    store_codec_i64(c, &r->end_ns);
+    store_codec_str(c, &r->verb);
+    store_codec_str(c, &r->url);
+    store_codec_str(c, &r->host);
+    store_codec_i64(c, &r->http_status);
+    store_codec_i64(c, &r->substatus);
+    store_codec_i64(c, &r->win32_status);
+    store_codec_str(c, &r->client_addr);
+    store_codec_str(c, &r->server_addr);
+    store_codec_i64(c, &r->client_port);
+    store_codec_i64(c, &r->server_port);
+    store_codec_str(c, &r->attrs_json);
+    store_codec_int(c, &r->truncated);
+}
+
+static void
+store_codec_request(struct store_codec *c, struct store_request_row *r)
+{
+    int64_t sources = r->sources;
+    int i;
+
+    store_codec_i64(c, &r->id);
+    store_codec_str(c, &r->key);
+    store_codec_i64(c, &r->start_ns);
+    store_codec_i64(c, &r->end_ns);
+    store_codec_str(c, &r->verb);
+    store_codec_str(c, &r->url);
+    store_codec_str(c, &r->host);
+    store_codec_i64(c, &r->http_status);
+    store_codec_i64(c, &r->substatus);
+    store_codec_i64(c, &r->win32_status);
+    store_codec_int(c, &r->severity);
+    store_codec_i64(c, &sources);
+    r->sources = (unsigned)sources;
+    for (i = 0; i < STORE_ROLE_COUNT; i++)
+        store_codec_i64(c, &r->role[i]);
+    store_codec_str(c, &r->diagnosis);
+    store_codec_str(c, &r->cause);
+}
+
+/* Start encoding a write of kind op for the writer thread. */
+static struct store_codec
+store_codec_out(struct store *st, enum store_op op)
+{
+    struct store_codec c = {st->pipe, NULL};
+
+    rn_pipe_i64(st->pipe, op);
+    return c;
+}
+
 static enum rn_rc
 store_srcreq_write_now(struct store *st, int64_t source, int kind, int64_t id,
                        const struct store_srcreq *r, const char *link_rule,
@@ -1767,20 +1888,21 @@ store_srcreq_write_now(struct store *st, int64_t source, int kind, int64_t id,
     return RN_OK;
 }
 
-static void store_pipe_srcreq(struct rn_pipe *p, int64_t source, int kind,
-                              int64_t id, const struct store_srcreq *r,
-                              const char *link_rule, int64_t request_id);
-
 enum rn_rc
 store_srcreq_write(struct store *st, int64_t id, const struct store_srcreq *r,
                    const char *link_rule, int64_t request_id,
                    struct rn_err *err)
 {
+    struct store_codec c;
+    struct store_srcreq q = *r;
+    int64_t source = st->cur_source;
+    int kind = st->cur_kind;
+
     if (st->pipe == NULL)
-        return store_srcreq_write_now(st, st->cur_source, st->cur_kind, id, r,
-                                      link_rule, request_id, err);
-    store_pipe_srcreq(st->pipe, st->cur_source, st->cur_kind, id, r, link_rule,
-                      request_id);
+        return store_srcreq_write_now(st, source, kind, id, r, link_rule,
+                                      request_id, err);
+    c = store_codec_out(st, STORE_OP_SRCREQ);
+    store_codec_srcreq(&c, &source, &kind, &id, &request_id, &link_rule, &q);
     return rn_pipe_op_end(st->pipe, err);
 }
 
@@ -1844,16 +1966,17 @@ store_request_insert_now(struct store *st, const struct store_request_row *r,
     return rc;
 }
 
-static void store_pipe_request(struct rn_pipe *p,
-                               const struct store_request_row *r);
-
 enum rn_rc
 store_request_insert(struct store *st, const struct store_request_row *r,
                      struct rn_err *err)
 {
+    struct store_codec c;
+    struct store_request_row q = *r;
+
     if (st->pipe == NULL)
         return store_request_insert_now(st, r, err);
-    store_pipe_request(st->pipe, r);
+    c = store_codec_out(st, STORE_OP_REQUEST);
+    store_codec_request(&c, &q);
     return rn_pipe_op_end(st->pipe, err);
 }
 
@@ -2029,10 +2152,6 @@ store_event_insert_now(struct store *st, int64_t source, int kind,
     return RN_OK;
 }
 
-static void store_pipe_event(struct rn_pipe *p, int64_t source, int kind,
-                             int64_t srcreq_id, int64_t uid,
-                             const struct store_event *ev);
-
 enum rn_rc
 store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
                 const struct store_event *ev, int64_t *uid, struct rn_err *err)
@@ -2055,7 +2174,11 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
         rc = store_event_insert_now(st, source_id, st->cur_kind, srcreq_id, id,
                                     ev, err);
     } else {
-        store_pipe_event(st->pipe, source_id, st->cur_kind, srcreq_id, id, ev);
+        struct store_codec c = store_codec_out(st, STORE_OP_EVENT);
+        struct store_event e = *ev;
+        int kind = st->cur_kind;
+
+        store_codec_event(&c, &source_id, &kind, &srcreq_id, &id, &e);
         rc = rn_pipe_op_end(st->pipe, err);
     }
     if (rc != RN_OK)
@@ -2066,184 +2189,54 @@ store_event_add(struct store *st, int64_t source_id, int64_t srcreq_id,
     return RN_OK;
 }
 
-/* ---- write-behind: the hot writes encoded for the writer thread ---- */
-
-static void
-store_pipe_event(struct rn_pipe *p, int64_t source, int kind, int64_t srcreq_id,
-                 int64_t uid, const struct store_event *ev)
-{
-    rn_pipe_i64(p, STORE_OP_EVENT);
-    rn_pipe_i64(p, source);
-    rn_pipe_i64(p, kind);
-    rn_pipe_i64(p, srcreq_id);
-    rn_pipe_i64(p, uid);
-    rn_pipe_i64(p, ev->seq);
-    rn_pipe_i64(p, ev->line);
-    rn_pipe_i64(p, ev->ts_ns);
-    rn_pipe_i64(p, ev->level);
-    rn_pipe_str(p, ev->provider);
-    rn_pipe_str(p, ev->name);
-    rn_pipe_str(p, ev->fields_json);
-    rn_pipe_str(p, ev->raw);
-}
-
+/* Run one encoded write, in the writer thread. */
 static enum rn_rc
-store_run_event(struct store *st, struct rn_pipe_reader *r, struct rn_err *err)
+store_run_op(struct store *st, struct store_codec *c, int64_t op,
+             struct rn_err *err)
 {
+    int64_t source = 0, srcreq_id = 0, uid = 0, request_id = 0;
+    int kind = 0;
+    const char *rule = NULL;
     struct store_event ev;
-    int64_t source = rn_pipe_get_i64(r);
-    int kind = (int)rn_pipe_get_i64(r);
-    int64_t srcreq_id = rn_pipe_get_i64(r);
-    int64_t uid = rn_pipe_get_i64(r);
-
-    store_event_init(&ev);
-    ev.seq = rn_pipe_get_i64(r);
-    ev.line = rn_pipe_get_i64(r);
-    ev.ts_ns = rn_pipe_get_i64(r);
-    ev.level = rn_pipe_get_i64(r);
-    ev.provider = rn_pipe_get_str(r);
-    ev.name = rn_pipe_get_str(r);
-    ev.fields_json = rn_pipe_get_str(r);
-    ev.raw = rn_pipe_get_str(r);
-    return store_event_insert_now(st, source, kind, srcreq_id, uid, &ev, err);
-}
-
-static void
-store_pipe_srcreq(struct rn_pipe *p, int64_t source, int kind, int64_t id,
-                  const struct store_srcreq *r, const char *link_rule,
-                  int64_t request_id)
-{
-    rn_pipe_i64(p, STORE_OP_SRCREQ);
-    rn_pipe_i64(p, source);
-    rn_pipe_i64(p, kind);
-    rn_pipe_i64(p, id);
-    rn_pipe_i64(p, request_id);
-    rn_pipe_str(p, link_rule);
-    rn_pipe_str(p, r->key);
-    rn_pipe_i64(p, r->start_ns);
-    rn_pipe_i64(p, r->end_ns);
-    rn_pipe_str(p, r->verb);
-    rn_pipe_str(p, r->url);
-    rn_pipe_str(p, r->host);
-    rn_pipe_i64(p, r->http_status);
-    rn_pipe_i64(p, r->substatus);
-    rn_pipe_i64(p, r->win32_status);
-    rn_pipe_str(p, r->client_addr);
-    rn_pipe_str(p, r->server_addr);
-    rn_pipe_i64(p, r->client_port);
-    rn_pipe_i64(p, r->server_port);
-    rn_pipe_str(p, r->attrs_json);
-    rn_pipe_i64(p, r->truncated);
-}
-
-static enum rn_rc
-store_run_srcreq(struct store *st, struct rn_pipe_reader *r, struct rn_err *err)
-{
     struct store_srcreq q;
-    int64_t source = rn_pipe_get_i64(r);
-    int kind = (int)rn_pipe_get_i64(r);
-    int64_t id = rn_pipe_get_i64(r);
-    int64_t request_id = rn_pipe_get_i64(r);
-    const char *rule = rn_pipe_get_str(r);
+    struct store_request_row row;
 
-    store_srcreq_init(&q);
-    q.key = rn_pipe_get_str(r);
-    q.start_ns = rn_pipe_get_i64(r);
-    q.end_ns = rn_pipe_get_i64(r);
-    q.verb = rn_pipe_get_str(r);
-    q.url = rn_pipe_get_str(r);
-    q.host = rn_pipe_get_str(r);
-    q.http_status = rn_pipe_get_i64(r);
-    q.substatus = rn_pipe_get_i64(r);
-    q.win32_status = rn_pipe_get_i64(r);
-    q.client_addr = rn_pipe_get_str(r);
-    q.server_addr = rn_pipe_get_str(r);
-    q.client_port = rn_pipe_get_i64(r);
-    q.server_port = rn_pipe_get_i64(r);
-    q.attrs_json = rn_pipe_get_str(r);
-    q.truncated = (int)rn_pipe_get_i64(r);
-    if (q.key == NULL)
-        return rn_err_set(err, RN_EINVAL,
-                          "write-behind: a request lost its key");
-    return store_srcreq_write_now(st, source, kind, id, &q, rule, request_id,
-                                  err);
+    switch (op) {
+    case STORE_OP_EVENT:
+        store_event_init(&ev);
+        store_codec_event(c, &source, &kind, &srcreq_id, &uid, &ev);
+        return store_event_insert_now(st, source, kind, srcreq_id, uid, &ev,
+                                      err);
+    case STORE_OP_SRCREQ:
+        store_srcreq_init(&q);
+        store_codec_srcreq(c, &source, &kind, &srcreq_id, &request_id, &rule,
+                           &q);
+        if (q.key == NULL)
+            return rn_err_set(err, RN_EINVAL,
+                              "write-behind: a request lost its key");
+        return store_srcreq_write_now(st, source, kind, srcreq_id, &q, rule,
+                                      request_id, err);
+    case STORE_OP_REQUEST:
+        memset(&row, 0, sizeof row);
+        store_codec_request(c, &row);
+        return store_request_insert_now(st, &row, err);
+    default:
+        return rn_err_set(err, RN_EINVAL, "write-behind: unknown op");
+    }
 }
 
-static void
-store_pipe_request(struct rn_pipe *p, const struct store_request_row *r)
-{
-    int i;
-
-    rn_pipe_i64(p, STORE_OP_REQUEST);
-    rn_pipe_i64(p, r->id);
-    rn_pipe_str(p, r->key);
-    rn_pipe_i64(p, r->start_ns);
-    rn_pipe_i64(p, r->end_ns);
-    rn_pipe_str(p, r->verb);
-    rn_pipe_str(p, r->url);
-    rn_pipe_str(p, r->host);
-    rn_pipe_i64(p, r->http_status);
-    rn_pipe_i64(p, r->substatus);
-    rn_pipe_i64(p, r->win32_status);
-    rn_pipe_i64(p, r->severity);
-    rn_pipe_i64(p, r->sources);
-    for (i = 0; i < STORE_ROLE_COUNT; i++)
-        rn_pipe_i64(p, r->role[i]);
-    rn_pipe_str(p, r->diagnosis);
-    rn_pipe_str(p, r->cause);
-}
-
-static enum rn_rc
-store_run_request(struct store *st, struct rn_pipe_reader *r,
-                  struct rn_err *err)
-{
-    struct store_request_row q;
-    int i;
-
-    memset(&q, 0, sizeof q);
-    q.id = rn_pipe_get_i64(r);
-    q.key = rn_pipe_get_str(r);
-    q.start_ns = rn_pipe_get_i64(r);
-    q.end_ns = rn_pipe_get_i64(r);
-    q.verb = rn_pipe_get_str(r);
-    q.url = rn_pipe_get_str(r);
-    q.host = rn_pipe_get_str(r);
-    q.http_status = rn_pipe_get_i64(r);
-    q.substatus = rn_pipe_get_i64(r);
-    q.win32_status = rn_pipe_get_i64(r);
-    q.severity = (int)rn_pipe_get_i64(r);
-    q.sources = (unsigned)rn_pipe_get_i64(r);
-    for (i = 0; i < STORE_ROLE_COUNT; i++)
-        q.role[i] = rn_pipe_get_i64(r);
-    q.diagnosis = rn_pipe_get_str(r);
-    q.cause = rn_pipe_get_str(r);
-    return store_request_insert_now(st, &q, err);
-}
-
-/* Run a batch of ops, in the writer thread (rn_pipe_run_fn). */
+/* Run a batch of writes, in the writer thread (rn_pipe_run_fn). */
 static enum rn_rc
 store_pipe_run(void *ctx, const unsigned char *ops, size_t len,
                struct rn_err *err)
 {
     struct store *st = ctx;
     struct rn_pipe_reader r = {ops, ops + len};
+    struct store_codec c = {NULL, &r};
     enum rn_rc rc = RN_OK;
 
-    while (rc == RN_OK && r.at < r.end) {
-        switch (rn_pipe_get_i64(&r)) {
-        case STORE_OP_EVENT:
-            rc = store_run_event(st, &r, err);
-            break;
-        case STORE_OP_SRCREQ:
-            rc = store_run_srcreq(st, &r, err);
-            break;
-        case STORE_OP_REQUEST:
-            rc = store_run_request(st, &r, err);
-            break;
-        default:
-            rc = rn_err_set(err, RN_EINVAL, "write-behind: unknown op");
-        }
-    }
+    while (rc == RN_OK && r.at < r.end)
+        rc = store_run_op(st, &c, rn_pipe_get_i64(&r), err);
     return rc;
 }
 

@@ -619,6 +619,20 @@ remove_store(const char *path)
     remove(side);
 }
 
+/* A new store in a file of its own, /tmp/rn-test-TAG-PID.db (its path in
+ * path), or NULL. */
+static struct store *
+open_file_store(const char *tag, char *path, size_t n)
+{
+    struct rn_err err = {RN_OK, ""};
+    struct store *st = NULL;
+
+    snprintf(path, n, "/tmp/rn-test-%s-%d.db", tag, (int)getpid());
+    remove_store(path);
+    CHECK(store_open(path, 0, &st, &err) == RN_OK);
+    return st;
+}
+
 /* An import into a new store that nobody else has open writes it without
  * WAL and leaves it in WAL; one with another connection open, or with a
  * source already in it, stays in WAL throughout. */
@@ -629,9 +643,7 @@ test_bulk_journal(void)
     struct store *st = NULL, *other = NULL;
     char path[128], side[160];
 
-    snprintf(path, sizeof path, "/tmp/rn-test-bulk-%d.db", (int)getpid());
-    remove(path);
-    CHECK(store_open(path, 0, &st, &err) == RN_OK);
+    st = open_file_store("bulk", path, sizeof path);
     if (st == NULL)
         return;
     CHECK(header_mode(path) == 2);
@@ -687,9 +699,7 @@ test_savepoint_spill(void)
     struct ingest *in;
     char path[128];
 
-    snprintf(path, sizeof path, "/tmp/rn-test-spill-%d.db", (int)getpid());
-    remove(path);
-    CHECK(store_open(path, 0, &st, &err) == RN_OK);
+    st = open_file_store("spill", path, sizeof path);
     if (st == NULL)
         return;
     in = ingest_open(st);
@@ -796,9 +806,7 @@ test_write_behind(void)
     size_t ntaken = 0;
     int existing, i;
 
-    snprintf(path, sizeof path, "/tmp/rn-test-wb-%d.db", (int)getpid());
-    remove(path);
-    CHECK(store_open(path, 0, &st, &err) == RN_OK);
+    st = open_file_store("wb", path, sizeof path);
     if (st == NULL)
         return;
     in = ingest_open(st);
