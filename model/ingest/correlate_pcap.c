@@ -1831,7 +1831,7 @@ correlate_pcap_rescan(struct correlate *co, int64_t source_id, int kind,
     struct store *st = co->st;
     sqlite3_stmt *s;
     int64_t lo = STORE_NONE, hi = STORE_NONE, margin;
-    int step = SQLITE_DONE;
+    int step = SQLITE_DONE, any = 0;
     enum rn_rc rc = RN_OK;
 
     if (kind == STORE_KIND_PCAP) {
@@ -1846,6 +1846,14 @@ correlate_pcap_rescan(struct correlate *co, int64_t source_id, int kind,
     }
     if (kind < STORE_KIND_ETW || kind > STORE_KIND_HTTPERR)
         return RN_OK;
+    /* No capture in the store: one index probe, where the new source's
+     * span reads every request it has. */
+    rc = correlate_exists(st,
+                          "SELECT EXISTS (SELECT 1 FROM srcreq WHERE kind"
+                          " = " RN_KINDS_CAPTURE_SQL ")",
+                          "look for captures", &any, err);
+    if (rc != RN_OK || !any)
+        return rc;
     /* Which captures can the new source change?  Those with exchanges
      * near its requests (an estimate looks PCAP_WIDE_NS either way, and
      * stored times carry at most that much offset; log lines reach IIS

@@ -868,6 +868,25 @@ query_source_alone(struct src_row *row, int64_t conflict)
         row->alone_no_candidate = 0;
 }
 
+/*
+ * Does the store hold sources of one kind at most?  Then no source request
+ * is linked to another kind's and none was left alone by conflict (only a
+ * candidate of another kind can conflict), and nothing needs counting.
+ * Sources are never removed, so a store of one kind never held another.
+ */
+static enum rn_rc
+query_one_kind(struct store *st, int *one, struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(
+        st, "SELECT coalesce(min(kind) = max(kind), 1) FROM source", err);
+
+    if (s == NULL)
+        return RN_EDB;
+    *one = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
+    sqlite3_reset(s);
+    return RN_OK;
+}
+
 enum rn_rc
 query_source_links(struct store *st, struct src_row *rows, size_t n,
                    struct rn_err *err)
@@ -875,12 +894,15 @@ query_source_links(struct store *st, struct src_row *rows, size_t n,
     sqlite3_stmt *s;
     enum rn_rc rc;
     size_t i;
-    int step;
+    int step, one = 0;
 
     for (i = 0; i < n; i++) {
         rows[i].linked = 0;
         query_source_alone(&rows[i], 0);
     }
+    rc = query_one_kind(st, &one, err);
+    if (rc != RN_OK || one)
+        return rc;
     rc = store_prepare(st,
                        "SELECT source_id, sum(l), sum(c AND NOT l) FROM"
                        " (SELECT s.source_id, s.request_id IS NOT NULL"

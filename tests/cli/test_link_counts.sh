@@ -12,6 +12,10 @@ need jq
 rn import "$TMP/etw.xml" >"$TMP/out1" 2>&1 || fail "import etw"
 grep -q "linked" "$TMP/out1" && fail "one kind of source: no link lines" ||
     pass
+# One kind of source: nothing can be linked (the counts are known without
+# reading the source requests), and every request is alone.
+expect_eq "one kind: sources json" \
+    "$(rn sources --format json | jq -c '[.[] | [.linked, .alone]]')" '[[0,6]]'
 rn import "$TMP/capture.pcap" >"$TMP/out2" 2>&1 || fail "import capture"
 # The capture's import links the earlier ETW source's requests too.
 expect_eq "import: etw line" \
