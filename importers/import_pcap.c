@@ -40,8 +40,11 @@
 #define PCAP_CONN_EVENTS_MAX 4
 #define PCAP_LINK_WARN_MAX   8
 #define PCAP_ADDR_MAX        64
-/* Frames go to the hasher thread a megabyte at a time. */
+/* Frames go to the hasher thread a megabyte at a time, one megabyte
+ * waiting while the next fills (hashing is steady work: no bursts for a
+ * deeper queue to absorb). */
 #define PCAP_HASH_BATCH (1u << 20)
+#define PCAP_HASH_DEPTH 1
 
 /* A connection event waiting for an exchange to attach to. */
 struct pcap_conn_event {
@@ -1099,8 +1102,8 @@ import_pcap_run(struct import_ctx *ctx, struct rn_err *err)
     sha256_init(&im.frames_hash);
     /* Hashing a gigabyte of frames takes a tenth of a capture's import:
      * a thread does it beside the parse (or this one, without it). */
-    im.hasher =
-        rn_pipe_start(import_pcap_hash_run, &im.frames_hash, PCAP_HASH_BATCH);
+    im.hasher = rn_pipe_start(import_pcap_hash_run, &im.frames_hash,
+                              PCAP_HASH_BATCH, PCAP_HASH_DEPTH);
     rn_buf_init(&im.fields, RN_BUF_MAX_FIELD);
     rn_buf_init(&im.attrs, RN_BUF_MAX_FIELD);
     rn_buf_init(&im.url, HTTP_HEAD_MAX + 256);

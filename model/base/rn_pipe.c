@@ -19,11 +19,15 @@ struct rn_pipe {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t work; /* a batch was handed over, or stop */
-    pthread_cond_t idle; /* the worker finished its batch */
-    /* fill is the caller's alone; run is the worker's while busy. */
-    struct rn_pipe_buf fill, run;
+    pthread_cond_t idle; /* the worker finished a batch */
+    /* fill is the caller's alone.  queue holds the batches handed over,
+     * oldest (the one the worker runs) at head; spare the emptied ones
+     * for fill to take turns with.  Both under mu. */
+    struct rn_pipe_buf fill;
+    struct rn_pipe_buf *queue, *spare;
+    size_t depth, head, queued, nspare;
     size_t batch;
-    int busy, stop;
+    int stop;
     rn_pipe_run_fn *fn;
     void *ctx;
     /* The worker's first failure (under mu). */
@@ -34,6 +38,7 @@ struct rn_pipe {
 /* The pipe whose worker the calling thread is, if any. */
 static _Thread_local const struct rn_pipe *rn_pipe_self;
 
+/* The worker's loop: run the oldest batch, then give its buffer back. */
 static void *
 rn_pipe_main(void *arg)
 {
@@ -47,21 +52,25 @@ rn_pipe_main(void *arg)
     pthread_mutex_lock(&p->mu);
     for (;;) {
         struct rn_err err = {RN_OK, ""};
+        struct rn_pipe_buf *b;
         enum rn_rc rc = RN_OK;
         int failed;
 
-        while (!p->busy && !p->stop)
+        while (p->queued == 0 && !p->stop)
             pthread_cond_wait(&p->work, &p->mu);
-        if (!p->busy)
+        if (p->queued == 0)
             break;
+        b = &p->queue[p->head];
         failed = p->rc != RN_OK;
         pthread_mutex_unlock(&p->mu);
         /* After a failure the rest is dropped (the caller undoes it all). */
         if (!failed)
-            rc = p->fn(p->ctx, p->run.data, p->run.len, &err);
+            rc = p->fn(p->ctx, b->data, b->len, &err);
         pthread_mutex_lock(&p->mu);
-        p->run.len = 0;
-        p->busy = 0;
+        b->len = 0;
+        p->spare[p->nspare++] = *b;
+        p->head = (p->head + 1) % p->depth;
+        p->queued--;
         if (rc != RN_OK && p->rc == RN_OK) {
             p->rc = rc;
             p->err = err;
@@ -72,35 +81,53 @@ rn_pipe_main(void *arg)
     return NULL;
 }
 
+/* Free what rn_pipe_start allocated (the thread is not running). */
+static void
+rn_pipe_free(struct rn_pipe *p)
+{
+    size_t i;
+
+    free(p->fill.data);
+    for (i = 0; i < p->nspare; i++)
+        free(p->spare[i].data);
+    free(p->spare);
+    free(p->queue);
+    free(p);
+}
+
 struct rn_pipe *
-rn_pipe_start(rn_pipe_run_fn *run, void *ctx, size_t batch)
+rn_pipe_start(rn_pipe_run_fn *run, void *ctx, size_t batch, size_t depth)
 {
     struct rn_pipe *p = xcalloc(1, sizeof *p);
 
     p->batch = batch > 0 ? batch : 1;
+    p->depth = depth > 0 ? depth : 1;
+    /* Every buffer is in fill, the queue or spare: depth + 1 in all. */
+    p->queue = xcalloc(p->depth, sizeof *p->queue);
+    p->spare = xcalloc(p->depth + 1, sizeof *p->spare);
     p->fn = run;
     p->ctx = ctx;
     p->rc = RN_OK;
     if (pthread_mutex_init(&p->mu, NULL) != 0) {
-        free(p);
+        rn_pipe_free(p);
         return NULL;
     }
     if (pthread_cond_init(&p->work, NULL) != 0) {
         pthread_mutex_destroy(&p->mu);
-        free(p);
+        rn_pipe_free(p);
         return NULL;
     }
     if (pthread_cond_init(&p->idle, NULL) != 0) {
         pthread_cond_destroy(&p->work);
         pthread_mutex_destroy(&p->mu);
-        free(p);
+        rn_pipe_free(p);
         return NULL;
     }
     if (pthread_create(&p->thread, NULL, rn_pipe_main, p) != 0) {
         pthread_cond_destroy(&p->idle);
         pthread_cond_destroy(&p->work);
         pthread_mutex_destroy(&p->mu);
-        free(p);
+        rn_pipe_free(p);
         return NULL;
     }
     return p;
@@ -115,22 +142,21 @@ rn_pipe_failed(struct rn_pipe *p, struct rn_err *err)
     return p->rc;
 }
 
-/* Hand the filled batch to the worker once it is idle. */
+/* Queue the filled batch, once there is room, and fill a spare one. */
 static enum rn_rc
 rn_pipe_handoff(struct rn_pipe *p, struct rn_err *err)
 {
-    struct rn_pipe_buf t;
+    struct rn_pipe_buf empty = {NULL, 0, 0};
     enum rn_rc rc;
 
     pthread_mutex_lock(&p->mu);
-    while (p->busy)
+    while (p->queued == p->depth)
         pthread_cond_wait(&p->idle, &p->mu);
     rc = rn_pipe_failed(p, err);
     if (rc == RN_OK) {
-        t = p->run;
-        p->run = p->fill;
-        p->fill = t;
-        p->busy = 1;
+        p->queue[(p->head + p->queued) % p->depth] = p->fill;
+        p->queued++;
+        p->fill = p->nspare > 0 ? p->spare[--p->nspare] : empty;
         pthread_cond_signal(&p->work);
     }
     pthread_mutex_unlock(&p->mu);
@@ -146,7 +172,7 @@ rn_pipe_drain(struct rn_pipe *p, struct rn_err *err)
     if (p->fill.len > 0)
         rc = rn_pipe_handoff(p, err);
     pthread_mutex_lock(&p->mu);
-    while (p->busy)
+    while (p->queued > 0)
         pthread_cond_wait(&p->idle, &p->mu);
     if (rc == RN_OK)
         rc = rn_pipe_failed(p, err);
@@ -177,9 +203,7 @@ rn_pipe_stop(struct rn_pipe *p)
     pthread_cond_destroy(&p->idle);
     pthread_cond_destroy(&p->work);
     pthread_mutex_destroy(&p->mu);
-    free(p->fill.data);
-    free(p->run.data);
-    free(p);
+    rn_pipe_free(p);
 }
 
 int

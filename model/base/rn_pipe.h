@@ -1,8 +1,8 @@
 /*
  * A worker thread fed in batches: the caller encodes units of work into
- * a batch buffer; a full batch is handed to the worker, which runs it
- * while the next one fills (two buffers, one handoff a batch, so the
- * cost of a lock and a wake-up is spread over many units).  Batches run
+ * a batch buffer; a full batch is queued for the worker, which runs it
+ * while the next ones fill (one handoff a batch, so the cost of a lock
+ * and a wake-up is spread over many units).  Batches run
  * in the order they were filled.  rn_pipe_drain waits until everything
  * encoded so far has run: after it, the caller may touch what the worker
  * uses.  Used by the store's write-behind (store_write_behind) and by the
@@ -24,9 +24,12 @@ typedef enum rn_rc rn_pipe_run_fn(void *ctx, const unsigned char *batch,
                                   size_t len, struct rn_err *err);
 
 /* Start the worker; batches are handed over once they hold `batch`
- * bytes.  NULL if the thread cannot be started (the caller then does the
- * work itself). */
-struct rn_pipe *rn_pipe_start(rn_pipe_run_fn *run, void *ctx, size_t batch);
+ * bytes, and up to `depth` of them wait (the one running included)
+ * before the caller waits for room: a burst of slow work (a block of
+ * rows written at once) then runs while the caller goes on.  NULL if the
+ * thread cannot be started (the caller then does the work itself). */
+struct rn_pipe *rn_pipe_start(rn_pipe_run_fn *run, void *ctx, size_t batch,
+                              size_t depth);
 /* Drain, stop the thread and free the pipe (NULL: nothing). */
 void rn_pipe_stop(struct rn_pipe *p);
 

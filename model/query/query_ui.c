@@ -198,22 +198,49 @@ query_ui_authority(const char *url)
     return slash != NULL ? (size_t)(slash - url) : strlen(url);
 }
 
+/* Does the store have index request_by_authority (made by this build)? */
+static enum rn_rc
+query_ui_has_authority(struct store *st, int *has, struct rn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    enum rn_rc rc = store_prepare(
+        st,
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index'"
+        " AND name = 'request_by_authority')",
+        &s, err);
+
+    if (rc != RN_OK)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *has = sqlite3_column_int(s, 0);
+    else
+        rc = store_dberr(st, "indexes", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 enum rn_rc
 query_ui_many_hosts(struct store *st, int *many, struct rn_err *err)
 {
+    /* The least and greatest authority, two seeks of their index.  A
+     * store made by an earlier build has its URLs indexed whole instead:
+     * URLs sorted between two that share "scheme://host:port" share it
+     * too, so the first and last URL answer for every request. */
+    static const char *const sql[] = {
+        "SELECT (SELECT min(url) FROM request),"
+        " (SELECT max(url) FROM request)",
+        "SELECT (SELECT min(" RN_URL_AUTHORITY_SQL ") FROM request),"
+        " (SELECT max(" RN_URL_AUTHORITY_SQL ") FROM request)",
+    };
     sqlite3_stmt *s = NULL;
     const char *lo, *hi;
     size_t al, ah;
-    enum rn_rc rc;
+    int has = 0;
+    enum rn_rc rc = query_ui_has_authority(st, &has, err);
 
-    /* URLs sorted between two that share "scheme://host:port" share it
-     * too, so the first and last URL of the index answer for every
-     * request: two index seeks however large the store. */
     *many = 0;
-    rc = store_prepare(st,
-                       "SELECT (SELECT min(url) FROM request),"
-                       " (SELECT max(url) FROM request)",
-                       &s, err);
+    if (rc == RN_OK)
+        rc = store_prepare(st, sql[has != 0], &s, err);
     if (rc != RN_OK)
         return rc;
     if (sqlite3_step(s) != SQLITE_ROW) {
@@ -224,8 +251,8 @@ query_ui_many_hosts(struct store *st, int *many, struct rn_err *err)
     lo = (const char *)sqlite3_column_text(s, 0);
     hi = (const char *)sqlite3_column_text(s, 1);
     if (lo != NULL && hi != NULL) {
-        al = query_ui_authority(lo);
-        ah = query_ui_authority(hi);
+        al = has ? strlen(lo) : query_ui_authority(lo);
+        ah = has ? strlen(hi) : query_ui_authority(hi);
         *many = al != ah || strncmp(lo, hi, al) != 0;
     }
     sqlite3_finalize(s);

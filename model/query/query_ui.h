@@ -47,6 +47,15 @@ enum rn_rc query_ui_hist_load(const char *text, struct query_ui_hist *h,
  */
 enum rn_rc query_ui_many_hosts(struct store *st, int *many, struct rn_err *err);
 
+/* The "scheme://host:port" part of request.url, '' when it has no "://",
+ * in SQL: the expression of index request_by_authority (schema.sql), word
+ * for word. */
+#define RN_URL_AUTHORITY_SQL                                                   \
+    "CASE WHEN instr(url, '://') = 0 THEN ''"                                  \
+    " WHEN instr(substr(url, instr(url, '://') + 3), '/') = 0 THEN url"        \
+    " ELSE substr(url, 1, instr(url, '://') + 1"                               \
+    " + instr(substr(url, instr(url, '://') + 3), '/')) END"
+
 /*
  * SQLite's data_version of the store's connection: it changes when
  * another connection (another reqnav import) commits, not for this

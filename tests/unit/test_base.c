@@ -10,6 +10,7 @@
 #include "rn_i64map.h"
 #include "rn_json.h"
 #include "rn_kind.h"
+#include "rn_pipe.h"
 #include "rn_time.h"
 #include "rn_url.h"
 #include "sanitize.h"
@@ -444,6 +445,83 @@ test_i64map(void)
     CHECK(rn_i64map_del(&m, 1, 1) == 0);
 }
 
+/* What a pipe's worker saw: the values, in the order it ran them. */
+struct pipe_log {
+    int64_t got[4096];
+    size_t n;
+    int batches, worker_ok;
+    const struct rn_pipe *self;
+};
+
+/* Log a batch's values; the first batches run slowly (a burst the
+ * caller must not wait for), a negative value fails the batch. */
+static enum rn_rc
+pipe_log_run(void *ctx, const unsigned char *batch, size_t len,
+             struct rn_err *err)
+{
+    struct pipe_log *l = ctx;
+    struct rn_pipe_reader r = {batch, batch + len};
+
+    l->worker_ok += rn_pipe_is_worker(l->self);
+    if (l->batches++ < 3)
+        usleep(20000);
+    while (r.at < r.end) {
+        int64_t v = rn_pipe_get_i64(&r);
+
+        if (v < 0)
+            return rn_err_set(err, RN_EIO, "bad value %" PRId64, v);
+        if (l->n < sizeof l->got / sizeof l->got[0])
+            l->got[l->n++] = v;
+    }
+    return RN_OK;
+}
+
+static void
+test_pipe(void)
+{
+    static struct pipe_log l;
+    struct rn_err err = {RN_OK, ""};
+    struct rn_pipe *p;
+    int64_t i;
+    int ordered = 1;
+
+    memset(&l, 0, sizeof l);
+    /* Batches of two values, up to four waiting. */
+    p = rn_pipe_start(pipe_log_run, &l, 2 * sizeof(int64_t), 4);
+    CHECK(p != NULL);
+    l.self = p;
+    CHECK(!rn_pipe_is_worker(p));
+    for (i = 0; i < 1000; i++) {
+        rn_pipe_i64(p, i);
+        CHECK(rn_pipe_op_end(p, &err) == RN_OK);
+    }
+    rn_pipe_i64(p, 1000); /* half a batch: drain hands it over */
+    CHECK(rn_pipe_drain(p, &err) == RN_OK);
+    CHECK(l.n == 1001);
+    for (i = 0; i < (int64_t)l.n; i++)
+        ordered &= l.got[i] == i;
+    CHECK(ordered);
+    CHECK(l.worker_ok == l.batches && l.batches == 501);
+    /* A failure is returned by the next calls, the rest is dropped, and
+     * a reset forgets it. */
+    rn_pipe_i64(p, -1);
+    rn_pipe_i64(p, 5000);
+    CHECK(rn_pipe_op_end(p, &err) == RN_OK); /* handed over, not yet run */
+    CHECK(rn_pipe_drain(p, &err) == RN_EIO);
+    CHECK(strstr(err.msg, "bad value -1") != NULL);
+    rn_pipe_i64(p, 5001);
+    rn_pipe_i64(p, 5002);
+    CHECK(rn_pipe_op_end(p, &err) == RN_EIO);
+    CHECK(rn_pipe_drain(p, &err) == RN_EIO);
+    CHECK(l.n == 1001);
+    rn_pipe_reset(p);
+    rn_pipe_i64(p, 7);
+    CHECK(rn_pipe_drain(p, &err) == RN_OK);
+    CHECK(l.n == 1002 && l.got[1001] == 7);
+    rn_pipe_stop(p);
+    rn_pipe_stop(NULL);
+}
+
 int
 main(void)
 {
@@ -457,5 +535,6 @@ main(void)
     test_url();
     test_kinds();
     test_i64map();
+    test_pipe();
     return test_report("test_base");
 }

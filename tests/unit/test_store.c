@@ -883,6 +883,81 @@ test_write_behind(void)
     remove_store(path);
 }
 
+/* The hosts of a store's URLs as the index request_by_authority sees
+ * them, and as a store made by an earlier build (request_by_url) did. */
+static int
+many_hosts(struct store *st, const char *const *urls, int old_index)
+{
+    struct rn_err err = {RN_OK, ""};
+    char sql[512];
+    int i, many = -1;
+
+    CHECK(store_exec(st, "DELETE FROM request", &err) == RN_OK);
+    for (i = 0; urls[i] != NULL; i++) {
+        sqlite3_stmt *s = store_cached(
+            st, "INSERT INTO request (id, key, url) VALUES (?1, ?2, ?3)", &err);
+
+        snprintf(sql, sizeof sql, "k%d", i);
+        CHECK(s != NULL);
+        sqlite3_bind_int64(s, 1, i + 1);
+        sqlite3_bind_text(s, 2, sql, -1, SQLITE_TRANSIENT);
+        if (strcmp(urls[i], "NULL") != 0)
+            sqlite3_bind_text(s, 3, urls[i], -1, SQLITE_STATIC);
+        CHECK(sqlite3_step(s) == SQLITE_DONE);
+        sqlite3_reset(s);
+    }
+    if (old_index)
+        CHECK(store_exec(st,
+                         "DROP INDEX request_by_authority;"
+                         " CREATE INDEX request_by_url ON request(url)",
+                         &err) == RN_OK);
+    CHECK(query_ui_many_hosts(st, &many, &err) == RN_OK);
+    if (old_index)
+        CHECK(store_exec(
+                  st,
+                  "DROP INDEX request_by_url; CREATE INDEX"
+                  " request_by_authority ON request(" RN_URL_AUTHORITY_SQL ")",
+                  &err) == RN_OK);
+    return many;
+}
+
+static void
+test_many_hosts(void)
+{
+    static const char *const one[] = {"http://h/a", "http://h/b?x=1",
+                                      "http://h", "NULL", NULL};
+    static const char *const port[] = {"http://h/a", "http://h:8080/a", NULL};
+    static const char *const path[] = {"http://h/a", "/a", NULL};
+    static const char *const paths[] = {"/a", "/b", "NULL", NULL};
+    static const char *const none[] = {"NULL", NULL};
+    struct rn_err err = {RN_OK, ""};
+    struct store *st;
+    sqlite3_stmt *s;
+    int found = 0, old;
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    for (old = 0; old <= 1; old++) {
+        CHECK(many_hosts(st, one, old) == 0);
+        CHECK(many_hosts(st, port, old) == 1);
+        CHECK(many_hosts(st, path, old) == 1);
+        CHECK(many_hosts(st, paths, old) == 0);
+        CHECK(many_hosts(st, none, old) == 0);
+    }
+    /* The query's expression is the index's: two seeks, no scan. */
+    CHECK(store_prepare(st,
+                        "EXPLAIN QUERY PLAN SELECT max(" RN_URL_AUTHORITY_SQL
+                        ") FROM request",
+                        &s, &err) == RN_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(s, 3);
+
+        found += d != NULL && strstr(d, "request_by_authority") != NULL;
+    }
+    sqlite3_finalize(s);
+    CHECK(found == 1);
+    store_close(st);
+}
+
 int
 main(void)
 {
@@ -900,5 +975,6 @@ main(void)
     test_bulk_journal();
     test_savepoint_spill();
     test_write_behind();
+    test_many_hosts();
     return test_report("test_store");
 }
