@@ -43,11 +43,7 @@ static void *
 rn_pipe_main(void *arg)
 {
     struct rn_pipe *p = arg;
-    sigset_t all;
 
-    /* Signals (an interrupt) are the main thread's to take. */
-    sigfillset(&all);
-    (void)pthread_sigmask(SIG_BLOCK, &all, NULL); /* fails only on a bad how */
     rn_pipe_self = p;
     pthread_mutex_lock(&p->mu);
     for (;;) {
@@ -95,6 +91,23 @@ rn_pipe_free(struct rn_pipe *p)
     free(p);
 }
 
+/* Start the worker with every signal blocked: an interrupt is the main
+ * thread's to take, and one that came while the worker started waits
+ * for the main thread's mask to allow it (pthread_sigmask fails only on a
+ * bad how). */
+static int
+rn_pipe_create(struct rn_pipe *p)
+{
+    sigset_t all, old;
+    int ok;
+
+    sigfillset(&all);
+    (void)pthread_sigmask(SIG_BLOCK, &all, &old);
+    ok = pthread_create(&p->thread, NULL, rn_pipe_main, p) == 0;
+    (void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return ok;
+}
+
 struct rn_pipe *
 rn_pipe_start(rn_pipe_run_fn *run, void *ctx, size_t batch, size_t depth)
 {
@@ -123,7 +136,7 @@ rn_pipe_start(rn_pipe_run_fn *run, void *ctx, size_t batch, size_t depth)
         rn_pipe_free(p);
         return NULL;
     }
-    if (pthread_create(&p->thread, NULL, rn_pipe_main, p) != 0) {
+    if (!rn_pipe_create(p)) {
         pthread_cond_destroy(&p->idle);
         pthread_cond_destroy(&p->work);
         pthread_mutex_destroy(&p->mu);
