@@ -68,17 +68,10 @@ enum rn_rc
 correlate_exists(struct store *st, const char *sql, const char *what, int *any,
                  struct rn_err *err)
 {
-    sqlite3_stmt *s = store_cached(st, sql, err);
-    enum rn_rc rc = RN_OK;
+    int64_t v = 0;
+    enum rn_rc rc = store_int(st, sql, what, &v, err);
 
-    *any = 0;
-    if (s == NULL)
-        return RN_EDB;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *any = sqlite3_column_int(s, 0);
-    else
-        rc = store_dberr(st, what, err);
-    sqlite3_reset(s);
+    *any = v != 0;
     return rc;
 }
 

@@ -877,14 +877,13 @@ query_source_alone(struct src_row *row, int64_t conflict)
 static enum rn_rc
 query_one_kind(struct store *st, int *one, struct rn_err *err)
 {
-    sqlite3_stmt *s = store_cached(
-        st, "SELECT coalesce(min(kind) = max(kind), 1) FROM source", err);
+    int64_t v = 0;
+    enum rn_rc rc =
+        store_int(st, "SELECT coalesce(min(kind) = max(kind), 1) FROM source",
+                  "source kinds", &v, err);
 
-    if (s == NULL)
-        return RN_EDB;
-    *one = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
-    sqlite3_reset(s);
-    return RN_OK;
+    *one = v != 0;
+    return rc;
 }
 
 enum rn_rc

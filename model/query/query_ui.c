@@ -198,27 +198,6 @@ query_ui_authority(const char *url)
     return slash != NULL ? (size_t)(slash - url) : strlen(url);
 }
 
-/* Does the store have index request_by_authority (made by this build)? */
-static enum rn_rc
-query_ui_has_authority(struct store *st, int *has, struct rn_err *err)
-{
-    sqlite3_stmt *s = NULL;
-    enum rn_rc rc = store_prepare(
-        st,
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index'"
-        " AND name = 'request_by_authority')",
-        &s, err);
-
-    if (rc != RN_OK)
-        return rc;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *has = sqlite3_column_int(s, 0);
-    else
-        rc = store_dberr(st, "indexes", err);
-    sqlite3_finalize(s);
-    return rc;
-}
-
 enum rn_rc
 query_ui_many_hosts(struct store *st, int *many, struct rn_err *err)
 {
@@ -235,8 +214,13 @@ query_ui_many_hosts(struct store *st, int *many, struct rn_err *err)
     sqlite3_stmt *s = NULL;
     const char *lo, *hi;
     size_t al, ah;
-    int has = 0;
-    enum rn_rc rc = query_ui_has_authority(st, &has, err);
+    int64_t has = 0;
+    /* Made by this build? */
+    enum rn_rc rc = store_int(
+        st,
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index'"
+        " AND name = 'request_by_authority')",
+        "indexes", &has, err);
 
     *many = 0;
     if (rc == RN_OK)
@@ -262,18 +246,7 @@ query_ui_many_hosts(struct store *st, int *many, struct rn_err *err)
 enum rn_rc
 query_ui_data_version(struct store *st, int64_t *v, struct rn_err *err)
 {
-    sqlite3_stmt *s = NULL;
-    enum rn_rc rc;
-
-    rc = store_prepare(st, "PRAGMA data_version", &s, err);
-    if (rc != RN_OK)
-        return rc;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *v = sqlite3_column_int64(s, 0);
-    else
-        rc = store_dberr(st, "data_version", err);
-    sqlite3_finalize(s);
-    return rc;
+    return store_int(st, "PRAGMA data_version", "data_version", v, err);
 }
 
 enum rn_rc

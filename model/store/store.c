@@ -1052,6 +1052,24 @@ store_close(struct store *st)
     free(st);
 }
 
+enum rn_rc
+store_int(struct store *st, const char *sql, const char *what, int64_t *v,
+          struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(st, sql, err);
+    enum rn_rc rc = RN_OK;
+
+    *v = 0;
+    if (s == NULL)
+        return RN_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *v = sqlite3_column_int64(s, 0);
+    else
+        rc = store_dberr(st, what, err);
+    sqlite3_reset(s);
+    return rc;
+}
+
 sqlite3_stmt *
 store_cached(struct store *st, const char *sql, struct rn_err *err)
 {

@@ -33,6 +33,12 @@ enum rn_rc store_dberr(struct store *st, const char *what, struct rn_err *err);
 /* Run SQL with no result rows. */
 enum rn_rc store_exec(struct store *st, const char *sql, struct rn_err *err);
 
+/* Run sql, a static SELECT without parameters (cached, as store_cached)
+ * whose first row's first column is an integer: *v that integer; what
+ * names the step in an error (no row is one). */
+enum rn_rc store_int(struct store *st, const char *sql, const char *what,
+                     int64_t *v, struct rn_err *err);
+
 /* Bind an int64 that may be STORE_NONE (bound as NULL). */
 int store_bind_opt(sqlite3_stmt *s, int i, int64_t v);
 /* Bind a string that may be NULL.  Not copied (a JSON object per row is
