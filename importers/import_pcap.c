@@ -40,9 +40,9 @@
 #define PCAP_CONN_EVENTS_MAX 4
 #define PCAP_LINK_WARN_MAX   8
 #define PCAP_ADDR_MAX        64
-/* Frames go to the hasher thread a megabyte at a time, one megabyte
- * waiting while the next fills (hashing is steady work: no bursts for a
- * deeper queue to absorb). */
+/* Frames go to the hasher thread a megabyte at a time, one hashed while
+ * the next fills (hashing is steady work: no bursts for a deeper queue to
+ * absorb). */
 #define PCAP_HASH_BATCH (1u << 20)
 #define PCAP_HASH_DEPTH 1
 
