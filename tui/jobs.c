@@ -3,6 +3,7 @@
  * scans) run from state_idle() when the user pauses, so the first screen
  * needs only the first page of requests.
  */
+#include "rn_time.h"
 #include "state_impl.h"
 #include "view.h"
 
@@ -31,9 +32,6 @@ state_count_facts(struct state *s)
     struct rn_err err = {0};
     struct filter *f = NULL;
 
-    if (query_ui_many_hosts(s->st, &s->many_hosts, &err) != RN_OK)
-        state_store_error(s, &err);
-    rn_err_clear(&err);
     /* marked:yes is served by a partial index: quick on any store. */
     if (filter_parse("marked:yes", &f, &err) != RN_OK ||
         query_requests_count(s->st, f, &s->marked, &err) != RN_OK) {
@@ -70,6 +68,47 @@ state_count(struct state *s, struct list_state *l, struct rn_err *err)
     return rc;
 }
 
+/*
+ * A step of the walk that finds whether the URLs name several hosts: the
+ * ids from where it stands, cut short after about STATE_SLICE_MS (it goes
+ * on from there next time).  The answer in force stays until the walk
+ * ends, at the first URL of another host or after the last id, so a
+ * store that changed under the explorer never flickers to the other
+ * answer and back.
+ */
+int
+state_job_hosts(struct state *s)
+{
+    struct rn_err err = {0};
+    int64_t from;
+    enum rn_rc rc;
+
+    if (!s->hosts_walk) {
+        query_ui_hosts_fini(&s->hosts);
+        s->hosts.next = 1;
+        s->hosts_walk = 1;
+    }
+    from = s->hosts.next;
+    store_deadline(s->st, (int64_t)STATE_SLICE_MS * 1000);
+    rc = query_ui_hosts_ids(s->st, from, QUERY_ID_MAX, &s->hosts, &err);
+    store_deadline(s->st, 0);
+    /* Cut short: go on next time, unless not even one id fitted. */
+    if (rc == RN_ETIMEOUT && s->hosts.next > from)
+        return 1;
+    s->hosts_walk = 0;
+    if (rc != RN_OK) {
+        if (rc != RN_ETIMEOUT)
+            state_store_error(s, &err);
+        return 0; /* the answer in force stays */
+    }
+    if (s->many_hosts != s->hosts.many) {
+        s->many_hosts = s->hosts.many;
+        s->dirty |= DIRTY_BODY | DIRTY_HEADER;
+    }
+    query_ui_hosts_fini(&s->hosts);
+    return 0;
+}
+
 int
 state_idle(struct state *s)
 {
@@ -84,6 +123,10 @@ state_idle(struct state *s)
     } else if ((s->jobs & JOB_SCAN) && list_scan_waited(s)) {
         /* What the user waits for (a page, a search) comes first. */
         list_scan_step(s);
+    } else if (s->jobs & JOB_HOSTS) {
+        /* Before the histogram: it changes how the list is laid out. */
+        if (!state_job_hosts(s))
+            s->jobs &= ~(unsigned)JOB_HOSTS;
     } else if ((s->jobs & JOB_HIST) &&
                (s->total >= 0 || s->tscan.kind == SCAN_NONE)) {
         /* The histogram's cache is keyed by the totals: wait for them. */

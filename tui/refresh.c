@@ -29,7 +29,8 @@ state_refresh(struct state *s)
     /* Totals (then the histogram, whose cache is keyed by them). */
     query_ui_hist_fini(&s->hist);
     s->hist_step = 0;
-    s->jobs |= JOB_TOTALS | JOB_HIST | JOB_COUNT;
+    s->hosts_walk = 0; /* the hosts walk starts over */
+    s->jobs |= JOB_TOTALS | JOB_HIST | JOB_COUNT | JOB_HOSTS;
     s->dirty = DIRTY_ALL;
     state_message(s, 0, "the store changed (another import): reloaded");
 }

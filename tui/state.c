@@ -63,6 +63,7 @@ state_free(struct state *s)
     for (i = 0; i < s->nhistory; i++)
         free(s->history[i]);
     query_ui_hist_fini(&s->hist);
+    query_ui_hosts_fini(&s->hosts);
     free(s->export_fmt);
     free(s->export_path);
     free(s->store_name);

@@ -36,7 +36,8 @@
 #define JOB_TOTALS 0x1
 #define JOB_HIST   0x2
 #define JOB_COUNT  0x4
-#define JOB_SCAN   0x8 /* a list fill or search in slices (list_scan.c) */
+#define JOB_SCAN   0x8  /* a list fill or search in slices (list_scan.c) */
+#define JOB_HOSTS  0x10 /* whether URLs name several hosts (jobs.c) */
 
 /*
  * Keystrokes stay quick on stores of millions of requests: a list query
@@ -204,6 +205,8 @@ struct state {
     int64_t total, failed, events;    /* totals, -1 until known */
     int64_t marked;                   /* marked requests, -1 until known */
     int many_hosts;                   /* URLs name several hosts */
+    struct query_ui_hosts hosts;      /* finding many_hosts: the walk so far */
+    int hosts_walk;                   /* 1: that walk is under way */
     int show_ids;                     /* the list shows request ids (i) */
     int64_t data_version;             /* the store's, when last polled */
     int have_version;                 /* data_version was read */

@@ -28,8 +28,12 @@ unsigned state_export_start(struct state *s, const char *fmt, const char *path);
 unsigned state_apply_filter(struct state *s, const char *text);
 unsigned state_command(struct state *s, char *line);
 
-/* jobs.c: whether URLs name several hosts, how many are marked. */
+/* jobs.c: how many requests are marked. */
 void state_count_facts(struct state *s);
+
+/* jobs.c: one step of finding whether URLs name several hosts (sets
+ * many_hosts when it ends); 1 while ids remain. */
+int state_job_hosts(struct state *s);
 
 /* hist_cache.c: one piece of the overview histogram; 1 while any remain. */
 int state_job_hist(struct state *s);

@@ -199,48 +199,47 @@ query_ui_authority(const char *url)
 }
 
 enum rn_rc
-query_ui_many_hosts(struct store *st, int *many, struct rn_err *err)
+query_ui_hosts_ids(struct store *st, int64_t lo, int64_t hi,
+                   struct query_ui_hosts *h, struct rn_err *err)
 {
-    /* The least and greatest authority, two seeks of their index.  A
-     * store made by an earlier build has its URLs indexed whole instead:
-     * URLs sorted between two that share "scheme://host:port" share it
-     * too, so the first and last URL answer for every request. */
-    static const char *const sql[] = {
-        "SELECT (SELECT min(url) FROM request),"
-        " (SELECT max(url) FROM request)",
-        "SELECT (SELECT min(" RN_URL_AUTHORITY_SQL ") FROM request),"
-        " (SELECT max(" RN_URL_AUTHORITY_SQL ") FROM request)",
-    };
-    sqlite3_stmt *s = NULL;
-    const char *lo, *hi;
-    size_t al, ah;
-    int64_t has = 0;
-    /* Made by this build? */
-    enum rn_rc rc = store_int(
-        st,
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index'"
-        " AND name = 'request_by_authority')",
-        "indexes", &has, err);
+    sqlite3_stmt *s = store_cached(st,
+                                   "SELECT id, url FROM request WHERE id"
+                                   " BETWEEN ?1 AND ?2 AND url IS NOT NULL",
+                                   err);
+    const char *url;
+    size_t n;
+    int step = SQLITE_DONE;
 
-    *many = 0;
-    if (rc == RN_OK)
-        rc = store_prepare(st, sql[has != 0], &s, err);
-    if (rc != RN_OK)
-        return rc;
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        rc = store_dberr(st, "hosts", err);
-        sqlite3_finalize(s);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, lo);
+    sqlite3_bind_int64(s, 2, hi);
+    while (!h->many && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        h->next = sqlite3_column_int64(s, 0) + 1;
+        url = (const char *)sqlite3_column_text(s, 1);
+        n = query_ui_authority(url);
+        if (h->first == NULL)
+            h->first = xstrndup(url, n);
+        else
+            h->many = strlen(h->first) != n || memcmp(h->first, url, n) != 0;
+    }
+    if (!h->many && step != SQLITE_DONE) {
+        enum rn_rc rc = store_dberr(st, "hosts", err);
+
+        sqlite3_reset(s);
         return rc;
     }
-    lo = (const char *)sqlite3_column_text(s, 0);
-    hi = (const char *)sqlite3_column_text(s, 1);
-    if (lo != NULL && hi != NULL) {
-        al = has ? strlen(lo) : query_ui_authority(lo);
-        ah = has ? strlen(hi) : query_ui_authority(hi);
-        *many = al != ah || strncmp(lo, hi, al) != 0;
-    }
-    sqlite3_finalize(s);
+    if (!h->many)
+        h->next = hi < INT64_MAX ? hi + 1 : hi;
+    sqlite3_reset(s);
     return RN_OK;
+}
+
+void
+query_ui_hosts_fini(struct query_ui_hosts *h)
+{
+    free(h->first);
+    memset(h, 0, sizeof *h);
 }
 
 enum rn_rc

@@ -75,19 +75,6 @@ CREATE TABLE request (
 CREATE INDEX request_by_time ON request(start_ns, id);
 CREATE INDEX request_by_failure ON request(severity DESC, start_ns, id);
 CREATE INDEX request_by_status ON request(http_status, substatus, start_ns);
--- The one question asked of the requests' URLs as a whole: do they name
--- more than one "scheme://host:port" (query_ui_many_hosts)?  So the index
--- holds that part alone ('' for a URL without "://"): two seeks answer
--- it, and short keys, most of them equal, sort faster than whole URLs
--- (0.17 s against 0.25 s to build for 253,000 requests).  The expression
--- is RN_URL_AUTHORITY_SQL (query_ui.h) word for word, or SQLite would not
--- use the index.  Stores made by earlier builds have request_by_url(url)
--- instead.
-CREATE INDEX request_by_authority ON request(CASE
-    WHEN instr(url, '://') = 0 THEN ''
-    WHEN instr(substr(url, instr(url, '://') + 3), '/') = 0 THEN url
-    ELSE substr(url, 1, instr(url, '://') + 1
-        + instr(substr(url, instr(url, '://') + 3), '/')) END);
 CREATE INDEX request_marked ON request(marked) WHERE marked != 0;
 -- The failures-by-cause summary (covering: it reads no request row) and
 -- cause:ID; most requests have none.

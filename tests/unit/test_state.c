@@ -32,9 +32,11 @@ key_of(int i, char *buf, size_t n)
  * A store of nreq requests, one a second; every 10th is a seed-like
  * 502.2 (CGI_LAUNCH, CGI_PREMATURE_TERMINATION, GENERAL_REQUEST_END),
  * the others plain 200s.  Request needle's URL is unique ("needle").
+ * Their URLs are http://HOST/...
  */
 static struct store *
-make_store_at(const char *path, int first, int nreq, int needle)
+make_store_at(const char *path, const char *host, int first, int nreq,
+              int needle)
 {
     char sha[65];
     struct store_source_info info = {"mem.xml", STORE_KIND_ETW, "test", 10,
@@ -60,7 +62,7 @@ make_store_at(const char *path, int first, int nreq, int needle)
         int64_t t = (1124828346LL + i) * 1000000000LL;
 
         key_of(i, key, sizeof key);
-        snprintf(url, sizeof url, "http://h/%s/%d",
+        snprintf(url, sizeof url, "http://%s/%s/%d", host,
                  i == needle ? "needle" : (fail ? "cgi-bin/app.exe" : "page"),
                  i);
         store_srcreq_init(&r);
@@ -118,7 +120,7 @@ make_store_at(const char *path, int first, int nreq, int needle)
 static struct store *
 make_store(int nreq, int needle)
 {
-    return make_store_at(":memory:", 0, nreq, needle);
+    return make_store_at(":memory:", "h", 0, nreq, needle);
 }
 
 /* Feed a key script (keys.h syntax). */
@@ -1032,11 +1034,12 @@ test_refresh(void)
 
     snprintf(path, sizeof path, "/tmp/rn-test-refresh-%d.db", (int)getpid());
     remove(path);
-    mine = make_store_at(path, 0, 20, -1);
+    mine = make_store_at(path, "h", 0, 20, -1);
     s = state_new(mine, "file");
     CHECK(state_start(s, 24, 80, &err) == RN_OK);
     idle(s);
     CHECK(s->total == 20);
+    CHECK(s->many_hosts == 0);
     keys(s, "jj "); /* a write of our own: no refresh */
     state_save(s);
     CHECK(state_poll(s, 1) == 0);
@@ -1044,12 +1047,14 @@ test_refresh(void)
     id = cur_row(s)->id;
     keys(s, "\\r");
     CHECK(state_top(s)->kind == VIEW_TIMELINE);
-    other = make_store_at(path, 1000, 30, -1);
+    /* The other import brings a second host: the list shows hosts. */
+    other = make_store_at(path, "h2:8080", 1000, 30, -1);
     store_close(other);
     CHECK(state_poll(s, 1) == 1);
     CHECK(strstr(s->msg, "store changed") != NULL);
     idle(s);
     CHECK(s->total == 50);
+    CHECK(s->many_hosts == 1);
     CHECK(state_top(s)->kind == VIEW_TIMELINE);
     CHECK(state_top(s)->u.tl.n > 0);
     keys(s, "q");

@@ -883,41 +883,38 @@ test_write_behind(void)
     remove_store(path);
 }
 
-/* The hosts of a store's URLs as the index request_by_authority sees
- * them, and as a store made by an earlier build (request_by_url) did. */
+/* Whether a store's URLs name several hosts, found by walking its ids in
+ * one range or in pieces of `step` ids. */
 static int
-many_hosts(struct store *st, const char *const *urls, int old_index)
+many_hosts(struct store *st, const char *const *urls, int64_t step)
 {
     struct rn_err err = {RN_OK, ""};
-    char sql[512];
-    int i, many = -1;
+    struct query_ui_hosts h = {NULL, 0, 0};
+    char key[32];
+    int64_t lo;
+    int i, many;
 
     CHECK(store_exec(st, "DELETE FROM request", &err) == RN_OK);
     for (i = 0; urls[i] != NULL; i++) {
         sqlite3_stmt *s = store_cached(
             st, "INSERT INTO request (id, key, url) VALUES (?1, ?2, ?3)", &err);
 
-        snprintf(sql, sizeof sql, "k%d", i);
+        snprintf(key, sizeof key, "k%d", i);
         CHECK(s != NULL);
-        sqlite3_bind_int64(s, 1, i + 1);
-        sqlite3_bind_text(s, 2, sql, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 1, (i + 1) * 10);
+        sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
         if (strcmp(urls[i], "NULL") != 0)
             sqlite3_bind_text(s, 3, urls[i], -1, SQLITE_STATIC);
         CHECK(sqlite3_step(s) == SQLITE_DONE);
         sqlite3_reset(s);
     }
-    if (old_index)
-        CHECK(store_exec(st,
-                         "DROP INDEX request_by_authority;"
-                         " CREATE INDEX request_by_url ON request(url)",
-                         &err) == RN_OK);
-    CHECK(query_ui_many_hosts(st, &many, &err) == RN_OK);
-    if (old_index)
-        CHECK(store_exec(
-                  st,
-                  "DROP INDEX request_by_url; CREATE INDEX"
-                  " request_by_authority ON request(" RN_URL_AUTHORITY_SQL ")",
-                  &err) == RN_OK);
+    /* The rows' ids are 10, 20, ... (below 100); the last piece runs to
+     * the end. */
+    for (lo = 1; step < 100 && lo < 100; lo += step)
+        CHECK(query_ui_hosts_ids(st, lo, lo + step - 1, &h, &err) == RN_OK);
+    CHECK(query_ui_hosts_ids(st, lo, QUERY_ID_MAX, &h, &err) == RN_OK);
+    many = h.many;
+    query_ui_hosts_fini(&h);
     return many;
 }
 
@@ -930,28 +927,72 @@ test_many_hosts(void)
     static const char *const path[] = {"http://h/a", "/a", NULL};
     static const char *const paths[] = {"/a", "/b", "NULL", NULL};
     static const char *const none[] = {"NULL", NULL};
+    static const char *const late[] = {"http://h/a", "http://h/b",
+                                       "https://h/c", NULL};
     struct rn_err err = {RN_OK, ""};
+    struct query_ui_hosts h = {NULL, 0, 0};
     struct store *st;
     sqlite3_stmt *s;
-    int found = 0, old;
+    int found = 0, cuts = 0;
 
     CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
-    for (old = 0; old <= 1; old++) {
-        CHECK(many_hosts(st, one, old) == 0);
-        CHECK(many_hosts(st, port, old) == 1);
-        CHECK(many_hosts(st, path, old) == 1);
-        CHECK(many_hosts(st, paths, old) == 0);
-        CHECK(many_hosts(st, none, old) == 0);
+    /* The whole range at once, and pieces of 7 ids (one request or none
+     * each, with a NULL URL or the first URL alone in some). */
+    CHECK(many_hosts(st, one, QUERY_ID_MAX) == 0);
+    CHECK(many_hosts(st, port, QUERY_ID_MAX) == 1);
+    CHECK(many_hosts(st, path, QUERY_ID_MAX) == 1);
+    CHECK(many_hosts(st, paths, QUERY_ID_MAX) == 0);
+    CHECK(many_hosts(st, none, QUERY_ID_MAX) == 0);
+    CHECK(many_hosts(st, late, QUERY_ID_MAX) == 1);
+    CHECK(many_hosts(st, one, 7) == 0);
+    CHECK(many_hosts(st, paths, 7) == 0);
+    CHECK(many_hosts(st, late, 7) == 1);
+    /* Once another host is met, later ranges cannot undo it (the rows
+     * are late's). */
+    CHECK(query_ui_hosts_ids(st, 1, 35, &h, &err) == RN_OK);
+    CHECK(h.many == 1 && h.first != NULL && strcmp(h.first, "http://h") == 0);
+    CHECK(store_exec(st, "UPDATE request SET url = 'http://h/z'", &err) ==
+          RN_OK);
+    CHECK(query_ui_hosts_ids(st, 36, QUERY_ID_MAX, &h, &err) == RN_OK);
+    CHECK(h.many == 1);
+    query_ui_hosts_fini(&h);
+    CHECK(h.first == NULL && h.many == 0);
+    /* Cut short by the deadline, the walk goes on from h.next: 20,000
+     * URLs of one host, then one of another at the last id. */
+    CHECK(store_exec(st,
+                     "DELETE FROM request; WITH RECURSIVE c(x) AS (SELECT 1"
+                     " UNION ALL SELECT x + 1 FROM c WHERE x < 20000)"
+                     " INSERT INTO request (id, key, url) SELECT x, 'k' || x,"
+                     " 'http://h/p' || x FROM c; INSERT INTO request (id, key,"
+                     " url) VALUES (30000, 'last', 'http://other/')",
+                     &err) == RN_OK);
+    h.next = 1;
+    for (;;) {
+        int64_t from = h.next;
+        enum rn_rc rc;
+
+        store_deadline(st, 1);
+        rc = query_ui_hosts_ids(st, from, QUERY_ID_MAX, &h, &err);
+        store_deadline(st, 0);
+        if (rc != RN_ETIMEOUT)
+            break;
+        rn_err_clear(&err);
+        CHECK(h.next > from && h.many == 0);
+        if (h.next <= from)
+            break;
+        cuts++;
     }
-    /* The query's expression is the index's: two seeks, no scan. */
+    CHECK(cuts > 0 && h.many == 1 && h.next == 30001);
+    query_ui_hosts_fini(&h);
+    /* A range of ids is a search of the table by rowid, not a scan. */
     CHECK(store_prepare(st,
-                        "EXPLAIN QUERY PLAN SELECT max(" RN_URL_AUTHORITY_SQL
-                        ") FROM request",
+                        "EXPLAIN QUERY PLAN SELECT url FROM request WHERE id"
+                        " BETWEEN ?1 AND ?2 AND url IS NOT NULL",
                         &s, &err) == RN_OK);
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *d = (const char *)sqlite3_column_text(s, 3);
 
-        found += d != NULL && strstr(d, "request_by_authority") != NULL;
+        found += d != NULL && strstr(d, "INTEGER PRIMARY KEY") != NULL;
     }
     sqlite3_finalize(s);
     CHECK(found == 1);
