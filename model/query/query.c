@@ -886,10 +886,103 @@ query_one_kind(struct store *st, int *one, struct rn_err *err)
     return rc;
 }
 
+/* The row of source id in rows (sorted by id, as query_sources gives
+ * them), or NULL. */
+static struct src_row *
+query_source_find(struct src_row *rows, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (rows[mid].id == id)
+            return &rows[mid];
+        if (rows[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The source requests of one request (or one with none), as the sorted
+ * walk of query_source_links meets them. */
+struct query_links_group {
+    int64_t request_id; /* 0: none yet */
+    int min_kind, max_kind;
+    size_t n, cap;
+    struct query_links_member {
+        int64_t source_id;
+        int conflict;
+    } * m;
+};
+
+/* Count a finished group into its sources: all linked when the request
+ * holds more than one kind; else each conflict stamp counts (conflict[i]
+ * for rows[i]). */
+static void
+query_links_flush(struct query_links_group *g, struct src_row *rows, size_t n,
+                  int64_t *conflict)
+{
+    int linked = g->request_id != 0 && g->min_kind != g->max_kind;
+    size_t i;
+
+    for (i = 0; i < g->n; i++) {
+        struct src_row *r = query_source_find(rows, n, g->m[i].source_id);
+
+        if (r == NULL)
+            continue;
+        if (linked)
+            r->linked++;
+        else
+            conflict[r - rows] += g->m[i].conflict;
+    }
+    g->n = 0;
+}
+
+/* Add a source request to the group, flushing the one before it when it
+ * belongs to another request (or to none: each is its own group). */
+static void
+query_links_add(struct query_links_group *g, sqlite3_stmt *s,
+                struct src_row *rows, size_t n, int64_t *conflict)
+{
+    int64_t request_id = sqlite3_column_type(s, 0) == SQLITE_NULL
+                             ? 0
+                             : sqlite3_column_int64(s, 0);
+    int kind = sqlite3_column_int(s, 1);
+
+    if (g->n > 0 && (request_id == 0 || request_id != g->request_id))
+        query_links_flush(g, rows, n, conflict);
+    if (g->n == 0) {
+        g->request_id = request_id;
+        g->min_kind = g->max_kind = kind;
+    }
+    g->min_kind = kind < g->min_kind ? kind : g->min_kind;
+    g->max_kind = kind > g->max_kind ? kind : g->max_kind;
+    if (g->n == g->cap) {
+        g->cap = g->cap == 0 ? 8 : g->cap * 2;
+        g->m = xrealloc(g->m, g->cap, sizeof *g->m);
+    }
+    g->m[g->n].source_id = sqlite3_column_int64(s, 2);
+    g->m[g->n].conflict = sqlite3_column_int(s, 3);
+    g->n++;
+}
+
+/*
+ * One walk of the source requests in request order: a request's source
+ * requests are linked when it holds more than one kind (then each has
+ * another kind beside it).  The order is SQLite's sort of the table read
+ * once (`+request_id` keeps it off the request index, whose order would
+ * cost a row lookup each): 0.19 s on 257,000 source requests, against
+ * 0.5-0.65 s for a lookup of the others of each one's request.
+ */
 enum rn_rc
 query_source_links(struct store *st, struct src_row *rows, size_t n,
                    struct rn_err *err)
 {
+    struct query_links_group g;
+    int64_t *conflict;
     sqlite3_stmt *s;
     enum rn_rc rc;
     size_t i;
@@ -903,30 +996,24 @@ query_source_links(struct store *st, struct src_row *rows, size_t n,
     if (rc != RN_OK || one)
         return rc;
     rc = store_prepare(st,
-                       "SELECT source_id, sum(l), sum(c AND NOT l) FROM"
-                       " (SELECT s.source_id, s.request_id IS NOT NULL"
-                       "   AND EXISTS (SELECT 1 FROM srcreq o"
-                       "   WHERE o.request_id = s.request_id"
-                       "   AND o.kind != s.kind) AS l,"
-                       "   coalesce(s.alone_reason = '" STORE_ALONE_CONFLICT
-                       "', 0) AS c FROM srcreq s)"
-                       " GROUP BY source_id",
+                       "SELECT request_id, kind, source_id, coalesce("
+                       "alone_reason = '" STORE_ALONE_CONFLICT
+                       "', 0) FROM srcreq ORDER BY +request_id",
                        &s, err);
     if (rc != RN_OK)
         return rc;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0);
-
-        for (i = 0; i < n; i++) {
-            if (rows[i].id != id)
-                continue;
-            rows[i].linked = sqlite3_column_int64(s, 1);
-            query_source_alone(&rows[i], sqlite3_column_int64(s, 2));
-        }
-    }
+    memset(&g, 0, sizeof g);
+    conflict = xcalloc(n > 0 ? n : 1, sizeof *conflict);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        query_links_add(&g, s, rows, n, conflict);
+    query_links_flush(&g, rows, n, conflict);
     if (step != SQLITE_DONE)
         rc = store_dberr(st, "count linked source requests", err);
     sqlite3_finalize(s);
+    for (i = 0; i < n; i++)
+        query_source_alone(&rows[i], conflict[i]);
+    free(conflict);
+    free(g.m);
     return rc;
 }
 

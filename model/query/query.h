@@ -195,7 +195,8 @@ void skip_rows_free(struct skip_row *rows, size_t n);
 /*
  * Fill each row's linked count (and, for matched kinds, the reasons of
  * the alone ones): its source requests whose request also
- * holds another kind of source's.  A scan of every source request, so callers
+ * holds another kind of source's.  rows are sorted by id, as
+ * query_sources gives them.  A walk of every source request, so callers
  * that only list sources (the import's quiet path) leave it out.
  */
 enum rn_rc query_source_links(struct store *st, struct src_row *rows, size_t n,

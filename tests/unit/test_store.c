@@ -999,6 +999,48 @@ test_many_hosts(void)
     store_close(st);
 }
 
+/*
+ * Link counts per source: a source request is linked when its request
+ * holds another kind's; two of one kind are not; a conflict stamp counts
+ * only for one left alone; rows without a request are each alone.
+ */
+static void
+test_source_links(void)
+{
+    static const char sql[] =
+        "INSERT INTO source (id, path, kind, format, size, sha256,"
+        " imported_at, requests) VALUES"
+        " (1, 'e', 1, 'etw', 1, 'a', 't', 4), (2, 'w', 3, 'w3c', 1, 'b', 't',"
+        " 3), (3, 'p', 5, 'pcap', 1, 'c', 't', 3);"
+        "INSERT INTO srcreq (source_id, kind, key, request_id, alone_reason)"
+        " VALUES (1, 1, 'a', 100, NULL), (2, 3, 'b', 100, NULL),"
+        " (1, 1, 'c', 200, NULL), (1, 1, 'd', 200, NULL),"
+        " (2, 3, 'e', NULL, 'conflict'), (2, 3, 'f', 300, 'no_candidate'),"
+        " (3, 5, 'g', 100, NULL), (3, 5, 'h', NULL, 'conflict'),"
+        " (3, 5, 'i', 200, 'conflict'), (1, 1, 'j', 400, NULL);";
+    struct rn_err err = {RN_OK, ""};
+    struct src_row *rows = NULL;
+    struct store *st;
+    size_t n = 0;
+
+    CHECK(store_open(":memory:", 0, &st, &err) == RN_OK);
+    CHECK(store_exec(st, sql, &err) == RN_OK);
+    CHECK(query_sources(st, &rows, &n, &err) == RN_OK && n == 3);
+    CHECK(query_source_links(st, rows, n, &err) == RN_OK);
+    if (n == 3) {
+        /* a; c and d (i's request 200); not j */
+        CHECK(rows[0].linked == 3 && rows[0].alone_conflict == -1);
+        /* b linked, e alone by conflict, f for want of a candidate */
+        CHECK(rows[1].linked == 1 && rows[1].alone_conflict == 1 &&
+              rows[1].alone_no_candidate == 1);
+        /* g and i linked (i's stamp no longer counts), h by conflict */
+        CHECK(rows[2].linked == 2 && rows[2].alone_conflict == 1 &&
+              rows[2].alone_no_candidate == 0);
+    }
+    src_rows_free(rows, n);
+    store_close(st);
+}
+
 int
 main(void)
 {
@@ -1017,5 +1059,6 @@ main(void)
     test_savepoint_spill();
     test_write_behind();
     test_many_hosts();
+    test_source_links();
     return test_report("test_store");
 }
