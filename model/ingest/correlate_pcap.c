@@ -1467,7 +1467,10 @@ pcap_vote(const struct pcap_span *sp, size_t n, int *agree, int64_t *spread)
 /*
  * Load every IIS row an exchange of src could fit in the estimate (start
  * within PCAP_WIDE_NS of the capture's raw span): one scan per estimate,
- * then lookups by path, instead of a window scan per exchange.
+ * then lookups by path, instead of a window scan per exchange.  A row's
+ * facts (its events) are read when an exchange of its path meets it
+ * (pcap_iis_set_each), not for all: most rows of a busy window have
+ * another path.
  */
 static enum rn_rc
 pcap_iis_set_load(struct store *st, const struct pcap_src *src,
@@ -1509,11 +1512,11 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
         return RN_EDB;
     sqlite3_bind_int64(s, 1, lo - PCAP_WIDE_NS - PCAP_SEC_NS);
     sqlite3_bind_int64(s, 2, hi + PCAP_WIDE_NS);
-    while (rc == RN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct pcap_row r;
 
-        rc = pcap_iis_row(st, src, s, &r, err);
-        if (rc != RN_OK || r.path == NULL) {
+        pcap_row_read(s, NULL, &r);
+        if (r.path == NULL) {
             pcap_row_fini(&r);
             continue;
         }
@@ -1523,7 +1526,7 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
         }
         set->row[set->n++] = r;
     }
-    if (rc == RN_OK && step != SQLITE_DONE)
+    if (step != SQLITE_DONE)
         rc = store_dberr(st, "read requests near a capture", err);
     sqlite3_reset(s);
     if (set->n > 1)
@@ -1533,8 +1536,9 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
 
 /* Feed the rows of set with x's path to the estimate's candidate check. */
 static enum rn_rc
-pcap_iis_set_each(const struct pcap_iis_set *set, const struct pcap_row *x,
-                  struct pcap_est_ctx *ec, struct rn_err *err)
+pcap_iis_set_each(const struct pcap_iis_set *set, const struct pcap_src *src,
+                  const struct pcap_row *x, struct pcap_est_ctx *ec,
+                  struct rn_err *err)
 {
     size_t lo = 0, hi = set->n;
     enum rn_rc rc = RN_OK;
@@ -1551,8 +1555,14 @@ pcap_iis_set_each(const struct pcap_iis_set *set, const struct pcap_row *x,
     }
     for (;
          rc == RN_OK && lo < set->n && strcmp(set->row[lo].path, x->path) == 0;
-         lo++)
-        rc = pcap_est_cand(ec, &set->row[lo], err);
+         lo++) {
+        /* A copy that shares the set's strings, given its facts. */
+        struct pcap_row r = set->row[lo];
+
+        rc = pcap_iis_facts(ec->st, src, &r, err);
+        if (rc == RN_OK)
+            rc = pcap_est_cand(ec, &r, err);
+    }
     return rc;
 }
 
@@ -1594,7 +1604,7 @@ pcap_estimate(struct store *st, const struct pcap_src *src, int *found,
         pcap_row_read(s, src, &x);
         memset(&ec->c, 0, sizeof ec->c);
         ec->x = &x;
-        rc = pcap_iis_set_each(&set, &x, ec, err);
+        rc = pcap_iis_set_each(&set, src, &x, ec, err);
         for (k = 0; rc == RN_OK && k < ec->c.n; k++) {
             struct pcap_claim *c;
 
