@@ -69,6 +69,9 @@
 /* W3C lines reach IIS requests up to an hour before them. */
 #define PCAP_LOG_SPAN_NS (3700 * PCAP_SEC_NS)
 #define PCAP_MAX_CAND    64
+/* The most IIS rows a recheck keeps in memory (pcap_near_load): about
+ * 40 MB; past it, each walk reads the store as before. */
+#define PCAP_NEAR_MAX 131072
 
 /* Columns read for both sides of a match: these, then the two below. */
 #define PCAP_COLS_BASE                                                         \
@@ -129,6 +132,7 @@ struct pcap_facts {
 
 /* What correlation keeps about a capture source. */
 struct pcap_iis_set;
+struct pcap_paths;
 
 struct pcap_src {
     int64_t id;
@@ -147,6 +151,9 @@ struct pcap_src {
     /* During pcap_recheck_all, the IIS rows its links may read, by path
      * and start (pcap_near_load); NULL: each walk reads the store. */
     const struct pcap_iis_set *near;
+    /* During pcap_refresh, the paths of its exchanges (pcap_paths_load):
+     * IIS rows of other paths are left out of the sets; NULL: none. */
+    const struct pcap_paths *paths;
 };
 
 /* Distinct candidate requests of an exchange, with the cheapest cost of
@@ -208,6 +215,37 @@ pcap_iis_set_fini(struct pcap_iis_set *set)
         pcap_row_fini(&set->row[i]);
     free(set->row);
     memset(set, 0, sizeof *set);
+}
+
+/* The distinct paths of a capture's exchanges, sorted. */
+struct pcap_paths {
+    char **p;
+    size_t n;
+};
+
+static int
+pcap_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+pcap_paths_fini(struct pcap_paths *ps)
+{
+    size_t i;
+
+    for (i = 0; i < ps->n; i++)
+        free(ps->p[i]);
+    free(ps->p);
+    memset(ps, 0, sizeof *ps);
+}
+
+/* Does an exchange of the capture have this path?  (No paths: any.) */
+static int
+pcap_paths_has(const struct pcap_paths *ps, const char *path)
+{
+    return ps == NULL ||
+           bsearch(&path, ps->p, ps->n, sizeof *ps->p, pcap_str_cmp) != NULL;
 }
 
 /* Lower-case host without a default port; NULL for none. */
@@ -1516,7 +1554,7 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
         struct pcap_row r;
 
         pcap_row_read(s, NULL, &r);
-        if (r.path == NULL) {
+        if (r.path == NULL || !pcap_paths_has(src->paths, r.path)) {
             pcap_row_fini(&r);
             continue;
         }
@@ -1795,8 +1833,10 @@ pcap_recheck(struct correlate *co, const struct pcap_src *src, int64_t id,
  * more than the capture's span would read each row more than once.  A
  * busy site's window holds thousands of requests, and each walk of the
  * store reads them all (a row lookup and a URL parse each) to find its
- * path's few: 3,775 exchanges against 540 requests a second took minutes.
- * *use 0 (set empty) when the walks read less.
+ * path's few: 3,775 exchanges against a trace crowding their seconds took
+ * minutes.  Rows of paths no exchange has are left out (src->paths).
+ * *use 0 (set empty) when the walks read less, or when the rows are more
+ * than PCAP_NEAR_MAX.
  */
 static enum rn_rc
 pcap_near_load(struct store *st, const struct pcap_src *src, size_t nx,
@@ -1841,9 +1881,14 @@ pcap_near_load(struct store *st, const struct pcap_src *src, size_t nx,
         struct pcap_row r;
 
         pcap_row_read(s, NULL, &r); /* its facts when a walk meets it */
-        if (r.path == NULL || r.start == STORE_NONE) {
+        if (r.path == NULL || r.start == STORE_NONE ||
+            !pcap_paths_has(src->paths, r.path)) {
             pcap_row_fini(&r);
             continue;
+        }
+        if (set->n == PCAP_NEAR_MAX) {
+            pcap_row_fini(&r);
+            break; /* too many to keep: the walks read the store */
         }
         if (set->n == cap) {
             cap = cap == 0 ? 64 : cap * 2;
@@ -1851,10 +1896,10 @@ pcap_near_load(struct store *st, const struct pcap_src *src, size_t nx,
         }
         set->row[set->n++] = r;
     }
-    if (step != SQLITE_DONE)
+    if (step != SQLITE_DONE && step != SQLITE_ROW)
         rc = store_dberr(st, "read requests near a capture", err);
     sqlite3_reset(s);
-    if (rc != RN_OK) {
+    if (rc != RN_OK || step == SQLITE_ROW) {
         pcap_iis_set_fini(set);
         return rc;
     }
@@ -1907,6 +1952,57 @@ pcap_recheck_all(struct correlate *co, const struct pcap_src *src,
 }
 
 /*
+ * The paths of capture source_id's exchanges, folded as pcap_row_read
+ * folds them: an IIS row of another path can meet none of them, so the
+ * estimate's and the links' sets leave it out.  A busy trace beside a
+ * capture of other pages then costs a scan, not its rows in memory.
+ */
+static enum rn_rc
+pcap_paths_load(struct store *st, int64_t source_id, struct pcap_paths *ps,
+                struct rn_err *err)
+{
+    sqlite3_stmt *s = store_cached(st,
+                                   "SELECT url FROM srcreq WHERE source_id"
+                                   " = ?1 AND url IS NOT NULL",
+                                   err);
+    size_t cap = 0, i, k;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    memset(ps, 0, sizeof *ps);
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pcap_row r;
+
+        memset(&r, 0, sizeof r);
+        pcap_url(&r, (const char *)sqlite3_column_text(s, 0));
+        free(r.query);
+        if (r.path == NULL)
+            continue;
+        if (ps->n == cap) {
+            cap = cap == 0 ? 64 : cap * 2;
+            ps->p = xrealloc(ps->p, cap, sizeof *ps->p);
+        }
+        ps->p[ps->n++] = r.path;
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(st, "read exchange paths", err);
+    sqlite3_reset(s);
+    if (ps->n > 1)
+        qsort(ps->p, ps->n, sizeof *ps->p, pcap_str_cmp);
+    for (i = k = 0; i < ps->n; i++) {
+        if (k > 0 && strcmp(ps->p[k - 1], ps->p[i]) == 0)
+            free(ps->p[i]);
+        else
+            ps->p[k++] = ps->p[i];
+    }
+    ps->n = k;
+    return rc;
+}
+
+/*
  * Bring capture source_id up to date: estimate its offset (unless given),
  * move its times, and match its exchanges again (all of them when
  * recheck is set, otherwise only if the offset moved).
@@ -1918,6 +2014,7 @@ pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
     struct store *st = co->st;
     struct pcap_src src;
     struct pcap_facts facts = {NULL, 0, 0};
+    struct pcap_paths paths;
     int64_t offset = 0;
     int kind, found = 0, agree = 0, moved = 0;
     enum rn_rc rc;
@@ -1931,7 +2028,9 @@ pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
                                 pcap_sql_path_is, NULL, NULL) != SQLITE_OK)
         return store_dberr(st, "register function", err);
     src.facts = &facts;
-    if (!src.given) {
+    rc = pcap_paths_load(st, source_id, &paths, err);
+    src.paths = &paths;
+    if (rc == RN_OK && !src.given) {
         int64_t spread = PCAP_NARROW_NS;
 
         rc = pcap_estimate(st, &src, &found, &offset, &agree, &spread, err);
@@ -1943,6 +2042,7 @@ pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
     if (rc == RN_OK && (recheck || moved))
         rc = pcap_recheck_all(co, &src, err);
     pcap_facts_fini(&facts);
+    pcap_paths_fini(&paths);
     return rc;
 }
 
