@@ -3,7 +3,6 @@
  * scans) run from state_idle() when the user pauses, so the first screen
  * needs only the first page of requests.
  */
-#include "rn_time.h"
 #include "state_impl.h"
 #include "view.h"
 
@@ -68,13 +67,16 @@ state_count(struct state *s, struct list_state *l, struct rn_err *err)
     return rc;
 }
 
+#define STATE_HOSTS_STALLS 3
+
 /*
  * A step of the walk that finds whether the URLs name several hosts: the
  * ids from where it stands, cut short after about STATE_SLICE_MS (it goes
  * on from there next time).  The answer in force stays until the walk
  * ends, at the first URL of another host or after the last id, so a
  * store that changed under the explorer never flickers to the other
- * answer and back.
+ * answer and back.  A step that got through no id (a cold disk) is tried
+ * again, up to STATE_HOSTS_STALLS times in a row.
  */
 int
 state_job_hosts(struct state *s)
@@ -92,10 +94,14 @@ state_job_hosts(struct state *s)
     store_deadline(s->st, (int64_t)STATE_SLICE_MS * 1000);
     rc = query_ui_hosts_ids(s->st, from, QUERY_ID_MAX, &s->hosts, &err);
     store_deadline(s->st, 0);
-    /* Cut short: go on next time, unless not even one id fitted. */
-    if (rc == RN_ETIMEOUT && s->hosts.next > from)
-        return 1;
+    if (rc == RN_ETIMEOUT) {
+        /* Cut short: go on next time. */
+        s->hosts_stalls = s->hosts.next > from ? 0 : s->hosts_stalls + 1;
+        if (s->hosts_stalls < STATE_HOSTS_STALLS)
+            return 1;
+    }
     s->hosts_walk = 0;
+    s->hosts_stalls = 0;
     if (rc != RN_OK) {
         if (rc != RN_ETIMEOUT)
             state_store_error(s, &err);

@@ -207,6 +207,7 @@ struct state {
     int many_hosts;                   /* URLs name several hosts */
     struct query_ui_hosts hosts;      /* finding many_hosts: the walk so far */
     int hosts_walk;                   /* 1: that walk is under way */
+    int hosts_stalls;                 /* its steps in a row that read no id */
     int show_ids;                     /* the list shows request ids (i) */
     int64_t data_version;             /* the store's, when last polled */
     int have_version;                 /* data_version was read */

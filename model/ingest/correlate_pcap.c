@@ -831,7 +831,8 @@ pcap_each_iis(struct store *st, const struct pcap_src *src,
 
     if (x->start == STORE_NONE || x->path == NULL)
         return RN_OK;
-    if (src->near != NULL)
+    /* The set holds what the links read: src's offset, the narrow window. */
+    if (src->near != NULL && offset == src->offset && win == PCAP_NARROW_NS)
         return pcap_each_near(st, src, x->path,
                               x->start + offset - win - PCAP_SEC_NS,
                               x->start + offset + win, fn, ctx, err);
