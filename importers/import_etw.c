@@ -403,11 +403,11 @@ etw_emit(struct etw_state *s, struct rn_err *err)
     struct etw_event *e = &s->ev;
     struct store_event se;
     int64_t srcreq = 0;
+    size_t glen = e->context != NULL ? etw_guid_len(e->context) : 0;
     enum rn_rc rc;
 
     rn_json_obj_end(&e->obj);
-    if (e->context != NULL && etw_guid_len(e->context) > 0 &&
-        e->context[etw_guid_len(e->context)] == '\0') {
+    if (glen > 0 && e->context[glen] == '\0') {
         struct store_srcreq r;
         char host[256];
 

@@ -78,6 +78,9 @@ tri_rule(const char *name)
     for (i = 0; i < sizeof role_rules / sizeof role_rules[0]; i++) {
         const char *r = role_rules[i].name;
 
+        /* Most events play no role: the first letter rules most out. */
+        if (r[0] != name[0])
+            continue;
         n = strlen(r);
         if (r[n - 1] == '*' ? strncmp(name, r, n - 1) == 0
                             : strcmp(name, r) == 0)
