@@ -71,15 +71,15 @@ state_count(struct state *s, struct list_state *l, struct rn_err *err)
 
 /*
  * A step of the walk that finds whether the URLs name several hosts: the
- * ids from where it stands, cut short after about STATE_SLICE_MS (it goes
- * on from there next time).  The answer in force stays until the walk
+ * ids from where it stands, cut short after about us microseconds (it
+ * goes on from there next time).  The answer in force stays until the walk
  * ends, at the first URL of another host or after the last id, so a
  * store that changed under the explorer never flickers to the other
  * answer and back.  A step that got through no id (a cold disk) is tried
  * again, up to STATE_HOSTS_STALLS times in a row.
  */
 int
-state_job_hosts(struct state *s)
+state_job_hosts(struct state *s, int64_t us)
 {
     struct rn_err err = {0};
     int64_t from;
@@ -91,7 +91,7 @@ state_job_hosts(struct state *s)
         s->hosts_walk = 1;
     }
     from = s->hosts.next;
-    store_deadline(s->st, (int64_t)STATE_SLICE_MS * 1000);
+    store_deadline(s->st, us);
     rc = query_ui_hosts_ids(s->st, from, QUERY_ID_MAX, &s->hosts, &err);
     store_deadline(s->st, 0);
     if (rc == RN_ETIMEOUT) {
@@ -131,7 +131,7 @@ state_idle(struct state *s)
         list_scan_step(s);
     } else if (s->jobs & JOB_HOSTS) {
         /* Before the histogram: it changes how the list is laid out. */
-        if (!state_job_hosts(s))
+        if (!state_job_hosts(s, (int64_t)STATE_SLICE_MS * 1000))
             s->jobs &= ~(unsigned)JOB_HOSTS;
     } else if ((s->jobs & JOB_HIST) &&
                (s->total >= 0 || s->tscan.kind == SCAN_NONE)) {

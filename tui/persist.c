@@ -144,9 +144,10 @@ state_start(struct state *s, int rows, int cols, struct rn_err *err)
     s->search_back = (int)state_get_int(s, "ui.search_back", 0) != 0;
     s->show_ids = (int)state_get_int(s, "ui.ids", 0) != 0;
     state_count_facts(s);
-    /* The hosts walk's first range now: a store of several hosts mostly
-     * shows one there, so the first screen is laid out for them. */
-    if (state_job_hosts(s))
+    /* A short first step of the hosts walk now (a quarter slice: the
+     * first screen waits for it): a store of several hosts mostly shows
+     * one there, so the first screen is laid out for them. */
+    if (state_job_hosts(s, (int64_t)STATE_SLICE_MS * 250))
         s->jobs |= JOB_HOSTS;
     state_poll(s, 1); /* the version everything below is read at */
     cursor = state_get_int(s, "ui.cursor", 0);

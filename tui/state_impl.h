@@ -31,9 +31,9 @@ unsigned state_command(struct state *s, char *line);
 /* jobs.c: how many requests are marked. */
 void state_count_facts(struct state *s);
 
-/* jobs.c: one step of finding whether URLs name several hosts (sets
- * many_hosts when it ends); 1 while ids remain. */
-int state_job_hosts(struct state *s);
+/* jobs.c: one step of finding whether URLs name several hosts, of about
+ * us microseconds (sets many_hosts when it ends); 1 while ids remain. */
+int state_job_hosts(struct state *s, int64_t us);
 
 /* hist_cache.c: one piece of the overview histogram; 1 while any remain. */
 int state_job_hist(struct state *s);
