@@ -44,6 +44,7 @@
  * sources touch are noted and brought up to date once per batch, when it
  * commits (correlate_flush), not once per source.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -729,7 +730,19 @@ pcap_sql_path_is(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     free(tmp.query);
 }
 
-/* Rows by path, then start (kind, key and id for a total order). */
+/* Rows by kind, key and id: the order of pcap_each_iis's walks. */
+static int
+pcap_row_rank_cmp(const struct pcap_row *x, const struct pcap_row *y)
+{
+    int c;
+
+    if (x->kind != y->kind)
+        return x->kind - y->kind;
+    c = strcmp(x->key, y->key);
+    return c != 0 ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* Rows by path, then start, then rank (a total order). */
 static int
 pcap_row_path_time_cmp(const void *a, const void *b)
 {
@@ -740,24 +753,15 @@ pcap_row_path_time_cmp(const void *a, const void *b)
         return c;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind - y->kind;
-    c = strcmp(x->key, y->key);
-    return c != 0 ? c : (x->id > y->id) - (x->id < y->id);
+    return pcap_row_rank_cmp(x, y);
 }
 
-/* Rows of one path by kind, key and id: the order of pcap_each_iis. */
+/* Pointers to rows of one path, by rank. */
 static int
 pcap_row_ptr_cmp(const void *a, const void *b)
 {
-    const struct pcap_row *x = *(const struct pcap_row *const *)a;
-    const struct pcap_row *y = *(const struct pcap_row *const *)b;
-    int c;
-
-    if (x->kind != y->kind)
-        return x->kind - y->kind;
-    c = strcmp(x->key, y->key);
-    return c != 0 ? c : (x->id > y->id) - (x->id < y->id);
+    return pcap_row_rank_cmp(*(const struct pcap_row *const *)a,
+                             *(const struct pcap_row *const *)b);
 }
 
 /* The first row of src->near at or after (path, start). */
@@ -1504,6 +1508,78 @@ pcap_vote(const struct pcap_span *sp, size_t n, int *agree, int64_t *spread)
 }
 
 /*
+ * The time span of a source's requests: first start to last start, or to
+ * the last end when with_end is set.  STORE_NONE when it has none.
+ */
+static enum rn_rc
+pcap_source_span(struct store *st, int64_t source_id, int with_end, int64_t *lo,
+                 int64_t *hi, struct rn_err *err)
+{
+    static const char *const sql[] = {
+        "SELECT min(start_ns), max(start_ns) FROM srcreq"
+        " WHERE source_id = ?1",
+        "SELECT min(start_ns), max(coalesce(end_ns, start_ns))"
+        " FROM srcreq WHERE source_id = ?1",
+    };
+    sqlite3_stmt *s = store_cached(st, sql[with_end != 0], err);
+
+    *lo = *hi = STORE_NONE;
+    if (s == NULL)
+        return RN_EDB;
+    sqlite3_bind_int64(s, 1, source_id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *lo = store_col_opt(s, 0);
+        *hi = store_col_opt(s, 1);
+    }
+    sqlite3_reset(s);
+    return RN_OK;
+}
+
+/*
+ * Add to set the IIS rows of statement s (PCAP_COLS_IIS, its ?1 and ?2
+ * the start window [lo, hi]) whose path an exchange of src has, without
+ * their facts (read when a walk meets the row), up to max rows: *full
+ * then 1 and the rest unread.
+ */
+static enum rn_rc
+pcap_iis_set_fill(struct store *st, const struct pcap_src *src, sqlite3_stmt *s,
+                  int64_t lo, int64_t hi, size_t max, struct pcap_iis_set *set,
+                  int *full, struct rn_err *err)
+{
+    size_t cap = set->n;
+    enum rn_rc rc = RN_OK;
+    int step;
+
+    *full = 0;
+    sqlite3_bind_int64(s, 1, lo);
+    sqlite3_bind_int64(s, 2, hi);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pcap_row r;
+
+        pcap_row_read(s, NULL, &r);
+        if (r.path == NULL || r.start == STORE_NONE ||
+            !pcap_paths_has(src->paths, r.path)) {
+            pcap_row_fini(&r);
+            continue;
+        }
+        if (set->n == max) {
+            pcap_row_fini(&r);
+            *full = 1;
+            break;
+        }
+        if (set->n == cap) {
+            cap = cap == 0 ? 64 : cap * 2;
+            set->row = xrealloc(set->row, cap, sizeof *set->row);
+        }
+        set->row[set->n++] = r;
+    }
+    if (!*full && step != SQLITE_DONE)
+        rc = store_dberr(st, "read requests near a capture", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/*
  * Load every IIS row an exchange of src could fit in the estimate (start
  * within PCAP_WIDE_NS of the capture's raw span): one scan per estimate,
  * then lookups by path, instead of a window scan per exchange.  A row's
@@ -1516,26 +1592,14 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
                   struct pcap_iis_set *set, struct rn_err *err)
 {
     sqlite3_stmt *s;
-    int64_t lo = STORE_NONE, hi = STORE_NONE;
-    size_t cap = 0;
-    enum rn_rc rc = RN_OK;
-    int step = SQLITE_DONE;
+    int64_t lo, hi;
+    enum rn_rc rc;
+    int full;
 
     memset(set, 0, sizeof *set);
-    s = store_cached(st,
-                     "SELECT min(start_ns), max(start_ns) FROM srcreq"
-                     " WHERE source_id = ?1",
-                     err);
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, src->id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        lo = store_col_opt(s, 0);
-        hi = store_col_opt(s, 1);
-    }
-    sqlite3_reset(s);
-    if (lo == STORE_NONE || hi == STORE_NONE)
-        return RN_OK;
+    rc = pcap_source_span(st, src->id, 0, &lo, &hi, err);
+    if (rc != RN_OK || lo == STORE_NONE || hi == STORE_NONE)
+        return rc;
     if (src->have_offset) {
         lo -= src->offset;
         hi -= src->offset;
@@ -1549,25 +1613,8 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
                      err);
     if (s == NULL)
         return RN_EDB;
-    sqlite3_bind_int64(s, 1, lo - PCAP_WIDE_NS - PCAP_SEC_NS);
-    sqlite3_bind_int64(s, 2, hi + PCAP_WIDE_NS);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pcap_row r;
-
-        pcap_row_read(s, NULL, &r);
-        if (r.path == NULL || !pcap_paths_has(src->paths, r.path)) {
-            pcap_row_fini(&r);
-            continue;
-        }
-        if (set->n == cap) {
-            cap = cap == 0 ? 64 : cap * 2;
-            set->row = xrealloc(set->row, cap, sizeof *set->row);
-        }
-        set->row[set->n++] = r;
-    }
-    if (step != SQLITE_DONE)
-        rc = store_dberr(st, "read requests near a capture", err);
-    sqlite3_reset(s);
+    rc = pcap_iis_set_fill(st, src, s, lo - PCAP_WIDE_NS - PCAP_SEC_NS,
+                           hi + PCAP_WIDE_NS, SIZE_MAX, set, &full, err);
     if (set->n > 1)
         qsort(set->row, set->n, sizeof *set->row, pcap_row_path_cmp);
     return rc;
@@ -1844,30 +1891,18 @@ pcap_near_load(struct store *st, const struct pcap_src *src, size_t nx,
                struct pcap_iis_set *set, int *use, struct rn_err *err)
 {
     const int64_t win = 2 * PCAP_NARROW_NS + PCAP_SEC_NS;
-    int64_t lo = STORE_NONE, hi = STORE_NONE;
+    int64_t lo, hi;
     sqlite3_stmt *s;
-    size_t cap = 0;
-    enum rn_rc rc = RN_OK;
-    int step = SQLITE_DONE;
+    enum rn_rc rc;
+    int full = 0;
 
     memset(set, 0, sizeof *set);
     *use = 0;
     /* The exchanges' shifted starts (stored with the offset applied). */
-    s = store_cached(st,
-                     "SELECT min(start_ns), max(start_ns) FROM srcreq"
-                     " WHERE source_id = ?1",
-                     err);
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, src->id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        lo = store_col_opt(s, 0);
-        hi = store_col_opt(s, 1);
-    }
-    sqlite3_reset(s);
-    if (lo == STORE_NONE || hi == STORE_NONE ||
+    rc = pcap_source_span(st, src->id, 0, &lo, &hi, err);
+    if (rc != RN_OK || lo == STORE_NONE || hi == STORE_NONE ||
         (double)nx * (double)win < (double)(hi - lo) + (double)win)
-        return RN_OK;
+        return rc;
     s = store_cached(st,
                      "SELECT " PCAP_COLS_IIS
                      " FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL ")"
@@ -1876,31 +1911,10 @@ pcap_near_load(struct store *st, const struct pcap_src *src, size_t nx,
                      err);
     if (s == NULL)
         return RN_EDB;
-    sqlite3_bind_int64(s, 1, lo - PCAP_NARROW_NS - PCAP_SEC_NS);
-    sqlite3_bind_int64(s, 2, hi + PCAP_NARROW_NS);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pcap_row r;
-
-        pcap_row_read(s, NULL, &r); /* its facts when a walk meets it */
-        if (r.path == NULL || r.start == STORE_NONE ||
-            !pcap_paths_has(src->paths, r.path)) {
-            pcap_row_fini(&r);
-            continue;
-        }
-        if (set->n == PCAP_NEAR_MAX) {
-            pcap_row_fini(&r);
-            break; /* too many to keep: the walks read the store */
-        }
-        if (set->n == cap) {
-            cap = cap == 0 ? 64 : cap * 2;
-            set->row = xrealloc(set->row, cap, sizeof *set->row);
-        }
-        set->row[set->n++] = r;
-    }
-    if (step != SQLITE_DONE && step != SQLITE_ROW)
-        rc = store_dberr(st, "read requests near a capture", err);
-    sqlite3_reset(s);
-    if (rc != RN_OK || step == SQLITE_ROW) {
+    rc = pcap_iis_set_fill(st, src, s, lo - PCAP_NARROW_NS - PCAP_SEC_NS,
+                           hi + PCAP_NARROW_NS, PCAP_NEAR_MAX, set, &full, err);
+    if (rc != RN_OK || full) {
+        /* Too many to keep: the walks read the store. */
         pcap_iis_set_fini(set);
         return rc;
     }
@@ -2045,34 +2059,6 @@ pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
     pcap_facts_fini(&facts);
     pcap_paths_fini(&paths);
     return rc;
-}
-
-/*
- * The time span of a source's requests: first start to last start, or to
- * the last end when with_end is set.  STORE_NONE when it has none.
- */
-static enum rn_rc
-pcap_source_span(struct store *st, int64_t source_id, int with_end, int64_t *lo,
-                 int64_t *hi, struct rn_err *err)
-{
-    static const char *const sql[] = {
-        "SELECT min(start_ns), max(start_ns) FROM srcreq"
-        " WHERE source_id = ?1",
-        "SELECT min(start_ns), max(coalesce(end_ns, start_ns))"
-        " FROM srcreq WHERE source_id = ?1",
-    };
-    sqlite3_stmt *s = store_cached(st, sql[with_end != 0], err);
-
-    *lo = *hi = STORE_NONE;
-    if (s == NULL)
-        return RN_EDB;
-    sqlite3_bind_int64(s, 1, source_id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        *lo = store_col_opt(s, 0);
-        *hi = store_col_opt(s, 1);
-    }
-    sqlite3_reset(s);
-    return RN_OK;
 }
 
 /* Are there IIS requests in the store at all?  One index probe, where
