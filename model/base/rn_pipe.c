@@ -4,10 +4,10 @@
 #include "rn_pipe.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rn_thread.h"
 #include "xmalloc.h"
 
 struct rn_pipe_buf {
@@ -91,23 +91,6 @@ rn_pipe_free(struct rn_pipe *p)
     free(p);
 }
 
-/* Start the worker with every signal blocked: an interrupt is the main
- * thread's to take, and one that came while the worker started waits
- * for the main thread's mask to allow it (pthread_sigmask fails only on a
- * bad how). */
-static int
-rn_pipe_create(struct rn_pipe *p)
-{
-    sigset_t all, old;
-    int ok;
-
-    sigfillset(&all);
-    (void)pthread_sigmask(SIG_BLOCK, &all, &old);
-    ok = pthread_create(&p->thread, NULL, rn_pipe_main, p) == 0;
-    (void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-    return ok;
-}
-
 struct rn_pipe *
 rn_pipe_start(rn_pipe_run_fn *run, void *ctx, size_t batch, size_t depth)
 {
@@ -136,7 +119,7 @@ rn_pipe_start(rn_pipe_run_fn *run, void *ctx, size_t batch, size_t depth)
         rn_pipe_free(p);
         return NULL;
     }
-    if (!rn_pipe_create(p)) {
+    if (!rn_thread_start(&p->thread, rn_pipe_main, p)) {
         pthread_cond_destroy(&p->idle);
         pthread_cond_destroy(&p->work);
         pthread_mutex_destroy(&p->mu);

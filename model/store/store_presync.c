@@ -14,8 +14,9 @@
 #include "store_presync.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
+
+#include "rn_thread.h"
 
 void
 store_presync_init(struct store_presync *p)
@@ -45,17 +46,8 @@ store_presync_main(void *arg)
 void
 store_presync_start(struct store_presync *p)
 {
-    sigset_t all, old;
-
-    if (p->fd < 0 || p->running)
-        return;
-    /* Signals (an interrupt) are the main thread's to take: the thread
-     * starts with them all blocked (pthread_sigmask fails only on a bad
-     * how). */
-    sigfillset(&all);
-    (void)pthread_sigmask(SIG_BLOCK, &all, &old);
-    p->running = pthread_create(&p->thread, NULL, store_presync_main, p) == 0;
-    (void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (p->fd >= 0 && !p->running)
+        p->running = rn_thread_start(&p->thread, store_presync_main, p);
 }
 
 void
