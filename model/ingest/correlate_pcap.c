@@ -192,18 +192,26 @@ struct pcap_iis_set {
     size_t n;
 };
 
-/* Rows by path, then kind and key (a stable, order-free order). */
+/* Rows by kind, key and id: the order of pcap_each_iis's walks. */
+static int
+pcap_row_rank_cmp(const struct pcap_row *x, const struct pcap_row *y)
+{
+    int c;
+
+    if (x->kind != y->kind)
+        return x->kind - y->kind;
+    c = strcmp(x->key, y->key);
+    return c != 0 ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* Rows by path, then rank (a total order, free of the load's order). */
 static int
 pcap_row_path_cmp(const void *a, const void *b)
 {
     const struct pcap_row *x = a, *y = b;
     int c = strcmp(x->path, y->path);
 
-    if (c != 0)
-        return c;
-    if (x->kind != y->kind)
-        return x->kind - y->kind;
-    return strcmp(x->key, y->key);
+    return c != 0 ? c : pcap_row_rank_cmp(x, y);
 }
 
 /* Free the rows of a set. */
@@ -728,18 +736,6 @@ pcap_sql_path_is(sqlite3_context *ctx, int argc, sqlite3_value **argv)
                                 strcmp(tmp.path, path) == 0);
     free(tmp.path);
     free(tmp.query);
-}
-
-/* Rows by kind, key and id: the order of pcap_each_iis's walks. */
-static int
-pcap_row_rank_cmp(const struct pcap_row *x, const struct pcap_row *y)
-{
-    int c;
-
-    if (x->kind != y->kind)
-        return x->kind - y->kind;
-    c = strcmp(x->key, y->key);
-    return c != 0 ? c : (x->id > y->id) - (x->id < y->id);
 }
 
 /* Rows by path, then start, then rank (a total order). */
@@ -1536,21 +1532,33 @@ pcap_source_span(struct store *st, int64_t source_id, int with_end, int64_t *lo,
 }
 
 /*
- * Add to set the IIS rows of statement s (PCAP_COLS_IIS, its ?1 and ?2
- * the start window [lo, hi]) whose path an exchange of src has, without
- * their facts (read when a walk meets the row), up to max rows: *full
- * then 1 and the rest unread.
+ * Add to set the IIS rows linked to a request that start in [lo, hi]
+ * (with a status too when with_status) and whose path an exchange of src
+ * has, without their facts (read when a walk meets the row), up to max
+ * rows: *full then 1 and the rest unread.
  */
 static enum rn_rc
-pcap_iis_set_fill(struct store *st, const struct pcap_src *src, sqlite3_stmt *s,
+pcap_iis_set_fill(struct store *st, const struct pcap_src *src, int with_status,
                   int64_t lo, int64_t hi, size_t max, struct pcap_iis_set *set,
                   int *full, struct rn_err *err)
 {
+    static const char *const sql[] = {
+        "SELECT " PCAP_COLS_IIS " FROM srcreq WHERE kind IN"
+        " (" RN_KINDS_GUID_SQL ") AND start_ns BETWEEN ?1 AND ?2"
+        " AND request_id IS NOT NULL AND url IS NOT NULL",
+        "SELECT " PCAP_COLS_IIS " FROM srcreq WHERE kind IN"
+        " (" RN_KINDS_GUID_SQL ") AND start_ns BETWEEN ?1 AND ?2"
+        " AND request_id IS NOT NULL AND url IS NOT NULL"
+        " AND http_status IS NOT NULL",
+    };
+    sqlite3_stmt *s = store_cached(st, sql[with_status != 0], err);
     size_t cap = set->n;
     enum rn_rc rc = RN_OK;
     int step;
 
     *full = 0;
+    if (s == NULL)
+        return RN_EDB;
     sqlite3_bind_int64(s, 1, lo);
     sqlite3_bind_int64(s, 2, hi);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1591,7 +1599,6 @@ static enum rn_rc
 pcap_iis_set_load(struct store *st, const struct pcap_src *src,
                   struct pcap_iis_set *set, struct rn_err *err)
 {
-    sqlite3_stmt *s;
     int64_t lo, hi;
     enum rn_rc rc;
     int full;
@@ -1604,16 +1611,7 @@ pcap_iis_set_load(struct store *st, const struct pcap_src *src,
         lo -= src->offset;
         hi -= src->offset;
     }
-    s = store_cached(st,
-                     "SELECT " PCAP_COLS_IIS
-                     " FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL ")"
-                     " AND start_ns BETWEEN ?1 AND ?2"
-                     " AND request_id IS NOT NULL"
-                     " AND url IS NOT NULL AND http_status IS NOT NULL",
-                     err);
-    if (s == NULL)
-        return RN_EDB;
-    rc = pcap_iis_set_fill(st, src, s, lo - PCAP_WIDE_NS - PCAP_SEC_NS,
+    rc = pcap_iis_set_fill(st, src, 1, lo - PCAP_WIDE_NS - PCAP_SEC_NS,
                            hi + PCAP_WIDE_NS, SIZE_MAX, set, &full, err);
     if (set->n > 1)
         qsort(set->row, set->n, sizeof *set->row, pcap_row_path_cmp);
@@ -1892,7 +1890,6 @@ pcap_near_load(struct store *st, const struct pcap_src *src, size_t nx,
 {
     const int64_t win = 2 * PCAP_NARROW_NS + PCAP_SEC_NS;
     int64_t lo, hi;
-    sqlite3_stmt *s;
     enum rn_rc rc;
     int full = 0;
 
@@ -1903,15 +1900,7 @@ pcap_near_load(struct store *st, const struct pcap_src *src, size_t nx,
     if (rc != RN_OK || lo == STORE_NONE || hi == STORE_NONE ||
         (double)nx * (double)win < (double)(hi - lo) + (double)win)
         return rc;
-    s = store_cached(st,
-                     "SELECT " PCAP_COLS_IIS
-                     " FROM srcreq WHERE kind IN (" RN_KINDS_GUID_SQL ")"
-                     " AND start_ns BETWEEN ?1 AND ?2"
-                     " AND request_id IS NOT NULL AND url IS NOT NULL",
-                     err);
-    if (s == NULL)
-        return RN_EDB;
-    rc = pcap_iis_set_fill(st, src, s, lo - PCAP_NARROW_NS - PCAP_SEC_NS,
+    rc = pcap_iis_set_fill(st, src, 0, lo - PCAP_NARROW_NS - PCAP_SEC_NS,
                            hi + PCAP_NARROW_NS, PCAP_NEAR_MAX, set, &full, err);
     if (rc != RN_OK || full) {
         /* Too many to keep: the walks read the store. */
@@ -2043,8 +2032,13 @@ pcap_refresh(struct correlate *co, int64_t source_id, int recheck,
                                 pcap_sql_path_is, NULL, NULL) != SQLITE_OK)
         return store_dberr(st, "register function", err);
     src.facts = &facts;
-    rc = pcap_paths_load(st, source_id, &paths, err);
-    src.paths = &paths;
+    /* The sets need them: the estimate's, and the links' (a recheck's;
+     * a given offset never moves). */
+    memset(&paths, 0, sizeof paths);
+    if (!src.given || recheck) {
+        rc = pcap_paths_load(st, source_id, &paths, err);
+        src.paths = &paths;
+    }
     if (rc == RN_OK && !src.given) {
         int64_t spread = PCAP_NARROW_NS;
 
